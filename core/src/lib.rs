@@ -1,0 +1,25 @@
+//! Xiafang's domain and sync protocol, shared by the PWA and the case server.
+//!
+//! No I/O lives here: every rule about what a record means, whether it is valid and how it travels
+//! between a phone and the server is a pure function, so it is tested natively in milliseconds.
+
+#[macro_use]
+mod labeled;
+pub mod file;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
+pub mod ids;
+pub mod lang;
+pub mod money;
+pub mod record;
+pub mod sync;
+pub mod validation;
+
+pub use file::{Category, Matter, PetitionerFile, Sex};
+pub use ids::{DeviceId, FileId, RecordId, UserId};
+pub use lang::Lang;
+pub use record::{
+    Assistance, AssistanceKind, AssistanceStatus, Mood, Note, Record, RecordBody, RiskLevel, Visit,
+    VisitKind,
+};
+pub use validation::{Field, FieldError, Problem};

@@ -1,0 +1,146 @@
+//! The three records a cadre writes on a file: home visits, assistance actions and conversation
+//! notes. Once uploaded a record is never changed in place (later corrections are new records).
+
+use crate::ids::{FileId, RecordId, UserId};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One entry of a file's timeline, as saved on the phone and stored by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: RecordId,
+    pub file_id: FileId,
+    pub author: UserId,
+    /// The recorder's name at the time of writing, so the timeline reads without a user lookup.
+    pub author_name: String,
+    /// When it happened (local time, as the cadre entered it).
+    pub occurred_at: NaiveDateTime,
+    /// When the phone saved it (device clock, which may be wrong; shown, never trusted for order).
+    pub saved_at: DateTime<Utc>,
+    pub body: RecordBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RecordBody {
+    Visit(Visit),
+    Assistance(Assistance),
+    Note(Note),
+}
+
+impl RecordBody {
+    pub fn kind_label(&self, lang: crate::Lang) -> &'static str {
+        match self {
+            RecordBody::Visit(v) => v.kind.label(lang),
+            RecordBody::Assistance(_) => lang.pick("帮扶措施", "Assistance"),
+            RecordBody::Note(_) => lang.pick("谈心记录", "Conversation note"),
+        }
+    }
+}
+
+labeled_enum!(
+    /// How the visit happened.
+    VisitKind {
+        Home = "home" => ("上门走访", "Home visit"),
+        Appointment = "appointment" => ("约访", "Appointment"),
+        FollowUp = "follow_up" => ("回访", "Follow-up visit"),
+        Phone = "phone" => ("电话联系", "Phone call"),
+    }
+);
+
+labeled_enum!(
+    /// The petitioner's state of mind (思想动态) as the visitors judged it.
+    Mood {
+        Calm = "calm" => ("平稳", "Calm"),
+        Resistant = "resistant" => ("有抵触", "Resistant"),
+        Agitated = "agitated" => ("情绪激动", "Agitated"),
+        EscalationSigns = "escalation_signs" => ("有越级访/集访苗头", "Signs of skip-level or collective petitioning"),
+    }
+);
+
+labeled_enum!(
+    /// Risk level used for follow-up planning.
+    RiskLevel {
+        Ordinary = "ordinary" => ("一般", "Ordinary"),
+        Watch = "watch" => ("关注", "Watch"),
+        Key = "key" => ("重点", "Key"),
+    }
+);
+
+/// A home visit (走访记录). No national template exists; these are the common fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub kind: VisitKind,
+    pub place: String,
+    /// Who took part, each with their role, e.g. "王建国（驻村干部）".
+    pub participants: Vec<String>,
+    /// What the petitioner said and asked for (诉求).
+    pub requests: String,
+    pub mood: Mood,
+    pub risk: RiskLevel,
+    /// Law and policy explained (释法明理).
+    pub explained: String,
+    /// Measures taken (稳控/化解措施).
+    pub measures: String,
+    pub next_step: String,
+    pub next_due: Option<NaiveDate>,
+    /// Only when the cadre chose to record it: location is never required (no fingertip formalism).
+    pub location: Option<GeoPoint>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+labeled_enum!(
+    /// Kinds of livelihood assistance (帮扶措施).
+    AssistanceKind {
+        CondolenceMoney = "condolence_money" => ("慰问金", "Condolence money"),
+        Goods = "goods" => ("慰问品", "Goods"),
+        WelfareApplication = "welfare_application" => ("低保/临时救助申请", "Minimum living / emergency aid application"),
+        Medical = "medical" => ("医疗救助", "Medical aid"),
+        Housing = "housing" => ("住房/安居", "Housing"),
+        Jobs = "jobs" => ("就业帮扶", "Job help"),
+        LegalAid = "legal_aid" => ("法律援助", "Legal aid"),
+        Counselling = "counselling" => ("心理疏导", "Counselling"),
+        Other = "other" => ("其他", "Other"),
+    }
+);
+
+impl AssistanceKind {
+    /// Kinds that are a payment, so an amount must be given.
+    pub fn is_money(self) -> bool {
+        matches!(self, AssistanceKind::CondolenceMoney)
+    }
+}
+
+labeled_enum!(
+    AssistanceStatus {
+        Planned = "planned" => ("计划中", "Planned"),
+        Applied = "applied" => ("已申请", "Applied"),
+        Delivered = "delivered" => ("已送达", "Delivered"),
+        Refused = "refused" => ("对方拒收", "Refused"),
+    }
+);
+
+/// A livelihood assistance action (帮扶措施).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assistance {
+    pub kind: AssistanceKind,
+    /// In fen; required for money, optional (the value of goods, say) otherwise.
+    pub amount_fen: Option<i64>,
+    /// What was handed over or applied for.
+    pub items: String,
+    pub funding_source: String,
+    pub status: AssistanceStatus,
+}
+
+/// A conversation note (谈心记录): often the most sensitive record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// Who spoke with the petitioner.
+    pub speaker: String,
+    pub text: String,
+}

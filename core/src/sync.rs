@@ -1,0 +1,219 @@
+//! The sync protocol between a phone and the case server.
+//!
+//! A phone numbers every record it saves with an increasing `seq` and keeps it in an outbox until
+//! the server acknowledges it. The server stores each operation once, keyed by device and seq (and
+//! by the record's own id), and answers a repeated operation with the outcome it gave the first
+//! time — so a retry after a lost response, or a duplicated request, never stores anything twice.
+
+use crate::file::PetitionerFile;
+use crate::ids::{DeviceId, RecordId, UserId};
+use crate::lang::Lang;
+use crate::record::Record;
+use crate::validation::FieldError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Operations per upload request: small enough for a weak 2G link to finish one request.
+pub const MAX_BATCH_OPS: usize = 50;
+/// Largest request body the server accepts (a full batch of long visit logs fits easily).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// One record waiting in a phone's outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Op {
+    pub seq: u64,
+    pub record: Record,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub device_id: DeviceId,
+    pub ops: Vec<Op>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One acknowledgement per operation of the request, in the same order.
+    pub acks: Vec<Ack>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ack {
+    pub seq: u64,
+    pub record_id: RecordId,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// What the server did with an operation. Both end the operation's life in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Stored now, or stored by an earlier copy of the same operation.
+    Stored,
+    /// Can never be stored; the record stays on the phone, marked with the reason.
+    Rejected { reason: Rejection },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Rejection {
+    Invalid {
+        errors: Vec<FieldError>,
+    },
+    /// The file is not assigned to the uploader.
+    NotPermitted,
+    /// The record names another account as its author.
+    AuthorMismatch,
+    /// The same record id was already stored with different content.
+    IdConflict,
+}
+
+impl Rejection {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Rejection::Invalid { errors } => {
+                let details: Vec<String> = errors.iter().map(|e| e.message(lang)).collect();
+                let sep = lang.pick("；", "; ");
+                format!(
+                    "{}{}",
+                    lang.pick("内容有误：", "Invalid: "),
+                    details.join(sep)
+                )
+            }
+            Rejection::NotPermitted => lang
+                .pick(
+                    "您无权在该档案中记录（档案未分配给您）",
+                    "You may not write to this file (it is not assigned to you)",
+                )
+                .to_owned(),
+            Rejection::AuthorMismatch => lang
+                .pick(
+                    "记录人与登录账号不符",
+                    "The recorder does not match the signed-in account",
+                )
+                .to_owned(),
+            Rejection::IdConflict => lang
+                .pick(
+                    "同一编号的记录已以不同内容上传",
+                    "A record with this id was already uploaded with other content",
+                )
+                .to_owned(),
+        }
+    }
+}
+
+/// Where a record on the phone stands with the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncState {
+    /// Saved on the phone, waiting in the outbox.
+    Pending,
+    /// Acknowledged by the server.
+    Uploaded,
+    Rejected {
+        reason: Rejection,
+    },
+}
+
+impl From<&Outcome> for SyncState {
+    fn from(outcome: &Outcome) -> Self {
+        match outcome {
+            Outcome::Stored => SyncState::Uploaded,
+            Outcome::Rejected { reason } => SyncState::Rejected {
+                reason: reason.clone(),
+            },
+        }
+    }
+}
+
+/// Everything a phone keeps for its user: the assigned files and their timelines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub files: Vec<PetitionerFile>,
+    pub records: Vec<Record>,
+    pub server_time: DateTime<Utc>,
+}
+
+labeled_enum!(
+    Role {
+        Cadre = "cadre" => ("干部", "Cadre"),
+        Legal = "legal" => ("法律服务团队", "Legal team"),
+        Supervisor = "supervisor" => ("督办人员", "Supervisor"),
+        Admin = "admin" => ("管理员", "Administrator"),
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The place the account belongs to, e.g. "南滨街道".
+    pub place: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub account: Account,
+}
+
+labeled_enum!(
+    /// Why an API call failed, as the server says it; the phone shows the label.
+    ApiErrorCode {
+        BadCredentials = "bad_credentials" => ("用户名或密码不正确", "Wrong user name or password"),
+        Unauthorized = "unauthorized" => ("登录已失效，请重新登录", "Your session has ended; please sign in again"),
+        Forbidden = "forbidden" => ("您无权查看该档案", "You may not open this file"),
+        NotFound = "not_found" => ("找不到该内容", "Not found"),
+        BadRequest = "bad_request" => ("请求格式有误", "The request was malformed"),
+        TooLarge = "too_large" => ("一次上传的内容过多", "Too much data in one upload"),
+        Internal = "internal" => ("服务器出错，请稍后再试", "Server error; please try again later"),
+    }
+);
+
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ApiErrorCode,
+    pub message: String,
+}
+
+/// Wait before the next upload attempt: exponential from 2 s, capped at 5 minutes, with "equal
+/// jitter" so a village's phones coming back online together do not retry in lockstep.
+/// `random_unit` is a random number in [0, 1).
+pub fn retry_delay_ms(attempt: u32, random_unit: f64) -> u64 {
+    const BASE_MS: u64 = 2_000;
+    const CAP_MS: u64 = 300_000;
+    let ceiling = BASE_MS.saturating_mul(1u64 << attempt.min(20)).min(CAP_MS);
+    let half = ceiling / 2;
+    let jitter = (half as f64 * random_unit.clamp(0.0, 1.0)) as u64;
+    half + jitter
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_grows_then_caps_and_stays_jittered() {
+        assert_eq!(retry_delay_ms(0, 0.0), 1_000);
+        assert_eq!(retry_delay_ms(0, 0.999_999), 1_999);
+        assert_eq!(retry_delay_ms(3, 0.0), 8_000);
+        assert_eq!(retry_delay_ms(30, 0.0), 150_000);
+        assert_eq!(retry_delay_ms(30, 1.0), 300_000);
+        let mut last = 0;
+        for attempt in 0..12 {
+            let d = retry_delay_ms(attempt, 0.5);
+            assert!(d >= last, "delay shrank at attempt {attempt}");
+            last = d;
+        }
+    }
+}

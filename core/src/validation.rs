@@ -1,0 +1,222 @@
+//! Validation of what cadres type. The same functions run in the form before saving and on the
+//! server before storing, so the phone and the server can never disagree about what is valid.
+
+use crate::lang::Lang;
+use crate::money::MAX_FEN;
+use crate::record::{Assistance, Note, Record, RecordBody, Visit};
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_SHORT: usize = 100;
+pub const MAX_NAME: usize = 50;
+pub const MAX_TEXT: usize = 4000;
+pub const MAX_PARTICIPANTS: usize = 30;
+/// Dates before the founding year or far in the future are typing errors, not history.
+pub const EARLIEST_YEAR: i32 = 1949;
+pub const LATEST_YEAR: i32 = 2100;
+
+labeled_enum!(
+    /// A form field, named so an error can point at it.
+    Field {
+        File = "file" => ("档案", "File"),
+        Author = "author" => ("记录人", "Recorder"),
+        OccurredAt = "occurred_at" => ("时间", "Date and time"),
+        Place = "place" => ("走访地点", "Place"),
+        Participants = "participants" => ("参加人员", "Participants"),
+        Requests = "requests" => ("诉求及反映的问题", "What the petitioner asked for"),
+        Explained = "explained" => ("释法明理情况", "Law and policy explained"),
+        Measures = "measures" => ("采取的措施", "Measures taken"),
+        NextStep = "next_step" => ("下一步工作", "Next step"),
+        NextDue = "next_due" => ("下一步完成时限", "Next step due"),
+        Location = "location" => ("位置", "Location"),
+        Amount = "amount" => ("金额", "Amount"),
+        Items = "items" => ("帮扶内容", "What was handed over"),
+        FundingSource = "funding_source" => ("资金来源", "Funding source"),
+        Speaker = "speaker" => ("谈话人", "Who spoke"),
+        Text = "text" => ("谈话内容", "What was said"),
+    }
+);
+
+/// What is wrong with a field's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    TooLong { max: usize },
+    TooMany { max: usize },
+    AmountFormat,
+    AmountTooLarge,
+    AmountNotPositive,
+    DateOutOfRange,
+    DueBeforeOccurred,
+    DueWithoutNextStep,
+    LocationOutOfRange,
+}
+
+/// One problem with one field, shown next to that field in the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: Field, problem: Problem) -> Self {
+        Self { field, problem }
+    }
+
+    /// A full sentence a cadre understands, naming the field.
+    pub fn message(&self, lang: Lang) -> String {
+        let label = self.field.label(lang);
+        match (lang, self.problem) {
+            (Lang::Zh, Problem::Required) => format!("请填写{label}"),
+            (Lang::Zh, Problem::TooLong { max }) => format!("{label}不能超过 {max} 个字"),
+            (Lang::Zh, Problem::TooMany { max }) => format!("{label}最多 {max} 项"),
+            (Lang::Zh, Problem::AmountFormat) => {
+                format!("{label}格式不正确，请填写数字，例如 200 或 200.50")
+            }
+            (Lang::Zh, Problem::AmountTooLarge) => format!("{label}不能超过 1,000,000 元"),
+            (Lang::Zh, Problem::AmountNotPositive) => format!("{label}必须大于 0"),
+            (Lang::Zh, Problem::DateOutOfRange) => {
+                format!("{label}不在合理范围（{EARLIEST_YEAR}—{LATEST_YEAR} 年）")
+            }
+            (Lang::Zh, Problem::DueBeforeOccurred) => format!("{label}不能早于本次走访"),
+            (Lang::Zh, Problem::DueWithoutNextStep) => {
+                format!("填写了{label}，请同时写明下一步工作")
+            }
+            (Lang::Zh, Problem::LocationOutOfRange) => format!("{label}坐标无效"),
+            (Lang::En, Problem::Required) => format!("{label} is required"),
+            (Lang::En, Problem::TooLong { max }) => {
+                format!("{label} must be at most {max} characters")
+            }
+            (Lang::En, Problem::TooMany { max }) => format!("{label}: at most {max} entries"),
+            (Lang::En, Problem::AmountFormat) => {
+                format!("{label} must be a number such as 200 or 200.50")
+            }
+            (Lang::En, Problem::AmountTooLarge) => {
+                format!("{label} must not exceed 1,000,000 yuan")
+            }
+            (Lang::En, Problem::AmountNotPositive) => format!("{label} must be more than 0"),
+            (Lang::En, Problem::DateOutOfRange) => {
+                format!("{label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+            }
+            (Lang::En, Problem::DueBeforeOccurred) => {
+                format!("{label} cannot be before this visit")
+            }
+            (Lang::En, Problem::DueWithoutNextStep) => {
+                format!("{label} is set: please also describe the next step")
+            }
+            (Lang::En, Problem::LocationOutOfRange) => format!("{label} is not a valid position"),
+        }
+    }
+}
+
+/// Collects the problems of one record, so a form shows all of them at once.
+#[derive(Default)]
+struct Check(Vec<FieldError>);
+
+impl Check {
+    fn fail(&mut self, field: Field, problem: Problem) {
+        self.0.push(FieldError::new(field, problem));
+    }
+
+    fn text(&mut self, field: Field, value: &str, required: bool, max: usize) {
+        if value.trim().is_empty() {
+            if required {
+                self.fail(field, Problem::Required);
+            }
+        } else if value.chars().count() > max {
+            self.fail(field, Problem::TooLong { max });
+        }
+    }
+
+    fn year(&mut self, field: Field, year: i32) {
+        if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&year) {
+            self.fail(field, Problem::DateOutOfRange);
+        }
+    }
+
+    fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+impl Record {
+    /// Every problem with this record, or `Ok` when it may be saved and stored.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut c = Check::default();
+        c.text(Field::File, &self.file_id.0, true, MAX_SHORT);
+        c.text(Field::Author, &self.author.0, true, MAX_SHORT);
+        c.text(Field::Author, &self.author_name, true, MAX_NAME);
+        c.year(Field::OccurredAt, self.occurred_at.year());
+        match &self.body {
+            RecordBody::Visit(v) => visit(&mut c, v, self),
+            RecordBody::Assistance(a) => assistance(&mut c, a),
+            RecordBody::Note(n) => note(&mut c, n),
+        }
+        c.finish()
+    }
+}
+
+fn visit(c: &mut Check, v: &Visit, record: &Record) {
+    c.text(Field::Place, &v.place, true, MAX_SHORT);
+    if v.participants.iter().all(|p| p.trim().is_empty()) {
+        c.fail(Field::Participants, Problem::Required);
+    } else if v.participants.len() > MAX_PARTICIPANTS {
+        c.fail(
+            Field::Participants,
+            Problem::TooMany {
+                max: MAX_PARTICIPANTS,
+            },
+        );
+    } else if v.participants.iter().any(|p| p.chars().count() > MAX_NAME) {
+        c.fail(Field::Participants, Problem::TooLong { max: MAX_NAME });
+    }
+    c.text(Field::Requests, &v.requests, true, MAX_TEXT);
+    c.text(Field::Explained, &v.explained, false, MAX_TEXT);
+    c.text(Field::Measures, &v.measures, false, MAX_TEXT);
+    c.text(Field::NextStep, &v.next_step, false, MAX_TEXT);
+    if let Some(due) = v.next_due {
+        if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&due.year()) {
+            c.fail(Field::NextDue, Problem::DateOutOfRange);
+        } else if due < record.occurred_at.date() {
+            c.fail(Field::NextDue, Problem::DueBeforeOccurred);
+        } else if v.next_step.trim().is_empty() {
+            c.fail(Field::NextDue, Problem::DueWithoutNextStep);
+        }
+    }
+    if let Some(p) = v.location {
+        let valid = p.lat.is_finite()
+            && p.lon.is_finite()
+            && (-90.0..=90.0).contains(&p.lat)
+            && (-180.0..=180.0).contains(&p.lon);
+        if !valid {
+            c.fail(Field::Location, Problem::LocationOutOfRange);
+        }
+    }
+}
+
+fn assistance(c: &mut Check, a: &Assistance) {
+    match a.amount_fen {
+        None if a.kind.is_money() => c.fail(Field::Amount, Problem::Required),
+        None => {}
+        Some(fen) if fen <= 0 && a.kind.is_money() => {
+            c.fail(Field::Amount, Problem::AmountNotPositive)
+        }
+        Some(fen) if fen < 0 => c.fail(Field::Amount, Problem::AmountNotPositive),
+        Some(fen) if fen > MAX_FEN => c.fail(Field::Amount, Problem::AmountTooLarge),
+        Some(_) => {}
+    }
+    c.text(Field::Items, &a.items, true, MAX_TEXT);
+    c.text(Field::FundingSource, &a.funding_source, false, MAX_SHORT);
+}
+
+fn note(c: &mut Check, n: &Note) {
+    c.text(Field::Speaker, &n.speaker, true, MAX_NAME);
+    c.text(Field::Text, &n.text, true, MAX_TEXT);
+}

@@ -1,0 +1,176 @@
+//! What a cadre sees when a form is filled in wrongly: every rule, with its Chinese message.
+
+use xiafang_core::fixtures;
+use xiafang_core::record::{AssistanceKind, GeoPoint};
+use xiafang_core::{Field, FieldError, Lang, Problem, RecordBody};
+
+fn problems(record: &xiafang_core::Record) -> Vec<(Field, Problem)> {
+    match record.validate() {
+        Ok(()) => vec![],
+        Err(errors) => errors.into_iter().map(|e| (e.field, e.problem)).collect(),
+    }
+}
+
+#[test]
+fn example_records_are_valid() {
+    for r in [
+        fixtures::visit("f1", "u1"),
+        fixtures::assistance("f1", "u1"),
+        fixtures::note("f1", "u1"),
+    ] {
+        assert_eq!(r.validate(), Ok(()), "{r:?}");
+    }
+}
+
+#[test]
+fn empty_visit_lists_every_missing_field_at_once() {
+    let mut r = fixtures::visit("f1", "u1");
+    let RecordBody::Visit(v) = &mut r.body else {
+        unreachable!()
+    };
+    v.place = "  ".into();
+    v.participants = vec![" ".into()];
+    v.requests = String::new();
+    assert_eq!(
+        problems(&r),
+        vec![
+            (Field::Place, Problem::Required),
+            (Field::Participants, Problem::Required),
+            (Field::Requests, Problem::Required),
+        ]
+    );
+}
+
+#[test]
+fn next_due_must_follow_the_visit_and_come_with_a_next_step() {
+    let mut r = fixtures::visit("f1", "u1");
+    let RecordBody::Visit(v) = &mut r.body else {
+        unreachable!()
+    };
+    v.next_due = chrono::NaiveDate::from_ymd_opt(2026, 11, 1);
+    assert_eq!(
+        problems(&r),
+        vec![(Field::NextDue, Problem::DueBeforeOccurred)]
+    );
+
+    let RecordBody::Visit(v) = &mut r.body else {
+        unreachable!()
+    };
+    v.next_due = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
+    v.next_step.clear();
+    assert_eq!(
+        problems(&r),
+        vec![(Field::NextDue, Problem::DueWithoutNextStep)]
+    );
+}
+
+#[test]
+fn overlong_text_and_bad_location_are_refused() {
+    let mut r = fixtures::visit("f1", "u1");
+    let RecordBody::Visit(v) = &mut r.body else {
+        unreachable!()
+    };
+    v.place = "村".repeat(101);
+    v.location = Some(GeoPoint {
+        lat: 120.0,
+        lon: 30.0,
+    });
+    assert_eq!(
+        problems(&r),
+        vec![
+            (Field::Place, Problem::TooLong { max: 100 }),
+            (Field::Location, Problem::LocationOutOfRange)
+        ]
+    );
+}
+
+#[test]
+fn condolence_money_needs_a_positive_amount_goods_do_not() {
+    let mut r = fixtures::assistance("f1", "u1");
+    let RecordBody::Assistance(a) = &mut r.body else {
+        unreachable!()
+    };
+    a.amount_fen = None;
+    assert_eq!(problems(&r), vec![(Field::Amount, Problem::Required)]);
+    let RecordBody::Assistance(a) = &mut r.body else {
+        unreachable!()
+    };
+    a.amount_fen = Some(0);
+    assert_eq!(
+        problems(&r),
+        vec![(Field::Amount, Problem::AmountNotPositive)]
+    );
+    let RecordBody::Assistance(a) = &mut r.body else {
+        unreachable!()
+    };
+    a.kind = AssistanceKind::Goods;
+    a.amount_fen = None;
+    assert_eq!(problems(&r), vec![]);
+    let RecordBody::Assistance(a) = &mut r.body else {
+        unreachable!()
+    };
+    a.amount_fen = Some(-1);
+    assert_eq!(
+        problems(&r),
+        vec![(Field::Amount, Problem::AmountNotPositive)]
+    );
+}
+
+#[test]
+fn note_needs_speaker_and_text() {
+    let mut r = fixtures::note("f1", "u1");
+    let RecordBody::Note(n) = &mut r.body else {
+        unreachable!()
+    };
+    n.speaker.clear();
+    n.text = "\n".into();
+    assert_eq!(
+        problems(&r),
+        vec![
+            (Field::Speaker, Problem::Required),
+            (Field::Text, Problem::Required)
+        ]
+    );
+}
+
+#[test]
+fn dates_outside_living_memory_are_refused() {
+    let mut r = fixtures::note("f1", "u1");
+    r.occurred_at = chrono::NaiveDate::from_ymd_opt(1900, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    assert_eq!(
+        problems(&r),
+        vec![(Field::OccurredAt, Problem::DateOutOfRange)]
+    );
+}
+
+#[test]
+fn messages_are_specific_chinese_sentences() {
+    let cases = [
+        (Field::Place, Problem::Required, "请填写走访地点"),
+        (
+            Field::Text,
+            Problem::TooLong { max: 4000 },
+            "谈话内容不能超过 4000 个字",
+        ),
+        (
+            Field::Amount,
+            Problem::AmountFormat,
+            "金额格式不正确，请填写数字，例如 200 或 200.50",
+        ),
+        (
+            Field::NextDue,
+            Problem::DueBeforeOccurred,
+            "下一步完成时限不能早于本次走访",
+        ),
+    ];
+    for (field, problem, zh) in cases {
+        assert_eq!(FieldError::new(field, problem).message(Lang::Zh), zh);
+    }
+    assert_eq!(
+        FieldError::new(Field::Place, Problem::Required).message(Lang::En),
+        "Place is required"
+    );
+}

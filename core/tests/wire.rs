@@ -1,0 +1,124 @@
+//! Every record and sync message survives JSON both ways unchanged, and keeps its wire names
+//! (the phone and the server may run different builds during a rollout).
+
+use serde::{Serialize, de::DeserializeOwned};
+use std::fmt::Debug;
+use xiafang_core::sync::*;
+use xiafang_core::{DeviceId, Field, FieldError, Problem, fixtures};
+
+fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: &T) -> serde_json::Value {
+    let json = serde_json::to_string(value).expect("serialises");
+    let back: T = serde_json::from_str(&json).expect("parses back");
+    assert_eq!(&back, value);
+    serde_json::from_str(&json).expect("is JSON")
+}
+
+#[test]
+fn every_record_kind_round_trips() {
+    for (record, tag) in [
+        (fixtures::visit("f1", "u1"), "visit"),
+        (fixtures::assistance("f1", "u1"), "assistance"),
+        (fixtures::note("f1", "u1"), "note"),
+    ] {
+        let json = round_trip(&record);
+        assert_eq!(json["body"]["type"], tag);
+    }
+}
+
+#[test]
+fn push_and_its_acknowledgements_round_trip() {
+    let push = PushRequest {
+        device_id: DeviceId::new_random(),
+        ops: vec![
+            Op {
+                seq: 1,
+                record: fixtures::visit("f1", "u1"),
+            },
+            Op {
+                seq: 2,
+                record: fixtures::note("f1", "u1"),
+            },
+        ],
+    };
+    round_trip(&push);
+    let invalid = Rejection::Invalid {
+        errors: vec![FieldError::new(Field::Place, Problem::Required)],
+    };
+    let response = PushResponse {
+        acks: vec![
+            Ack {
+                seq: 1,
+                record_id: push.ops[0].record.id,
+                outcome: Outcome::Stored,
+            },
+            Ack {
+                seq: 2,
+                record_id: push.ops[1].record.id,
+                outcome: Outcome::Rejected {
+                    reason: invalid.clone(),
+                },
+            },
+        ],
+    };
+    let json = round_trip(&response);
+    assert_eq!(json["acks"][0]["outcome"], "stored");
+    assert_eq!(json["acks"][1]["reason"]["code"], "invalid");
+    assert_eq!(json["acks"][1]["reason"]["errors"][0]["field"], "place");
+    for state in [
+        SyncState::Pending,
+        SyncState::Uploaded,
+        SyncState::Rejected { reason: invalid },
+    ] {
+        round_trip(&state);
+    }
+    for reason in [
+        Rejection::NotPermitted,
+        Rejection::AuthorMismatch,
+        Rejection::IdConflict,
+    ] {
+        round_trip(&reason);
+    }
+}
+
+#[test]
+fn session_pull_and_error_messages_round_trip() {
+    let account = Account {
+        id: "u1".into(),
+        username: "wangjg".into(),
+        display_name: "王建国".into(),
+        role: Role::Cadre,
+        place: "南滨街道".into(),
+    };
+    round_trip(&LoginRequest {
+        username: "wangjg".into(),
+        password: "x".into(),
+    });
+    round_trip(&LoginResponse {
+        token: "t".into(),
+        account,
+    });
+    round_trip(&PullResponse {
+        files: vec![],
+        records: vec![fixtures::visit("f1", "u1")],
+        server_time: chrono::Utc::now(),
+    });
+    let json = round_trip(&ApiError {
+        code: ApiErrorCode::Forbidden,
+        message: "x".into(),
+    });
+    assert_eq!(json["code"], "forbidden");
+}
+
+#[test]
+fn rejection_reads_as_a_chinese_sentence() {
+    let r = Rejection::Invalid {
+        errors: vec![
+            FieldError::new(Field::Place, Problem::Required),
+            FieldError::new(Field::Requests, Problem::Required),
+        ],
+    };
+    assert_eq!(
+        r.message(xiafang_core::Lang::Zh),
+        "内容有误：请填写走访地点；请填写诉求及反映的问题"
+    );
+}
