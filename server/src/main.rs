@@ -1,1 +1,54 @@
-fn main() {}
+//! `xiafang-server`: reads its configuration, opens the database, loads the demo on first start
+//! and serves the PWA and the API.
+
+use std::sync::Arc;
+use xiafang_server::config::Config;
+use xiafang_server::db::Db;
+use xiafang_server::{AppState, app, demo};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "xiafang_server=info".into()),
+        )
+        .init();
+    let config = Config::from_args(std::env::args().skip(1))?;
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db_path = config.data_dir.join("xiafang.db");
+    let db = Db::open(&db_path).await?;
+    let mut demo_accounts = Vec::new();
+    if config.demo && !db.has_accounts().await? {
+        demo_accounts = demo::seed(&db).await?;
+        println!("首次启动：已载入演示数据 (demo data loaded)");
+    }
+    if !config.dist.join("index.html").exists() {
+        eprintln!(
+            "warning: {} has no index.html; build the PWA first (cargo xtask run does)",
+            config.dist.display()
+        );
+    }
+    let state = AppState {
+        db: Arc::new(db),
+        dist: Some(config.dist.clone()),
+    };
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    println!("下访 Xiafang 已启动: http://{}/", listener.local_addr()?);
+    println!("数据库 (database): {}", db_path.display());
+    for a in &demo_accounts {
+        println!(
+            "  演示账号 demo account: {:<8} 密码 password: {:<12} {}（{}）",
+            a.username,
+            a.password,
+            a.display_name,
+            a.role.label(xiafang_core::Lang::Zh)
+        );
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Command-line configuration; every option can also come from an environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    /// Holds the SQLite database (`xiafang.db`).
+    pub data_dir: PathBuf,
+    /// The built PWA (Trunk's `dist/`).
+    pub dist: PathBuf,
+    /// Load the demo accounts and files into an empty database.
+    pub demo: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("unknown option {0} (options: --addr, --data-dir, --dist, --no-demo)")]
+    Unknown(String),
+    #[error("option {0} needs a value")]
+    MissingValue(String),
+    #[error("--addr: {0} is not an address like 127.0.0.1:8080")]
+    BadAddr(String),
+}
+
+impl Config {
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, ConfigError> {
+        let env = |k: &str| std::env::var(k).ok();
+        let mut addr = env("XIAFANG_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let mut data_dir = env("XIAFANG_DATA_DIR").unwrap_or_else(|| "data".into());
+        let mut dist = env("XIAFANG_DIST").unwrap_or_else(|| "dist".into());
+        let mut demo = env("XIAFANG_NO_DEMO").is_none();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let mut value = || {
+                args.next()
+                    .ok_or_else(|| ConfigError::MissingValue(arg.clone()))
+            };
+            match arg.as_str() {
+                "--addr" => addr = value()?,
+                "--data-dir" => data_dir = value()?,
+                "--dist" => dist = value()?,
+                "--no-demo" => demo = false,
+                _ => return Err(ConfigError::Unknown(arg)),
+            }
+        }
+        Ok(Config {
+            addr: addr.parse().map_err(|_| ConfigError::BadAddr(addr))?,
+            data_dir: data_dir.into(),
+            dist: dist.into(),
+            demo,
+        })
+    }
+}

@@ -1,0 +1,60 @@
+//! Demo data from the seed documents' stories, loaded into an empty database on first start so a
+//! newcomer can sign in and see real-looking files. Production deployments start with `--no-demo`.
+
+use crate::db::Db;
+use serde::Deserialize;
+use xiafang_core::sync::Role;
+use xiafang_core::{PetitionerFile, Record};
+
+/// The demo file, checked at compile time into the binary so first start needs no other files.
+const DEMO_JSON: &str = include_str!("../demo/demo.json");
+
+#[derive(Debug, Deserialize)]
+pub struct Demo {
+    pub places: Vec<DemoPlace>,
+    pub accounts: Vec<DemoAccount>,
+    pub files: Vec<DemoFile>,
+    /// History already on the server: visits, assistance and notes from the stories.
+    pub records: Vec<Record>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DemoPlace {
+    pub id: String,
+    pub name: String,
+    /// "county", "township" or "village".
+    pub kind: String,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DemoAccount {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Id of the place the account belongs to.
+    pub place: String,
+    /// Demo-only password, printed at start; real accounts are created by an administrator.
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DemoFile {
+    /// Id of the village place the petitioner lives in.
+    pub village_id: String,
+    /// Account ids of the cadres the file is assigned to.
+    pub assigned: Vec<String>,
+    pub file: PetitionerFile,
+}
+
+pub fn demo() -> Demo {
+    serde_json::from_str(DEMO_JSON).expect("demo/demo.json matches the demo types (tested)")
+}
+
+/// Loads the demo into an empty database. Returns the accounts so `main` can print them.
+pub async fn seed(db: &Db) -> Result<Vec<DemoAccount>, crate::db::DbError> {
+    let demo = demo();
+    db.seed_demo(&demo).await?;
+    Ok(demo.accounts)
+}

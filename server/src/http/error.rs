@@ -1,0 +1,55 @@
+//! The HTTP error type: every failure becomes a status code and an `ApiError` JSON body whose
+//! code the phone translates. Internal details are logged, never sent.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use xiafang_core::Lang;
+use xiafang_core::sync::{ApiError, ApiErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// 401: wrong user name or password.
+    #[error("bad credentials")]
+    BadCredentials,
+    /// 401: no, expired or revoked session.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 403: the account may not see this.
+    #[error("forbidden")]
+    Forbidden,
+    /// 404
+    #[error("not found")]
+    NotFound,
+    /// 400: malformed request; the text says what.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 413
+    #[error("request too large")]
+    TooLarge,
+    /// 500: logged with its cause.
+    #[error("internal: {0}")]
+    Internal(#[from] crate::db::DbError),
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            HttpError::BadCredentials => (StatusCode::UNAUTHORIZED, ApiErrorCode::BadCredentials),
+            HttpError::Unauthorized => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),
+            HttpError::Forbidden => (StatusCode::FORBIDDEN, ApiErrorCode::Forbidden),
+            HttpError::NotFound => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
+            HttpError::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
+            HttpError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::TooLarge),
+            HttpError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
+            }
+        };
+        let mut message = code.label(Lang::Zh).to_owned();
+        if let HttpError::BadRequest(detail) = &self {
+            message = format!("{message}：{detail}");
+        }
+        (status, Json(ApiError { code, message })).into_response()
+    }
+}

@@ -1,0 +1,54 @@
+//! Extractors that make a handler unable to forget authentication or input checks.
+
+use super::{AppState, HttpError};
+use crate::auth::token_hash;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use chrono::Utc;
+use xiafang_core::sync::Account;
+
+/// The signed-in account behind the request's bearer token.
+pub struct SignedIn(pub Account);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(HttpError::Unauthorized)?;
+        state
+            .db
+            .account_for_session(&token_hash(token.trim()), Utc::now())
+            .await?
+            .map(SignedIn)
+            .ok_or(HttpError::Unauthorized)
+    }
+}
+
+/// JSON body whose rejections are `HttpError`s (Chinese message, JSON body) instead of text.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, HttpError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(HttpError::TooLarge)
+            }
+            Err(rejection) => Err(HttpError::BadRequest(rejection.body_text())),
+        }
+    }
+}

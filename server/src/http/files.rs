@@ -1,0 +1,20 @@
+//! Reading one petitioner file's timeline.
+
+use super::{AppState, HttpError, SignedIn};
+use crate::db::Access;
+use axum::Json;
+use axum::extract::{Path, State};
+use xiafang_core::{FileId, Record};
+
+pub async fn records(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Record>>, HttpError> {
+    let file = FileId(id);
+    match state.db.access(&account, &file).await? {
+        Access::NoSuchFile => Err(HttpError::NotFound),
+        Access::None => Err(HttpError::Forbidden),
+        Access::Read | Access::ReadWrite => Ok(Json(state.db.records_for_file(&file).await?)),
+    }
+}

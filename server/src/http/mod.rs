@@ -1,0 +1,73 @@
+//! The HTTP application: the JSON API under `/api` and the built PWA for everything else.
+
+mod error;
+mod extract;
+mod files;
+mod session;
+mod sync;
+
+pub use error::HttpError;
+pub use extract::{ApiJson, SignedIn};
+
+use crate::db::Db;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use xiafang_core::sync::MAX_BODY_BYTES;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Arc<Db>,
+    /// The built PWA; `None` serves the API only (tests).
+    pub dist: Option<PathBuf>,
+}
+
+/// The whole application, as the binary serves it and the tests call it.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/login", post(session::login))
+        .route("/me", get(session::me))
+        .route("/sync/pull", get(sync::pull))
+        .route("/sync/push", post(sync::push))
+        .route("/files/{id}/records", get(files::records))
+        .fallback(|| async { HttpError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Personal data must never sit in a shared or browser HTTP cache.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let mut router = Router::new().nest("/api", api);
+    if let Some(dist) = &state.dist {
+        let index = ServeFile::new(dist.join("index.html"));
+        // Unknown paths are the PWA's own routes (/files/…): serve the app shell for them.
+        router = router
+            .fallback_service(ServeDir::new(dist).fallback(index))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache"),
+            ));
+    }
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}

@@ -1,0 +1,9 @@
+//! The Xiafang case server: stores what phones upload, exactly once, and serves the PWA.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+
+pub use http::{AppState, app};
