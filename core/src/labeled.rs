@@ -27,5 +27,28 @@ macro_rules! labeled_enum {
                 match self { $($name::$variant => lang.pick($zh, $en)),+ }
             }
         }
+
+        impl $crate::Labeled for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn key(self) -> &'static str {
+                $name::key(self)
+            }
+            fn from_key(key: &str) -> Option<Self> {
+                $name::from_key(key)
+            }
+            fn label(self, lang: $crate::Lang) -> &'static str {
+                $name::label(self, lang)
+            }
+        }
     };
+}
+
+/// A closed list of choices with labels, so one form control can offer any of them.
+pub trait Labeled: Copy + PartialEq + Send + Sync + 'static {
+    fn all() -> &'static [Self];
+    fn key(self) -> &'static str;
+    fn from_key(key: &str) -> Option<Self>;
+    fn label(self, lang: crate::Lang) -> &'static str;
 }

@@ -17,6 +17,7 @@ pub mod validation;
 
 pub use file::{Category, Matter, PetitionerFile, Sex};
 pub use ids::{DeviceId, FileId, RecordId, UserId};
+pub use labeled::Labeled;
 pub use lang::Lang;
 pub use record::{
     Assistance, AssistanceKind, AssistanceStatus, Mood, Note, Record, RecordBody, RiskLevel, Visit,

@@ -88,6 +88,17 @@ pub struct Visit {
     pub location: Option<GeoPoint>,
 }
 
+impl Visit {
+    /// Splits "王建国（驻村干部）、李律师，张三" into names, whatever separator was typed.
+    pub fn split_participants(text: &str) -> Vec<String> {
+        text.split(['、', '，', ',', ';', '；', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GeoPoint {
     pub lat: f64,
@@ -143,4 +154,18 @@ pub struct Note {
     /// Who spoke with the petitioner.
     pub speaker: String,
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Visit;
+
+    #[test]
+    fn participants_split_on_any_separator() {
+        assert_eq!(
+            Visit::split_participants("王建国（驻村干部）、李律师，张三,\n 赵六 "),
+            vec!["王建国（驻村干部）", "李律师", "张三", "赵六"]
+        );
+        assert!(Visit::split_participants(" 、 ").is_empty());
+    }
 }

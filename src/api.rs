@@ -1,0 +1,98 @@
+//! HTTP calls to the case server (same origin). Every failure is classified so the app can tell
+//! "no signal, will retry" from "the server refused, the user must act".
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use xiafang_core::sync::{
+    ApiError, ApiErrorCode, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
+};
+
+/// A request that has not answered in this long is treated as lost and retried later.
+const TIMEOUT_MS: u32 = 30_000;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiFailure {
+    /// No connection, or the request timed out: try again later, nothing is lost.
+    #[error("network unavailable")]
+    Offline,
+    /// The server answered with an error.
+    #[error("server refused: {status}")]
+    Refused { status: u16, code: ApiErrorCode },
+    /// The server answered something this app version cannot read.
+    #[error("unreadable response: {0}")]
+    Unreadable(String),
+}
+
+impl ApiFailure {
+    pub fn is_signed_out(&self) -> bool {
+        matches!(
+            self,
+            ApiFailure::Refused {
+                code: ApiErrorCode::Unauthorized,
+                ..
+            }
+        )
+    }
+}
+
+fn with_timeout(builder: RequestBuilder) -> RequestBuilder {
+    builder.abort_signal(Some(&web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS)))
+}
+
+fn authorised(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    with_timeout(builder.header("Authorization", &format!("Bearer {token}")))
+}
+
+async fn read<T: DeserializeOwned>(
+    sent: Result<Response, gloo_net::Error>,
+) -> Result<T, ApiFailure> {
+    let response = sent.map_err(|_| ApiFailure::Offline)?;
+    if response.ok() {
+        return response
+            .json::<T>()
+            .await
+            .map_err(|e| ApiFailure::Unreadable(e.to_string()));
+    }
+    let status = response.status();
+    let code = match response.json::<ApiError>().await {
+        Ok(error) => error.code,
+        // A proxy or captive portal answered instead of our server: the network is not usable.
+        Err(_) if status == 502 || status == 503 || status == 504 => {
+            return Err(ApiFailure::Offline);
+        }
+        Err(_) => ApiErrorCode::Internal,
+    };
+    Err(ApiFailure::Refused { status, code })
+}
+
+fn json_body<B: Serialize>(builder: RequestBuilder, body: &B) -> Result<Request, ApiFailure> {
+    builder
+        .json(body)
+        .map_err(|e| ApiFailure::Unreadable(e.to_string()))
+}
+
+pub async fn login(username: &str, password: &str) -> Result<LoginResponse, ApiFailure> {
+    let req = json_body(
+        with_timeout(Request::post("/api/login")),
+        &LoginRequest {
+            username: username.to_owned(),
+            password: password.to_owned(),
+        },
+    )?;
+    read(req.send().await).await
+}
+
+pub async fn pull(token: &str) -> Result<PullResponse, ApiFailure> {
+    read(
+        authorised(Request::get("/api/sync/pull"), token)
+            .send()
+            .await,
+    )
+    .await
+}
+
+pub async fn push(token: &str, batch: &PushRequest) -> Result<PushResponse, ApiFailure> {
+    let req = json_body(authorised(Request::post("/api/sync/push"), token), batch)?;
+    read(req.send().await).await
+}

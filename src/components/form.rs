@@ -1,0 +1,111 @@
+//! Form controls that know their field: the label comes from the domain's field name and the
+//! field's problems from the last validation are shown right under it.
+
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+use xiafang_core::{Field, FieldError, Labeled};
+
+/// The problems the last validation found, shown next to their fields.
+#[derive(Clone, Copy)]
+pub struct FormErrors(pub RwSignal<Vec<FieldError>>);
+
+impl FormErrors {
+    pub fn new() -> Self {
+        FormErrors(RwSignal::new(Vec::new()))
+    }
+
+    fn message_for(self, field: Field) -> Option<String> {
+        let lang = use_i18n().lang();
+        let messages: Vec<String> = self
+            .0
+            .get()
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message(lang))
+            .collect();
+        (!messages.is_empty()).then(|| messages.join("；"))
+    }
+}
+
+#[component]
+pub fn TextField(
+    field: Field,
+    value: RwSignal<String>,
+    errors: FormErrors,
+    /// The input's type: "text", "date", "datetime-local", …
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// A textarea for longer text.
+    #[prop(optional)]
+    multiline: bool,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = move || errors.message_for(field);
+    let control = if multiline {
+        view! {
+            <textarea
+                name=field.key()
+                rows="3"
+                aria-invalid=move || error().is_some().to_string()
+                prop:value=move || value.get()
+                on:input:target=move |ev| value.set(ev.target().value())
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                name=field.key()
+                type=input_type
+                inputmode=inputmode
+                aria-invalid=move || error().is_some().to_string()
+                prop:value=move || value.get()
+                on:input:target=move |ev| value.set(ev.target().value())
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <label class="field" class:invalid=move || error().is_some()>
+            <span class="label">{move || field.label(i18n.lang())}</span>
+            {hint.map(|h| view! { <small class="hint">{move || i18n.t(h)}</small> })}
+            {control}
+            {move || error().map(|e| view! { <span class="error" role="alert">{e}</span> })}
+        </label>
+    }
+}
+
+/// A drop-down over one of the domain's closed lists (visit kind, mood, …).
+#[component]
+pub fn Choice<T: Labeled>(name: &'static str, label: Msg, value: RwSignal<T>) -> impl IntoView {
+    let i18n = use_i18n();
+    let options = move || {
+        T::all()
+            .iter()
+            .map(|&option| {
+                view! {
+                    <option value=option.key() selected=move || value.get() == option>
+                        {move || option.label(i18n.lang())}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="field">
+            <span class="label">{move || i18n.t(label)}</span>
+            <select
+                name=name
+                on:change:target=move |ev| {
+                    if let Some(chosen) = T::from_key(&ev.target().value()) {
+                        value.set(chosen);
+                    }
+                }
+            >
+                {options}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,45 @@
+//! The top bar: app name, the signed-in cadre, language switch and sign-out.
+
+use crate::app::SignedIn;
+use crate::i18n::{Msg, use_i18n};
+use crate::store::settings;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use xiafang_core::Lang;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let SignedIn(session) = expect_context::<SignedIn>();
+    let navigate = use_navigate();
+    let switch_language = move |_| {
+        let next = match i18n.lang() {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        i18n.0.set(next);
+        if let Err(e) = settings::save_lang(next) {
+            web_sys::console::warn_1(&format!("language not kept: {e}").into());
+        }
+    };
+    let sign_out = move |_| {
+        settings::clear_session();
+        session.set(None);
+        navigate("/login", Default::default());
+    };
+    view! {
+        <header class="top">
+            <A href="/" attr:class="brand">{move || i18n.t(Msg::AppName)}</A>
+            <span class="who">
+                {move || session.get().map(|s| s.account.display_name)}
+            </span>
+            <button class="link" on:click=switch_language>
+                {move || i18n.t(Msg::SwitchLanguage)}
+            </button>
+            <Show when=move || session.get().is_some()>
+                <button class="link" on:click=sign_out.clone()>{move || i18n.t(Msg::SignOut)}</button>
+            </Show>
+        </header>
+    }
+}

@@ -1,0 +1,60 @@
+//! The status line every screen shows: online or not, how many records wait, the last upload.
+
+use crate::i18n::{Msg, use_i18n};
+use crate::sync::{SyncProblem, SyncStatus};
+use chrono::Local;
+use leptos::prelude::*;
+
+#[component]
+pub fn StatusBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncStatus>();
+    let online = move || {
+        if sync.online.get() {
+            i18n.t(Msg::Online)
+        } else {
+            i18n.t(Msg::Offline)
+        }
+    };
+    let pending = move || match sync.pending.get() {
+        0 => i18n.t(Msg::AllUploaded).to_owned(),
+        n => format!("{n} {}", i18n.t(Msg::PendingUploads)),
+    };
+    let last = move || match sync.last_upload.get() {
+        Some(at) => format!(
+            "{} {}",
+            i18n.t(Msg::LastUpload),
+            at.with_timezone(&Local).format("%m-%d %H:%M")
+        ),
+        None => i18n.t(Msg::NeverUploaded).to_owned(),
+    };
+    let problem = move || {
+        sync.problem.get().map(|p| match p {
+            SyncProblem::SignedOut => i18n.t(Msg::SessionEnded).to_owned(),
+            SyncProblem::Server => i18n.t(Msg::ServerProblem).to_owned(),
+            SyncProblem::Storage(e) => format!("{}：{e}", i18n.t(Msg::StorageProblem)),
+        })
+    };
+    view! {
+        <div class="status" role="status" data-testid="status">
+            <span class="net" class:offline=move || !sync.online.get() data-testid="net">
+                {online}
+            </span>
+            <span data-testid="pending" data-count=move || sync.pending.get().to_string()>
+                {pending}
+            </span>
+            <span class="last" data-testid="last-upload">{last}</span>
+            <button
+                class="small"
+                data-testid="upload-now"
+                disabled=move || sync.busy.get()
+                on:click=move |_| sync.upload_now()
+            >
+                {move || {
+                    if sync.busy.get() { i18n.t(Msg::Uploading) } else { i18n.t(Msg::UploadNow) }
+                }}
+            </button>
+            {move || problem().map(|p| view! { <p class="problem">{p}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,117 @@
+//! The translation table for the app's own words (zh-CN first, English second). Domain terms
+//! and validation messages come from `xiafang_core` (`label`, `message`), in the same two
+//! languages.
+
+use leptos::prelude::*;
+use xiafang_core::Lang;
+
+macro_rules! messages {
+    ($($key:ident => ($zh:literal, $en:literal)),+ $(,)?) => {
+        /// Every sentence the app shows that is not a domain term.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),+ }
+
+        impl Msg {
+            pub fn text(self, lang: Lang) -> &'static str {
+                match self { $(Msg::$key => lang.pick($zh, $en)),+ }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => ("下访", "Xiafang"),
+    Loading => ("正在读取…", "Loading…"),
+    Retry => ("重试", "Retry"),
+    Back => ("返回", "Back"),
+    NotFound => ("找不到这个页面", "Page not found"),
+    ToMyFiles => ("回到我的档案", "Back to my files"),
+    SwitchLanguage => ("English", "中文"),
+    SignOut => ("退出登录", "Sign out"),
+    SignIn => ("登录", "Sign in"),
+    SigningIn => ("正在登录…", "Signing in…"),
+    SignInTitle => ("干部登录", "Sign in"),
+    Username => ("用户名", "User name"),
+    Password => ("密码", "Password"),
+    SignInNeedsNetwork => ("首次登录需要联网，请到有信号的地方再试", "The first sign-in needs a connection; try again where there is signal"),
+    SignInFailed => ("登录失败，请稍后再试", "Sign-in failed; please try again later"),
+    FillUsernamePassword => ("请填写用户名和密码", "Please enter user name and password"),
+    Online => ("在线", "Online"),
+    Offline => ("离线", "Offline"),
+    PendingUploads => ("条待上传", "waiting to upload"),
+    AllUploaded => ("全部已上传", "All uploaded"),
+    LastUpload => ("上次上传", "Last upload"),
+    NeverUploaded => ("尚未上传", "Not uploaded yet"),
+    UploadNow => ("立即上传", "Upload now"),
+    Uploading => ("正在上传…", "Uploading…"),
+    SessionEnded => ("登录已失效，请重新登录后上传（记录仍保存在手机上）", "Session ended: sign in again to upload (records stay on the phone)"),
+    ServerProblem => ("服务器暂时无法接收，稍后自动重试", "The server cannot take uploads now; retrying automatically"),
+    StorageProblem => ("手机存储出错", "Phone storage error"),
+    MyFiles => ("我的档案", "My files"),
+    SearchPlaceholder => ("按姓名或村名搜索", "Search by name or village"),
+    NoFilesYet => ("还没有档案。联网后会自动下载分配给您的档案。", "No files yet. Your assigned files download when you are online."),
+    NoMatches => ("没有符合条件的档案", "No matching files"),
+    Visits => ("次走访", "visits"),
+    Petitioner => ("信访人", "Petitioner"),
+    Matter => ("信访事项", "Petition matter"),
+    BornIn => ("出生", "born"),
+    YearsOld => ("岁", "years old"),
+    Address => ("住址", "Address"),
+    Phone => ("电话", "Phone"),
+    Household => ("家庭情况", "Household"),
+    Since => ("首次信访", "First petition"),
+    YearsAgo => ("年", "years"),
+    LevelReached => ("最高到", "Reached"),
+    Resolution => ("化解情况", "Resolution"),
+    CaseLeader => ("包案领导", "Case-owning leader"),
+    VisitCount => ("走访次数", "Visits so far"),
+    Timeline => ("工作记录", "Timeline"),
+    EmptyTimeline => ("还没有记录", "Nothing recorded yet"),
+    AddVisit => ("记走访", "Log visit"),
+    AddAssistance => ("记帮扶", "Log assistance"),
+    AddNote => ("记谈心", "Log conversation"),
+    NewVisit => ("新增走访记录", "New home visit"),
+    NewAssistance => ("新增帮扶措施", "New assistance action"),
+    NewNote => ("新增谈心记录", "New conversation note"),
+    VisitKindLabel => ("走访方式", "Kind of visit"),
+    MoodLabel => ("思想动态", "State of mind"),
+    RiskLabel => ("风险等级", "Risk level"),
+    AssistanceKindLabel => ("帮扶类别", "Kind of assistance"),
+    StatusLabel => ("状态", "Status"),
+    AmountHint => ("单位：元", "in yuan"),
+    ParticipantsHint => ("多人用顿号或逗号分隔，写明身份", "Separate names with commas, with each role"),
+    LocationOff => ("不记录位置（位置信息从不强制）", "Location is not recorded (never required)"),
+    Save => ("保存到手机", "Save on phone"),
+    Saving => ("正在保存…", "Saving…"),
+    Cancel => ("取消", "Cancel"),
+    FixErrors => ("请先改正标出的问题", "Please correct the marked fields"),
+    StorageFull => ("手机存储空间已满，未能保存。请清理手机空间后再点保存，已填内容不会丢失。", "Phone storage is full; not saved. Free some space and tap save again; what you typed is kept."),
+    SaveFailed => ("未能保存到手机，请再试一次，已填内容不会丢失。", "Could not save on the phone; please try again. What you typed is kept."),
+    StatePending => ("已保存在手机，待上传", "Saved on phone"),
+    StateUploaded => ("已上传", "Uploaded"),
+    StateRejected => ("未被服务器接收", "Not accepted by the server"),
+    Recorder => ("记录人", "Recorder"),
+    NextStep => ("下一步", "Next step"),
+    Due => ("时限", "due"),
+    Yuan => ("元", "yuan"),
+    FileMissing => ("手机上没有这份档案（可能尚未下载，或已不再分配给您）", "This file is not on the phone (not downloaded yet, or no longer assigned to you)"),
+}
+
+/// The current language, provided once by the app.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Lang>);
+
+impl I18n {
+    pub fn lang(self) -> Lang {
+        self.0.get()
+    }
+
+    /// The text in the current language; reactive when called inside a view closure.
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self.0.get())
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

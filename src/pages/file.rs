@@ -1,0 +1,94 @@
+//! One petitioner's file: the person, the matter, and every record, newest first.
+
+use crate::components::Timeline;
+use crate::components::{RequireSession, loaded};
+use crate::i18n::{Msg, use_i18n};
+use crate::store::{self, LocalRecord};
+use crate::sync::SyncStatus;
+use chrono::{Datelike, Local};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use xiafang_core::{FileId, PetitionerFile};
+
+#[component]
+pub fn FilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncStatus>();
+    let params = use_params_map();
+    let id = move || FileId(params.read().get("id").unwrap_or_default());
+    let data = LocalResource::new(move || {
+        let id = id();
+        sync.data_version.track();
+        async move {
+            let store = store::shared().await?;
+            Ok((store.file(&id).await?, store.timeline(&id).await?))
+        }
+    });
+    view! {
+        <RequireSession>
+            <A href="/" attr:class="back">{move || format!("‹ {}", i18n.t(Msg::MyFiles))}</A>
+            {loaded(data, move |(file, records): (Option<PetitionerFile>, Vec<LocalRecord>)| {
+                match file {
+                    None => view! { <p class="card problem">{i18n.t(Msg::FileMissing)}</p> }.into_any(),
+                    Some(file) => view! { <FileView file records /> }.into_any(),
+                }
+            })}
+        </RequireSession>
+    }
+}
+
+#[component]
+fn FileView(file: PetitionerFile, records: Vec<LocalRecord>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let today = Local::now().date_naive();
+    let visits = file.visit_count(records.iter().map(|r| &r.record));
+    let m = &file.matter;
+    let years = today.year() - m.since.year();
+    let age = file
+        .age(today)
+        .map(|a| format!("{a}{}", i18n.t(Msg::YearsOld)));
+    let new_link = |kind: &str| format!("/files/{}/new/{kind}", file.id);
+    view! {
+        <section class="card person">
+            <h1>{file.name.clone()}</h1>
+            <p class="muted">
+                {file.sex.label(lang)} " " {age} " · " {file.township.clone()} " " {file.village.clone()}
+            </p>
+            <dl>
+                <dt>{i18n.t(Msg::Address)}</dt>
+                <dd>{file.address.clone()}</dd>
+                {file.phone.clone().map(|p| view! { <dt>{i18n.t(Msg::Phone)}</dt><dd>{p}</dd> })}
+                <dt>{i18n.t(Msg::Household)}</dt>
+                <dd>{file.household.clone()}</dd>
+            </dl>
+            <p class="tags">
+                {file.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}
+            </p>
+        </section>
+        <section class="card matter">
+            <h2>{i18n.t(Msg::Matter)} " · " {m.category.label(lang)}</h2>
+            <p class="summary">{m.summary.clone()}</p>
+            <dl>
+                <dt>{i18n.t(Msg::Since)}</dt>
+                <dd>{format!("{}（{years} {}）", m.since.format("%Y-%m-%d"), i18n.t(Msg::YearsAgo))}</dd>
+                <dt>{i18n.t(Msg::LevelReached)}</dt>
+                <dd>{m.level_reached.label(lang)} " · " {m.channel.label(lang)} " · " {m.classification.label(lang)}</dd>
+                <dt>{i18n.t(Msg::Resolution)}</dt>
+                <dd>{m.resolution.label(lang)}</dd>
+                {m.case_leader.clone().map(|l| view! { <dt>{i18n.t(Msg::CaseLeader)}</dt><dd>{l}</dd> })}
+                <dt>{i18n.t(Msg::VisitCount)}</dt>
+                <dd data-testid="visit-count">{visits}</dd>
+            </dl>
+            <p class="flags">{m.flags.iter().map(|f| f.label(lang)).collect::<Vec<_>>().join("、")}</p>
+        </section>
+        <nav class="actions">
+            <A href=new_link("visit") attr:class="button primary">{i18n.t(Msg::AddVisit)}</A>
+            <A href=new_link("assistance") attr:class="button">{i18n.t(Msg::AddAssistance)}</A>
+            <A href=new_link("note") attr:class="button">{i18n.t(Msg::AddNote)}</A>
+        </nav>
+        <h2>{i18n.t(Msg::Timeline)}</h2>
+        <Timeline records />
+    }
+}

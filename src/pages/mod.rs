@@ -1,0 +1,15 @@
+//! One module per screen, named after what the cadre sees.
+
+mod assistance_form;
+mod draft;
+mod file;
+mod files;
+mod login;
+mod new_record;
+mod note_form;
+mod visit_form;
+
+pub use file::FilePage;
+pub use files::FilesPage;
+pub use login::LoginPage;
+pub use new_record::NewRecordPage;

@@ -1,0 +1,104 @@
+//! A thin async layer over the browser's IndexedDB: requests and transactions as futures.
+//!
+//! Writes issue all their requests synchronously and then await the transaction's `complete`
+//! event, so a write is durable and atomic before anything is shown as saved.
+
+use super::StoreError;
+use js_sys::{Function, Promise};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+/// Resolves with the request's result once it succeeds.
+pub async fn request(req: &IdbRequest) -> Result<JsValue, StoreError> {
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        let ok = req.clone();
+        let on_success = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call1(
+                &JsValue::UNDEFINED,
+                &ok.result().unwrap_or(JsValue::UNDEFINED),
+            );
+        });
+        let failed = req.clone();
+        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = reject.call1(&JsValue::UNDEFINED, &error_of_request(&failed));
+        });
+        req.set_onsuccess(Some(on_success.unchecked_ref()));
+        req.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map_err(StoreError::from_js)
+}
+
+/// Resolves when the transaction has committed; fails if it aborted (quota, constraint, …).
+pub async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        let on_complete = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        });
+        let aborted = tx.clone();
+        let reject_abort = reject.clone();
+        let on_abort = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = reject_abort.call1(&JsValue::UNDEFINED, &error_of_tx(&aborted));
+        });
+        let failed = tx.clone();
+        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = reject.call1(&JsValue::UNDEFINED, &error_of_tx(&failed));
+        });
+        tx.set_oncomplete(Some(on_complete.unchecked_ref()));
+        tx.set_onabort(Some(on_abort.unchecked_ref()));
+        tx.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::from_js)
+}
+
+pub fn transaction(
+    db: &IdbDatabase,
+    stores: &[&str],
+    mode: IdbTransactionMode,
+) -> Result<IdbTransaction, StoreError> {
+    let names = js_sys::Array::new();
+    for s in stores {
+        names.push(&JsValue::from_str(s));
+    }
+    db.transaction_with_str_sequence_and_mode(&names, mode)
+        .map_err(StoreError::from_js)
+}
+
+fn error_of_request(req: &IdbRequest) -> JsValue {
+    req.error()
+        .ok()
+        .flatten()
+        .map(JsValue::from)
+        .unwrap_or_else(|| JsValue::from_str("IndexedDB request failed"))
+}
+
+fn error_of_tx(tx: &IdbTransaction) -> JsValue {
+    tx.error()
+        .map(JsValue::from)
+        .unwrap_or_else(|| JsValue::from_str("IndexedDB transaction aborted"))
+}
+
+/// A plain JS object with string-keyed fields, the shape IndexedDB stores and indexes.
+pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let obj = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), v);
+    }
+    obj.into()
+}
+
+pub fn field_str(obj: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+pub fn field_f64(obj: &JsValue, key: &str) -> Option<f64> {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_f64())
+}

@@ -1,0 +1,123 @@
+//! The phone's storage. Records, the upload queue (outbox) and the assigned files live in
+//! IndexedDB (large, transactional); small settings and the session in localStorage
+//! (`settings`). Views use only this module's typed functions, never `web_sys` storage.
+
+mod idb;
+mod records;
+pub mod settings;
+
+pub use records::LocalRecord;
+
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest};
+
+/// The database the app uses; tests open others by name.
+pub const DB_NAME: &str = "xiafang";
+const DB_VERSION: u32 = 1;
+
+pub(crate) const RECORDS: &str = "records";
+pub(crate) const OUTBOX: &str = "outbox";
+pub(crate) const FILES: &str = "files";
+pub(crate) const BY_FILE: &str = "by_file";
+
+/// Why the phone's storage refused something.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    /// The browser is out of room for this site.
+    #[error("storage quota exceeded")]
+    Quota,
+    /// IndexedDB cannot be opened (private mode, disabled, old browser).
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// A stored value could not be read back.
+    #[error("stored data unreadable: {0}")]
+    Corrupt(String),
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+impl StoreError {
+    pub(crate) fn from_js(value: JsValue) -> Self {
+        if let Some(dom) = value.dyn_ref::<web_sys::DomException>() {
+            if dom.name() == "QuotaExceededError" {
+                return StoreError::Quota;
+            }
+            return StoreError::Other(format!("{}: {}", dom.name(), dom.message()));
+        }
+        StoreError::Other(value.as_string().unwrap_or_else(|| format!("{value:?}")))
+    }
+}
+
+/// An open handle on the phone's database.
+#[derive(Clone)]
+pub struct Store {
+    db: IdbDatabase,
+}
+
+thread_local! {
+    static SHARED: RefCell<Option<Store>> = const { RefCell::new(None) };
+}
+
+/// The app's database, opened on first use.
+pub async fn shared() -> Result<Store, StoreError> {
+    if let Some(store) = SHARED.with(|s| s.borrow().clone()) {
+        return Ok(store);
+    }
+    let store = Store::open(DB_NAME).await?;
+    SHARED.with(|s| *s.borrow_mut() = Some(store.clone()));
+    Ok(store)
+}
+
+impl Store {
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
+        let factory = web_sys::window()
+            .ok_or_else(|| StoreError::Unavailable("no window".into()))?
+            .indexed_db()
+            .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?
+            .ok_or_else(|| StoreError::Unavailable("IndexedDB is disabled".into()))?;
+        let open: IdbOpenDbRequest = factory
+            .open_with_u32(name, DB_VERSION)
+            .map_err(StoreError::from_js)?;
+        let upgrading = open.clone();
+        let on_upgrade = Closure::once_into_js(move |event: web_sys::IdbVersionChangeEvent| {
+            if let Err(e) = create_schema(&upgrading, event.old_version()) {
+                web_sys::console::error_1(&e);
+            }
+        });
+        open.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+        let db = idb::request(&open).await?;
+        let db: IdbDatabase = db
+            .dyn_into()
+            .map_err(|_| StoreError::Unavailable("open did not return a database".into()))?;
+        Ok(Store { db })
+    }
+
+    /// Closes this handle; the data stays. Used where a fresh start is simulated.
+    pub fn close(&self) {
+        self.db.close();
+    }
+}
+
+fn create_schema(open: &IdbOpenDbRequest, old_version: f64) -> Result<(), JsValue> {
+    let db: IdbDatabase = open.result()?.dyn_into()?;
+    if old_version < 1.0 {
+        // A brand-new database restarts the outbox numbering, so it must also be a new device
+        // to the server: otherwise the server would answer new records with old outcomes.
+        settings::forget_device_id();
+        let records = db.create_object_store_with_optional_parameters(RECORDS, &keyed_by("id"))?;
+        records.create_index_with_str(BY_FILE, "file_id")?;
+        let outbox = keyed_by("seq");
+        outbox.set_auto_increment(true);
+        db.create_object_store_with_optional_parameters(OUTBOX, &outbox)?;
+        db.create_object_store_with_optional_parameters(FILES, &keyed_by("id"))?;
+    }
+    Ok(())
+}
+
+fn keyed_by(path: &str) -> IdbObjectStoreParameters {
+    let params = IdbObjectStoreParameters::new();
+    params.set_key_path(&JsValue::from_str(path));
+    params
+}

@@ -1,0 +1,202 @@
+//! Records, their upload queue and the assigned files, in IndexedDB.
+
+use super::idb::{self, committed, field_str, object, request, transaction};
+use super::{BY_FILE, FILES, OUTBOX, RECORDS, Store, StoreError};
+use wasm_bindgen::JsValue;
+use web_sys::IdbTransactionMode::{Readonly, Readwrite};
+use xiafang_core::sync::{Ack, Op, PullResponse, SyncState};
+use xiafang_core::{FileId, PetitionerFile, Record, RecordId};
+
+/// A record as the phone holds it: the record and where it stands with the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalRecord {
+    pub record: Record,
+    pub state: SyncState,
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> JsValue {
+    JsValue::from_str(&serde_json::to_string(value).expect("domain types serialise"))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(obj: &JsValue, key: &str) -> Result<T, StoreError> {
+    let text = field_str(obj, key).ok_or_else(|| StoreError::Corrupt(format!("missing {key}")))?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{key}: {e}")))
+}
+
+fn record_row(record: &Record, state: &SyncState) -> JsValue {
+    object(&[
+        ("id", JsValue::from_str(&record.id.to_string())),
+        ("file_id", JsValue::from_str(&record.file_id.0)),
+        ("body", to_json(record)),
+        ("state", to_json(state)),
+    ])
+}
+
+fn local_record(row: &JsValue) -> Result<LocalRecord, StoreError> {
+    Ok(LocalRecord {
+        record: from_json(row, "body")?,
+        state: from_json(row, "state")?,
+    })
+}
+
+impl Store {
+    /// Saves a new record and queues it for upload in one transaction: either both are on the
+    /// phone or neither is. Returns the record's operation number.
+    pub async fn save_new(&self, record: &Record) -> Result<u64, StoreError> {
+        let tx = transaction(&self.db, &[RECORDS, OUTBOX], Readwrite)?;
+        let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
+        let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
+        // `add`, not `put`: saving the same record twice is a bug, not an update.
+        records
+            .add(&record_row(record, &SyncState::Pending))
+            .map_err(StoreError::from_js)?;
+        let queued = outbox
+            .add(&object(&[
+                ("record_id", JsValue::from_str(&record.id.to_string())),
+                ("body", to_json(record)),
+            ]))
+            .map_err(StoreError::from_js)?;
+        committed(&tx).await?;
+        let seq = queued.result().map_err(StoreError::from_js)?;
+        seq.as_f64()
+            .map(|n| n as u64)
+            .ok_or_else(|| StoreError::Corrupt("outbox key is not a number".into()))
+    }
+
+    /// A file's timeline, newest first.
+    pub async fn timeline(&self, file: &FileId) -> Result<Vec<LocalRecord>, StoreError> {
+        let tx = transaction(&self.db, &[RECORDS], Readonly)?;
+        let index = tx
+            .object_store(RECORDS)
+            .and_then(|s| s.index(BY_FILE))
+            .map_err(StoreError::from_js)?;
+        let rows = request(
+            &index
+                .get_all_with_key(&JsValue::from_str(&file.0))
+                .map_err(StoreError::from_js)?,
+        )
+        .await?;
+        let mut records = js_sys::Array::from(&rows)
+            .iter()
+            .map(|row| local_record(&row))
+            .collect::<Result<Vec<_>, _>>()?;
+        records.sort_by(|a, b| {
+            (b.record.occurred_at, b.record.saved_at)
+                .cmp(&(a.record.occurred_at, a.record.saved_at))
+        });
+        Ok(records)
+    }
+
+    /// The oldest queued operations, at most `max`, in the order they were saved.
+    pub async fn outbox(&self, max: u32) -> Result<Vec<Op>, StoreError> {
+        let tx = transaction(&self.db, &[OUTBOX], Readonly)?;
+        let store = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
+        let rows = request(
+            &store
+                .get_all_with_key_and_limit(&JsValue::NULL, max)
+                .map_err(StoreError::from_js)?,
+        )
+        .await?;
+        js_sys::Array::from(&rows)
+            .iter()
+            .map(|row| {
+                let seq = idb::field_f64(&row, "seq")
+                    .ok_or_else(|| StoreError::Corrupt("outbox entry without seq".into()))?;
+                Ok(Op {
+                    seq: seq as u64,
+                    record: from_json(&row, "body")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn pending_count(&self) -> Result<u32, StoreError> {
+        let tx = transaction(&self.db, &[OUTBOX], Readonly)?;
+        let store = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
+        let n = request(&store.count().map_err(StoreError::from_js)?).await?;
+        Ok(n.as_f64().unwrap_or(0.0) as u32)
+    }
+
+    /// Takes acknowledged operations out of the outbox and marks their records uploaded or
+    /// rejected, in one transaction.
+    pub async fn settle(&self, ops: &[Op], acks: &[Ack]) -> Result<(), StoreError> {
+        let tx = transaction(&self.db, &[RECORDS, OUTBOX], Readwrite)?;
+        let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
+        let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
+        for ack in acks {
+            // Only an acknowledgement of an operation we sent counts.
+            let Some(op) = ops
+                .iter()
+                .find(|op| op.seq == ack.seq && op.record.id == ack.record_id)
+            else {
+                continue;
+            };
+            records
+                .put(&record_row(&op.record, &SyncState::from(&ack.outcome)))
+                .map_err(StoreError::from_js)?;
+            outbox
+                .delete(&JsValue::from_f64(op.seq as f64))
+                .map_err(StoreError::from_js)?;
+        }
+        committed(&tx).await
+    }
+
+    /// Replaces the assigned files with the server's list and adds the server's records. The
+    /// phone's own records still waiting for upload are kept as they are.
+    pub async fn apply_pull(&self, pull: &PullResponse) -> Result<(), StoreError> {
+        let pending = self.pending_ids().await?;
+        let tx = transaction(&self.db, &[RECORDS, FILES], Readwrite)?;
+        let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
+        let files = tx.object_store(FILES).map_err(StoreError::from_js)?;
+        files.clear().map_err(StoreError::from_js)?;
+        for file in &pull.files {
+            files
+                .put(&object(&[
+                    ("id", JsValue::from_str(&file.id.0)),
+                    ("body", to_json(file)),
+                ]))
+                .map_err(StoreError::from_js)?;
+        }
+        for record in pull.records.iter().filter(|r| !pending.contains(&r.id)) {
+            records
+                .put(&record_row(record, &SyncState::Uploaded))
+                .map_err(StoreError::from_js)?;
+        }
+        committed(&tx).await
+    }
+
+    async fn pending_ids(&self) -> Result<Vec<RecordId>, StoreError> {
+        let tx = transaction(&self.db, &[OUTBOX], Readonly)?;
+        let store = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
+        let rows = request(&store.get_all().map_err(StoreError::from_js)?).await?;
+        Ok(js_sys::Array::from(&rows)
+            .iter()
+            .filter_map(|row| field_str(&row, "record_id")?.parse().ok())
+            .collect())
+    }
+
+    pub async fn files(&self) -> Result<Vec<PetitionerFile>, StoreError> {
+        let tx = transaction(&self.db, &[FILES], Readonly)?;
+        let store = tx.object_store(FILES).map_err(StoreError::from_js)?;
+        let rows = request(&store.get_all().map_err(StoreError::from_js)?).await?;
+        js_sys::Array::from(&rows)
+            .iter()
+            .map(|row| from_json(&row, "body"))
+            .collect()
+    }
+
+    pub async fn file(&self, id: &FileId) -> Result<Option<PetitionerFile>, StoreError> {
+        let tx = transaction(&self.db, &[FILES], Readonly)?;
+        let store = tx.object_store(FILES).map_err(StoreError::from_js)?;
+        let row = request(
+            &store
+                .get(&JsValue::from_str(&id.0))
+                .map_err(StoreError::from_js)?,
+        )
+        .await?;
+        if row.is_undefined() {
+            return Ok(None);
+        }
+        from_json(&row, "body").map(Some)
+    }
+}
