@@ -3,7 +3,8 @@
 //! `upload_now`; retries and backoff live here and nowhere else.
 
 use crate::api::{self, ApiFailure};
-use crate::store::{self, settings};
+use crate::store::settings::{self, Session};
+use crate::store;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -110,7 +111,7 @@ impl SyncStatus {
             Ok(s) => s,
             Err(e) => return self.problem.set(Some(SyncProblem::Storage(e))),
         };
-        match self.upload_all(&store, &session.token).await {
+        match self.upload_all(&store, &session).await {
             Ok(()) => {}
             Err(Failure::Api(f)) => return self.failed(f),
             Err(Failure::Store(e)) => return self.problem.set(Some(SyncProblem::Storage(e))),
@@ -131,18 +132,23 @@ impl SyncStatus {
 
     /// Sends the outbox in batches until it is empty. Each batch is settled in one storage
     /// transaction before the next is sent, so a crash between them loses nothing.
-    async fn upload_all(self, store: &store::Store, token: &str) -> Result<(), Failure> {
+    async fn upload_all(self, store: &store::Store, session: &Session) -> Result<(), Failure> {
         let device_id = settings::device_id();
         loop {
-            let ops = store
+            let mut ops = store
                 .outbox(MAX_BATCH_OPS as u32)
                 .await
                 .map_err(Failure::Store)?;
+            // Records another account saved on this phone wait for that account to sign in:
+            // the server would refuse them under this session.
+            ops.retain(|op| op.record.author == session.account.id);
             if ops.is_empty() {
                 return Ok(());
             }
             let batch = PushRequest { device_id, ops };
-            let response = api::push(token, &batch).await.map_err(Failure::Api)?;
+            let response = api::push(&session.token, &batch)
+                .await
+                .map_err(Failure::Api)?;
             store
                 .settle(&batch.ops, &response.acks)
                 .await
