@@ -3,8 +3,8 @@
 //! `upload_now`; retries and backoff live here and nowhere else.
 
 use crate::api::{self, ApiFailure};
-use crate::store::settings::{self, Session};
 use crate::store;
+use crate::store::settings::{self, Session};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

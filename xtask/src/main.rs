@@ -1,1 +1,43 @@
-fn main() {}
+//! `cargo xtask`: the project's own commands. Each installs what it needs that is missing, so a
+//! fresh machine (Rust, Node 20, Debian) needs nothing done by hand.
+//!
+//! - `cargo xtask run [-- server options]`: build the PWA and the server in release mode and start
+//!   the case server (demo data on first start).
+//! - `cargo xtask test`: every test the project has, stopping at the first failure.
+//! - `cargo xtask build`: only build the release PWA into `dist/`.
+
+mod build;
+mod cmd;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let rest: Vec<String> = rest
+        .iter()
+        .skip_while(|a| a.as_str() == "--")
+        .cloned()
+        .collect();
+    let result = match task {
+        "run" => build::run(&rest),
+        "build" => build::pwa_release().map(|_| ()),
+        "test" => test::all(),
+        _ => {
+            eprintln!("usage: cargo xtask <run|test|build> [-- server options]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask {task} failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,154 @@
+// A cadre logs a visit, an assistance action and a note with no network; they survive a reload
+// while still offline and reach the case server by themselves, exactly once, when it returns.
+const { test, expect, request } = require("@playwright/test");
+const { CaseServer } = require("./server");
+
+let server;
+
+test.beforeAll(async () => {
+  server = await CaseServer.create();
+  await server.start();
+});
+
+test.afterAll(async () => {
+  if (server) await server.remove();
+});
+
+async function signIn(page) {
+  await page.goto(`${server.url}/`);
+  await expect(page).toHaveURL(/\/login$/);
+  await page.fill("input[name=username]", "wangjg");
+  await page.fill("input[name=password]", "xiafang2026");
+  await page.click("button[type=submit]");
+  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
+}
+
+async function goOffline(context) {
+  // Take the network away for real: the server stops, and the browser is told it is offline.
+  await server.stop();
+  await context.setOffline(true);
+}
+
+async function goOnline(context) {
+  await server.start();
+  await context.setOffline(false);
+}
+
+async function serverRecords(fileId) {
+  const api = await request.newContext({ baseURL: server.url });
+  const login = await api.post("/api/login", { data: { username: "wangjg", password: "xiafang2026" } });
+  expect(login.ok()).toBeTruthy();
+  const { token } = await login.json();
+  const res = await api.get(`/api/files/${fileId}/records`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(res.ok()).toBeTruthy();
+  const records = await res.json();
+  await api.dispose();
+  return records;
+}
+
+test("records saved offline survive a reload and upload exactly once", async ({ page, context }) => {
+  const tag = `E2E-${Date.now()}`;
+  await signIn(page);
+
+  // The assigned files arrive, and search narrows them by name or village.
+  const list = page.getByTestId("file-list");
+  await expect(list.getByText("郭先生")).toBeVisible();
+  await page.fill("input[name=search]", "阁一村");
+  await expect(list.locator("li")).not.toHaveCount(0);
+  for (const name of await list.locator("li .place").allTextContents()) {
+    expect(name).toContain("阁一村");
+  }
+  await page.fill("input[name=search]", "没有这个人");
+  await expect(page.getByText("没有符合条件的档案")).toBeVisible();
+  await page.fill("input[name=search]", "");
+
+  // The service worker must hold the app shell before the network goes.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+
+  await list.getByText("郭先生").click();
+  await expect(page).toHaveURL(/\/files\/file-guo$/);
+  const fileUrl = page.url();
+  const visitsBefore = Number(await page.getByTestId("visit-count").textContent());
+
+  await goOffline(context);
+  await expect(page.getByTestId("net")).toHaveText("离线");
+
+  // A home visit: first with the required request left empty, which is refused in Chinese.
+  await page.getByRole("link", { name: "记走访" }).click();
+  await page.getByRole("button", { name: "保存到手机" }).click();
+  await expect(page.getByText("请填写诉求及反映的问题")).toBeVisible();
+  await page.fill("textarea[name=requests]", `要求重新核算分配款 ${tag}`);
+  await page.selectOption("select[name=mood]", { label: "有抵触" });
+  await page.selectOption("select[name=risk]", { label: "关注" });
+  await page.fill("textarea[name=explained]", "讲解了集体资产分配政策");
+  await page.fill("textarea[name=next_step]", "下周召开村民代表会议");
+  await page.fill("input[name=next_due]", "2030-01-10");
+  await page.getByRole("button", { name: "保存到手机" }).click();
+  await expect(page).toHaveURL(fileUrl);
+
+  // An assistance action: an amount that is not a number is refused, then corrected.
+  await page.getByRole("link", { name: "记帮扶" }).click();
+  await page.selectOption("select[name=assistance_kind]", { label: "慰问金" });
+  await page.fill("input[name=amount]", "五百");
+  await page.fill("textarea[name=items]", `春节慰问金 ${tag}`);
+  await page.getByRole("button", { name: "保存到手机" }).click();
+  await expect(page.getByText("金额格式不正确，请填写数字，例如 200 或 200.50")).toBeVisible();
+  await page.fill("input[name=amount]", "500");
+  await page.getByRole("button", { name: "保存到手机" }).click();
+  await expect(page).toHaveURL(fileUrl);
+
+  // A conversation note.
+  await page.getByRole("link", { name: "记谈心" }).click();
+  await page.fill("textarea[name=text]", `谈到父亲的丧事安排，情绪平稳 ${tag}`);
+  await page.getByRole("button", { name: "保存到手机" }).click();
+  await expect(page).toHaveURL(fileUrl);
+
+  const mine = page.locator("li.entry", { hasText: tag });
+  await expect(mine).toHaveCount(3);
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "3");
+  await expect(page.getByTestId("visit-count")).toHaveText(String(visitsBefore + 1));
+
+  // Reload with no network: the shell comes from the service worker, the records from the phone.
+  await page.reload();
+  await expect(page.getByTestId("net")).toHaveText("离线");
+  await expect(mine).toHaveCount(3);
+  for (const state of await mine.getByTestId("state").allTextContents()) {
+    expect(state).toBe("已保存在手机，待上传");
+  }
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "3");
+
+  // The network returns: everything uploads without a tap.
+  await goOnline(context);
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
+  await expect(mine.getByTestId("state")).toHaveText(["已上传", "已上传", "已上传"]);
+  await expect(page.getByTestId("last-upload")).toContainText("上次上传");
+
+  // Asking again (a manual upload, a reload) stores nothing twice.
+  await page.getByTestId("upload-now").click();
+  await page.reload();
+  await expect(mine).toHaveCount(3);
+
+  const records = await serverRecords("file-guo");
+  const tagged = records.filter((r) => JSON.stringify(r.body).includes(tag));
+  expect(tagged.map((r) => r.body.type).sort()).toEqual(["assistance", "note", "visit"]);
+  expect(new Set(tagged.map((r) => r.id)).size).toBe(3);
+  const money = tagged.find((r) => r.body.type === "assistance");
+  expect(money.body.amount_fen).toBe(50_000);
+});
+
+test("a cadre cannot open another township's file through the API", async () => {
+  const api = await request.newContext({ baseURL: server.url });
+  const login = await api.post("/api/login", { data: { username: "wangjg", password: "xiafang2026" } });
+  const { token } = await login.json();
+  const res = await api.get("/api/files/file-yang/records", {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).message).toBe("您无权查看该档案");
+  await api.dispose();
+});

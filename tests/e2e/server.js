@@ -1,0 +1,77 @@
+// Starts and stops the real case server binary for a test, on a free port and a fresh data
+// directory, so a test can take the network away for real and bring the server back.
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const net = require("node:net");
+const os = require("node:os");
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..", "..");
+const bin = process.env.XIAFANG_SERVER_BIN || path.join(root, "target", "release", "xiafang-server");
+const dist = process.env.XIAFANG_DIST || path.join(root, "dist");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(url, child, deadline) {
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch (_) {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+class CaseServer {
+  constructor(port, dataDir) {
+    this.port = port;
+    this.dataDir = dataDir;
+    this.url = `http://127.0.0.1:${port}`;
+    this.child = null;
+    this.output = "";
+  }
+
+  static async create() {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "xiafang-e2e-"));
+    return new CaseServer(await freePort(), dataDir);
+  }
+
+  async start() {
+    if (!fs.existsSync(bin)) throw new Error(`no server binary at ${bin}; run cargo xtask test`);
+    const args = ["--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", dist];
+    this.child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk) => (this.output += chunk.toString());
+    this.child.stdout.on("data", keep);
+    this.child.stderr.on("data", keep);
+    await waitUntilUp(`${this.url}/api/health`, this.child, Date.now() + 30_000);
+  }
+
+  async stop() {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+    this.child = null;
+  }
+
+  async remove() {
+    await this.stop();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+module.exports = { CaseServer };

@@ -1,0 +1,144 @@
+//! Installs the tools the build and the tests need, each only when missing or at the wrong
+//! version. Everything comes from the package registries this project may use (crates.io,
+//! Debian, npm); nothing downloads a prebuilt binary at build time.
+
+use crate::cmd::{self, Result};
+use std::path::Path;
+
+/// Trunk 0.22 needs a newer rustc than the project's 1.95, so stay on 0.21.
+const TRUNK_REQ: &str = "~0.21";
+const TRUNK_PREFIX: &str = "trunk 0.21";
+
+/// Everything `cargo xtask run` needs to build the release PWA.
+pub fn for_build() -> Result<()> {
+    wasm_target()?;
+    // wasm-opt comes from npm's binaryen (pinned in tools/package.json): Debian's binaryen 108
+    // turns wasm-bindgen's externref table into one the browser refuses at start-up.
+    npm_ci(&cmd::root().join("tools"))?;
+    trunk()?;
+    wasm_bindgen()
+}
+
+/// Everything `cargo xtask test` needs on top of the build tools.
+pub fn for_tests() -> Result<()> {
+    for_build()?;
+    apt(&[
+        ("chromium", "chromium"),
+        ("chromedriver", "chromium-driver"),
+    ])?;
+    npm_ci(&cmd::root().join("tests/e2e"))
+}
+
+fn wasm_target() -> Result<()> {
+    let installed = cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    cmd::run(cmd::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn trunk() -> Result<()> {
+    if cmd::output_line("trunk", &["--version"]).is_some_and(|v| v.starts_with(TRUNK_PREFIX)) {
+        return Ok(());
+    }
+    cargo_install("trunk", TRUNK_REQ)
+}
+
+/// The wasm-bindgen CLI must be exactly the version of the `wasm-bindgen` crate in Cargo.lock,
+/// or the generated JS glue does not match the compiled wasm.
+fn wasm_bindgen() -> Result<()> {
+    let version = locked_version("wasm-bindgen")?;
+    let want = format!("wasm-bindgen {version}");
+    if cmd::output_line("wasm-bindgen", &["--version"]).as_deref() == Some(want.as_str()) {
+        return Ok(());
+    }
+    cargo_install("wasm-bindgen-cli", &format!("={version}"))
+}
+
+/// `cargo install`, with the crate's own lock file first. A lock file can name a dependency
+/// version the registry no longer serves (seen with wasm-bindgen-cli 0.2.130 and a withdrawn
+/// webpki-roots); then resolve afresh within the crate's own version requirements.
+fn cargo_install(krate: &str, version: &str) -> Result<()> {
+    let install = |locked: bool| {
+        let mut c = cmd::cargo();
+        c.args(["install", krate, "--version", version]);
+        if locked {
+            c.arg("--locked");
+        }
+        cmd::run(&mut c)
+    };
+    install(true).or_else(|e| {
+        eprintln!("{e}; retrying without the crate's lock file");
+        install(false)
+    })
+}
+
+/// The version of a package as recorded in the workspace's Cargo.lock.
+pub fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(cmd::root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let marker = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&marker)
+        .ok_or_else(|| format!("{package} is not in Cargo.lock"))?
+        + marker.len();
+    let end = lock[start..]
+        .find('"')
+        .ok_or_else(|| "Cargo.lock is malformed".to_string())?;
+    Ok(lock[start..start + end].to_owned())
+}
+
+/// Installs the Debian packages whose program (first of each pair) is not on PATH.
+fn apt(needs: &[(&str, &str)]) -> Result<()> {
+    let missing: Vec<&str> = needs
+        .iter()
+        .filter(|(program, _)| !on_path(program))
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let as_root = cmd::output_line("id", &["-u"]).as_deref() == Some("0");
+    let apt_get = |args: &[&str]| {
+        let mut c = if as_root {
+            cmd::new("apt-get")
+        } else {
+            let mut c = cmd::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd::run(&mut c)
+    };
+    apt_get(&["update", "-q"])?;
+    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    args.extend(&missing);
+    apt_get(&args)
+}
+
+pub fn on_path(program: &str) -> bool {
+    std::env::split_paths(&cmd::path_env()).any(|dir| dir.join(program).is_file())
+}
+
+/// `npm ci` from the lock file, with Playwright told never to download a browser: the tests use
+/// Debian's Chromium. Skipped when the installed packages are newer than the lock file.
+fn npm_ci(dir: &Path) -> Result<()> {
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules/.package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(lock), Some(installed)) = (modified(&lock), modified(&installed))
+        && installed >= lock
+    {
+        return Ok(());
+    }
+    cmd::run(
+        cmd::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(dir)
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+    )
+}
