@@ -8,9 +8,11 @@ mod labeled;
 pub mod file;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+pub mod hlc;
 pub mod ids;
 pub mod lang;
 pub mod money;
+pub mod protocol;
 pub mod record;
 pub mod sync;
 pub mod validation;

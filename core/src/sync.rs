@@ -29,6 +29,18 @@ pub struct Op {
 pub struct PushRequest {
     pub device_id: DeviceId,
     pub ops: Vec<Op>,
+    /// The phone's clock when it sent the batch. Never used to order anything: the server only
+    /// compares it with its own clock so a supervisor can see that a device's clock was off.
+    pub device_time: DateTime<Utc>,
+}
+
+/// `GET /api/sync/acks?device_id=…&after=N`: the outcomes the server already stored for this
+/// device's operations numbered above `after`, oldest first, at most `MAX_BATCH_OPS`. A phone
+/// whose last upload got no answer asks this first, so it never resends what already arrived.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcksQuery {
+    pub device_id: DeviceId,
+    pub after: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,11 +139,33 @@ impl From<&Outcome> for SyncState {
     }
 }
 
-/// Everything a phone keeps for its user: the assigned files and their timelines.
+/// Records and file changes per download page: a phone on 2G finishes one page in seconds.
+pub const MAX_PULL_ITEMS: usize = 500;
+
+/// Where a phone stands in the server's change feed. Opaque to the phone: it stores the string
+/// it was given and sends it back (`GET /api/sync/pull?cursor=…`). The server puts the feed
+/// position and a fingerprint of the files the account may read into it, so a cursor from
+/// another scope (a new assignment, a different account) or from the future (a database restored
+/// from a backup) is recognised as stale and answered with a reset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cursor(pub String);
+
+/// One page of the change feed for the signed-in account's files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
+    /// When true the phone first forgets every file and uploaded record it downloaded before
+    /// (never its own pending or rejected records), then applies this page: the feed restarts
+    /// from the beginning of the account's scope.
+    pub reset: bool,
+    /// Files created or changed since the cursor, in their current state.
     pub files: Vec<PetitionerFile>,
+    /// Records stored since the cursor.
     pub records: Vec<Record>,
+    /// Store with this page's contents, in the same storage transaction.
+    pub cursor: Cursor,
+    /// More pages wait: pull again at once with the new cursor.
+    pub more: bool,
     pub server_time: DateTime<Utc>,
 }
 

@@ -39,8 +39,13 @@ fn push_and_its_acknowledgements_round_trip() {
                 record: fixtures::note("f1", "u1"),
             },
         ],
+        device_time: chrono::Utc::now(),
     };
     round_trip(&push);
+    round_trip(&AcksQuery {
+        device_id: push.device_id,
+        after: 7,
+    });
     let invalid = Rejection::Invalid {
         errors: vec![FieldError::new(Field::Place, Problem::Required)],
     };
@@ -97,11 +102,15 @@ fn session_pull_and_error_messages_round_trip() {
         token: "t".into(),
         account,
     });
-    round_trip(&PullResponse {
+    let pull = round_trip(&PullResponse {
+        reset: true,
         files: vec![],
         records: vec![fixtures::visit("f1", "u1")],
+        cursor: Cursor("v1.42.abc".into()),
+        more: false,
         server_time: chrono::Utc::now(),
     });
+    assert_eq!(pull["cursor"], "v1.42.abc", "a cursor is a plain string on the wire");
     let json = round_trip(&ApiError {
         code: ApiErrorCode::Forbidden,
         message: "x".into(),

@@ -1,3 +1,4 @@
+-- Written in the SQL that SQLite and PostgreSQL share: both run these same files.
 -- Places form the jurisdiction tree: county -> township -> village.
 CREATE TABLE places (
     id TEXT PRIMARY KEY,
@@ -55,7 +56,7 @@ CREATE INDEX records_by_file ON records (file_id, occurred_at);
 -- Every upload operation seen, with the outcome it got, so a repeat gets the same answer.
 CREATE TABLE device_ops (
     device_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
+    seq BIGINT NOT NULL,
     account_id TEXT NOT NULL REFERENCES accounts(id),
     record_id TEXT NOT NULL,
     outcome TEXT NOT NULL,

@@ -6,8 +6,12 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
-    /// Holds the SQLite database (`xiafang.db`).
+    /// Holds the SQLite database (`xiafang.db`) unless `database_url` names another database.
     pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://user:password@host/db`; the SQLite file in `data_dir` if unset.
+    /// Read from the environment rather than the command line in production, so the password
+    /// does not show in the process list.
+    pub database_url: Option<String>,
     /// The built PWA (Trunk's `dist/`).
     pub dist: PathBuf,
     /// Load the demo accounts and files into an empty database.
@@ -16,7 +20,7 @@ pub struct Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("unknown option {0} (options: --addr, --data-dir, --dist, --no-demo)")]
+    #[error("unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo)")]
     Unknown(String),
     #[error("option {0} needs a value")]
     MissingValue(String),
@@ -25,10 +29,18 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The database to open: the configured URL, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| crate::db::sqlite_url(&self.data_dir.join("xiafang.db")))
+    }
+
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, ConfigError> {
         let env = |k: &str| std::env::var(k).ok();
         let mut addr = env("XIAFANG_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
         let mut data_dir = env("XIAFANG_DATA_DIR").unwrap_or_else(|| "data".into());
+        let mut database_url = env("XIAFANG_DATABASE_URL");
         let mut dist = env("XIAFANG_DIST").unwrap_or_else(|| "dist".into());
         let mut demo = env("XIAFANG_NO_DEMO").is_none();
         let mut args = args.into_iter();
@@ -40,6 +52,7 @@ impl Config {
             match arg.as_str() {
                 "--addr" => addr = value()?,
                 "--data-dir" => data_dir = value()?,
+                "--database-url" => database_url = Some(value()?),
                 "--dist" => dist = value()?,
                 "--no-demo" => demo = false,
                 _ => return Err(ConfigError::Unknown(arg)),
@@ -48,6 +61,7 @@ impl Config {
         Ok(Config {
             addr: addr.parse().map_err(|_| ConfigError::BadAddr(addr))?,
             data_dir: data_dir.into(),
+            database_url,
             dist: dist.into(),
             demo,
         })

@@ -16,8 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let config = Config::from_args(std::env::args().skip(1))?;
     std::fs::create_dir_all(&config.data_dir)?;
-    let db_path = config.data_dir.join("xiafang.db");
-    let db = Db::open(&db_path).await?;
+    let db_url = config.database_url();
+    let db = Db::connect(&db_url).await?;
     let mut demo_accounts = Vec::new();
     if config.demo && !db.has_accounts().await? {
         demo_accounts = demo::seed(&db).await?;
@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     println!("下访 Xiafang 已启动: http://{}/", listener.local_addr()?);
-    println!("数据库 (database): {}", db_path.display());
+    println!("数据库 (database): {}", xiafang_server::db::redact(&db_url));
     for a in &demo_accounts {
         println!(
             "  演示账号 demo account: {:<8} 密码 password: {:<12} {}（{}）",

@@ -10,70 +10,74 @@ use xiafang_core::{DeviceId, fixtures};
 
 #[tokio::test]
 async fn wrong_password_and_unknown_user_get_the_same_answer() {
-    let server = TestServer::start(&small_world()).await;
-    for (user, password) in [("wang", "wrong"), ("nobody", "test-password")] {
-        let (status, body) = server
-            .post(
-                "/api/login",
-                None,
-                &serde_json::json!({"username": user, "password": password}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(body["code"], "bad_credentials");
-        assert_eq!(body["message"], "用户名或密码不正确");
+    for server in TestServer::each(&small_world()).await {
+        for (user, password) in [("wang", "wrong"), ("nobody", "test-password")] {
+            let (status, body) = server
+                .post(
+                    "/api/login",
+                    None,
+                    &serde_json::json!({"username": user, "password": password}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            assert_eq!(body["code"], "bad_credentials");
+            assert_eq!(body["message"], "用户名或密码不正确");
+        }
     }
 }
 
 #[tokio::test]
 async fn every_data_call_needs_a_valid_session() {
-    let server = TestServer::start(&small_world()).await;
-    for token in [None, Some("not-a-token")] {
-        let (status, body) = server.get("/api/sync/pull", token).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(body["code"], "unauthorized");
-        let (status, _) = server.get("/api/files/f-a1/records", token).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for server in TestServer::each(&small_world()).await {
+        for token in [None, Some("not-a-token")] {
+            let (status, body) = server.get("/api/sync/pull", token).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            assert_eq!(body["code"], "unauthorized");
+            let (status, _) = server.get("/api/files/f-a1/records", token).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        let token = server.login("wang").await;
+        let (status, me) = server.get("/api/me", Some(&token)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(me["username"], "wang");
     }
-    let token = server.login("wang").await;
-    let (status, me) = server.get("/api/me", Some(&token)).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(me["username"], "wang");
 }
 
 #[tokio::test]
 async fn malformed_and_oversized_uploads_get_clear_errors_and_change_nothing() {
-    let server = TestServer::start(&small_world()).await;
-    let token = server.login("wang").await;
-    let req = Request::post("/api/sync/push")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::from(r#"{"device_id": "x", "ops": 5}"#))
-        .unwrap();
-    let (status, body) = server.send(req).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["code"], "bad_request");
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let req = Request::post("/api/sync/push")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(r#"{"device_id": "x", "ops": 5}"#))
+            .unwrap();
+        let (status, body) = server.send(req).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["code"], "bad_request");
 
-    let ops: Vec<_> = (0..=MAX_BATCH_OPS as u64)
-        .map(|seq| serde_json::json!({"seq": seq, "record": fixtures::note("f-a1", "wang")}))
-        .collect();
-    let too_many = serde_json::json!({"device_id": DeviceId::new_random(), "ops": ops});
-    let (status, _) = server.post("/api/sync/push", Some(&token), &too_many).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+        let ops: Vec<_> = (0..=MAX_BATCH_OPS as u64)
+            .map(|seq| serde_json::json!({"seq": seq, "record": fixtures::note("f-a1", "wang")}))
+            .collect();
+        let too_many = serde_json::json!({"device_id": DeviceId::new_random(), "ops": ops});
+        let (status, _) = server.post("/api/sync/push", Some(&token), &too_many).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    let huge = serde_json::json!({"device_id": DeviceId::new_random(), "ops": [], "pad": "x".repeat(3 << 20)});
-    let (status, body) = server.post("/api/sync/push", Some(&token), &huge).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(body["code"], "too_large");
+        let huge = serde_json::json!({"device_id": DeviceId::new_random(), "ops": [], "pad": "x".repeat(3 << 20)});
+        let (status, body) = server.post("/api/sync/push", Some(&token), &huge).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body["code"], "too_large");
 
-    let (_, records) = server.get("/api/files/f-a1/records", Some(&token)).await;
-    assert_eq!(records.as_array().map(Vec::len), Some(0));
+        let (_, records) = server.get("/api/files/f-a1/records", Some(&token)).await;
+        assert_eq!(records.as_array().map(Vec::len), Some(0));
+    }
 }
 
 #[tokio::test]
 async fn unknown_api_paths_are_json_404s() {
-    let server = TestServer::start(&small_world()).await;
-    let (status, body) = server.get("/api/nothing", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["code"], "not_found");
+    for server in TestServer::each(&small_world()).await {
+        let (status, body) = server.get("/api/nothing", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body["code"], "not_found");
+    }
 }

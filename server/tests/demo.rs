@@ -2,6 +2,8 @@
 //! person assigned to its file, it tells the seed stories, and it loads into a fresh database
 //! where each demo account sees the files it should and no others.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use xiafang_core::sync::{Account, Role};
 use xiafang_core::{FileId, PetitionerFile, RecordBody};
@@ -181,14 +183,6 @@ fn demo_tells_the_seed_stories() {
     assert_eq!(guo.visit_count(&demo.records), 106);
 }
 
-async fn fresh_db() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::open(&dir.path().join("xiafang.db"))
-        .await
-        .expect("open db");
-    (dir, db)
-}
-
 async fn sign_in(db: &Db, username: &str) -> Account {
     let (account, hash) = db
         .account_for_login(username)
@@ -213,61 +207,64 @@ async fn readable(db: &Db, account: &Account) -> Vec<String> {
 
 #[tokio::test]
 async fn seeded_database_shows_each_account_its_files() {
-    let (_dir, db) = fresh_db().await;
-    assert!(!db.has_accounts().await.expect("count"));
-    let accounts = demo::seed(&db).await.expect("demo seeds an empty database");
-    assert_eq!(accounts.len(), demo::demo().accounts.len());
-    assert!(db.has_accounts().await.expect("count"));
+    for test_db in common::fresh_databases().await {
+        let db = test_db.open().await;
+        assert!(!db.has_accounts().await.expect("count"));
+        let accounts = demo::seed(&db).await.expect("demo seeds an empty database");
+        assert_eq!(accounts.len(), demo::demo().accounts.len());
+        assert!(db.has_accounts().await.expect("count"));
 
-    let wang = sign_in(&db, "wangjg").await;
-    let names = readable(&db, &wang).await;
-    assert!(names.iter().any(|n| n == "郭先生"), "{names:?}");
-    assert!(!names.iter().any(|n| n == "杨天普"), "{names:?}");
-    assert!(names.len() >= 2);
-    let guo = FileId::from("file-guo");
-    let yang = FileId::from("file-yang");
-    assert_eq!(
-        db.access(&wang, &guo).await.expect("access"),
-        Access::ReadWrite
-    );
-    assert_eq!(db.access(&wang, &yang).await.expect("access"), Access::None);
+        let wang = sign_in(&db, "wangjg").await;
+        let names = readable(&db, &wang).await;
+        assert!(names.iter().any(|n| n == "郭先生"), "{names:?}");
+        assert!(!names.iter().any(|n| n == "杨天普"), "{names:?}");
+        assert!(names.len() >= 2);
+        let guo = FileId::from("file-guo");
+        let yang = FileId::from("file-yang");
+        assert_eq!(
+            db.access(&wang, &guo).await.expect("access"),
+            Access::ReadWrite
+        );
+        assert_eq!(db.access(&wang, &yang).await.expect("access"), Access::None);
 
-    let li = sign_in(&db, "lixm").await;
-    let names = readable(&db, &li).await;
-    assert!(names.iter().any(|n| n == "杨天普"), "{names:?}");
-    assert!(!names.iter().any(|n| n == "郭先生"), "{names:?}");
-    assert!(names.len() >= 3);
+        let li = sign_in(&db, "lixm").await;
+        let names = readable(&db, &li).await;
+        assert!(names.iter().any(|n| n == "杨天普"), "{names:?}");
+        assert!(!names.iter().any(|n| n == "郭先生"), "{names:?}");
+        assert!(names.len() >= 3);
 
-    let all = demo::demo().files.len();
-    let supervisor = sign_in(&db, "zhaoxf").await;
-    assert_eq!(readable(&db, &supervisor).await.len(), all);
-    assert_eq!(
-        db.access(&supervisor, &yang).await.expect("access"),
-        Access::Read
-    );
-    assert_eq!(
-        db.readable_records(&supervisor)
+        let all = demo::demo().files.len();
+        let supervisor = sign_in(&db, "zhaoxf").await;
+        assert_eq!(readable(&db, &supervisor).await.len(), all);
+        assert_eq!(
+            db.access(&supervisor, &yang).await.expect("access"),
+            Access::Read
+        );
+        assert_eq!(
+            db.pull(&supervisor, None, 10_000)
+                .await
+                .expect("records")
+                .records
+                .len(),
+            demo::demo().records.len()
+        );
+
+        let lawyer = sign_in(&db, "chenls").await;
+        let names = readable(&db, &lawyer).await;
+        assert!(names.iter().any(|n| n == "郭先生"), "{names:?}");
+        assert!(!names.iter().any(|n| n == "杨天普"), "{names:?}");
+
+        let timeline = db.records_for_file(&guo).await.expect("records");
+        let demo = demo::demo();
+        let expected = demo.records.iter().filter(|r| r.file_id == guo).count();
+        assert_eq!(timeline.len(), expected);
+        let stored_guo = db
+            .readable_files(&wang)
             .await
-            .expect("records")
-            .len(),
-        demo::demo().records.len()
-    );
-
-    let lawyer = sign_in(&db, "chenls").await;
-    let names = readable(&db, &lawyer).await;
-    assert!(names.iter().any(|n| n == "郭先生"), "{names:?}");
-    assert!(!names.iter().any(|n| n == "杨天普"), "{names:?}");
-
-    let timeline = db.records_for_file(&guo).await.expect("records");
-    let demo = demo::demo();
-    let expected = demo.records.iter().filter(|r| r.file_id == guo).count();
-    assert_eq!(timeline.len(), expected);
-    let stored_guo = db
-        .readable_files(&wang)
-        .await
-        .expect("files")
-        .into_iter()
-        .find(|f| f.id == guo)
-        .expect("郭先生's file");
-    assert_eq!(stored_guo.visit_count(&timeline), 106);
+            .expect("files")
+            .into_iter()
+            .find(|f| f.id == guo)
+            .expect("郭先生's file");
+        assert_eq!(stored_guo.visit_count(&timeline), 106);
+    }
 }

@@ -18,6 +18,7 @@ fn batch(device: DeviceId, first_seq: u64, records: &[Record]) -> PushRequest {
                 record: r.clone(),
             })
             .collect(),
+        device_time: chrono::Utc::now(),
     }
 }
 
@@ -45,198 +46,206 @@ fn wang_records() -> Vec<Record> {
 
 #[tokio::test]
 async fn pushed_batch_is_stored_and_acknowledged_in_order() {
-    let server = TestServer::start(&small_world()).await;
-    let token = server.login("wang").await;
-    let records = wang_records();
-    let req = batch(DeviceId::new_random(), 1, &records);
-    let res = push(&server, &token, &req).await;
-    assert_eq!(res.acks.len(), 3);
-    for (ack, op) in res.acks.iter().zip(&req.ops) {
-        assert_eq!(
-            (ack.seq, ack.record_id, &ack.outcome),
-            (op.seq, op.record.id, &Outcome::Stored)
-        );
-    }
-    let stored = timeline(&server, &token, "f-a1").await;
-    assert_eq!(stored.len(), 3);
-    for r in &records {
-        assert_eq!(stored.iter().filter(|s| *s == r).count(), 1, "{r:?}");
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let records = wang_records();
+        let req = batch(DeviceId::new_random(), 1, &records);
+        let res = push(&server, &token, &req).await;
+        assert_eq!(res.acks.len(), 3);
+        for (ack, op) in res.acks.iter().zip(&req.ops) {
+            assert_eq!(
+                (ack.seq, ack.record_id, &ack.outcome),
+                (op.seq, op.record.id, &Outcome::Stored)
+            );
+        }
+        let stored = timeline(&server, &token, "f-a1").await;
+        assert_eq!(stored.len(), 3);
+        for r in &records {
+            assert_eq!(stored.iter().filter(|s| *s == r).count(), 1, "{r:?}");
+        }
     }
 }
 
 #[tokio::test]
 async fn same_batch_twice_stores_nothing_new_and_answers_the_same() {
-    let server = TestServer::start(&small_world()).await;
-    let token = server.login("wang").await;
-    let req = batch(DeviceId::new_random(), 7, &wang_records());
-    let first = push(&server, &token, &req).await;
-    let second = push(&server, &token, &req).await;
-    assert_eq!(first, second);
-    assert_eq!(timeline(&server, &token, "f-a1").await.len(), 3);
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let req = batch(DeviceId::new_random(), 7, &wang_records());
+        let first = push(&server, &token, &req).await;
+        let second = push(&server, &token, &req).await;
+        assert_eq!(first, second);
+        assert_eq!(timeline(&server, &token, "f-a1").await.len(), 3);
+    }
 }
 
 #[tokio::test]
 async fn retry_after_lost_response_and_server_restart_stores_nothing_twice() {
-    let server = TestServer::start(&small_world()).await;
-    let token = server.login("wang").await;
-    let device = DeviceId::new_random();
-    let records = wang_records();
-    // The first request reached the server, but its response was lost on the way back.
-    push(&server, &token, &batch(device, 1, &records[..2])).await;
-    let server = server.restart().await;
-    // The phone retries everything still in its outbox, plus what it saved meanwhile.
-    let res = push(&server, &token, &batch(device, 1, &records)).await;
-    assert!(res.acks.iter().all(|a| a.outcome == Outcome::Stored));
-    // And a phone whose outbox numbering restarted still cannot store a record twice.
-    let res = push(&server, &token, &batch(DeviceId::new_random(), 1, &records)).await;
-    assert!(res.acks.iter().all(|a| a.outcome == Outcome::Stored));
-    assert_eq!(timeline(&server, &token, "f-a1").await.len(), 3);
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let device = DeviceId::new_random();
+        let records = wang_records();
+        // The first request reached the server, but its response was lost on the way back.
+        push(&server, &token, &batch(device, 1, &records[..2])).await;
+        let server = server.restart().await;
+        // The phone retries everything still in its outbox, plus what it saved meanwhile.
+        let res = push(&server, &token, &batch(device, 1, &records)).await;
+        assert!(res.acks.iter().all(|a| a.outcome == Outcome::Stored));
+        // And a phone whose outbox numbering restarted still cannot store a record twice.
+        let res = push(&server, &token, &batch(DeviceId::new_random(), 1, &records)).await;
+        assert!(res.acks.iter().all(|a| a.outcome == Outcome::Stored));
+        assert_eq!(timeline(&server, &token, "f-a1").await.len(), 3);
+    }
 }
 
 #[tokio::test]
 async fn invalid_record_is_rejected_with_reasons_and_does_not_block_the_rest() {
-    let server = TestServer::start(&small_world()).await;
-    let token = server.login("wang").await;
-    let mut records = wang_records();
-    let RecordBody::Visit(v) = &mut records[0].body else {
-        unreachable!()
-    };
-    v.place.clear();
-    v.requests = "诉".repeat(5000);
-    let res = push(&server, &token, &batch(DeviceId::new_random(), 1, &records)).await;
-    let Outcome::Rejected {
-        reason: Rejection::Invalid { errors },
-    } = &res.acks[0].outcome
-    else {
-        panic!("expected a rejection, got {:?}", res.acks[0]);
-    };
-    let found: Vec<_> = errors.iter().map(|e| (e.field, e.problem)).collect();
-    assert_eq!(
-        found,
-        vec![
-            (Field::Place, Problem::Required),
-            (Field::Requests, Problem::TooLong { max: 4000 })
-        ]
-    );
-    assert_eq!(res.acks[1].outcome, Outcome::Stored);
-    assert_eq!(res.acks[2].outcome, Outcome::Stored);
-    let stored = timeline(&server, &token, "f-a1").await;
-    assert_eq!(stored.len(), 2);
-    assert!(
-        stored.iter().all(|r| r.id != records[0].id),
-        "no half-written visit"
-    );
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let mut records = wang_records();
+        let RecordBody::Visit(v) = &mut records[0].body else {
+            unreachable!()
+        };
+        v.place.clear();
+        v.requests = "诉".repeat(5000);
+        let res = push(&server, &token, &batch(DeviceId::new_random(), 1, &records)).await;
+        let Outcome::Rejected {
+            reason: Rejection::Invalid { errors },
+        } = &res.acks[0].outcome
+        else {
+            panic!("expected a rejection, got {:?}", res.acks[0]);
+        };
+        let found: Vec<_> = errors.iter().map(|e| (e.field, e.problem)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Field::Place, Problem::Required),
+                (Field::Requests, Problem::TooLong { max: 4000 })
+            ]
+        );
+        assert_eq!(res.acks[1].outcome, Outcome::Stored);
+        assert_eq!(res.acks[2].outcome, Outcome::Stored);
+        let stored = timeline(&server, &token, "f-a1").await;
+        assert_eq!(stored.len(), 2);
+        assert!(
+            stored.iter().all(|r| r.id != records[0].id),
+            "no half-written visit"
+        );
+    }
 }
 
 #[tokio::test]
 async fn same_record_id_with_other_content_is_refused_and_the_first_kept() {
-    let server = TestServer::start(&small_world()).await;
-    let token = server.login("wang").await;
-    let original = fixtures::note("f-a1", "wang");
-    push(
-        &server,
-        &token,
-        &batch(DeviceId::new_random(), 1, std::slice::from_ref(&original)),
-    )
-    .await;
-    let mut altered = original.clone();
-    let RecordBody::Note(n) = &mut altered.body else {
-        unreachable!()
-    };
-    n.text = "改过的内容".into();
-    let res = push(
-        &server,
-        &token,
-        &batch(DeviceId::new_random(), 1, &[altered]),
-    )
-    .await;
-    assert_eq!(
-        res.acks[0].outcome,
-        Outcome::Rejected {
-            reason: Rejection::IdConflict
-        }
-    );
-    assert_eq!(timeline(&server, &token, "f-a1").await, vec![original]);
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let original = fixtures::note("f-a1", "wang");
+        push(
+            &server,
+            &token,
+            &batch(DeviceId::new_random(), 1, std::slice::from_ref(&original)),
+        )
+        .await;
+        let mut altered = original.clone();
+        let RecordBody::Note(n) = &mut altered.body else {
+            unreachable!()
+        };
+        n.text = "改过的内容".into();
+        let res = push(
+            &server,
+            &token,
+            &batch(DeviceId::new_random(), 1, &[altered]),
+        )
+        .await;
+        assert_eq!(
+            res.acks[0].outcome,
+            Outcome::Rejected {
+                reason: Rejection::IdConflict
+            }
+        );
+        assert_eq!(timeline(&server, &token, "f-a1").await, vec![original]);
+    }
 }
 
 #[tokio::test]
 async fn cadre_cannot_read_or_write_a_file_not_assigned_to_them() {
-    let server = TestServer::start(&small_world()).await;
-    let wang = server.login("wang").await;
-    let li = server.login("li").await;
+    for server in TestServer::each(&small_world()).await {
+        let wang = server.login("wang").await;
+        let li = server.login("li").await;
 
-    let (status, body) = server.get("/api/files/f-b1/records", Some(&wang)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["code"], "forbidden");
-    assert_eq!(body["message"], "您无权查看该档案");
+        let (status, body) = server.get("/api/files/f-b1/records", Some(&wang)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(body["code"], "forbidden");
+        assert_eq!(body["message"], "您无权查看该档案");
 
-    let intruding = fixtures::visit("f-b1", "wang");
-    let res = push(
-        &server,
-        &wang,
-        &batch(DeviceId::new_random(), 1, &[intruding]),
-    )
-    .await;
-    assert_eq!(
-        res.acks[0].outcome,
-        Outcome::Rejected {
-            reason: Rejection::NotPermitted
-        }
-    );
-    assert!(timeline(&server, &li, "f-b1").await.is_empty());
+        let intruding = fixtures::visit("f-b1", "wang");
+        let res = push(
+            &server,
+            &wang,
+            &batch(DeviceId::new_random(), 1, &[intruding]),
+        )
+        .await;
+        assert_eq!(
+            res.acks[0].outcome,
+            Outcome::Rejected {
+                reason: Rejection::NotPermitted
+            }
+        );
+        assert!(timeline(&server, &li, "f-b1").await.is_empty());
 
-    let (_, pulled) = server.get("/api/sync/pull", Some(&wang)).await;
-    let ids: Vec<_> = pulled["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].clone())
-        .collect();
-    assert_eq!(ids, vec!["f-a1"]);
+        let (_, pulled) = server.get("/api/sync/pull", Some(&wang)).await;
+        let ids: Vec<_> = pulled["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].clone())
+            .collect();
+        assert_eq!(ids, vec!["f-a1"]);
+    }
 }
 
 #[tokio::test]
 async fn records_must_be_written_in_ones_own_name() {
-    let server = TestServer::start(&small_world()).await;
-    let wang = server.login("wang").await;
-    let forged = fixtures::visit("f-a1", "li");
-    let res = push(&server, &wang, &batch(DeviceId::new_random(), 1, &[forged])).await;
-    assert_eq!(
-        res.acks[0].outcome,
-        Outcome::Rejected {
-            reason: Rejection::AuthorMismatch
-        }
-    );
+    for server in TestServer::each(&small_world()).await {
+        let wang = server.login("wang").await;
+        let forged = fixtures::visit("f-a1", "li");
+        let res = push(&server, &wang, &batch(DeviceId::new_random(), 1, &[forged])).await;
+        assert_eq!(
+            res.acks[0].outcome,
+            Outcome::Rejected {
+                reason: Rejection::AuthorMismatch
+            }
+        );
+    }
 }
 
 #[tokio::test]
 async fn supervisor_reads_their_township_but_cannot_write_or_see_others() {
-    let server = TestServer::start(&small_world()).await;
-    let wang = server.login("wang").await;
-    push(
-        &server,
-        &wang,
-        &batch(DeviceId::new_random(), 1, &wang_records()),
-    )
-    .await;
-    let sup = server.login("sup-a").await;
-    assert_eq!(timeline(&server, &sup, "f-a1").await.len(), 3);
-    let (status, _) = server.get("/api/files/f-b1/records", Some(&sup)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let res = push(
-        &server,
-        &sup,
-        &batch(
-            DeviceId::new_random(),
-            1,
-            &[fixtures::note("f-a1", "sup-a")],
-        ),
-    )
-    .await;
-    assert_eq!(
-        res.acks[0].outcome,
-        Outcome::Rejected {
-            reason: Rejection::NotPermitted
-        }
-    );
+    for server in TestServer::each(&small_world()).await {
+        let wang = server.login("wang").await;
+        push(
+            &server,
+            &wang,
+            &batch(DeviceId::new_random(), 1, &wang_records()),
+        )
+        .await;
+        let sup = server.login("sup-a").await;
+        assert_eq!(timeline(&server, &sup, "f-a1").await.len(), 3);
+        let (status, _) = server.get("/api/files/f-b1/records", Some(&sup)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let res = push(
+            &server,
+            &sup,
+            &batch(
+                DeviceId::new_random(),
+                1,
+                &[fixtures::note("f-a1", "sup-a")],
+            ),
+        )
+        .await;
+        assert_eq!(
+            res.acks[0].outcome,
+            Outcome::Rejected {
+                reason: Rejection::NotPermitted
+            }
+        );
+    }
 }

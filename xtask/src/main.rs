@@ -8,6 +8,7 @@
 
 mod build;
 mod cmd;
+mod postgres;
 mod test;
 mod tools;
 

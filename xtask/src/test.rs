@@ -2,6 +2,7 @@
 
 use crate::build;
 use crate::cmd::{self, Result};
+use crate::postgres;
 use crate::tools;
 
 const WASM: &str = "wasm32-unknown-unknown";
@@ -34,8 +35,14 @@ pub fn all() -> Result<()> {
         "warnings",
     ]))?;
 
-    step("core and server tests (real SQLite files)");
-    cmd::run(cmd::cargo().args(["test", "--workspace", "--exclude", "xiafang"]))?;
+    step("core and server tests (real SQLite files and a real PostgreSQL cluster)");
+    let pg = postgres::Cluster::start()?;
+    cmd::run(
+        cmd::cargo()
+            .args(["test", "--workspace", "--exclude", "xiafang"])
+            .env("XIAFANG_TEST_POSTGRES", pg.admin_url()),
+    )?;
+    drop(pg);
 
     step("phone storage in headless Chromium (wasm-bindgen-test)");
     cmd::run(

@@ -102,6 +102,10 @@ fn apt(needs: &[(&str, &str)]) -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
+    apt_install(&missing)
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
     let as_root = cmd::output_line("id", &["-u"]).as_deref() == Some("0");
     let apt_get = |args: &[&str]| {
         let mut c = if as_root {
@@ -116,7 +120,7 @@ fn apt(needs: &[(&str, &str)]) -> Result<()> {
     };
     apt_get(&["update", "-q"])?;
     let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
-    args.extend(&missing);
+    args.extend(packages);
     apt_get(&args)
 }
 

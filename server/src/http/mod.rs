@@ -7,7 +7,7 @@ mod session;
 mod sync;
 
 pub use error::HttpError;
-pub use extract::{ApiJson, SignedIn};
+pub use extract::{ApiJson, ApiQuery, SignedIn};
 
 use crate::db::Db;
 use axum::Router;
@@ -36,6 +36,7 @@ pub fn app(state: AppState) -> Router {
         .route("/me", get(session::me))
         .route("/sync/pull", get(sync::pull))
         .route("/sync/push", post(sync::push))
+        .route("/sync/acks", get(sync::acks))
         .route("/files/{id}/records", get(files::records))
         .fallback(|| async { HttpError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

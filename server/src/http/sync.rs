@@ -1,10 +1,13 @@
-//! Upload (push) and download (pull) for phones.
+//! Upload (push), lost-answer recovery (acks) and download (pull) for phones.
 
-use super::{ApiJson, AppState, HttpError, SignedIn};
+use super::{ApiJson, ApiQuery, AppState, HttpError, SignedIn};
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
-use xiafang_core::sync::{Ack, MAX_BATCH_OPS, PullResponse, PushRequest, PushResponse};
+use serde::Deserialize;
+use xiafang_core::sync::{
+    Ack, AcksQuery, Cursor, MAX_BATCH_OPS, MAX_PULL_ITEMS, PullResponse, PushRequest, PushResponse,
+};
 
 /// Applies each operation in its own transaction, in order, and acknowledges every one: a
 /// rejected record does not hold back the ones behind it.
@@ -18,9 +21,13 @@ pub async fn push(
             "一次最多上传 {MAX_BATCH_OPS} 条记录"
         )));
     }
+    let skew_ms = (req.device_time - Utc::now()).num_milliseconds();
     let mut acks = Vec::with_capacity(req.ops.len());
     for op in &req.ops {
-        let outcome = state.db.apply_op(&account, req.device_id, op).await?;
+        let outcome = state
+            .db
+            .apply_op(&account, req.device_id, op, skew_ms)
+            .await?;
         acks.push(Ack {
             seq: op.seq,
             record_id: op.record.id,
@@ -30,16 +37,33 @@ pub async fn push(
     Ok(Json(PushResponse { acks }))
 }
 
-/// Everything the account may read: its files and their timelines.
+/// What the server already stored for a device after a given operation.
+pub async fn acks(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    ApiQuery(query): ApiQuery<AcksQuery>,
+) -> Result<Json<PushResponse>, HttpError> {
+    let acks = state
+        .db
+        .acks_after(&account, query.device_id, query.after)
+        .await?;
+    Ok(Json(PushResponse { acks }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PullQuery {
+    cursor: Option<Cursor>,
+}
+
+/// One page of the change feed of the files the account may read.
 pub async fn pull(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
+    ApiQuery(query): ApiQuery<PullQuery>,
 ) -> Result<Json<PullResponse>, HttpError> {
-    let files = state.db.readable_files(&account).await?;
-    let records = state.db.readable_records(&account).await?;
-    Ok(Json(PullResponse {
-        files,
-        records,
-        server_time: Utc::now(),
-    }))
+    let page = state
+        .db
+        .pull(&account, query.cursor.as_ref(), MAX_PULL_ITEMS)
+        .await?;
+    Ok(Json(page))
 }

@@ -1,5 +1,6 @@
-//! A real server over a real SQLite file in a temporary directory, driven through the same
-//! router the binary serves.
+//! A real server over a real database, driven through the same router the binary serves. Every
+//! test runs once per backend: a SQLite file in a temporary directory, and a fresh database in
+//! the PostgreSQL cluster named by `XIAFANG_TEST_POSTGRES` (`cargo xtask test` starts one).
 
 #![allow(dead_code)]
 
@@ -17,8 +18,62 @@ use xiafang_server::demo::{Demo, DemoAccount, DemoFile, DemoPlace};
 use xiafang_server::{AppState, app};
 
 pub struct TestServer {
-    pub dir: tempfile::TempDir,
+    /// `None` for a second handle on a running server (see `over`).
+    pub db: Option<TestDb>,
     pub state: AppState,
+}
+
+/// A fresh, empty database of one backend.
+pub struct TestDb {
+    pub backend: &'static str,
+    pub url: String,
+    /// Keeps the SQLite file's directory alive as long as the test runs.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn open(&self) -> Db {
+        Db::connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("open {} database: {e}", self.backend))
+    }
+}
+
+/// One fresh database per backend under test.
+pub async fn fresh_databases() -> Vec<TestDb> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut dbs = vec![TestDb {
+        backend: "sqlite",
+        url: xiafang_server::db::sqlite_url(&dir.path().join("xiafang.db")),
+        _dir: Some(dir),
+    }];
+    match std::env::var("XIAFANG_TEST_POSTGRES") {
+        Ok(admin_url) => dbs.push(fresh_postgres(&admin_url).await),
+        Err(_) => eprintln!(
+            "XIAFANG_TEST_POSTGRES is not set: PostgreSQL skipped (cargo xtask test sets it)"
+        ),
+    }
+    dbs
+}
+
+/// A new database in the test cluster, so tests never see each other's data.
+async fn fresh_postgres(admin_url: &str) -> TestDb {
+    use sqlx::Connection;
+    let name = format!("xf_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to the test PostgreSQL cluster");
+    sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
+    TestDb {
+        backend: "postgres",
+        url: format!("{base}/{name}"),
+        _dir: None,
+    }
 }
 
 pub const PASSWORD: &str = "test-password";
@@ -75,7 +130,7 @@ pub fn file(id: &str, village: &str, assigned: &[&str]) -> DemoFile {
 }
 
 /// Two townships; cadre `wang` has file `f-a1` in village `a1` of township `ta`; cadre `li` has
-/// `f-b1` in `b1` of `tb`; supervisor `sup-a` oversees township `ta`.
+/// `f-b1` in `b1` of `tb`; supervisor `sup-a` oversees township `ta`, `sup-county` the county.
 pub fn small_world() -> Demo {
     Demo {
         places: vec![
@@ -89,6 +144,7 @@ pub fn small_world() -> Demo {
             account("wang", Role::Cadre, "ta"),
             account("li", Role::Cadre, "tb"),
             account("sup-a", Role::Supervisor, "ta"),
+            account("sup-county", Role::Supervisor, "county"),
         ],
         files: vec![file("f-a1", "a1", &["wang"]), file("f-b1", "b1", &["li"])],
         records: vec![],
@@ -96,31 +152,41 @@ pub fn small_world() -> Demo {
 }
 
 impl TestServer {
-    pub async fn start(world: &Demo) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = Db::open(&dir.path().join("xiafang.db"))
-            .await
-            .expect("open db");
-        db.seed_demo(world).await.expect("seed");
-        Self::with_db(dir, db)
+    /// A server over each backend's fresh database, seeded with `world`.
+    pub async fn each(world: &Demo) -> Vec<Self> {
+        let mut servers = Vec::new();
+        for test_db in fresh_databases().await {
+            let db = test_db.open().await;
+            db.seed_demo(world).await.expect("seed");
+            servers.push(Self::with_db(test_db, db));
+        }
+        servers
     }
 
-    fn with_db(dir: tempfile::TempDir, db: Db) -> Self {
+    fn with_db(test_db: TestDb, db: Db) -> Self {
+        eprintln!("-- on {}", test_db.backend);
         let state = AppState {
             db: Arc::new(db),
             dist: None,
         };
-        TestServer { dir, state }
+        TestServer {
+            db: Some(test_db),
+            state,
+        }
     }
 
-    /// The same database file opened again by a new server process.
+    /// Another handle on the same running server, for a concurrent task.
+    pub fn over(state: AppState) -> Self {
+        TestServer { db: None, state }
+    }
+
+    /// The same database opened again by a new server process.
     pub async fn restart(self) -> Self {
-        let TestServer { dir, state } = self;
+        let TestServer { db, state } = self;
+        let db = db.expect("restart the server that owns the database");
         drop(state);
-        let db = Db::open(&dir.path().join("xiafang.db"))
-            .await
-            .expect("reopen db");
-        Self::with_db(dir, db)
+        let reopened = db.open().await;
+        Self::with_db(db, reopened)
     }
 
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, serde_json::Value) {

@@ -1,0 +1,194 @@
+//! The change feed phones download from: every stored record and every changed file has a
+//! position (`feed_seq`), and a phone asks for what lies after the position in its cursor.
+
+use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::{Db, Result, parse};
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+use xiafang_core::sync::{Account, Cursor, PullResponse};
+use xiafang_core::{PetitionerFile, Record};
+
+/// Takes the next feed position. Must run inside the writing transaction: the head row stays
+/// locked until commit, so positions are committed in order and a reader bounded by the head it
+/// read first never skips one (also on PostgreSQL with concurrent writers).
+pub(crate) async fn next_position(conn: &mut AnyConnection) -> Result<i64> {
+    let seq = sqlx::query_scalar("UPDATE feed_head SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+        .fetch_one(conn)
+        .await?;
+    Ok(seq)
+}
+
+/// What a cursor says, once the server has checked it belongs to this account's current scope.
+#[derive(Debug, PartialEq, Eq)]
+struct Position {
+    seq: i64,
+    scope: String,
+}
+
+fn encode(seq: i64, scope: &str) -> Cursor {
+    Cursor(format!("v1.{seq}.{scope}"))
+}
+
+fn decode(cursor: &Cursor) -> Option<Position> {
+    let mut parts = cursor.0.splitn(3, '.');
+    if parts.next()? != "v1" {
+        return None;
+    }
+    let seq = parts.next()?.parse().ok()?;
+    let scope = parts.next()?.to_owned();
+    Some(Position { seq, scope })
+}
+
+/// A fingerprint of the files an account may read: when it changes (a new assignment, a file
+/// moved out of the jurisdiction), the phone's copy must be rebuilt from the start.
+fn scope_of(file_ids: &[String]) -> String {
+    let mut h = Sha256::new();
+    for id in file_ids {
+        h.update(id.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(&h.finalize()[..8])
+}
+
+enum Item {
+    File(PetitionerFile),
+    Record(Record),
+}
+
+impl Db {
+    /// The last committed feed position.
+    pub async fn feed_head(&self) -> Result<i64> {
+        let seq = sqlx::query_scalar("SELECT seq FROM feed_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(seq)
+    }
+
+    /// One page of what changed after `cursor` in the files `account` may read. A missing cursor,
+    /// one from another scope or one beyond the head (a restored backup) restarts from zero with
+    /// `reset`, so the phone rebuilds its copy instead of missing anything.
+    pub async fn pull(
+        &self,
+        account: &Account,
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<PullResponse> {
+        // The head first: everything at or below it is committed, so bounding the reads by it
+        // keeps them consistent with each other and with the next page.
+        let head = self.feed_head().await?;
+        let scope = scope_of(&self.readable_file_ids(account).await?);
+        let (from, reset) = match cursor.and_then(decode) {
+            Some(p) if p.scope == scope && p.seq <= head => (p.seq, false),
+            _ => (0, true),
+        };
+        let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
+        let mut items = self.files_after(account, from, head, fetch).await?;
+        items.extend(self.records_after(account, from, head, fetch).await?);
+        items.sort_by_key(|(seq, _)| *seq);
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = if more {
+            items.last().map_or(head, |(seq, _)| *seq)
+        } else {
+            head
+        };
+        let (mut files, mut records) = (Vec::new(), Vec::new());
+        for (_, item) in items {
+            match item {
+                Item::File(f) => files.push(f),
+                Item::Record(r) => records.push(r),
+            }
+        }
+        Ok(PullResponse {
+            reset,
+            files,
+            records,
+            cursor: encode(next, &scope),
+            more,
+            server_time: Utc::now(),
+        })
+    }
+
+    async fn files_after(
+        &self,
+        account: &Account,
+        from: i64,
+        head: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Item)>> {
+        let rows = sqlx::query(&format!(
+            "SELECT f.feed_seq, f.data FROM {FILE_PLACES} WHERE {} \
+             AND f.feed_seq > $3 AND f.feed_seq <= $4 ORDER BY f.feed_seq LIMIT $5",
+            readable()
+        ))
+        .bind(&account.id.0)
+        .bind(reads_jurisdiction(account))
+        .bind(from)
+        .bind(head)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let file = parse(&r.get::<String, _>("data"), "files")?;
+                Ok((r.get("feed_seq"), Item::File(file)))
+            })
+            .collect()
+    }
+
+    async fn records_after(
+        &self,
+        account: &Account,
+        from: i64,
+        head: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Item)>> {
+        let rows = sqlx::query(&format!(
+            "SELECT r.feed_seq, r.body FROM {FILE_PLACES} JOIN records r ON r.file_id = f.id \
+             WHERE {} AND r.feed_seq > $3 AND r.feed_seq <= $4 ORDER BY r.feed_seq LIMIT $5",
+            readable()
+        ))
+        .bind(&account.id.0)
+        .bind(reads_jurisdiction(account))
+        .bind(from)
+        .bind(head)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let record = parse(&r.get::<String, _>("body"), "records")?;
+                Ok((r.get("feed_seq"), Item::Record(record)))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_not_a_position() {
+        let c = encode(42, "abcd");
+        assert_eq!(
+            decode(&c),
+            Some(Position {
+                seq: 42,
+                scope: "abcd".into()
+            })
+        );
+        for bad in ["", "v1", "v1.x.abcd", "v2.1.abcd", "garbage"] {
+            assert_eq!(decode(&Cursor(bad.into())), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_scope_changes_with_the_set_of_files() {
+        let a = scope_of(&["f1".into(), "f2".into()]);
+        assert_eq!(a, scope_of(&["f1".into(), "f2".into()]));
+        assert_ne!(a, scope_of(&["f1".into()]));
+        assert_ne!(a, scope_of(&["f1".into(), "f2".into(), "f3".into()]));
+    }
+}

@@ -1,0 +1,117 @@
+//! Who may read or write which petitioner file, and reading files and timelines.
+
+use super::{Db, Result, parse};
+use sqlx::Row;
+use xiafang_core::sync::{Account, Role};
+use xiafang_core::{FileId, PetitionerFile, Record};
+
+/// What an account may do with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    NoSuchFile,
+    None,
+    Read,
+    ReadWrite,
+}
+
+/// Joins every query about files uses: the file `f`, its village `v` and township `t`.
+pub(crate) const FILE_PLACES: &str = "files f JOIN places v ON v.id = f.village_id \
+                                      LEFT JOIN places t ON t.id = v.parent_id";
+
+/// True when file `f` is assigned to account `$1`.
+const ASSIGNED: &str =
+    "EXISTS (SELECT 1 FROM assignments WHERE account_id = $1 AND file_id = f.id)";
+
+/// True when account `$1` reads by jurisdiction (`$2` = 1) and its place is the file's village,
+/// township or county.
+const IN_JURISDICTION: &str = "($2 = 1 AND (SELECT place_id FROM accounts WHERE id = $1) \
+                               IN (v.id, t.id, t.parent_id))";
+
+/// The files account `$1` (with `$2` from `reads_jurisdiction`) may read; needs `FILE_PLACES`.
+pub(crate) fn readable() -> String {
+    format!("({ASSIGNED} OR {IN_JURISDICTION})")
+}
+
+/// Supervisors and administrators read every file of their place and the places below it.
+pub(crate) fn reads_jurisdiction(account: &Account) -> i64 {
+    i64::from(matches!(account.role, Role::Supervisor | Role::Admin))
+}
+
+impl Db {
+    pub async fn access(&self, account: &Account, file: &FileId) -> Result<Access> {
+        let row = sqlx::query(&format!(
+            "SELECT CAST(CASE WHEN {ASSIGNED} THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
+             CAST(CASE WHEN {IN_JURISDICTION} THEN 1 ELSE 0 END AS BIGINT) AS in_jurisdiction \
+             FROM {FILE_PLACES} WHERE f.id = $3"
+        ))
+        .bind(&account.id.0)
+        .bind(reads_jurisdiction(account))
+        .bind(&file.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            None => Access::NoSuchFile,
+            Some(r) if r.get::<i64, _>("assigned") == 1 => Access::ReadWrite,
+            Some(r) if r.get::<i64, _>("in_jurisdiction") == 1 => Access::Read,
+            Some(_) => Access::None,
+        })
+    }
+
+    /// The files an account may read: its assignments, and for supervisors its jurisdiction.
+    pub async fn readable_files(&self, account: &Account) -> Result<Vec<PetitionerFile>> {
+        let rows = sqlx::query(&format!(
+            "SELECT f.data FROM {FILE_PLACES} WHERE {} ORDER BY f.name",
+            readable()
+        ))
+        .bind(&account.id.0)
+        .bind(reads_jurisdiction(account))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| parse(&r.get::<String, _>("data"), "files"))
+            .collect()
+    }
+
+    /// Ids of the files an account may read, sorted: the scope of its downloads.
+    pub async fn readable_file_ids(&self, account: &Account) -> Result<Vec<String>> {
+        let ids = sqlx::query_scalar(&format!(
+            "SELECT f.id FROM {FILE_PLACES} WHERE {} ORDER BY f.id",
+            readable()
+        ))
+        .bind(&account.id.0)
+        .bind(reads_jurisdiction(account))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids)
+    }
+
+    /// One file's timeline, newest first.
+    pub async fn records_for_file(&self, file: &FileId) -> Result<Vec<Record>> {
+        let rows = sqlx::query(
+            "SELECT body FROM records WHERE file_id = $1 ORDER BY occurred_at DESC, feed_seq DESC",
+        )
+        .bind(&file.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| parse(&r.get::<String, _>("body"), "records"))
+            .collect()
+    }
+}
+
+impl Db {
+    /// Assigns a file to an account. The account's download scope changes, so its phones rebuild
+    /// their copy on the next pull (the scope fingerprint in their cursor no longer matches).
+    pub async fn assign(&self, file: &FileId, account: &xiafang_core::UserId) -> Result<()> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO assignments (account_id, file_id) VALUES ($1, $2) \
+             ON CONFLICT (account_id, file_id) DO NOTHING",
+        )
+        .bind(&account.0)
+        .bind(&file.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,145 @@
+//! The database: SQLite in one file under the data directory by default, or PostgreSQL when the
+//! deployment gives a `postgres://` URL. Both run the same migrations and the same SQL (the
+//! dialect they share, with `$1` placeholders), through sqlx's `Any` driver. All SQL of the
+//! server lives in this module's files.
+
+mod accounts;
+mod feed;
+mod files;
+mod seed;
+mod upload;
+
+pub use files::Access;
+pub use upload::DeviceMark;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use tokio::sync::{Mutex, MutexGuard};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored JSON in {table} is unreadable: {source}")]
+    Corrupt {
+        table: &'static str,
+        source: serde_json::Error,
+    },
+    #[error("demo data: {0}")]
+    Demo(String),
+    #[error("unsupported database URL (use sqlite://… or postgres://…): {0}")]
+    UnsupportedUrl(String),
+}
+
+pub(crate) type Result<T> = std::result::Result<T, DbError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer: taking turns here avoids "database is locked" when a read
+    /// transaction upgrades to a write, at no cost since SQLite serialises writes anyway.
+    /// PostgreSQL writers run concurrently and take row and advisory locks instead.
+    sqlite_writer: Mutex<()>,
+}
+
+/// Held by a writing transaction on SQLite; nothing on PostgreSQL.
+pub(crate) struct WriteTurn<'a>(#[allow(dead_code)] Option<MutexGuard<'a, ()>>);
+
+/// SQLite settings for every connection: an acknowledged upload must survive a power cut
+/// (synchronous FULL with WAL), references are enforced, and writers wait instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+impl Db {
+    /// Opens the SQLite file at `path`, creating it if needed.
+    pub async fn open(path: &std::path::Path) -> Result<Self> {
+        Self::connect(&sqlite_url(path)).await
+    }
+
+    /// Connects to `sqlite://…` or `postgres://…` and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(DbError::UnsupportedUrl(redact(url)));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_writer: Mutex::new(()),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) async fn write_turn(&self) -> WriteTurn<'_> {
+        match self.backend {
+            Backend::Sqlite => WriteTurn(Some(self.sqlite_writer.lock().await)),
+            Backend::Postgres => WriteTurn(None),
+        }
+    }
+}
+
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// A URL without its password, for error messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(json: &str, table: &'static str) -> Result<T> {
+    serde_json::from_str(json).map_err(|source| DbError::Corrupt { table, source })
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain types serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            super::redact("postgres://xf:s3cret@db.local:5432/xiafang"),
+            "postgres://xf:***@db.local:5432/xiafang"
+        );
+        assert_eq!(super::redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+}

@@ -1,0 +1,68 @@
+//! Loading the demo (or a test's world) into an empty database, in one transaction.
+
+use super::feed::next_position;
+use super::upload::insert_record;
+use super::{Db, DbError, Result, to_json};
+use crate::demo::Demo;
+
+impl Db {
+    pub async fn seed_demo(&self, demo: &Demo) -> Result<()> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for p in &demo.places {
+            sqlx::query("INSERT INTO places (id, name, kind, parent_id) VALUES ($1, $2, $3, $4)")
+                .bind(&p.id)
+                .bind(&p.name)
+                .bind(&p.kind)
+                .bind(&p.parent)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for a in &demo.accounts {
+            let hash = crate::auth::hash_password(&a.password).map_err(DbError::Demo)?;
+            sqlx::query(
+                "INSERT INTO accounts (id, username, display_name, role, place_id, password_hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&a.id)
+            .bind(&a.username)
+            .bind(&a.display_name)
+            .bind(a.role.key())
+            .bind(&a.place)
+            .bind(hash)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for f in &demo.files {
+            let position = next_position(&mut tx).await?;
+            sqlx::query(
+                "INSERT INTO files (id, village_id, name, data, feed_seq) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&f.file.id.0)
+            .bind(&f.village_id)
+            .bind(&f.file.name)
+            .bind(to_json(&f.file))
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+            for account in &f.assigned {
+                sqlx::query("INSERT INTO assignments (account_id, file_id) VALUES ($1, $2)")
+                    .bind(account)
+                    .bind(&f.file.id.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for r in &demo.records {
+            if let Err(errors) = r.validate() {
+                return Err(DbError::Demo(format!(
+                    "record {} is invalid: {errors:?}",
+                    r.id
+                )));
+            }
+            insert_record(&mut tx, r, None).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

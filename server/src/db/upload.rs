@@ -1,0 +1,216 @@
+//! Applying phones' upload operations exactly once. The rules themselves are
+//! `xiafang_core::protocol::decide`; this file only reads what they need and writes what they
+//! decide, each operation in one transaction together with the device's mark.
+
+use super::feed::next_position;
+use super::{Access, Backend, Db, Result, parse, to_json};
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+use xiafang_core::protocol::{Decision, Prior, decide};
+use xiafang_core::sync::{Account, Ack, MAX_BATCH_OPS, Op, Outcome, Rejection};
+use xiafang_core::{DeviceId, Record, RecordBody};
+
+impl Db {
+    /// Applies one operation and returns its outcome. A repeat of an operation already seen
+    /// returns the outcome stored the first time and changes nothing. `clock_skew_ms` is how far
+    /// the device's clock was from the server's when it sent the batch.
+    pub async fn apply_op(
+        &self,
+        account: &Account,
+        device: DeviceId,
+        op: &Op,
+        clock_skew_ms: i64,
+    ) -> Result<Outcome> {
+        let refusal = self.judge(account, &op.record).await?;
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let device_key = device.to_string();
+        let seq = i64::try_from(op.seq).unwrap_or(i64::MAX);
+        if self.backend == Backend::Postgres {
+            // Copies of one device's request arriving together take turns, so the second sees
+            // the first's mark instead of racing it to insert the same record.
+            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS turn")
+                .bind(lock_key(&device_key))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let seen = sqlx::query(
+            "SELECT record_id, outcome FROM device_ops WHERE device_id = $1 AND seq = $2",
+        )
+        .bind(&device_key)
+        .bind(seq)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| {
+            let id: String = row.get("record_id");
+            let outcome: Outcome = parse(&row.get::<String, _>("outcome"), "device_ops")?;
+            Ok::<_, super::DbError>((id, outcome))
+        })
+        .transpose()?;
+        let existing = sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
+            .bind(op.record.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|body| parse::<Record>(&body, "records"))
+            .transpose()?;
+        let seen_ref = seen
+            .as_ref()
+            .and_then(|(id, outcome)| Some((id.parse().ok()?, outcome)));
+        let prior = Prior {
+            seen: seen_ref,
+            existing: existing.as_ref(),
+            refusal,
+        };
+        let outcome = match decide(op, prior) {
+            Decision::Repeat(outcome) => return Ok(outcome),
+            Decision::Insert => {
+                insert_record(&mut tx, &op.record, Some(&device_key)).await?;
+                Outcome::Stored
+            }
+            Decision::Record(outcome) => outcome,
+        };
+        // A reused (device, seq) with another record keeps its first entry: the record itself
+        // was still judged and stored by its own id above.
+        sqlx::query(
+            "INSERT INTO device_ops (device_id, seq, account_id, record_id, outcome, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (device_id, seq) DO NOTHING",
+        )
+        .bind(&device_key)
+        .bind(seq)
+        .bind(&account.id.0)
+        .bind(op.record.id.to_string())
+        .bind(to_json(&outcome))
+        .bind(Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO devices (device_id, account_id, last_seq, last_seen, clock_skew_ms) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id) DO UPDATE SET \
+             account_id = excluded.account_id, last_seen = excluded.last_seen, \
+             clock_skew_ms = excluded.clock_skew_ms, \
+             last_seq = CASE WHEN excluded.last_seq > devices.last_seq \
+                        THEN excluded.last_seq ELSE devices.last_seq END",
+        )
+        .bind(&device_key)
+        .bind(&account.id.0)
+        .bind(seq)
+        .bind(Utc::now().to_rfc3339())
+        .bind(clock_skew_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The outcomes already stored for this account's device after operation `after`, oldest
+    /// first: what a phone that lost a response learns instead of resending.
+    pub async fn acks_after(
+        &self,
+        account: &Account,
+        device: DeviceId,
+        after: u64,
+    ) -> Result<Vec<Ack>> {
+        let rows = sqlx::query(
+            "SELECT seq, record_id, outcome FROM device_ops \
+             WHERE device_id = $1 AND account_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
+        )
+        .bind(device.to_string())
+        .bind(&account.id.0)
+        .bind(i64::try_from(after).unwrap_or(i64::MAX))
+        .bind(MAX_BATCH_OPS as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.get("record_id");
+                Ok(Ack {
+                    seq: u64::try_from(r.get::<i64, _>("seq")).unwrap_or(0),
+                    record_id: id
+                        .parse()
+                        .map_err(|e: uuid::Error| super::DbError::Corrupt {
+                            table: "device_ops",
+                            source: serde::de::Error::custom(e),
+                        })?,
+                    outcome: parse(&r.get::<String, _>("outcome"), "device_ops")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Why a record may not be stored for this account, if it may not.
+    async fn judge(&self, account: &Account, record: &Record) -> Result<Option<Rejection>> {
+        if record.author != account.id {
+            return Ok(Some(Rejection::AuthorMismatch));
+        }
+        if let Err(errors) = record.validate() {
+            return Ok(Some(Rejection::Invalid { errors }));
+        }
+        if self.access(account, &record.file_id).await? != Access::ReadWrite {
+            return Ok(Some(Rejection::NotPermitted));
+        }
+        Ok(None)
+    }
+}
+
+/// A stable 64-bit key for PostgreSQL's advisory locks.
+fn lock_key(device: &str) -> i64 {
+    let digest = Sha256::digest(device.as_bytes());
+    i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+/// Stores a record at the next feed position.
+pub(crate) async fn insert_record(
+    conn: &mut AnyConnection,
+    record: &Record,
+    device: Option<&str>,
+) -> Result<()> {
+    let kind = match record.body {
+        RecordBody::Visit(_) => "visit",
+        RecordBody::Assistance(_) => "assistance",
+        RecordBody::Note(_) => "note",
+    };
+    let position = next_position(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO records (id, file_id, author_id, kind, occurred_at, body, device_id, \
+         received_at, feed_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(record.id.to_string())
+    .bind(&record.file_id.0)
+    .bind(&record.author.0)
+    .bind(kind)
+    .bind(record.occurred_at.format("%Y-%m-%dT%H:%M:%S").to_string())
+    .bind(to_json(record))
+    .bind(device)
+    .bind(Utc::now().to_rfc3339())
+    .bind(position)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// What the server knows of one phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceMark {
+    pub account: String,
+    /// The highest operation number applied for this device.
+    pub last_seq: u64,
+    /// Device clock minus server clock when it last sent, in milliseconds.
+    pub clock_skew_ms: i64,
+}
+
+impl Db {
+    pub async fn device(&self, device: DeviceId) -> Result<Option<DeviceMark>> {
+        let row = sqlx::query(
+            "SELECT account_id, last_seq, clock_skew_ms FROM devices WHERE device_id = $1",
+        )
+        .bind(device.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| DeviceMark {
+            account: r.get("account_id"),
+            last_seq: u64::try_from(r.get::<i64, _>("last_seq")).unwrap_or(0),
+            clock_skew_ms: r.get("clock_skew_ms"),
+        }))
+    }
+}
