@@ -47,6 +47,7 @@ messages! {
     SessionEnded => ("登录已失效，请重新登录后上传（记录仍保存在手机上）", "Session ended: sign in again to upload (records stay on the phone)"),
     ServerProblem => ("服务器暂时无法接收，稍后自动重试", "The server cannot take uploads now; retrying automatically"),
     StorageProblem => ("手机存储出错", "Phone storage error"),
+    StorageNotPersistent => ("浏览器未允许永久保存，清理浏览器数据可能丢失未上传的记录", "The browser did not agree to keep this app's data: clearing browser data may lose records not yet uploaded"),
     MyFiles => ("我的档案", "My files"),
     SearchPlaceholder => ("按姓名或村名搜索", "Search by name or village"),
     NoFilesYet => ("还没有档案。联网后会自动下载分配给您的档案。", "No files yet. Your assigned files download when you are online."),
@@ -95,6 +96,12 @@ messages! {
     Due => ("时限", "due"),
     Yuan => ("元", "yuan"),
     FileMissing => ("手机上没有这份档案（可能尚未下载，或已不再分配给您）", "This file is not on the phone (not downloaded yet, or no longer assigned to you)"),
+    StandingAmended => ("已被更正（以更正后的记录为准）", "Amended (the correction counts instead)"),
+    StandingVoided => ("已作废", "Voided"),
+    AmendsEarlier => ("更正了之前的一条记录", "Corrects an earlier record"),
+    VoidsEarlier => ("作废了之前的一条记录", "Voids an earlier record"),
+    FieldChangedTo => ("改为", "changed to"),
+    FieldCleared => ("已清空", "cleared"),
 }
 
 /// The current language, provided once by the app.

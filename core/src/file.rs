@@ -112,11 +112,17 @@ pub struct PetitionerFile {
 }
 
 impl PetitionerFile {
-    /// How many visits the petitioner has had: the paper ones plus those in the timeline.
+    /// How many visits the petitioner has had: the paper ones plus those in the timeline. An
+    /// amended visit counts once and a voided one not at all.
     pub fn visit_count<'a>(&self, records: impl IntoIterator<Item = &'a Record>) -> u32 {
-        let logged = records
+        let mine: Vec<Record> = records
             .into_iter()
-            .filter(|r| r.file_id == self.id && matches!(r.body, RecordBody::Visit(_)))
+            .filter(|r| r.file_id == self.id)
+            .cloned()
+            .collect();
+        let logged = crate::ledger::effective(&mine)
+            .into_iter()
+            .filter(|r| matches!(r.body, RecordBody::Visit(_)))
             .count();
         self.matter.visits_before_app + u32::try_from(logged).unwrap_or(u32::MAX)
     }

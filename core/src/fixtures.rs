@@ -14,6 +14,7 @@ fn record(file: &str, author: &str, body: RecordBody) -> Record {
             .and_then(|d| d.and_hms_opt(9, 30, 0))
             .expect("valid date"),
         saved_at: Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap(),
+        amends: None,
         body,
     }
 }
@@ -61,4 +62,77 @@ pub fn note(file: &str, author: &str) -> Record {
             text: "谈及父亲身体，情绪平稳，愿意接受调解".into(),
         }),
     )
+}
+
+/// Amends `earlier` with new content of the same kind, by the same author.
+pub fn amendment(earlier: &Record, body: RecordBody) -> Record {
+    Record {
+        id: RecordId::new_random(),
+        amends: Some(earlier.id),
+        body,
+        ..earlier.clone()
+    }
+}
+
+/// Voids `earlier`, by the same author.
+pub fn void(earlier: &Record, reason: &str) -> Record {
+    Record {
+        id: RecordId::new_random(),
+        amends: None,
+        body: RecordBody::Void(Void {
+            target: earlier.id,
+            reason: reason.into(),
+        }),
+        ..earlier.clone()
+    }
+}
+
+/// An edit of one field of `file`, from the value the author saw.
+pub fn file_edit(
+    file: &str,
+    author: &str,
+    field: crate::file_edit::EditableField,
+    base: &str,
+    value: &str,
+    stamp: crate::hlc::Hlc,
+) -> Record {
+    record(
+        file,
+        author,
+        RecordBody::FileEdit(crate::file_edit::FileEdit {
+            field,
+            base: base.into(),
+            value: value.into(),
+            stamp,
+        }),
+    )
+}
+
+/// A petitioner file as registered by the petition office.
+pub fn file(id: &str) -> crate::file::PetitionerFile {
+    use crate::file::*;
+    PetitionerFile {
+        id: FileId::from(id),
+        name: "郭先生".into(),
+        sex: Sex::Male,
+        birth_year: Some(1968),
+        phone: Some("13800000001".into()),
+        township: "南滨街道".into(),
+        village: "阁一村".into(),
+        address: "阁一村三组".into(),
+        household: "独居".into(),
+        tags: vec!["独居".into()],
+        matter: Matter {
+            summary: "集体资产分配".into(),
+            category: Category::CollectiveAssets,
+            since: NaiveDate::from_ymd_opt(2014, 3, 1).expect("valid date"),
+            channel: Channel::Visit,
+            classification: Classification::Grievance,
+            level_reached: Level::County,
+            flags: vec![MatterFlag::Repeat],
+            resolution: Resolution::InProgress,
+            case_leader: None,
+            visits_before_app: 102,
+        },
+    }
 }

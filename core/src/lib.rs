@@ -6,11 +6,13 @@
 #[macro_use]
 mod labeled;
 pub mod file;
+pub mod file_edit;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod hlc;
 pub mod ids;
 pub mod lang;
+pub mod ledger;
 pub mod money;
 pub mod protocol;
 pub mod record;

@@ -1,6 +1,9 @@
-//! The three records a cadre writes on a file: home visits, assistance actions and conversation
-//! notes. Once uploaded a record is never changed in place (later corrections are new records).
+//! The records written on a file: home visits, assistance actions, conversation notes, and the
+//! entries that correct them or edit the file. The file's history is a ledger: once uploaded a
+//! record is never changed in place; a correction is a new record that amends or voids an earlier
+//! one (`ledger.rs` says how they combine), and a change to the file is a `FileEdit` record.
 
+use crate::file_edit::FileEdit;
 use crate::ids::{FileId, RecordId, UserId};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +20,10 @@ pub struct Record {
     pub occurred_at: NaiveDateTime,
     /// When the phone saved it (device clock, which may be wrong; shown, never trusted for order).
     pub saved_at: DateTime<Utc>,
+    /// This record replaces an earlier record of the same kind by the same author; the timeline
+    /// shows both, and only this one counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amends: Option<RecordId>,
     pub body: RecordBody,
 }
 
@@ -26,6 +33,10 @@ pub enum RecordBody {
     Visit(Visit),
     Assistance(Assistance),
     Note(Note),
+    /// Withdraws an earlier record (entered on the wrong file, say); both stay in the ledger.
+    Void(Void),
+    /// Changes an editable field of the petitioner's file (phone, address, …).
+    FileEdit(FileEdit),
 }
 
 impl RecordBody {
@@ -34,8 +45,36 @@ impl RecordBody {
             RecordBody::Visit(v) => v.kind.label(lang),
             RecordBody::Assistance(_) => lang.pick("帮扶措施", "Assistance"),
             RecordBody::Note(_) => lang.pick("谈心记录", "Conversation note"),
+            RecordBody::Void(_) => lang.pick("作废说明", "Voided record"),
+            RecordBody::FileEdit(_) => lang.pick("档案信息修改", "File change"),
         }
     }
+
+    /// The stable name of the body's kind (also the database's `records.kind`).
+    pub fn kind_key(&self) -> &'static str {
+        match self {
+            RecordBody::Visit(_) => "visit",
+            RecordBody::Assistance(_) => "assistance",
+            RecordBody::Note(_) => "note",
+            RecordBody::Void(_) => "void",
+            RecordBody::FileEdit(_) => "file_edit",
+        }
+    }
+
+    /// Visits, assistance and notes can be amended or voided; corrections and edits cannot.
+    pub fn is_correctable(&self) -> bool {
+        matches!(
+            self,
+            RecordBody::Visit(_) | RecordBody::Assistance(_) | RecordBody::Note(_)
+        )
+    }
+}
+
+/// Voids an earlier record of the same file by the same author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Void {
+    pub target: RecordId,
+    pub reason: String,
 }
 
 labeled_enum!(

@@ -79,6 +79,12 @@ pub enum Rejection {
     AuthorMismatch,
     /// The same record id was already stored with different content.
     IdConflict,
+    /// A correction names a record this file does not hold (yet).
+    TargetMissing,
+    /// A correction names a record written by someone else: only its author may correct it.
+    TargetNotYours,
+    /// An amendment must be of the same kind as the record it amends.
+    TargetKindMismatch,
 }
 
 impl Rejection {
@@ -109,6 +115,24 @@ impl Rejection {
                 .pick(
                     "同一编号的记录已以不同内容上传",
                     "A record with this id was already uploaded with other content",
+                )
+                .to_owned(),
+            Rejection::TargetMissing => lang
+                .pick(
+                    "要更正的记录不在该档案中",
+                    "The record to correct is not in this file",
+                )
+                .to_owned(),
+            Rejection::TargetNotYours => lang
+                .pick(
+                    "只能更正或作废本人填写的记录",
+                    "You can only correct or void records you wrote",
+                )
+                .to_owned(),
+            Rejection::TargetKindMismatch => lang
+                .pick(
+                    "更正记录必须与原记录类型相同",
+                    "An amendment must be of the same kind as the original",
                 )
                 .to_owned(),
         }

@@ -1,9 +1,10 @@
 //! Validation of what cadres type. The same functions run in the form before saving and on the
 //! server before storing, so the phone and the server can never disagree about what is valid.
 
+use crate::file_edit::{EditableField, FileEdit};
 use crate::lang::Lang;
 use crate::money::MAX_FEN;
-use crate::record::{Assistance, Note, Record, RecordBody, Visit};
+use crate::record::{Assistance, Note, Record, RecordBody, Visit, Void};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +35,12 @@ labeled_enum!(
         FundingSource = "funding_source" => ("资金来源", "Funding source"),
         Speaker = "speaker" => ("谈话人", "Who spoke"),
         Text = "text" => ("谈话内容", "What was said"),
+        Reason = "reason" => ("作废原因", "Reason for voiding"),
+        Corrects = "corrects" => ("所更正的记录", "Record corrected"),
+        Phone = "phone" => ("联系电话", "Phone"),
+        Address = "address" => ("住址", "Address"),
+        Household = "household" => ("家庭情况", "Household situation"),
+        Tags = "tags" => ("标签", "Tags"),
     }
 );
 
@@ -42,8 +49,12 @@ labeled_enum!(
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
-    TooMany { max: usize },
+    TooLong {
+        max: usize,
+    },
+    TooMany {
+        max: usize,
+    },
     AmountFormat,
     AmountTooLarge,
     AmountNotPositive,
@@ -51,6 +62,9 @@ pub enum Problem {
     DueBeforeOccurred,
     DueWithoutNextStep,
     LocationOutOfRange,
+    PhoneFormat,
+    /// A correction names itself, or a kind of record that cannot be corrected.
+    NotCorrectable,
 }
 
 /// One problem with one field, shown next to that field in the form.
@@ -86,6 +100,10 @@ impl FieldError {
                 format!("填写了{label}，请同时写明下一步工作")
             }
             (Lang::Zh, Problem::LocationOutOfRange) => format!("{label}坐标无效"),
+            (Lang::Zh, Problem::PhoneFormat) => {
+                format!("{label}格式不正确，只能包含数字、空格、+ 和 -")
+            }
+            (Lang::Zh, Problem::NotCorrectable) => format!("{label}无法被更正或作废"),
             (Lang::En, Problem::Required) => format!("{label} is required"),
             (Lang::En, Problem::TooLong { max }) => {
                 format!("{label} must be at most {max} characters")
@@ -108,6 +126,10 @@ impl FieldError {
                 format!("{label} is set: please also describe the next step")
             }
             (Lang::En, Problem::LocationOutOfRange) => format!("{label} is not a valid position"),
+            (Lang::En, Problem::PhoneFormat) => {
+                format!("{label} may contain only digits, spaces, + and -")
+            }
+            (Lang::En, Problem::NotCorrectable) => format!("{label} cannot be amended or voided"),
         }
     }
 }
@@ -158,6 +180,13 @@ impl Record {
             RecordBody::Visit(v) => visit(&mut c, v, self),
             RecordBody::Assistance(a) => assistance(&mut c, a),
             RecordBody::Note(n) => note(&mut c, n),
+            RecordBody::Void(v) => void(&mut c, v, self),
+            RecordBody::FileEdit(e) => file_edit(&mut c, e),
+        }
+        if let Some(target) = self.amends
+            && (target == self.id || !self.body.is_correctable())
+        {
+            c.fail(Field::Corrects, Problem::NotCorrectable);
         }
         c.finish()
     }
@@ -219,4 +248,35 @@ fn assistance(c: &mut Check, a: &Assistance) {
 fn note(c: &mut Check, n: &Note) {
     c.text(Field::Speaker, &n.speaker, true, MAX_NAME);
     c.text(Field::Text, &n.text, true, MAX_TEXT);
+}
+
+fn void(c: &mut Check, v: &Void, record: &Record) {
+    c.text(Field::Reason, &v.reason, true, MAX_TEXT);
+    if v.target == record.id {
+        c.fail(Field::Corrects, Problem::NotCorrectable);
+    }
+}
+
+/// Longest phone number accepted, with spaces and an international prefix.
+pub const MAX_PHONE: usize = 20;
+
+fn file_edit(c: &mut Check, e: &FileEdit) {
+    let (field, max) = match e.field {
+        EditableField::Phone => (Field::Phone, MAX_PHONE),
+        EditableField::Address => (Field::Address, MAX_SHORT),
+        EditableField::Household => (Field::Household, MAX_TEXT),
+        EditableField::Tags => (Field::Tags, MAX_SHORT),
+    };
+    // An empty value clears the field; what matters is that it fits.
+    c.text(field, &e.value, false, max);
+    if e.field == EditableField::Phone
+        && !e
+            .value
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || matches!(ch, ' ' | '+' | '-'))
+    {
+        c.fail(field, Problem::PhoneFormat);
+    }
+    // The base is whatever the author saw; bound it like the longest field.
+    c.text(Field::Corrects, &e.base, false, MAX_TEXT);
 }

@@ -174,3 +174,70 @@ fn messages_are_specific_chinese_sentences() {
         "Place is required"
     );
 }
+
+#[test]
+fn corrections_need_a_reason_and_a_correctable_target() {
+    use xiafang_core::RecordBody;
+    let note = fixtures::note("f1", "u1");
+    let void = fixtures::void(&note, "  ");
+    assert_eq!(
+        void.validate().unwrap_err(),
+        vec![FieldError::new(Field::Reason, Problem::Required)]
+    );
+    let mut self_void = fixtures::void(&note, "记错了");
+    if let RecordBody::Void(v) = &mut self_void.body {
+        v.target = self_void.id;
+    }
+    assert_eq!(
+        self_void.validate().unwrap_err(),
+        vec![FieldError::new(Field::Corrects, Problem::NotCorrectable)]
+    );
+    let mut amended_void = fixtures::void(&note, "记错了");
+    amended_void.amends = Some(note.id);
+    assert_eq!(
+        amended_void.validate().unwrap_err(),
+        vec![FieldError::new(Field::Corrects, Problem::NotCorrectable)]
+    );
+    assert!(
+        fixtures::amendment(&note, note.body.clone())
+            .validate()
+            .is_ok()
+    );
+}
+
+#[test]
+fn file_edits_are_checked_per_field() {
+    use xiafang_core::file_edit::EditableField;
+    let stamp = xiafang_core::hlc::Hlc {
+        wall_ms: 0,
+        counter: 0,
+        device: xiafang_core::DeviceId::new_random(),
+    };
+    let edit = |field, value: &str| fixtures::file_edit("f1", "u1", field, "", value, stamp);
+    assert!(
+        edit(EditableField::Phone, "+86 138-0000-0001")
+            .validate()
+            .is_ok()
+    );
+    assert!(
+        edit(EditableField::Phone, "").validate().is_ok(),
+        "clearing is allowed"
+    );
+    assert_eq!(
+        edit(EditableField::Phone, "一三八").validate().unwrap_err(),
+        vec![FieldError::new(Field::Phone, Problem::PhoneFormat)]
+    );
+    assert_eq!(
+        edit(EditableField::Address, &"村".repeat(101))
+            .validate()
+            .unwrap_err(),
+        vec![FieldError::new(
+            Field::Address,
+            Problem::TooLong { max: 100 }
+        )]
+    );
+    assert_eq!(
+        FieldError::new(Field::Phone, Problem::PhoneFormat).message(xiafang_core::Lang::Zh),
+        "联系电话格式不正确，只能包含数字、空格、+ 和 -"
+    );
+}

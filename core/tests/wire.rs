@@ -19,10 +19,33 @@ fn every_record_kind_round_trips() {
         (fixtures::visit("f1", "u1"), "visit"),
         (fixtures::assistance("f1", "u1"), "assistance"),
         (fixtures::note("f1", "u1"), "note"),
+        (
+            fixtures::void(&fixtures::note("f1", "u1"), "重复录入"),
+            "void",
+        ),
+        (
+            fixtures::file_edit(
+                "f1",
+                "u1",
+                xiafang_core::file_edit::EditableField::Phone,
+                "13800000001",
+                "13900000002",
+                xiafang_core::hlc::Hlc {
+                    wall_ms: 1,
+                    counter: 2,
+                    device: DeviceId::new_random(),
+                },
+            ),
+            "file_edit",
+        ),
     ] {
         let json = round_trip(&record);
         assert_eq!(json["body"]["type"], tag);
+        assert!(json.get("amends").is_none(), "absent unless it amends");
     }
+    let visit = fixtures::visit("f1", "u1");
+    let fixed = fixtures::amendment(&visit, visit.body.clone());
+    assert_eq!(round_trip(&fixed)["amends"], visit.id.to_string());
 }
 
 #[test]
@@ -110,7 +133,10 @@ fn session_pull_and_error_messages_round_trip() {
         more: false,
         server_time: chrono::Utc::now(),
     });
-    assert_eq!(pull["cursor"], "v1.42.abc", "a cursor is a plain string on the wire");
+    assert_eq!(
+        pull["cursor"], "v1.42.abc",
+        "a cursor is a plain string on the wire"
+    );
     let json = round_trip(&ApiError {
         code: ApiErrorCode::Forbidden,
         message: "x".into(),

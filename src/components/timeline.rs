@@ -4,9 +4,10 @@
 use crate::i18n::{Msg, use_i18n};
 use crate::store::LocalRecord;
 use leptos::prelude::*;
+use xiafang_core::ledger::{Standing, standings};
 use xiafang_core::money::format_yuan;
 use xiafang_core::sync::SyncState;
-use xiafang_core::{Field, Lang, RecordBody};
+use xiafang_core::{Field, Lang, Record, RecordBody};
 
 #[component]
 pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
@@ -14,16 +15,26 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
     if records.is_empty() {
         return view! { <p class="muted">{i18n.t(Msg::EmptyTimeline)}</p> }.into_any();
     }
+    // Corrections are records too: both the original and the correction stay in the timeline,
+    // and the original says it no longer counts.
+    let all: Vec<Record> = records.iter().map(|r| r.record.clone()).collect();
+    let standing = standings(&all);
     view! {
         <ol class="timeline" data-testid="timeline">
-            {records.into_iter().map(|r| view! { <Entry local=r /> }).collect_view()}
+            {records
+                .into_iter()
+                .map(|r| {
+                    let standing = standing.get(&r.record.id).cloned().unwrap_or(Standing::Current);
+                    view! { <Entry local=r standing /> }
+                })
+                .collect_view()}
         </ol>
     }
     .into_any()
 }
 
 #[component]
-fn Entry(local: LocalRecord) -> impl IntoView {
+fn Entry(local: LocalRecord, standing: Standing) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let r = &local.record;
@@ -35,18 +46,32 @@ fn Entry(local: LocalRecord) -> impl IntoView {
             format!("{}：{}", i18n.t(Msg::StateRejected), reason.message(lang)),
         ),
     };
-    let kind = match r.body {
-        RecordBody::Visit(_) => "visit",
-        RecordBody::Assistance(_) => "assistance",
-        RecordBody::Note(_) => "note",
+    let kind = r.body.kind_key();
+    let (standing_class, standing_text) = match &standing {
+        Standing::Current => ("current", None),
+        Standing::Amended { .. } => ("amended", Some(i18n.t(Msg::StandingAmended).to_owned())),
+        Standing::Voided { reason, .. } => (
+            "voided",
+            Some(format!("{}：{reason}", i18n.t(Msg::StandingVoided))),
+        ),
     };
+    let amends = r
+        .amends
+        .map(|_| view! { <p class="correction">{i18n.t(Msg::AmendsEarlier)}</p> });
     view! {
-        <li class=format!("entry {kind}") data-record-id=r.id.to_string() data-state=state_class>
+        <li
+            class=format!("entry {kind} {standing_class}")
+            data-record-id=r.id.to_string()
+            data-state=state_class
+            data-standing=standing_class
+        >
             <header>
                 <strong>{r.body.kind_label(lang)}</strong>
                 <time>{r.occurred_at.format("%Y-%m-%d %H:%M").to_string()}</time>
                 <span class="muted">{format!("{}：{}", i18n.t(Msg::Recorder), r.author_name)}</span>
             </header>
+            {standing_text.map(|t| view! { <p class="standing" data-testid="standing">{t}</p> })}
+            {amends}
             {details(&r.body, lang)}
             <p class=format!("state {state_class}") data-testid="state">{state_text}</p>
         </li>
@@ -102,5 +127,18 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
             <p class="note-text">{n.text.clone()}</p>
         }
         .into_any(),
+        RecordBody::Void(v) => view! {
+            <p class="correction">{Msg::VoidsEarlier.text(lang)}</p>
+            {line(Field::Reason.label(lang), v.reason.clone())}
+        }
+        .into_any(),
+        RecordBody::FileEdit(e) => {
+            let change = if e.value.trim().is_empty() {
+                Msg::FieldCleared.text(lang).to_owned()
+            } else {
+                format!("{}「{}」", Msg::FieldChangedTo.text(lang), e.value)
+            };
+            view! { <p class="file-edit">{e.field.label(lang)} " " {change}</p> }.into_any()
+        }
     }
 }

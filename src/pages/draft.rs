@@ -60,6 +60,7 @@ impl Draft {
             author_name: session.account.display_name.clone(),
             occurred_at,
             saved_at: Utc::now(),
+            amends: None,
             body,
         };
         if let Err(found) = record.validate() {

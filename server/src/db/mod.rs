@@ -4,6 +4,7 @@
 //! server lives in this module's files.
 
 mod accounts;
+mod edits;
 mod feed;
 mod files;
 mod seed;

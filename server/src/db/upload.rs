@@ -2,6 +2,7 @@
 //! `xiafang_core::protocol::decide`; this file only reads what they need and writes what they
 //! decide, each operation in one transaction together with the device's mark.
 
+use super::edits::apply_file_edit;
 use super::feed::next_position;
 use super::{Access, Backend, Db, Result, parse, to_json};
 use chrono::Utc;
@@ -9,7 +10,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use xiafang_core::protocol::{Decision, Prior, decide};
 use xiafang_core::sync::{Account, Ack, MAX_BATCH_OPS, Op, Outcome, Rejection};
-use xiafang_core::{DeviceId, Record, RecordBody};
+use xiafang_core::{DeviceId, Record, RecordBody, RecordId};
 
 impl Db {
     /// Applies one operation and returns its outcome. A repeat of an operation already seen
@@ -66,6 +67,9 @@ impl Db {
             Decision::Repeat(outcome) => return Ok(outcome),
             Decision::Insert => {
                 insert_record(&mut tx, &op.record, Some(&device_key)).await?;
+                if let RecordBody::FileEdit(edit) = &op.record.body {
+                    apply_file_edit(&mut tx, &op.record, edit).await?;
+                }
                 Outcome::Stored
             }
             Decision::Record(outcome) => outcome,
@@ -149,7 +153,43 @@ impl Db {
         if self.access(account, &record.file_id).await? != Access::ReadWrite {
             return Ok(Some(Rejection::NotPermitted));
         }
-        Ok(None)
+        let target = match (&record.body, record.amends) {
+            (RecordBody::Void(v), _) => Some(v.target),
+            (_, Some(amended)) => Some(amended),
+            _ => None,
+        };
+        match target {
+            Some(target) => self.judge_correction(record, target).await,
+            None => Ok(None),
+        }
+    }
+
+    /// A correction may only name a correctable record of the same file by the same author,
+    /// and an amendment must keep the kind.
+    async fn judge_correction(
+        &self,
+        record: &Record,
+        target: RecordId,
+    ) -> Result<Option<Rejection>> {
+        let body = sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
+            .bind(target.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(body) = body else {
+            return Ok(Some(Rejection::TargetMissing));
+        };
+        let earlier: Record = parse(&body, "records")?;
+        Ok(
+            if earlier.file_id != record.file_id || !earlier.body.is_correctable() {
+                Some(Rejection::TargetMissing)
+            } else if earlier.author != record.author {
+                Some(Rejection::TargetNotYours)
+            } else if record.amends.is_some() && earlier.body.kind_key() != record.body.kind_key() {
+                Some(Rejection::TargetKindMismatch)
+            } else {
+                None
+            },
+        )
     }
 }
 
@@ -165,11 +205,7 @@ pub(crate) async fn insert_record(
     record: &Record,
     device: Option<&str>,
 ) -> Result<()> {
-    let kind = match record.body {
-        RecordBody::Visit(_) => "visit",
-        RecordBody::Assistance(_) => "assistance",
-        RecordBody::Note(_) => "note",
-    };
+    let kind = record.body.kind_key();
     let position = next_position(&mut *conn).await?;
     sqlx::query(
         "INSERT INTO records (id, file_id, author_id, kind, occurred_at, body, device_id, \

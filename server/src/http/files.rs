@@ -4,6 +4,7 @@ use super::{AppState, HttpError, SignedIn};
 use crate::db::Access;
 use axum::Json;
 use axum::extract::{Path, State};
+use xiafang_core::file_edit::FileConflict;
 use xiafang_core::{FileId, Record};
 
 pub async fn records(
@@ -16,5 +17,19 @@ pub async fn records(
         Access::NoSuchFile => Err(HttpError::NotFound),
         Access::None => Err(HttpError::Forbidden),
         Access::Read | Access::ReadWrite => Ok(Json(state.db.records_for_file(&file).await?)),
+    }
+}
+
+/// Values that lost to concurrent edits of the file's fields.
+pub async fn conflicts(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<FileConflict>>, HttpError> {
+    let file = FileId(id);
+    match state.db.access(&account, &file).await? {
+        Access::NoSuchFile => Err(HttpError::NotFound),
+        Access::None => Err(HttpError::Forbidden),
+        Access::Read | Access::ReadWrite => Ok(Json(state.db.conflicts(&file).await?)),
     }
 }

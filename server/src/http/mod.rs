@@ -38,6 +38,7 @@ pub fn app(state: AppState) -> Router {
         .route("/sync/push", post(sync::push))
         .route("/sync/acks", get(sync::acks))
         .route("/files/{id}/records", get(files::records))
+        .route("/files/{id}/conflicts", get(files::conflicts))
         .fallback(|| async { HttpError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Personal data must never sit in a shared or browser HTTP cache.
