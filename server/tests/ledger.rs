@@ -40,6 +40,16 @@ async fn push(server: &TestServer, token: &str, records: &[Record]) -> Vec<Outco
     push_at(server, token, records, Utc::now()).await.1
 }
 
+/// Both cadres may write to f-a1, so one can try to correct or edit over the other.
+async fn share_f_a1_with_li(server: &TestServer) {
+    server
+        .state
+        .db
+        .assign(&FileId::from("f-a1"), &UserId::from("li"))
+        .await
+        .expect("assign");
+}
+
 fn rejected(reason: Rejection) -> Outcome {
     Outcome::Rejected { reason }
 }
@@ -47,12 +57,7 @@ fn rejected(reason: Rejection) -> Outcome {
 #[tokio::test]
 async fn corrections_keep_both_records_and_only_the_author_may_make_them() {
     for server in TestServer::each(&small_world()).await {
-        server
-            .state
-            .db
-            .assign(&FileId::from("f-a1"), &UserId::from("li"))
-            .await
-            .unwrap();
+        share_f_a1_with_li(&server).await;
         let wang = server.login("wang").await;
         let li = server.login("li").await;
         let visit = fixtures::visit("f-a1", "wang");
@@ -112,12 +117,7 @@ async fn file_phone(server: &TestServer, token: &str) -> Option<String> {
 #[tokio::test]
 async fn concurrent_field_edits_keep_the_newer_and_list_the_other() {
     for server in TestServer::each(&small_world()).await {
-        server
-            .state
-            .db
-            .assign(&FileId::from("f-a1"), &UserId::from("li"))
-            .await
-            .unwrap();
+        share_f_a1_with_li(&server).await;
         let wang = server.login("wang").await;
         let li = server.login("li").await;
         assert_eq!(file_phone(&server, &wang).await, None);
@@ -127,11 +127,11 @@ async fn concurrent_field_edits_keep_the_newer_and_list_the_other() {
         let newer = fixtures::file_edit("f-a1", "li", phone, "", "13900000002", stamp(dl, 2_000));
         let older = fixtures::file_edit("f-a1", "wang", phone, "", "13800000001", stamp(dw, 1_000));
         assert_eq!(
-            push(&server, &li, &[newer.clone()]).await,
+            push(&server, &li, std::slice::from_ref(&newer)).await,
             vec![Outcome::Stored]
         );
         assert_eq!(
-            push(&server, &wang, &[older.clone()]).await,
+            push(&server, &wang, std::slice::from_ref(&older)).await,
             vec![Outcome::Stored]
         );
         assert_eq!(

@@ -83,8 +83,14 @@ impl Db {
             _ => (0, true),
         };
         let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
-        let mut items = self.files_after(account, from, head, fetch).await?;
-        items.extend(self.records_after(account, from, head, fetch).await?);
+        let window = (from, head, fetch);
+        let mut items = self
+            .items_after(&files_query(), account, window, file_item)
+            .await?;
+        items.extend(
+            self.items_after(&records_query(), account, window, record_item)
+                .await?,
+        );
         items.sort_by_key(|(seq, _)| *seq);
         let more = items.len() > limit;
         items.truncate(limit);
@@ -110,59 +116,52 @@ impl Db {
         })
     }
 
-    async fn files_after(
+    /// Items of one kind with positions in `(from, head]`, in the account's scope, oldest first.
+    /// `query` selects `pos` and `json` and binds $1–$5 like `readable()` plus from, head, limit.
+    async fn items_after(
         &self,
+        query: &str,
         account: &Account,
-        from: i64,
-        head: i64,
-        limit: i64,
+        (from, head, limit): (i64, i64, i64),
+        item: fn(&str) -> Result<Item>,
     ) -> Result<Vec<(i64, Item)>> {
-        let rows = sqlx::query(&format!(
-            "SELECT f.feed_seq, f.data FROM {FILE_PLACES} WHERE {} \
-             AND f.feed_seq > $3 AND f.feed_seq <= $4 ORDER BY f.feed_seq LIMIT $5",
-            readable()
-        ))
-        .bind(&account.id.0)
-        .bind(reads_jurisdiction(account))
-        .bind(from)
-        .bind(head)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(query)
+            .bind(&account.id.0)
+            .bind(reads_jurisdiction(account))
+            .bind(from)
+            .bind(head)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| {
-                let file = parse(&r.get::<String, _>("data"), "files")?;
-                Ok((r.get("feed_seq"), Item::File(file)))
-            })
+            .map(|r| Ok((r.get("pos"), item(&r.get::<String, _>("json"))?)))
             .collect()
     }
+}
 
-    async fn records_after(
-        &self,
-        account: &Account,
-        from: i64,
-        head: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, Item)>> {
-        let rows = sqlx::query(&format!(
-            "SELECT r.feed_seq, r.body FROM {FILE_PLACES} JOIN records r ON r.file_id = f.id \
-             WHERE {} AND r.feed_seq > $3 AND r.feed_seq <= $4 ORDER BY r.feed_seq LIMIT $5",
-            readable()
-        ))
-        .bind(&account.id.0)
-        .bind(reads_jurisdiction(account))
-        .bind(from)
-        .bind(head)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let record = parse(&r.get::<String, _>("body"), "records")?;
-                Ok((r.get("feed_seq"), Item::Record(record)))
-            })
-            .collect()
-    }
+fn files_query() -> String {
+    format!(
+        "SELECT f.feed_seq AS pos, f.data AS json FROM {FILE_PLACES} WHERE {} \
+         AND f.feed_seq > $3 AND f.feed_seq <= $4 ORDER BY f.feed_seq LIMIT $5",
+        readable()
+    )
+}
+
+fn records_query() -> String {
+    format!(
+        "SELECT r.feed_seq AS pos, r.body AS json FROM {FILE_PLACES} \
+         JOIN records r ON r.file_id = f.id WHERE {} \
+         AND r.feed_seq > $3 AND r.feed_seq <= $4 ORDER BY r.feed_seq LIMIT $5",
+        readable()
+    )
+}
+
+fn file_item(json: &str) -> Result<Item> {
+    parse(json, "files").map(Item::File)
+}
+
+fn record_item(json: &str) -> Result<Item> {
+    parse(json, "records").map(Item::Record)
 }
 
 #[cfg(test)]

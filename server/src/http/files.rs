@@ -1,23 +1,30 @@
-//! Reading one petitioner file's timeline.
+//! Reading one petitioner file: its timeline and the values that lost to concurrent edits.
 
 use super::{AppState, HttpError, SignedIn};
 use crate::db::Access;
 use axum::Json;
 use axum::extract::{Path, State};
 use xiafang_core::file_edit::FileConflict;
+use xiafang_core::sync::Account;
 use xiafang_core::{FileId, Record};
+
+/// The file, when the account may read it; otherwise the error to answer.
+async fn readable(state: &AppState, account: &Account, id: String) -> Result<FileId, HttpError> {
+    let file = FileId(id);
+    match state.db.access(account, &file).await? {
+        Access::NoSuchFile => Err(HttpError::NotFound),
+        Access::None => Err(HttpError::Forbidden),
+        Access::Read | Access::ReadWrite => Ok(file),
+    }
+}
 
 pub async fn records(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Record>>, HttpError> {
-    let file = FileId(id);
-    match state.db.access(&account, &file).await? {
-        Access::NoSuchFile => Err(HttpError::NotFound),
-        Access::None => Err(HttpError::Forbidden),
-        Access::Read | Access::ReadWrite => Ok(Json(state.db.records_for_file(&file).await?)),
-    }
+    let file = readable(&state, &account, id).await?;
+    Ok(Json(state.db.records_for_file(&file).await?))
 }
 
 /// Values that lost to concurrent edits of the file's fields.
@@ -26,10 +33,6 @@ pub async fn conflicts(
     SignedIn(account): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<FileConflict>>, HttpError> {
-    let file = FileId(id);
-    match state.db.access(&account, &file).await? {
-        Access::NoSuchFile => Err(HttpError::NotFound),
-        Access::None => Err(HttpError::Forbidden),
-        Access::Read | Access::ReadWrite => Ok(Json(state.db.conflicts(&file).await?)),
-    }
+    let file = readable(&state, &account, id).await?;
+    Ok(Json(state.db.conflicts(&file).await?))
 }
