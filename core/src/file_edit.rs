@@ -140,6 +140,18 @@ pub struct FileConflict {
 }
 
 impl PetitionerFile {
+    /// The file as the phone shows it: the server's state with the phone's own edits that have
+    /// not been merged yet laid on top, oldest stamp first.
+    pub fn with_edits<'a>(&self, edits: impl IntoIterator<Item = &'a FileEdit>) -> PetitionerFile {
+        let mut edits: Vec<&FileEdit> = edits.into_iter().collect();
+        edits.sort_by_key(|e| e.stamp);
+        let mut shown = self.clone();
+        for e in edits {
+            shown.set_field(e.field, &e.value);
+        }
+        shown
+    }
+
     pub fn field_value(&self, field: EditableField) -> String {
         match field {
             EditableField::Phone => self.phone.clone().unwrap_or_default(),
@@ -243,6 +255,24 @@ mod tests {
         );
         assert_eq!(first.register.value, "低保户、独居、残疾");
         assert_eq!(first.lost, None, "the base was the same tags");
+    }
+
+    #[test]
+    fn pending_edits_show_on_top_in_stamp_order() {
+        let file = crate::fixtures::file("f1");
+        let late = FileEdit {
+            field: EditableField::Address,
+            ..edit("", "新址", 300)
+        };
+        let early = FileEdit {
+            field: EditableField::Address,
+            ..edit("", "旧址", 100)
+        };
+        let phone = edit("", "13700000000", 200);
+        let shown = file.with_edits([&late, &phone, &early]);
+        assert_eq!(shown.address, "新址");
+        assert_eq!(shown.phone.as_deref(), Some("13700000000"));
+        assert_eq!(file.with_edits([]), file);
     }
 
     #[test]
