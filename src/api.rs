@@ -5,7 +5,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use xiafang_core::sync::{
-    ApiError, ApiErrorCode, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
+    AcksQuery, ApiError, ApiErrorCode, Cursor, LoginRequest, LoginResponse, PullResponse,
+    PushRequest, PushResponse,
 };
 
 /// A request that has not answered in this long is treated as lost and retried later.
@@ -83,16 +84,22 @@ pub async fn login(username: &str, password: &str) -> Result<LoginResponse, ApiF
     read(req.send().await).await
 }
 
-pub async fn pull(token: &str) -> Result<PullResponse, ApiFailure> {
-    read(
-        authorised(Request::get("/api/sync/pull"), token)
-            .send()
-            .await,
-    )
-    .await
+/// One page of the change feed after `cursor`; without one, the feed from its beginning.
+pub async fn pull(token: &str, cursor: Option<&Cursor>) -> Result<PullResponse, ApiFailure> {
+    let builder = Request::get("/api/sync/pull").query(cursor.map(|c| ("cursor", c.0.as_str())));
+    read(authorised(builder, token).send().await).await
 }
 
 pub async fn push(token: &str, batch: &PushRequest) -> Result<PushResponse, ApiFailure> {
     let req = json_body(authorised(Request::post("/api/sync/push"), token), batch)?;
     read(req.send().await).await
+}
+
+/// The outcomes the server already stored for this device's operations after `query.after`.
+pub async fn acks(token: &str, query: &AcksQuery) -> Result<PushResponse, ApiFailure> {
+    let after = query.after.to_string();
+    let device = query.device_id.to_string();
+    let builder = Request::get("/api/sync/acks")
+        .query([("device_id", device.as_str()), ("after", after.as_str())]);
+    read(authorised(builder, token).send().await).await
 }

@@ -7,6 +7,7 @@ pub mod api;
 mod app;
 mod components;
 pub mod i18n;
+pub mod lock;
 mod pages;
 pub mod store;
 pub mod sync;

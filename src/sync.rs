@@ -1,15 +1,17 @@
 //! The upload engine: sends the outbox to the server whenever there is a connection, settles
-//! acknowledgements, then downloads the files. Views only read `SyncStatus` and call
-//! `upload_now`; retries and backoff live here and nowhere else.
+//! acknowledgements, then downloads the change feed. Views only read `SyncStatus` and call
+//! `upload_now`; retries, backoff and the one-tab-at-a-time lock live here and nowhere else.
 
 use crate::api::{self, ApiFailure};
-use crate::store;
+use crate::lock::{self, Held};
 use crate::store::settings::{self, Session};
+use crate::store::{self, Persistence};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
-use xiafang_core::sync::{MAX_BATCH_OPS, PushRequest, retry_delay_ms};
+use xiafang_core::sync::{AcksQuery, MAX_BATCH_OPS, Op, PushRequest, PushResponse, retry_delay_ms};
+use xiafang_core::{DeviceId, protocol};
 
 /// Something the user has to know about the phone's sync.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,14 +33,30 @@ pub struct SyncStatus {
     pub last_upload: RwSignal<Option<DateTime<Utc>>>,
     pub busy: RwSignal<bool>,
     pub problem: RwSignal<Option<SyncProblem>>,
+    /// The browser refused to keep the phone's storage: clearing browser data (or the browser
+    /// itself, when space runs low) may delete records not uploaded yet.
+    pub storage_at_risk: RwSignal<bool>,
     /// Bumped whenever records or files on the phone change, so views reload them.
     pub data_version: RwSignal<u64>,
     failures: RwSignal<u32>,
     retry_scheduled: RwSignal<bool>,
+    lock_retry_scheduled: RwSignal<bool>,
+    /// Something asked for a run while one was going; it may have come after that run read the
+    /// outbox, so another run follows.
+    rerun: RwSignal<bool>,
+    /// Pending-count reads issued and the newest applied: a slow older read never overwrites
+    /// a newer count.
+    count_reads: StoredValue<(u64, u64)>,
 }
 
 /// While records wait and the link is up, try at least this often even without an event.
 const POLL: Duration = Duration::from_secs(60);
+/// Every tab of the app shares one outbox; only the tab holding this lock uploads it.
+const UPLOAD_LOCK: &str = "xiafang-upload";
+/// A tab that found another uploading looks again after about this long (with jitter).
+const LOCK_RETRY_MS: f64 = 3_000.0;
+/// A guard against a server that always answers "more": the rest waits for the next run.
+const MAX_PAGES_PER_RUN: usize = 1_000;
 
 impl SyncStatus {
     /// Creates the status, provides it as context and starts listening for the network.
@@ -49,16 +67,29 @@ impl SyncStatus {
             last_upload: RwSignal::new(settings::last_upload()),
             busy: RwSignal::new(false),
             problem: RwSignal::new(None),
+            storage_at_risk: RwSignal::new(false),
             data_version: RwSignal::new(0),
             failures: RwSignal::new(0),
             retry_scheduled: RwSignal::new(false),
+            lock_retry_scheduled: RwSignal::new(false),
+            rerun: RwSignal::new(false),
+            count_reads: StoredValue::new((0, 0)),
         };
         provide_context(status);
         window_event_listener(leptos::ev::online, move |_| {
             status.online.set(true);
+            // A new connection starts the backoff over.
+            status.failures.set(0);
             status.upload_now();
         });
         window_event_listener(leptos::ev::offline, move |_| status.online.set(false));
+        // Another tab of the app wrote its upload marks or time: it uploaded (or saved and is
+        // about to), so show this phone's records and count as they are now.
+        window_event_listener(leptos::ev::storage, move |_| {
+            status.last_upload.set(settings::last_upload());
+            status.data_version.update(|v| *v += 1);
+            status.refresh_pending();
+        });
         set_interval(
             move || {
                 if status.pending.get_untracked() > 0 && status.online.get_untracked() {
@@ -67,6 +98,9 @@ impl SyncStatus {
             },
             POLL,
         );
+        if settings::session().is_some() {
+            status.check_storage_persistence();
+        }
         status.refresh_pending();
         status.upload_now();
         status
@@ -75,91 +109,109 @@ impl SyncStatus {
     /// Called after a record was saved on the phone.
     pub fn saved(self) {
         self.data_version.update(|v| *v += 1);
+        self.refresh_pending();
         self.upload_now();
     }
 
-    /// Uploads what waits, then downloads; does nothing if a run is already going.
+    /// Asks the browser once to keep the phone's storage, and shows a warning while it has
+    /// not. Called at start when signed in and after each sign-in.
+    pub fn check_storage_persistence(self) {
+        spawn_local(async move {
+            let answer = store::ensure_persistent().await;
+            self.storage_at_risk.set(answer == Persistence::Refused);
+        });
+    }
+
+    /// Uploads what waits, then downloads. If a run is already going, another follows it.
     pub fn upload_now(self) {
         if self.busy.get_untracked() {
+            self.rerun.set(true);
             return;
         }
         self.busy.set(true);
         spawn_local(async move {
-            self.run().await;
+            loop {
+                self.rerun.set(false);
+                let finished = self.run().await;
+                self.update_pending().await;
+                // After a failure a retry is already scheduled; running again at once would
+                // only hammer a server that is down.
+                if !(finished && self.rerun.get_untracked()) {
+                    break;
+                }
+            }
             self.busy.set(false);
-            self.refresh_pending();
         });
     }
 
     fn refresh_pending(self) {
-        spawn_local(async move {
-            match store::shared().await {
-                Ok(s) => match s.pending_count().await {
-                    Ok(n) => self.pending.set(n),
-                    Err(e) => self.problem.set(Some(SyncProblem::Storage(e))),
-                },
-                Err(e) => self.problem.set(Some(SyncProblem::Storage(e))),
-            }
-        });
+        spawn_local(self.update_pending());
     }
 
-    async fn run(self) {
+    async fn update_pending(self) {
+        let ticket = self.count_reads.with_value(|(issued, _)| issued + 1);
+        self.count_reads
+            .update_value(|(issued, _)| *issued = ticket);
+        let count = match store::shared().await {
+            Ok(s) => s.pending_count().await,
+            Err(e) => Err(e),
+        };
+        match count {
+            Ok(n) => {
+                // IndexedDB runs transactions in the order they were made, so a later read
+                // has seen at least as much as an earlier one.
+                if self
+                    .count_reads
+                    .with_value(|(_, applied)| ticket > *applied)
+                {
+                    self.count_reads
+                        .update_value(|(_, applied)| *applied = ticket);
+                    self.pending.set(n);
+                }
+            }
+            Err(e) => self.problem.set(Some(SyncProblem::Storage(e))),
+        }
+    }
+
+    /// One run; true when it got through to the end.
+    async fn run(self) -> bool {
         let Some(session) = settings::session() else {
-            return;
+            return false;
         };
         let store = match store::shared().await {
             Ok(s) => s,
-            Err(e) => return self.problem.set(Some(SyncProblem::Storage(e))),
+            Err(e) => {
+                self.problem.set(Some(SyncProblem::Storage(e)));
+                return false;
+            }
         };
-        match self.upload_all(&store, &session).await {
-            Ok(()) => {}
-            Err(Failure::Api(f)) => return self.failed(f),
-            Err(Failure::Store(e)) => return self.problem.set(Some(SyncProblem::Storage(e))),
-        }
-        match api::pull(&session.token).await {
-            Ok(pull) => match store.apply_pull(&pull).await {
-                Ok(()) => {
-                    self.failures.set(0);
-                    self.problem.set(None);
-                    self.online.set(true);
-                    self.data_version.update(|v| *v += 1);
-                }
-                Err(e) => self.problem.set(Some(SyncProblem::Storage(e))),
-            },
-            Err(f) => self.failed(f),
-        }
-    }
-
-    /// Sends the outbox in batches until it is empty. Each batch is settled in one storage
-    /// transaction before the next is sent, so a crash between them loses nothing.
-    async fn upload_all(self, store: &store::Store, session: &Session) -> Result<(), Failure> {
-        let device_id = settings::device_id();
-        loop {
-            let mut ops = store
-                .outbox(MAX_BATCH_OPS as u32)
-                .await
-                .map_err(Failure::Store)?;
-            // Records another account saved on this phone wait for that account to sign in:
-            // the server would refuse them under this session.
-            ops.retain(|op| op.record.author == session.account.id);
-            if ops.is_empty() {
-                return Ok(());
+        let exchange = Exchange {
+            status: self,
+            store: &store,
+            session: &session,
+            device_id: settings::device_id(),
+        };
+        let outcome = lock::if_available(UPLOAD_LOCK, || exchange.run()).await;
+        match outcome {
+            Held::Ran(Ok(())) => {
+                self.failures.set(0);
+                self.problem.set(None);
+                self.online.set(true);
+                true
             }
-            let batch = PushRequest { device_id, ops };
-            let response = api::push(&session.token, &batch)
-                .await
-                .map_err(Failure::Api)?;
-            store
-                .settle(&batch.ops, &response.acks)
-                .await
-                .map_err(Failure::Store)?;
-            let now = Utc::now();
-            if let Err(e) = settings::save_last_upload(now) {
-                web_sys::console::warn_1(&format!("last upload time not kept: {e}").into());
+            Held::Ran(Err(Failure::Api(f))) => {
+                self.failed(f);
+                false
             }
-            self.last_upload.set(Some(now));
-            self.data_version.update(|v| *v += 1);
-            self.refresh_pending();
+            Held::Ran(Err(Failure::Store(e))) => {
+                self.problem.set(Some(SyncProblem::Storage(e)));
+                false
+            }
+            Held::Busy => {
+                // Another tab is uploading this same outbox; look again when it may be done.
+                self.retry_when_lock_free();
+                false
+            }
         }
     }
 
@@ -189,6 +241,150 @@ impl SyncStatus {
             },
             Duration::from_millis(delay),
         );
+    }
+
+    fn retry_when_lock_free(self) {
+        if self.lock_retry_scheduled.get_untracked() {
+            return;
+        }
+        self.lock_retry_scheduled.set(true);
+        // Jittered, so two waiting tabs do not keep colliding.
+        let delay = LOCK_RETRY_MS * (0.5 + js_sys::Math::random());
+        set_timeout(
+            move || {
+                self.lock_retry_scheduled.set(false);
+                self.upload_now();
+            },
+            Duration::from_millis(delay as u64),
+        );
+    }
+}
+
+/// One run's conversation with the server, under the upload lock: the phone's storage, the
+/// signed-in session and this device.
+struct Exchange<'a> {
+    status: SyncStatus,
+    store: &'a store::Store,
+    session: &'a Session,
+    device_id: DeviceId,
+}
+
+impl Exchange<'_> {
+    async fn run(&self) -> Result<(), Failure> {
+        if settings::upload_in_flight() {
+            self.settle_unanswered().await?;
+        }
+        self.upload_all().await?;
+        self.download().await
+    }
+
+    /// The last upload was sent and never settled: the server may have stored it. Asks what it
+    /// already acknowledged and settles that, so a retry never resends it.
+    async fn settle_unanswered(&self) -> Result<(), Failure> {
+        loop {
+            let ops = self.next_batch().await?;
+            let Some(first) = ops.first() else {
+                break;
+            };
+            let query = AcksQuery {
+                device_id: self.device_id,
+                after: first.seq.saturating_sub(1),
+            };
+            let response = api::acks(&self.session.token, &query)
+                .await
+                .map_err(Failure::Api)?;
+            let settled = self.settle(&ops, &response).await?;
+            // A full page may hide more acknowledgements behind it; each round settles at
+            // least one operation, so this ends.
+            if !settled || response.acks.len() < MAX_BATCH_OPS {
+                break;
+            }
+        }
+        settings::clear_upload_in_flight();
+        Ok(())
+    }
+
+    /// Sends the outbox in batches until it is empty. Each batch is settled in one storage
+    /// transaction before the next is sent, so a crash between them loses nothing.
+    async fn upload_all(&self) -> Result<(), Failure> {
+        loop {
+            let ops = self.next_batch().await?;
+            if ops.is_empty() {
+                return Ok(());
+            }
+            if let Err(e) = settings::mark_upload_in_flight() {
+                // Without the mark, an answer lost on the way makes the next run send this
+                // batch again; the server answers that with the outcomes it stored, once.
+                web_sys::console::warn_1(&format!("upload mark not kept: {e}").into());
+            }
+            let batch = PushRequest {
+                device_id: self.device_id,
+                ops,
+                device_time: Utc::now(),
+            };
+            let response = api::push(&self.session.token, &batch)
+                .await
+                .map_err(Failure::Api)?;
+            if !self.settle(&batch.ops, &response).await? {
+                // Sending the same batch again would get the same answer: wait and retry.
+                return Err(Failure::Api(ApiFailure::Unreadable(
+                    "the server acknowledged none of the batch".into(),
+                )));
+            }
+            settings::clear_upload_in_flight();
+        }
+    }
+
+    /// Settles the acknowledgements of `ops` in `response`; true if any matched.
+    async fn settle(&self, ops: &[Op], response: &PushResponse) -> Result<bool, Failure> {
+        let matched = response
+            .acks
+            .iter()
+            .any(|ack| ops.iter().any(|op| protocol::settles(op, ack)));
+        if !matched {
+            return Ok(false);
+        }
+        self.store
+            .settle(ops, &response.acks)
+            .await
+            .map_err(Failure::Store)?;
+        let now = Utc::now();
+        if let Err(e) = settings::save_last_upload(now) {
+            web_sys::console::warn_1(&format!("last upload time not kept: {e}").into());
+        }
+        self.status.last_upload.set(Some(now));
+        self.status.data_version.update(|v| *v += 1);
+        self.status.update_pending().await;
+        Ok(true)
+    }
+
+    /// Pulls the change feed from the stored cursor, page after page while more wait. Each
+    /// page is stored with its cursor in one transaction, so an interrupted download resumes
+    /// where it stopped.
+    async fn download(&self) -> Result<(), Failure> {
+        let mut cursor = self.store.cursor().await.map_err(Failure::Store)?;
+        for _ in 0..MAX_PAGES_PER_RUN {
+            let page = api::pull(&self.session.token, cursor.as_ref())
+                .await
+                .map_err(Failure::Api)?;
+            self.store.apply_pull(&page).await.map_err(Failure::Store)?;
+            self.status.data_version.update(|v| *v += 1);
+            if !page.more {
+                break;
+            }
+            cursor = Some(page.cursor);
+        }
+        Ok(())
+    }
+
+    /// The next operations this session may upload, oldest first. Records another account
+    /// saved on this phone wait for that account to sign in: the server would refuse them
+    /// under this session.
+    async fn next_batch(&self) -> Result<Vec<Op>, Failure> {
+        self.store
+            .outbox_of(&self.session.account.id, MAX_BATCH_OPS)
+            .await
+            .map_err(Failure::Store)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The status line every screen shows: online or not, how many records wait, the last upload.
+//! The status line every screen shows: online or not, how many records wait, the last upload,
+//! and what puts the phone's records at risk.
 
 use crate::i18n::{Msg, use_i18n};
 use crate::sync::{SyncProblem, SyncStatus};
@@ -55,6 +56,11 @@ pub fn StatusBar() -> impl IntoView {
                 }}
             </button>
             {move || problem().map(|p| view! { <p class="problem">{p}</p> })}
+            <Show when=move || sync.storage_at_risk.get()>
+                <p class="warning" data-testid="storage-warning">
+                    {move || i18n.t(Msg::StorageNotPersistent)}
+                </p>
+            </Show>
         </div>
     }
 }

@@ -51,6 +51,7 @@ pub fn LoginPage() -> impl IntoView {
                     session.set(Some(signed_in));
                     password.set(String::new());
                     sync.problem.set(None);
+                    sync.check_storage_persistence();
                     sync.upload_now();
                     navigate("/", Default::default());
                 }

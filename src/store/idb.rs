@@ -12,7 +12,25 @@ use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 /// Resolves with the request's result once it succeeds.
 pub async fn request(req: &IdbRequest) -> Result<JsValue, StoreError> {
-    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+    JsFuture::from(settled(req))
+        .await
+        .map_err(StoreError::from_js)
+}
+
+/// Resolves with every request's result, in order, once all succeeded. The requests are issued
+/// before anything is awaited, so reads inside a read-write transaction keep it alive.
+pub async fn all(reqs: &[IdbRequest]) -> Result<Vec<JsValue>, StoreError> {
+    let promises: js_sys::Array = reqs.iter().map(settled).collect();
+    let results = JsFuture::from(Promise::all(&promises))
+        .await
+        .map_err(StoreError::from_js)?;
+    Ok(js_sys::Array::from(&results).iter().collect())
+}
+
+/// A promise of the request's outcome. Its handlers are attached at once (not when first
+/// polled, as an `async fn` would), so no success event can fire before they listen.
+fn settled(req: &IdbRequest) -> Promise {
+    Promise::new(&mut |resolve: Function, reject: Function| {
         let ok = req.clone();
         let on_success = Closure::once_into_js(move |_: web_sys::Event| {
             let _ = resolve.call1(
@@ -26,8 +44,7 @@ pub async fn request(req: &IdbRequest) -> Result<JsValue, StoreError> {
         });
         req.set_onsuccess(Some(on_success.unchecked_ref()));
         req.set_onerror(Some(on_error.unchecked_ref()));
-    });
-    JsFuture::from(promise).await.map_err(StoreError::from_js)
+    })
 }
 
 /// Resolves when the transaction has committed; fails if it aborted (quota, constraint, …).
@@ -42,8 +59,15 @@ pub async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
             let _ = reject_abort.call1(&JsValue::UNDEFINED, &error_of_tx(&aborted));
         });
         let failed = tx.clone();
-        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
-            let _ = reject.call1(&JsValue::UNDEFINED, &error_of_tx(&failed));
+        let on_error = Closure::once_into_js(move |event: web_sys::Event| {
+            // A failed request's error bubbles here before the transaction records it as its
+            // own, so the request's error is the one that says why (quota, constraint).
+            let error = event
+                .target()
+                .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+                .map(|r| error_of_request(&r))
+                .unwrap_or_else(|| error_of_tx(&failed));
+            let _ = reject.call1(&JsValue::UNDEFINED, &error);
         });
         tx.set_oncomplete(Some(on_complete.unchecked_ref()));
         tx.set_onabort(Some(on_abort.unchecked_ref()));

@@ -3,9 +3,11 @@
 //! (`settings`). Views use only this module's typed functions, never `web_sys` storage.
 
 mod idb;
+mod persist;
 mod records;
 pub mod settings;
 
+pub use persist::{Persistence, ensure_persistent};
 pub use records::LocalRecord;
 
 use std::cell::RefCell;
@@ -15,12 +17,15 @@ use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest};
 
 /// The database the app uses; tests open others by name.
 pub const DB_NAME: &str = "xiafang";
-const DB_VERSION: u32 = 1;
+/// 1: records, outbox, files. 2: `meta` (the pull cursor).
+const DB_VERSION: u32 = 2;
 
 pub(crate) const RECORDS: &str = "records";
 pub(crate) const OUTBOX: &str = "outbox";
 pub(crate) const FILES: &str = "files";
 pub(crate) const BY_FILE: &str = "by_file";
+/// Small values keyed by name, written in the same transactions as the data they describe.
+pub(crate) const META: &str = "meta";
 
 /// Why the phone's storage refused something.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -91,6 +96,14 @@ impl Store {
         let db: IdbDatabase = db
             .dyn_into()
             .map_err(|_| StoreError::Unavailable("open did not return a database".into()))?;
+        // A newer version of the app opened in another tab must not wait for this one to
+        // close: step aside, and the next use here reopens the database.
+        let closing = db.clone();
+        let on_version_change = Closure::once_into_js(move || {
+            closing.close();
+            SHARED.with(|s| s.borrow_mut().take());
+        });
+        db.set_onversionchange(Some(on_version_change.unchecked_ref()));
         Ok(Store { db })
     }
 
@@ -112,6 +125,11 @@ fn create_schema(open: &IdbOpenDbRequest, old_version: f64) -> Result<(), JsValu
         outbox.set_auto_increment(true);
         db.create_object_store_with_optional_parameters(OUTBOX, &outbox)?;
         db.create_object_store_with_optional_parameters(FILES, &keyed_by("id"))?;
+    }
+    if old_version < 2.0 {
+        // Only adds a store: what version 1 kept stays. Without a cursor the next download
+        // starts the feed from the beginning, which replaces the files downloaded before.
+        db.create_object_store(META)?;
     }
     Ok(())
 }

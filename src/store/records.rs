@@ -1,11 +1,13 @@
-//! Records, their upload queue and the assigned files, in IndexedDB.
+//! Records, their upload queue, the assigned files and the download cursor, in IndexedDB.
 
 use super::idb::{self, committed, field_str, object, request, transaction};
-use super::{BY_FILE, FILES, OUTBOX, RECORDS, Store, StoreError};
+use super::{BY_FILE, FILES, META, OUTBOX, RECORDS, Store, StoreError};
+use std::collections::HashSet;
 use wasm_bindgen::JsValue;
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
-use xiafang_core::sync::{Ack, Op, PullResponse, SyncState};
-use xiafang_core::{FileId, PetitionerFile, Record, RecordId};
+use xiafang_core::protocol;
+use xiafang_core::sync::{Ack, Cursor, Op, PullResponse, SyncState};
+use xiafang_core::{FileId, PetitionerFile, Record, UserId};
 
 /// A record as the phone holds it: the record and where it stands with the server.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +32,29 @@ fn record_row(record: &Record, state: &SyncState) -> JsValue {
         ("body", to_json(record)),
         ("state", to_json(state)),
     ])
+}
+
+/// Whether a stored record row came from the server (`Uploaded`) rather than being the phone's
+/// own (pending or rejected). A row whose state cannot be read is treated as the phone's own:
+/// keeping it is the mistake that loses nothing.
+fn is_downloaded(row: &JsValue) -> bool {
+    matches!(
+        from_json::<SyncState>(row, "state"),
+        Ok(SyncState::Uploaded)
+    )
+}
+
+fn outbox_op(row: &JsValue) -> Result<Op, StoreError> {
+    let seq = idb::field_f64(row, "seq")
+        .ok_or_else(|| StoreError::Corrupt("outbox entry without seq".into()))?;
+    Ok(Op {
+        seq: seq as u64,
+        record: from_json(row, "body")?,
+    })
+}
+
+fn cursor_key() -> JsValue {
+    JsValue::from_str("pull_cursor")
 }
 
 fn local_record(row: &JsValue) -> Result<LocalRecord, StoreError> {
@@ -99,15 +124,24 @@ impl Store {
         .await?;
         js_sys::Array::from(&rows)
             .iter()
-            .map(|row| {
-                let seq = idb::field_f64(&row, "seq")
-                    .ok_or_else(|| StoreError::Corrupt("outbox entry without seq".into()))?;
-                Ok(Op {
-                    seq: seq as u64,
-                    record: from_json(&row, "body")?,
-                })
-            })
+            .map(|row| outbox_op(&row))
             .collect()
+    }
+
+    /// The oldest queued operations of one author, at most `max`. Operations of another
+    /// account signed in earlier on this phone are skipped, however many there are.
+    pub async fn outbox_of(&self, author: &UserId, max: usize) -> Result<Vec<Op>, StoreError> {
+        let tx = transaction(&self.db, &[OUTBOX], Readonly)?;
+        let store = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
+        let rows = request(&store.get_all().map_err(StoreError::from_js)?).await?;
+        let mut mine = Vec::new();
+        for row in js_sys::Array::from(&rows).iter() {
+            let op = outbox_op(&row)?;
+            if &op.record.author == author {
+                mine.push(op);
+            }
+        }
+        Ok(protocol::next_batch(&mine, max).to_vec())
     }
 
     pub async fn pending_count(&self) -> Result<u32, StoreError> {
@@ -125,10 +159,7 @@ impl Store {
         let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
         for ack in acks {
             // Only an acknowledgement of an operation we sent counts.
-            let Some(op) = ops
-                .iter()
-                .find(|op| op.seq == ack.seq && op.record.id == ack.record_id)
-            else {
+            let Some(op) = ops.iter().find(|op| protocol::settles(op, ack)) else {
                 continue;
             };
             records
@@ -141,15 +172,73 @@ impl Store {
         committed(&tx).await
     }
 
-    /// Replaces the assigned files with the server's list and adds the server's records. The
-    /// phone's own records still waiting for upload are kept as they are.
-    pub async fn apply_pull(&self, pull: &PullResponse) -> Result<(), StoreError> {
-        let pending = self.pending_ids().await?;
-        let tx = transaction(&self.db, &[RECORDS, FILES], Readwrite)?;
+    /// Where the phone stands in the server's change feed: the cursor stored with the last
+    /// page applied, `None` before the first download.
+    pub async fn cursor(&self) -> Result<Option<Cursor>, StoreError> {
+        let tx = transaction(&self.db, &[META], Readonly)?;
+        let meta = tx.object_store(META).map_err(StoreError::from_js)?;
+        let value = request(&meta.get(&cursor_key()).map_err(StoreError::from_js)?).await?;
+        Ok(value.as_string().map(Cursor))
+    }
+
+    /// Applies one page of the change feed and stores its cursor in the same transaction, so
+    /// the cursor never runs ahead of what the phone holds. A reset (and the first page, which
+    /// starts the feed from the beginning) first forgets the files and uploaded records
+    /// downloaded before. The phone's own pending and rejected records are never dropped, and
+    /// a downloaded copy never overwrites them.
+    pub async fn apply_pull(&self, page: &PullResponse) -> Result<(), StoreError> {
+        let tx = transaction(&self.db, &[RECORDS, OUTBOX, FILES, META], Readwrite)?;
         let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
+        let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
         let files = tx.object_store(FILES).map_err(StoreError::from_js)?;
-        files.clear().map_err(StoreError::from_js)?;
-        for file in &pull.files {
+        let meta = tx.object_store(META).map_err(StoreError::from_js)?;
+        // Read inside the writing transaction: a record saved or settled in another tab
+        // cannot slip in between what is read here and what is written below. Awaiting a
+        // request does not let the transaction commit early: the future resumes in the
+        // microtasks of the request's success event, while the transaction is still active.
+        let read = idb::all(&[
+            outbox.get_all().map_err(StoreError::from_js)?,
+            meta.get(&cursor_key()).map_err(StoreError::from_js)?,
+        ])
+        .await?;
+        let queued: HashSet<String> = js_sys::Array::from(&read[0])
+            .iter()
+            .filter_map(|row| field_str(&row, "record_id"))
+            .collect();
+        let reset = page.reset || read[1].is_undefined();
+        let existing = if reset {
+            let all = request(&records.get_all().map_err(StoreError::from_js)?).await?;
+            js_sys::Array::from(&all).iter().collect()
+        } else {
+            let lookups = page
+                .records
+                .iter()
+                .map(|r| records.get(&JsValue::from_str(&r.id.to_string())))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(StoreError::from_js)?;
+            idb::all(&lookups).await?
+        };
+        // The phone's own records: queued for upload, or not marked as downloaded.
+        let mut own = queued;
+        for row in existing.iter().filter(|row| !row.is_undefined()) {
+            let Some(id) = field_str(row, "id") else {
+                continue;
+            };
+            if own.contains(&id) {
+                continue;
+            }
+            if !is_downloaded(row) {
+                own.insert(id);
+            } else if reset {
+                records
+                    .delete(&JsValue::from_str(&id))
+                    .map_err(StoreError::from_js)?;
+            }
+        }
+        if reset {
+            files.clear().map_err(StoreError::from_js)?;
+        }
+        for file in &page.files {
             files
                 .put(&object(&[
                     ("id", JsValue::from_str(&file.id.0)),
@@ -157,22 +246,17 @@ impl Store {
                 ]))
                 .map_err(StoreError::from_js)?;
         }
-        for record in pull.records.iter().filter(|r| !pending.contains(&r.id)) {
+        for record in &page.records {
+            if own.contains(&record.id.to_string()) {
+                continue;
+            }
             records
                 .put(&record_row(record, &SyncState::Uploaded))
                 .map_err(StoreError::from_js)?;
         }
+        meta.put_with_key(&JsValue::from_str(&page.cursor.0), &cursor_key())
+            .map_err(StoreError::from_js)?;
         committed(&tx).await
-    }
-
-    async fn pending_ids(&self) -> Result<Vec<RecordId>, StoreError> {
-        let tx = transaction(&self.db, &[OUTBOX], Readonly)?;
-        let store = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
-        let rows = request(&store.get_all().map_err(StoreError::from_js)?).await?;
-        Ok(js_sys::Array::from(&rows)
-            .iter()
-            .filter_map(|row| field_str(&row, "record_id")?.parse().ok())
-            .collect())
     }
 
     pub async fn files(&self) -> Result<Vec<PetitionerFile>, StoreError> {

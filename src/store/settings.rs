@@ -1,5 +1,6 @@
-//! Small things kept in localStorage: the session, this device's identity, the language and the
-//! time of the last successful upload.
+//! Small things kept in localStorage: the session, this device's identity, the language, the
+//! time of the last successful upload, whether an upload may have gone unanswered, and whether
+//! the browser was asked to keep the storage.
 
 use chrono::{DateTime, Utc};
 use gloo_storage::{LocalStorage, Storage};
@@ -10,6 +11,8 @@ const SESSION: &str = "xiafang.session";
 const DEVICE: &str = "xiafang.device";
 const LANG: &str = "xiafang.lang";
 const LAST_UPLOAD: &str = "xiafang.last_upload";
+const UPLOAD_IN_FLIGHT: &str = "xiafang.upload_in_flight";
+const PERSIST_ASKED: &str = "xiafang.persist_asked";
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
@@ -62,4 +65,26 @@ pub fn last_upload() -> Option<DateTime<Utc>> {
 
 pub fn save_last_upload(at: DateTime<Utc>) -> Result<(), gloo_storage::errors::StorageError> {
     LocalStorage::set(LAST_UPLOAD, at)
+}
+
+/// Whether an upload was sent and its answer never settled (the page closed, the network
+/// dropped): the server may have stored it, so the next run asks for its acknowledgements first.
+pub fn upload_in_flight() -> bool {
+    LocalStorage::get::<bool>(UPLOAD_IN_FLIGHT).unwrap_or(false)
+}
+
+pub fn mark_upload_in_flight() -> Result<(), gloo_storage::errors::StorageError> {
+    LocalStorage::set(UPLOAD_IN_FLIGHT, true)
+}
+
+pub fn clear_upload_in_flight() {
+    LocalStorage::delete(UPLOAD_IN_FLIGHT);
+}
+
+pub(super) fn persistence_asked() -> bool {
+    LocalStorage::get::<bool>(PERSIST_ASKED).unwrap_or(false)
+}
+
+pub(super) fn save_persistence_asked() -> Result<(), gloo_storage::errors::StorageError> {
+    LocalStorage::set(PERSIST_ASKED, true)
 }

@@ -1,56 +1,14 @@
 // A cadre logs a visit, an assistance action and a note with no network; they survive a reload
 // while still offline and reach the case server by themselves, exactly once, when it returns.
 const { test, expect, request } = require("@playwright/test");
-const { CaseServer } = require("./server");
+const { useCaseServer } = require("./server");
+const { signIn, shellCached, goOffline, goOnline, serverRecords } = require("./helpers");
 
-let server;
-
-test.beforeAll(async () => {
-  server = await CaseServer.create();
-  await server.start();
-});
-
-test.afterAll(async () => {
-  if (server) await server.remove();
-});
-
-async function signIn(page) {
-  await page.goto(`${server.url}/`);
-  await expect(page).toHaveURL(/\/login$/);
-  await page.fill("input[name=username]", "wangjg");
-  await page.fill("input[name=password]", "xiafang2026");
-  await page.click("button[type=submit]");
-  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
-}
-
-async function goOffline(context) {
-  // Take the network away for real: the server stops, and the browser is told it is offline.
-  await server.stop();
-  await context.setOffline(true);
-}
-
-async function goOnline(context) {
-  await server.start();
-  await context.setOffline(false);
-}
-
-async function serverRecords(fileId) {
-  const api = await request.newContext({ baseURL: server.url });
-  const login = await api.post("/api/login", { data: { username: "wangjg", password: "xiafang2026" } });
-  expect(login.ok()).toBeTruthy();
-  const { token } = await login.json();
-  const res = await api.get(`/api/files/${fileId}/records`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  expect(res.ok()).toBeTruthy();
-  const records = await res.json();
-  await api.dispose();
-  return records;
-}
+const server = useCaseServer(test);
 
 test("records saved offline survive a reload and upload exactly once", async ({ page, context }) => {
   const tag = `E2E-${Date.now()}`;
-  await signIn(page);
+  await signIn(page, server);
 
   // The assigned files arrive, and search narrows them by name or village.
   const list = page.getByTestId("file-list");
@@ -65,17 +23,14 @@ test("records saved offline survive a reload and upload exactly once", async ({ 
   await page.fill("input[name=search]", "");
 
   // The service worker must hold the app shell before the network goes.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await shellCached(page);
 
   await list.getByText("郭先生").click();
   await expect(page).toHaveURL(/\/files\/file-guo$/);
   const fileUrl = page.url();
   const visitsBefore = Number(await page.getByTestId("visit-count").textContent());
 
-  await goOffline(context);
+  await goOffline(context, server);
   await expect(page.getByTestId("net")).toHaveText("离线");
 
   // A home visit: first with the required request left empty, which is refused in Chinese.
@@ -123,7 +78,7 @@ test("records saved offline survive a reload and upload exactly once", async ({ 
   await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "3");
 
   // The network returns: everything uploads without a tap.
-  await goOnline(context);
+  await goOnline(context, server);
   await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
   await expect(mine.getByTestId("state")).toHaveText(["已上传", "已上传", "已上传"]);
   await expect(page.getByTestId("last-upload")).toContainText("上次上传");
@@ -133,7 +88,7 @@ test("records saved offline survive a reload and upload exactly once", async ({ 
   await page.reload();
   await expect(mine).toHaveCount(3);
 
-  const records = await serverRecords("file-guo");
+  const records = await serverRecords(server, "file-guo");
   const tagged = records.filter((r) => JSON.stringify(r.body).includes(tag));
   expect(tagged.map((r) => r.body.type).sort()).toEqual(["assistance", "note", "visit"]);
   expect(new Set(tagged.map((r) => r.id)).size).toBe(3);

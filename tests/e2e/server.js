@@ -36,17 +36,27 @@ async function waitUntilUp(url, child, deadline) {
 }
 
 class CaseServer {
-  constructor(port, dataDir) {
-    this.port = port;
-    this.dataDir = dataDir;
-    this.url = `http://127.0.0.1:${port}`;
+  constructor() {
+    this.port = null;
+    this.dataDir = null;
     this.child = null;
     this.output = "";
   }
 
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
   static async create() {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "xiafang-e2e-"));
-    return new CaseServer(await freePort(), dataDir);
+    const server = new CaseServer();
+    await server.prepare();
+    return server;
+  }
+
+  /// Picks the port and the data directory the server keeps across restarts.
+  async prepare() {
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "xiafang-e2e-"));
+    this.port = await freePort();
   }
 
   async start() {
@@ -74,4 +84,22 @@ class CaseServer {
   }
 }
 
-module.exports = { CaseServer };
+/// One case server for all the tests of a spec file: started before the first and removed
+/// after the last. A test that stopped it and failed before starting it again does not leave the
+/// next test without it.
+function useCaseServer(test) {
+  const server = new CaseServer();
+  test.beforeAll(async () => {
+    await server.prepare();
+    await server.start();
+  });
+  test.afterEach(async () => {
+    if (!server.child) await server.start();
+  });
+  test.afterAll(async () => {
+    if (server.dataDir) await server.remove();
+  });
+  return server;
+}
+
+module.exports = { CaseServer, useCaseServer };

@@ -33,7 +33,13 @@ impl Cluster {
         };
         let data = cluster.dir.join("data");
         cmd::run(cluster.tool("initdb").arg("-D").arg(&data).args([
-            "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync",
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
         ]))?;
         // fsync off: the cluster lives only for this test run.
         let options = format!(
@@ -81,7 +87,10 @@ impl Drop for Cluster {
             .args(["-m", "immediate", "stop"])
             .status();
         if !matches!(stopped, Ok(s) if s.success()) {
-            eprintln!("could not stop the test PostgreSQL in {}", self.dir.display());
+            eprintln!(
+                "could not stop the test PostgreSQL in {}",
+                self.dir.display()
+            );
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }

@@ -1,0 +1,151 @@
+// What the end-to-end specs share: signing in, saving a note through the form, taking the
+// network away for real, reading what the server stored, and watching the phone's sync traffic.
+const { expect, request } = require("@playwright/test");
+
+const USER = { username: "wangjg", password: "xiafang2026" };
+
+async function signIn(page, server) {
+  await page.goto(`${server.url}/`);
+  await expect(page).toHaveURL(/\/login$/);
+  await page.fill("input[name=username]", USER.username);
+  await page.fill("input[name=password]", USER.password);
+  await page.click("button[type=submit]");
+  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
+}
+
+/// Opens a file's timeline once its download has arrived; returns the page's address.
+async function openFile(page, name) {
+  await page.getByTestId("file-list").getByText(name).click();
+  await expect(page.getByTestId("visit-count")).toBeVisible();
+  return page.url();
+}
+
+/// Waits until the service worker holds the app shell, so the app opens with no network.
+async function shellCached(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+}
+
+/// Saves a conversation note through the form and waits until the form says it is saved.
+async function saveNote(page, text) {
+  const fileUrl = page.url();
+  await page.getByRole("link", { name: "记谈心" }).click();
+  await page.fill("textarea[name=text]", text);
+  await page.getByRole("button", { name: "保存到手机" }).click();
+  await expect(page).toHaveURL(fileUrl);
+}
+
+// Take the network away for real: the server stops, and the browser is told it is offline.
+async function goOffline(context, server) {
+  await server.stop();
+  await context.setOffline(true);
+}
+
+async function goOnline(context, server) {
+  await server.start();
+  await context.setOffline(false);
+}
+
+async function serverRecords(server, fileId) {
+  const api = await request.newContext({ baseURL: server.url });
+  const login = await api.post("/api/login", { data: USER });
+  expect(login.ok()).toBeTruthy();
+  const { token } = await login.json();
+  const res = await api.get(`/api/files/${fileId}/records`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(res.ok()).toBeTruthy();
+  const records = await res.json();
+  await api.dispose();
+  return records;
+}
+
+/// How many records on the server carry each text, for the texts the test saved.
+async function copiesOnServer(server, fileId, texts) {
+  const records = await serverRecords(server, fileId);
+  const counts = Object.fromEntries(texts.map((t) => [t, 0]));
+  for (const r of records) {
+    if (r.body.type === "note" && r.body.text in counts) counts[r.body.text] += 1;
+  }
+  return counts;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/// Passes the phone's sync requests (/api/sync/…) to the real server and watches them: how
+/// many run at once across all tabs, which records each upload carries, and which of them the
+/// server had already acknowledged. It can hold requests back (`delayMs`) to widen the window
+/// in which things overlap, and drop the answer to an upload after the server stored it
+/// (`dropAnswers`), which is what a lost response looks like to the phone.
+class SyncWatch {
+  constructor() {
+    this.delayMs = 0;
+    this.dropAnswers = 0;
+    this.inFlight = 0;
+    this.maxInFlight = 0;
+    this.pushes = [];
+    this.acksCalls = 0;
+    this.acknowledged = new Set();
+    this.resent = [];
+    this.dropped = 0;
+  }
+
+  static async install(context) {
+    const watch = new SyncWatch();
+    await context.route(/\/api\/sync\//, (route) => watch.handle(route));
+    return watch;
+  }
+
+  async handle(route) {
+    const req = route.request();
+    const path = new URL(req.url()).pathname;
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      let ids = [];
+      if (path === "/api/sync/push") {
+        ids = req.postDataJSON().ops.map((op) => op.record.id);
+        this.resent.push(...ids.filter((id) => this.acknowledged.has(id)));
+        this.pushes.push(ids);
+      } else if (path === "/api/sync/acks") {
+        this.acksCalls += 1;
+      }
+      if (this.delayMs) await sleep(this.delayMs);
+      let response;
+      try {
+        response = await route.fetch();
+      } catch (_) {
+        // The server is down: the phone sees what it would see, a refused connection.
+        await route.abort("connectionrefused").catch(() => {});
+        return;
+      }
+      if (response.ok() && (path === "/api/sync/push" || path === "/api/sync/acks")) {
+        for (const ack of (await response.json()).acks) this.acknowledged.add(ack.record_id);
+      }
+      if (path === "/api/sync/push" && this.dropAnswers > 0) {
+        this.dropAnswers -= 1;
+        this.dropped += 1;
+        await route.abort("connectionreset").catch(() => {});
+        return;
+      }
+      await route.fulfill({ response }).catch(() => {});
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
+
+module.exports = {
+  signIn,
+  openFile,
+  shellCached,
+  saveNote,
+  goOffline,
+  goOnline,
+  serverRecords,
+  copiesOnServer,
+  sleep,
+  SyncWatch,
+};
