@@ -244,6 +244,20 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// One phone as a supervisor sees it (`GET /api/devices`): whose it is, when it last uploaded,
+/// and whether its clock was off. For spotting a wrong clock, never for ranking anyone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceReport {
+    pub device_id: DeviceId,
+    pub account: UserId,
+    pub display_name: String,
+    pub last_seen: DateTime<Utc>,
+    /// Device clock minus server clock when it last sent, in milliseconds.
+    pub clock_skew_ms: i64,
+    /// The skew is large enough to mention (`hlc::clock_was_off`).
+    pub clock_off: bool,
+}
+
 /// Wait before the next upload attempt: exponential from 2 s, capped at 5 minutes, with "equal
 /// jitter" so a village's phones coming back online together do not retry in lockstep.
 /// `random_unit` is a random number in [0, 1).

@@ -8,7 +8,9 @@ use chrono::{Duration, Utc};
 use common::{TestServer, parse, small_world};
 use xiafang_core::file_edit::{EditableField, FileConflict};
 use xiafang_core::hlc::Hlc;
-use xiafang_core::sync::{Op, Outcome, PullResponse, PushRequest, PushResponse, Rejection};
+use xiafang_core::sync::{
+    DeviceReport, Op, Outcome, PullResponse, PushRequest, PushResponse, Rejection,
+};
 use xiafang_core::{DeviceId, FileId, Record, UserId, fixtures};
 
 async fn push_at(
@@ -194,5 +196,14 @@ async fn a_phone_clock_a_year_off_is_stored_and_noted() {
             assert!(off_by < 60_000, "skew recorded: {}", mark.clock_skew_ms);
             assert!(xiafang_core::hlc::clock_was_off(mark.clock_skew_ms));
         }
+        // The county supervisor sees that wang's phones were off; a cadre may not look.
+        let sup = server.login("sup-county").await;
+        let (status, body) = server.get("/api/devices", Some(&sup)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let devices: Vec<DeviceReport> = parse(body);
+        assert_eq!(devices.len(), 2);
+        assert!(devices.iter().all(|d| d.clock_off && d.account.0 == "wang"));
+        let (status, _) = server.get("/api/devices", Some(&wang)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     }
 }

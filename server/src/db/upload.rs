@@ -2,15 +2,17 @@
 //! `xiafang_core::protocol::decide`; this file only reads what they need and writes what they
 //! decide, each operation in one transaction together with the device's mark.
 
+use super::DbError;
 use super::edits::apply_file_edit;
 use super::feed::next_position;
 use super::{Access, Backend, Db, Result, parse, to_json};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
+use xiafang_core::hlc::clock_was_off;
 use xiafang_core::protocol::{Decision, Prior, decide};
-use xiafang_core::sync::{Account, Ack, MAX_BATCH_OPS, Op, Outcome, Rejection};
-use xiafang_core::{DeviceId, Record, RecordBody, RecordId};
+use xiafang_core::sync::{Account, Ack, DeviceReport, MAX_BATCH_OPS, Op, Outcome, Rejection};
+use xiafang_core::{DeviceId, Record, RecordBody, RecordId, UserId};
 
 impl Db {
     /// Applies one operation and returns its outcome. A repeat of an operation already seen
@@ -248,5 +250,45 @@ impl Db {
             last_seq: u64::try_from(r.get::<i64, _>("last_seq")).unwrap_or(0),
             clock_skew_ms: r.get("clock_skew_ms"),
         }))
+    }
+}
+
+impl Db {
+    /// The phones of accounts that belong to the supervisor's place or a place below it.
+    pub async fn devices_under(&self, supervisor: &Account) -> Result<Vec<DeviceReport>> {
+        let rows = sqlx::query(
+            "SELECT d.device_id, d.account_id, a.display_name, d.last_seen, d.clock_skew_ms \
+             FROM devices d JOIN accounts a ON a.id = d.account_id \
+             JOIN places p ON p.id = a.place_id LEFT JOIN places up ON up.id = p.parent_id \
+             WHERE (SELECT place_id FROM accounts WHERE id = $1) IN (p.id, up.id, up.parent_id) \
+             ORDER BY a.display_name, d.last_seen DESC",
+        )
+        .bind(&supervisor.id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let corrupt = |what: &str| DbError::Corrupt {
+                    table: "devices",
+                    source: serde::de::Error::custom(what),
+                };
+                let skew: i64 = r.get("clock_skew_ms");
+                Ok(DeviceReport {
+                    device_id: r
+                        .get::<String, _>("device_id")
+                        .parse()
+                        .map_err(|_| corrupt("device id"))?,
+                    account: UserId(r.get("account_id")),
+                    display_name: r.get("display_name"),
+                    last_seen: chrono::DateTime::parse_from_rfc3339(
+                        &r.get::<String, _>("last_seen"),
+                    )
+                    .map_err(|_| corrupt("last_seen"))?
+                    .with_timezone(&Utc),
+                    clock_skew_ms: skew,
+                    clock_off: clock_was_off(skew),
+                })
+            })
+            .collect()
     }
 }

@@ -37,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .route("/sync/pull", get(sync::pull))
         .route("/sync/push", post(sync::push))
         .route("/sync/acks", get(sync::acks))
+        .route("/devices", get(sync::devices))
         .route("/files/{id}/records", get(files::records))
         .route("/files/{id}/conflicts", get(files::conflicts))
         .fallback(|| async { HttpError::NotFound })

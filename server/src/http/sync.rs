@@ -6,7 +6,8 @@ use axum::extract::State;
 use chrono::Utc;
 use serde::Deserialize;
 use xiafang_core::sync::{
-    Ack, AcksQuery, Cursor, MAX_BATCH_OPS, MAX_PULL_ITEMS, PullResponse, PushRequest, PushResponse,
+    Ack, AcksQuery, Cursor, DeviceReport, MAX_BATCH_OPS, MAX_PULL_ITEMS, PullResponse, PushRequest,
+    PushResponse, Role,
 };
 
 /// Applies each operation in its own transaction, in order, and acknowledges every one: a
@@ -66,4 +67,15 @@ pub async fn pull(
         .pull(&account, query.cursor.as_ref(), MAX_PULL_ITEMS)
         .await?;
     Ok(Json(page))
+}
+
+/// Supervisors see the phones of their jurisdiction and whether a phone's clock was off.
+pub async fn devices(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+) -> Result<Json<Vec<DeviceReport>>, HttpError> {
+    if !matches!(account.role, Role::Supervisor | Role::Admin) {
+        return Err(HttpError::Forbidden);
+    }
+    Ok(Json(state.db.devices_under(&account).await?))
 }
