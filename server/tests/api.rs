@@ -81,3 +81,21 @@ async fn unknown_api_paths_are_json_404s() {
         assert_eq!(body["code"], "not_found");
     }
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    for server in TestServer::each(&small_world()).await {
+        let res = server
+            .raw(Request::get("/api/health").body(Body::empty()).unwrap())
+            .await;
+        let headers = res.headers();
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'"));
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    }
+}

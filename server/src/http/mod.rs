@@ -3,6 +3,7 @@
 mod error;
 mod extract;
 mod files;
+mod security;
 mod session;
 mod sync;
 
@@ -58,19 +59,7 @@ pub fn app(state: AppState) -> Router {
                 HeaderValue::from_static("no-cache"),
             ));
     }
-    router
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+    security::harden(router, state.dist.as_deref())
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -189,11 +189,16 @@ impl TestServer {
         Self::with_db(db, reopened)
     }
 
-    pub async fn send(&self, req: Request<Body>) -> (StatusCode, serde_json::Value) {
-        let res = app(self.state.clone())
+    /// The whole response, headers included.
+    pub async fn raw(&self, req: Request<Body>) -> axum::response::Response {
+        app(self.state.clone())
             .oneshot(req)
             .await
-            .expect("infallible");
+            .expect("infallible")
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, serde_json::Value) {
+        let res = self.raw(req).await;
         let status = res.status();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
