@@ -233,6 +233,7 @@ labeled_enum!(
         NotFound = "not_found" => ("找不到该内容", "Not found"),
         BadRequest = "bad_request" => ("请求格式有误", "The request was malformed"),
         TooLarge = "too_large" => ("一次上传的内容过多", "Too much data in one upload"),
+        TooManyAttempts = "too_many_attempts" => ("登录失败次数过多，请稍后再试", "Too many failed sign-ins; please try again later"),
         Internal = "internal" => ("服务器出错，请稍后再试", "Server error; please try again later"),
     }
 );

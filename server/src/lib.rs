@@ -5,5 +5,6 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod limits;
 
 pub use http::{AppState, app};

@@ -1,7 +1,6 @@
 //! `xiafang-server`: reads its configuration, opens the database, loads the demo on first start
 //! and serves the PWA and the API.
 
-use std::sync::Arc;
 use xiafang_server::config::Config;
 use xiafang_server::db::Db;
 use xiafang_server::{AppState, app, demo};
@@ -29,10 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             config.dist.display()
         );
     }
-    let state = AppState {
-        db: Arc::new(db),
-        dist: Some(config.dist.clone()),
-    };
+    let state = AppState::new(db, Some(config.dist.clone()));
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     println!("下访 Xiafang 已启动: http://{}/", listener.local_addr()?);
     println!("数据库 (database): {}", xiafang_server::db::redact(&db_url));

@@ -99,3 +99,53 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     }
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_name_even_for_the_right_one() {
+    for server in TestServer::each(&small_world()).await {
+        let attempt = async |password: &str| {
+            let body = serde_json::json!({"username": "wang", "password": password});
+            server.post("/api/login", None, &body).await
+        };
+        for _ in 0..xiafang_server::limits::MAX_FAILURES {
+            assert_eq!(attempt("guess").await.0, StatusCode::UNAUTHORIZED);
+        }
+        let (status, body) = attempt(common::PASSWORD).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(body["code"], "too_many_attempts");
+        assert_eq!(body["message"], "登录失败次数过多，请 15 分钟后再试");
+        // Another account is not affected.
+        server.login("li").await;
+    }
+}
+
+#[tokio::test]
+async fn sessions_end_on_sign_out_and_when_they_expire() {
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let logout = Request::post("/api/logout")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(server.raw(logout).await.status(), StatusCode::NO_CONTENT);
+        let (status, _) = server.get("/api/me", Some(&token)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        let (old, old_hash) = xiafang_server::auth::new_token();
+        let long_ago = chrono::Utc::now() - chrono::Duration::days(31);
+        server
+            .state
+            .db
+            .create_session(
+                &old_hash,
+                &xiafang_core::UserId::from("wang"),
+                long_ago,
+                long_ago + chrono::Duration::days(xiafang_server::auth::SESSION_DAYS),
+            )
+            .await
+            .unwrap();
+        let (status, body) = server.get("/api/sync/pull", Some(&old)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["message"], "登录已失效，请重新登录");
+    }
+}

@@ -62,6 +62,16 @@ impl Db {
         Ok(())
     }
 
+    /// Ends a session: its token no longer signs anyone in.
+    pub async fn end_session(&self, token_hash: &str) -> Result<()> {
+        let _turn = self.write_turn().await;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The account behind a live session of an enabled account.
     pub async fn account_for_session(
         &self,

@@ -27,6 +27,9 @@ pub enum HttpError {
     /// 413
     #[error("request too large")]
     TooLarge,
+    /// 429: too many failed sign-ins for this name; try again after the given minutes.
+    #[error("too many attempts")]
+    TooManyAttempts { minutes: u64 },
     /// 500: logged with its cause.
     #[error("internal: {0}")]
     Internal(#[from] crate::db::DbError),
@@ -41,14 +44,21 @@ impl IntoResponse for HttpError {
             HttpError::NotFound => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
             HttpError::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
             HttpError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::TooLarge),
+            HttpError::TooManyAttempts { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::TooManyAttempts)
+            }
             HttpError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
             }
         };
         let mut message = code.label(Lang::Zh).to_owned();
-        if let HttpError::BadRequest(detail) = &self {
-            message = format!("{message}：{detail}");
+        match &self {
+            HttpError::BadRequest(detail) => message = format!("{message}：{detail}"),
+            HttpError::TooManyAttempts { minutes } => {
+                message = format!("登录失败次数过多，请 {minutes} 分钟后再试");
+            }
+            _ => {}
         }
         (status, Json(ApiError { code, message })).into_response()
     }

@@ -10,6 +10,15 @@ use axum::http::request::Parts;
 use chrono::Utc;
 use xiafang_core::sync::Account;
 
+/// The bearer token of a request, if it has one.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
 /// The signed-in account behind the request's bearer token.
 pub struct SignedIn(pub Account);
 
@@ -17,15 +26,10 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(HttpError::Unauthorized)?;
+        let token = bearer(&parts.headers).ok_or(HttpError::Unauthorized)?;
         state
             .db
-            .account_for_session(&token_hash(token.trim()), Utc::now())
+            .account_for_session(&token_hash(token), Utc::now())
             .await?
             .map(SignedIn)
             .ok_or(HttpError::Unauthorized)

@@ -27,6 +27,17 @@ pub struct AppState {
     pub db: Arc<Db>,
     /// The built PWA; `None` serves the API only (tests).
     pub dist: Option<PathBuf>,
+    pub login_limiter: Arc<crate::limits::LoginLimiter>,
+}
+
+impl AppState {
+    pub fn new(db: Db, dist: Option<PathBuf>) -> Self {
+        AppState {
+            db: Arc::new(db),
+            dist,
+            login_limiter: Arc::default(),
+        }
+    }
 }
 
 /// The whole application, as the binary serves it and the tests call it.
@@ -35,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/login", post(session::login))
         .route("/me", get(session::me))
+        .route("/logout", post(session::logout))
         .route("/sync/pull", get(sync::pull))
         .route("/sync/push", post(sync::push))
         .route("/sync/acks", get(sync::acks))

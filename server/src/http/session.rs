@@ -11,18 +11,28 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, HttpError> {
-    let found = state.db.account_for_login(req.username.trim()).await?;
+    let name = req.username.trim();
+    let now_instant = std::time::Instant::now();
+    if let Err(wait) = state.login_limiter.check(name, now_instant) {
+        return Err(HttpError::TooManyAttempts {
+            minutes: wait.as_secs().div_ceil(60).max(1),
+        });
+    }
+    let found = state.db.account_for_login(name).await?;
     // Verify against a real hash even for unknown names so timing does not reveal which exist.
     let (account, hash) = match found {
         Some(pair) => pair,
         None => {
             verify_password(&req.password, dummy_hash());
+            state.login_limiter.failed(name, now_instant);
             return Err(HttpError::BadCredentials);
         }
     };
     if !verify_password(&req.password, &hash) {
+        state.login_limiter.failed(name, now_instant);
         return Err(HttpError::BadCredentials);
     }
+    state.login_limiter.succeeded(name);
     let (token, token_hash) = new_token();
     let now = Utc::now();
     state
@@ -39,6 +49,19 @@ pub async fn login(
 
 pub async fn me(SignedIn(account): SignedIn) -> Json<Account> {
     Json(account)
+}
+
+/// Ends this session on the server; the phone keeps every record not yet uploaded.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::http::StatusCode, HttpError> {
+    let token = super::extract::bearer(&headers).ok_or(HttpError::Unauthorized)?;
+    state
+        .db
+        .end_session(&crate::auth::token_hash(token))
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// A real argon2id hash of a random password nobody knows, made once per process.

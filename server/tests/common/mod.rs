@@ -9,7 +9,6 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::sync::Arc;
 use tower::ServiceExt;
 use xiafang_core::sync::{LoginResponse, Role};
 use xiafang_core::{Category, Matter, PetitionerFile, Sex};
@@ -165,10 +164,7 @@ impl TestServer {
 
     fn with_db(test_db: TestDb, db: Db) -> Self {
         eprintln!("-- on {}", test_db.backend);
-        let state = AppState {
-            db: Arc::new(db),
-            dist: None,
-        };
+        let state = AppState::new(db, None);
         TestServer {
             db: Some(test_db),
             state,
