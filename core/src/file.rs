@@ -92,6 +92,24 @@ pub struct Matter {
     pub case_leader: Option<String>,
     /// Visits logged on paper before the file came into Xiafang; they still count.
     pub visits_before_app: u32,
+    /// Whom an accusation (检举控告) names. The regulations forbid showing it to them or to
+    /// anyone linked to them, so the server never gives the file to those accounts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accused: Vec<Accused>,
+}
+
+/// A person or body an accusation names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Accused {
+    /// As the petitioner named them, e.g. "某村村委会主任".
+    pub name: String,
+    /// The accused person's own account, when they have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::ids::UserId>,
+    /// The accused body (a village committee, a township government): every account of that
+    /// place is linked to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 /// A petitioner's file as a cadre sees it on the phone.

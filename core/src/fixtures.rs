@@ -133,6 +133,7 @@ pub fn file(id: &str) -> crate::file::PetitionerFile {
             resolution: Resolution::InProgress,
             case_leader: None,
             visits_before_app: 102,
+            accused: vec![],
         },
     }
 }

@@ -22,14 +22,20 @@ pub(crate) const FILE_PLACES: &str = "files f JOIN places v ON v.id = f.village_
 const ASSIGNED: &str =
     "EXISTS (SELECT 1 FROM assignments WHERE account_id = $1 AND file_id = f.id)";
 
+/// True when file `f` is an accusation naming account `$1` or the place `$1` belongs to.
+const ACCUSES_READER: &str = "EXISTS (SELECT 1 FROM file_accused fa WHERE fa.file_id = f.id \
+                              AND (fa.account_id = $1 \
+                              OR fa.place_id = (SELECT place_id FROM accounts WHERE id = $1)))";
+
 /// True when account `$1` reads by jurisdiction (`$2` = 1) and its place is the file's village,
 /// township or county.
 const IN_JURISDICTION: &str = "($2 = 1 AND (SELECT place_id FROM accounts WHERE id = $1) \
                                IN (v.id, t.id, t.parent_id))";
 
 /// The files account `$1` (with `$2` from `reads_jurisdiction`) may read; needs `FILE_PLACES`.
+/// An accusation is never readable by those it names, even when assigned or in jurisdiction.
 pub(crate) fn readable() -> String {
-    format!("({ASSIGNED} OR {IN_JURISDICTION})")
+    format!("(({ASSIGNED} OR {IN_JURISDICTION}) AND NOT {ACCUSES_READER})")
 }
 
 /// Supervisors and administrators read every file of their place and the places below it.
@@ -41,7 +47,8 @@ impl Db {
     pub async fn access(&self, account: &Account, file: &FileId) -> Result<Access> {
         let row = sqlx::query(&format!(
             "SELECT CAST(CASE WHEN {ASSIGNED} THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
-             CAST(CASE WHEN {IN_JURISDICTION} THEN 1 ELSE 0 END AS BIGINT) AS in_jurisdiction \
+             CAST(CASE WHEN {IN_JURISDICTION} THEN 1 ELSE 0 END AS BIGINT) AS in_jurisdiction, \
+             CAST(CASE WHEN {ACCUSES_READER} THEN 1 ELSE 0 END AS BIGINT) AS accused \
              FROM {FILE_PLACES} WHERE f.id = $3"
         ))
         .bind(&account.id.0)
@@ -50,7 +57,9 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?;
         Ok(match row {
+            // Those an accusation names are not even told it exists.
             None => Access::NoSuchFile,
+            Some(r) if r.get::<i64, _>("accused") == 1 => Access::NoSuchFile,
             Some(r) if r.get::<i64, _>("assigned") == 1 => Access::ReadWrite,
             Some(r) if r.get::<i64, _>("in_jurisdiction") == 1 => Access::Read,
             Some(_) => Access::None,

@@ -45,6 +45,16 @@ impl Db {
             .bind(position)
             .execute(&mut *tx)
             .await?;
+            for accused in &f.file.matter.accused {
+                sqlx::query(
+                    "INSERT INTO file_accused (file_id, account_id, place_id) VALUES ($1, $2, $3)",
+                )
+                .bind(&f.file.id.0)
+                .bind(accused.account.as_ref().map(|a| a.0.clone()))
+                .bind(&accused.place)
+                .execute(&mut *tx)
+                .await?;
+            }
             for account in &f.assigned {
                 sqlx::query("INSERT INTO assignments (account_id, file_id) VALUES ($1, $2)")
                     .bind(account)

@@ -123,6 +123,7 @@ pub fn file(id: &str, village: &str, assigned: &[&str]) -> DemoFile {
                 resolution: xiafang_core::file::Resolution::InProgress,
                 case_leader: None,
                 visits_before_app: 3,
+                accused: vec![],
             },
         },
     }

@@ -1,0 +1,128 @@
+//! An accusation (检举控告) never reaches the person or body it names: not through the file's
+//! timeline, not through downloads, not by writing to it, not even as a "forbidden" that would
+//! tell them it exists — while everyone else entitled to the file keeps working with it.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestServer, file, parse, small_world};
+use xiafang_core::file::{Accused, Classification};
+use xiafang_core::sync::{Op, Outcome, PullResponse, PushRequest, PushResponse, Rejection};
+use xiafang_core::{DeviceId, UserId, fixtures};
+
+/// `f-acc` in village a1 of township ta accuses cadre `wang`, who is even assigned to it;
+/// `f-body` accuses the township government `ta` itself.
+fn world() -> xiafang_server::demo::Demo {
+    let mut world = small_world();
+    let mut acc = file("f-acc", "a1", &["wang", "li"]);
+    acc.file.matter.classification = Classification::Accusation;
+    acc.file.matter.accused = vec![Accused {
+        name: "王某（乡镇干部）".into(),
+        account: Some(UserId::from("wang")),
+        place: None,
+    }];
+    let mut body = file("f-body", "a1", &["li"]);
+    body.file.matter.classification = Classification::Accusation;
+    body.file.matter.accused = vec![Accused {
+        name: "某街道办事处".into(),
+        account: None,
+        place: Some("ta".into()),
+    }];
+    world.files.push(acc);
+    world.files.push(body);
+    world
+}
+
+async fn pulled_files(server: &TestServer, token: &str) -> Vec<String> {
+    let (status, body) = server.get("/api/sync/pull", Some(token)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let page: PullResponse = parse(body);
+    let mut ids: Vec<String> = page.files.into_iter().map(|f| f.id.0).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn the_accused_official_is_refused_on_every_path() {
+    for server in TestServer::each(&world()).await {
+        let wang = server.login("wang").await;
+        let li = server.login("li").await;
+        // li writes to the accusation; wang must never see it.
+        let note = fixtures::note("f-acc", "li");
+        let req = PushRequest {
+            device_id: DeviceId::new_random(),
+            ops: vec![Op {
+                seq: 1,
+                record: note.clone(),
+            }],
+            device_time: chrono::Utc::now(),
+        };
+        let (_, body) = server.post("/api/sync/push", Some(&li), &req).await;
+        assert_eq!(parse::<PushResponse>(body).acks[0].outcome, Outcome::Stored);
+
+        // Download: the file and its records are simply not there.
+        assert_eq!(pulled_files(&server, &wang).await, vec!["f-a1"]);
+        let (_, body) = server.get("/api/sync/pull", Some(&wang)).await;
+        assert!(!body.to_string().contains(&note.id.to_string()));
+        // File view and its conflict list: "not found", as for a file that does not exist.
+        for path in ["/api/files/f-acc/records", "/api/files/f-acc/conflicts"] {
+            let (status, body) = server.get(path, Some(&wang)).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(body["code"], "not_found");
+        }
+        // Writing to it is refused like writing to a file one has no part in.
+        let req = PushRequest {
+            device_id: DeviceId::new_random(),
+            ops: vec![Op {
+                seq: 1,
+                record: fixtures::note("f-acc", "wang"),
+            }],
+            device_time: chrono::Utc::now(),
+        };
+        let (_, body) = server.post("/api/sync/push", Some(&wang), &req).await;
+        assert_eq!(
+            parse::<PushResponse>(body).acks[0].outcome,
+            Outcome::Rejected {
+                reason: Rejection::NotPermitted
+            }
+        );
+        // Everyone else entitled to it still works with it.
+        assert!(
+            pulled_files(&server, &li)
+                .await
+                .contains(&"f-acc".to_owned())
+        );
+        let sup = server.login("sup-a").await;
+        let (status, _) = server.get("/api/files/f-acc/records", Some(&sup)).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn an_accused_body_and_all_its_staff_are_refused_but_the_level_above_reads() {
+    for server in TestServer::each(&world()).await {
+        // wang and the township supervisor both belong to township ta, the accused body.
+        for name in ["wang", "sup-a"] {
+            let token = server.login(name).await;
+            assert!(
+                !pulled_files(&server, &token)
+                    .await
+                    .contains(&"f-body".to_owned())
+            );
+            let (status, _) = server.get("/api/files/f-body/records", Some(&token)).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{name}");
+        }
+        let county = server.login("sup-county").await;
+        assert!(
+            pulled_files(&server, &county)
+                .await
+                .contains(&"f-body".to_owned())
+        );
+        let li = server.login("li").await;
+        assert!(
+            pulled_files(&server, &li)
+                .await
+                .contains(&"f-body".to_owned())
+        );
+    }
+}
