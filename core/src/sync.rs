@@ -245,6 +245,31 @@ pub struct ApiError {
     pub message: String,
 }
 
+labeled_enum!(
+    /// What an account did with a file, as the audit log records it.
+    AuditAction {
+        Read = "read" => ("查看", "Read"),
+        Download = "download" => ("下载到手机", "Downloaded to a phone"),
+        Create = "create" => ("新增记录", "Created a record"),
+        Amend = "amend" => ("更正记录", "Amended a record"),
+        Void = "void" => ("作废记录", "Voided a record"),
+        Edit = "edit" => ("修改档案信息", "Edited the file"),
+        Export = "export" => ("导出", "Exported"),
+        Review = "review" => ("审核", "Reviewed"),
+    }
+);
+
+/// One line of a file's audit log (`GET /api/files/{id}/audit`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub account: UserId,
+    pub display_name: String,
+    pub device: Option<DeviceId>,
+    pub action: AuditAction,
+    pub record: Option<RecordId>,
+}
+
 /// One phone as a supervisor sees it (`GET /api/devices`): whose it is, when it last uploaded,
 /// and whether its clock was off. For spotting a wrong clock, never for ranking anyone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,12 +4,14 @@
 //! server lives in this module's files.
 
 mod accounts;
+mod audit;
 mod edits;
 mod feed;
 mod files;
 mod seed;
 mod upload;
 
+pub use audit::Actor;
 pub use files::Access;
 pub use upload::DeviceMark;
 

@@ -3,6 +3,7 @@
 //! decide, each operation in one transaction together with the device's mark.
 
 use super::DbError;
+use super::audit::{self, Actor};
 use super::edits::apply_file_edit;
 use super::feed::next_position;
 use super::{Access, Backend, Db, Result, parse, to_json};
@@ -11,7 +12,9 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use xiafang_core::hlc::clock_was_off;
 use xiafang_core::protocol::{Decision, Prior, decide};
-use xiafang_core::sync::{Account, Ack, DeviceReport, MAX_BATCH_OPS, Op, Outcome, Rejection};
+use xiafang_core::sync::{
+    Account, Ack, AuditAction, DeviceReport, MAX_BATCH_OPS, Op, Outcome, Rejection,
+};
 use xiafang_core::{DeviceId, Record, RecordBody, RecordId, UserId};
 
 impl Db {
@@ -69,6 +72,24 @@ impl Db {
             Decision::Repeat(outcome) => return Ok(outcome),
             Decision::Insert => {
                 insert_record(&mut tx, &op.record, Some(&device_key)).await?;
+                let actor = Actor {
+                    account: &account.id,
+                    device: Some(&device_key),
+                };
+                let action = match (&op.record.body, op.record.amends) {
+                    (RecordBody::Void(_), _) => AuditAction::Void,
+                    (RecordBody::FileEdit(_), _) => AuditAction::Edit,
+                    (_, Some(_)) => AuditAction::Amend,
+                    _ => AuditAction::Create,
+                };
+                audit::log(
+                    &mut tx,
+                    &actor,
+                    action,
+                    &op.record.file_id.0,
+                    Some(op.record.id),
+                )
+                .await?;
                 if let RecordBody::FileEdit(edit) = &op.record.body {
                     apply_file_edit(&mut tx, &op.record, edit).await?;
                 }

@@ -5,7 +5,7 @@ use crate::db::Access;
 use axum::Json;
 use axum::extract::{Path, State};
 use xiafang_core::file_edit::FileConflict;
-use xiafang_core::sync::Account;
+use xiafang_core::sync::{Account, AuditAction, AuditEntry, Role};
 use xiafang_core::{FileId, Record};
 
 /// The file, when the account may read it; otherwise the error to answer.
@@ -24,7 +24,29 @@ pub async fn records(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Record>>, HttpError> {
     let file = readable(&state, &account, id).await?;
-    Ok(Json(state.db.records_for_file(&file).await?))
+    let records = state.db.records_for_file(&file).await?;
+    let actor = crate::db::Actor {
+        account: &account.id,
+        device: None,
+    };
+    state
+        .db
+        .log_reads(&actor, AuditAction::Read, &[file.0.as_str()])
+        .await?;
+    Ok(Json(records))
+}
+
+/// Who did what with the file: for supervisors of its place, never editable.
+pub async fn audit(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AuditEntry>>, HttpError> {
+    if !matches!(account.role, Role::Supervisor | Role::Admin) {
+        return Err(HttpError::Forbidden);
+    }
+    let file = readable(&state, &account, id).await?;
+    Ok(Json(state.db.audit_of(&file).await?))
 }
 
 /// Values that lost to concurrent edits of the file's fields.

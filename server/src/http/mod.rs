@@ -53,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .route("/devices", get(sync::devices))
         .route("/files/{id}/records", get(files::records))
         .route("/files/{id}/conflicts", get(files::conflicts))
+        .route("/files/{id}/audit", get(files::audit))
         .fallback(|| async { HttpError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Personal data must never sit in a shared or browser HTTP cache.

@@ -5,9 +5,10 @@ use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
 use serde::Deserialize;
+use xiafang_core::DeviceId;
 use xiafang_core::sync::{
-    Ack, AcksQuery, Cursor, DeviceReport, MAX_BATCH_OPS, MAX_PULL_ITEMS, PullResponse, PushRequest,
-    PushResponse, Role,
+    Ack, AcksQuery, AuditAction, Cursor, DeviceReport, MAX_BATCH_OPS, MAX_PULL_ITEMS, PullResponse,
+    PushRequest, PushResponse, Role,
 };
 
 /// Applies each operation in its own transaction, in order, and acknowledges every one: a
@@ -54,6 +55,8 @@ pub async fn acks(
 #[derive(Debug, Deserialize)]
 pub struct PullQuery {
     cursor: Option<Cursor>,
+    /// The downloading phone, for the audit log.
+    device_id: Option<DeviceId>,
 }
 
 /// One page of the change feed of the files the account may read.
@@ -65,6 +68,23 @@ pub async fn pull(
     let page = state
         .db
         .pull(&account, query.cursor.as_ref(), MAX_PULL_ITEMS)
+        .await?;
+    let mut files: Vec<&str> = page
+        .files
+        .iter()
+        .map(|f| f.id.0.as_str())
+        .chain(page.records.iter().map(|r| r.file_id.0.as_str()))
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    let device = query.device_id.map(|d| d.to_string());
+    let actor = crate::db::Actor {
+        account: &account.id,
+        device: device.as_deref(),
+    };
+    state
+        .db
+        .log_reads(&actor, AuditAction::Download, &files)
         .await?;
     Ok(Json(page))
 }
