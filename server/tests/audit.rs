@@ -22,7 +22,7 @@ async fn writes_and_reads_are_logged_for_the_supervisor_only() {
             counter: 0,
             device,
         };
-        let records = vec![
+        let records = [
             note.clone(),
             fixtures::amendment(&note, note.body.clone()),
             fixtures::void(&note, "重复"),
