@@ -6,7 +6,7 @@
 //! time — so a retry after a lost response, or a duplicated request, never stores anything twice.
 
 use crate::file::PetitionerFile;
-use crate::ids::{DeviceId, RecordId, UserId};
+use crate::ids::{DeviceId, FileId, RecordId, UserId};
 use crate::lang::Lang;
 use crate::record::Record;
 use crate::validation::FieldError;
@@ -268,6 +268,89 @@ pub struct AuditEntry {
     pub device: Option<DeviceId>,
     pub action: AuditAction,
     pub record: Option<RecordId>,
+}
+
+/// `POST /api/admin/accounts`: a new account, made by an administrator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Id of the place (county, township or village) the account belongs to.
+    pub place_id: String,
+    /// The first password; the holder should change it.
+    pub password: String,
+}
+
+/// `POST /api/admin/accounts/{id}/password`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// `POST`/`DELETE /api/admin/assignments`: a file assigned to an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub file_id: FileId,
+    pub account_id: UserId,
+}
+
+/// `POST`/`DELETE /api/admin/legal-villages`: a village a legal team member serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegalVillage {
+    pub account_id: UserId,
+    pub village_id: String,
+}
+
+/// An account as an administrator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub account: Account,
+    pub place_id: String,
+    pub disabled: bool,
+}
+
+/// Shortest password an administrator may set.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+impl NewAccount {
+    /// What is wrong with the new account's fields, in the user's language.
+    pub fn problems(&self, lang: Lang) -> Vec<String> {
+        let mut out = Vec::new();
+        let name_ok = (3..=32).contains(&self.username.len())
+            && self
+                .username
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        if !name_ok {
+            out.push(
+                lang.pick(
+                    "用户名须为 3–32 位小写字母、数字或 . _ -",
+                    "User name: 3–32 lower-case letters, digits or . _ -",
+                )
+                .to_owned(),
+            );
+        }
+        let display = self.display_name.trim().chars().count();
+        if display == 0 || display > crate::validation::MAX_NAME {
+            out.push(lang.pick("请填写姓名（50 字以内）", "Name: 1–50 characters").to_owned());
+        }
+        if let Some(p) = password_problem(&self.password, lang) {
+            out.push(p);
+        }
+        out
+    }
+}
+
+/// Why a password may not be set, if it may not.
+pub fn password_problem(password: &str, lang: Lang) -> Option<String> {
+    (password.chars().count() < MIN_PASSWORD_CHARS).then(|| {
+        format!(
+            "{}{MIN_PASSWORD_CHARS}{}",
+            lang.pick("密码至少 ", "The password needs at least "),
+            lang.pick(" 位", " characters")
+        )
+    })
 }
 
 /// One phone as a supervisor sees it (`GET /api/devices`): whose it is, when it last uploaded,

@@ -4,6 +4,7 @@
 //! server lives in this module's files.
 
 mod accounts;
+mod admin;
 mod audit;
 mod edits;
 mod feed;

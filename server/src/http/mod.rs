@@ -1,5 +1,6 @@
 //! The HTTP application: the JSON API under `/api` and the built PWA for everything else.
 
+mod admin;
 mod error;
 mod extract;
 mod files;
@@ -54,6 +55,21 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{id}/records", get(files::records))
         .route("/files/{id}/conflicts", get(files::conflicts))
         .route("/files/{id}/audit", get(files::audit))
+        .route(
+            "/admin/accounts",
+            get(admin::accounts).post(admin::create_account),
+        )
+        .route("/admin/accounts/{id}/disable", post(admin::disable))
+        .route("/admin/accounts/{id}/enable", post(admin::enable))
+        .route("/admin/accounts/{id}/password", post(admin::reset_password))
+        .route(
+            "/admin/assignments",
+            post(admin::assign).delete(admin::unassign),
+        )
+        .route(
+            "/admin/legal-villages",
+            post(admin::add_legal_village).delete(admin::remove_legal_village),
+        )
         .fallback(|| async { HttpError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Personal data must never sit in a shared or browser HTTP cache.

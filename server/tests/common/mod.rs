@@ -130,7 +130,8 @@ pub fn file(id: &str, village: &str, assigned: &[&str]) -> DemoFile {
 }
 
 /// Two townships; cadre `wang` has file `f-a1` in village `a1` of township `ta`; cadre `li` has
-/// `f-b1` in `b1` of `tb`; supervisor `sup-a` oversees township `ta`, `sup-county` the county.
+/// `f-b1` in `b1` of `tb`; supervisor `sup-a` oversees township `ta`, `sup-county` the county;
+/// `admin-a` administers township `ta`; `law` is a legal team member of `ta`.
 pub fn small_world() -> Demo {
     Demo {
         places: vec![
@@ -145,6 +146,8 @@ pub fn small_world() -> Demo {
             account("li", Role::Cadre, "tb"),
             account("sup-a", Role::Supervisor, "ta"),
             account("sup-county", Role::Supervisor, "county"),
+            account("admin-a", Role::Admin, "ta"),
+            account("law", Role::Legal, "ta"),
         ],
         files: vec![file("f-a1", "a1", &["wang"]), file("f-b1", "b1", &["li"])],
         records: vec![],

@@ -1,0 +1,197 @@
+//! Administration in the app: accounts, passwords and assignments, each checked against the
+//! administrator's own jurisdiction on the server.
+
+use super::{ApiJson, AppState, HttpError, SignedIn};
+use crate::auth::hash_password;
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use xiafang_core::sync::{
+    Account, AccountSummary, Assignment, LegalVillage, NewAccount, PasswordReset, Role,
+    password_problem,
+};
+use xiafang_core::{Lang, UserId};
+
+/// A signed-in administrator; any other account is refused before the handler runs.
+pub struct Admin(pub Account);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
+        let SignedIn(account) = SignedIn::from_request_parts(parts, state).await?;
+        if account.role == Role::Admin {
+            Ok(Admin(account))
+        } else {
+            Err(HttpError::Forbidden)
+        }
+    }
+}
+
+/// The account, when it exists and belongs to the administrator's jurisdiction.
+async fn managed(state: &AppState, admin: &Account, id: &UserId) -> Result<(), HttpError> {
+    let place = state
+        .db
+        .place_of_account(id)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    if state.db.place_under(admin, &place).await? {
+        Ok(())
+    } else {
+        Err(HttpError::Forbidden)
+    }
+}
+
+fn hash(password: &str) -> Result<String, HttpError> {
+    if let Some(problem) = password_problem(password, Lang::Zh) {
+        return Err(HttpError::BadRequest(problem));
+    }
+    hash_password(password).map_err(|e| HttpError::BadRequest(e.to_string()))
+}
+
+pub async fn accounts(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+) -> Result<Json<Vec<AccountSummary>>, HttpError> {
+    Ok(Json(state.db.accounts_under(&admin).await?))
+}
+
+pub async fn create_account(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(new): ApiJson<NewAccount>,
+) -> Result<(StatusCode, Json<UserId>), HttpError> {
+    let problems = new.problems(Lang::Zh);
+    if !problems.is_empty() {
+        return Err(HttpError::BadRequest(problems.join("；")));
+    }
+    if !state.db.place_under(&admin, &new.place_id).await? {
+        return Err(HttpError::Forbidden);
+    }
+    let hash = hash(&new.password)?;
+    match state.db.create_account(&new, &hash).await? {
+        Some(id) => Ok((StatusCode::CREATED, Json(id))),
+        None => Err(HttpError::BadRequest("用户名已存在".into())),
+    }
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, HttpError> {
+    set_disabled(state, admin, id, true).await
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, HttpError> {
+    set_disabled(state, admin, id, false).await
+}
+
+async fn set_disabled(
+    state: AppState,
+    admin: Account,
+    id: String,
+    disabled: bool,
+) -> Result<StatusCode, HttpError> {
+    let id = UserId(id);
+    if id == admin.id {
+        return Err(HttpError::BadRequest("不能停用自己的账号".into()));
+    }
+    managed(&state, &admin, &id).await?;
+    state.db.set_disabled(&id, disabled).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    ApiJson(reset): ApiJson<PasswordReset>,
+) -> Result<StatusCode, HttpError> {
+    let id = UserId(id);
+    managed(&state, &admin, &id).await?;
+    let hash = hash(&reset.password)?;
+    state.db.reset_password(&id, &hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Both the file and the account must lie in the administrator's jurisdiction.
+async fn check_assignment(
+    state: &AppState,
+    admin: &Account,
+    a: &Assignment,
+) -> Result<(), HttpError> {
+    managed(state, admin, &a.account_id).await?;
+    let village = state
+        .db
+        .village_of_file(&a.file_id)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    if !state.db.place_under(admin, &village).await? {
+        return Err(HttpError::Forbidden);
+    }
+    Ok(())
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(a): ApiJson<Assignment>,
+) -> Result<StatusCode, HttpError> {
+    check_assignment(&state, &admin, &a).await?;
+    state.db.assign(&a.file_id, &a.account_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn unassign(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(a): ApiJson<Assignment>,
+) -> Result<StatusCode, HttpError> {
+    check_assignment(&state, &admin, &a).await?;
+    state.db.unassign(&a.file_id, &a.account_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn legal_village(
+    state: AppState,
+    admin: Account,
+    lv: LegalVillage,
+    on: bool,
+) -> Result<StatusCode, HttpError> {
+    managed(&state, &admin, &lv.account_id).await?;
+    if state.db.role_of(&lv.account_id).await? != Some(Role::Legal) {
+        return Err(HttpError::BadRequest(
+            "只能为法律服务团队成员指定包联村".into(),
+        ));
+    }
+    if !state.db.place_under(&admin, &lv.village_id).await? {
+        return Err(HttpError::Forbidden);
+    }
+    state
+        .db
+        .set_legal_village(&lv.account_id, &lv.village_id, on)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn add_legal_village(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(lv): ApiJson<LegalVillage>,
+) -> Result<StatusCode, HttpError> {
+    legal_village(state, admin, lv, true).await
+}
+
+pub async fn remove_legal_village(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(lv): ApiJson<LegalVillage>,
+) -> Result<StatusCode, HttpError> {
+    legal_village(state, admin, lv, false).await
+}

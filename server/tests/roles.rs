@@ -1,0 +1,78 @@
+//! Who may call what: every role against every kind of call, including guessing another
+//! township's file ids. The server decides; a hidden button is not protection.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestServer, small_world};
+
+/// (path, [wang, li, sup-a, sup-county, admin-a, law]) — the status each account gets.
+const MATRIX: &[(&str, [u16; 6])] = &[
+    ("/api/files/f-a1/records", [200, 403, 200, 200, 200, 403]),
+    ("/api/files/f-b1/records", [403, 200, 403, 200, 403, 403]),
+    ("/api/files/f-a2/records", [404, 404, 404, 404, 404, 404]),
+    ("/api/files/f-a1/conflicts", [200, 403, 200, 200, 200, 403]),
+    ("/api/files/f-a1/audit", [403, 403, 200, 200, 200, 403]),
+    ("/api/files/f-b1/audit", [403, 403, 403, 200, 403, 403]),
+    ("/api/devices", [403, 403, 200, 200, 200, 403]),
+    ("/api/admin/accounts", [403, 403, 403, 403, 200, 403]),
+    ("/api/sync/pull", [200, 200, 200, 200, 200, 200]),
+    ("/api/me", [200, 200, 200, 200, 200, 200]),
+];
+
+const ACCOUNTS: [&str; 6] = ["wang", "li", "sup-a", "sup-county", "admin-a", "law"];
+
+#[tokio::test]
+async fn each_role_gets_exactly_its_calls() {
+    for server in TestServer::each(&small_world()).await {
+        let mut tokens = Vec::new();
+        for name in ACCOUNTS {
+            tokens.push(server.login(name).await);
+        }
+        let mut wrong = Vec::new();
+        for (path, expected) in MATRIX {
+            for (i, token) in tokens.iter().enumerate() {
+                let (status, _) = server.get(path, Some(token)).await;
+                if status.as_u16() != expected[i] {
+                    wrong.push(format!(
+                        "{} GET {path}: {status}, expected {}",
+                        ACCOUNTS[i], expected[i]
+                    ));
+                }
+            }
+            let (status, _) = server.get(path, None).await;
+            if *path != "/api/health" && status != StatusCode::UNAUTHORIZED {
+                wrong.push(format!("anonymous GET {path}: {status}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
+
+#[tokio::test]
+async fn only_an_administrator_of_the_place_changes_accounts_and_assignments() {
+    for server in TestServer::each(&small_world()).await {
+        let assign_li_to_a1 = serde_json::json!({"file_id": "f-a1", "account_id": "li"});
+        for name in ["wang", "sup-a", "sup-county", "law"] {
+            let token = server.login(name).await;
+            let (status, _) = server
+                .post("/api/admin/assignments", Some(&token), &assign_li_to_a1)
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}");
+            let (status, _) = server
+                .post("/api/admin/accounts/wang/disable", Some(&token), &())
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}");
+        }
+        let admin = server.login("admin-a").await;
+        // li belongs to township tb, outside admin-a's township.
+        let (status, _) = server
+            .post("/api/admin/assignments", Some(&admin), &assign_li_to_a1)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = server
+            .post("/api/admin/accounts/li/disable", Some(&admin), &())
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+}
