@@ -332,8 +332,14 @@ impl NewAccount {
             );
         }
         let display = self.display_name.trim().chars().count();
-        if display == 0 || display > crate::validation::MAX_NAME {
-            out.push(lang.pick("请填写姓名（50 字以内）", "Name: 1–50 characters").to_owned());
+        if display == 0
+            || display > crate::validation::MAX_NAME
+            || crate::validation::has_markup(&self.display_name)
+        {
+            out.push(
+                lang.pick("请填写姓名（50 字以内）", "Name: 1–50 characters")
+                    .to_owned(),
+            );
         }
         if let Some(p) = password_problem(&self.password, lang) {
             out.push(p);

@@ -63,6 +63,9 @@ pub enum Problem {
     DueWithoutNextStep,
     LocationOutOfRange,
     PhoneFormat,
+    /// HTML-like markup (`<script>`, `<img …>`): never needed in a visit log, and refused so no
+    /// later export or screen can be tricked by it.
+    Markup,
     /// A correction names itself, or a kind of record that cannot be corrected.
     NotCorrectable,
 }
@@ -104,6 +107,9 @@ impl FieldError {
                 format!("{label}格式不正确，只能包含数字、空格、+ 和 -")
             }
             (Lang::Zh, Problem::NotCorrectable) => format!("{label}无法被更正或作废"),
+            (Lang::Zh, Problem::Markup) => {
+                format!("{label}不能包含“<”开头的网页标记，请删去尖括号")
+            }
             (Lang::En, Problem::Required) => format!("{label} is required"),
             (Lang::En, Problem::TooLong { max }) => {
                 format!("{label} must be at most {max} characters")
@@ -130,6 +136,11 @@ impl FieldError {
                 format!("{label} may contain only digits, spaces, + and -")
             }
             (Lang::En, Problem::NotCorrectable) => format!("{label} cannot be amended or voided"),
+            (Lang::En, Problem::Markup) => {
+                format!(
+                    "{label} may not contain markup starting with \"<\"; remove the angle brackets"
+                )
+            }
         }
     }
 }
@@ -150,6 +161,8 @@ impl Check {
             }
         } else if value.chars().count() > max {
             self.fail(field, Problem::TooLong { max });
+        } else if has_markup(value) {
+            self.fail(field, Problem::Markup);
         }
     }
 
@@ -166,6 +179,21 @@ impl Check {
             Err(self.0)
         }
     }
+}
+
+/// `<` followed by a letter, `/`, `!` or `?` starts a tag in HTML; "a < b" or "<5 岁" does not.
+pub fn has_markup(text: &str) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '<'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 impl Record {
@@ -205,6 +233,8 @@ fn visit(c: &mut Check, v: &Visit, record: &Record) {
         );
     } else if v.participants.iter().any(|p| p.chars().count() > MAX_NAME) {
         c.fail(Field::Participants, Problem::TooLong { max: MAX_NAME });
+    } else if v.participants.iter().any(|p| has_markup(p)) {
+        c.fail(Field::Participants, Problem::Markup);
     }
     c.text(Field::Requests, &v.requests, true, MAX_TEXT);
     c.text(Field::Explained, &v.explained, false, MAX_TEXT);

@@ -241,3 +241,40 @@ fn file_edits_are_checked_per_field() {
         "联系电话格式不正确，只能包含数字、空格、+ 和 -"
     );
 }
+
+#[test]
+fn markup_is_refused_in_every_text_field_but_a_plain_less_than_is_fine() {
+    use xiafang_core::validation::has_markup;
+    assert!(has_markup("<script>alert(1)</script>"));
+    assert!(has_markup("见 <img src=x onerror=alert(1)>"));
+    assert!(has_markup("</b>"));
+    assert!(!has_markup("年龄 <5 岁的子女"));
+    assert!(!has_markup("a < b, 《信访工作条例》"));
+    let evil = "<script>alert('x')</script>";
+    let mut visit = fixtures::visit("f1", "u1");
+    if let RecordBody::Visit(v) = &mut visit.body {
+        v.place = evil.into();
+        v.participants = vec![evil.into()];
+        v.requests = evil.into();
+        v.explained = evil.into();
+        v.measures = evil.into();
+        v.next_step = evil.into();
+    }
+    let fields: Vec<_> = problems(&visit).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(
+        fields,
+        vec![
+            Field::Place,
+            Field::Participants,
+            Field::Requests,
+            Field::Explained,
+            Field::Measures,
+            Field::NextStep
+        ]
+    );
+    assert!(problems(&visit).iter().all(|(_, p)| *p == Problem::Markup));
+    assert_eq!(
+        FieldError::new(Field::Requests, Problem::Markup).message(Lang::Zh),
+        "诉求及反映的问题不能包含“<”开头的网页标记，请删去尖括号"
+    );
+}
