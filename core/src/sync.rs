@@ -47,6 +47,10 @@ pub struct AcksQuery {
 pub struct PushResponse {
     /// One acknowledgement per operation of the request, in the same order.
     pub acks: Vec<Ack>,
+    /// This device was revoked (a lost phone): what it sent is in quarantine, and it must now
+    /// erase its local copy of everyone's data.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub erase: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +69,8 @@ pub enum Outcome {
     Stored,
     /// Can never be stored; the record stays on the phone, marked with the reason.
     Rejected { reason: Rejection },
+    /// Sent from a revoked device: kept for a supervisor to review, not entered in the file.
+    Quarantined,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,7 +161,8 @@ pub enum SyncState {
 impl From<&Outcome> for SyncState {
     fn from(outcome: &Outcome) -> Self {
         match outcome {
-            Outcome::Stored => SyncState::Uploaded,
+            // The server holds it either way; a revoked phone erases its copy right after.
+            Outcome::Stored | Outcome::Quarantined => SyncState::Uploaded,
             Outcome::Rejected { reason } => SyncState::Rejected {
                 reason: reason.clone(),
             },
@@ -216,6 +223,9 @@ pub struct Account {
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// The phone signing in, so an administrator can later revoke it if it is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<DeviceId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -230,6 +240,7 @@ labeled_enum!(
         BadCredentials = "bad_credentials" => ("用户名或密码不正确", "Wrong user name or password"),
         Unauthorized = "unauthorized" => ("登录已失效，请重新登录", "Your session has ended; please sign in again"),
         Forbidden = "forbidden" => ("您无权查看该档案", "You may not open this file"),
+        DeviceRevoked = "device_revoked" => ("此设备已被管理员停用，手机上的数据将被清除", "This device was revoked by an administrator; its data will be erased"),
         NotFound = "not_found" => ("找不到该内容", "Not found"),
         BadRequest = "bad_request" => ("请求格式有误", "The request was malformed"),
         TooLarge = "too_large" => ("一次上传的内容过多", "Too much data in one upload"),
@@ -357,6 +368,14 @@ pub fn password_problem(password: &str, lang: Lang) -> Option<String> {
             lang.pick(" 位", " characters")
         )
     })
+}
+
+/// A record a revoked phone handed over, waiting for a supervisor (`GET /api/quarantine`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuarantinedRecord {
+    pub device_id: DeviceId,
+    pub seq: u64,
+    pub record: Record,
 }
 
 /// One phone as a supervisor sees it (`GET /api/devices`): whose it is, when it last uploaded,

@@ -87,8 +87,20 @@ fn push_and_its_acknowledgements_round_trip() {
                 },
             },
         ],
+        erase: false,
     };
     let json = round_trip(&response);
+    assert!(json.get("erase").is_none(), "only a revoked phone is told to erase");
+    let revoked = round_trip(&PushResponse {
+        acks: vec![Ack {
+            seq: 3,
+            record_id: push.ops[0].record.id,
+            outcome: Outcome::Quarantined,
+        }],
+        erase: true,
+    });
+    assert_eq!(revoked["erase"], true);
+    assert_eq!(revoked["acks"][0]["outcome"], "quarantined");
     assert_eq!(json["acks"][0]["outcome"], "stored");
     assert_eq!(json["acks"][1]["reason"]["code"], "invalid");
     assert_eq!(json["acks"][1]["reason"]["errors"][0]["field"], "place");
@@ -120,6 +132,7 @@ fn session_pull_and_error_messages_round_trip() {
     round_trip(&LoginRequest {
         username: "wangjg".into(),
         password: "x".into(),
+        device_id: Some(DeviceId::new_random()),
     });
     round_trip(&LoginResponse {
         token: "t".into(),

@@ -4,8 +4,8 @@ use super::{Db, Result};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use xiafang_core::UserId;
 use xiafang_core::sync::{Account, Role};
+use xiafang_core::{DeviceId, UserId};
 
 const ACCOUNT_SELECT: &str =
     "SELECT a.id, a.username, a.display_name, a.role, p.name AS place_name";
@@ -48,15 +48,29 @@ impl Db {
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<()> {
+        self.create_device_session(token_hash, account, None, now, expires)
+            .await
+    }
+
+    /// A session signed in from a known phone, so revoking the phone reaches the session.
+    pub async fn create_device_session(
+        &self,
+        token_hash: &str,
+        account: &UserId,
+        device: Option<DeviceId>,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()> {
         let _turn = self.write_turn().await;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, device_id) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(token_hash)
         .bind(&account.0)
         .bind(now.to_rfc3339())
         .bind(expires.to_rfc3339())
+        .bind(device.map(|d| d.to_string()))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -72,19 +86,32 @@ impl Db {
         Ok(())
     }
 
-    /// The account behind a live session of an enabled account.
+    /// The account behind a live session of an enabled account, and whether the session's
+    /// phone has been revoked.
     pub async fn account_for_session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<Account>> {
+    ) -> Result<Option<(Account, bool)>> {
         let row = sqlx::query(&format!(
-            "{ACCOUNT_SELECT} FROM sessions s JOIN accounts a ON a.id = s.account_id \
+            "{ACCOUNT_SELECT}, CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_devices r \
+             WHERE r.device_id = s.device_id) THEN 1 ELSE 0 END AS BIGINT) AS revoked \
+             FROM sessions s JOIN accounts a ON a.id = s.account_id \
              JOIN places p ON p.id = a.place_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled = 0"
         ))
         .bind(token_hash)
         .bind(now.to_rfc3339())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (account_from_row(&r), r.get::<i64, _>("revoked") == 1)))
+    }
+
+    pub async fn account_by_id(&self, id: &UserId) -> Result<Option<Account>> {
+        let row = sqlx::query(&format!(
+            "{ACCOUNT_SELECT} FROM accounts a JOIN places p ON p.id = a.place_id WHERE a.id = $1"
+        ))
+        .bind(&id.0)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|r| account_from_row(&r)))

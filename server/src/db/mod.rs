@@ -9,6 +9,7 @@ mod audit;
 mod edits;
 mod feed;
 mod files;
+mod quarantine;
 mod seed;
 mod upload;
 

@@ -195,3 +195,23 @@ pub async fn remove_legal_village(
 ) -> Result<StatusCode, HttpError> {
     legal_village(state, admin, lv, false).await
 }
+
+/// Revokes a lost phone: its sessions stop working, and what it hands over next goes to
+/// quarantine.
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, HttpError> {
+    let device: xiafang_core::DeviceId = id
+        .parse()
+        .map_err(|_| HttpError::BadRequest("设备编号格式不正确".into()))?;
+    let owner = state
+        .db
+        .device_owner(device)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    managed(&state, &admin, &owner).await?;
+    state.db.revoke_device(device, &owner, &admin.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

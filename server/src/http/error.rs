@@ -18,6 +18,9 @@ pub enum HttpError {
     /// 403: the account may not see this.
     #[error("forbidden")]
     Forbidden,
+    /// 403: the session's phone was revoked by an administrator.
+    #[error("device revoked")]
+    DeviceRevoked,
     /// 404
     #[error("not found")]
     NotFound,
@@ -41,6 +44,7 @@ impl IntoResponse for HttpError {
             HttpError::BadCredentials => (StatusCode::UNAUTHORIZED, ApiErrorCode::BadCredentials),
             HttpError::Unauthorized => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),
             HttpError::Forbidden => (StatusCode::FORBIDDEN, ApiErrorCode::Forbidden),
+            HttpError::DeviceRevoked => (StatusCode::FORBIDDEN, ApiErrorCode::DeviceRevoked),
             HttpError::NotFound => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
             HttpError::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
             HttpError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::TooLarge),

@@ -19,20 +19,39 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The signed-in account behind the request's bearer token.
+/// The signed-in account behind the request's bearer token. A session from a revoked phone is
+/// refused here, so no handler can serve a lost phone by forgetting to check.
 pub struct SignedIn(pub Account);
 
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
+        match Uploader::from_request_parts(parts, state).await? {
+            Uploader { revoked: true, .. } => Err(HttpError::DeviceRevoked),
+            Uploader { account, .. } => Ok(SignedIn(account)),
+        }
+    }
+}
+
+/// The account of a push. A revoked phone may still push once more: what it hands over goes
+/// to quarantine instead of into files, and it is told to erase its copy.
+pub struct Uploader {
+    pub account: Account,
+    pub revoked: bool,
+}
+
+impl FromRequestParts<AppState> for Uploader {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
         let token = bearer(&parts.headers).ok_or(HttpError::Unauthorized)?;
-        state
+        let (account, revoked) = state
             .db
             .account_for_session(&token_hash(token), Utc::now())
             .await?
-            .map(SignedIn)
-            .ok_or(HttpError::Unauthorized)
+            .ok_or(HttpError::Unauthorized)?;
+        Ok(Uploader { account, revoked })
     }
 }
 

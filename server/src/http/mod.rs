@@ -4,12 +4,13 @@ mod admin;
 mod error;
 mod extract;
 mod files;
+mod review;
 mod security;
 mod session;
 mod sync;
 
 pub use error::HttpError;
-pub use extract::{ApiJson, ApiQuery, SignedIn};
+pub use extract::{ApiJson, ApiQuery, SignedIn, Uploader};
 
 use crate::db::Db;
 use axum::Router;
@@ -60,6 +61,10 @@ pub fn app(state: AppState) -> Router {
             get(admin::accounts).post(admin::create_account),
         )
         .route("/admin/accounts/{id}/disable", post(admin::disable))
+        .route("/admin/devices/{id}/revoke", post(admin::revoke_device))
+        .route("/quarantine", get(review::quarantined))
+        .route("/quarantine/{device}/{seq}/accept", post(review::accept))
+        .route("/quarantine/{device}/{seq}/reject", post(review::reject))
         .route("/admin/accounts/{id}/enable", post(admin::enable))
         .route("/admin/accounts/{id}/password", post(admin::reset_password))
         .route(

@@ -35,11 +35,17 @@ pub async fn login(
     state.login_limiter.succeeded(name);
     let (token, token_hash) = new_token();
     let now = Utc::now();
+    if let Some(device) = req.device_id
+        && state.db.is_revoked(device).await?
+    {
+        return Err(HttpError::DeviceRevoked);
+    }
     state
         .db
-        .create_session(
+        .create_device_session(
             &token_hash,
             &account.id,
+            req.device_id,
             now,
             now + Duration::days(SESSION_DAYS),
         )

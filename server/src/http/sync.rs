@@ -1,6 +1,6 @@
 //! Upload (push), lost-answer recovery (acks) and download (pull) for phones.
 
-use super::{ApiJson, ApiQuery, AppState, HttpError, SignedIn};
+use super::{ApiJson, ApiQuery, AppState, HttpError, SignedIn, Uploader};
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
@@ -15,13 +15,26 @@ use xiafang_core::sync::{
 /// rejected record does not hold back the ones behind it.
 pub async fn push(
     State(state): State<AppState>,
-    SignedIn(account): SignedIn,
+    Uploader { account, revoked }: Uploader,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>, HttpError> {
     if req.ops.len() > MAX_BATCH_OPS {
         return Err(HttpError::BadRequest(format!(
             "一次最多上传 {MAX_BATCH_OPS} 条记录"
         )));
+    }
+    // A lost phone hands over what it had not uploaded, for review, and is told to erase.
+    if revoked || state.db.is_revoked(req.device_id).await? {
+        let mut acks = Vec::with_capacity(req.ops.len());
+        for op in &req.ops {
+            let outcome = state.db.quarantine(&account, req.device_id, op).await?;
+            acks.push(Ack {
+                seq: op.seq,
+                record_id: op.record.id,
+                outcome,
+            });
+        }
+        return Ok(Json(PushResponse { acks, erase: true }));
     }
     let skew_ms = (req.device_time - Utc::now()).num_milliseconds();
     let mut acks = Vec::with_capacity(req.ops.len());
@@ -36,7 +49,7 @@ pub async fn push(
             outcome,
         });
     }
-    Ok(Json(PushResponse { acks }))
+    Ok(Json(PushResponse { acks, erase: false }))
 }
 
 /// What the server already stored for a device after a given operation.
@@ -49,7 +62,7 @@ pub async fn acks(
         .db
         .acks_after(&account, query.device_id, query.after)
         .await?;
-    Ok(Json(PushResponse { acks }))
+    Ok(Json(PushResponse { acks, erase: false }))
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,147 @@
+//! A lost phone: once an administrator revokes it, it can only hand over what it had not
+//! uploaded — into quarantine, for a supervisor — and is told to erase its copy.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{PASSWORD, TestServer, parse, small_world};
+use serde_json::json;
+use xiafang_core::sync::{Op, Outcome, PushRequest, PushResponse, QuarantinedRecord};
+use xiafang_core::{DeviceId, Record, fixtures};
+
+async fn login_from(server: &TestServer, name: &str, device: DeviceId) -> (StatusCode, String) {
+    let body = json!({"username": name, "password": PASSWORD, "device_id": device});
+    let (status, body) = server.post("/api/login", None, &body).await;
+    (
+        status,
+        body["token"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+async fn push(
+    server: &TestServer,
+    token: &str,
+    device: DeviceId,
+    first: u64,
+    records: &[Record],
+) -> PushResponse {
+    let req = PushRequest {
+        device_id: device,
+        ops: records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Op {
+                seq: first + i as u64,
+                record: r.clone(),
+            })
+            .collect(),
+        device_time: chrono::Utc::now(),
+    };
+    let (status, body) = server.post("/api/sync/push", Some(token), &req).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    parse(body)
+}
+
+async fn timeline_ids(server: &TestServer, token: &str) -> Vec<String> {
+    let (_, body) = server.get("/api/files/f-a1/records", Some(token)).await;
+    parse::<Vec<Record>>(body)
+        .into_iter()
+        .map(|r| r.id.to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_revoked_phone_hands_over_into_quarantine_and_is_refused_everything_else() {
+    for server in TestServer::each(&small_world()).await {
+        let phone = DeviceId::new_random();
+        let (status, wang) = login_from(&server, "wang", phone).await;
+        assert_eq!(status, StatusCode::OK);
+        let first = fixtures::visit("f-a1", "wang");
+        let res = push(&server, &wang, phone, 1, std::slice::from_ref(&first)).await;
+        assert_eq!(
+            (res.acks[0].outcome.clone(), res.erase),
+            (Outcome::Stored, false)
+        );
+
+        // Only an administrator of the phone owner's place may revoke it.
+        let path = format!("/api/admin/devices/{phone}/revoke");
+        let sup = server.login("sup-a").await;
+        assert_eq!(
+            server.post(&path, Some(&sup), &()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let admin = server.login("admin-a").await;
+        assert_eq!(
+            server.post(&path, Some(&admin), &()).await.0,
+            StatusCode::NO_CONTENT
+        );
+
+        for call in ["/api/sync/pull", "/api/me", "/api/files/f-a1/records"] {
+            let (status, body) = server.get(call, Some(&wang)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{call}");
+            assert_eq!(body["code"], "device_revoked");
+        }
+        let (status, _) = login_from(&server, "wang", phone).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "no new session for the lost phone"
+        );
+
+        let pending = [
+            fixtures::note("f-a1", "wang"),
+            fixtures::assistance("f-a1", "wang"),
+        ];
+        for _ in 0..2 {
+            let res = push(&server, &wang, phone, 2, &pending).await;
+            assert!(res.erase, "the phone is told to erase its copy");
+            assert!(res.acks.iter().all(|a| a.outcome == Outcome::Quarantined));
+        }
+        let stored = timeline_ids(&server, &sup).await;
+        assert_eq!(
+            stored,
+            vec![first.id.to_string()],
+            "nothing enters the file unreviewed"
+        );
+
+        let (status, body) = server.get("/api/quarantine", Some(&sup)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let waiting: Vec<QuarantinedRecord> = parse(body);
+        assert_eq!(waiting.len(), 2, "a repeat is kept once");
+        let cadre = server.login("li").await;
+        assert_eq!(
+            server.get("/api/quarantine", Some(&cadre)).await.0,
+            StatusCode::FORBIDDEN
+        );
+
+        let accept = format!("/api/quarantine/{phone}/2/accept");
+        let (status, body) = server.post(&accept, Some(&sup), &()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(parse::<Outcome>(body), Outcome::Stored);
+        let reject = format!("/api/quarantine/{phone}/3/reject");
+        assert_eq!(
+            server.post(&reject, Some(&sup), &()).await.0,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            server.post(&accept, Some(&sup), &()).await.0,
+            StatusCode::NOT_FOUND
+        );
+
+        let mut stored = timeline_ids(&server, &sup).await;
+        stored.sort();
+        let mut expected = vec![first.id.to_string(), pending[0].id.to_string()];
+        expected.sort();
+        assert_eq!(stored, expected);
+        let (_, body) = server.get("/api/quarantine", Some(&sup)).await;
+        assert!(parse::<Vec<QuarantinedRecord>>(body).is_empty());
+
+        // Another phone of the same cadre keeps working.
+        let (status, other) = login_from(&server, "wang", DeviceId::new_random()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            server.get("/api/sync/pull", Some(&other)).await.0,
+            StatusCode::OK
+        );
+    }
+}
