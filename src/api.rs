@@ -4,6 +4,8 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use xiafang_core::FileId;
+use xiafang_core::file_edit::FileConflict;
 use xiafang_core::sync::{
     AcksQuery, ApiError, ApiErrorCode, Cursor, LoginRequest, LoginResponse, PullResponse,
     PushRequest, PushResponse,
@@ -79,6 +81,8 @@ pub async fn login(username: &str, password: &str) -> Result<LoginResponse, ApiF
         &LoginRequest {
             username: username.to_owned(),
             password: password.to_owned(),
+            // So an administrator can revoke this phone if it is lost.
+            device_id: Some(crate::store::settings::device_id()),
         },
     )?;
     read(req.send().await).await
@@ -102,4 +106,14 @@ pub async fn acks(token: &str, query: &AcksQuery) -> Result<PushResponse, ApiFai
     let builder = Request::get("/api/sync/acks")
         .query([("device_id", device.as_str()), ("after", after.as_str())]);
     read(authorised(builder, token).send().await).await
+}
+
+/// The values of a file's fields that lost to concurrent edits. Personal data: read when shown
+/// and never kept on the phone.
+pub async fn conflicts(token: &str, file: &FileId) -> Result<Vec<FileConflict>, ApiFailure> {
+    let path = format!(
+        "/api/files/{}/conflicts",
+        js_sys::encode_uri_component(&file.0)
+    );
+    read(authorised(Request::get(&path), token).send().await).await
 }

@@ -2,7 +2,9 @@
 
 use crate::components::{Header, StatusBar};
 use crate::i18n::{I18n, Msg, use_i18n};
-use crate::pages::{FilePage, FilesPage, LoginPage, NewRecordPage};
+use crate::pages::{
+    AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage, VoidPage,
+};
 use crate::store::settings::{self, Session};
 use crate::sync::SyncStatus;
 use leptos::prelude::*;
@@ -28,6 +30,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=FilesPage />
                     <Route path=path!("/files/:id") view=FilePage />
                     <Route path=path!("/files/:id/new/:kind") view=NewRecordPage />
+                    <Route path=path!("/files/:id/amend/:record") view=AmendPage />
+                    <Route path=path!("/files/:id/void/:record") view=VoidPage />
+                    <Route path=path!("/files/:id/edit") view=FileEditPage />
                 </Routes>
             </main>
         </Router>

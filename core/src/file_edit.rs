@@ -74,7 +74,8 @@ pub fn merge(current: &Register, edit: &FileEdit, record: RecordId) -> Merge {
             stamp: edit.stamp,
         }),
     };
-    if edit.base == current.value {
+    let current_value = edit.field.normalize(&current.value);
+    if edit.base == current_value {
         // Made on top of what is there: a plain sequential edit, whatever the clocks say.
         return Merge {
             register: applied,
@@ -83,7 +84,7 @@ pub fn merge(current: &Register, edit: &FileEdit, record: RecordId) -> Merge {
     }
     let newer = current.set_by.as_ref().is_none_or(|s| edit.stamp > s.stamp);
     if newer {
-        let lost = (current.value != edit.value).then(|| Lost {
+        let lost = (current_value != edit.value).then(|| Lost {
             value: current.value.clone(),
             record: current.set_by.as_ref().map(|s| s.record),
         });
@@ -92,7 +93,7 @@ pub fn merge(current: &Register, edit: &FileEdit, record: RecordId) -> Merge {
             lost,
         }
     } else {
-        let lost = (current.value != edit.value).then(|| Lost {
+        let lost = (current_value != edit.value).then(|| Lost {
             value: edit.value.clone(),
             record: Some(record),
         });
@@ -228,6 +229,16 @@ mod tests {
         };
         assert_eq!(ab.lost.as_ref(), Some(&lost));
         assert_eq!(ba.lost.as_ref(), Some(&lost));
+    }
+
+    #[test]
+    fn stray_spaces_in_a_registered_value_do_not_make_a_conflict() {
+        let merged = merge(
+            &registered(" 1 "),
+            &edit("1", "2", 100),
+            RecordId::new_random(),
+        );
+        assert_eq!((merged.register.value.as_str(), merged.lost), ("2", None));
     }
 
     #[test]

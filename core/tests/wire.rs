@@ -90,7 +90,10 @@ fn push_and_its_acknowledgements_round_trip() {
         erase: false,
     };
     let json = round_trip(&response);
-    assert!(json.get("erase").is_none(), "only a revoked phone is told to erase");
+    assert!(
+        json.get("erase").is_none(),
+        "only a revoked phone is told to erase"
+    );
     let revoked = round_trip(&PushResponse {
         acks: vec![Ack {
             seq: 3,

@@ -1,11 +1,13 @@
 //! Small pieces shared by the pages.
 
+mod conflicts;
 mod form;
 mod header;
 mod loaded;
 mod status_bar;
 mod timeline;
 
+pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Choice, FormErrors, TextField};
 pub use header::Header;
 pub use loaded::{RequireSession, loaded};

@@ -1,9 +1,11 @@
-//! A file's timeline: each record with what matters at a glance and whether it reached the
-//! server.
+//! A file's timeline: each record with what matters at a glance, whether it reached the server,
+//! and for the cadre's own records that still count, the links to amend or void them.
 
+use crate::app::SignedIn;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::LocalRecord;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use xiafang_core::ledger::{Standing, standings};
 use xiafang_core::money::format_yuan;
 use xiafang_core::sync::SyncState;
@@ -19,13 +21,18 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
     // and the original says it no longer counts.
     let all: Vec<Record> = records.iter().map(|r| r.record.clone()).collect();
     let standing = standings(&all);
+    let me = expect_context::<SignedIn>()
+        .0
+        .get_untracked()
+        .map(|s| s.account.id);
     view! {
         <ol class="timeline" data-testid="timeline">
             {records
                 .into_iter()
                 .map(|r| {
                     let standing = standing.get(&r.record.id).cloned().unwrap_or(Standing::Current);
-                    view! { <Entry local=r standing /> }
+                    let correctable = me.as_ref().is_some_and(|me| r.correctable_by(me, &standing));
+                    view! { <Entry local=r standing correctable /> }
                 })
                 .collect_view()}
         </ol>
@@ -34,7 +41,7 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
 }
 
 #[component]
-fn Entry(local: LocalRecord, standing: Standing) -> impl IntoView {
+fn Entry(local: LocalRecord, standing: Standing, correctable: bool) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let r = &local.record;
@@ -58,6 +65,15 @@ fn Entry(local: LocalRecord, standing: Standing) -> impl IntoView {
     let amends = r
         .amends
         .map(|_| view! { <p class="correction">{i18n.t(Msg::AmendsEarlier)}</p> });
+    let actions = correctable.then(|| {
+        let href = |what: &str| format!("/files/{}/{what}/{}", r.file_id, r.id);
+        view! {
+            <nav class="entry-actions">
+                <A href=href("amend") attr:class="button">{i18n.t(Msg::Amend)}</A>
+                <A href=href("void") attr:class="button">{i18n.t(Msg::Void)}</A>
+            </nav>
+        }
+    });
     view! {
         <li
             class=format!("entry {kind} {standing_class}")
@@ -74,6 +90,7 @@ fn Entry(local: LocalRecord, standing: Standing) -> impl IntoView {
             {amends}
             {details(&r.body, lang)}
             <p class=format!("state {state_class}") data-testid="state">{state_text}</p>
+            {actions}
         </li>
     }
 }

@@ -4,20 +4,38 @@ use super::draft::{Draft, DraftActions, WhenField};
 use crate::components::{Choice, TextField};
 use crate::i18n::Msg;
 use leptos::prelude::*;
-use xiafang_core::money::parse_yuan;
+use xiafang_core::money::{format_yuan, parse_yuan};
 use xiafang_core::validation::FieldError;
 use xiafang_core::{
-    Assistance, AssistanceKind, AssistanceStatus, Field, PetitionerFile, Problem, RecordBody,
+    Assistance, AssistanceKind, AssistanceStatus, Field, PetitionerFile, Problem, Record,
+    RecordBody,
 };
 
 #[component]
-pub fn AssistanceForm(file: PetitionerFile) -> impl IntoView {
-    let draft = Draft::new(file.id.clone());
-    let kind = RwSignal::new(AssistanceKind::CondolenceMoney);
-    let amount = RwSignal::new(String::new());
-    let items = RwSignal::new(String::new());
-    let funding_source = RwSignal::new(String::new());
-    let status = RwSignal::new(AssistanceStatus::Delivered);
+pub fn AssistanceForm(
+    file: PetitionerFile,
+    /// The action this form amends: its values fill the form, and the save amends it.
+    #[prop(optional_no_strip)]
+    original: Option<Record>,
+) -> impl IntoView {
+    let draft = Draft::new(file.id.clone(), original.as_ref());
+    let start = original
+        .and_then(|r| match r.body {
+            RecordBody::Assistance(a) => Some(a),
+            _ => None,
+        })
+        .unwrap_or_else(|| Assistance {
+            kind: AssistanceKind::CondolenceMoney,
+            amount_fen: None,
+            items: String::new(),
+            funding_source: String::new(),
+            status: AssistanceStatus::Delivered,
+        });
+    let kind = RwSignal::new(start.kind);
+    let amount = RwSignal::new(start.amount_fen.map(format_yuan).unwrap_or_default());
+    let items = RwSignal::new(start.items);
+    let funding_source = RwSignal::new(start.funding_source);
+    let status = RwSignal::new(start.status);
     let errors = draft.errors;
 
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -1,6 +1,7 @@
-//! What the three record forms share: the time field, validation through `xiafang_core`,
-//! saving to the phone, and the save/cancel bar. A record is shown as saved only after the
-//! storage transaction committed; on any failure the form keeps what was typed.
+//! What the record forms share: the time field, validation through `xiafang_core`, saving to
+//! the phone (an amendment names the record it corrects), and the save/cancel bar. A record is
+//! shown as saved only after the storage transaction committed; on any failure the form keeps
+//! what was typed.
 
 use crate::app::SignedIn;
 use crate::components::{FormErrors, TextField};
@@ -14,9 +15,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use xiafang_core::{Field, FieldError, FileId, Problem, Record, RecordBody, RecordId};
 
+/// What a form is saving: the file, the record it amends, the time, and how the save went.
 #[derive(Clone, Copy)]
 pub struct Draft {
     file_id: StoredValue<FileId>,
+    /// The record this draft corrects, when it is an amendment.
+    amends: Option<RecordId>,
     pub occurred_at: RwSignal<String>,
     pub errors: FormErrors,
     saving: RwSignal<bool>,
@@ -24,10 +28,13 @@ pub struct Draft {
 }
 
 impl Draft {
-    pub fn new(file_id: FileId) -> Self {
+    /// A new record on `file_id`; with `original`, an amendment of it, starting from its time.
+    pub fn new(file_id: FileId, original: Option<&Record>) -> Self {
+        let occurred_at = original.map_or_else(|| Local::now().naive_local(), |r| r.occurred_at);
         Draft {
             file_id: StoredValue::new(file_id),
-            occurred_at: RwSignal::new(Local::now().format("%Y-%m-%dT%H:%M").to_string()),
+            amends: original.map(|r| r.id),
+            occurred_at: RwSignal::new(occurred_at.format(DATETIME_INPUT).to_string()),
             errors: FormErrors::new(),
             saving: RwSignal::new(false),
             failure: RwSignal::new(None),
@@ -38,9 +45,27 @@ impl Draft {
         format!("/files/{}", self.file_id.get_value())
     }
 
-    /// Validates and saves; `problems` are what the form itself found while reading its fields
-    /// (an unreadable date or amount). Navigates back to the file once saved.
-    pub fn save(self, body: RecordBody, mut problems: Vec<FieldError>) {
+    /// Shows why nothing was saved, above the save button.
+    pub fn fail(self, why: Msg) {
+        self.errors.0.set(Vec::new());
+        self.failure.set(Some(why));
+    }
+
+    /// Validates and saves one record; `problems` are what the form itself found while reading
+    /// its fields (an unreadable date or amount). Navigates back to the file once saved.
+    pub fn save(self, body: RecordBody, problems: Vec<FieldError>) {
+        self.save_all(vec![body], problems, || Ok(()));
+    }
+
+    /// Validates and saves one record per body, all in one storage transaction: either all are
+    /// on the phone or none is. `prepare` runs once they are valid, just before they are
+    /// stored, and can still stop the save with the message to show.
+    pub fn save_all(
+        self,
+        bodies: Vec<RecordBody>,
+        mut problems: Vec<FieldError>,
+        prepare: impl FnOnce() -> Result<(), Msg>,
+    ) {
         let Some(session) = expect_context::<SignedIn>().0.get_untracked() else {
             return;
         };
@@ -53,22 +78,35 @@ impl Draft {
                 Local::now().naive_local()
             }
         };
-        let record = Record {
-            id: RecordId::new_random(),
-            file_id: self.file_id.get_value(),
-            author: session.account.id.clone(),
-            author_name: session.account.display_name.clone(),
-            occurred_at,
-            saved_at: Utc::now(),
-            amends: None,
-            body,
-        };
-        if let Err(found) = record.validate() {
-            problems.extend(found);
+        let saved_at = Utc::now();
+        let records: Vec<Record> = bodies
+            .into_iter()
+            .map(|body| Record {
+                id: RecordId::new_random(),
+                file_id: self.file_id.get_value(),
+                author: session.account.id.clone(),
+                author_name: session.account.display_name.clone(),
+                occurred_at,
+                saved_at,
+                amends: self.amends,
+                body,
+            })
+            .collect();
+        for found in records.iter().filter_map(|r| r.validate().err()) {
+            for problem in found {
+                // Several records of one save can share a problem (the time, say): show it once.
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+            }
         }
         self.errors.0.set(problems.clone());
         if !problems.is_empty() {
             self.failure.set(Some(Msg::FixErrors));
+            return;
+        }
+        if let Err(why) = prepare() {
+            self.failure.set(Some(why));
             return;
         }
         self.failure.set(None);
@@ -76,7 +114,7 @@ impl Draft {
         let href = self.file_href();
         spawn_local(async move {
             let saved = match store::shared().await {
-                Ok(store) => store.save_new(&record).await,
+                Ok(store) => store.save_all(&records).await,
                 Err(e) => Err(e),
             };
             self.saving.set(false);
@@ -95,9 +133,12 @@ impl Draft {
     }
 }
 
+/// How a `datetime-local` input reads and writes a time.
+const DATETIME_INPUT: &str = "%Y-%m-%dT%H:%M";
+
 pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim();
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+    NaiveDateTime::parse_from_str(text, DATETIME_INPUT)
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
         .ok()
 }
@@ -134,15 +175,21 @@ pub fn WhenField(draft: Draft) -> impl IntoView {
 
 /// Save and cancel, with the reason the last save attempt failed.
 #[component]
-pub fn DraftActions(draft: Draft) -> impl IntoView {
+pub fn DraftActions(
+    draft: Draft,
+    /// What the save button says, when not "保存到手机".
+    #[prop(optional)]
+    save_label: Option<Msg>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let label = save_label.unwrap_or(Msg::Save);
     view! {
         {move || {
             draft.failure.get().map(|m| view! { <p class="error form-error" role="alert">{i18n.t(m)}</p> })
         }}
         <div class="form-actions">
             <button type="submit" class="primary" disabled=move || draft.saving.get()>
-                {move || if draft.saving.get() { i18n.t(Msg::Saving) } else { i18n.t(Msg::Save) }}
+                {move || if draft.saving.get() { i18n.t(Msg::Saving) } else { i18n.t(label) }}
             </button>
             <A href=draft.file_href() attr:class="button">{move || i18n.t(Msg::Cancel)}</A>
         </div>

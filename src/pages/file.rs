@@ -1,15 +1,16 @@
-//! One petitioner's file: the person, the matter, and every record, newest first.
+//! One petitioner's file: the person (with the phone's own edits not uploaded yet), the matter,
+//! the fields that lost to concurrent edits, and every record, newest first.
 
-use crate::components::Timeline;
-use crate::components::{RequireSession, loaded};
+use crate::components::{Conflicts, RequireSession, Timeline, conflicts_of, loaded};
 use crate::i18n::{Msg, use_i18n};
-use crate::store::{self, LocalRecord};
+use crate::store::{self, FileOnPhone};
 use crate::sync::SyncStatus;
 use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use xiafang_core::{FileId, PetitionerFile};
+use xiafang_core::FileId;
+use xiafang_core::file_edit::FileConflict;
 
 #[component]
 pub fn FilePage() -> impl IntoView {
@@ -20,18 +21,17 @@ pub fn FilePage() -> impl IntoView {
     let data = LocalResource::new(move || {
         let id = id();
         sync.data_version.track();
-        async move {
-            let store = store::shared().await?;
-            Ok((store.file(&id).await?, store.timeline(&id).await?))
-        }
+        async move { store::shared().await?.file_on_phone(&id).await }
     });
+    // Outside the file's view, so reloading the file does not read the conflicts again.
+    let conflicts = conflicts_of(id);
     view! {
         <RequireSession>
             <A href="/" attr:class="back">{move || format!("‹ {}", i18n.t(Msg::MyFiles))}</A>
-            {loaded(data, move |(file, records): (Option<PetitionerFile>, Vec<LocalRecord>)| {
-                match file {
+            {loaded(data, move |shown: Option<FileOnPhone>| {
+                match shown {
                     None => view! { <p class="card problem">{i18n.t(Msg::FileMissing)}</p> }.into_any(),
-                    Some(file) => view! { <FileView file records /> }.into_any(),
+                    Some(shown) => view! { <FileView shown conflicts /> }.into_any(),
                 }
             })}
         </RequireSession>
@@ -39,9 +39,14 @@ pub fn FilePage() -> impl IntoView {
 }
 
 #[component]
-fn FileView(file: PetitionerFile, records: Vec<LocalRecord>) -> impl IntoView {
+fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
+    let FileOnPhone {
+        file,
+        edited,
+        timeline: records,
+    } = shown;
     let today = Local::now().date_naive();
     let visits = file.visit_count(records.iter().map(|r| &r.record));
     let m = &file.matter;
@@ -52,21 +57,26 @@ fn FileView(file: PetitionerFile, records: Vec<LocalRecord>) -> impl IntoView {
     let new_link = |kind: &str| format!("/files/{}/new/{kind}", file.id);
     view! {
         <section class="card person">
-            <h1>{file.name.clone()}</h1>
+            <div class="card-head">
+                <h1>{file.name.clone()}</h1>
+                <A href=format!("/files/{}/edit", file.id) attr:class="button">{i18n.t(Msg::EditFile)}</A>
+            </div>
             <p class="muted">
                 {file.sex.label(lang)} " " {age} " · " {file.township.clone()} " " {file.village.clone()}
             </p>
             <dl>
                 <dt>{i18n.t(Msg::Address)}</dt>
                 <dd>{file.address.clone()}</dd>
-                {file.phone.clone().map(|p| view! { <dt>{i18n.t(Msg::Phone)}</dt><dd>{p}</dd> })}
+                {file.phone.clone().map(|p| view! { <dt>{i18n.t(Msg::Phone)}</dt><dd data-testid="phone">{p}</dd> })}
                 <dt>{i18n.t(Msg::Household)}</dt>
                 <dd>{file.household.clone()}</dd>
             </dl>
             <p class="tags">
                 {file.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}
             </p>
+            {edited.then(|| view! { <p class="state pending" data-testid="edits-pending">{i18n.t(Msg::PendingEdits)}</p> })}
         </section>
+        <Conflicts list=conflicts />
         <section class="card matter">
             <h2>{i18n.t(Msg::Matter)} " · " {m.category.label(lang)}</h2>
             <p class="summary">{m.summary.clone()}</p>

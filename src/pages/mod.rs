@@ -1,15 +1,19 @@
 //! One module per screen, named after what the cadre sees.
 
 mod assistance_form;
+mod correction;
 mod draft;
 mod file;
+mod file_edit;
 mod files;
 mod login;
 mod new_record;
 mod note_form;
 mod visit_form;
 
+pub use correction::{AmendPage, VoidPage};
 pub use file::FilePage;
+pub use file_edit::FileEditPage;
 pub use files::FilesPage;
 pub use login::LoginPage;
 pub use new_record::NewRecordPage;

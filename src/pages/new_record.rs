@@ -8,7 +8,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use xiafang_core::{FileId, PetitionerFile};
+use xiafang_core::{FileId, PetitionerFile, Record};
 
 #[component]
 pub fn NewRecordPage() -> impl IntoView {
@@ -25,18 +25,34 @@ pub fn NewRecordPage() -> impl IntoView {
                 let Some(file) = file else {
                     return view! { <p class="card problem">{i18n.t(Msg::FileMissing)}</p> }.into_any();
                 };
-                let (title, form) = match kind().as_str() {
-                    "visit" => (Msg::NewVisit, view! { <VisitForm file /> }.into_any()),
-                    "assistance" => (Msg::NewAssistance, view! { <AssistanceForm file /> }.into_any()),
-                    "note" => (Msg::NewNote, view! { <NoteForm file /> }.into_any()),
-                    _ => (Msg::NotFound, ().into_any()),
+                let kind = kind();
+                let title = match kind.as_str() {
+                    "visit" => Msg::NewVisit,
+                    "assistance" => Msg::NewAssistance,
+                    "note" => Msg::NewNote,
+                    _ => Msg::NotFound,
                 };
                 view! {
                     <h1>{i18n.t(title)}</h1>
-                    {form}
+                    {record_form(&kind, file, None)}
                 }
                     .into_any()
             })}
         </RequireSession>
     }
+}
+
+/// The form for a record of `kind` (`RecordBody::kind_key`) on `file`; with `original`, the
+/// form amends it. `None` for kinds no form writes.
+pub(super) fn record_form(
+    kind: &str,
+    file: PetitionerFile,
+    original: Option<Record>,
+) -> Option<AnyView> {
+    Some(match kind {
+        "visit" => view! { <VisitForm file original /> }.into_any(),
+        "assistance" => view! { <AssistanceForm file original /> }.into_any(),
+        "note" => view! { <NoteForm file original /> }.into_any(),
+        _ => return None,
+    })
 }

@@ -4,18 +4,33 @@ use super::draft::{Draft, DraftActions, WhenField};
 use crate::app::SignedIn;
 use crate::components::TextField;
 use leptos::prelude::*;
-use xiafang_core::{Field, Note, PetitionerFile, RecordBody};
+use xiafang_core::{Field, Note, PetitionerFile, Record, RecordBody};
 
 #[component]
-pub fn NoteForm(file: PetitionerFile) -> impl IntoView {
-    let draft = Draft::new(file.id.clone());
-    let me = expect_context::<SignedIn>()
-        .0
-        .get_untracked()
-        .map(|s| s.account.display_name)
-        .unwrap_or_default();
-    let speaker = RwSignal::new(me);
-    let text = RwSignal::new(String::new());
+pub fn NoteForm(
+    file: PetitionerFile,
+    /// The note this form amends: its values fill the form, and the save amends it.
+    #[prop(optional_no_strip)]
+    original: Option<Record>,
+) -> impl IntoView {
+    let draft = Draft::new(file.id.clone(), original.as_ref());
+    let start = original.and_then(|r| match r.body {
+        RecordBody::Note(n) => Some(n),
+        _ => None,
+    });
+    let (speaker, text) = match start {
+        Some(n) => (n.speaker, n.text),
+        None => {
+            let me = expect_context::<SignedIn>()
+                .0
+                .get_untracked()
+                .map(|s| s.account.display_name)
+                .unwrap_or_default();
+            (me, String::new())
+        }
+    };
+    let speaker = RwSignal::new(speaker);
+    let text = RwSignal::new(text);
     let errors = draft.errors;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

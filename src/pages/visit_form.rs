@@ -5,27 +5,57 @@ use crate::app::SignedIn;
 use crate::components::{Choice, TextField};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
-use xiafang_core::{Field, Mood, PetitionerFile, RecordBody, RiskLevel, Visit, VisitKind};
+use xiafang_core::{Field, Mood, PetitionerFile, Record, RecordBody, RiskLevel, Visit, VisitKind};
 
 #[component]
-pub fn VisitForm(file: PetitionerFile) -> impl IntoView {
+pub fn VisitForm(
+    file: PetitionerFile,
+    /// The visit this form amends: its values fill the form, and the save amends it.
+    #[prop(optional_no_strip)]
+    original: Option<Record>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let draft = Draft::new(file.id.clone());
+    let draft = Draft::new(file.id.clone(), original.as_ref());
     let me = expect_context::<SignedIn>()
         .0
         .get_untracked()
         .map(|s| s.account.display_name)
         .unwrap_or_default();
-    let kind = RwSignal::new(VisitKind::Home);
-    let place = RwSignal::new(file.address.clone());
-    let participants = RwSignal::new(me);
-    let requests = RwSignal::new(String::new());
-    let mood = RwSignal::new(Mood::Calm);
-    let risk = RwSignal::new(RiskLevel::Ordinary);
-    let explained = RwSignal::new(String::new());
-    let measures = RwSignal::new(String::new());
-    let next_step = RwSignal::new(String::new());
-    let next_due = RwSignal::new(String::new());
+    let before = original.and_then(|r| match r.body {
+        RecordBody::Visit(v) => Some(v),
+        _ => None,
+    });
+    let start = before.unwrap_or_else(|| Visit {
+        kind: VisitKind::Home,
+        place: file.address.clone(),
+        participants: vec![me],
+        requests: String::new(),
+        mood: Mood::Calm,
+        risk: RiskLevel::Ordinary,
+        explained: String::new(),
+        measures: String::new(),
+        next_step: String::new(),
+        next_due: None,
+        location: None,
+    });
+    let kind = RwSignal::new(start.kind);
+    let place = RwSignal::new(start.place);
+    let participants = RwSignal::new(start.participants.join("、"));
+    let requests = RwSignal::new(start.requests);
+    let mood = RwSignal::new(start.mood);
+    let risk = RwSignal::new(start.risk);
+    let explained = RwSignal::new(start.explained);
+    let measures = RwSignal::new(start.measures);
+    let next_step = RwSignal::new(start.next_step);
+    let next_due = RwSignal::new(
+        start
+            .next_due
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    );
+    // Location is never collected unless a cadre chooses to (not offered yet); an amendment
+    // keeps what the original recorded.
+    let location = start.location;
     let errors = draft.errors;
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -43,8 +73,7 @@ pub fn VisitForm(file: PetitionerFile) -> impl IntoView {
             measures: measures.get(),
             next_step: next_step.get(),
             next_due: due,
-            // Location is never collected unless a cadre chooses to (not offered yet).
-            location: None,
+            location,
         };
         draft.save(RecordBody::Visit(visit), problems);
     };

@@ -8,7 +8,7 @@ mod records;
 pub mod settings;
 
 pub use persist::{Persistence, ensure_persistent};
-pub use records::LocalRecord;
+pub use records::{FileOnPhone, LocalRecord};
 
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;

@@ -2,18 +2,68 @@
 
 use super::idb::{self, committed, field_str, object, request, transaction};
 use super::{BY_FILE, FILES, META, OUTBOX, RECORDS, Store, StoreError};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsValue;
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
+use xiafang_core::file_edit::FileEdit;
+use xiafang_core::ledger::{self, Standing};
 use xiafang_core::protocol;
 use xiafang_core::sync::{Ack, Cursor, Op, PullResponse, SyncState};
-use xiafang_core::{FileId, PetitionerFile, Record, UserId};
+use xiafang_core::{FileId, PetitionerFile, Record, RecordBody, RecordId, UserId};
 
 /// A record as the phone holds it: the record and where it stands with the server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocalRecord {
     pub record: Record,
     pub state: SyncState,
+}
+
+impl LocalRecord {
+    /// The file edit this record carries while it waits for upload: the server has not merged
+    /// it yet, so the phone lays it on top of the downloaded file.
+    pub fn pending_edit(&self) -> Option<&FileEdit> {
+        match (&self.record.body, &self.state) {
+            (RecordBody::FileEdit(edit), SyncState::Pending) => Some(edit),
+            _ => None,
+        }
+    }
+
+    /// Whether `me` may amend or void this record from the phone: my own visit, assistance or
+    /// note that still counts and was not refused by the server (which would refuse any
+    /// correction of it too).
+    pub fn correctable_by(&self, me: &UserId, standing: &Standing) -> bool {
+        &self.record.author == me
+            && self.record.body.is_correctable()
+            && *standing == Standing::Current
+            && !matches!(self.state, SyncState::Rejected { .. })
+    }
+}
+
+/// A file as this phone shows it: the downloaded file with the phone's own edits that wait for
+/// upload laid on top, and its timeline, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileOnPhone {
+    pub file: PetitionerFile,
+    /// Some of `file`'s values are the phone's own edits, not uploaded yet.
+    pub edited: bool,
+    pub timeline: Vec<LocalRecord>,
+}
+
+impl FileOnPhone {
+    /// Where each corrected record of the timeline stands; absent records are current.
+    pub fn standings(&self) -> HashMap<RecordId, Standing> {
+        let records: Vec<Record> = self.timeline.iter().map(|l| l.record.clone()).collect();
+        ledger::standings(&records)
+    }
+
+    /// The record `id` of this file, if `me` may amend or void it.
+    pub fn correctable(&self, id: RecordId, me: &UserId) -> Option<&LocalRecord> {
+        let standing = self.standings().remove(&id).unwrap_or(Standing::Current);
+        self.timeline
+            .iter()
+            .find(|l| l.record.id == id)
+            .filter(|l| l.correctable_by(me, &standing))
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> JsValue {
@@ -68,24 +118,59 @@ impl Store {
     /// Saves a new record and queues it for upload in one transaction: either both are on the
     /// phone or neither is. Returns the record's operation number.
     pub async fn save_new(&self, record: &Record) -> Result<u64, StoreError> {
+        let seqs = self.save_all(std::slice::from_ref(record)).await?;
+        seqs.first()
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt("no operation number for the record".into()))
+    }
+
+    /// Saves new records and queues each for upload, all in one transaction: either every
+    /// record and its outbox entry is on the phone or none is (one edit of a file's fields
+    /// makes several records that belong together). Returns their operation numbers, in order.
+    pub async fn save_all(&self, records: &[Record]) -> Result<Vec<u64>, StoreError> {
         let tx = transaction(&self.db, &[RECORDS, OUTBOX], Readwrite)?;
-        let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
-        let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
-        // `add`, not `put`: saving the same record twice is a bug, not an update.
-        records
-            .add(&record_row(record, &SyncState::Pending))
-            .map_err(StoreError::from_js)?;
-        let queued = outbox
-            .add(&object(&[
-                ("record_id", JsValue::from_str(&record.id.to_string())),
-                ("body", to_json(record)),
-            ]))
-            .map_err(StoreError::from_js)?;
+        let issue = || -> Result<Vec<web_sys::IdbRequest>, StoreError> {
+            let store = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
+            let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
+            let mut queued = Vec::with_capacity(records.len());
+            for record in records {
+                // `add`, not `put`: saving the same record twice is a bug, not an update, and
+                // its failure aborts the whole transaction.
+                store
+                    .add(&record_row(record, &SyncState::Pending))
+                    .map_err(StoreError::from_js)?;
+                queued.push(
+                    outbox
+                        .add(&object(&[
+                            ("record_id", JsValue::from_str(&record.id.to_string())),
+                            ("body", to_json(record)),
+                        ]))
+                        .map_err(StoreError::from_js)?,
+                );
+            }
+            Ok(queued)
+        };
+        let queued = match issue() {
+            Ok(queued) => queued,
+            Err(e) => {
+                // A request refused on the spot would otherwise let the ones issued before it
+                // commit on their own. Aborting fails only if the transaction already ended.
+                if let Err(abort) = tx.abort() {
+                    web_sys::console::warn_1(&abort);
+                }
+                return Err(e);
+            }
+        };
         committed(&tx).await?;
-        let seq = queued.result().map_err(StoreError::from_js)?;
-        seq.as_f64()
-            .map(|n| n as u64)
-            .ok_or_else(|| StoreError::Corrupt("outbox key is not a number".into()))
+        queued
+            .iter()
+            .map(|req| {
+                let seq = req.result().map_err(StoreError::from_js)?;
+                seq.as_f64()
+                    .map(|n| n as u64)
+                    .ok_or_else(|| StoreError::Corrupt("outbox key is not a number".into()))
+            })
+            .collect()
     }
 
     /// A file's timeline, newest first.
@@ -110,6 +195,24 @@ impl Store {
                 .cmp(&(a.record.occurred_at, a.record.saved_at))
         });
         Ok(records)
+    }
+
+    /// The file `id` as the phone shows it, with its timeline; `None` when it is not on the
+    /// phone.
+    pub async fn file_on_phone(&self, id: &FileId) -> Result<Option<FileOnPhone>, StoreError> {
+        let Some(downloaded) = self.file(id).await? else {
+            return Ok(None);
+        };
+        let timeline = self.timeline(id).await?;
+        let edits: Vec<&FileEdit> = timeline
+            .iter()
+            .filter_map(LocalRecord::pending_edit)
+            .collect();
+        Ok(Some(FileOnPhone {
+            file: downloaded.with_edits(edits.iter().copied()),
+            edited: !edits.is_empty(),
+            timeline,
+        }))
     }
 
     /// The oldest queued operations, at most `max`, in the order they were saved.

@@ -1,9 +1,10 @@
-//! Small things kept in localStorage: the session, this device's identity, the language, the
-//! time of the last successful upload, whether an upload may have gone unanswered, and whether
-//! the browser was asked to keep the storage.
+//! Small things kept in localStorage: the session, this device's identity and its hybrid logical
+//! clock, the language, the time of the last successful upload, whether an upload may have gone
+//! unanswered, and whether the browser was asked to keep the storage.
 
 use chrono::{DateTime, Utc};
 use gloo_storage::{LocalStorage, Storage};
+use xiafang_core::hlc::Clock;
 use xiafang_core::sync::Account;
 use xiafang_core::{DeviceId, Lang};
 
@@ -13,6 +14,7 @@ const LANG: &str = "xiafang.lang";
 const LAST_UPLOAD: &str = "xiafang.last_upload";
 const UPLOAD_IN_FLIGHT: &str = "xiafang.upload_in_flight";
 const PERSIST_ASKED: &str = "xiafang.persist_asked";
+const CLOCK: &str = "xiafang.clock";
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
@@ -49,6 +51,35 @@ pub fn device_id() -> DeviceId {
 
 pub(super) fn forget_device_id() {
     LocalStorage::delete(DEVICE);
+}
+
+/// This device's hybrid logical clock, as last saved. Stamps must go on increasing across
+/// restarts, so whoever ticks it saves it back (`save_clock`) before using the stamps.
+pub fn clock() -> Clock {
+    let device = device_id();
+    match LocalStorage::get::<Clock>(CLOCK) {
+        Ok(kept) if kept.device() == device => kept,
+        Ok(kept) => {
+            // The device id was renewed (a new database): a new clock for it, but one that
+            // goes on after every stamp the old one made.
+            let mut renewed = Clock::new(device);
+            renewed.observe(&kept.clone().tick(i64::MIN), i64::MIN);
+            renewed
+        }
+        Err(gloo_storage::errors::StorageError::KeyNotFound(_)) => Clock::new(device),
+        Err(e) => {
+            // The wall clock still drives new stamps; only a device whose clock also went back
+            // could stamp below what it stamped before.
+            web_sys::console::warn_1(
+                &format!("stored clock unreadable, starting anew: {e}").into(),
+            );
+            Clock::new(device)
+        }
+    }
+}
+
+pub fn save_clock(clock: &Clock) -> Result<(), gloo_storage::errors::StorageError> {
+    LocalStorage::set(CLOCK, clock)
 }
 
 pub fn lang() -> Lang {

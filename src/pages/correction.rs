@@ -1,0 +1,147 @@
+//! 更正 and 作废: correcting one of the cadre's own records. Both write a new record and leave
+//! the original in the timeline: an amendment is the original's form filled with its values, a
+//! void says why the record no longer counts.
+
+use super::draft::{Draft, DraftActions};
+use super::new_record::record_form;
+use crate::app::SignedIn;
+use crate::components::{RequireSession, TextField, loaded};
+use crate::i18n::{Msg, use_i18n};
+use crate::store::{self, FileOnPhone};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use xiafang_core::money::format_yuan;
+use xiafang_core::record::Void;
+use xiafang_core::{Field, FileId, Lang, PetitionerFile, Record, RecordBody, RecordId};
+
+/// `/files/:id/amend/:record`: the record's own form, filled with its values.
+#[component]
+pub fn AmendPage() -> impl IntoView {
+    let i18n = use_i18n();
+    correction_page(move |file, original| {
+        let form = record_form(original.body.kind_key(), file, Some(original.clone()));
+        view! {
+            <h1>{i18n.t(Msg::AmendTitle)}</h1>
+            <RecordSummary record=original />
+            <p class="muted small">{i18n.t(Msg::AmendExplain)}</p>
+            {form}
+        }
+        .into_any()
+    })
+}
+
+/// `/files/:id/void/:record`: which record, and the reason it no longer counts.
+#[component]
+pub fn VoidPage() -> impl IntoView {
+    let i18n = use_i18n();
+    correction_page(move |_, target| {
+        view! {
+            <h1>{i18n.t(Msg::VoidTitle)}</h1>
+            <RecordSummary record=target.clone() />
+            <p class="muted small">{i18n.t(Msg::VoidExplain)}</p>
+            <VoidForm target />
+        }
+        .into_any()
+    })
+}
+
+/// Reads the file and the record named in the address and shows `content` for them, or why
+/// the record cannot be corrected here.
+fn correction_page(
+    content: impl Fn(PetitionerFile, Record) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    // Read once: a form must not be rebuilt (and lose what was typed) when a sync finishes.
+    let data = LocalResource::new(move || {
+        let id = FileId(params.read().get("id").unwrap_or_default());
+        async move { store::shared().await?.file_on_phone(&id).await }
+    });
+    let record = move || {
+        params
+            .read()
+            .get("record")
+            .and_then(|r| r.parse::<RecordId>().ok())
+    };
+    let me = expect_context::<SignedIn>()
+        .0
+        .get_untracked()
+        .map(|s| s.account.id);
+    let shown_for = StoredValue::new(move |shown: &FileOnPhone, id: RecordId| {
+        let local = me.as_ref().and_then(|me| shown.correctable(id, me))?;
+        Some(content(shown.file.clone(), local.record.clone()))
+    });
+    view! {
+        <RequireSession>
+            {loaded(data, move |shown: Option<FileOnPhone>| {
+                let Some(shown) = shown else {
+                    return view! { <p class="card problem">{i18n.t(Msg::FileMissing)}</p> }.into_any();
+                };
+                let Some(id) = record().filter(|id| shown.timeline.iter().any(|l| l.record.id == *id)) else {
+                    return view! { <p class="card problem">{i18n.t(Msg::RecordMissing)}</p> }.into_any();
+                };
+                shown_for
+                    .with_value(|show| show(&shown, id))
+                    .unwrap_or_else(|| {
+                        view! { <p class="card problem">{i18n.t(Msg::NotCorrectable)}</p> }.into_any()
+                    })
+            })}
+        </RequireSession>
+    }
+}
+
+#[component]
+fn VoidForm(target: Record) -> impl IntoView {
+    let draft = Draft::new(target.file_id.clone(), None);
+    let reason = RwSignal::new(String::new());
+    let errors = draft.errors;
+    let target = target.id;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let void = Void {
+            target,
+            reason: reason.get().trim().to_owned(),
+        };
+        draft.save(RecordBody::Void(void), Vec::new());
+    };
+    view! {
+        <form class="card record-form" on:submit=submit novalidate>
+            <TextField field=Field::Reason value=reason errors multiline=true />
+            <DraftActions draft save_label=Msg::ConfirmVoid />
+        </form>
+    }
+}
+
+/// Which record is being corrected: its kind, time and the start of what it says.
+#[component]
+fn RecordSummary(record: Record) -> impl IntoView {
+    let lang = use_i18n().lang();
+    view! {
+        <section class="card record-summary" data-testid="record-summary">
+            <strong>{record.body.kind_label(lang)}</strong>
+            " "
+            <time>{record.occurred_at.format("%Y-%m-%d %H:%M").to_string()}</time>
+            <p class="excerpt">{excerpt(&record.body, lang)}</p>
+        </section>
+    }
+}
+
+/// The first words of what a record says, enough to recognise it.
+fn excerpt(body: &RecordBody, lang: Lang) -> String {
+    const LENGTH: usize = 40;
+    let text = match body {
+        RecordBody::Visit(v) => v.requests.clone(),
+        RecordBody::Assistance(a) => match a.amount_fen {
+            Some(fen) => format!("{} {} {}", format_yuan(fen), Msg::Yuan.text(lang), a.items),
+            None => a.items.clone(),
+        },
+        RecordBody::Note(n) => n.text.clone(),
+        RecordBody::Void(v) => v.reason.clone(),
+        RecordBody::FileEdit(e) => e.value.clone(),
+    };
+    let text = text.trim();
+    match text.char_indices().nth(LENGTH) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
