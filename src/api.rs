@@ -4,12 +4,12 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use xiafang_core::FileId;
 use xiafang_core::file_edit::FileConflict;
 use xiafang_core::sync::{
     AcksQuery, ApiError, ApiErrorCode, Cursor, LoginRequest, LoginResponse, PullResponse,
     PushRequest, PushResponse,
 };
+use xiafang_core::{DeviceId, FileId};
 
 /// A request that has not answered in this long is treated as lost and retried later.
 const TIMEOUT_MS: u32 = 30_000;
@@ -89,8 +89,16 @@ pub async fn login(username: &str, password: &str) -> Result<LoginResponse, ApiF
 }
 
 /// One page of the change feed after `cursor`; without one, the feed from its beginning.
-pub async fn pull(token: &str, cursor: Option<&Cursor>) -> Result<PullResponse, ApiFailure> {
-    let builder = Request::get("/api/sync/pull").query(cursor.map(|c| ("cursor", c.0.as_str())));
+/// One page of the change feed after `cursor`; the device id is for the server's audit log.
+pub async fn pull(
+    token: &str,
+    cursor: Option<&Cursor>,
+    device: DeviceId,
+) -> Result<PullResponse, ApiFailure> {
+    let device = device.to_string();
+    let builder = Request::get("/api/sync/pull")
+        .query(cursor.map(|c| ("cursor", c.0.as_str())))
+        .query([("device_id", device.as_str())]);
     read(authorised(builder, token).send().await).await
 }
 

@@ -10,7 +10,9 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
-use xiafang_core::sync::{AcksQuery, MAX_BATCH_OPS, Op, PushRequest, PushResponse, retry_delay_ms};
+use xiafang_core::sync::{
+    AcksQuery, ApiErrorCode, MAX_BATCH_OPS, Op, PushRequest, PushResponse, retry_delay_ms,
+};
 use xiafang_core::{DeviceId, protocol};
 
 /// Something the user has to know about the phone's sync.
@@ -22,6 +24,8 @@ pub enum SyncProblem {
     Server,
     /// The phone's storage failed.
     Storage(store::StoreError),
+    /// This phone was revoked; records of other accounts still wait, so nothing was erased.
+    Revoked,
 }
 
 /// The phone's sync state, shared with every view through context.
@@ -207,11 +211,36 @@ impl SyncStatus {
                 self.problem.set(Some(SyncProblem::Storage(e)));
                 false
             }
+            Held::Ran(Err(Failure::Revoked)) => {
+                self.erase(&store).await;
+                false
+            }
             Held::Busy => {
                 // Another tab is uploading this same outbox; look again when it may be done.
                 self.retry_when_lock_free();
                 false
             }
+        }
+    }
+
+    /// A revoked phone erases its copy once the server holds everything it had not uploaded,
+    /// then starts afresh at the sign-in page, which says why.
+    async fn erase(self, store: &store::Store) {
+        match store.pending_count().await {
+            Ok(0) => {
+                if let Err(e) = store::erase_all().await {
+                    self.problem.set(Some(SyncProblem::Storage(e)));
+                    return;
+                }
+                settings::erase_all();
+                if let Some(w) = web_sys::window()
+                    && let Err(e) = w.location().assign("/login")
+                {
+                    web_sys::console::error_2(&"reload after erase failed".into(), &e);
+                }
+            }
+            Ok(_) => self.problem.set(Some(SyncProblem::Revoked)),
+            Err(e) => self.problem.set(Some(SyncProblem::Storage(e))),
         }
     }
 
@@ -307,10 +336,15 @@ impl Exchange<'_> {
     /// Sends the outbox in batches until it is empty. Each batch is settled in one storage
     /// transaction before the next is sent, so a crash between them loses nothing.
     async fn upload_all(&self) -> Result<(), Failure> {
+        let mut revoked = false;
         loop {
             let ops = self.next_batch().await?;
             if ops.is_empty() {
-                return Ok(());
+                return if revoked {
+                    Err(Failure::Revoked)
+                } else {
+                    Ok(())
+                };
             }
             if let Err(e) = settings::mark_upload_in_flight() {
                 // Without the mark, an answer lost on the way makes the next run send this
@@ -332,6 +366,10 @@ impl Exchange<'_> {
                 )));
             }
             settings::clear_upload_in_flight();
+            if response.erase {
+                // The server kept this batch for review; hand over the rest the same way.
+                revoked = true;
+            }
         }
     }
 
@@ -364,9 +402,15 @@ impl Exchange<'_> {
     async fn download(&self) -> Result<(), Failure> {
         let mut cursor = self.store.cursor().await.map_err(Failure::Store)?;
         for _ in 0..MAX_PAGES_PER_RUN {
-            let page = api::pull(&self.session.token, cursor.as_ref())
+            let page = api::pull(&self.session.token, cursor.as_ref(), self.device_id)
                 .await
-                .map_err(Failure::Api)?;
+                .map_err(|f| match f {
+                    ApiFailure::Refused {
+                        code: ApiErrorCode::DeviceRevoked,
+                        ..
+                    } => Failure::Revoked,
+                    other => Failure::Api(other),
+                })?;
             self.store.apply_pull(&page).await.map_err(Failure::Store)?;
             self.status.data_version.update(|v| *v += 1);
             if !page.more {
@@ -391,6 +435,8 @@ impl Exchange<'_> {
 enum Failure {
     Api(ApiFailure),
     Store(store::StoreError),
+    /// An administrator revoked this phone; whatever it still held has been handed over.
+    Revoked,
 }
 
 fn navigator_online() -> bool {

@@ -34,6 +34,7 @@ pub fn StatusBar() -> impl IntoView {
             SyncProblem::SignedOut => i18n.t(Msg::SessionEnded).to_owned(),
             SyncProblem::Server => i18n.t(Msg::ServerProblem).to_owned(),
             SyncProblem::Storage(e) => format!("{}：{e}", i18n.t(Msg::StorageProblem)),
+            SyncProblem::Revoked => i18n.t(Msg::DeviceRevokedWaiting).to_owned(),
         })
     };
     view! {

@@ -17,7 +17,9 @@ pub fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    // A phone erased on an administrator's order says so once, on the page it lands on.
+    let erased = settings::take_erased().then(|| i18n.t(Msg::DeviceErased).to_owned());
+    let error = RwSignal::new(erased);
     let busy = RwSignal::new(false);
 
     if session.get_untracked().is_some() {

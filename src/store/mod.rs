@@ -75,6 +75,23 @@ pub async fn shared() -> Result<Store, StoreError> {
     Ok(store)
 }
 
+/// Erases the app's database from this browser: a revoked (lost) phone's copy of everyone's
+/// data. Called only once the server holds everything that waited in the outbox.
+pub async fn erase_all() -> Result<(), StoreError> {
+    if let Some(store) = SHARED.with(|s| s.borrow_mut().take()) {
+        store.close();
+    }
+    let factory = web_sys::window()
+        .ok_or_else(|| StoreError::Unavailable("no window".into()))?
+        .indexed_db()
+        .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?
+        .ok_or_else(|| StoreError::Unavailable("IndexedDB is disabled".into()))?;
+    let request = factory
+        .delete_database(DB_NAME)
+        .map_err(StoreError::from_js)?;
+    idb::request(&request).await.map(|_| ())
+}
+
 impl Store {
     pub async fn open(name: &str) -> Result<Store, StoreError> {
         let factory = web_sys::window()

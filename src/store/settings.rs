@@ -119,3 +119,21 @@ pub(super) fn persistence_asked() -> bool {
 pub(super) fn save_persistence_asked() -> Result<(), gloo_storage::errors::StorageError> {
     LocalStorage::set(PERSIST_ASKED, true)
 }
+
+const ERASED: &str = "xiafang.erased";
+
+/// Forgets everything this app keeps in localStorage (session, device, clock, cursor marks) and
+/// leaves only a note for the sign-in page that the phone was erased on the server's order.
+pub fn erase_all() {
+    LocalStorage::clear();
+    if let Err(e) = LocalStorage::set(ERASED, true) {
+        web_sys::console::warn_1(&format!("erase note not kept: {e}").into());
+    }
+}
+
+/// Whether this phone was erased because it was revoked; reading it clears the note.
+pub fn take_erased() -> bool {
+    let erased = LocalStorage::get::<bool>(ERASED).unwrap_or(false);
+    LocalStorage::delete(ERASED);
+    erased
+}

@@ -52,10 +52,11 @@ pub async fn push(
     Ok(Json(PushResponse { acks, erase: false }))
 }
 
-/// What the server already stored for a device after a given operation.
+/// What the server already stored for a device after a given operation. A revoked phone may
+/// ask too: it is part of handing over what it had not uploaded.
 pub async fn acks(
     State(state): State<AppState>,
-    SignedIn(account): SignedIn,
+    Uploader { account, .. }: Uploader,
     ApiQuery(query): ApiQuery<AcksQuery>,
 ) -> Result<Json<PushResponse>, HttpError> {
     let acks = state
