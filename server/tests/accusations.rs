@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{TestServer, file, parse, small_world};
 use xiafang_core::file::{Accused, Classification};
-use xiafang_core::sync::{Op, Outcome, PullResponse, PushRequest, PushResponse, Rejection};
+use xiafang_core::sync::{Outcome, PullResponse, Rejection};
 use xiafang_core::{DeviceId, UserId, fixtures};
 
 /// `f-acc` in village a1 of township ta accuses cadre `wang`, who is even assigned to it;
@@ -49,16 +49,11 @@ async fn the_accused_official_is_refused_on_every_path() {
         let li = server.login("li").await;
         // li writes to the accusation; wang must never see it.
         let note = fixtures::note("f-acc", "li");
-        let req = PushRequest {
-            device_id: DeviceId::new_random(),
-            ops: vec![Op {
-                seq: 1,
-                record: note.clone(),
-            }],
-            device_time: chrono::Utc::now(),
-        };
-        let (_, body) = server.post("/api/sync/push", Some(&li), &req).await;
-        assert_eq!(parse::<PushResponse>(body).acks[0].outcome, Outcome::Stored);
+        let req = common::batch(DeviceId::new_random(), 1, std::slice::from_ref(&note));
+        assert_eq!(
+            server.push(&li, &req).await.acks[0].outcome,
+            Outcome::Stored
+        );
 
         // Download: the file and its records are simply not there.
         assert_eq!(pulled_files(&server, &wang).await, vec!["f-a1"]);
@@ -71,17 +66,13 @@ async fn the_accused_official_is_refused_on_every_path() {
             assert_eq!(body["code"], "not_found");
         }
         // Writing to it is refused like writing to a file one has no part in.
-        let req = PushRequest {
-            device_id: DeviceId::new_random(),
-            ops: vec![Op {
-                seq: 1,
-                record: fixtures::note("f-acc", "wang"),
-            }],
-            device_time: chrono::Utc::now(),
-        };
-        let (_, body) = server.post("/api/sync/push", Some(&wang), &req).await;
+        let req = common::batch(
+            DeviceId::new_random(),
+            1,
+            &[fixtures::note("f-acc", "wang")],
+        );
         assert_eq!(
-            parse::<PushResponse>(body).acks[0].outcome,
+            server.push(&wang, &req).await.acks[0].outcome,
             Outcome::Rejected {
                 reason: Rejection::NotPermitted
             }

@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode};
 use common::{TestServer, parse, small_world};
 use xiafang_core::file_edit::EditableField;
 use xiafang_core::hlc::Hlc;
-use xiafang_core::sync::{AuditAction, AuditEntry, Op, PushRequest};
+use xiafang_core::sync::{AuditAction, AuditEntry};
 use xiafang_core::{DeviceId, fixtures};
 
 #[tokio::test]
@@ -35,20 +35,9 @@ async fn writes_and_reads_are_logged_for_the_supervisor_only() {
                 stamp,
             ),
         ];
-        let req = PushRequest {
-            device_id: device,
-            ops: records
-                .iter()
-                .enumerate()
-                .map(|(i, r)| Op {
-                    seq: i as u64 + 1,
-                    record: r.clone(),
-                })
-                .collect(),
-            device_time: chrono::Utc::now(),
-        };
-        let (status, _) = server.post("/api/sync/push", Some(&wang), &req).await;
-        assert_eq!(status, StatusCode::OK);
+        server
+            .push(&wang, &common::batch(device, 1, &records))
+            .await;
         let pull = format!("/api/sync/pull?device_id={device}");
         assert_eq!(server.get(&pull, Some(&wang)).await.0, StatusCode::OK);
         let sup = server.login("sup-a").await;

@@ -6,7 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{TestServer, parse, small_world};
-use xiafang_core::sync::{Op, Outcome, PullResponse, PushRequest, PushResponse, Rejection};
+use xiafang_core::sync::{Outcome, PullResponse, Rejection};
 use xiafang_core::{DeviceId, Field, Problem, Record, RecordBody, fixtures};
 
 async fn stored_count(server: &TestServer) -> usize {
@@ -16,21 +16,10 @@ async fn stored_count(server: &TestServer) -> usize {
 }
 
 async fn push(server: &TestServer, token: &str, records: Vec<Record>) -> Vec<Outcome> {
-    let req = PushRequest {
-        device_id: DeviceId::new_random(),
-        ops: records
-            .into_iter()
-            .enumerate()
-            .map(|(i, record)| Op {
-                seq: i as u64 + 1,
-                record,
-            })
-            .collect(),
-        device_time: chrono::Utc::now(),
-    };
-    let (status, body) = server.post("/api/sync/push", Some(token), &req).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    parse::<PushResponse>(body)
+    let req = common::batch(DeviceId::new_random(), 1, &records);
+    server
+        .push(token, &req)
+        .await
         .acks
         .into_iter()
         .map(|a| a.outcome)

@@ -6,21 +6,15 @@ mod common;
 use axum::http::StatusCode;
 use common::{TestServer, parse, small_world};
 use std::collections::HashSet;
-use xiafang_core::sync::{Cursor, Op, Outcome, PullResponse, PushRequest, PushResponse};
+use xiafang_core::sync::{Cursor, Outcome, PullResponse};
 use xiafang_core::{DeviceId, FileId, Record, RecordId, UserId, fixtures};
 
 async fn push(server: &TestServer, token: &str, device: DeviceId, seq: u64, record: &Record) {
-    let req = PushRequest {
-        device_id: device,
-        ops: vec![Op {
-            seq,
-            record: record.clone(),
-        }],
-        device_time: chrono::Utc::now(),
-    };
-    let (status, body) = server.post("/api/sync/push", Some(token), &req).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(parse::<PushResponse>(body).acks[0].outcome, Outcome::Stored);
+    let req = common::batch(device, seq, std::slice::from_ref(record));
+    assert_eq!(
+        server.push(token, &req).await.acks[0].outcome,
+        Outcome::Stored
+    );
 }
 
 async fn pull(server: &TestServer, token: &str, cursor: Option<&Cursor>) -> PullResponse {

@@ -8,9 +8,7 @@ use chrono::{Duration, Utc};
 use common::{TestServer, parse, small_world};
 use xiafang_core::file_edit::{EditableField, FileConflict};
 use xiafang_core::hlc::Hlc;
-use xiafang_core::sync::{
-    DeviceReport, Op, Outcome, PullResponse, PushRequest, PushResponse, Rejection,
-};
+use xiafang_core::sync::{DeviceReport, Outcome, PullResponse, PushRequest, Rejection};
 use xiafang_core::{DeviceId, FileId, Record, UserId, fixtures};
 
 async fn push_at(
@@ -21,20 +19,10 @@ async fn push_at(
 ) -> (DeviceId, Vec<Outcome>) {
     let device = DeviceId::new_random();
     let req = PushRequest {
-        device_id: device,
-        ops: records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| Op {
-                seq: i as u64 + 1,
-                record: r.clone(),
-            })
-            .collect(),
         device_time,
+        ..common::batch(device, 1, records)
     };
-    let (status, body) = server.post("/api/sync/push", Some(token), &req).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let res: PushResponse = parse(body);
+    let res = server.push(token, &req).await;
     (device, res.acks.into_iter().map(|a| a.outcome).collect())
 }
 

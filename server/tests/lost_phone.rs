@@ -6,7 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{PASSWORD, TestServer, parse, small_world};
 use serde_json::json;
-use xiafang_core::sync::{Op, Outcome, PushRequest, PushResponse, QuarantinedRecord};
+use xiafang_core::sync::{Outcome, PushResponse, QuarantinedRecord};
 use xiafang_core::{DeviceId, Record, fixtures};
 
 async fn login_from(server: &TestServer, name: &str, device: DeviceId) -> (StatusCode, String) {
@@ -25,21 +25,9 @@ async fn push(
     first: u64,
     records: &[Record],
 ) -> PushResponse {
-    let req = PushRequest {
-        device_id: device,
-        ops: records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| Op {
-                seq: first + i as u64,
-                record: r.clone(),
-            })
-            .collect(),
-        device_time: chrono::Utc::now(),
-    };
-    let (status, body) = server.post("/api/sync/push", Some(token), &req).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    parse(body)
+    server
+        .push(token, &common::batch(device, first, records))
+        .await
 }
 
 async fn timeline_ids(server: &TestServer, token: &str) -> Vec<String> {

@@ -3,24 +3,9 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestServer, parse, small_world};
-use xiafang_core::sync::{Op, Outcome, PushRequest, PushResponse, Rejection};
+use common::{TestServer, batch, parse, small_world};
+use xiafang_core::sync::{Outcome, PushRequest, PushResponse, Rejection};
 use xiafang_core::{DeviceId, Field, Problem, Record, RecordBody, fixtures};
-
-fn batch(device: DeviceId, first_seq: u64, records: &[Record]) -> PushRequest {
-    PushRequest {
-        device_id: device,
-        ops: records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| Op {
-                seq: first_seq + i as u64,
-                record: r.clone(),
-            })
-            .collect(),
-        device_time: chrono::Utc::now(),
-    }
-}
 
 async fn push(server: &TestServer, token: &str, req: &PushRequest) -> PushResponse {
     let (status, body) = server.post("/api/sync/push", Some(token), req).await;

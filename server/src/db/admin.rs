@@ -73,36 +73,36 @@ impl Db {
 
     /// Disables or enables an account; disabling also ends all its sessions.
     pub async fn set_disabled(&self, account: &UserId, disabled: bool) -> Result<()> {
+        let update = sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(&account.0);
+        self.update_account(account, update, disabled).await
+    }
+
+    /// Sets a new password and ends every session signed in with the old one.
+    pub async fn reset_password(&self, account: &UserId, hash: &str) -> Result<()> {
+        let update = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(&account.0);
+        self.update_account(account, update, true).await
+    }
+
+    /// Runs `update` on the account and, if asked, ends its sessions in the same transaction.
+    async fn update_account<'q>(
+        &self,
+        account: &UserId,
+        update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        end_sessions: bool,
+    ) -> Result<()> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
-            .bind(i64::from(disabled))
-            .bind(&account.0)
-            .execute(&mut *tx)
-            .await?;
-        if disabled {
+        update.execute(&mut *tx).await?;
+        if end_sessions {
             sqlx::query("DELETE FROM sessions WHERE account_id = $1")
                 .bind(&account.0)
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Sets a new password and ends every session signed in with the old one.
-    pub async fn reset_password(&self, account: &UserId, hash: &str) -> Result<()> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(&account.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-            .bind(&account.0)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,8 +10,8 @@ use http_body_util::BodyExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tower::ServiceExt;
-use xiafang_core::sync::{LoginResponse, Role};
-use xiafang_core::{Category, Matter, PetitionerFile, Sex};
+use xiafang_core::sync::{LoginResponse, Op, PushRequest, PushResponse, Role};
+use xiafang_core::{Category, DeviceId, Matter, PetitionerFile, Record, Sex};
 use xiafang_server::db::Db;
 use xiafang_server::demo::{Demo, DemoAccount, DemoFile, DemoPlace};
 use xiafang_server::{AppState, app};
@@ -237,6 +237,31 @@ impl TestServer {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         parse::<LoginResponse>(body).token
+    }
+}
+
+/// `records` as one upload from `device`, numbered from `first_seq`.
+pub fn batch(device: DeviceId, first_seq: u64, records: &[Record]) -> PushRequest {
+    PushRequest {
+        device_id: device,
+        ops: records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Op {
+                seq: first_seq + i as u64,
+                record: r.clone(),
+            })
+            .collect(),
+        device_time: chrono::Utc::now(),
+    }
+}
+
+impl TestServer {
+    /// Uploads `req` and returns the server's answer, which must be a 200.
+    pub async fn push(&self, token: &str, req: &PushRequest) -> PushResponse {
+        let (status, body) = self.post("/api/sync/push", Some(token), req).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        parse(body)
     }
 }
 
