@@ -6,10 +6,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use xiafang_core::file_edit::FileConflict;
 use xiafang_core::sync::{
-    AcksQuery, ApiError, ApiErrorCode, Cursor, LoginRequest, LoginResponse, PullResponse,
-    PushRequest, PushResponse,
+    AccountSummary, AcksQuery, ApiError, ApiErrorCode, Assignment, Cursor, LegalVillage,
+    LoginRequest, LoginResponse, NewAccount, PasswordReset, PullResponse, PushRequest,
+    PushResponse,
 };
-use xiafang_core::{DeviceId, FileId};
+use xiafang_core::{DeviceId, FileId, UserId};
 
 /// A request that has not answered in this long is treated as lost and retried later.
 const TIMEOUT_MS: u32 = 30_000;
@@ -19,9 +20,14 @@ pub enum ApiFailure {
     /// No connection, or the request timed out: try again later, nothing is lost.
     #[error("network unavailable")]
     Offline,
-    /// The server answered with an error.
+    /// The server answered with an error; `message` is its own explanation (in Chinese), e.g.
+    /// which field of a new account is wrong.
     #[error("server refused: {status}")]
-    Refused { status: u16, code: ApiErrorCode },
+    Refused {
+        status: u16,
+        code: ApiErrorCode,
+        message: String,
+    },
     /// The server answered something this app version cannot read.
     #[error("unreadable response: {0}")]
     Unreadable(String),
@@ -47,26 +53,41 @@ fn authorised(builder: RequestBuilder, token: &str) -> RequestBuilder {
     with_timeout(builder.header("Authorization", &format!("Bearer {token}")))
 }
 
-async fn read<T: DeserializeOwned>(
-    sent: Result<Response, gloo_net::Error>,
-) -> Result<T, ApiFailure> {
+/// The response when the server accepted the request; its error otherwise.
+async fn accepted(sent: Result<Response, gloo_net::Error>) -> Result<Response, ApiFailure> {
     let response = sent.map_err(|_| ApiFailure::Offline)?;
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiFailure::Unreadable(e.to_string()));
+        return Ok(response);
     }
     let status = response.status();
-    let code = match response.json::<ApiError>().await {
-        Ok(error) => error.code,
+    let (code, message) = match response.json::<ApiError>().await {
+        Ok(error) => (error.code, error.message),
         // A proxy or captive portal answered instead of our server: the network is not usable.
         Err(_) if status == 502 || status == 503 || status == 504 => {
             return Err(ApiFailure::Offline);
         }
-        Err(_) => ApiErrorCode::Internal,
+        Err(_) => (ApiErrorCode::Internal, String::new()),
     };
-    Err(ApiFailure::Refused { status, code })
+    Err(ApiFailure::Refused {
+        status,
+        code,
+        message,
+    })
+}
+
+async fn read<T: DeserializeOwned>(
+    sent: Result<Response, gloo_net::Error>,
+) -> Result<T, ApiFailure> {
+    accepted(sent)
+        .await?
+        .json::<T>()
+        .await
+        .map_err(|e| ApiFailure::Unreadable(e.to_string()))
+}
+
+/// For requests answered with "204 No Content".
+async fn done(sent: Result<Response, gloo_net::Error>) -> Result<(), ApiFailure> {
+    accepted(sent).await.map(drop)
 }
 
 fn json_body<B: Serialize>(builder: RequestBuilder, body: &B) -> Result<Request, ApiFailure> {
@@ -124,4 +145,80 @@ pub async fn conflicts(token: &str, file: &FileId) -> Result<Vec<FileConflict>, 
         js_sys::encode_uri_component(&file.0)
     );
     read(authorised(Request::get(&path), token).send().await).await
+}
+
+// Administration (`/api/admin/…`): the server checks the caller is an administrator and that
+// every account, file and place lies in the administrator's own area.
+
+fn segment(id: &str) -> String {
+    String::from(js_sys::encode_uri_component(id))
+}
+
+pub async fn admin_accounts(token: &str) -> Result<Vec<AccountSummary>, ApiFailure> {
+    read(
+        authorised(Request::get("/api/admin/accounts"), token)
+            .send()
+            .await,
+    )
+    .await
+}
+
+pub async fn create_account(token: &str, new: &NewAccount) -> Result<UserId, ApiFailure> {
+    let req = json_body(authorised(Request::post("/api/admin/accounts"), token), new)?;
+    read(req.send().await).await
+}
+
+/// Disabling also ends the account's sessions.
+pub async fn set_account_disabled(
+    token: &str,
+    account: &UserId,
+    disabled: bool,
+) -> Result<(), ApiFailure> {
+    let verb = if disabled { "disable" } else { "enable" };
+    let path = format!("/api/admin/accounts/{}/{verb}", segment(&account.0));
+    done(authorised(Request::post(&path), token).send().await).await
+}
+
+/// Also ends the account's sessions.
+pub async fn reset_password(
+    token: &str,
+    account: &UserId,
+    reset: &PasswordReset,
+) -> Result<(), ApiFailure> {
+    let path = format!("/api/admin/accounts/{}/password", segment(&account.0));
+    let req = json_body(authorised(Request::post(&path), token), reset)?;
+    done(req.send().await).await
+}
+
+/// Links an account to something (`POST`) or unlinks it (`DELETE`), e.g. a file or a village.
+async fn link<B: Serialize>(token: &str, path: &str, body: &B, on: bool) -> Result<(), ApiFailure> {
+    let builder = if on {
+        Request::post(path)
+    } else {
+        Request::delete(path)
+    };
+    let req = json_body(authorised(builder, token), body)?;
+    done(req.send().await).await
+}
+
+pub async fn set_assignment(
+    token: &str,
+    assignment: &Assignment,
+    assigned: bool,
+) -> Result<(), ApiFailure> {
+    link(token, "/api/admin/assignments", assignment, assigned).await
+}
+
+pub async fn set_legal_village(
+    token: &str,
+    village: &LegalVillage,
+    serves: bool,
+) -> Result<(), ApiFailure> {
+    link(token, "/api/admin/legal-villages", village, serves).await
+}
+
+/// Revokes a lost phone; `device` is its id as typed (the server checks its form).
+pub async fn revoke_device(token: &str, device: &str) -> Result<(), ApiFailure> {
+    let path = format!("/api/admin/devices/{}/revoke", segment(device.trim()));
+    done(authorised(Request::post(&path), token).send().await).await
 }

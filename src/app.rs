@@ -3,7 +3,7 @@
 use crate::components::{Header, StatusBar};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::pages::{
-    AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage, VoidPage,
+    AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage, VoidPage,
 };
 use crate::store::settings::{self, Session};
 use crate::sync::SyncStatus;
@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/files/:id/amend/:record") view=AmendPage />
                     <Route path=path!("/files/:id/void/:record") view=VoidPage />
                     <Route path=path!("/files/:id/edit") view=FileEditPage />
+                    <Route path=path!("/admin") view=AdminPage />
                 </Routes>
             </main>
         </Router>

@@ -1,4 +1,5 @@
-//! The top bar: app name, the signed-in cadre, language switch and sign-out.
+//! The top bar: app name, the signed-in cadre, 管理 for administrators, language switch and
+//! sign-out.
 
 use crate::app::SignedIn;
 use crate::i18n::{Msg, use_i18n};
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use xiafang_core::Lang;
+use xiafang_core::sync::Role;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -28,12 +30,18 @@ pub fn Header() -> impl IntoView {
         session.set(None);
         navigate("/login", Default::default());
     };
+    // Only a convenience: the server refuses administration to everyone else anyway.
+    let is_admin =
+        move || session.with(|s| s.as_ref().is_some_and(|s| s.account.role == Role::Admin));
     view! {
         <header class="top">
             <A href="/" attr:class="brand">{move || i18n.t(Msg::AppName)}</A>
             <span class="who">
                 {move || session.get().map(|s| s.account.display_name)}
             </span>
+            <Show when=is_admin>
+                <A href="/admin" attr:class="link">{move || i18n.t(Msg::Admin)}</A>
+            </Show>
             <button class="link" on:click=switch_language>
                 {move || i18n.t(Msg::SwitchLanguage)}
             </button>

@@ -1,5 +1,6 @@
 //! One module per screen, named after what the cadre sees.
 
+mod admin;
 mod assistance_form;
 mod correction;
 mod draft;
@@ -11,6 +12,7 @@ mod new_record;
 mod note_form;
 mod visit_form;
 
+pub use admin::AdminPage;
 pub use correction::{AmendPage, VoidPage};
 pub use file::FilePage;
 pub use file_edit::FileEditPage;

@@ -4,11 +4,12 @@ const { expect, request } = require("@playwright/test");
 
 const USER = { username: "wangjg", password: "xiafang2026" };
 
-async function signIn(page, server) {
+/// Signs in through the form, as the demo cadre unless another account is given.
+async function signIn(page, server, user = USER) {
   await page.goto(`${server.url}/`);
   await expect(page).toHaveURL(/\/login$/);
-  await page.fill("input[name=username]", USER.username);
-  await page.fill("input[name=password]", USER.password);
+  await page.fill("input[name=username]", user.username);
+  await page.fill("input[name=password]", user.password);
   await page.click("button[type=submit]");
   await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
 }

@@ -1,0 +1,107 @@
+// 管理 in the app: a county administrator creates a cadre account for a village, assigns it a
+// file, resets its password and disables it — all from the admin screen, against the real
+// server — and a cadre neither sees the screen nor may use it.
+const { test, expect, request } = require("@playwright/test");
+const { useCaseServer } = require("./server");
+const { signIn } = require("./helpers");
+
+const server = useCaseServer(test);
+
+const ADMIN = { username: "admin", password: "xiafang2026" };
+const NEW = { username: "geyi.zhang", password: "chushi-mima-2026" };
+
+async function apiLogin(username, password) {
+  const api = await request.newContext({ baseURL: server.url });
+  const res = await api.post("/api/login", { data: { username, password } });
+  const token = res.ok() ? (await res.json()).token : null;
+  await api.dispose();
+  return { status: res.status(), token };
+}
+
+/// The status of a request the account makes with `token` to a file it is assigned.
+async function readWith(token) {
+  const api = await request.newContext({ baseURL: server.url });
+  const res = await api.get("/api/files/file-guo/records", {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  await api.dispose();
+  return res.status();
+}
+
+async function createAccount(form, { username, name, place, password }) {
+  await form.locator("input[name=new-username]").fill(username);
+  await form.locator("input[name=new-display-name]").fill(name);
+  await form.locator("select[name=new-role]").selectOption("cadre");
+  await form.locator("input[name=new-place]").fill(place);
+  await form.locator("input[name=new-password]").fill(password);
+  await form.getByRole("button", { name: "创建账号" }).click();
+}
+
+test("an administrator creates, assigns, resets and disables a cadre account in the app", async ({ page, context, browser }) => {
+  await signIn(page, server, ADMIN);
+  await page.getByRole("link", { name: "管理" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  const accounts = page.getByTestId("accounts");
+  await expect(accounts.locator("li[data-username=wangjg]")).toContainText("王建国");
+
+  // Administration needs the network, and says so.
+  await context.setOffline(true);
+  await expect(page.getByTestId("admin-problem")).toContainText("管理功能需要联网");
+  await context.setOffline(false);
+  await expect(accounts).toBeVisible();
+
+  const form = page.getByTestId("new-account");
+  await createAccount(form, { ...NEW, name: "张阁一", place: "v-geyi", password: "short" });
+  await expect(form.getByRole("alert")).toContainText("密码至少 10 位");
+  await createAccount(form, { ...NEW, name: "张阁一", place: "v-geyi" });
+  await expect(form.getByRole("status")).toHaveText("账号已创建");
+  const row = accounts.locator(`li[data-username="${NEW.username}"]`);
+  await expect(row).toContainText("张阁一");
+  await expect(row).toContainText("v-geyi");
+  await expect(row).toContainText("干部");
+
+  await createAccount(form, { ...NEW, name: "张阁一", place: "v-geyi" });
+  await expect(form.getByRole("alert")).toContainText("用户名已存在");
+
+  const assign = page.getByTestId("assignments");
+  await assign.locator("select[name=assign-account]").selectOption({ label: `张阁一（${NEW.username}）` });
+  await assign.locator("input[name=assign-file]").fill("file-guo");
+  await assign.getByRole("button", { name: "分配", exact: true }).click();
+  await expect(assign.getByRole("status")).toHaveText("档案已分配");
+
+  // The new cadre signs in on another phone and finds the file.
+  const phone = await browser.newContext();
+  const cadrePage = await phone.newPage();
+  await signIn(cadrePage, server, NEW);
+  await expect(cadrePage.getByTestId("file-list")).toContainText("郭先生");
+  const session = await cadrePage.evaluate(() => JSON.parse(localStorage.getItem("xiafang.session")));
+  expect(await readWith(session.token)).toBe(200);
+  await phone.close();
+
+  const reset = page.getByTestId("reset-password");
+  await reset.locator("select[name=reset-account]").selectOption({ label: `张阁一（${NEW.username}）` });
+  await reset.locator("input[name=reset-password]").fill("xin-mima-2026-ok");
+  await reset.getByRole("button", { name: "重置密码" }).click();
+  await expect(reset.getByRole("status")).toContainText("密码已重置");
+  expect((await apiLogin(NEW.username, NEW.password)).status).toBe(401);
+  expect(await readWith(session.token)).toBe(401);
+  const renewed = await apiLogin(NEW.username, "xin-mima-2026-ok");
+  expect(renewed.status).toBe(200);
+  expect(await readWith(renewed.token)).toBe(200);
+
+  await row.getByRole("button", { name: "停用" }).click();
+  await expect(page.getByText("账号已停用，其登录已全部失效")).toBeVisible();
+  await expect(row).toContainText("已停用");
+  await expect(row.getByRole("button", { name: "启用" })).toBeVisible();
+  expect(await readWith(renewed.token)).toBe(401);
+  expect((await apiLogin(NEW.username, "xin-mima-2026-ok")).status).not.toBe(200);
+});
+
+test("a cadre has no 管理 link and the server refuses the admin screen", async ({ page }) => {
+  await signIn(page, server);
+  await expect(page.locator("header.top")).toContainText("王建国");
+  await expect(page.getByRole("link", { name: "管理" })).toHaveCount(0);
+  await page.goto(`${server.url}/admin`);
+  await expect(page.getByTestId("admin-problem")).toContainText("服务器拒绝");
+  await expect(page.getByTestId("accounts")).toHaveCount(0);
+});
