@@ -98,6 +98,7 @@ messages! {
     FileMissing => ("手机上没有这份档案（可能尚未下载，或已不再分配给您）", "This file is not on the phone (not downloaded yet, or no longer assigned to you)"),
     DeviceRevokedWaiting => ("此设备已被管理员停用；手机上还有其他账号未上传的记录，请联系管理员", "This device was revoked; records of other accounts still wait on it — contact your administrator"),
     DeviceErased => ("此设备已被管理员停用，手机上的档案数据已清除。未上传的记录已交给督办人员审核。", "This device was revoked by an administrator and its data erased. Records not yet uploaded were handed over for review."),
+    LegalTitleLabel => ("法律身份", "Legal title"),
     StandingAmended => ("已被更正（以更正后的记录为准）", "Amended (the correction counts instead)"),
     StandingVoided => ("已作废", "Voided"),
     AmendsEarlier => ("更正了之前的一条记录", "Corrects an earlier record"),

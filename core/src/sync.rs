@@ -209,6 +209,18 @@ labeled_enum!(
     }
 );
 
+labeled_enum!(
+    /// Who a legal team member is in the "three officials, two advisors" scheme.
+    LegalTitle {
+        Judge = "judge" => ("法官", "Judge"),
+        Prosecutor = "prosecutor" => ("检察官", "Prosecutor"),
+        Police = "police" => ("警官", "Police officer"),
+        Lawyer = "lawyer" => ("律师/法律顾问", "Lawyer or legal advisor"),
+        Mediator = "mediator" => ("人民调解员", "People's mediator"),
+        Counsellor = "counsellor" => ("心理咨询师", "Counsellor"),
+    }
+);
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     pub id: UserId,
@@ -217,6 +229,9 @@ pub struct Account {
     pub role: Role,
     /// The place the account belongs to, e.g. "南滨街道".
     pub place: String,
+    /// For legal team members: judge, prosecutor, police officer, lawyer, mediator, counsellor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_title: Option<LegalTitle>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -291,6 +306,9 @@ pub struct NewAccount {
     pub place_id: String,
     /// The first password; the holder should change it.
     pub password: String,
+    /// Required for legal team members, absent for everyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_title: Option<LegalTitle>,
 }
 
 /// `POST /api/admin/accounts/{id}/password`.
@@ -354,6 +372,23 @@ impl NewAccount {
         }
         if let Some(p) = password_problem(&self.password, lang) {
             out.push(p);
+        }
+        match (self.role, self.legal_title) {
+            (Role::Legal, None) => out.push(
+                lang.pick(
+                    "法律服务团队成员须选择身份（法官、检察官、警官、律师、调解员或心理咨询师）",
+                    "A legal team member needs a title (judge, prosecutor, police, lawyer, mediator or counsellor)",
+                )
+                .to_owned(),
+            ),
+            (Role::Legal, Some(_)) | (_, None) => {}
+            (_, Some(_)) => out.push(
+                lang.pick(
+                    "只有法律服务团队成员才有法律身份",
+                    "Only legal team members have a legal title",
+                )
+                .to_owned(),
+            ),
         }
         out
     }

@@ -131,6 +131,7 @@ fn session_pull_and_error_messages_round_trip() {
         display_name: "王建国".into(),
         role: Role::Cadre,
         place: "南滨街道".into(),
+        legal_title: Some(LegalTitle::Lawyer),
     };
     round_trip(&LoginRequest {
         username: "wangjg".into(),

@@ -37,6 +37,8 @@ pub struct DemoAccount {
     pub place: String,
     /// Demo-only password, printed at start; real accounts are created by an administrator.
     pub password: String,
+    #[serde(default)]
+    pub legal_title: Option<xiafang_core::sync::LegalTitle>,
 }
 
 #[derive(Debug, Deserialize)]

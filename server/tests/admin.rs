@@ -137,3 +137,45 @@ async fn an_assignment_reaches_the_cadres_phone_and_villages_go_to_legal_members
         assert_eq!(villages, vec!["a1"]);
     }
 }
+
+#[tokio::test]
+async fn legal_team_members_need_their_title_and_nobody_else_has_one() {
+    for server in TestServer::each(&small_world()).await {
+        let admin = server.login("admin-a").await;
+        let mut new = json!({"username": "judge.li", "display_name": "李法官", "role": "legal",
+                             "place_id": "a1", "password": "first-password"});
+        let (status, body) = server.post("/api/admin/accounts", Some(&admin), &new).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            body["message"].as_str().unwrap().contains("须选择身份"),
+            "{body}"
+        );
+        new["legal_title"] = "judge".into();
+        let (status, body) = server.post("/api/admin/accounts", Some(&admin), &new).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let mut cadre = json!({"username": "cadre.x", "display_name": "某干部", "role": "cadre",
+                               "place_id": "a1", "password": "first-password",
+                               "legal_title": "police"});
+        let (status, _) = server
+            .post("/api/admin/accounts", Some(&admin), &cadre)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        cadre.as_object_mut().unwrap().remove("legal_title");
+        let (status, _) = server
+            .post("/api/admin/accounts", Some(&admin), &cadre)
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+
+        let login = json!({"username": "judge.li", "password": "first-password"});
+        let (_, body) = server.post("/api/login", None, &login).await;
+        assert_eq!(body["account"]["legal_title"], "judge");
+        let (_, body) = server.get("/api/admin/accounts", Some(&admin)).await;
+        let listed: Vec<AccountSummary> = parse(body);
+        let titles: Vec<_> = listed
+            .iter()
+            .filter(|a| ["judge.li", "cadre.x"].contains(&a.account.username.as_str()))
+            .map(|a| a.account.legal_title.map(|t| t.key()))
+            .collect();
+        assert_eq!(titles, vec![None, Some("judge")], "cadre.x sorts before judge.li");
+    }
+}

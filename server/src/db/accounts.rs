@@ -4,13 +4,13 @@ use super::{Db, Result};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use xiafang_core::sync::{Account, Role};
+use xiafang_core::sync::{Account, LegalTitle, Role};
 use xiafang_core::{DeviceId, UserId};
 
 const ACCOUNT_SELECT: &str =
-    "SELECT a.id, a.username, a.display_name, a.role, p.name AS place_name";
+    "SELECT a.id, a.username, a.display_name, a.role, a.legal_title, p.name AS place_name";
 
-fn account_from_row(r: &AnyRow) -> Account {
+pub(crate) fn account_from_row(r: &AnyRow) -> Account {
     Account {
         id: UserId(r.get("id")),
         username: r.get("username"),
@@ -18,6 +18,9 @@ fn account_from_row(r: &AnyRow) -> Account {
         // Roles are written only from `Role::key`, so an unknown one means least privilege.
         role: Role::from_key(r.get("role")).unwrap_or(Role::Cadre),
         place: r.get("place_name"),
+        legal_title: r
+            .get::<Option<String>, _>("legal_title")
+            .and_then(|t| LegalTitle::from_key(&t)),
     }
 }
 

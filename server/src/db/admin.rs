@@ -57,8 +57,8 @@ impl Db {
         let _turn = self.write_turn().await;
         let id = UserId(format!("u-{}", new.username));
         let done = sqlx::query(
-            "INSERT INTO accounts (id, username, display_name, role, place_id, password_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            "INSERT INTO accounts (id, username, display_name, role, place_id, password_hash, \
+             legal_title) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
         )
         .bind(&id.0)
         .bind(&new.username)
@@ -66,6 +66,7 @@ impl Db {
         .bind(new.role.key())
         .bind(&new.place_id)
         .bind(hash)
+        .bind(new.legal_title.map(|t| t.key()))
         .execute(&self.pool)
         .await?;
         Ok((done.rows_affected() == 1).then_some(id))
@@ -145,8 +146,8 @@ impl Db {
     /// The accounts of the administrator's place and the places below it.
     pub async fn accounts_under(&self, admin: &Account) -> Result<Vec<AccountSummary>> {
         let rows = sqlx::query(&format!(
-            "SELECT a.id, a.username, a.display_name, a.role, a.place_id, a.disabled, \
-             pl.name AS place_name FROM accounts a JOIN places pl ON pl.id = a.place_id \
+            "SELECT a.id, a.username, a.display_name, a.role, a.legal_title, a.place_id, \
+             a.disabled, pl.name AS place_name FROM accounts a JOIN places pl ON pl.id = a.place_id \
              WHERE {} ORDER BY a.username",
             PLACE_UNDER.replace("$2", "a.place_id")
         ))
@@ -156,13 +157,7 @@ impl Db {
         Ok(rows
             .iter()
             .map(|r| AccountSummary {
-                account: Account {
-                    id: UserId(r.get("id")),
-                    username: r.get("username"),
-                    display_name: r.get("display_name"),
-                    role: Role::from_key(&r.get::<String, _>("role")).unwrap_or(Role::Cadre),
-                    place: r.get("place_name"),
-                },
+                account: super::accounts::account_from_row(r),
                 place_id: r.get("place_id"),
                 disabled: r.get::<i64, _>("disabled") != 0,
             })

@@ -21,8 +21,8 @@ impl Db {
         for a in &demo.accounts {
             let hash = crate::auth::hash_password(&a.password).map_err(DbError::Demo)?;
             sqlx::query(
-                "INSERT INTO accounts (id, username, display_name, role, place_id, password_hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO accounts (id, username, display_name, role, place_id, password_hash, \
+                 legal_title) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(&a.id)
             .bind(&a.username)
@@ -30,6 +30,7 @@ impl Db {
             .bind(a.role.key())
             .bind(&a.place)
             .bind(hash)
+            .bind(a.legal_title.map(|t| t.key()))
             .execute(&mut *tx)
             .await?;
         }

@@ -94,6 +94,7 @@ fn account(id: &str, role: Role, place: &str) -> DemoAccount {
         role,
         place: place.into(),
         password: PASSWORD.into(),
+        legal_title: (role == Role::Legal).then_some(xiafang_core::sync::LegalTitle::Lawyer),
     }
 }
 

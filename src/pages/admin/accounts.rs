@@ -8,7 +8,7 @@ use crate::components::Choice;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use xiafang_core::UserId;
-use xiafang_core::sync::{AccountSummary, NewAccount, PasswordReset, Role};
+use xiafang_core::sync::{AccountSummary, LegalTitle, NewAccount, PasswordReset, Role};
 
 #[component]
 pub(super) fn AccountList() -> impl IntoView {
@@ -92,6 +92,7 @@ pub(super) fn NewAccountForm() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Cadre);
+    let title = RwSignal::new(LegalTitle::Lawyer);
     let place_id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -100,6 +101,7 @@ pub(super) fn NewAccountForm() -> impl IntoView {
             username: username.get().trim().to_owned(),
             display_name: display_name.get().trim().to_owned(),
             role: role.get(),
+            legal_title: (role.get() == Role::Legal).then(|| title.get()),
             place_id: place_id.get().trim().to_owned(),
             password: password.get(),
         };
@@ -121,6 +123,9 @@ pub(super) fn NewAccountForm() -> impl IntoView {
             <PlainField name="new-username" label=Msg::Username value=username hint=Msg::UsernameHint />
             <PlainField name="new-display-name" label=Msg::DisplayName value=display_name />
             <Choice name="new-role" label=Msg::RoleLabel value=role />
+            <Show when=move || role.get() == Role::Legal>
+                <Choice name="new-legal-title" label=Msg::LegalTitleLabel value=title />
+            </Show>
             <PlainField name="new-place" label=Msg::PlaceId value=place_id hint=Msg::PlaceIdHint />
             <PlainField
                 name="new-password"
