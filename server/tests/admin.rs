@@ -176,6 +176,10 @@ async fn legal_team_members_need_their_title_and_nobody_else_has_one() {
             .filter(|a| ["judge.li", "cadre.x"].contains(&a.account.username.as_str()))
             .map(|a| a.account.legal_title.map(|t| t.key()))
             .collect();
-        assert_eq!(titles, vec![None, Some("judge")], "cadre.x sorts before judge.li");
+        assert_eq!(
+            titles,
+            vec![None, Some("judge")],
+            "cadre.x sorts before judge.li"
+        );
     }
 }
