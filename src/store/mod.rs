@@ -2,6 +2,7 @@
 //! IndexedDB (large, transactional); small settings and the session in localStorage
 //! (`settings`). Views use only this module's typed functions, never `web_sys` storage.
 
+pub mod crypto;
 mod idb;
 mod persist;
 mod records;

@@ -1,0 +1,77 @@
+//! Encryption at rest for what the phone keeps: one small cipher interface (`DeviceCipher`,
+//! AES-256-GCM by default, SM4-GCM for deployments assessed against GB/T 39786), the data key and
+//! its PIN-wrapped form, and the pure rules for PINs, wrong-PIN lockout and auto-lock.
+//!
+//! Not wired into the store or the UI yet: nothing here reads or writes storage.
+
+mod cipher;
+mod guard;
+mod keys;
+mod subtle;
+
+pub use cipher::{DeviceCipher, SEALED_VERSION, Sm4Gcm};
+pub use guard::{AUTO_LOCK_AFTER_MS, PinGuard, WRONG_PIN_LIMIT, should_lock};
+pub use keys::{DataKey, PBKDF2_ITERATIONS, PinProblem, WrappedKey, check_pin};
+
+xiafang_core::labeled_enum!(
+    /// The cipher that seals the phone's records, named by a stable key in the deployment's
+    /// configuration. Every sealed value says which one sealed it, so changing the default never
+    /// makes older data unreadable.
+    CipherKind {
+        Aes256Gcm = "aes-256-gcm" => ("AES-256-GCM", "AES-256-GCM"),
+        Sm4Gcm = "sm4-gcm" => ("SM4-GCM（国密）", "SM4-GCM (Chinese national standard)"),
+    }
+);
+
+// `labeled_enum!` takes no attributes on variants, so `#[default]` cannot be derived.
+#[allow(clippy::derivable_impls)]
+impl Default for CipherKind {
+    fn default() -> Self {
+        CipherKind::Aes256Gcm
+    }
+}
+
+impl CipherKind {
+    /// The byte that names this cipher in the sealed format. Never reuse a retired value.
+    pub fn tag(self) -> u8 {
+        match self {
+            CipherKind::Aes256Gcm => 1,
+            CipherKind::Sm4Gcm => 2,
+        }
+    }
+
+    pub fn from_tag(tag: u8) -> Option<Self> {
+        match tag {
+            1 => Some(CipherKind::Aes256Gcm),
+            2 => Some(CipherKind::Sm4Gcm),
+            _ => None,
+        }
+    }
+}
+
+/// Why sealing, opening or unwrapping failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CryptoError {
+    /// The bytes were altered, the associated data differs, or they were sealed under another
+    /// key: GCM cannot tell these apart, and none of them may be shown to the user as data.
+    #[error("wrong key or tampered data")]
+    Tampered,
+    /// The PIN does not unwrap the data key. The caller counts it (`PinGuard::failed`).
+    #[error("wrong PIN")]
+    WrongPin,
+    /// A new PIN breaks the PIN rules; nothing was wrapped.
+    #[error("PIN refused: {0:?}")]
+    Pin(PinProblem),
+    /// Not something `DeviceCipher::seal` produced (too short, unknown format version).
+    #[error("not sealed data: {0}")]
+    Malformed(&'static str),
+    /// Sealed by a cipher this version of the app does not know.
+    #[error("sealed with an unknown cipher (tag {0})")]
+    UnknownCipher(u8),
+    /// No Web Crypto here (no window, or `crypto.subtle` missing outside a secure context).
+    #[error("Web Crypto unavailable: {0}")]
+    Unavailable(String),
+    /// Web Crypto refused an operation for another reason.
+    #[error("Web Crypto error: {0}")]
+    Js(String),
+}
