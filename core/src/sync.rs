@@ -255,6 +255,7 @@ labeled_enum!(
         BadCredentials = "bad_credentials" => ("用户名或密码不正确", "Wrong user name or password"),
         Unauthorized = "unauthorized" => ("登录已失效，请重新登录", "Your session has ended; please sign in again"),
         Forbidden = "forbidden" => ("您无权查看该档案", "You may not open this file"),
+        NotAllowed = "not_allowed" => ("您的账号无权进行此操作", "Your account may not do this"),
         DeviceRevoked = "device_revoked" => ("此设备已被管理员停用，手机上的数据将被清除", "This device was revoked by an administrator; its data will be erased"),
         NotFound = "not_found" => ("找不到该内容", "Not found"),
         BadRequest = "bad_request" => ("请求格式有误", "The request was malformed"),

@@ -76,3 +76,16 @@ async fn only_an_administrator_of_the_place_changes_accounts_and_assignments() {
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn a_refused_action_says_so_in_words_that_fit_it() {
+    for server in TestServer::each(&small_world()).await {
+        let wang = server.login("wang").await;
+        let (status, body) = server.get("/api/admin/accounts", Some(&wang)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(body["code"], "not_allowed");
+        assert_eq!(body["message"], "您的账号无权进行此操作");
+        let (_, body) = server.get("/api/files/f-b1/records", Some(&wang)).await;
+        assert_eq!(body["message"], "您无权查看该档案");
+    }
+}

@@ -24,7 +24,7 @@ impl FromRequestParts<AppState> for Admin {
         if account.role == Role::Admin {
             Ok(Admin(account))
         } else {
-            Err(HttpError::Forbidden)
+            Err(HttpError::NotAllowed)
         }
     }
 }
@@ -39,7 +39,7 @@ async fn managed(state: &AppState, admin: &Account, id: &UserId) -> Result<(), H
     if state.db.place_under(admin, &place).await? {
         Ok(())
     } else {
-        Err(HttpError::Forbidden)
+        Err(HttpError::NotAllowed)
     }
 }
 
@@ -67,7 +67,7 @@ pub async fn create_account(
         return Err(HttpError::BadRequest(problems.join("；")));
     }
     if !state.db.place_under(&admin, &new.place_id).await? {
-        return Err(HttpError::Forbidden);
+        return Err(HttpError::NotAllowed);
     }
     let hash = hash(&new.password)?;
     match state.db.create_account(&new, &hash).await? {
@@ -133,7 +133,7 @@ async fn check_assignment(
         .await?
         .ok_or(HttpError::NotFound)?;
     if !state.db.place_under(admin, &village).await? {
-        return Err(HttpError::Forbidden);
+        return Err(HttpError::NotAllowed);
     }
     Ok(())
 }
@@ -171,7 +171,7 @@ async fn legal_village(
         ));
     }
     if !state.db.place_under(&admin, &lv.village_id).await? {
-        return Err(HttpError::Forbidden);
+        return Err(HttpError::NotAllowed);
     }
     state
         .db

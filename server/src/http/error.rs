@@ -15,9 +15,12 @@ pub enum HttpError {
     /// 401: no, expired or revoked session.
     #[error("unauthorized")]
     Unauthorized,
-    /// 403: the account may not see this.
+    /// 403: the account may not see this file.
     #[error("forbidden")]
     Forbidden,
+    /// 403: the account's role or place does not allow this action (administration, review).
+    #[error("not allowed")]
+    NotAllowed,
     /// 403: the session's phone was revoked by an administrator.
     #[error("device revoked")]
     DeviceRevoked,
@@ -44,6 +47,7 @@ impl IntoResponse for HttpError {
             HttpError::BadCredentials => (StatusCode::UNAUTHORIZED, ApiErrorCode::BadCredentials),
             HttpError::Unauthorized => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),
             HttpError::Forbidden => (StatusCode::FORBIDDEN, ApiErrorCode::Forbidden),
+            HttpError::NotAllowed => (StatusCode::FORBIDDEN, ApiErrorCode::NotAllowed),
             HttpError::DeviceRevoked => (StatusCode::FORBIDDEN, ApiErrorCode::DeviceRevoked),
             HttpError::NotFound => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
             HttpError::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),

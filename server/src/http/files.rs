@@ -43,7 +43,7 @@ pub async fn audit(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<AuditEntry>>, HttpError> {
     if !matches!(account.role, Role::Supervisor | Role::Admin) {
-        return Err(HttpError::Forbidden);
+        return Err(HttpError::NotAllowed);
     }
     let file = readable(&state, &account, id).await?;
     Ok(Json(state.db.audit_of(&file).await?))

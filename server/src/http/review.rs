@@ -11,7 +11,7 @@ use xiafang_core::{DeviceId, Record};
 fn supervisor(account: &Account) -> Result<(), HttpError> {
     match account.role {
         Role::Supervisor | Role::Admin => Ok(()),
-        _ => Err(HttpError::Forbidden),
+        _ => Err(HttpError::NotAllowed),
     }
 }
 
@@ -44,7 +44,7 @@ async fn waiting(
         .iter()
         .any(|q| q.device_id == device && q.seq == seq);
     if !in_scope {
-        return Err(HttpError::Forbidden);
+        return Err(HttpError::NotAllowed);
     }
     Ok((device, record))
 }

@@ -109,7 +109,7 @@ pub async fn devices(
     SignedIn(account): SignedIn,
 ) -> Result<Json<Vec<DeviceReport>>, HttpError> {
     if !matches!(account.role, Role::Supervisor | Role::Admin) {
-        return Err(HttpError::Forbidden);
+        return Err(HttpError::NotAllowed);
     }
     Ok(Json(state.db.devices_under(&account).await?))
 }

@@ -116,7 +116,7 @@ fn failure_text(failure: &ApiFailure, lang: Lang) -> String {
         ApiFailure::Unreadable(_) => own(Msg::AdminUnreadable),
         ApiFailure::Refused { code, message, .. } => match code {
             // The server's words for these are about petitioner files.
-            ApiErrorCode::Forbidden => own(Msg::AdminForbidden),
+            ApiErrorCode::Forbidden | ApiErrorCode::NotAllowed => own(Msg::AdminForbidden),
             ApiErrorCode::NotFound => own(Msg::AdminNotFound),
             _ if message.is_empty() => code.label(lang).to_owned(),
             _ => match lang {
