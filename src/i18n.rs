@@ -175,8 +175,6 @@ messages! {
     DeviceIdHint => ("36 位编号，形如 0f8c2b1e-…", "The 36-character id, like 0f8c2b1e-…"),
     Revoke => ("停用此手机", "Revoke this phone"),
     DeviceRevoked => ("手机已停用", "Phone revoked"),
-    PinSixDigits => ("解锁码须为 6 位数字", "The PIN must be 6 digits"),
-    PinTooSimple => ("解锁码太简单，不能全部相同或连续（如 111111、123456）", "The PIN is too simple: not all the same or in a row (like 111111 or 123456)"),
     PinWrong => ("解锁码不正确", "Wrong PIN"),
     PinLockedSignInOnline => ("解锁码错误次数过多，手机上的数据已锁定，请联网重新登录", "Too many wrong PINs: the data on this phone is locked until you sign in online"),
 }

@@ -6,7 +6,6 @@
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use wasm_bindgen_test::*;
-use xiafang::i18n::Msg;
 use xiafang::store::crypto::{
     CipherKind, CryptoError, DataKey, DeviceCipher, PBKDF2_ITERATIONS, PinGuard, PinProblem,
     SEALED_VERSION, Sm4Gcm, WrappedKey, check_pin, should_lock,
@@ -304,7 +303,10 @@ fn pins_are_six_digits_and_not_trivial() {
     ] {
         assert_eq!(check_pin(bad), Err(problem), "{bad:?}");
     }
-    assert_eq!(PinProblem::SixDigits.msg(), Msg::PinSixDigits);
+    assert_eq!(
+        PinProblem::SixDigits.message(xiafang_core::Lang::Zh),
+        "解锁码须为 6 位数字"
+    );
     assert_eq!(
         PinProblem::SixDigits.message(Lang::Zh),
         "解锁码须为 6 位数字"

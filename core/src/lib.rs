@@ -14,6 +14,7 @@ pub mod ids;
 pub mod lang;
 pub mod ledger;
 pub mod money;
+pub mod pin;
 pub mod protocol;
 pub mod record;
 pub mod sync;

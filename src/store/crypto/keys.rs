@@ -3,8 +3,7 @@
 
 use super::cipher::DeviceCipher;
 use super::{CipherKind, CryptoError, subtle};
-use crate::i18n::Msg;
-use xiafang_core::Lang;
+use xiafang_core::pin::check_pin;
 use zeroize::Zeroize;
 
 /// PBKDF2-HMAC-SHA256 rounds for a new wrapping. One unwrap (almost all of it this derivation)
@@ -116,48 +115,4 @@ async fn key_from_pin(
 
 fn wrap_aad(salt: &[u8], iterations: u32) -> Vec<u8> {
     [WRAP_AAD, salt, &iterations.to_be_bytes()].concat()
-}
-
-/// Why a new PIN is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PinProblem {
-    /// Not exactly six ASCII digits.
-    SixDigits,
-    /// All the same digit, or a straight run up or down (111111, 123456, 987654).
-    TooSimple,
-}
-
-impl PinProblem {
-    pub fn msg(self) -> Msg {
-        match self {
-            PinProblem::SixDigits => Msg::PinSixDigits,
-            PinProblem::TooSimple => Msg::PinTooSimple,
-        }
-    }
-
-    pub fn message(self, lang: Lang) -> &'static str {
-        self.msg().text(lang)
-    }
-}
-
-/// The rule for a new PIN: six digits, not all the same and not a straight run.
-pub fn check_pin(pin: &str) -> Result<(), PinProblem> {
-    let digits: Vec<i8> = pin
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_digit() {
-                (b - b'0') as i8
-            } else {
-                -1
-            }
-        })
-        .collect();
-    if digits.len() != 6 || digits.contains(&-1) {
-        return Err(PinProblem::SixDigits);
-    }
-    let steps: Vec<i8> = digits.windows(2).map(|w| w[1] - w[0]).collect();
-    if steps.iter().all(|&s| s == steps[0]) && matches!(steps[0], -1..=1) {
-        return Err(PinProblem::TooSimple);
-    }
-    Ok(())
 }

@@ -5,13 +5,14 @@
 //! Not wired into the store or the UI yet: nothing here reads or writes storage.
 
 mod cipher;
-mod guard;
 mod keys;
 mod subtle;
 
 pub use cipher::{DeviceCipher, SEALED_VERSION, Sm4Gcm};
-pub use guard::{AUTO_LOCK_AFTER_MS, PinGuard, WRONG_PIN_LIMIT, should_lock};
-pub use keys::{DataKey, PBKDF2_ITERATIONS, PinProblem, WrappedKey, check_pin};
+pub use keys::{DataKey, PBKDF2_ITERATIONS, WrappedKey};
+pub use xiafang_core::pin::{
+    AUTO_LOCK_AFTER_MS, PinGuard, PinProblem, WRONG_PIN_LIMIT, check_pin, should_lock,
+};
 
 xiafang_core::labeled_enum!(
     /// The cipher that seals the phone's records, named by a stable key in the deployment's
