@@ -247,6 +247,11 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     pub token: String,
     pub account: Account,
+    /// With a device id in the request: the server's secret for this phone and account (32
+    /// bytes, base64), which opens the phone's data after wrong PINs locked it. Sent only in
+    /// answer to a password, never to a session token, so a copied session cannot fetch it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_secret: Option<String>,
 }
 
 labeled_enum!(

@@ -141,6 +141,7 @@ fn session_pull_and_error_messages_round_trip() {
     round_trip(&LoginResponse {
         token: "t".into(),
         account,
+        device_secret: Some("c2VjcmV0".into()),
     });
     let pull = round_trip(&PullResponse {
         reset: true,

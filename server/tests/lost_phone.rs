@@ -133,3 +133,53 @@ async fn a_revoked_phone_hands_over_into_quarantine_and_is_refused_everything_el
         );
     }
 }
+
+/// The secret that opens a phone's data after a PIN lockout comes only with a password sign-in
+/// from that phone, is the same each time for that phone and account, differs for any other
+/// phone or account, and is never handed to a revoked phone.
+#[tokio::test]
+async fn the_phone_unlock_secret_needs_a_password_and_dies_with_the_phone() {
+    for server in TestServer::each(&small_world()).await {
+        let phone = DeviceId::new_random();
+        let secret_for = |name: &'static str, device: DeviceId| {
+            let server = &server;
+            async move {
+                let body = json!({"username": name, "password": PASSWORD, "device_id": device});
+                let (status, body) = server.post("/api/login", None, &body).await;
+                assert_eq!(status, StatusCode::OK);
+                body["device_secret"].as_str().map(str::to_owned)
+            }
+        };
+        let first = secret_for("wang", phone)
+            .await
+            .expect("a secret for the phone");
+        assert_eq!(first.len(), 44, "32 random bytes in base64: {first}");
+        assert_eq!(secret_for("wang", phone).await.as_deref(), Some(&*first));
+        assert_ne!(secret_for("li", phone).await.as_deref(), Some(&*first));
+        let wangs_own = DeviceId::new_random();
+        let other_phone = secret_for("wang", wangs_own).await;
+        assert_ne!(other_phone.as_deref(), Some(&*first));
+
+        // A session token alone never yields it, on any path that answers a token.
+        let (_, token) = login_from(&server, "wang", phone).await;
+        let (_, me) = server.get("/api/me", Some(&token)).await;
+        assert!(!me.to_string().contains(&first));
+        let (_, pull) = server.get("/api/sync/pull", Some(&token)).await;
+        assert!(!pull.to_string().contains(&first));
+        // Without a device id, a sign-in gets no secret at all.
+        let body = json!({"username": "wang", "password": PASSWORD});
+        let (_, answer) = server.post("/api/login", None, &body).await;
+        assert!(answer.get("device_secret").is_none());
+
+        let admin = server.login("admin-a").await;
+        let path = format!("/api/admin/devices/{wangs_own}/revoke");
+        assert_eq!(
+            server.post(&path, Some(&admin), &()).await.0,
+            StatusCode::NO_CONTENT
+        );
+        let body = json!({"username": "wang", "password": PASSWORD, "device_id": wangs_own});
+        let (status, answer) = server.post("/api/login", None, &body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(answer.get("device_secret").is_none());
+    }
+}

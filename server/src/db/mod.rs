@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod audit;
+mod device_keys;
 mod edits;
 mod feed;
 mod files;

@@ -50,7 +50,15 @@ pub async fn login(
             now + Duration::days(SESSION_DAYS),
         )
         .await?;
-    Ok(Json(LoginResponse { token, account }))
+    let device_secret = match req.device_id {
+        Some(device) => Some(state.db.device_secret(device, &account.id, now).await?),
+        None => None,
+    };
+    Ok(Json(LoginResponse {
+        token,
+        account,
+        device_secret,
+    }))
 }
 
 pub async fn me(SignedIn(account): SignedIn) -> Json<Account> {
