@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod labeled;
+pub mod export;
 pub mod file;
 pub mod file_edit;
 #[cfg(any(test, feature = "fixtures"))]
@@ -17,6 +18,7 @@ pub mod money;
 pub mod pin;
 pub mod protocol;
 pub mod record;
+pub mod search;
 pub mod sync;
 pub mod validation;
 

@@ -59,9 +59,35 @@ pub fn format_yuan(fen: i64) -> String {
     }
 }
 
+/// Fen as a plain yuan number for spreadsheets: "2000" or "2000.5" — no grouping commas, which
+/// would make Excel read the cell as text.
+pub fn plain_yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let (whole, cents) = (fen.unsigned_abs() / 100, fen.unsigned_abs() % 100);
+    match cents {
+        0 => format!("{sign}{whole}"),
+        c if c % 10 == 0 => format!("{sign}{whole}.{}", c / 10),
+        c => format!("{sign}{whole}.{c:02}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_yuan_is_a_number_a_spreadsheet_reads() {
+        for (fen, text) in [
+            (0, "0"),
+            (200_000, "2000"),
+            (200_050, "2000.5"),
+            (5, "0.05"),
+            (123_456_789, "1234567.89"),
+            (-150, "-1.5"),
+        ] {
+            assert_eq!(plain_yuan(fen), text, "{fen}");
+        }
+    }
 
     #[test]
     fn parses_what_cadres_type() {

@@ -264,6 +264,7 @@ labeled_enum!(
         DeviceRevoked = "device_revoked" => ("此设备已被管理员停用，手机上的数据将被清除", "This device was revoked by an administrator; its data will be erased"),
         NotFound = "not_found" => ("找不到该内容", "Not found"),
         BadRequest = "bad_request" => ("请求格式有误", "The request was malformed"),
+        BadSearch = "bad_search" => ("请输入 1–50 个字的搜索内容", "Type 1–50 characters to search for"),
         TooLarge = "too_large" => ("一次上传的内容过多", "Too much data in one upload"),
         TooManyAttempts = "too_many_attempts" => ("登录失败次数过多，请稍后再试", "Too many failed sign-ins; please try again later"),
         Internal = "internal" => ("服务器出错，请稍后再试", "Server error; please try again later"),
@@ -287,6 +288,7 @@ labeled_enum!(
         Void = "void" => ("作废记录", "Voided a record"),
         Edit = "edit" => ("修改档案信息", "Edited the file"),
         Export = "export" => ("导出", "Exported"),
+        Search = "search" => ("出现在搜索结果中", "Shown in search results"),
         Review = "review" => ("审核", "Reviewed"),
     }
 );
@@ -343,6 +345,35 @@ pub struct AccountSummary {
     pub account: Account,
     pub place_id: String,
     pub disabled: bool,
+}
+
+labeled_enum!(
+    PlaceKind {
+        County = "county" => ("县（市）", "County"),
+        Township = "township" => ("乡镇（街道）", "Township"),
+        Village = "village" => ("村（社区）", "Village"),
+    }
+);
+
+/// A place of the administrator's jurisdiction (`GET /api/admin/places`), for choosing one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: PlaceKind,
+    /// The place above it; `None` for a county.
+    pub parent_id: Option<String>,
+}
+
+/// A file of the administrator's jurisdiction (`GET /api/admin/files`), for assigning it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub id: FileId,
+    /// The petitioner's name.
+    pub name: String,
+    pub village_id: String,
+    /// The accounts the file is assigned to.
+    pub assigned: Vec<UserId>,
 }
 
 /// Shortest password an administrator may set.
