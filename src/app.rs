@@ -1,42 +1,146 @@
-//! The app shell: language, session, sync status, the header and the routes.
+//! The app shell: language, session, the data lock, sync status, the header and the routes.
 
 use crate::components::{Header, StatusBar};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::pages::{
-    AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage, VoidPage,
+    AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage, SetPinPage,
+    UnlockPage, VoidPage,
 };
 use crate::store::settings::{self, Session};
+use crate::store::vault::{self, Status};
 use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
+use xiafang_core::pin::{AUTO_LOCK_AFTER_MS, should_lock};
 
 /// Who is signed in on this phone; `None` shows the sign-in page.
 #[derive(Clone, Copy)]
 pub struct SignedIn(pub RwSignal<Option<Session>>);
 
+/// Whether the phone's encrypted data is open in this tab, and what opens it if not.
+#[derive(Clone, Copy)]
+pub struct DataLock {
+    status: RwSignal<Status>,
+    /// The cadre chose the password over the PIN.
+    password_asked: RwSignal<bool>,
+}
+
+impl DataLock {
+    /// Reads the vault's state again after it changed.
+    pub fn refresh(self) {
+        self.status.set(vault::status());
+        if matches!(self.status.get_untracked(), Status::Open { .. }) {
+            self.password_asked.set(false);
+        }
+    }
+
+    pub fn require_sign_in(self) {
+        self.password_asked.set(true);
+    }
+
+    /// Drops the data key from memory: the PIN (or a sign-in) opens the data again.
+    pub fn lock(self) {
+        vault::lock();
+        self.refresh();
+    }
+
+    pub fn status(self) -> Status {
+        self.status.get()
+    }
+}
+
+/// What fills the screen: the app itself, or what must happen before its data can be shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    App,
+    Unlock,
+    SetPin,
+    SignIn,
+}
+
+fn gate(signed_in: bool, status: Status, password_asked: bool) -> Gate {
+    if !signed_in {
+        // The routes send every page to the sign-in page.
+        return Gate::App;
+    }
+    match status {
+        Status::Open { has_pin: true } => Gate::App,
+        Status::Open { has_pin: false } => Gate::SetPin,
+        Status::PinLocked { .. } if !password_asked => Gate::Unlock,
+        Status::PinLocked { .. } | Status::SignInLocked | Status::Fresh => Gate::SignIn,
+    }
+}
+
+/// Locks the data after `AUTO_LOCK_AFTER_MS` without a touch or key press, checked every few
+/// seconds and whenever the app comes back to the foreground.
+fn install_auto_lock(lock: DataLock) {
+    let last_activity = StoredValue::new(js_sys::Date::now());
+    let touched = move || last_activity.set_value(js_sys::Date::now());
+    window_event_listener(leptos::ev::pointerdown, move |_| touched());
+    window_event_listener(leptos::ev::keydown, move |_| touched());
+    let check = move || {
+        let idle = should_lock(
+            last_activity.get_value() as i64,
+            js_sys::Date::now() as i64,
+            AUTO_LOCK_AFTER_MS,
+        );
+        if idle && lock.status.get_untracked() == (Status::Open { has_pin: true }) {
+            lock.lock();
+        }
+    };
+    window_event_listener(leptos::ev::visibilitychange, move |_| check());
+    set_interval(check, std::time::Duration::from_secs(10));
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(I18n(RwSignal::new(settings::lang())));
-    provide_context(SignedIn(RwSignal::new(settings::session())));
+    let session = RwSignal::new(settings::session());
+    provide_context(SignedIn(session));
+    let lock = DataLock {
+        status: RwSignal::new(vault::status()),
+        password_asked: RwSignal::new(false),
+    };
+    provide_context(lock);
+    install_auto_lock(lock);
     SyncStatus::install();
+    let screen = Memo::new(move |_| {
+        gate(
+            session.with(Option::is_some),
+            lock.status.get(),
+            lock.password_asked.get(),
+        )
+    });
     view! {
         <Router>
             <Header />
             <StatusBar />
             <main>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/") view=FilesPage />
-                    <Route path=path!("/files/:id") view=FilePage />
-                    <Route path=path!("/files/:id/new/:kind") view=NewRecordPage />
-                    <Route path=path!("/files/:id/amend/:record") view=AmendPage />
-                    <Route path=path!("/files/:id/void/:record") view=VoidPage />
-                    <Route path=path!("/files/:id/edit") view=FileEditPage />
-                    <Route path=path!("/admin") view=AdminPage />
-                </Routes>
+                {move || match screen.get() {
+                    Gate::Unlock => view! { <UnlockPage /> }.into_any(),
+                    Gate::SetPin => view! { <SetPinPage /> }.into_any(),
+                    Gate::SignIn => view! { <LoginPage /> }.into_any(),
+                    Gate::App => view! { <AppRoutes /> }.into_any(),
+                }}
             </main>
         </Router>
+    }
+}
+
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=NotFound>
+            <Route path=path!("/login") view=LoginPage />
+            <Route path=path!("/") view=FilesPage />
+            <Route path=path!("/files/:id") view=FilePage />
+            <Route path=path!("/files/:id/new/:kind") view=NewRecordPage />
+            <Route path=path!("/files/:id/amend/:record") view=AmendPage />
+            <Route path=path!("/files/:id/void/:record") view=VoidPage />
+            <Route path=path!("/files/:id/edit") view=FileEditPage />
+            <Route path=path!("/admin") view=AdminPage />
+        </Routes>
     }
 }
 

@@ -182,6 +182,11 @@ impl SyncStatus {
         let Some(session) = settings::session() else {
             return false;
         };
+        // Sealed records cannot be read for upload, nor pages sealed for keeping: the run waits
+        // for the PIN (unlocking starts one).
+        if !store::vault::is_open() {
+            return false;
+        }
         let store = match store::shared().await {
             Ok(s) => s,
             Err(e) => {

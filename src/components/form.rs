@@ -109,3 +109,34 @@ pub fn Choice<T: Labeled>(name: &'static str, label: Msg, value: RwSignal<T>) ->
         </label>
     }
 }
+
+/// A labelled text input that is not a field of a record.
+#[component]
+pub fn PlainField(
+    name: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    /// The keyboard a phone shows, e.g. "numeric" for a PIN.
+    #[prop(default = "text")]
+    inputmode: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="field">
+            <span class="label">{move || i18n.t(label)}</span>
+            {hint.map(|h| view! { <small class="hint">{move || i18n.t(h)}</small> })}
+            <input
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                autocapitalize="off"
+                inputmode=inputmode
+                prop:value=move || value.get()
+                on:input:target=move |ev| value.set(ev.target().value())
+            />
+        </label>
+    }
+}

@@ -1,9 +1,10 @@
-//! The top bar: app name, the signed-in cadre, 管理 for administrators, language switch and
-//! sign-out.
+//! The top bar: app name, the signed-in cadre, 管理 for administrators, language switch, 锁定
+//! (the PIN opens it again) and sign-out.
 
-use crate::app::SignedIn;
+use crate::app::{DataLock, SignedIn};
 use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
+use crate::store::vault::Status;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -14,6 +15,7 @@ use xiafang_core::sync::Role;
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let SignedIn(session) = expect_context::<SignedIn>();
+    let lock = expect_context::<DataLock>();
     let navigate = use_navigate();
     let switch_language = move |_| {
         let next = match i18n.lang() {
@@ -26,6 +28,8 @@ pub fn Header() -> impl IntoView {
         }
     };
     let sign_out = move |_| {
+        // The data stays on the phone, sealed: records not yet uploaded are never deleted here.
+        lock.lock();
         settings::clear_session();
         session.set(None);
         navigate("/login", Default::default());
@@ -45,6 +49,9 @@ pub fn Header() -> impl IntoView {
             <button class="link" on:click=switch_language>
                 {move || i18n.t(Msg::SwitchLanguage)}
             </button>
+            <Show when=move || lock.status() == (Status::Open { has_pin: true })>
+                <button class="link" on:click=move |_| lock.lock()>{move || i18n.t(Msg::Lock)}</button>
+            </Show>
             <Show when=move || session.get().is_some()>
                 <button class="link" on:click=sign_out.clone()>{move || i18n.t(Msg::SignOut)}</button>
             </Show>

@@ -8,7 +8,7 @@ mod status_bar;
 mod timeline;
 
 pub use conflicts::{Conflicts, conflicts_of};
-pub use form::{Choice, FormErrors, TextField};
+pub use form::{Choice, FormErrors, PlainField, TextField};
 pub use header::Header;
 pub use loaded::{RequireSession, loaded};
 pub use status_bar::StatusBar;

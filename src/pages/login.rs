@@ -1,28 +1,42 @@
-//! 登录: the one step that needs a connection; afterwards the phone works offline.
+//! 登录: the one step that needs a connection; afterwards the phone works offline. A password
+//! sign-in also opens (or first creates) the phone's encrypted data with the server's secret
+//! for this phone, so it is what opens the data after wrong PINs locked it.
 
 use crate::api::{self, ApiFailure};
-use crate::app::SignedIn;
+use crate::app::{DataLock, SignedIn};
+use crate::components::PlainField;
 use crate::i18n::{Msg, use_i18n};
+use crate::pages::unlock::explain;
 use crate::store::settings::{self, Session};
+use crate::store::{self, vault};
 use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
+use xiafang_core::sync::LoginResponse;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let SignedIn(session) = expect_context::<SignedIn>();
     let sync = expect_context::<SyncStatus>();
+    let lock = expect_context::<DataLock>();
     let navigate = use_navigate();
-    let username = RwSignal::new(String::new());
+    let location = use_location();
+    // Shown in place of a page while the data is sealed: the cadre signed in before.
+    let known = session.get_untracked().map(|s| s.account.username);
+    let username = RwSignal::new(known.clone().unwrap_or_default());
     let password = RwSignal::new(String::new());
     // A phone erased on an administrator's order says so once, on the page it lands on.
     let erased = settings::take_erased().then(|| i18n.t(Msg::DeviceErased).to_owned());
-    let error = RwSignal::new(erased);
+    let why = match vault::status() {
+        vault::Status::SignInLocked if known.is_some() => Some(Msg::SignInToUnlock),
+        _ => None,
+    };
+    let error = RwSignal::new(erased.or(why.map(|m| i18n.t(m).to_owned())));
     let busy = RwSignal::new(false);
 
-    if session.get_untracked().is_some() {
+    if session.get_untracked().is_some() && vault::is_open() {
         navigate("/", Default::default());
     }
 
@@ -37,9 +51,21 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         let navigate = navigate.clone();
         spawn_local(async move {
-            let result = api::login(&user, &pass).await;
+            let result = match api::login(&user, &pass).await {
+                Ok(res) => open_data(&res).await.map(|()| res),
+                Err(e) => Err(Failed::Api(e)),
+            };
             busy.set(false);
+            lock.refresh();
             let lang = i18n.lang();
+            let result = match result {
+                Err(Failed::Data(why)) => {
+                    error.set(Some(why(lang)));
+                    return;
+                }
+                Err(Failed::Api(e)) => Err(e),
+                Ok(res) => Ok(res),
+            };
             match result {
                 Ok(res) => {
                     let signed_in = Session {
@@ -55,7 +81,9 @@ pub fn LoginPage() -> impl IntoView {
                     sync.problem.set(None);
                     sync.check_storage_persistence();
                     sync.upload_now();
-                    navigate("/", Default::default());
+                    if location.pathname.get_untracked() == "/login" {
+                        navigate("/", Default::default());
+                    }
                 }
                 Err(ApiFailure::Offline) => {
                     error.set(Some(Msg::SignInNeedsNetwork.text(lang).to_owned()))
@@ -73,30 +101,44 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <form class="card login" on:submit=submit>
             <h1>{move || i18n.t(Msg::SignInTitle)}</h1>
-            <label class="field">
-                <span class="label">{move || i18n.t(Msg::Username)}</span>
-                <input
-                    name="username"
-                    autocomplete="username"
-                    autocapitalize="off"
-                    prop:value=move || username.get()
-                    on:input:target=move |ev| username.set(ev.target().value())
-                />
-            </label>
-            <label class="field">
-                <span class="label">{move || i18n.t(Msg::Password)}</span>
-                <input
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    prop:value=move || password.get()
-                    on:input:target=move |ev| password.set(ev.target().value())
-                />
-            </label>
+            <PlainField name="username" label=Msg::Username value=username autocomplete="username" />
+            <PlainField
+                name="password"
+                label=Msg::Password
+                value=password
+                input_type="password"
+                autocomplete="current-password"
+            />
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { i18n.t(Msg::SigningIn) } else { i18n.t(Msg::SignIn) }}
             </button>
         </form>
     }
+}
+
+/// Why a sign-in the server accepted still did not get through.
+enum Failed {
+    Api(ApiFailure),
+    /// The phone's data could not be opened: the message, in the user's language.
+    Data(Box<dyn Fn(xiafang_core::Lang) -> String>),
+}
+
+/// Opens the phone's encrypted data with the server's secret from this sign-in (creating the
+/// data key on the first one). Nothing is kept of a sign-in whose data did not open.
+async fn open_data(res: &LoginResponse) -> Result<(), Failed> {
+    let Some(secret) = res.device_secret.as_deref() else {
+        return Err(Failed::Data(Box::new(|lang| {
+            Msg::NoDeviceSecret.text(lang).to_owned()
+        })));
+    };
+    let store = store::shared().await.map_err(|e| {
+        Failed::Data(Box::new(move |lang| {
+            format!("{}：{e}", Msg::StorageProblem.text(lang))
+        }))
+    })?;
+    vault::open_with_sign_in(&store, &res.account.id, secret)
+        .await
+        .map(drop)
+        .map_err(|e| Failed::Data(Box::new(move |lang| explain(&e, lang))))
 }

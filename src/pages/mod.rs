@@ -10,6 +10,7 @@ mod files;
 mod login;
 mod new_record;
 mod note_form;
+pub(crate) mod unlock;
 mod visit_form;
 
 pub use admin::AdminPage;
@@ -19,3 +20,4 @@ pub use file_edit::FileEditPage;
 pub use files::FilesPage;
 pub use login::LoginPage;
 pub use new_record::NewRecordPage;
+pub use unlock::{SetPinPage, UnlockPage};

@@ -6,7 +6,9 @@ pub mod crypto;
 mod idb;
 mod persist;
 mod records;
+mod seal;
 pub mod settings;
+pub mod vault;
 
 pub use persist::{Persistence, ensure_persistent};
 pub use records::{FileOnPhone, LocalRecord};
@@ -37,6 +39,9 @@ pub enum StoreError {
     /// IndexedDB cannot be opened (private mode, disabled, old browser).
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// The data is sealed and the app is locked: the PIN or a sign-in opens it.
+    #[error("the phone's data is locked")]
+    Locked,
     /// A stored value could not be read back.
     #[error("stored data unreadable: {0}")]
     Corrupt(String),

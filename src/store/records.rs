@@ -1,6 +1,7 @@
 //! Records, their upload queue, the assigned files and the download cursor, in IndexedDB.
 
 use super::idb::{self, committed, field_str, object, request, transaction};
+use super::seal::{SEALED, aad, content, contents, seal_all};
 use super::{BY_FILE, FILES, META, OUTBOX, RECORDS, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsValue;
@@ -75,13 +76,26 @@ fn from_json<T: serde::de::DeserializeOwned>(obj: &JsValue, key: &str) -> Result
     serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{key}: {e}")))
 }
 
-fn record_row(record: &Record, state: &SyncState) -> JsValue {
+/// A record row: the record sealed (`sealed`, from `seal_records`), with what the index and the
+/// upload bookkeeping need in the clear.
+fn record_row(record: &Record, state: &SyncState, sealed: &JsValue) -> JsValue {
     object(&[
         ("id", JsValue::from_str(&record.id.to_string())),
         ("file_id", JsValue::from_str(&record.file_id.0)),
-        ("body", to_json(record)),
+        (SEALED, sealed.clone()),
         ("state", to_json(state)),
     ])
+}
+
+/// Seals each record for the store `store` (records and outbox bind their rows differently).
+async fn seal_records<'a>(
+    store: &str,
+    records: impl Iterator<Item = &'a Record>,
+) -> Result<Vec<JsValue>, StoreError> {
+    let values: Vec<(&Record, String)> = records
+        .map(|r| (r, aad(store, &r.id.to_string())))
+        .collect();
+    seal_all(&values).await
 }
 
 /// Whether a stored record row came from the server (`Uploaded`) rather than being the phone's
@@ -94,24 +108,59 @@ fn is_downloaded(row: &JsValue) -> bool {
     )
 }
 
-fn outbox_op(row: &JsValue) -> Result<Op, StoreError> {
-    let seq = idb::field_f64(row, "seq")
-        .ok_or_else(|| StoreError::Corrupt("outbox entry without seq".into()))?;
-    Ok(Op {
-        seq: seq as u64,
-        record: from_json(row, "body")?,
-    })
+/// The operations of outbox rows, opened side by side, in the rows' order.
+async fn outbox_ops(rows: &JsValue) -> Result<Vec<Op>, StoreError> {
+    let mut seqs = Vec::new();
+    let mut sealed = Vec::new();
+    for row in js_sys::Array::from(rows).iter() {
+        let seq = idb::field_f64(&row, "seq")
+            .ok_or_else(|| StoreError::Corrupt("outbox entry without seq".into()))?;
+        let id = field_str(&row, "record_id")
+            .ok_or_else(|| StoreError::Corrupt("outbox entry without record id".into()))?;
+        seqs.push(seq as u64);
+        sealed.push((row, aad(OUTBOX, &id)));
+    }
+    let records: Vec<Record> = contents(&sealed).await?;
+    Ok(seqs
+        .into_iter()
+        .zip(records)
+        .map(|(seq, record)| Op { seq, record })
+        .collect())
 }
 
 fn cursor_key() -> JsValue {
     JsValue::from_str("pull_cursor")
 }
 
-fn local_record(row: &JsValue) -> Result<LocalRecord, StoreError> {
-    Ok(LocalRecord {
-        record: from_json(row, "body")?,
-        state: from_json(row, "state")?,
-    })
+/// Record rows as the phone shows them, opened side by side.
+async fn local_records(rows: &JsValue) -> Result<Vec<LocalRecord>, StoreError> {
+    let mut states = Vec::new();
+    let mut sealed = Vec::new();
+    for row in js_sys::Array::from(rows).iter() {
+        let id = field_str(&row, "id")
+            .ok_or_else(|| StoreError::Corrupt("record row without id".into()))?;
+        states.push(from_json::<SyncState>(&row, "state")?);
+        sealed.push((row, aad(RECORDS, &id)));
+    }
+    let records: Vec<Record> = contents(&sealed).await?;
+    Ok(records
+        .into_iter()
+        .zip(states)
+        .map(|(record, state)| LocalRecord { record, state })
+        .collect())
+}
+
+/// File rows' files, opened side by side.
+async fn file_bodies(rows: &[JsValue]) -> Result<Vec<PetitionerFile>, StoreError> {
+    let sealed = rows
+        .iter()
+        .map(|row| {
+            let id = field_str(row, "id")
+                .ok_or_else(|| StoreError::Corrupt("file row without id".into()))?;
+            Ok((row.clone(), aad(FILES, &id)))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    contents(&sealed).await
 }
 
 impl Store {
@@ -128,22 +177,25 @@ impl Store {
     /// record and its outbox entry is on the phone or none is (one edit of a file's fields
     /// makes several records that belong together). Returns their operation numbers, in order.
     pub async fn save_all(&self, records: &[Record]) -> Result<Vec<u64>, StoreError> {
+        // Sealed before the transaction opens: awaiting Web Crypto inside it would let it commit.
+        let rows = seal_records(RECORDS, records.iter()).await?;
+        let queued_rows = seal_records(OUTBOX, records.iter()).await?;
         let tx = transaction(&self.db, &[RECORDS, OUTBOX], Readwrite)?;
         let issue = || -> Result<Vec<web_sys::IdbRequest>, StoreError> {
             let store = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
             let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
             let mut queued = Vec::with_capacity(records.len());
-            for record in records {
+            for ((record, row), queued_row) in records.iter().zip(&rows).zip(&queued_rows) {
                 // `add`, not `put`: saving the same record twice is a bug, not an update, and
                 // its failure aborts the whole transaction.
                 store
-                    .add(&record_row(record, &SyncState::Pending))
+                    .add(&record_row(record, &SyncState::Pending, row))
                     .map_err(StoreError::from_js)?;
                 queued.push(
                     outbox
                         .add(&object(&[
                             ("record_id", JsValue::from_str(&record.id.to_string())),
-                            ("body", to_json(record)),
+                            (SEALED, queued_row.clone()),
                         ]))
                         .map_err(StoreError::from_js)?,
                 );
@@ -186,10 +238,7 @@ impl Store {
                 .map_err(StoreError::from_js)?,
         )
         .await?;
-        let mut records = js_sys::Array::from(&rows)
-            .iter()
-            .map(|row| local_record(&row))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut records = local_records(&rows).await?;
         records.sort_by(|a, b| {
             (b.record.occurred_at, b.record.saved_at)
                 .cmp(&(a.record.occurred_at, a.record.saved_at))
@@ -225,10 +274,7 @@ impl Store {
                 .map_err(StoreError::from_js)?,
         )
         .await?;
-        js_sys::Array::from(&rows)
-            .iter()
-            .map(|row| outbox_op(&row))
-            .collect()
+        outbox_ops(&rows).await
     }
 
     /// The oldest queued operations of one author, at most `max`. Operations of another
@@ -237,13 +283,11 @@ impl Store {
         let tx = transaction(&self.db, &[OUTBOX], Readonly)?;
         let store = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
         let rows = request(&store.get_all().map_err(StoreError::from_js)?).await?;
-        let mut mine = Vec::new();
-        for row in js_sys::Array::from(&rows).iter() {
-            let op = outbox_op(&row)?;
-            if &op.record.author == author {
-                mine.push(op);
-            }
-        }
+        let mine: Vec<Op> = outbox_ops(&rows)
+            .await?
+            .into_iter()
+            .filter(|op| &op.record.author == author)
+            .collect();
         Ok(protocol::next_batch(&mine, max).to_vec())
     }
 
@@ -257,16 +301,22 @@ impl Store {
     /// Takes acknowledged operations out of the outbox and marks their records uploaded or
     /// rejected, in one transaction.
     pub async fn settle(&self, ops: &[Op], acks: &[Ack]) -> Result<(), StoreError> {
+        // Only an acknowledgement of an operation we sent counts.
+        let settled: Vec<(&Op, &Ack)> = acks
+            .iter()
+            .filter_map(|ack| Some((ops.iter().find(|op| protocol::settles(op, ack))?, ack)))
+            .collect();
+        let sealed = seal_records(RECORDS, settled.iter().map(|(op, _)| &op.record)).await?;
         let tx = transaction(&self.db, &[RECORDS, OUTBOX], Readwrite)?;
         let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
         let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
-        for ack in acks {
-            // Only an acknowledgement of an operation we sent counts.
-            let Some(op) = ops.iter().find(|op| protocol::settles(op, ack)) else {
-                continue;
-            };
+        for ((op, ack), sealed) in settled.iter().zip(&sealed) {
             records
-                .put(&record_row(&op.record, &SyncState::from(&ack.outcome)))
+                .put(&record_row(
+                    &op.record,
+                    &SyncState::from(&ack.outcome),
+                    sealed,
+                ))
                 .map_err(StoreError::from_js)?;
             outbox
                 .delete(&JsValue::from_f64(op.seq as f64))
@@ -290,6 +340,15 @@ impl Store {
     /// downloaded before. The phone's own pending and rejected records are never dropped, and
     /// a downloaded copy never overwrites them.
     pub async fn apply_pull(&self, page: &PullResponse) -> Result<(), StoreError> {
+        let files_sealed = seal_all(
+            &page
+                .files
+                .iter()
+                .map(|f| (f, aad(FILES, &f.id.0)))
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        let records_sealed = seal_records(RECORDS, page.records.iter()).await?;
         let tx = transaction(&self.db, &[RECORDS, OUTBOX, FILES, META], Readwrite)?;
         let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
         let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
@@ -341,20 +400,20 @@ impl Store {
         if reset {
             files.clear().map_err(StoreError::from_js)?;
         }
-        for file in &page.files {
+        for (file, sealed) in page.files.iter().zip(&files_sealed) {
             files
                 .put(&object(&[
                     ("id", JsValue::from_str(&file.id.0)),
-                    ("body", to_json(file)),
+                    (SEALED, sealed.clone()),
                 ]))
                 .map_err(StoreError::from_js)?;
         }
-        for record in &page.records {
+        for (record, sealed) in page.records.iter().zip(&records_sealed) {
             if own.contains(&record.id.to_string()) {
                 continue;
             }
             records
-                .put(&record_row(record, &SyncState::Uploaded))
+                .put(&record_row(record, &SyncState::Uploaded, sealed))
                 .map_err(StoreError::from_js)?;
         }
         meta.put_with_key(&JsValue::from_str(&page.cursor.0), &cursor_key())
@@ -366,10 +425,7 @@ impl Store {
         let tx = transaction(&self.db, &[FILES], Readonly)?;
         let store = tx.object_store(FILES).map_err(StoreError::from_js)?;
         let rows = request(&store.get_all().map_err(StoreError::from_js)?).await?;
-        js_sys::Array::from(&rows)
-            .iter()
-            .map(|row| from_json(&row, "body"))
-            .collect()
+        file_bodies(&js_sys::Array::from(&rows).iter().collect::<Vec<_>>()).await
     }
 
     pub async fn file(&self, id: &FileId) -> Result<Option<PetitionerFile>, StoreError> {
@@ -384,6 +440,6 @@ impl Store {
         if row.is_undefined() {
             return Ok(None);
         }
-        from_json(&row, "body").map(Some)
+        content(&row, &aad(FILES, &id.0)).await.map(Some)
     }
 }

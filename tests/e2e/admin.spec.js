@@ -3,7 +3,7 @@
 // server — and a cadre neither sees the screen nor may use it.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn } = require("./helpers");
+const { signIn, unlock } = require("./helpers");
 
 const server = useCaseServer(test);
 
@@ -102,6 +102,7 @@ test("a cadre has no 管理 link and the server refuses the admin screen", async
   await expect(page.locator("header.top")).toContainText("王建国");
   await expect(page.getByRole("link", { name: "管理" })).toHaveCount(0);
   await page.goto(`${server.url}/admin`);
+  await unlock(page);
   await expect(page.getByTestId("admin-problem")).toContainText("服务器拒绝");
   await expect(page.getByTestId("accounts")).toHaveCount(0);
 });

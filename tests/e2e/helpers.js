@@ -3,15 +3,37 @@
 const { expect, request } = require("@playwright/test");
 
 const USER = { username: "wangjg", password: "xiafang2026" };
+/// The PIN the specs set: six digits, not a trivial sequence.
+const PIN = "246810";
 
-/// Signs in through the form, as the demo cadre unless another account is given.
+/// Signs in through the form, as the demo cadre unless another account is given, and sets the
+/// PIN that opens the phone's encrypted data offline when the phone asks for one.
 async function signIn(page, server, user = USER) {
   await page.goto(`${server.url}/`);
   await expect(page).toHaveURL(/\/login$/);
   await page.fill("input[name=username]", user.username);
   await page.fill("input[name=password]", user.password);
   await page.click("button[type=submit]");
-  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
+  const files = page.getByRole("heading", { name: "我的档案" });
+  const setPin = page.getByRole("heading", { name: "设置解锁码" });
+  await expect(files.or(setPin)).toBeVisible();
+  if (await setPin.isVisible()) await choosePin(page);
+  await expect(files).toBeVisible();
+}
+
+/// Sets the PIN on the 设置解锁码 screen.
+async function choosePin(page, pin = PIN) {
+  await page.fill("input[name=new-pin]", pin);
+  await page.fill("input[name=new-pin-again]", pin);
+  await page.getByRole("button", { name: "保存解锁码" }).click();
+}
+
+/// Opens the phone's data with the PIN, as after every page load (the key lives only in memory).
+async function unlock(page, pin = PIN) {
+  await expect(page.getByRole("heading", { name: "输入解锁码" })).toBeVisible();
+  await page.fill("input[name=pin]", pin);
+  await page.getByRole("button", { name: "解锁", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "输入解锁码" })).toBeHidden();
 }
 
 /// Opens a file's timeline once its download has arrived; returns the page's address.
@@ -138,7 +160,73 @@ class SyncWatch {
   }
 }
 
+/// Runs `read(db)` against the app's own database in the page and closes it again.
+function withAppDb(page, read) {
+  // Built as one expression: the app's Content-Security-Policy forbids eval() in the page.
+  return page.evaluate(`(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("xiafang");
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const all = (name) =>
+      new Promise((resolve, reject) => {
+        const req = db.transaction(name).objectStore(name).getAll();
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+    try {
+      return await (${read.toString()})(db, all);
+    } finally {
+      db.close();
+    }
+  })()`);
+}
+
+/// How many rows the app's records and outbox hold.
+function rowCounts(page) {
+  return withAppDb(page, async (db, all) => ({
+    records: (await all("records")).length,
+    outbox: (await all("outbox")).length,
+  }));
+}
+
+/// Everything the phone keeps for the app (its database, localStorage, and what the service
+/// worker cached from the API), as one text: strings as they are and byte arrays decoded as
+/// UTF-8, so any plain text kept anywhere would show up in it.
+async function storedText(page) {
+  const db = await withAppDb(page, async (db, all) => {
+    const text = (value) => {
+      if (typeof value === "string") return value;
+      if (value instanceof Uint8Array || value instanceof ArrayBuffer)
+        return new TextDecoder("utf-8", { fatal: false }).decode(value);
+      if (value && typeof value === "object")
+        return Object.entries(value).map(([k, v]) => `${k}=${text(v)}`).join("\n");
+      return String(value);
+    };
+    let out = "";
+    for (const name of db.objectStoreNames) out += text(await all(name)) + "\n";
+    return out;
+  });
+  const rest = await page.evaluate(async () => {
+    let out = JSON.stringify({ ...localStorage });
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const req of await cache.keys()) {
+        if (new URL(req.url).pathname.startsWith("/api/")) out += await (await cache.match(req)).text();
+      }
+    }
+    return out;
+  });
+  return db + rest;
+}
+
 module.exports = {
+  rowCounts,
+  storedText,
+  PIN,
+  choosePin,
+  unlock,
   signIn,
   openFile,
   shellCached,

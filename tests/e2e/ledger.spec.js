@@ -3,7 +3,7 @@
 // once online the server holds the corrections as new records and the file with the new number.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, goOffline, goOnline, serverRecords } = require("./helpers");
+const { signIn, openFile, shellCached, goOffline, goOnline, serverRecords, unlock } = require("./helpers");
 
 const server = useCaseServer(test);
 
@@ -122,6 +122,7 @@ test("offline amendments, voids and file edits show after a reload and reach the
 
   // Reload with no network: everything is still there, as the phone shows it.
   await page.reload();
+  await unlock(page);
   await expect(page.getByTestId("net")).toHaveText("离线");
   const fixed = page.locator("li.entry", { hasText: fixedText });
   const voids = page.locator("li.entry.void", { hasText: reason });
@@ -183,6 +184,7 @@ test("offline amendments, voids and file edits show after a reload and reach the
   expect(acks[0].outcome).toBe("stored");
   await api.dispose();
   await page.reload();
+  await unlock(page);
   const conflicts = page.getByTestId("conflicts");
   await expect(conflicts).toContainText("字段冲突");
   await expect(conflicts).toContainText("联系电话");

@@ -2,7 +2,7 @@
 // while still offline and reach the case server by themselves, exactly once, when it returns.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, shellCached, goOffline, goOnline, serverRecords } = require("./helpers");
+const { signIn, shellCached, goOffline, goOnline, serverRecords, unlock } = require("./helpers");
 
 const server = useCaseServer(test);
 
@@ -70,6 +70,7 @@ test("records saved offline survive a reload and upload exactly once", async ({ 
 
   // Reload with no network: the shell comes from the service worker, the records from the phone.
   await page.reload();
+  await unlock(page);
   await expect(page.getByTestId("net")).toHaveText("离线");
   await expect(mine).toHaveCount(3);
   for (const state of await mine.getByTestId("state").allTextContents()) {
@@ -86,6 +87,7 @@ test("records saved offline survive a reload and upload exactly once", async ({ 
   // Asking again (a manual upload, a reload) stores nothing twice.
   await page.getByTestId("upload-now").click();
   await page.reload();
+  await unlock(page);
   await expect(mine).toHaveCount(3);
 
   const records = await serverRecords(server, "file-guo");

@@ -193,12 +193,25 @@ async fn upgrading_from_version_1_keeps_records_and_the_outbox() {
     let pending = fixtures::visit("f1", "u1");
     create_version_1(&name, &file("f1", "郭先生"), &pending, SyncState::Pending).await;
     let store = Store::open(&name).await.expect("upgrades");
-    let timeline = store.timeline(&FileId::from("f1")).await.unwrap();
-    assert_eq!(timeline.len(), 1);
-    assert_eq!(timeline[0].record, pending);
-    assert_eq!(store.pending_count().await.unwrap(), 1);
-    assert_eq!(store.outbox(50).await.unwrap()[0].record, pending);
-    assert_eq!(store.files().await.unwrap().len(), 1);
+    let _ = fresh_store().await; // the data key open, as after a sign-in
+    let check = async |store: &Store| {
+        let timeline = store.timeline(&FileId::from("f1")).await.unwrap();
+        assert_eq!(timeline.len(), 1);
+        assert_eq!(timeline[0].record, pending);
+        assert_eq!(store.pending_count().await.unwrap(), 1);
+        assert_eq!(store.outbox(50).await.unwrap()[0].record, pending);
+        assert_eq!(store.files().await.unwrap().len(), 1);
+    };
+    // Rows an older version kept in the clear are read, then sealed in place.
+    check(&store).await;
+    store.seal_plain_rows().await.unwrap();
+    check(&store).await;
+    for table in ["records", "outbox", "files"] {
+        for row in store.raw_rows(table).await.unwrap() {
+            let plain = js_sys::Reflect::get(&row, &"body".into()).unwrap();
+            assert!(plain.is_undefined(), "{table} still holds plain content");
+        }
+    }
     // The outbox numbering goes on from where version 1 left it.
     let next = store.save_new(&fixtures::note("f1", "u1")).await.unwrap();
     assert!(next > 1);

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 use xiafang::lock::{self, Held};
-use xiafang::store::{FileOnPhone, LocalRecord, Store, settings};
+use xiafang::store::{FileOnPhone, LocalRecord, Store, settings, vault};
 use xiafang_core::file_edit::EditableField;
 use xiafang_core::hlc::Hlc;
 use xiafang_core::ledger::Standing;
@@ -24,9 +24,21 @@ mod download;
 mod ledger;
 mod saving;
 
+mod sealed;
+
+/// What a password sign-in would hand this test phone: the server's unlock secret (base64 of 32
+/// bytes) for the test account.
+const TEST_SECRET: &str = "dGVzdC1zZWNyZXQtb2YtMzItYnl0ZXMtZm9yLXRoZS0=";
+
+/// A new, empty database of its own, with the phone's data key open as after a sign-in.
 async fn fresh_store() -> (String, Store) {
     let name = format!("xiafang-test-{}", uuid::Uuid::new_v4());
     let store = Store::open(&name).await.expect("opens");
+    if !vault::is_open() {
+        vault::open_with_sign_in(&store, &UserId("tester".into()), TEST_SECRET)
+            .await
+            .expect("the data key opens");
+    }
     (name, store)
 }
 

@@ -2,9 +2,10 @@
 //! and a password reset.
 
 use super::links::AccountSelect;
-use super::{AdminCtx, Outcome, OutcomeLine, PlainField, SubmitButton};
+use super::{AdminCtx, Outcome, OutcomeLine, SubmitButton};
 use crate::api;
 use crate::components::Choice;
+use crate::components::PlainField;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use xiafang_core::UserId;

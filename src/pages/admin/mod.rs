@@ -7,7 +7,7 @@ mod links;
 
 use crate::api::{self, ApiFailure};
 use crate::app::SignedIn;
-use crate::components::RequireSession;
+use crate::components::{PlainField, RequireSession};
 use crate::i18n::{Msg, use_i18n};
 use crate::store::settings::Session;
 use crate::sync::SyncStatus;
@@ -190,32 +190,5 @@ fn SubmitButton(outcome: Outcome, label: Msg) -> impl IntoView {
         <button type="submit" class="primary wide" disabled=move || outcome.busy.get()>
             {move || i18n.t(label)}
         </button>
-    }
-}
-
-/// A labelled text input that is not a field of a record.
-#[component]
-fn PlainField(
-    name: &'static str,
-    label: Msg,
-    value: RwSignal<String>,
-    #[prop(optional)] hint: Option<Msg>,
-    #[prop(default = "text")] input_type: &'static str,
-    #[prop(default = "off")] autocomplete: &'static str,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <label class="field">
-            <span class="label">{move || i18n.t(label)}</span>
-            {hint.map(|h| view! { <small class="hint">{move || i18n.t(h)}</small> })}
-            <input
-                name=name
-                type=input_type
-                autocomplete=autocomplete
-                autocapitalize="off"
-                prop:value=move || value.get()
-                on:input:target=move |ev| value.set(ev.target().value())
-            />
-        </label>
     }
 }

@@ -116,3 +116,46 @@ async fn key_from_pin(
 fn wrap_aad(salt: &[u8], iterations: u32) -> Vec<u8> {
     [WRAP_AAD, salt, &iterations.to_be_bytes()].concat()
 }
+
+/// The data key sealed under a secret the server hands out only with a password sign-in from
+/// this phone (`LoginResponse::device_secret`). It is what still opens the data after wrong PINs
+/// locked it and the PIN-wrapped copy was deleted; the secret itself is never stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EscrowedKey {
+    pub sealed_key: Vec<u8>,
+}
+
+const ESCROW_AAD: &[u8] = b"xiafang/data-key/escrow/v1";
+
+impl EscrowedKey {
+    pub async fn wrap(
+        key: &DataKey,
+        secret: &[u8],
+        cipher: CipherKind,
+    ) -> Result<Self, CryptoError> {
+        let kek = key_from_secret(secret, cipher).await?;
+        Ok(EscrowedKey {
+            sealed_key: kek.seal(&key.0, ESCROW_AAD).await?,
+        })
+    }
+
+    /// The data key, if `secret` is the one it was wrapped with; `Tampered` otherwise (another
+    /// account's or phone's secret).
+    pub async fn unwrap(&self, secret: &[u8]) -> Result<DataKey, CryptoError> {
+        // The sealed bytes name their cipher, so the default passed here does not matter.
+        let kek = key_from_secret(secret, CipherKind::default()).await?;
+        let mut raw = kek.open(&self.sealed_key, ESCROW_AAD).await?;
+        let key = <[u8; KEY_LEN]>::try_from(raw.as_slice())
+            .map(DataKey)
+            .map_err(|_| CryptoError::Malformed("escrowed key of the wrong length"));
+        raw.zeroize();
+        key
+    }
+}
+
+async fn key_from_secret(secret: &[u8], cipher: CipherKind) -> Result<DeviceCipher, CryptoError> {
+    let kek = <[u8; KEY_LEN]>::try_from(secret)
+        .map(DataKey)
+        .map_err(|_| CryptoError::Malformed("server secret of the wrong length"))?;
+    DeviceCipher::new(&kek, cipher).await
+}

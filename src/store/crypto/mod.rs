@@ -2,14 +2,15 @@
 //! AES-256-GCM by default, SM4-GCM for deployments assessed against GB/T 39786), the data key and
 //! its PIN-wrapped form, and the pure rules for PINs, wrong-PIN lockout and auto-lock.
 //!
-//! Not wired into the store or the UI yet: nothing here reads or writes storage.
+//! Nothing here reads or writes storage: `store::vault` keeps the wrapped keys and the open
+//! cipher, and the store seals every row through it.
 
 mod cipher;
 mod keys;
 mod subtle;
 
 pub use cipher::{DeviceCipher, SEALED_VERSION, Sm4Gcm};
-pub use keys::{DataKey, PBKDF2_ITERATIONS, WrappedKey};
+pub use keys::{DataKey, EscrowedKey, PBKDF2_ITERATIONS, WrappedKey};
 pub use xiafang_core::pin::{
     AUTO_LOCK_AFTER_MS, PinGuard, PinProblem, WRONG_PIN_LIMIT, check_pin, should_lock,
 };
