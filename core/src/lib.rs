@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod labeled;
+pub mod cipher;
 pub mod export;
 pub mod file;
 pub mod file_edit;

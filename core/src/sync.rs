@@ -252,6 +252,9 @@ pub struct LoginResponse {
     /// answer to a password, never to a session token, so a copied session cannot fetch it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_secret: Option<String>,
+    /// The cipher this deployment seals phones' data with (sent with `device_secret`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_cipher: Option<crate::cipher::CipherKind>,
 }
 
 labeled_enum!(

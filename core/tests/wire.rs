@@ -142,6 +142,7 @@ fn session_pull_and_error_messages_round_trip() {
         token: "t".into(),
         account,
         device_secret: Some("c2VjcmV0".into()),
+        device_cipher: Some(xiafang_core::cipher::CipherKind::Sm4Gcm),
     });
     let pull = round_trip(&PullResponse {
         reset: true,

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use xiafang_core::cipher::CipherKind;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -16,16 +17,22 @@ pub struct Config {
     pub dist: PathBuf,
     /// Load the demo accounts and files into an empty database.
     pub demo: bool,
+    /// The cipher phones seal their data with (`aes-256-gcm`, or `sm4-gcm` for GB/T 39786).
+    pub device_cipher: CipherKind,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo)")]
+    #[error(
+        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --device-cipher)"
+    )]
     Unknown(String),
     #[error("option {0} needs a value")]
     MissingValue(String),
     #[error("--addr: {0} is not an address like 127.0.0.1:8080")]
     BadAddr(String),
+    #[error("--device-cipher: {0} is not aes-256-gcm or sm4-gcm")]
+    BadCipher(String),
 }
 
 impl Config {
@@ -43,6 +50,7 @@ impl Config {
         let mut database_url = env("XIAFANG_DATABASE_URL");
         let mut dist = env("XIAFANG_DIST").unwrap_or_else(|| "dist".into());
         let mut demo = env("XIAFANG_NO_DEMO").is_none();
+        let mut cipher = env("XIAFANG_DEVICE_CIPHER");
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let mut value = || {
@@ -55,6 +63,7 @@ impl Config {
                 "--database-url" => database_url = Some(value()?),
                 "--dist" => dist = value()?,
                 "--no-demo" => demo = false,
+                "--device-cipher" => cipher = Some(value()?),
                 _ => return Err(ConfigError::Unknown(arg)),
             }
         }
@@ -64,6 +73,32 @@ impl Config {
             database_url,
             dist: dist.into(),
             demo,
+            device_cipher: match cipher {
+                None => CipherKind::default(),
+                Some(key) => CipherKind::from_key(&key).ok_or(ConfigError::BadCipher(key))?,
+            },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, ConfigError> {
+        Config::from_args(args.iter().map(|a| a.to_string()))
+    }
+
+    #[test]
+    fn the_phone_cipher_is_a_deployment_choice() {
+        if std::env::var("XIAFANG_DEVICE_CIPHER").is_err() {
+            assert_eq!(parse(&[]).unwrap().device_cipher, CipherKind::Aes256Gcm);
+        }
+        let national = parse(&["--device-cipher", "sm4-gcm"]).unwrap();
+        assert_eq!(national.device_cipher, CipherKind::Sm4Gcm);
+        assert!(matches!(
+            parse(&["--device-cipher", "des"]),
+            Err(ConfigError::BadCipher(k)) if k == "des"
+        ));
     }
 }

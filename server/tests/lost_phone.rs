@@ -147,6 +147,10 @@ async fn the_phone_unlock_secret_needs_a_password_and_dies_with_the_phone() {
                 let body = json!({"username": name, "password": PASSWORD, "device_id": device});
                 let (status, body) = server.post("/api/login", None, &body).await;
                 assert_eq!(status, StatusCode::OK);
+                assert_eq!(
+                    body["device_cipher"], "aes-256-gcm",
+                    "the default phone cipher"
+                );
                 body["device_secret"].as_str().map(str::to_owned)
             }
         };

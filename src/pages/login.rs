@@ -137,7 +137,8 @@ async fn open_data(res: &LoginResponse) -> Result<(), Failed> {
             format!("{}：{e}", Msg::StorageProblem.text(lang))
         }))
     })?;
-    vault::open_with_sign_in(&store, &res.account.id, secret)
+    let cipher = res.device_cipher.unwrap_or_default();
+    vault::open_with_sign_in(&store, &res.account.id, secret, cipher)
         .await
         .map(drop)
         .map_err(|e| Failed::Data(Box::new(move |lang| explain(&e, lang))))

@@ -177,12 +177,16 @@ pub enum SignedInWith {
 /// Data sealed under another account's key (or under a key the server's secret no longer opens)
 /// is cleared first, but only when nothing of it waits for upload; otherwise the sign-in is
 /// refused and nothing changes. Rows kept in the clear by an older version get sealed.
+///
+/// `cipher` is the deployment's current choice: what is sealed from now on uses it, and what was
+/// sealed under another still opens (each sealed value names its cipher).
 pub async fn open_with_sign_in(
     store: &Store,
     owner: &UserId,
     secret_b64: &str,
+    cipher: CipherKind,
 ) -> Result<SignedInWith, UnlockError> {
-    let opened = open_or_replace(store, owner, secret_b64).await?;
+    let opened = open_or_replace(store, owner, secret_b64, cipher).await?;
     store
         .seal_plain_rows()
         .await
@@ -194,6 +198,7 @@ async fn open_or_replace(
     store: &Store,
     owner: &UserId,
     secret_b64: &str,
+    cipher: CipherKind,
 ) -> Result<SignedInWith, UnlockError> {
     let storage = |e: StoreError| UnlockError::Storage(e.to_string());
     let secret = base64::engine::general_purpose::STANDARD
@@ -204,6 +209,7 @@ async fn open_or_replace(
             && let Ok(key) = ring.escrow.unwrap(&secret).await
         {
             ring.guard.reset_after_online_sign_in();
+            ring.cipher = cipher;
             save(&ring)?;
             open_with(key, ring.cipher).await?;
             return Ok(SignedInWith::Existing);
@@ -216,7 +222,6 @@ async fn open_or_replace(
         store.clear_all().await.map_err(storage)?;
     }
     let key = DataKey::generate()?;
-    let cipher = CipherKind::default();
     let escrow = EscrowedKey::wrap(&key, &secret, cipher).await?;
     let ring = KeyRing {
         owner: owner.clone(),

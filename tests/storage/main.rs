@@ -35,9 +35,14 @@ async fn fresh_store() -> (String, Store) {
     let name = format!("xiafang-test-{}", uuid::Uuid::new_v4());
     let store = Store::open(&name).await.expect("opens");
     if !vault::is_open() {
-        vault::open_with_sign_in(&store, &UserId("tester".into()), TEST_SECRET)
-            .await
-            .expect("the data key opens");
+        vault::open_with_sign_in(
+            &store,
+            &UserId("tester".into()),
+            TEST_SECRET,
+            Default::default(),
+        )
+        .await
+        .expect("the data key opens");
     }
     (name, store)
 }

@@ -4,6 +4,7 @@
 
 use super::*;
 use xiafang::store::StoreError;
+use xiafang::store::crypto::CipherKind;
 use xiafang::store::vault::{SignedInWith, Status, UnlockError};
 
 const NAME: &str = "郭秘密";
@@ -56,7 +57,44 @@ async fn note_on(store: &Store, owner: &str) -> Record {
 }
 
 async fn sign_in(store: &Store, owner: &str, secret: &str) -> Result<SignedInWith, UnlockError> {
-    vault::open_with_sign_in(store, &UserId(owner.into()), secret).await
+    vault::open_with_sign_in(store, &UserId(owner.into()), secret, CipherKind::default()).await
+}
+
+/// The cipher byte of each sealed row of `table` (see `DeviceCipher`'s sealed format).
+async fn cipher_tags(store: &Store, table: &str) -> Vec<u8> {
+    let mut tags = Vec::new();
+    for row in store.raw_rows(table).await.unwrap() {
+        let sealed = js_sys::Reflect::get(&row, &"sealed".into()).unwrap();
+        tags.push(sealed.unchecked_into::<js_sys::Uint8Array>().to_vec()[1]);
+    }
+    tags
+}
+
+#[wasm_bindgen_test]
+async fn a_deployment_that_switches_to_sm4_still_reads_what_aes_sealed() {
+    let (_, store) = fresh_store().await;
+    let before = note_on(&store, "tester").await;
+    assert_eq!(
+        cipher_tags(&store, "records").await,
+        vec![CipherKind::Aes256Gcm.tag()]
+    );
+    vault::lock();
+    let national = CipherKind::Sm4Gcm;
+    vault::open_with_sign_in(&store, &UserId("tester".into()), TEST_SECRET, national)
+        .await
+        .unwrap();
+    let after = note_on(&store, "tester").await;
+    let mut tags = cipher_tags(&store, "outbox").await;
+    tags.sort();
+    assert_eq!(tags, vec![CipherKind::Aes256Gcm.tag(), national.tag()]);
+    let ops = store.outbox(10).await.unwrap();
+    assert_eq!(
+        ops.iter().map(|o| o.record.id).collect::<Vec<_>>(),
+        vec![before.id, after.id]
+    );
+    // Back to the default for the other tests.
+    vault::lock();
+    sign_in(&store, "tester", TEST_SECRET).await.unwrap();
 }
 
 #[wasm_bindgen_test]

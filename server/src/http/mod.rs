@@ -30,6 +30,8 @@ pub struct AppState {
     /// The built PWA; `None` serves the API only (tests).
     pub dist: Option<PathBuf>,
     pub login_limiter: Arc<crate::limits::LoginLimiter>,
+    /// The cipher phones seal their data with, told to each at sign-in.
+    pub device_cipher: xiafang_core::cipher::CipherKind,
 }
 
 impl AppState {
@@ -38,7 +40,14 @@ impl AppState {
             db: Arc::new(db),
             dist,
             login_limiter: Arc::default(),
+            device_cipher: Default::default(),
         }
+    }
+
+    /// This deployment's choice of phone cipher (`--device-cipher`).
+    pub fn with_device_cipher(mut self, cipher: xiafang_core::cipher::CipherKind) -> Self {
+        self.device_cipher = cipher;
+        self
     }
 }
 

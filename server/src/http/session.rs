@@ -57,6 +57,7 @@ pub async fn login(
     Ok(Json(LoginResponse {
         token,
         account,
+        device_cipher: device_secret.as_ref().map(|_| state.device_cipher),
         device_secret,
     }))
 }

@@ -11,45 +11,10 @@ mod subtle;
 
 pub use cipher::{DeviceCipher, SEALED_VERSION, Sm4Gcm};
 pub use keys::{DataKey, EscrowedKey, PBKDF2_ITERATIONS, WrappedKey};
+pub use xiafang_core::cipher::CipherKind;
 pub use xiafang_core::pin::{
     AUTO_LOCK_AFTER_MS, PinGuard, PinProblem, WRONG_PIN_LIMIT, check_pin, should_lock,
 };
-
-xiafang_core::labeled_enum!(
-    /// The cipher that seals the phone's records, named by a stable key in the deployment's
-    /// configuration. Every sealed value says which one sealed it, so changing the default never
-    /// makes older data unreadable.
-    CipherKind {
-        Aes256Gcm = "aes-256-gcm" => ("AES-256-GCM", "AES-256-GCM"),
-        Sm4Gcm = "sm4-gcm" => ("SM4-GCM（国密）", "SM4-GCM (Chinese national standard)"),
-    }
-);
-
-// `labeled_enum!` takes no attributes on variants, so `#[default]` cannot be derived.
-#[allow(clippy::derivable_impls)]
-impl Default for CipherKind {
-    fn default() -> Self {
-        CipherKind::Aes256Gcm
-    }
-}
-
-impl CipherKind {
-    /// The byte that names this cipher in the sealed format. Never reuse a retired value.
-    pub fn tag(self) -> u8 {
-        match self {
-            CipherKind::Aes256Gcm => 1,
-            CipherKind::Sm4Gcm => 2,
-        }
-    }
-
-    pub fn from_tag(tag: u8) -> Option<Self> {
-        match tag {
-            1 => Some(CipherKind::Aes256Gcm),
-            2 => Some(CipherKind::Sm4Gcm),
-            _ => None,
-        }
-    }
-}
 
 /// Why sealing, opening or unwrapping failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
