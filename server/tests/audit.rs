@@ -95,3 +95,39 @@ async fn writes_and_reads_are_logged_for_the_supervisor_only() {
         );
     }
 }
+
+/// Not even SQL run directly against the database rewrites the log: UPDATE and DELETE are
+/// refused by a trigger on both backends, and the lines stay as they were.
+#[tokio::test]
+async fn the_database_itself_refuses_to_change_the_log() {
+    for server in TestServer::each(&small_world()).await {
+        let wang = server.login("wang").await;
+        let (status, _) = server.get("/api/files/f-a1/records", Some(&wang)).await;
+        assert_eq!(status, StatusCode::OK, "a read leaves a line");
+        let url = &server.db.as_ref().expect("owns its database").url;
+        let pool = sqlx::AnyPool::connect(url).await.expect("connects");
+        let count = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        };
+        let before = count().await;
+        assert!(before > 0);
+        for sql in [
+            "UPDATE audit_log SET account_id = 'li'",
+            "DELETE FROM audit_log",
+        ] {
+            let refused = sqlx::query(sql).execute(&pool).await.unwrap_err();
+            assert!(
+                refused.to_string().contains("append-only"),
+                "{sql}: {refused}"
+            );
+        }
+        assert_eq!(count().await, before);
+        let (_, body) = server
+            .get("/api/files/f-a1/audit", Some(&server.login("sup-a").await))
+            .await;
+        assert!(body.to_string().contains("wang"));
+    }
+}

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod admin;
+mod append_only;
 mod audit;
 mod device_keys;
 mod edits;
@@ -95,6 +96,7 @@ impl Db {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
+        append_only::guard_audit_log(&pool, backend).await?;
         Ok(Db {
             pool,
             backend,
