@@ -185,5 +185,15 @@ async fn the_phone_unlock_secret_needs_a_password_and_dies_with_the_phone() {
         let (status, answer) = server.post("/api/login", None, &body).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(answer.get("device_secret").is_none());
+
+        // A phone handed from wang to li is li's now: wang's administrator may not revoke it.
+        let handed = DeviceId::new_random();
+        secret_for("wang", handed).await;
+        secret_for("li", handed).await;
+        let path = format!("/api/admin/devices/{handed}/revoke");
+        assert_eq!(
+            server.post(&path, Some(&admin), &()).await.0,
+            StatusCode::FORBIDDEN
+        );
     }
 }

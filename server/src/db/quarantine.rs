@@ -10,16 +10,26 @@ use xiafang_core::{DeviceId, Record, UserId};
 
 impl Db {
     /// Whose phone this is, as far as the server has seen it (uploads or sign-ins).
+    /// Whose phone `device` is: the account that signed in on it last (a phone handed from one
+    /// cadre to another belongs to the new one), else the one that uploaded from it.
     pub async fn device_owner(&self, device: DeviceId) -> Result<Option<UserId>> {
         let id = device.to_string();
-        let owner: Option<String> = sqlx::query_scalar(
-            "SELECT account_id FROM devices WHERE device_id = $1 \
-             UNION SELECT account_id FROM sessions WHERE device_id = $1",
+        let signed_in: Option<String> = sqlx::query_scalar(
+            "SELECT account_id FROM sessions WHERE device_id = $1 \
+             ORDER BY created_at DESC LIMIT 1",
         )
         .bind(&id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(owner.map(UserId))
+        if let Some(owner) = signed_in {
+            return Ok(Some(UserId(owner)));
+        }
+        let uploaded: Option<String> =
+            sqlx::query_scalar("SELECT account_id FROM devices WHERE device_id = $1 LIMIT 1")
+                .bind(&id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(uploaded.map(UserId))
     }
 
     pub async fn revoke_device(&self, device: DeviceId, owner: &UserId, by: &UserId) -> Result<()> {
