@@ -5,6 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestServer, small_world};
+use xiafang_core::sync::{FileSummary, PlaceKind, PlaceSummary};
 
 /// (path, [wang, li, sup-a, sup-county, admin-a, law]) — the status each account gets.
 const MATRIX: &[(&str, [u16; 6])] = &[
@@ -12,10 +13,16 @@ const MATRIX: &[(&str, [u16; 6])] = &[
     ("/api/files/f-b1/records", [403, 200, 403, 200, 403, 403]),
     ("/api/files/f-a2/records", [404, 404, 404, 404, 404, 404]),
     ("/api/files/f-a1/conflicts", [200, 403, 200, 200, 200, 403]),
+    ("/api/files/f-a1/export", [200, 403, 200, 200, 200, 403]),
+    ("/api/files/f-b1/export", [403, 200, 403, 200, 403, 403]),
+    ("/api/files/f-a2/export", [404, 404, 404, 404, 404, 404]),
     ("/api/files/f-a1/audit", [403, 403, 200, 200, 200, 403]),
     ("/api/files/f-b1/audit", [403, 403, 403, 200, 403, 403]),
     ("/api/devices", [403, 403, 200, 200, 200, 403]),
     ("/api/admin/accounts", [403, 403, 403, 403, 200, 403]),
+    ("/api/admin/places", [403, 403, 403, 403, 200, 403]),
+    ("/api/admin/files", [403, 403, 403, 403, 200, 403]),
+    ("/api/search?q=f-", [200, 200, 200, 200, 200, 200]),
     ("/api/sync/pull", [200, 200, 200, 200, 200, 200]),
     ("/api/me", [200, 200, 200, 200, 200, 200]),
 ];
@@ -46,6 +53,64 @@ async fn each_role_gets_exactly_its_calls() {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
+
+/// A search never reaches past what the account could open: the term every file shares finds,
+/// for each account, exactly the files it reads.
+#[tokio::test]
+async fn a_search_finds_exactly_the_files_each_account_may_read() {
+    for server in TestServer::each(&small_world()).await {
+        let expected: [&[&str]; 6] = [
+            &["f-a1"],
+            &["f-b1"],
+            &["f-a1"],
+            &["f-a1", "f-b1"],
+            &["f-a1"],
+            &[],
+        ];
+        for (name, files) in ACCOUNTS.iter().zip(expected) {
+            let token = server.login(name).await;
+            assert_eq!(server.found(&token, "信访人").await, files, "{name}");
+            // Naming another township's file or village outright finds nothing either.
+            if !files.contains(&"f-b1") {
+                assert!(server.found(&token, "f-b1").await.is_empty(), "{name}");
+                assert!(server.found(&token, "b1").await.is_empty(), "{name}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_lists_only_the_places_and_files_of_its_township() {
+    for server in TestServer::each(&small_world()).await {
+        let admin = server.login("admin-a").await;
+        let (status, body) = server.get("/api/admin/places", Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let places: Vec<PlaceSummary> = common::parse(body);
+        let summary: Vec<(&str, PlaceKind, Option<&str>)> = places
+            .iter()
+            .map(|p| (p.id.as_str(), p.kind, p.parent_id.as_deref()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("ta", PlaceKind::Township, Some("county")),
+                ("a1", PlaceKind::Village, Some("ta")),
+            ]
+        );
+        let (status, body) = server.get("/api/admin/files", Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let files: Vec<FileSummary> = common::parse(body);
+        assert_eq!(
+            files,
+            vec![FileSummary {
+                id: "f-a1".into(),
+                name: "f-a1 信访人".into(),
+                village_id: "a1".into(),
+                assigned: vec!["wang".into()],
+            }]
+        );
     }
 }
 

@@ -1,9 +1,12 @@
 //! What administrators change: accounts, passwords, and who is assigned to which file or village.
 //! Every change is limited to the administrator's own place and the places below it.
 
+use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result};
 use sqlx::Row;
-use xiafang_core::sync::{Account, AccountSummary, NewAccount, Role};
+use xiafang_core::sync::{
+    Account, AccountSummary, FileSummary, NewAccount, PlaceKind, PlaceSummary, Role,
+};
 use xiafang_core::{FileId, UserId};
 
 /// True when place `$2` is account `$1`'s place or below it.
@@ -162,5 +165,65 @@ impl Db {
                 disabled: r.get::<i64, _>("disabled") != 0,
             })
             .collect())
+    }
+
+    /// The administrator's place and every place below it, county first, then by name.
+    pub async fn places_under(&self, admin: &Account) -> Result<Vec<PlaceSummary>> {
+        let rows = sqlx::query(&format!(
+            "SELECT pl.id, pl.name, pl.kind, pl.parent_id FROM places pl WHERE {} \
+             ORDER BY CASE pl.kind WHEN 'county' THEN 0 WHEN 'township' THEN 1 ELSE 2 END, \
+             pl.name, pl.id",
+            PLACE_UNDER.replace("$2", "pl.id")
+        ))
+        .bind(&admin.id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.get("kind");
+                Ok(PlaceSummary {
+                    id: r.get("id"),
+                    name: r.get("name"),
+                    kind: PlaceKind::from_key(&kind).ok_or_else(|| super::DbError::Corrupt {
+                        table: "places",
+                        source: serde::de::Error::custom(format!("place kind {kind}")),
+                    })?,
+                    parent_id: r.get("parent_id"),
+                })
+            })
+            .collect()
+    }
+
+    /// The files the administrator may read (its jurisdiction, less any accusation naming the
+    /// administrator or its place, which it must not learn of), with their assigned accounts.
+    pub async fn files_under(&self, admin: &Account) -> Result<Vec<FileSummary>> {
+        let rows = sqlx::query(&format!(
+            "SELECT f.id, f.name, f.village_id, asg.account_id AS assigned FROM {FILE_PLACES} \
+             LEFT JOIN assignments asg ON asg.file_id = f.id WHERE {} \
+             ORDER BY f.name, f.id, asg.account_id",
+            readable()
+        ))
+        .bind(&admin.id.0)
+        .bind(reads_jurisdiction(admin))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut files: Vec<FileSummary> = Vec::new();
+        for r in &rows {
+            let id: String = r.get("id");
+            if files.last().is_none_or(|f| f.id.0 != id) {
+                files.push(FileSummary {
+                    id: FileId(id),
+                    name: r.get("name"),
+                    village_id: r.get("village_id"),
+                    assigned: Vec::new(),
+                });
+            }
+            if let (Some(file), Some(account)) =
+                (files.last_mut(), r.get::<Option<String>, _>("assigned"))
+            {
+                file.assigned.push(UserId(account));
+            }
+        }
+        Ok(files)
     }
 }

@@ -12,6 +12,7 @@ mod edits;
 mod feed;
 mod files;
 mod quarantine;
+mod search;
 mod seed;
 mod upload;
 

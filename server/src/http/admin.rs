@@ -8,8 +8,8 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use xiafang_core::sync::{
-    Account, AccountSummary, Assignment, LegalVillage, NewAccount, PasswordReset, Role,
-    password_problem,
+    Account, AccountSummary, Assignment, FileSummary, LegalVillage, NewAccount, PasswordReset,
+    PlaceSummary, Role, password_problem,
 };
 use xiafang_core::{Lang, UserId};
 
@@ -55,6 +55,22 @@ pub async fn accounts(
     Admin(admin): Admin,
 ) -> Result<Json<Vec<AccountSummary>>, HttpError> {
     Ok(Json(state.db.accounts_under(&admin).await?))
+}
+
+/// The places of the administrator's jurisdiction, for choosing an account's place.
+pub async fn places(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+) -> Result<Json<Vec<PlaceSummary>>, HttpError> {
+    Ok(Json(state.db.places_under(&admin).await?))
+}
+
+/// The files of the administrator's jurisdiction and who is assigned to each, for assigning.
+pub async fn files(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+) -> Result<Json<Vec<FileSummary>>, HttpError> {
+    Ok(Json(state.db.files_under(&admin).await?))
 }
 
 pub async fn create_account(

@@ -30,6 +30,9 @@ pub enum HttpError {
     /// 400: malformed request; the text says what.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 400: a search term that is empty or longer than 50 characters.
+    #[error("bad search term")]
+    BadSearch,
     /// 413
     #[error("request too large")]
     TooLarge,
@@ -51,6 +54,7 @@ impl IntoResponse for HttpError {
             HttpError::DeviceRevoked => (StatusCode::FORBIDDEN, ApiErrorCode::DeviceRevoked),
             HttpError::NotFound => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
             HttpError::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
+            HttpError::BadSearch => (StatusCode::BAD_REQUEST, ApiErrorCode::BadSearch),
             HttpError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::TooLarge),
             HttpError::TooManyAttempts { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::TooManyAttempts)

@@ -9,7 +9,11 @@ use xiafang_core::sync::{Account, AuditAction, AuditEntry, Role};
 use xiafang_core::{FileId, Record};
 
 /// The file, when the account may read it; otherwise the error to answer.
-async fn readable(state: &AppState, account: &Account, id: String) -> Result<FileId, HttpError> {
+pub(super) async fn readable(
+    state: &AppState,
+    account: &Account,
+    id: String,
+) -> Result<FileId, HttpError> {
     let file = FileId(id);
     match state.db.access(account, &file).await? {
         Access::NoSuchFile => Err(HttpError::NotFound),

@@ -2,9 +2,11 @@
 
 mod admin;
 mod error;
+mod export;
 mod extract;
 mod files;
 mod review;
+mod search;
 mod security;
 mod session;
 mod sync;
@@ -65,6 +67,10 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{id}/records", get(files::records))
         .route("/files/{id}/conflicts", get(files::conflicts))
         .route("/files/{id}/audit", get(files::audit))
+        .route("/files/{id}/export", get(export::export))
+        .route("/search", get(search::search))
+        .route("/admin/places", get(admin::places))
+        .route("/admin/files", get(admin::files))
         .route(
             "/admin/accounts",
             get(admin::accounts).post(admin::create_account),

@@ -269,3 +269,49 @@ impl TestServer {
 pub fn parse<T: DeserializeOwned>(value: serde_json::Value) -> T {
     serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{e}: {value}"))
 }
+
+/// `text` percent-encoded for a query string (everything but unreserved ASCII).
+pub fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl TestServer {
+    /// `GET /api/search?q=…` with `q` encoded as a browser would.
+    pub async fn search(&self, token: &str, q: &str) -> (StatusCode, serde_json::Value) {
+        let path = format!("/api/search?q={}", query_escape(q));
+        self.get(&path, Some(token)).await
+    }
+
+    /// The ids of the files a search finds, in the order given; the search must succeed.
+    pub async fn found(&self, token: &str, q: &str) -> Vec<String> {
+        let (status, body) = self.search(token, q).await;
+        assert_eq!(status, StatusCode::OK, "{q}: {body}");
+        parse::<Vec<xiafang_core::search::SearchHit>>(body)
+            .into_iter()
+            .map(|hit| hit.file_id.0)
+            .collect()
+    }
+
+    /// A response that is not JSON (a download): status, headers and the raw bytes.
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let req = Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let res = self.raw(req).await;
+        let (parts, body) = res.into_parts();
+        let bytes = body.collect().await.expect("body").to_bytes();
+        (parts.status, parts.headers, bytes.to_vec())
+    }
+}
