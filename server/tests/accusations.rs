@@ -169,7 +169,7 @@ async fn the_accused_can_neither_export_nor_find_the_accusation() {
 }
 
 #[tokio::test]
-async fn an_administrator_of_an_accused_place_is_not_shown_the_accusation() {
+async fn an_administrator_of_an_accused_place_neither_sees_nor_assigns_the_accusation() {
     for server in TestServer::each(&world()).await {
         // admin-a belongs to township ta, which f-body accuses; f-acc only accuses wang.
         let admin = server.login("admin-a").await;
@@ -179,5 +179,23 @@ async fn an_administrator_of_an_accused_place_is_not_shown_the_accusation() {
         let ids: Vec<&str> = listed.iter().map(|f| f.id.0.as_str()).collect();
         assert_eq!(ids, vec!["f-a1", "f-acc"]);
         assert!(server.found(&admin, "违规征地").await.is_empty());
+        // Nor may it learn of the accusation, or choose who handles it, by guessing its id.
+        for (file, expected) in [
+            ("f-body", StatusCode::NOT_FOUND),
+            ("f-acc", StatusCode::NO_CONTENT),
+        ] {
+            let assignment = serde_json::json!({"file_id": file, "account_id": "sup-a"});
+            let (status, body) = server
+                .post("/api/admin/assignments", Some(&admin), &assignment)
+                .await;
+            assert_eq!(status, expected, "{file}: {body}");
+        }
+        let unassign_li = serde_json::json!({"file_id": "f-body", "account_id": "li"});
+        let req = axum::http::Request::delete("/api/admin/assignments")
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {admin}"))
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(unassign_li.to_string()))
+            .unwrap();
+        assert_eq!(server.send(req).await.0, StatusCode::NOT_FOUND);
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{ApiJson, AppState, HttpError, SignedIn};
 use crate::auth::hash_password;
+use crate::db::Access;
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
@@ -136,12 +137,17 @@ pub async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Both the file and the account must lie in the administrator's jurisdiction.
+/// Both the file and the account must lie in the administrator's jurisdiction. An accusation
+/// naming the administrator or its place does not exist for it, as everywhere else: it may neither
+/// learn of it nor choose who handles it.
 async fn check_assignment(
     state: &AppState,
     admin: &Account,
     a: &Assignment,
 ) -> Result<(), HttpError> {
+    if state.db.access(admin, &a.file_id).await? == Access::NoSuchFile {
+        return Err(HttpError::NotFound);
+    }
     managed(state, admin, &a.account_id).await?;
     let village = state
         .db
