@@ -89,6 +89,9 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         RecordBody::FileEdit(e) => {
             cells[7] = format!("{}：{} → {}", e.field.label(zh), e.base, e.value);
         }
+        RecordBody::CaseStep(_) | RecordBody::Review(_) | RecordBody::Supervision(_) => {
+            cells[7] = r.body.summary(zh);
+        }
     }
     match standing {
         Some(Standing::Amended { by }) => corrections.push(format!("已被记录 {by} 更正")),

@@ -137,3 +137,62 @@ pub fn file(id: &str) -> crate::file::PetitionerFile {
         },
     }
 }
+
+/// `r`, happening on `day` (at 09:30) instead of the fixtures' usual day.
+pub fn on(r: Record, day: NaiveDate) -> Record {
+    Record {
+        occurred_at: day.and_hms_opt(9, 30, 0).expect("valid time"),
+        ..r
+    }
+}
+
+/// A lifecycle step on `file`, written by the petition office account `author`.
+pub fn case_step(file: &str, author: &str, step: crate::case_step::Step) -> Record {
+    record(
+        file,
+        author,
+        RecordBody::CaseStep(crate::case_step::CaseStep {
+            step,
+            note: String::new(),
+        }),
+    )
+}
+
+/// A supervision record on `file`.
+pub fn supervision(file: &str, author: &str, s: crate::supervision::Supervision) -> Record {
+    record(file, author, RecordBody::Supervision(s))
+}
+
+/// Listing `file` for on-site supervision until 2026-12-20.
+pub fn listed(file: &str, author: &str) -> Record {
+    supervision(
+        file,
+        author,
+        crate::supervision::Supervision::Listed {
+            deadline: NaiveDate::from_ymd_opt(2026, 12, 20).expect("valid date"),
+            mode: crate::supervision::SupervisionMode::OnSite,
+            reason: "多次越级上访，资产分配款争议久拖未决".into(),
+        },
+    )
+}
+
+/// A supervisor's review of `of`, on the same file, a day after it.
+pub fn review(
+    of: &Record,
+    author: &str,
+    decision: crate::supervision::ReviewDecision,
+    comment: &str,
+) -> Record {
+    let mut r = record(
+        &of.file_id.0,
+        author,
+        RecordBody::Review(crate::supervision::Review {
+            of: of.id,
+            decision,
+            comment: comment.into(),
+        }),
+    );
+    r.author_name = "张督查".into();
+    r.occurred_at = of.occurred_at + chrono::Duration::days(1);
+    r
+}

@@ -5,7 +5,10 @@
 
 #[macro_use]
 mod labeled;
+pub mod case;
+pub mod case_step;
 pub mod cipher;
+pub mod deadlines;
 pub mod export;
 pub mod file;
 pub mod file_edit;
@@ -19,7 +22,9 @@ pub mod money;
 pub mod pin;
 pub mod protocol;
 pub mod record;
+pub mod review;
 pub mod search;
+pub mod supervision;
 pub mod sync;
 pub mod validation;
 

@@ -3,8 +3,10 @@
 //! record is never changed in place; a correction is a new record that amends or voids an earlier
 //! one (`ledger.rs` says how they combine), and a change to the file is a `FileEdit` record.
 
+use crate::case_step::CaseStep;
 use crate::file_edit::FileEdit;
 use crate::ids::{FileId, RecordId, UserId};
+use crate::supervision::{Review, Supervision};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +39,12 @@ pub enum RecordBody {
     Void(Void),
     /// Changes an editable field of the petitioner's file (phone, address, …).
     FileEdit(FileEdit),
+    /// A step of the matter's lifecycle (登记, 受理, 答复, …), written by the petition office.
+    CaseStep(CaseStep),
+    /// A supervisor's approval or return of a cadre's record.
+    Review(Review),
+    /// Listed supervision, the case-owning leader, or lifting supervision.
+    Supervision(Supervision),
 }
 
 impl RecordBody {
@@ -47,6 +55,9 @@ impl RecordBody {
             RecordBody::Note(_) => lang.pick("谈心记录", "Conversation note"),
             RecordBody::Void(_) => lang.pick("作废说明", "Voided record"),
             RecordBody::FileEdit(_) => lang.pick("档案信息修改", "File change"),
+            RecordBody::CaseStep(s) => s.step.label(lang),
+            RecordBody::Review(r) => r.decision.label(lang),
+            RecordBody::Supervision(s) => s.label(lang),
         }
     }
 
@@ -58,15 +69,85 @@ impl RecordBody {
             RecordBody::Note(_) => "note",
             RecordBody::Void(_) => "void",
             RecordBody::FileEdit(_) => "file_edit",
+            RecordBody::CaseStep(_) => "case_step",
+            RecordBody::Review(_) => "review",
+            RecordBody::Supervision(_) => "supervision",
         }
     }
 
-    /// Visits, assistance and notes can be amended or voided; corrections and edits cannot.
+    /// What people type can be amended or voided (a wrong date, a step on the wrong file);
+    /// corrections and edits cannot. A supervisor changes a decision with a new review, but may
+    /// void one given on the wrong record.
     pub fn is_correctable(&self) -> bool {
         matches!(
             self,
-            RecordBody::Visit(_) | RecordBody::Assistance(_) | RecordBody::Note(_)
+            RecordBody::Visit(_)
+                | RecordBody::Assistance(_)
+                | RecordBody::Note(_)
+                | RecordBody::CaseStep(_)
+                | RecordBody::Review(_)
+                | RecordBody::Supervision(_)
         )
+    }
+
+    /// A one-line account of a lifecycle or supervision record (timeline, exports), in `lang`.
+    pub fn summary(&self, lang: crate::Lang) -> String {
+        use crate::case_step::Step;
+        use crate::supervision::Supervision as S;
+        let text = match self {
+            RecordBody::CaseStep(c) => match &c.step {
+                Step::Registered { received } => format!("{received}"),
+                Step::Routed { route, to } => format!("{} {to}", route.label(lang)),
+                Step::Notified { go_to, .. } => go_to.clone(),
+                Step::Accepted { simplified: true } => lang.pick("简易办理", "Simplified").into(),
+                Step::Extended {
+                    days,
+                    approver,
+                    reason,
+                } => {
+                    format!("{days} {} · {approver} · {reason}", lang.pick("天", "days"))
+                }
+                Step::Replied { outcome } => outcome.label(lang).into(),
+                Step::Rated {
+                    evaluation,
+                    comment,
+                } => {
+                    format!("{} {comment}", evaluation.label(lang))
+                }
+                Step::ReviewDecided { outcome } | Step::ReReviewDecided { outcome } => {
+                    outcome.label(lang).into()
+                }
+                Step::FollowUpDone { carried_out } => {
+                    let (zh, en) = if *carried_out {
+                        ("已落实", "carried out")
+                    } else {
+                        ("未落实", "not carried out")
+                    };
+                    lang.pick(zh, en).into()
+                }
+                Step::LegalRoute { route } => route.label(lang).into(),
+                Step::Resolution { resolution } => resolution.label(lang).into(),
+                Step::Accepted { .. }
+                | Step::Closed
+                | Step::ReviewRequested
+                | Step::ReReviewRequested
+                | Step::Final => String::new(),
+            },
+            RecordBody::Review(r) => r.comment.clone(),
+            RecordBody::Supervision(S::Listed {
+                deadline,
+                mode,
+                reason,
+            }) => format!("{} · {deadline} · {reason}", mode.label(lang)),
+            RecordBody::Supervision(S::Leader { name, .. }) => name.clone(),
+            RecordBody::Supervision(S::Lifted { note }) => note.clone(),
+            _ => String::new(),
+        };
+        match self {
+            RecordBody::CaseStep(c) if !c.note.is_empty() && text.is_empty() => c.note.clone(),
+            RecordBody::CaseStep(c) if !c.note.is_empty() => format!("{text} · {}", c.note),
+            _ => text,
+        }
     }
 }
 

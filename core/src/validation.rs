@@ -1,10 +1,12 @@
 //! Validation of what cadres type. The same functions run in the form before saving and on the
 //! server before storing, so the phone and the server can never disagree about what is valid.
 
+use crate::case_step::{CaseStep, Step};
 use crate::file_edit::{EditableField, FileEdit};
 use crate::lang::Lang;
 use crate::money::MAX_FEN;
 use crate::record::{Assistance, Note, Record, RecordBody, Visit, Void};
+use crate::supervision::{Review, ReviewDecision, Supervision};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +43,20 @@ labeled_enum!(
         Address = "address" => ("住址", "Address"),
         Household = "household" => ("家庭情况", "Household situation"),
         Tags = "tags" => ("标签", "Tags"),
+        Received = "received" => ("收到信访事项日期", "Date the petition was received"),
+        RoutedTo = "routed_to" => ("转送/交办单位", "Body it was routed to"),
+        GoTo = "go_to" => ("告知的去向", "Where the petitioner was told to go"),
+        ExtensionDays = "extension_days" => ("延期天数", "Days of extension"),
+        Approver = "approver" => ("批准人", "Approved by"),
+        ExtensionReason = "extension_reason" => ("延期理由", "Reason for the extension"),
+        RatingComment = "rating_comment" => ("评价意见", "Petitioner's comment"),
+        StepNote = "step_note" => ("备注", "Remark"),
+        Reviewed = "reviewed" => ("所审核的记录", "Record reviewed"),
+        ReviewComment = "review_comment" => ("审核意见", "Review comment"),
+        Deadline = "deadline" => ("督办期限", "Supervision deadline"),
+        SupervisionReason = "supervision_reason" => ("督办事由", "Reason for supervision"),
+        Leader = "leader" => ("包案领导", "Case-owning leader"),
+        LiftNote = "lift_note" => ("销号说明", "Note on lifting supervision"),
     }
 );
 
@@ -68,6 +84,16 @@ pub enum Problem {
     Markup,
     /// A correction names itself, or a kind of record that cannot be corrected.
     NotCorrectable,
+    /// A number of days outside 1..=max (an extension beyond what the law allows).
+    DaysOutOfRange {
+        max: u16,
+    },
+    /// A date the record depends on lies after the record's own date.
+    AfterRecordDate,
+    /// A deadline lies before the record's own date.
+    BeforeRecordDate,
+    /// A review names itself.
+    SelfReference,
 }
 
 /// One problem with one field, shown next to that field in the form.
@@ -110,6 +136,12 @@ impl FieldError {
             (Lang::Zh, Problem::Markup) => {
                 format!("{label}不能包含“<”开头的网页标记，请删去尖括号")
             }
+            (Lang::Zh, Problem::DaysOutOfRange { max }) => {
+                format!("{label}应为 1 至 {max} 天")
+            }
+            (Lang::Zh, Problem::AfterRecordDate) => format!("{label}不能晚于本记录的日期"),
+            (Lang::Zh, Problem::BeforeRecordDate) => format!("{label}不能早于本记录的日期"),
+            (Lang::Zh, Problem::SelfReference) => format!("{label}不能是本记录自身"),
             (Lang::En, Problem::Required) => format!("{label} is required"),
             (Lang::En, Problem::TooLong { max }) => {
                 format!("{label} must be at most {max} characters")
@@ -136,6 +168,16 @@ impl FieldError {
                 format!("{label} may contain only digits, spaces, + and -")
             }
             (Lang::En, Problem::NotCorrectable) => format!("{label} cannot be amended or voided"),
+            (Lang::En, Problem::DaysOutOfRange { max }) => {
+                format!("{label} must be between 1 and {max} days")
+            }
+            (Lang::En, Problem::AfterRecordDate) => {
+                format!("{label} cannot be after this record's date")
+            }
+            (Lang::En, Problem::BeforeRecordDate) => {
+                format!("{label} cannot be before this record's date")
+            }
+            (Lang::En, Problem::SelfReference) => format!("{label} cannot be this record itself"),
             (Lang::En, Problem::Markup) => {
                 format!(
                     "{label} may not contain markup starting with \"<\"; remove the angle brackets"
@@ -210,6 +252,9 @@ impl Record {
             RecordBody::Note(n) => note(&mut c, n),
             RecordBody::Void(v) => void(&mut c, v, self),
             RecordBody::FileEdit(e) => file_edit(&mut c, e),
+            RecordBody::CaseStep(s) => case_step(&mut c, s, self),
+            RecordBody::Review(r) => review(&mut c, r, self),
+            RecordBody::Supervision(s) => supervision(&mut c, s, self),
         }
         if let Some(target) = self.amends
             && (target == self.id || !self.body.is_correctable())
@@ -309,4 +354,82 @@ fn file_edit(c: &mut Check, e: &FileEdit) {
     }
     // The base is whatever the author saw; bound it like the longest field.
     c.text(Field::Corrects, &e.base, false, MAX_TEXT);
+}
+
+/// The longest extension the law allows (§34); a deployment may only shorten it
+/// (`deadlines::TimeLimits::extension_max_days`), which the case fold checks.
+pub const MAX_EXTENSION_DAYS: u16 = 30;
+
+fn case_step(c: &mut Check, s: &CaseStep, record: &Record) {
+    c.text(Field::StepNote, &s.note, false, MAX_TEXT);
+    match &s.step {
+        Step::Registered { received } => {
+            if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&received.year()) {
+                c.fail(Field::Received, Problem::DateOutOfRange);
+            } else if *received > record.occurred_at.date() {
+                c.fail(Field::Received, Problem::AfterRecordDate);
+            }
+        }
+        Step::Routed { to, .. } => c.text(Field::RoutedTo, to, true, MAX_SHORT),
+        // Not accepting without saying where to go leaves the petitioner nowhere (§23).
+        Step::Notified { accepted, go_to } => c.text(Field::GoTo, go_to, !accepted, MAX_TEXT),
+        Step::Extended {
+            days,
+            approver,
+            reason,
+        } => {
+            if !(1..=MAX_EXTENSION_DAYS).contains(days) {
+                c.fail(
+                    Field::ExtensionDays,
+                    Problem::DaysOutOfRange {
+                        max: MAX_EXTENSION_DAYS,
+                    },
+                );
+            }
+            c.text(Field::Approver, approver, true, MAX_NAME);
+            c.text(Field::ExtensionReason, reason, true, MAX_TEXT);
+        }
+        Step::Rated { comment, .. } => c.text(Field::RatingComment, comment, false, MAX_TEXT),
+        Step::Accepted { .. }
+        | Step::Replied { .. }
+        | Step::Closed
+        | Step::ReviewRequested
+        | Step::ReviewDecided { .. }
+        | Step::ReReviewRequested
+        | Step::ReReviewDecided { .. }
+        | Step::Final
+        | Step::FollowUpDone { .. }
+        | Step::LegalRoute { .. }
+        | Step::Resolution { .. } => {}
+    }
+}
+
+fn review(c: &mut Check, r: &Review, record: &Record) {
+    if r.of == record.id {
+        c.fail(Field::Reviewed, Problem::SelfReference);
+    }
+    let returning = r.decision == ReviewDecision::Return;
+    c.text(Field::ReviewComment, &r.comment, returning, MAX_TEXT);
+}
+
+fn supervision(c: &mut Check, s: &Supervision, record: &Record) {
+    match s {
+        Supervision::Listed {
+            deadline, reason, ..
+        } => {
+            if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&deadline.year()) {
+                c.fail(Field::Deadline, Problem::DateOutOfRange);
+            } else if *deadline < record.occurred_at.date() {
+                c.fail(Field::Deadline, Problem::BeforeRecordDate);
+            }
+            c.text(Field::SupervisionReason, reason, true, MAX_TEXT);
+        }
+        Supervision::Leader { name, account } => {
+            c.text(Field::Leader, name, true, MAX_NAME);
+            if let Some(account) = account {
+                c.text(Field::Leader, &account.0, false, MAX_SHORT);
+            }
+        }
+        Supervision::Lifted { note } => c.text(Field::LiftNote, note, true, MAX_TEXT),
+    }
 }

@@ -278,3 +278,126 @@ fn markup_is_refused_in_every_text_field_but_a_plain_less_than_is_fine() {
         "诉求及反映的问题不能包含“<”开头的网页标记，请删去尖括号"
     );
 }
+
+#[test]
+fn case_steps_refuse_what_the_regulations_refuse() {
+    use chrono::NaiveDate;
+    use xiafang_core::case_step::Step;
+    let step = |s| problems(&fixtures::case_step("f1", "o1", s));
+    let extended = |days, approver: &str, reason: &str| Step::Extended {
+        days,
+        approver: approver.into(),
+        reason: reason.into(),
+    };
+    assert_eq!(
+        step(extended(31, "李局长", "需补充调查")),
+        vec![(Field::ExtensionDays, Problem::DaysOutOfRange { max: 30 })]
+    );
+    assert_eq!(
+        step(extended(0, " ", "")),
+        vec![
+            (Field::ExtensionDays, Problem::DaysOutOfRange { max: 30 }),
+            (Field::Approver, Problem::Required),
+            (Field::ExtensionReason, Problem::Required),
+        ]
+    );
+    assert_eq!(
+        step(Step::Notified {
+            accepted: false,
+            go_to: "".into()
+        }),
+        vec![(Field::GoTo, Problem::Required)],
+        "not accepted must say where to go"
+    );
+    assert!(
+        step(Step::Notified {
+            accepted: true,
+            go_to: "".into()
+        })
+        .is_empty()
+    );
+    // The fixtures happen on 2026-11-20: a petition cannot arrive after it was registered.
+    assert_eq!(
+        step(Step::Registered {
+            received: NaiveDate::from_ymd_opt(2026, 11, 21).expect("date")
+        }),
+        vec![(Field::Received, Problem::AfterRecordDate)]
+    );
+    assert_eq!(
+        step(Step::Routed {
+            route: xiafang_core::case_step::Route::Forwarded,
+            to: "".into()
+        }),
+        vec![(Field::RoutedTo, Problem::Required)]
+    );
+    assert_eq!(
+        FieldError::new(Field::ExtensionDays, Problem::DaysOutOfRange { max: 30 })
+            .message(Lang::Zh),
+        "延期天数应为 1 至 30 天"
+    );
+    assert_eq!(
+        FieldError::new(Field::Received, Problem::AfterRecordDate).message(Lang::En),
+        "Date the petition was received cannot be after this record's date"
+    );
+}
+
+#[test]
+fn a_return_needs_a_comment_and_a_review_cannot_name_itself() {
+    use xiafang_core::supervision::{Review, ReviewDecision};
+    let visit = fixtures::visit("f1", "u1");
+    let back = fixtures::review(&visit, "s1", ReviewDecision::Return, " ");
+    assert_eq!(
+        problems(&back),
+        vec![(Field::ReviewComment, Problem::Required)]
+    );
+    assert!(problems(&fixtures::review(&visit, "s1", ReviewDecision::Approve, "")).is_empty());
+    let mut itself = fixtures::review(&visit, "s1", ReviewDecision::Approve, "");
+    itself.body = RecordBody::Review(Review {
+        of: itself.id,
+        decision: ReviewDecision::Approve,
+        comment: String::new(),
+    });
+    assert_eq!(
+        problems(&itself),
+        vec![(Field::Reviewed, Problem::SelfReference)]
+    );
+    assert_eq!(
+        FieldError::new(Field::ReviewComment, Problem::Required).message(Lang::Zh),
+        "请填写审核意见"
+    );
+}
+
+#[test]
+fn supervision_needs_a_deadline_ahead_a_reason_a_leader_and_a_lifting_note() {
+    use chrono::NaiveDate;
+    use xiafang_core::supervision::{Supervision, SupervisionMode};
+    let sup = |s| problems(&fixtures::supervision("f1", "s1", s));
+    assert_eq!(
+        sup(Supervision::Listed {
+            deadline: NaiveDate::from_ymd_opt(2026, 11, 19).expect("date"),
+            mode: SupervisionMode::Written,
+            reason: "".into(),
+        }),
+        vec![
+            (Field::Deadline, Problem::BeforeRecordDate),
+            (Field::SupervisionReason, Problem::Required),
+        ]
+    );
+    assert_eq!(
+        sup(Supervision::Leader {
+            name: "".into(),
+            account: None
+        }),
+        vec![(Field::Leader, Problem::Required)]
+    );
+    assert_eq!(
+        sup(Supervision::Lifted {
+            note: "<b>完成</b>".into()
+        }),
+        vec![(Field::LiftNote, Problem::Markup)]
+    );
+    assert_eq!(
+        FieldError::new(Field::Deadline, Problem::BeforeRecordDate).message(Lang::Zh),
+        "督办期限不能早于本记录的日期"
+    );
+}

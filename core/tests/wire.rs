@@ -49,6 +49,137 @@ fn every_record_kind_round_trips() {
 }
 
 #[test]
+fn every_case_step_review_and_supervision_round_trips_with_its_wire_names() {
+    use chrono::NaiveDate;
+    use xiafang_core::case_step::*;
+    use xiafang_core::file::Resolution;
+    use xiafang_core::supervision::*;
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+    let steps = [
+        (Step::Registered { received: day(18) }, "registered"),
+        (
+            Step::Routed {
+                route: Route::Assigned,
+                to: "南滨街道办事处".into(),
+            },
+            "routed",
+        ),
+        (
+            Step::Notified {
+                accepted: false,
+                go_to: "向区人民法院起诉".into(),
+            },
+            "notified",
+        ),
+        (Step::Accepted { simplified: true }, "accepted"),
+        (
+            Step::Extended {
+                days: 30,
+                approver: "李局长".into(),
+                reason: "需补充调查".into(),
+            },
+            "extended",
+        ),
+        (
+            Step::Replied {
+                outcome: ReplyOutcome::Explained,
+            },
+            "replied",
+        ),
+        (
+            Step::Rated {
+                evaluation: Evaluation::BasicallySatisfied,
+                comment: "".into(),
+            },
+            "rated",
+        ),
+        (Step::Closed, "closed"),
+        (Step::ReviewRequested, "review_requested"),
+        (
+            Step::ReviewDecided {
+                outcome: ReviewOutcome::Upheld,
+            },
+            "review_decided",
+        ),
+        (Step::ReReviewRequested, "re_review_requested"),
+        (
+            Step::ReReviewDecided {
+                outcome: ReviewOutcome::Redo,
+            },
+            "re_review_decided",
+        ),
+        (Step::Final, "final"),
+        (Step::FollowUpDone { carried_out: true }, "follow_up_done"),
+        (
+            Step::LegalRoute {
+                route: LegalRoute::AdministrativeReview,
+            },
+            "legal_route",
+        ),
+        (
+            Step::Resolution {
+                resolution: Resolution::Stopped,
+            },
+            "resolution",
+        ),
+    ];
+    for (step, tag) in steps {
+        let record = fixtures::case_step("f1", "o1", step);
+        assert_eq!(record.validate(), Ok(()), "{tag}");
+        let json = round_trip(&record);
+        assert_eq!(json["body"]["type"], "case_step");
+        assert_eq!(json["body"]["step"], tag);
+        assert!(json["body"].get("note").is_none(), "absent when empty");
+    }
+    let mut noted = fixtures::case_step("f1", "o1", Step::Closed);
+    if let xiafang_core::RecordBody::CaseStep(c) = &mut noted.body {
+        c.note = "已电话告知本人".into();
+    }
+    assert_eq!(round_trip(&noted)["body"]["note"], "已电话告知本人");
+
+    let visit = fixtures::visit("f1", "u1");
+    let review = fixtures::review(&visit, "s1", ReviewDecision::Return, "请补充参加人员职务");
+    let json = round_trip(&review);
+    assert_eq!(json["body"]["type"], "review");
+    assert_eq!(json["body"]["of"], visit.id.to_string());
+    assert_eq!(json["body"]["decision"], "return");
+
+    for (record, action) in [
+        (fixtures::listed("f1", "s1"), "listed"),
+        (
+            fixtures::supervision(
+                "f1",
+                "s1",
+                Supervision::Leader {
+                    name: "陈副县长".into(),
+                    account: Some("u9".into()),
+                },
+            ),
+            "leader",
+        ),
+        (
+            fixtures::supervision(
+                "f1",
+                "s1",
+                Supervision::Lifted {
+                    note: "已化解，同意销号".into(),
+                },
+            ),
+            "lifted",
+        ),
+    ] {
+        assert_eq!(record.validate(), Ok(()), "{action}");
+        let json = round_trip(&record);
+        assert_eq!(json["body"]["type"], "supervision");
+        assert_eq!(json["body"]["action"], action);
+    }
+    assert_eq!(
+        round_trip(&fixtures::listed("f1", "s1"))["body"]["mode"],
+        "on_site"
+    );
+}
+
+#[test]
 fn push_and_its_acknowledgements_round_trip() {
     let push = PushRequest {
         device_id: DeviceId::new_random(),

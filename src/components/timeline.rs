@@ -157,5 +157,8 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
             };
             view! { <p class="file-edit">{e.field.label(lang)} " " {change}</p> }.into_any()
         }
+        RecordBody::CaseStep(_) | RecordBody::Review(_) | RecordBody::Supervision(_) => {
+            view! { <p class="case-record">{body.summary(lang)}</p> }.into_any()
+        }
     }
 }
