@@ -18,6 +18,7 @@ pub mod hlc;
 pub mod ids;
 pub mod lang;
 pub mod ledger;
+pub mod ledgers;
 pub mod money;
 pub mod pin;
 pub mod protocol;

@@ -6,5 +6,6 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod limits;
+pub mod xlsx;
 
 pub use http::{AppState, app};

@@ -11,6 +11,7 @@ mod device_keys;
 mod edits;
 mod feed;
 mod files;
+mod ledgers;
 mod quarantine;
 mod search;
 mod seed;

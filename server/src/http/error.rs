@@ -42,6 +42,9 @@ pub enum HttpError {
     /// 500: logged with its cause.
     #[error("internal: {0}")]
     Internal(#[from] crate::db::DbError),
+    /// 500: a workbook could not be written (a bug, not the user's doing); logged.
+    #[error("spreadsheet: {0}")]
+    Spreadsheet(#[from] rust_xlsxwriter::XlsxError),
 }
 
 impl IntoResponse for HttpError {
@@ -61,6 +64,10 @@ impl IntoResponse for HttpError {
             }
             HttpError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
+            }
+            HttpError::Spreadsheet(cause) => {
+                tracing::error!(%cause, "workbook not written");
                 (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
             }
         };

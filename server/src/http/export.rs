@@ -43,7 +43,7 @@ pub async fn export(
 
 /// `attachment` with the name twice: ASCII-only for old clients (anything else becomes `_`),
 /// and exact in UTF-8 as RFC 5987/6266 `filename*`, which browsers prefer.
-fn attachment(name: &str) -> HeaderValue {
+pub(super) fn attachment(name: &str) -> HeaderValue {
     let ascii: String = name
         .chars()
         .map(|c| match c {

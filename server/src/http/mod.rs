@@ -5,6 +5,7 @@ mod error;
 mod export;
 mod extract;
 mod files;
+mod ledgers;
 mod review;
 mod search;
 mod security;
@@ -69,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{id}/audit", get(files::audit))
         .route("/files/{id}/export", get(export::export))
         .route("/search", get(search::search))
+        .route("/ledgers/{kind}", get(ledgers::ledger))
         .route("/admin/places", get(admin::places))
         .route("/admin/files", get(admin::files))
         .route(
