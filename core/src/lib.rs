@@ -10,6 +10,7 @@ pub mod case_step;
 pub mod cipher;
 pub mod deadlines;
 pub mod export;
+pub mod figures;
 pub mod file;
 pub mod file_edit;
 #[cfg(any(test, feature = "fixtures"))]

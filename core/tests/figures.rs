@@ -1,0 +1,388 @@
+//! The figures of a small hand-built county: four files in two villages, November–December
+//! 2026. Every expected value is worked out by hand in the comment next to it.
+
+use chrono::NaiveDate;
+use xiafang_core::case_step::{Evaluation, ReplyOutcome, Step};
+use xiafang_core::figures::*;
+use xiafang_core::file::{Level, PetitionerFile, Resolution};
+use xiafang_core::record::{AssistanceKind, AssistanceStatus, RecordBody, VisitKind};
+use xiafang_core::supervision::{Supervision, SupervisionMode};
+use xiafang_core::{Record, fixtures};
+
+fn d(text: &str) -> NaiveDate {
+    text.parse().expect("test date")
+}
+
+fn step(file: &str, day: &str, s: Step) -> Record {
+    fixtures::on(fixtures::case_step(file, "o1", s), d(day))
+}
+
+fn registered(file: &str, day: &str, received: &str) -> Record {
+    step(
+        file,
+        day,
+        Step::Registered {
+            received: d(received),
+        },
+    )
+}
+
+fn visit(file: &str, day: &str, kind: VisitKind) -> Record {
+    let mut v = fixtures::on(fixtures::visit(file, "u1"), d(day));
+    if let RecordBody::Visit(body) = &mut v.body {
+        body.kind = kind;
+        body.next_due = None;
+    }
+    v
+}
+
+fn help(
+    file: &str,
+    day: &str,
+    kind: AssistanceKind,
+    yuan: i64,
+    status: AssistanceStatus,
+) -> Record {
+    let mut a = fixtures::on(fixtures::assistance(file, "u1"), d(day));
+    if let RecordBody::Assistance(body) = &mut a.body {
+        body.kind = kind;
+        body.amount_fen = Some(yuan * 100);
+        body.status = status;
+    }
+    a
+}
+
+fn rated(file: &str, day: &str, evaluation: Evaluation) -> Record {
+    step(
+        file,
+        day,
+        Step::Rated {
+            evaluation,
+            comment: String::new(),
+        },
+    )
+}
+
+fn replied(file: &str, day: &str) -> Record {
+    step(
+        file,
+        day,
+        Step::Replied {
+            outcome: ReplyOutcome::Upheld,
+        },
+    )
+}
+
+fn file(id: &str, township: &str, village: &str) -> PetitionerFile {
+    let mut f = fixtures::file(id);
+    f.township = township.into();
+    f.village = village.into();
+    f.matter.flags.clear();
+    f.matter.level_reached = Level::County;
+    f
+}
+
+fn county() -> Vec<(PetitionerFile, Vec<Record>)> {
+    use AssistanceKind::*;
+    use AssistanceStatus::*;
+    use VisitKind::*;
+    // F1, 阁一村: a repeat matter owned by 王书记, handled in time, closed, followed up.
+    let mut f1 = file("f1", "南滨街道", "阁一村");
+    f1.matter.flags = vec![xiafang_core::file::MatterFlag::Repeat];
+    f1.matter.case_leader = Some("王书记".into());
+    let voided = visit("f1", "2026-11-25", Home);
+    let first = visit("f1", "2026-12-01", Home);
+    let r1 = vec![
+        registered("f1", "2026-10-20", "2026-10-18"), // notice due 18 Oct + 15 = 2 Nov
+        step(
+            "f1",
+            "2026-10-22",
+            Step::Routed {
+                route: xiafang_core::case_step::Route::Own,
+                to: "南滨街道".into(),
+            },
+        ),
+        step(
+            "f1",
+            "2026-10-25",
+            Step::Notified {
+                accepted: true,
+                go_to: String::new(),
+            },
+        ),
+        step("f1", "2026-10-25", Step::Accepted { simplified: false }), // reply due 24 Dec
+        visit("f1", "2026-11-05", Home),
+        help("f1", "2026-11-05", CondolenceMoney, 2_000, Delivered),
+        visit("f1", "2026-11-20", Appointment),
+        help("f1", "2026-11-20", Goods, 300, Planned),
+        voided.clone(),
+        fixtures::void(&voided, "记错了档案"),
+        first.clone(),
+        fixtures::amendment(&first, first.body.clone()),
+        replied("f1", "2026-12-10"),
+        rated("f1", "2026-12-12", Evaluation::Satisfied),
+        step("f1", "2026-12-15", Step::Closed),
+        step(
+            "f1",
+            "2026-12-15",
+            Step::Resolution {
+                resolution: Resolution::Resolved,
+            },
+        ),
+        registered("f1", "2026-12-20", "2026-12-20"), // came again: a repeat petition
+        visit("f1", "2026-12-28", FollowUp),
+    ];
+    // F2, 阁一村: owned by 李镇长, notified late, replied early, basically satisfied.
+    let mut f2 = file("f2", "南滨街道", "阁一村");
+    f2.matter.case_leader = Some("李镇长".into());
+    let r2 = vec![
+        registered("f2", "2026-11-10", "2026-11-09"), // notice due 24 Nov
+        step(
+            "f2",
+            "2026-11-30",
+            Step::Notified {
+                accepted: true,
+                go_to: String::new(),
+            },
+        ),
+        step("f2", "2026-11-30", Step::Accepted { simplified: false }), // reply due 29 Jan 2027
+        visit("f2", "2026-11-12", Home),
+        visit("f2", "2026-12-03", Phone),
+        help("f2", "2026-12-03", Medical, 500, Delivered),
+        replied("f2", "2026-12-18"),
+        rated("f2", "2026-12-20", Evaluation::BasicallySatisfied),
+    ];
+    // F3, 铁炉村: taken to the city (skip-level), extended, replied late, dissatisfied, stopped.
+    let mut f3 = file("f3", "云周街道", "铁炉村");
+    f3.matter.level_reached = Level::City;
+    let r3 = vec![
+        registered("f3", "2026-09-01", "2026-09-01"), // notice due 16 Sep: before the period
+        step(
+            "f3",
+            "2026-09-05",
+            Step::Notified {
+                accepted: true,
+                go_to: String::new(),
+            },
+        ),
+        step("f3", "2026-09-05", Step::Accepted { simplified: false }), // 5 Sep + 60 = 4 Nov
+        step(
+            "f3",
+            "2026-10-30",
+            Step::Extended {
+                days: 30,
+                approver: "县信访局局长".into(),
+                reason: "需现场核实".into(),
+            },
+        ), // 4 Nov + 30 = 4 Dec
+        fixtures::on(
+            fixtures::supervision(
+                "f3",
+                "s1",
+                Supervision::Listed {
+                    deadline: d("2026-11-30"),
+                    mode: SupervisionMode::OnSite,
+                    reason: "越级上访".into(),
+                },
+            ),
+            d("2026-11-01"),
+        ),
+        fixtures::on(
+            fixtures::supervision(
+                "f3",
+                "s1",
+                Supervision::Leader {
+                    name: "陈副县长".into(),
+                    account: None,
+                },
+            ),
+            d("2026-11-02"),
+        ),
+        visit("f3", "2026-11-03", Home),
+        visit("f3", "2026-11-15", Appointment),
+        help("f3", "2026-11-15", CondolenceMoney, 1_000, Delivered),
+        help("f3", "2026-12-01", Housing, 2_000, Delivered),
+        replied("f3", "2026-12-08"), // after 4 Dec: late
+        rated("f3", "2026-12-09", Evaluation::Dissatisfied),
+        step("f3", "2026-12-10", Step::Closed), // no follow-up
+        step(
+            "f3",
+            "2026-12-10",
+            Step::Resolution {
+                resolution: Resolution::Stopped,
+            },
+        ),
+        registered("f3", "2026-12-20", "2026-12-20"),
+    ];
+    // F4, 铁炉村: registered, never notified, replied without a rating, unresolved.
+    let mut f4 = file("f4", "云周街道", "铁炉村");
+    f4.matter.resolution = Resolution::Unresolved;
+    let r4 = vec![
+        visit("f4", "2026-10-15", Home),              // before the period
+        registered("f4", "2026-11-20", "2026-11-20"), // notice due 5 Dec, never given
+        step("f4", "2026-11-22", Step::Accepted { simplified: false }), // reply due 21 Jan 2027
+        fixtures::on(fixtures::note("f4", "u1"), d("2026-11-21")),
+        replied("f4", "2026-12-22"),
+    ];
+    vec![(f1, r1), (f2, r2), (f3, r3), (f4, r4)]
+}
+
+fn period() -> Period {
+    Period::new(d("2026-11-01"), d("2026-12-31")).expect("in order")
+}
+
+fn fig(all: &Figures, key: FigureKey) -> (i64, Option<i64>, Option<f64>) {
+    let f = all.get(key).expect("every key is computed");
+    (f.numerator, f.denominator, f.value)
+}
+
+#[test]
+fn the_hand_built_county_is_valid() {
+    for (_, records) in county() {
+        for r in records {
+            assert_eq!(r.validate(), Ok(()), "{r:?}");
+        }
+    }
+}
+
+#[test]
+fn every_figure_of_the_hand_built_county() {
+    use FigureKey::*;
+    let all = figures(&county(), period(), &FigureRules::default());
+    // f1: 5 Nov, 20 Nov, 1 Dec (amended: once), 28 Dec (25 Nov voided); f2: 2; f3: 2;
+    // f4: 15 Oct is before the period → 4 + 2 + 2 = 8.
+    assert_eq!(fig(&all, VisitsMade), (8, None, Some(8.0)));
+    assert_eq!(fig(&all, FilesVisited), (3, None, Some(3.0))); // f1, f2, f3
+    assert_eq!(fig(&all, MattersAccepted).0, 2); // f2 30 Nov, f4 22 Nov
+    assert_eq!(fig(&all, MattersClosed).0, 2); // f1 15 Dec, f3 10 Dec
+    // Notice due in the period: f1 2 Nov (met 25 Oct), f2 24 Nov (late, 30 Nov), f4 5 Dec
+    // (never) → 1 of 3.
+    assert_eq!(fig(&all, TimelyAcceptance), (1, Some(3), Some(1.0 / 3.0)));
+    // Reply due in the period: f1 24 Dec (met 10 Dec), f3 4 Dec (replied 8 Dec) → 1 of 2.
+    assert_eq!(fig(&all, OnTimeCompletion), (1, Some(2), Some(0.5)));
+    // Replied in the period: f1, f2, f3 rated, f4 not → 3 of 4.
+    assert_eq!(fig(&all, Participation), (3, Some(4), Some(0.75)));
+    // Rated: 满意 (f1), 基本满意 (f2), 不满意 (f3) → 2 of 3.
+    assert_eq!(fig(&all, Satisfaction), (2, Some(3), Some(2.0 / 3.0)));
+    // Handled (a step, visit or assistance in the period): all four. Resolved at the end:
+    // f1 已化解, f3 息诉罢访; f2 化解中, f4 未化解 → 2 of 4.
+    assert_eq!(fig(&all, FigureKey::Resolution), (2, Some(4), Some(0.5)));
+    // Leader-owned: f1 (王书记), f2 (李镇长), f3 (陈副县长, by a record) → f1, f3 of 3.
+    assert_eq!(fig(&all, LeaderResolution), (2, Some(3), Some(2.0 / 3.0)));
+    // Closed in the period: f1 (follow-up visit 28 Dec), f3 (none) → 1 of 2.
+    assert_eq!(fig(&all, FollowUpVerification), (1, Some(2), Some(0.5)));
+    // Registrations in the period: f1 20 Dec (flagged repeat), f3 20 Dec (its second),
+    // f2 10 Nov and f4 20 Nov are first-time → 2.
+    assert_eq!(fig(&all, RepeatPetitions).0, 2);
+    // Only f3 reached the city: its 20 Dec registration → 1.
+    assert_eq!(fig(&all, SkipLevelPetitions).0, 1);
+    // Delivered: f1 2,000 (the planned goods do not count), f2 500, f3 1,000 + 2,000.
+    assert_eq!(fig(&all, AssistanceDelivered).0, 4);
+    assert_eq!(fig(&all, AssistanceAmount), (550_000, None, Some(5_500.0)));
+    let by_kind: Vec<_> = all
+        .assistance_by_kind
+        .iter()
+        .filter(|l| l.count > 0)
+        .map(|l| (l.kind, l.count, l.fen))
+        .collect();
+    assert_eq!(
+        by_kind,
+        vec![
+            (AssistanceKind::CondolenceMoney, 2, 300_000),
+            (AssistanceKind::Medical, 1, 50_000),
+            (AssistanceKind::Housing, 1, 200_000),
+        ]
+    );
+}
+
+#[test]
+fn a_county_changes_what_counts_and_the_definition_says_so() {
+    use FigureKey::*;
+    let mut rules = FigureRules {
+        satisfied: vec![Evaluation::Satisfied],
+        resolved: vec![xiafang_core::file::Resolution::Resolved],
+        ..FigureRules::default()
+    };
+    rules.case.limits.notify_days = 30;
+    rules.visit_kinds.retain(|k| *k != VisitKind::Phone);
+    let all = figures(&county(), period(), &rules);
+    assert_eq!(fig(&all, Satisfaction).0, 1); // only f1's 满意
+    assert_eq!(fig(&all, FigureKey::Resolution).0, 1); // only f1's 已化解
+    // 30 days: f1 due 17 Nov (met), f2 9 Dec (met 30 Nov), f4 20 Dec (never) → 2 of 3.
+    assert_eq!(fig(&all, TimelyAcceptance), (2, Some(3), Some(2.0 / 3.0)));
+    assert_eq!(fig(&all, VisitsMade).0, 7); // f2's phone call is left out
+    let satisfaction = all.get(Satisfaction).expect("computed");
+    assert_eq!(
+        satisfaction.definition.zh,
+        "期内评价为满意的事项数 ÷ 期内评价的事项数"
+    );
+    assert!(
+        all.get(TimelyAcceptance)
+            .expect("computed")
+            .definition
+            .en
+            .contains("within 30 days")
+    );
+    assert_eq!(satisfaction.label.get(xiafang_core::Lang::Zh), "满意率");
+}
+
+#[test]
+fn a_rate_of_nothing_has_no_value() {
+    let all = figures(&[], period(), &FigureRules::default());
+    for f in &all.figures {
+        assert_eq!(f.numerator, 0, "{:?}", f.key);
+        match f.unit {
+            Unit::Rate => assert_eq!((f.denominator, f.value), (Some(0), None), "{:?}", f.key),
+            Unit::Count | Unit::Money => assert_eq!(f.value, Some(0.0)),
+        }
+    }
+    assert_eq!(all.figures.len(), FigureKey::ALL.len());
+}
+
+#[test]
+fn a_reversed_period_is_refused() {
+    assert!(Period::new(d("2026-12-31"), d("2026-11-01")).is_err());
+    assert!(Period::new(d("2026-12-31"), d("2026-12-31")).is_ok());
+}
+
+#[test]
+fn months_have_bars_even_when_empty() {
+    let p = Period::new(d("2026-10-16"), d("2027-01-31")).expect("in order");
+    let months: Vec<_> = monthly(&county(), p, &FigureRules::default())
+        .into_iter()
+        .map(|m| (m.year, m.month, m.visits, m.assistance, m.assistance_fen))
+        .collect();
+    assert_eq!(
+        months,
+        vec![
+            (2026, 10, 0, 0, 0), // f4's 15 Oct visit is before the 16th
+            // f1 5 + 20 Nov, f2 12 Nov, f3 3 + 15 Nov; help f1 2,000 and f3 1,000.
+            (2026, 11, 5, 2, 300_000),
+            // f1 1 + 28 Dec, f2 3 Dec; help f2 500 and f3 2,000.
+            (2026, 12, 3, 2, 250_000),
+            (2027, 1, 0, 0, 0),
+        ]
+    );
+}
+
+#[test]
+fn villages_are_listed_by_name_not_by_result() {
+    let villages = by_village(&county(), period(), &FigureRules::default());
+    let rows: Vec<_> = villages
+        .iter()
+        .map(|v| {
+            let visits = fig(&v.figures, FigureKey::VisitsMade).0;
+            let resolution = fig(&v.figures, FigureKey::Resolution);
+            (v.township.as_str(), v.village.as_str(), visits, resolution)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            // 云 (U+4E91) sorts before 南 (U+5357). f3 resolved, f4 not → 1 of 2.
+            ("云周街道", "铁炉村", 2, (1, Some(2), Some(0.5))),
+            // f1 4 visits + f2 2; f1 resolved, f2 not → 1 of 2.
+            ("南滨街道", "阁一村", 6, (1, Some(2), Some(0.5))),
+        ]
+    );
+}
