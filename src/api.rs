@@ -6,9 +6,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use xiafang_core::file_edit::FileConflict;
 use xiafang_core::sync::{
-    AccountSummary, AcksQuery, ApiError, ApiErrorCode, Assignment, Cursor, LegalVillage,
-    LoginRequest, LoginResponse, NewAccount, PasswordReset, PullResponse, PushRequest,
-    PushResponse,
+    AccountSummary, AcksQuery, ApiError, ApiErrorCode, Assignment, Cursor, FileSummary,
+    LegalVillage, LoginRequest, LoginResponse, NewAccount, PasswordReset, PlaceSummary,
+    PullResponse, PushRequest, PushResponse,
 };
 use xiafang_core::{DeviceId, FileId, UserId};
 
@@ -154,13 +154,23 @@ fn segment(id: &str) -> String {
     String::from(js_sys::encode_uri_component(id))
 }
 
+/// A signed-in GET whose answer is JSON.
+async fn get_json<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
+    read(authorised(Request::get(path), token).send().await).await
+}
+
 pub async fn admin_accounts(token: &str) -> Result<Vec<AccountSummary>, ApiFailure> {
-    read(
-        authorised(Request::get("/api/admin/accounts"), token)
-            .send()
-            .await,
-    )
-    .await
+    get_json("/api/admin/accounts", token).await
+}
+
+/// The places of the administrator's area, for choosing one instead of typing its id.
+pub async fn admin_places(token: &str) -> Result<Vec<PlaceSummary>, ApiFailure> {
+    get_json("/api/admin/places", token).await
+}
+
+/// The files of the administrator's area, for choosing one to assign.
+pub async fn admin_files(token: &str) -> Result<Vec<FileSummary>, ApiFailure> {
+    get_json("/api/admin/files", token).await
 }
 
 pub async fn create_account(token: &str, new: &NewAccount) -> Result<UserId, ApiFailure> {

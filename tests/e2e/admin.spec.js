@@ -32,7 +32,7 @@ async function createAccount(form, { username, name, place, password }) {
   await form.locator("input[name=new-username]").fill(username);
   await form.locator("input[name=new-display-name]").fill(name);
   await form.locator("select[name=new-role]").selectOption("cadre");
-  await form.locator("input[name=new-place]").fill(place);
+  await form.locator("select[name=new-place]").selectOption(place);
   await form.locator("input[name=new-password]").fill(password);
   await form.getByRole("button", { name: "创建账号" }).click();
 }
@@ -65,7 +65,7 @@ test("an administrator creates, assigns, resets and disables a cadre account in 
 
   const assign = page.getByTestId("assignments");
   await assign.locator("select[name=assign-account]").selectOption({ label: `张阁一（${NEW.username}）` });
-  await assign.locator("input[name=assign-file]").fill("file-guo");
+  await assign.locator("select[name=assign-file]").selectOption({ label: "郭先生（阁一村）" });
   await assign.getByRole("button", { name: "分配", exact: true }).click();
   await expect(assign.getByRole("status")).toHaveText("档案已分配");
 

@@ -1,7 +1,7 @@
 //! The accounts of the administrator's area: the list (with disable / enable), a new account,
 //! and a password reset.
 
-use super::links::AccountSelect;
+use super::links::{AccountSelect, PlaceSelect};
 use super::{AdminCtx, Outcome, OutcomeLine, SubmitButton};
 use crate::api;
 use crate::components::Choice;
@@ -127,7 +127,7 @@ pub(super) fn NewAccountForm() -> impl IntoView {
             <Show when=move || role.get() == Role::Legal>
                 <Choice name="new-legal-title" label=Msg::LegalTitleLabel value=title />
             </Show>
-            <PlainField name="new-place" label=Msg::PlaceId value=place_id hint=Msg::PlaceIdHint />
+            <PlaceSelect name="new-place" label=Msg::PlaceLabel value=place_id />
             <PlainField
                 name="new-password"
                 label=Msg::FirstPassword

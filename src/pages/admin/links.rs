@@ -5,7 +5,7 @@ use super::{AdminCtx, Outcome, OutcomeLine, PlainField, SubmitButton};
 use crate::api;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
-use xiafang_core::sync::{Assignment, LegalVillage, Role};
+use xiafang_core::sync::{Assignment, LegalVillage, PlaceKind, Role};
 use xiafang_core::{FileId, UserId};
 
 /// A drop-down of the area's accounts (only those of role `only`, when given); its value is the
@@ -40,6 +40,89 @@ pub(super) fn AccountSelect(
             <select name=name on:change:target=move |ev| value.set(ev.target().value())>
                 <option value="" selected=move || value.get().is_empty()>
                     {move || i18n.t(Msg::ChooseAccount)}
+                </option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
+/// A drop-down of the area's places (only villages when `villages_only`), named with the place
+/// above them; its value is the chosen place's id, empty until one is chosen.
+#[component]
+pub(super) fn PlaceSelect(
+    name: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    #[prop(optional)] villages_only: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let admin = expect_context::<AdminCtx>();
+    let options = move || {
+        let places = admin.places();
+        let name_of = |id: &Option<String>| {
+            places
+                .iter()
+                .find(|p| Some(&p.id) == id.as_ref())
+                .map(|p| p.name.clone())
+        };
+        places
+            .iter()
+            .filter(|p| !villages_only || p.kind == PlaceKind::Village)
+            .map(|p| {
+                let above = name_of(&p.parent_id)
+                    .map(|n| format!(" · {n}"))
+                    .unwrap_or_default();
+                let label = format!("{}（{}{above}）", p.name, p.kind.label(i18n.lang()));
+                let id = p.id.clone();
+                view! {
+                    <option value=id.clone() selected=move || value.get() == id>{label}</option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="field">
+            <span class="label">{move || i18n.t(label)}</span>
+            <select name=name on:change:target=move |ev| value.set(ev.target().value())>
+                <option value="" selected=move || value.get().is_empty()>
+                    {move || i18n.t(Msg::ChoosePlace)}
+                </option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
+/// A drop-down of the area's files by petitioner and village.
+#[component]
+fn FileSelect(name: &'static str, value: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let admin = expect_context::<AdminCtx>();
+    let options = move || {
+        let places = admin.places();
+        admin
+            .files()
+            .into_iter()
+            .map(|f| {
+                let village = places
+                    .iter()
+                    .find(|p| p.id == f.village_id)
+                    .map_or(f.village_id.clone(), |p| p.name.clone());
+                let label = format!("{}（{village}）", f.name);
+                let id = f.id.0;
+                view! {
+                    <option value=id.clone() selected=move || value.get() == id>{label}</option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="field">
+            <span class="label">{move || i18n.t(Msg::FileLabel)}</span>
+            <select name=name on:change:target=move |ev| value.set(ev.target().value())>
+                <option value="" selected=move || value.get().is_empty()>
+                    {move || i18n.t(Msg::ChooseFile)}
                 </option>
                 {options}
             </select>
@@ -95,7 +178,7 @@ pub(super) fn AssignmentForm() -> impl IntoView {
         <section class="card" data-testid="assignments">
             <h2>{move || i18n.t(Msg::AssignTitle)}</h2>
             <AccountSelect name="assign-account" value=account />
-            <PlainField name="assign-file" label=Msg::FileId value=file hint=Msg::FileIdHint />
+            <FileSelect name="assign-file" value=file />
             <OutcomeLine outcome />
             {on_off_buttons(outcome, Msg::Assign, Msg::Unassign, act)}
         </section>
@@ -130,7 +213,7 @@ pub(super) fn LegalVillageForm() -> impl IntoView {
         <section class="card" data-testid="legal-villages">
             <h2>{move || i18n.t(Msg::LegalTitle)}</h2>
             <AccountSelect name="legal-account" value=account only=Role::Legal />
-            <PlainField name="legal-village" label=Msg::VillageId value=village hint=Msg::VillageIdHint />
+            <PlaceSelect name="legal-village" label=Msg::VillageLabel value=village villages_only=true />
             <OutcomeLine outcome />
             {on_off_buttons(outcome, Msg::GiveVillage, Msg::TakeVillage, act)}
         </section>

@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 use links::{AssignmentForm, LegalVillageForm, RevokeDeviceForm};
 use std::future::Future;
 use xiafang_core::Lang;
-use xiafang_core::sync::{AccountSummary, ApiErrorCode};
+use xiafang_core::sync::{AccountSummary, ApiErrorCode, FileSummary, PlaceSummary};
 
 /// `/admin`.
 #[component]
@@ -29,11 +29,15 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
-/// What the administration forms share: the session and the list of accounts.
+/// The places and files of the administrator's area, for the drop-downs.
+type Area = (Vec<PlaceSummary>, Vec<FileSummary>);
+
+/// What the administration forms share: the session, the list of accounts and the area.
 #[derive(Clone, Copy)]
 struct AdminCtx {
     session: RwSignal<Option<Session>>,
     accounts: LocalResource<Result<Vec<AccountSummary>, ApiFailure>>,
+    area: LocalResource<Result<Area, ApiFailure>>,
 }
 
 impl AdminCtx {
@@ -59,6 +63,15 @@ impl AdminCtx {
     fn reload(self) {
         self.accounts.refetch();
     }
+
+    /// The area's places, as last read; empty until they are.
+    fn places(self) -> Vec<PlaceSummary> {
+        self.area.get().and_then(Result::ok).unwrap_or_default().0
+    }
+
+    fn files(self) -> Vec<FileSummary> {
+        self.area.get().and_then(Result::ok).unwrap_or_default().1
+    }
 }
 
 #[component]
@@ -76,7 +89,25 @@ fn AdminScreen() -> impl IntoView {
             api::admin_accounts(&token.unwrap_or_default()).await
         }
     });
-    provide_context(AdminCtx { session, accounts });
+    let area = LocalResource::new(move || {
+        let online = sync.online.get();
+        let token = session.with(|s| s.as_ref().map(|s| s.token.clone()));
+        async move {
+            if !online {
+                return Err(ApiFailure::Offline);
+            }
+            let token = token.unwrap_or_default();
+            Ok((
+                api::admin_places(&token).await?,
+                api::admin_files(&token).await?,
+            ))
+        }
+    });
+    provide_context(AdminCtx {
+        session,
+        accounts,
+        area,
+    });
     let state = move || match accounts.get() {
         None => view! { <p class="muted">{i18n.t(Msg::Loading)}</p> }.into_any(),
         Some(Ok(_)) => ().into_any(),
