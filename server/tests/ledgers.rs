@@ -75,7 +75,12 @@ async fn the_visit_ledger_opens_in_excel_with_real_dates() {
         let at = rows[1][0].as_datetime().expect("a date cell, not text");
         assert_eq!(at, visit.occurred_at);
         let world = small_world();
-        let file = &world.files.iter().find(|f| f.file.id.0 == "f-a1").unwrap().file;
+        let file = &world
+            .files
+            .iter()
+            .find(|f| f.file.id.0 == "f-a1")
+            .unwrap()
+            .file;
         assert_eq!(text(&rows[1][1]), file.township);
         assert_eq!(text(&rows[1][3]), file.name);
         assert_eq!(text(&rows[1][13]), visit.author_name);
