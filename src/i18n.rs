@@ -190,6 +190,10 @@ messages! {
     SignInToUnlock => ("请联网用密码登录，以打开手机上已加密的数据", "Sign in online with your password to open the encrypted data on this phone"),
     OthersPending => ("此手机上还有其他账号尚未上传的记录，请先由该账号登录上传。条数：", "Records of another account on this phone are not uploaded yet; that account must sign in and upload them first. Records: "),
     NoDeviceSecret => ("服务器未返回本机解锁密钥，无法加密手机上的数据，请联系管理员", "The server sent no unlock secret for this phone, so its data cannot be encrypted; please contact the administrator"),
+    NavReview => ("审核", "Review"),
+    NavCases => ("案件期限", "Deadlines"),
+    NavFigures => ("统计", "Figures"),
+    NavLedgers => ("台账", "Ledgers"),
     CryptoFailed => ("手机上的数据无法解密", "The data on this phone cannot be decrypted"),
     PinLockedSignInOnline => ("解锁码错误次数过多，手机上的数据已锁定，请联网重新登录", "Too many wrong PINs: the data on this phone is locked until you sign in online"),
 }

@@ -37,12 +37,26 @@ pub fn Header() -> impl IntoView {
     // Only a convenience: the server refuses administration to everyone else anyway.
     let is_admin =
         move || session.with(|s| s.as_ref().is_some_and(|s| s.account.role == Role::Admin));
+    let is_supervisor = move || {
+        session.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.account.role == Role::Supervisor)
+        })
+    };
     view! {
         <header class="top">
             <A href="/" attr:class="brand">{move || i18n.t(Msg::AppName)}</A>
             <span class="who">
                 {move || session.get().map(|s| s.account.display_name)}
             </span>
+            <Show when=is_supervisor>
+                <nav class="console" data-testid="console-nav">
+                    <A href="/review" attr:class="link">{move || i18n.t(Msg::NavReview)}</A>
+                    <A href="/cases" attr:class="link">{move || i18n.t(Msg::NavCases)}</A>
+                    <A href="/figures" attr:class="link">{move || i18n.t(Msg::NavFigures)}</A>
+                    <A href="/ledgers" attr:class="link">{move || i18n.t(Msg::NavLedgers)}</A>
+                </nav>
+            </Show>
             <Show when=is_admin>
                 <A href="/admin" attr:class="link">{move || i18n.t(Msg::Admin)}</A>
             </Show>

@@ -4,6 +4,7 @@
 
 pub mod crypto;
 mod idb;
+mod overview;
 mod persist;
 mod records;
 mod seal;

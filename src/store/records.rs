@@ -133,7 +133,7 @@ fn cursor_key() -> JsValue {
 }
 
 /// Record rows as the phone shows them, opened side by side.
-async fn local_records(rows: &JsValue) -> Result<Vec<LocalRecord>, StoreError> {
+pub(super) async fn local_records(rows: &JsValue) -> Result<Vec<LocalRecord>, StoreError> {
     let mut states = Vec::new();
     let mut sealed = Vec::new();
     for row in js_sys::Array::from(rows).iter() {
@@ -151,7 +151,7 @@ async fn local_records(rows: &JsValue) -> Result<Vec<LocalRecord>, StoreError> {
 }
 
 /// File rows' files, opened side by side.
-async fn file_bodies(rows: &[JsValue]) -> Result<Vec<PetitionerFile>, StoreError> {
+pub(super) async fn file_bodies(rows: &[JsValue]) -> Result<Vec<PetitionerFile>, StoreError> {
     let sealed = rows
         .iter()
         .map(|row| {

@@ -302,3 +302,29 @@ async fn await_request(req: &web_sys::IdbRequest) -> JsValue {
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap()
 }
+
+#[wasm_bindgen_test]
+async fn the_overview_holds_every_file_with_its_records_oldest_first() {
+    let (_, store) = fresh_store().await;
+    let mut later = fixtures::visit("f1", "u1");
+    later.occurred_at += chrono::Duration::days(1);
+    let earlier = fixtures::note("f1", "u1");
+    let theirs = fixtures::assistance("f2", "u2");
+    store
+        .apply_pull(&page(
+            true,
+            vec![file("f1", "郭先生"), file("f2", "杨女士")],
+            vec![later.clone(), theirs.clone()],
+            "c1",
+        ))
+        .await
+        .unwrap();
+    store.save_new(&earlier).await.unwrap();
+    let mut overview = store.overview().await.unwrap();
+    overview.sort_by(|a, b| a.0.id.0.cmp(&b.0.id.0));
+    assert_eq!(overview.len(), 2);
+    let ids = |i: usize| -> Vec<RecordId> { overview[i].1.iter().map(|l| l.record.id).collect() };
+    assert_eq!(ids(0), vec![earlier.id, later.id]);
+    assert_eq!(overview[0].1[0].state, SyncState::Pending);
+    assert_eq!(ids(1), vec![theirs.id]);
+}
