@@ -3,8 +3,8 @@
 use crate::components::{Header, StatusBar};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::pages::{
-    AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage, SetPinPage,
-    UnlockPage, VoidPage,
+    AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage,
+    ReviewQueuePage, ReviewRecordPage, SetPinPage, UnlockPage, VoidPage,
 };
 use crate::store::settings::{self, Session};
 use crate::store::vault::{self, Status};
@@ -140,6 +140,8 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/files/:id/void/:record") view=VoidPage />
             <Route path=path!("/files/:id/edit") view=FileEditPage />
             <Route path=path!("/admin") view=AdminPage />
+            <Route path=path!("/review") view=ReviewQueuePage />
+            <Route path=path!("/review/:id/:record") view=ReviewRecordPage />
         </Routes>
     }
 }

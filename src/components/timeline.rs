@@ -6,10 +6,12 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::LocalRecord;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::collections::HashMap;
 use xiafang_core::ledger::{Standing, standings};
 use xiafang_core::money::format_yuan;
+use xiafang_core::review::{ReviewState, review_states};
 use xiafang_core::sync::SyncState;
-use xiafang_core::{Field, Lang, Record, RecordBody};
+use xiafang_core::{Field, Lang, Record, RecordBody, RecordId};
 
 #[component]
 pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
@@ -21,6 +23,10 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
     // and the original says it no longer counts.
     let all: Vec<Record> = records.iter().map(|r| r.record.clone()).collect();
     let standing = standings(&all);
+    let reviews: HashMap<RecordId, ReviewState> = review_states(&all)
+        .into_iter()
+        .map(|r| (r.record.id, r.state))
+        .collect();
     let me = expect_context::<SignedIn>()
         .0
         .get_untracked()
@@ -32,7 +38,8 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
                 .map(|r| {
                     let standing = standing.get(&r.record.id).cloned().unwrap_or(Standing::Current);
                     let correctable = me.as_ref().is_some_and(|me| r.correctable_by(me, &standing));
-                    view! { <Entry local=r standing correctable /> }
+                    let review = reviews.get(&r.record.id).cloned();
+                    view! { <Entry local=r standing correctable review /> }
                 })
                 .collect_view()}
         </ol>
@@ -41,7 +48,12 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
 }
 
 #[component]
-fn Entry(local: LocalRecord, standing: Standing, correctable: bool) -> impl IntoView {
+fn Entry(
+    local: LocalRecord,
+    standing: Standing,
+    correctable: bool,
+    review: Option<ReviewState>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let r = &local.record;
@@ -90,9 +102,40 @@ fn Entry(local: LocalRecord, standing: Standing, correctable: bool) -> impl Into
             {amends}
             {details(&r.body, lang)}
             <p class=format!("state {state_class}") data-testid="state">{state_text}</p>
+            {review_line(review, &local.state, lang)}
             {actions}
         </li>
     }
+}
+
+/// Where a supervisor's review of the record stands; a returned record says what to fix, by whom.
+fn review_line(review: Option<ReviewState>, sync: &SyncState, lang: Lang) -> Option<AnyView> {
+    let (class, text) = match review? {
+        // Not reviewable before the server has it.
+        ReviewState::Pending if *sync == SyncState::Uploaded => {
+            ("pending", Msg::ReviewPending.text(lang).to_owned())
+        }
+        ReviewState::Pending => return None,
+        ReviewState::Approved { decision } => (
+            "approved",
+            format!("{}（{}）", Msg::ReviewApproved.text(lang), decision.by_name),
+        ),
+        ReviewState::Returned { decision } => (
+            "returned",
+            format!(
+                "{}：{}（{}）",
+                Msg::ReviewReturned.text(lang),
+                decision.comment,
+                decision.by_name
+            ),
+        ),
+        ReviewState::Answered { .. } => ("answered", Msg::ReviewAnswered.text(lang).to_owned()),
+        ReviewState::Superseded { .. } | ReviewState::Withdrawn => return None,
+    };
+    Some(
+        view! { <p class=format!("review {class}") data-testid="review" data-review=class>{text}</p> }
+            .into_any(),
+    )
 }
 
 fn line(label: &'static str, text: String) -> impl IntoView {

@@ -25,6 +25,8 @@ pub struct Draft {
     pub errors: FormErrors,
     saving: RwSignal<bool>,
     failure: RwSignal<Option<Msg>>,
+    /// Where saving or cancelling leads: the file, unless the form came from elsewhere.
+    back: StoredValue<Option<String>>,
 }
 
 impl Draft {
@@ -38,11 +40,29 @@ impl Draft {
             errors: FormErrors::new(),
             saving: RwSignal::new(false),
             failure: RwSignal::new(None),
+            back: StoredValue::new(None),
         }
     }
 
+    /// Saving or cancelling leads to `href` instead of the file (the review queue, say).
+    pub fn returning_to(self, href: &str) -> Self {
+        self.back.set_value(Some(href.to_owned()));
+        self
+    }
+
     pub fn file_href(self) -> String {
-        format!("/files/{}", self.file_id.get_value())
+        self.back
+            .get_value()
+            .unwrap_or_else(|| format!("/files/{}", self.file_id.get_value()))
+    }
+
+    /// Why the last save attempt failed, if it did.
+    pub fn failure(self) -> Option<Msg> {
+        self.failure.get()
+    }
+
+    pub fn is_saving(self) -> bool {
+        self.saving.get()
     }
 
     /// Shows why nothing was saved, above the save button.

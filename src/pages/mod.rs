@@ -10,6 +10,7 @@ mod files;
 mod login;
 mod new_record;
 mod note_form;
+mod review;
 pub(crate) mod unlock;
 mod visit_form;
 
@@ -20,4 +21,5 @@ pub use file_edit::FileEditPage;
 pub use files::FilesPage;
 pub use login::LoginPage;
 pub use new_record::NewRecordPage;
+pub use review::{ReviewQueuePage, ReviewRecordPage};
 pub use unlock::{SetPinPage, UnlockPage};
