@@ -95,6 +95,51 @@ impl Step {
 }
 
 labeled_enum!(
+    /// Which step, without its details: what a form offers to record.
+    StepKind {
+        Registered = "registered" => ("登记", "Registered"),
+        Routed = "routed" => ("分流", "Routed"),
+        Notified = "notified" => ("告知", "Notice"),
+        Accepted = "accepted" => ("受理", "Accepted"),
+        Extended = "extended" => ("延期", "Extended"),
+        Replied = "replied" => ("答复", "Replied"),
+        Rated = "rated" => ("评价", "Rated"),
+        Closed = "closed" => ("办结", "Closed"),
+        ReviewRequested = "review_requested" => ("申请复查", "Review requested"),
+        ReviewDecided = "review_decided" => ("复查意见", "Review decided"),
+        ReReviewRequested = "re_review_requested" => ("申请复核", "Re-review requested"),
+        ReReviewDecided = "re_review_decided" => ("复核意见", "Re-review decided"),
+        Final = "final" => ("终结", "Final"),
+        FollowUpDone = "follow_up_done" => ("回访", "Follow-up done"),
+        LegalRoute = "legal_route" => ("导入法定途径", "Steered to a legal channel"),
+        Resolution = "resolution" => ("化解情况", "Resolution assessed"),
+    }
+);
+
+impl Step {
+    pub fn kind(&self) -> StepKind {
+        match self {
+            Step::Registered { .. } => StepKind::Registered,
+            Step::Routed { .. } => StepKind::Routed,
+            Step::Notified { .. } => StepKind::Notified,
+            Step::Accepted { .. } => StepKind::Accepted,
+            Step::Extended { .. } => StepKind::Extended,
+            Step::Replied { .. } => StepKind::Replied,
+            Step::Rated { .. } => StepKind::Rated,
+            Step::Closed => StepKind::Closed,
+            Step::ReviewRequested => StepKind::ReviewRequested,
+            Step::ReviewDecided { .. } => StepKind::ReviewDecided,
+            Step::ReReviewRequested => StepKind::ReReviewRequested,
+            Step::ReReviewDecided { .. } => StepKind::ReReviewDecided,
+            Step::Final => StepKind::Final,
+            Step::FollowUpDone { .. } => StepKind::FollowUpDone,
+            Step::LegalRoute { .. } => StepKind::LegalRoute,
+            Step::Resolution { .. } => StepKind::Resolution,
+        }
+    }
+}
+
+labeled_enum!(
     /// How a registered matter was routed (§22).
     Route {
         Own = "own" => ("本机关办理", "Handled here"),
