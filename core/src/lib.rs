@@ -21,6 +21,7 @@ pub mod lang;
 pub mod ledger;
 pub mod ledgers;
 pub mod money;
+pub mod permissions;
 pub mod pin;
 pub mod protocol;
 pub mod record;

@@ -9,6 +9,7 @@ use crate::ids::{RecordId, UserId};
 use crate::ledger::{Standing, standings};
 use crate::record::{Record, RecordBody};
 use crate::supervision::ReviewDecision;
+use crate::sync::Rejection;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -16,6 +17,26 @@ use std::collections::HashMap;
 /// Whether a record of this kind goes to a supervisor.
 pub fn needs_review(body: &RecordBody) -> bool {
     matches!(body, RecordBody::Visit(_) | RecordBody::Assistance(_))
+}
+
+/// Why `review` may not name the record it names, if it may not: the record reviewed must be a
+/// record of the same file that goes to a supervisor (`needs_review`), written by someone else
+/// (nobody approves their own work). `target` is the record `review.of` names, if the server
+/// holds one. Records that are not reviews pass.
+pub fn review_target_problem(review: &Record, target: Option<&Record>) -> Option<Rejection> {
+    let RecordBody::Review(_) = &review.body else {
+        return None;
+    };
+    match target {
+        Some(t)
+            if t.file_id == review.file_id
+                && needs_review(&t.body)
+                && t.author != review.author =>
+        {
+            None
+        }
+        _ => Some(Rejection::NotReviewable),
+    }
 }
 
 /// A supervisor's decision as it reached the record.
@@ -218,6 +239,43 @@ mod tests {
         );
         assert_eq!(state_of(&records, help.id), ReviewState::Withdrawn);
         assert_eq!(state_of(&records, own.id), ReviewState::Pending);
+    }
+
+    #[test]
+    fn a_review_names_another_authors_visit_or_assistance_of_its_own_file() {
+        let visit = fixtures::visit("f1", "u1");
+        let help = fixtures::assistance("f1", "u1");
+        let ok = fixtures::review(&visit, "s1", Approve, "");
+        assert_eq!(review_target_problem(&ok, Some(&visit)), None);
+        let ok_help = fixtures::review(&help, "s1", Return, "请补签收单");
+        assert_eq!(review_target_problem(&ok_help, Some(&help)), None);
+
+        let refused = Some(Rejection::NotReviewable);
+        assert_eq!(review_target_problem(&ok, None), refused, "nothing named");
+        let elsewhere = fixtures::visit("f2", "u1");
+        let cross = fixtures::review(&elsewhere, "s1", Approve, "");
+        let cross = Record {
+            file_id: visit.file_id.clone(),
+            ..cross
+        };
+        assert_eq!(
+            review_target_problem(&cross, Some(&elsewhere)),
+            refused,
+            "another file's record"
+        );
+        let note = fixtures::note("f1", "u1");
+        let of_note = fixtures::review(&note, "s1", Approve, "");
+        assert_eq!(review_target_problem(&of_note, Some(&note)), refused);
+        let listing = fixtures::listed("f1", "s2");
+        let of_listing = fixtures::review(&listing, "s1", Approve, "");
+        assert_eq!(review_target_problem(&of_listing, Some(&listing)), refused);
+        let own = fixtures::review(&visit, "u1", Approve, "");
+        assert_eq!(
+            review_target_problem(&own, Some(&visit)),
+            refused,
+            "own record"
+        );
+        assert_eq!(review_target_problem(&visit, None), None, "not a review");
     }
 
     #[test]

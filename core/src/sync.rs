@@ -91,6 +91,13 @@ pub enum Rejection {
     TargetNotYours,
     /// An amendment must be of the same kind as the record it amends.
     TargetKindMismatch,
+    /// The account's role may not record this kind on this file (`permissions::may_write`):
+    /// reviews and supervision are for supervisors of the file's place, case steps for them and
+    /// the cadres assigned to the file.
+    RoleNotAllowed,
+    /// A review names no visit or assistance of this file written by someone else
+    /// (`review::review_target_problem`).
+    NotReviewable,
 }
 
 impl Rejection {
@@ -139,6 +146,21 @@ impl Rejection {
                 .pick(
                     "更正记录必须与原记录类型相同",
                     "An amendment must be of the same kind as the original",
+                )
+                .to_owned(),
+            Rejection::RoleNotAllowed => lang
+                .pick(
+                    "您的账号无权记录此项：审核与督办由档案所属辖区的督办人员记录，案件流程由其或承办干部记录",
+                    "Your account may not record this: reviews and supervision are recorded by \
+                     supervisors of the file's place, case steps by them or the cadres assigned \
+                     to the file",
+                )
+                .to_owned(),
+            Rejection::NotReviewable => lang
+                .pick(
+                    "只能审核本档案中他人填写的走访记录或帮扶措施",
+                    "Only visits and assistance of this file written by someone else can be \
+                     reviewed",
                 )
                 .to_owned(),
         }

@@ -249,6 +249,8 @@ fn push_and_its_acknowledgements_round_trip() {
         Rejection::NotPermitted,
         Rejection::AuthorMismatch,
         Rejection::IdConflict,
+        Rejection::RoleNotAllowed,
+        Rejection::NotReviewable,
     ] {
         round_trip(&reason);
     }

@@ -2,6 +2,7 @@
 
 use super::{Db, Result, parse};
 use sqlx::Row;
+use xiafang_core::permissions::Reach;
 use xiafang_core::sync::{Account, Role};
 use xiafang_core::{FileId, PetitionerFile, Record};
 
@@ -45,6 +46,17 @@ pub(crate) fn reads_jurisdiction(account: &Account) -> i64 {
 
 impl Db {
     pub async fn access(&self, account: &Account, file: &FileId) -> Result<Access> {
+        Ok(match self.reach(account, file).await? {
+            None => Access::NoSuchFile,
+            Some(r) if r.assigned => Access::ReadWrite,
+            Some(r) if r.in_jurisdiction => Access::Read,
+            Some(_) => Access::None,
+        })
+    }
+
+    /// Where an account stands with a file (what it may write there is
+    /// `xiafang_core::permissions::may_write`); `None` when the file does not exist for it.
+    pub async fn reach(&self, account: &Account, file: &FileId) -> Result<Option<Reach>> {
         let row = sqlx::query(&format!(
             "SELECT CAST(CASE WHEN {ASSIGNED} THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
              CAST(CASE WHEN {IN_JURISDICTION} THEN 1 ELSE 0 END AS BIGINT) AS in_jurisdiction, \
@@ -58,11 +70,12 @@ impl Db {
         .await?;
         Ok(match row {
             // Those an accusation names are not even told it exists.
-            None => Access::NoSuchFile,
-            Some(r) if r.get::<i64, _>("accused") == 1 => Access::NoSuchFile,
-            Some(r) if r.get::<i64, _>("assigned") == 1 => Access::ReadWrite,
-            Some(r) if r.get::<i64, _>("in_jurisdiction") == 1 => Access::Read,
-            Some(_) => Access::None,
+            None => None,
+            Some(r) if r.get::<i64, _>("accused") == 1 => None,
+            Some(r) => Some(Reach {
+                assigned: r.get::<i64, _>("assigned") == 1,
+                in_jurisdiction: r.get::<i64, _>("in_jurisdiction") == 1,
+            }),
         })
     }
 

@@ -6,12 +6,14 @@ use super::DbError;
 use super::audit::{self, Actor};
 use super::edits::apply_file_edit;
 use super::feed::next_position;
-use super::{Access, Backend, Db, Result, parse, to_json};
+use super::{Backend, Db, Result, parse, to_json};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use xiafang_core::hlc::clock_was_off;
+use xiafang_core::permissions::{Writes, may_write};
 use xiafang_core::protocol::{Decision, Prior, decide};
+use xiafang_core::review::review_target_problem;
 use xiafang_core::sync::{
     Account, Ack, AuditAction, DeviceReport, MAX_BATCH_OPS, Op, Outcome, Rejection,
 };
@@ -165,7 +167,11 @@ impl Db {
             .collect()
     }
 
-    /// Why a record may not be stored for this account, if it may not.
+    /// Why a record may not be stored for this account, if it may not: it must be the caller's
+    /// own and valid; the caller's role and standing with the file must allow its kind
+    /// (`permissions::may_write`, where a void counts as the kind it withdraws); a correction
+    /// must name the caller's own record of the same file and kind; a review must name another
+    /// author's record of the same file that goes to a supervisor.
     async fn judge(&self, account: &Account, record: &Record) -> Result<Option<Rejection>> {
         if record.author != account.id {
             return Ok(Some(Rejection::AuthorMismatch));
@@ -173,46 +179,60 @@ impl Db {
         if let Err(errors) = record.validate() {
             return Ok(Some(Rejection::Invalid { errors }));
         }
-        if self.access(account, &record.file_id).await? != Access::ReadWrite {
+        let Some(reach) = self.reach(account, &record.file_id).await? else {
             return Ok(Some(Rejection::NotPermitted));
-        }
+        };
         let target = match (&record.body, record.amends) {
             (RecordBody::Void(v), _) => Some(v.target),
             (_, Some(amended)) => Some(amended),
             _ => None,
         };
-        match target {
-            Some(target) => self.judge_correction(record, target).await,
-            None => Ok(None),
+        let earlier = match target {
+            Some(id) => self.stored_record(id).await?,
+            None => None,
+        };
+        let writes = match (&record.body, &earlier) {
+            (RecordBody::Void(_), Some(e)) if e.file_id == record.file_id => Writes::of(&e.body),
+            _ => Writes::of(&record.body),
+        };
+        if let Err(refusal) = may_write(account.role, reach, writes) {
+            return Ok(Some(refusal));
         }
+        if let Some(refusal) = target.and_then(|_| correction_problem(record, earlier.as_ref())) {
+            return Ok(Some(refusal));
+        }
+        if let RecordBody::Review(review) = &record.body {
+            let reviewed = self.stored_record(review.of).await?;
+            return Ok(review_target_problem(record, reviewed.as_ref()));
+        }
+        Ok(None)
     }
 
-    /// A correction may only name a correctable record of the same file by the same author,
-    /// and an amendment must keep the kind.
-    async fn judge_correction(
-        &self,
-        record: &Record,
-        target: RecordId,
-    ) -> Result<Option<Rejection>> {
-        let body = sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
-            .bind(target.to_string())
+    /// A stored record by its id.
+    async fn stored_record(&self, id: RecordId) -> Result<Option<Record>> {
+        sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
+            .bind(id.to_string())
             .fetch_optional(&self.pool)
-            .await?;
-        let Some(body) = body else {
-            return Ok(Some(Rejection::TargetMissing));
-        };
-        let earlier: Record = parse(&body, "records")?;
-        Ok(
-            if earlier.file_id != record.file_id || !earlier.body.is_correctable() {
-                Some(Rejection::TargetMissing)
-            } else if earlier.author != record.author {
-                Some(Rejection::TargetNotYours)
-            } else if record.amends.is_some() && earlier.body.kind_key() != record.body.kind_key() {
-                Some(Rejection::TargetKindMismatch)
-            } else {
-                None
-            },
-        )
+            .await?
+            .map(|body| parse(&body, "records"))
+            .transpose()
+    }
+}
+
+/// A correction may only name a correctable record (`earlier`) of the same file by the same
+/// author, and an amendment must keep the kind.
+fn correction_problem(record: &Record, earlier: Option<&Record>) -> Option<Rejection> {
+    let Some(earlier) = earlier else {
+        return Some(Rejection::TargetMissing);
+    };
+    if earlier.file_id != record.file_id || !earlier.body.is_correctable() {
+        Some(Rejection::TargetMissing)
+    } else if earlier.author != record.author {
+        Some(Rejection::TargetNotYours)
+    } else if record.amends.is_some() && earlier.body.kind_key() != record.body.kind_key() {
+        Some(Rejection::TargetKindMismatch)
+    } else {
+        None
     }
 }
 
