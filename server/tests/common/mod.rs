@@ -86,7 +86,7 @@ fn place(id: &str, kind: &str, parent: Option<&str>) -> DemoPlace {
     }
 }
 
-fn account(id: &str, role: Role, place: &str) -> DemoAccount {
+pub fn account(id: &str, role: Role, place: &str) -> DemoAccount {
     DemoAccount {
         id: id.into(),
         username: id.into(),

@@ -1,0 +1,287 @@
+//! Who may upload which kind of record (`xiafang_core::permissions`): casework by the accounts
+//! assigned to the file; case steps by supervisors of the file's place and the cadres assigned
+//! to it; reviews and supervision by supervisors of the place only. A review names another
+//! author's visit or assistance of the same file, and what a supervisor records reaches the
+//! cadre's phone, the timeline and the export.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestServer, account, batch, parse, small_world};
+use std::collections::HashMap;
+use xiafang_core::case_step::Step;
+use xiafang_core::supervision::ReviewDecision::{Approve, Return};
+use xiafang_core::sync::{Outcome, PullResponse, Role};
+use xiafang_core::{DeviceId, Record, RecordBody, RecordId, fixtures};
+use xiafang_server::demo::Demo;
+
+/// The small world, plus `sup-b` supervising the other township, the legal member assigned to
+/// `f-a1`, and wang's visit on `f-a1` waiting for review (returned).
+fn world() -> (Demo, Record) {
+    let mut w = small_world();
+    w.accounts.push(account("sup-b", Role::Supervisor, "tb"));
+    w.files[0].assigned.push("law".into());
+    let visit = fixtures::visit("f-a1", "wang");
+    w.records.push(visit.clone());
+    (w, visit)
+}
+
+/// Signs accounts in once and uploads single records for them.
+struct Phones<'a> {
+    server: &'a TestServer,
+    tokens: HashMap<String, String>,
+}
+
+impl<'a> Phones<'a> {
+    fn new(server: &'a TestServer) -> Self {
+        Phones {
+            server,
+            tokens: HashMap::new(),
+        }
+    }
+
+    async fn token(&mut self, who: &str) -> String {
+        if !self.tokens.contains_key(who) {
+            let token = self.server.login(who).await;
+            self.tokens.insert(who.to_owned(), token);
+        }
+        self.tokens[who].clone()
+    }
+
+    /// "stored", or the code of the rejection.
+    async fn upload(&mut self, who: &str, record: &Record) -> String {
+        let token = self.token(who).await;
+        let res = self
+            .server
+            .push(
+                &token,
+                &batch(DeviceId::new_random(), 1, std::slice::from_ref(record)),
+            )
+            .await;
+        match &res.acks[0].outcome {
+            Outcome::Stored => "stored".into(),
+            Outcome::Rejected { reason } => serde_json::to_value(reason).expect("json")["code"]
+                .as_str()
+                .expect("code")
+                .to_owned(),
+            Outcome::Quarantined => "quarantined".into(),
+        }
+    }
+}
+
+const KINDS: [&str; 6] = [
+    "visit",
+    "assistance",
+    "note",
+    "case_step",
+    "review",
+    "supervision",
+];
+
+/// A record of `kind` on `f-a1` by `who`; a review approves `visit`.
+fn record_of(kind: &str, who: &str, visit: &Record) -> Record {
+    match kind {
+        "visit" => fixtures::visit("f-a1", who),
+        "assistance" => fixtures::assistance("f-a1", who),
+        "note" => fixtures::note("f-a1", who),
+        "case_step" => fixtures::case_step("f-a1", who, Step::Accepted { simplified: false }),
+        "review" => fixtures::review(visit, who, Approve, ""),
+        "supervision" => fixtures::listed("f-a1", who),
+        other => panic!("no kind {other}"),
+    }
+}
+
+const OK: &str = "stored";
+const NO: &str = "not_permitted";
+const ROLE: &str = "role_not_allowed";
+
+/// (account, outcome per kind of `KINDS`) on file `f-a1` of township `ta`.
+const MATRIX: &[(&str, &str, [&str; 6])] = &[
+    ("wang", "cadre assigned", [OK, OK, OK, OK, ROLE, ROLE]),
+    ("li", "cadre not assigned", [NO; 6]),
+    (
+        "sup-a",
+        "supervisor of the township",
+        [NO, NO, NO, OK, OK, OK],
+    ),
+    ("sup-county", "county supervisor", [NO, NO, NO, OK, OK, OK]),
+    ("sup-b", "supervisor of another township", [NO; 6]),
+    (
+        "admin-a",
+        "administrator of the township",
+        [NO, NO, NO, ROLE, ROLE, ROLE],
+    ),
+    (
+        "law",
+        "legal member assigned",
+        [OK, OK, OK, ROLE, ROLE, ROLE],
+    ),
+];
+
+#[tokio::test]
+async fn each_role_uploads_exactly_its_record_kinds() {
+    let (w, visit) = world();
+    for server in TestServer::each(&w).await {
+        let mut phones = Phones::new(&server);
+        let mut wrong = Vec::new();
+        for (who, what, expected) in MATRIX {
+            for (kind, expected) in KINDS.iter().zip(expected) {
+                let got = phones.upload(who, &record_of(kind, who, &visit)).await;
+                if got != *expected {
+                    wrong.push(format!("{who} ({what}) {kind}: {got}, expected {expected}"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
+
+#[tokio::test]
+async fn a_review_must_name_someone_elses_visit_or_assistance_of_the_same_file() {
+    let (mut w, visit) = world();
+    // sup-a is also assigned to f-a1 here, so it can write a visit of its own.
+    w.files[0].assigned.push("sup-a".into());
+    let own_visit = fixtures::visit("f-a1", "sup-a");
+    let note = fixtures::note("f-a1", "wang");
+    let step = fixtures::case_step("f-a1", "sup-county", Step::Accepted { simplified: false });
+    let li_visit = fixtures::visit("f-b1", "li");
+    let help = fixtures::assistance("f-a1", "wang");
+    w.records.extend([
+        own_visit.clone(),
+        note.clone(),
+        step.clone(),
+        li_visit.clone(),
+        help.clone(),
+    ]);
+    for server in TestServer::each(&w).await {
+        let mut phones = Phones::new(&server);
+        let refused = "not_reviewable";
+        // The county supervisor reads both files, yet a review on f-a1 cannot name f-b1's visit.
+        let mut cross = fixtures::review(&li_visit, "sup-county", Approve, "");
+        cross.file_id = "f-a1".into();
+        assert_eq!(phones.upload("sup-county", &cross).await, refused);
+        let mut cross = fixtures::review(&visit, "sup-county", Approve, "");
+        cross.file_id = "f-b1".into();
+        assert_eq!(phones.upload("sup-county", &cross).await, refused);
+        let of_note = fixtures::review(&note, "sup-a", Approve, "");
+        assert_eq!(phones.upload("sup-a", &of_note).await, refused);
+        let of_step = fixtures::review(&step, "sup-a", Approve, "");
+        assert_eq!(phones.upload("sup-a", &of_step).await, refused);
+        let mut of_nothing = fixtures::review(&visit, "sup-a", Approve, "");
+        if let RecordBody::Review(r) = &mut of_nothing.body {
+            r.of = RecordId::new_random();
+        }
+        assert_eq!(phones.upload("sup-a", &of_nothing).await, refused);
+        let own = fixtures::review(&own_visit, "sup-a", Approve, "");
+        assert_eq!(phones.upload("sup-a", &own).await, refused, "self-review");
+
+        // Another supervisor may review sup-a's visit; sup-a may review wang's assistance.
+        let by_county = fixtures::review(&own_visit, "sup-county", Approve, "");
+        assert_eq!(phones.upload("sup-county", &by_county).await, OK);
+        let ok = fixtures::review(&help, "sup-a", Return, "请补签收单");
+        assert_eq!(phones.upload("sup-a", &ok).await, OK);
+        // An amendment is a review too: it cannot move over to the note.
+        let moved = fixtures::amendment(
+            &ok,
+            RecordBody::Review(xiafang_core::supervision::Review {
+                of: note.id,
+                decision: Approve,
+                comment: String::new(),
+            }),
+        );
+        assert_eq!(phones.upload("sup-a", &moved).await, refused);
+    }
+}
+
+#[tokio::test]
+async fn supervisors_records_are_corrected_only_by_their_author_and_role() {
+    let (w, visit) = world();
+    for server in TestServer::each(&w).await {
+        let mut phones = Phones::new(&server);
+        let listing = fixtures::listed("f-a1", "sup-a");
+        let review = fixtures::review(&visit, "sup-a", Return, "请补充参加人员职务");
+        let step = fixtures::case_step("f-a1", "wang", Step::Accepted { simplified: false });
+        assert_eq!(phones.upload("sup-a", &listing).await, OK);
+        assert_eq!(phones.upload("sup-a", &review).await, OK);
+        assert_eq!(phones.upload("wang", &step).await, OK);
+
+        // Someone else's supervision record: another supervisor may not touch it, a cadre not
+        // even record its kind.
+        let void = fixtures::void(&listing, "挂错了档案");
+        let mut by_county = void.clone();
+        by_county.author = "sup-county".into();
+        assert_eq!(
+            phones.upload("sup-county", &by_county).await,
+            "target_not_yours"
+        );
+        let mut by_wang = fixtures::void(&review, "不同意退回");
+        by_wang.author = "wang".into();
+        assert_eq!(phones.upload("wang", &by_wang).await, ROLE);
+        // A supervisor may not void the cadre's step either.
+        let mut step_void = fixtures::void(&step, "记错");
+        step_void.author = "sup-a".into();
+        assert_eq!(phones.upload("sup-a", &step_void).await, "target_not_yours");
+
+        // Their authors correct them; an amendment keeps the kind.
+        assert_eq!(phones.upload("sup-a", &void).await, OK);
+        let approved = fixtures::amendment(
+            &review,
+            RecordBody::Review(xiafang_core::supervision::Review {
+                of: visit.id,
+                decision: Approve,
+                comment: String::new(),
+            }),
+        );
+        assert_eq!(phones.upload("sup-a", &approved).await, OK);
+        let as_listing = fixtures::amendment(&review, listing.body.clone());
+        assert_eq!(
+            phones.upload("sup-a", &as_listing).await,
+            "target_kind_mismatch"
+        );
+        let reply = fixtures::amendment(
+            &step,
+            RecordBody::CaseStep(xiafang_core::case_step::CaseStep {
+                step: Step::Accepted { simplified: true },
+                note: "按简易程序办理".into(),
+            }),
+        );
+        assert_eq!(phones.upload("wang", &reply).await, OK);
+    }
+}
+
+#[tokio::test]
+async fn a_returned_visit_reaches_the_cadres_phone_timeline_and_export() {
+    let (w, visit) = world();
+    for server in TestServer::each(&w).await {
+        let mut phones = Phones::new(&server);
+        let back = fixtures::review(&visit, "sup-a", Return, "请补充参加人员职务");
+        let step = fixtures::case_step("f-a1", "sup-county", Step::Accepted { simplified: false });
+        assert_eq!(phones.upload("sup-a", &back).await, OK);
+        assert_eq!(phones.upload("sup-county", &step).await, OK);
+
+        let wang = phones.token("wang").await;
+        let (status, body) = server.get("/api/sync/pull", Some(&wang)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let pulled: PullResponse = parse(body);
+        for r in [&back, &step] {
+            assert!(pulled.records.contains(r), "wang's phone gets {r:?}");
+        }
+        // A supervisor of another township's phone does not.
+        let sup_b = phones.token("sup-b").await;
+        let (_, body) = server.get("/api/sync/pull", Some(&sup_b)).await;
+        let pulled: PullResponse = parse(body);
+        assert!(pulled.records.iter().all(|r| r.file_id.0 != "f-a1"));
+
+        let (status, body) = server.get("/api/files/f-a1/records", Some(&wang)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let timeline: Vec<Record> = parse(body);
+        assert!(timeline.contains(&back) && timeline.contains(&step));
+
+        let (status, _, csv) = server.get_bytes("/api/files/f-a1/export", &wang).await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = String::from_utf8(csv).expect("utf-8");
+        for text in ["退回修改", "请补充参加人员职务", "受理"] {
+            assert!(csv.contains(text), "the export shows {text}:\n{csv}");
+        }
+    }
+}
