@@ -1,5 +1,6 @@
 //! Small pieces shared by the pages.
 
+mod case_card;
 mod conflicts;
 mod form;
 mod header;
@@ -7,6 +8,7 @@ mod loaded;
 mod status_bar;
 mod timeline;
 
+pub use case_card::CaseCard;
 pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Choice, FormErrors, PlainField, TextField};
 pub use header::Header;

@@ -1,7 +1,8 @@
 //! One petitioner's file: the person (with the phone's own edits not uploaded yet), the matter,
 //! the fields that lost to concurrent edits, and every record, newest first.
 
-use crate::components::{Conflicts, RequireSession, Timeline, conflicts_of, loaded};
+use crate::app::SignedIn;
+use crate::components::{CaseCard, Conflicts, RequireSession, Timeline, conflicts_of, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, FileOnPhone};
 use crate::sync::SyncStatus;
@@ -55,6 +56,12 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
         .age(today)
         .map(|a| format!("{a}{}", i18n.t(Msg::YearsOld)));
     let new_link = |kind: &str| format!("/files/{}/new/{kind}", file.id);
+    // Supervisors record steps and supervision; the server decides in the end.
+    let supervisor = expect_context::<SignedIn>()
+        .0
+        .get_untracked()
+        .is_some_and(|s| s.account.role == xiafang_core::sync::Role::Supervisor);
+    let all: Vec<xiafang_core::Record> = records.iter().map(|l| l.record.clone()).collect();
     view! {
         <section class="card person">
             <div class="card-head">
@@ -93,11 +100,17 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
             </dl>
             <p class="flags">{m.flags.iter().map(|f| f.label(lang)).collect::<Vec<_>>().join("、")}</p>
         </section>
+        <CaseCard file=file.clone() records=all />
         <nav class="actions">
             <A href=new_link("visit") attr:class="button primary">{i18n.t(Msg::AddVisit)}</A>
             <A href=new_link("assistance") attr:class="button">{i18n.t(Msg::AddAssistance)}</A>
             <A href=new_link("note") attr:class="button">{i18n.t(Msg::AddNote)}</A>
+            <A href=new_link("case_step") attr:class="button">{i18n.t(Msg::AddStep)}</A>
+            {supervisor.then(|| view! {
+                <A href=new_link("supervision") attr:class="button">{i18n.t(Msg::AddSupervision)}</A>
+            })}
         </nav>
+        <A href=format!("/files/{}/print", file.id) attr:class="print-link">{i18n.t(Msg::PrintFile)}</A>
         <h2>{i18n.t(Msg::Timeline)}</h2>
         <Timeline records />
     }

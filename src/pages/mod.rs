@@ -11,6 +11,8 @@ mod login;
 mod new_record;
 mod note_form;
 mod review;
+mod step_form;
+mod supervision_form;
 pub(crate) mod unlock;
 mod visit_form;
 

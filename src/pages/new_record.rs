@@ -2,6 +2,8 @@
 
 use super::assistance_form::AssistanceForm;
 use super::note_form::NoteForm;
+use super::step_form::StepForm;
+use super::supervision_form::SupervisionForm;
 use super::visit_form::VisitForm;
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
@@ -30,6 +32,8 @@ pub fn NewRecordPage() -> impl IntoView {
                     "visit" => Msg::NewVisit,
                     "assistance" => Msg::NewAssistance,
                     "note" => Msg::NewNote,
+                    "case_step" => Msg::NewStep,
+                    "supervision" => Msg::NewSupervision,
                     _ => Msg::NotFound,
                 };
                 view! {
@@ -53,6 +57,8 @@ pub(super) fn record_form(
         "visit" => view! { <VisitForm file original /> }.into_any(),
         "assistance" => view! { <AssistanceForm file original /> }.into_any(),
         "note" => view! { <NoteForm file original /> }.into_any(),
+        "case_step" => view! { <StepForm file original /> }.into_any(),
+        "supervision" => view! { <SupervisionForm file original /> }.into_any(),
         _ => return None,
     })
 }

@@ -74,8 +74,13 @@ test("a returned visit log is amended offline by the cadre and approved", async 
 
   // The supervisor sees the amendment waiting, with the file's history beside it, and approves.
   await syncNow(sup);
-  await expect(queue.locator(".queue-item", { hasText: fixed })).toHaveCount(1);
-  await queue.locator(".queue-item", { hasText: fixed }).getByRole("link", { name: "审核" }).click();
+  // Only the amendment waits (the returned original was answered by it); the queue shows the
+  // start of what it says.
+  const amendment = queue.locator(".queue-item", { hasText: "并提供2014年分配方案复印件" });
+  await expect(amendment).toHaveCount(1);
+  await expect(queue.locator(".queue-item", { hasText: "要求重新核算分配款" })).toHaveCount(1);
+  await amendment.getByRole("link", { name: "审核" }).click();
+  await expect(sup.locator(".review-record")).toContainText(fixed);
   await expect(sup.locator(".review-history li.entry", { hasText: comment })).toHaveCount(1);
   await sup.getByRole("button", { name: "审核通过" }).click();
   await expect(sup.getByTestId("queue-empty").or(queue)).toBeVisible();

@@ -1,0 +1,93 @@
+//! 督办: a supervisor lists a matter for supervision (挂牌督办, with a deadline and one of the six
+//! modes), names the leader who owns the case (包案领导), or lifts the supervision once the matter
+//! is done (销号). Each is a record like any other, saved on the phone first.
+
+use super::draft::{Draft, DraftActions, WhenField, parse_optional_date};
+use crate::components::{Choice, TextField};
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use xiafang_core::supervision::{Supervision, SupervisionMode};
+use xiafang_core::{Field, FieldError, PetitionerFile, Problem, Record, RecordBody};
+
+xiafang_core::labeled_enum!(
+    /// Which supervision action the form records.
+    SupervisionAction {
+        Listed = "listed" => ("挂牌督办", "List for supervision"),
+        Leader = "leader" => ("指定包案领导", "Name the case-owning leader"),
+        Lifted = "lifted" => ("督办销号", "Lift supervision"),
+    }
+);
+
+#[component]
+pub fn SupervisionForm(
+    file: PetitionerFile,
+    #[prop(optional_no_strip)] original: Option<Record>,
+) -> impl IntoView {
+    let draft = Draft::new(file.id.clone(), original.as_ref());
+    let action = RwSignal::new(SupervisionAction::Listed);
+    let deadline = RwSignal::new(String::new());
+    let mode = RwSignal::new(SupervisionMode::Written);
+    let reason = RwSignal::new(String::new());
+    let leader = RwSignal::new(file.matter.case_leader.clone().unwrap_or_default());
+    let note = RwSignal::new(String::new());
+    if let Some(RecordBody::Supervision(start)) = original.map(|r| r.body) {
+        match start {
+            Supervision::Listed { deadline: d, mode: m, reason: r } => {
+                deadline.set(d.to_string());
+                mode.set(m);
+                reason.set(r);
+            }
+            Supervision::Leader { name, .. } => {
+                action.set(SupervisionAction::Leader);
+                leader.set(name);
+            }
+            Supervision::Lifted { note: n } => {
+                action.set(SupervisionAction::Lifted);
+                note.set(n);
+            }
+        }
+    }
+    let errors = draft.errors;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut problems: Vec<FieldError> = Vec::new();
+        let text = |s: RwSignal<String>| s.get_untracked().trim().to_owned();
+        let body = match action.get_untracked() {
+            SupervisionAction::Listed => {
+                let due = parse_optional_date(&text(deadline), Field::Deadline, &mut problems);
+                if due.is_none() && text(deadline).is_empty() {
+                    problems.push(FieldError::new(Field::Deadline, Problem::Required));
+                }
+                Supervision::Listed {
+                    deadline: due.unwrap_or_default(),
+                    mode: mode.get_untracked(),
+                    reason: text(reason),
+                }
+            }
+            SupervisionAction::Leader => Supervision::Leader {
+                name: text(leader),
+                account: None,
+            },
+            SupervisionAction::Lifted => Supervision::Lifted { note: text(note) },
+        };
+        draft.save(RecordBody::Supervision(body), problems);
+    };
+    let details = move || match action.get() {
+        SupervisionAction::Listed => view! {
+            <TextField field=Field::Deadline value=deadline errors input_type="date" />
+            <Choice name="mode" label=Msg::SupervisionModeLabel value=mode />
+            <TextField field=Field::SupervisionReason value=reason errors multiline=true />
+        }
+        .into_any(),
+        SupervisionAction::Leader => view! { <TextField field=Field::Leader value=leader errors /> }.into_any(),
+        SupervisionAction::Lifted => view! { <TextField field=Field::LiftNote value=note errors multiline=true /> }.into_any(),
+    };
+    view! {
+        <form class="card record-form" on:submit=submit novalidate>
+            <WhenField draft />
+            <Choice name="action" label=Msg::SupervisionActionLabel value=action />
+            {details}
+            <DraftActions draft />
+        </form>
+    }
+}
