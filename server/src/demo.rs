@@ -1,5 +1,13 @@
 //! Demo data from the seed documents' stories, loaded into an empty database on first start so a
 //! newcomer can sign in and see real-looking files. Production deployments start with `--no-demo`.
+//!
+//! The data is static, and its dates are set around **2026-11-27**: on that day the supervisor
+//! (zhaoxf) sees 郭先生's matter listed for supervision and overdue for handling (due 11-09),
+//! 雷女士's extended matter due on 11-30, 周先生's closed matter with its follow-up visit due on
+//! 11-29, two matters handled in time, one returned visit and several waiting for review. Later
+//! the same deadlines read as overdue; `server/tests/demo.rs` pins them to that day. Every record
+//! is one its author could upload (`xiafang_core::permissions`): steps by zhaoxf or the assigned
+//! cadre, supervision and reviews by zhaoxf.
 
 use crate::db::Db;
 use serde::Deserialize;

@@ -1,15 +1,21 @@
-//! The demo data (`server/demo/demo.json`): it parses, every record is valid and written by a
-//! person assigned to its file, it tells the seed stories, and it loads into a fresh database
-//! where each demo account sees the files it should and no others.
+//! The demo data (`server/demo/demo.json`): it parses, every record is valid and its author may
+//! upload it, it tells the seed stories, it gives the supervisor real work (steps, deadlines,
+//! supervision, reviews) as of its day, and it loads into a fresh database where each demo
+//! account sees the files it should and no others.
 
 mod common;
 
 use std::collections::{HashMap, HashSet};
+use xiafang_core::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, Stage, case_status};
+use xiafang_core::case_step::Evaluation;
+use xiafang_core::permissions::{Reach, Writes, may_write};
+use xiafang_core::review::{self, review_target_problem};
+use xiafang_core::supervision::SupervisionMode;
 use xiafang_core::sync::{Account, Role};
 use xiafang_core::{FileId, PetitionerFile, RecordBody};
 use xiafang_server::auth::verify_password;
 use xiafang_server::db::{Access, Db};
-use xiafang_server::demo::{self, Demo};
+use xiafang_server::demo::{self, Demo, DemoAccount};
 
 const DEMO_PASSWORD: &str = "xiafang2026";
 
@@ -18,6 +24,32 @@ fn place_kinds(demo: &Demo) -> HashMap<&str, &str> {
         .iter()
         .map(|p| (p.id.as_str(), p.kind.as_str()))
         .collect()
+}
+
+/// Where `account` stands with `file` as the server would find it: assigned, or reading it by
+/// jurisdiction from its village, township or county.
+fn reach(demo: &Demo, account: &DemoAccount, file: &str) -> Reach {
+    let village = &demo
+        .files
+        .iter()
+        .find(|f| f.file.id.0 == file)
+        .expect("file")
+        .village_id;
+    let parent = |place: &str| {
+        demo.places
+            .iter()
+            .find(|p| p.id == place)
+            .and_then(|p| p.parent.clone())
+    };
+    let mut places = vec![village.clone()];
+    while let Some(up) = parent(places.last().expect("one place")) {
+        places.push(up);
+    }
+    Reach {
+        assigned: assigned(demo, file).contains(&account.id),
+        in_jurisdiction: matches!(account.role, Role::Supervisor | Role::Admin)
+            && places.contains(&account.place),
+    }
 }
 
 fn count_kind(demo: &Demo, kind: &str) -> usize {
@@ -61,7 +93,7 @@ fn demo_parses_and_its_places_and_accounts_fit_together() {
 }
 
 #[test]
-fn every_record_is_valid_and_written_by_someone_assigned_to_its_file() {
+fn every_record_is_valid_and_its_author_may_upload_it() {
     let demo = demo::demo();
     let kinds = place_kinds(&demo);
     let names: HashMap<_, _> = demo.places.iter().map(|p| (&p.id, &p.name)).collect();
@@ -99,13 +131,20 @@ fn every_record_is_valid_and_written_by_someone_assigned_to_its_file() {
             "record {} names an unknown file",
             r.id
         );
-        assert!(
-            assigned(&demo, &r.file_id.0).contains(&r.author.0),
-            "record {} is written by {}, who is not assigned to {}",
+        let author = accounts[r.author.0.as_str()];
+        let reach = reach(&demo, author, &r.file_id.0);
+        assert_eq!(
+            may_write(author.role, reach, Writes::of(&r.body)),
+            Ok(()),
+            "record {} by {} may not be uploaded to {}",
             r.id,
             r.author,
             r.file_id
         );
+        if let RecordBody::Review(review) = &r.body {
+            let reviewed = demo.records.iter().find(|t| t.id == review.of);
+            assert_eq!(review_target_problem(r, reviewed), None, "review {}", r.id);
+        }
         assert_eq!(
             r.author_name,
             accounts[r.author.0.as_str()].display_name,
@@ -124,9 +163,13 @@ fn every_record_is_valid_and_written_by_someone_assigned_to_its_file() {
         let n = demo
             .records
             .iter()
-            .filter(|r| r.file_id == f.file.id)
+            .filter(|r| r.file_id == f.file.id && review::needs_review(&r.body))
             .count();
-        assert!((3..=6).contains(&n), "{} has {n} records", f.file.id);
+        assert!(
+            (3..=7).contains(&n),
+            "{} has {n} visits and assistance",
+            f.file.id
+        );
     }
 }
 
@@ -181,6 +224,134 @@ fn demo_tells_the_seed_stories() {
     );
     // The next visit the cadre logs in the app is the 107th, as in the story.
     assert_eq!(guo.visit_count(&demo.records), 106);
+}
+
+/// The day the demo's deadlines are set around: static data, so on this day the supervisor
+/// console shows an overdue matter, two due soon and finished ones (`server/src/demo.rs`).
+const DEMO_TODAY: (i32, u32, u32) = (2026, 11, 27);
+
+fn status_of(demo: &Demo, file: &str) -> CaseStatus {
+    let (y, m, d) = DEMO_TODAY;
+    let today = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let f = &demo
+        .files
+        .iter()
+        .find(|f| f.file.id.0 == file)
+        .expect("file")
+        .file;
+    case_status(f, &demo.records, &CaseRules::default(), today)
+}
+
+fn deadline(status: &CaseStatus, kind: DeadlineKind) -> (String, DeadlineStatus) {
+    let d = status
+        .deadline(kind)
+        .unwrap_or_else(|| panic!("a {kind:?} deadline"));
+    (d.due.to_string(), d.status)
+}
+
+#[test]
+fn demo_gives_the_supervisor_real_work_as_of_its_day() {
+    let demo = demo::demo();
+    let count = |kind: &str| {
+        demo.records
+            .iter()
+            .filter(|r| r.body.kind_key() == kind)
+            .count()
+    };
+    assert!(
+        count("case_step") >= 30,
+        "{} case steps",
+        count("case_step")
+    );
+    assert_eq!(count("supervision"), 2);
+    assert_eq!(count("review"), 5);
+    assert!(count("assistance") >= 14, "{}", count("assistance"));
+    let months: HashSet<_> = demo
+        .records
+        .iter()
+        .filter(|r| matches!(&r.body, RecordBody::Assistance(a) if a.amount_fen.is_some()))
+        .map(|r| r.occurred_at.format("%Y-%m").to_string())
+        .collect();
+    assert!(months.len() >= 8, "assistance with amounts in {months:?}");
+
+    // 郭先生: listed for supervision with its owning leader, handling overdue.
+    let guo = status_of(&demo, "file-guo");
+    assert_eq!(guo.stage, Some(Stage::InHandling));
+    let listed = guo.supervision.as_ref().expect("listed");
+    assert_eq!(
+        (
+            listed.deadline.to_string(),
+            listed.mode,
+            listed.lifted.is_none()
+        ),
+        ("2026-12-31".into(), SupervisionMode::Meeting, true)
+    );
+    assert!(
+        guo.leader
+            .as_ref()
+            .is_some_and(|l| l.name.contains("化解专班"))
+    );
+    assert_eq!(
+        deadline(&guo, DeadlineKind::Handling),
+        ("2026-11-09".into(), DeadlineStatus::Overdue)
+    );
+    assert_eq!(guo.flags.backlog_years, Some(12));
+
+    // 雷女士: extended once by 30 days with its approver, handling due soon.
+    let lei = status_of(&demo, "file-lei");
+    let ext = &lei.extension.as_ref().expect("extended").what;
+    assert_eq!((ext.days, ext.approver.as_str()), (30, "瑞安市信访局局长"));
+    assert!(lei.problems.is_empty(), "{:?}", lei.problems);
+    assert_eq!(
+        deadline(&lei, DeadlineKind::Handling),
+        ("2026-11-30".into(), DeadlineStatus::DueSoon)
+    );
+
+    // 周先生: replied in time, rated 满意, closed; the follow-up visit is due soon.
+    let zhou = status_of(&demo, "file-zhou");
+    assert_eq!(zhou.stage, Some(Stage::Closed));
+    assert_eq!(
+        zhou.rating.as_ref().map(|r| r.what.0),
+        Some(Evaluation::Satisfied)
+    );
+    assert_eq!(
+        deadline(&zhou, DeadlineKind::Handling).1,
+        DeadlineStatus::Met
+    );
+    assert!(zhou.follow_up_due);
+    assert_eq!(
+        deadline(&zhou, DeadlineKind::FollowUp),
+        ("2026-11-29".into(), DeadlineStatus::DueSoon)
+    );
+
+    // 黄老伯 and 杨天普: handled in time, followed up.
+    for file in ["file-huang", "file-yang"] {
+        let s = status_of(&demo, file);
+        assert_eq!(s.stage, Some(Stage::Closed), "{file}");
+        for kind in [
+            DeadlineKind::Register,
+            DeadlineKind::Notify,
+            DeadlineKind::Handling,
+            DeadlineKind::FollowUp,
+        ] {
+            assert_eq!(deadline(&s, kind).1, DeadlineStatus::Met, "{file} {kind:?}");
+        }
+    }
+
+    // Reviews: one visit returned and not yet amended, others approved, some still waiting.
+    let states = review::review_states(&demo.records);
+    let returned: Vec<_> = states
+        .iter()
+        .filter(|s| matches!(s.state, review::ReviewState::Returned { .. }))
+        .collect();
+    assert_eq!(returned.len(), 1);
+    assert_eq!(returned[0].record.file_id.0, "file-lei");
+    let approved = states
+        .iter()
+        .filter(|s| matches!(s.state, review::ReviewState::Approved { .. }))
+        .count();
+    assert_eq!(approved, 4);
+    assert!(!review::pending(&demo.records).is_empty());
 }
 
 async fn sign_in(db: &Db, username: &str) -> Account {
@@ -248,6 +419,23 @@ async fn seeded_database_shows_each_account_its_files() {
                 .len(),
             demo::demo().records.len()
         );
+
+        // The county supervisor reads every file by jurisdiction, without being assigned any.
+        for f in &demo::demo().files {
+            assert_eq!(
+                db.access(&supervisor, &f.file.id).await.expect("access"),
+                Access::Read,
+                "{}",
+                f.file.id
+            );
+        }
+        // The visit he returned reaches the cadre's phone with his comment, and so do the steps.
+        let li_records = db.pull(&li, None, 10_000).await.expect("pull").records;
+        assert!(li_records.iter().any(|r| matches!(
+            &r.body,
+            RecordBody::Review(review) if !review.comment.is_empty() && r.author.0 == "u-zhaoxf"
+        )));
+        assert!(li_records.iter().any(|r| r.body.kind_key() == "case_step"));
 
         let lawyer = sign_in(&db, "chenls").await;
         let names = readable(&db, &lawyer).await;
