@@ -232,3 +232,45 @@ pub async fn revoke_device(token: &str, device: &str) -> Result<(), ApiFailure> 
     let path = format!("/api/admin/devices/{}/revoke", segment(device.trim()));
     done(authorised(Request::post(&path), token).send().await).await
 }
+
+/// A file the server wrote for download: its bytes, type and the name it suggests.
+pub struct Download {
+    pub bytes: Vec<u8>,
+    pub mime: String,
+    pub name: Option<String>,
+}
+
+/// A ledger (`visits`, `assistance`, `cases`) of the caller's area for `from`–`to`, as `xlsx`
+/// or `csv`. Never kept on the phone.
+pub async fn ledger(
+    token: &str,
+    kind: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    format: &str,
+) -> Result<Download, ApiFailure> {
+    let (from, to) = (from.to_string(), to.to_string());
+    let builder = Request::get(&format!("/api/ledgers/{}", segment(kind))).query([
+        ("from", from.as_str()),
+        ("to", to.as_str()),
+        ("format", format),
+    ]);
+    let response = accepted(authorised(builder, token).send().await).await?;
+    let headers = response.headers();
+    let name = headers
+        .get("content-disposition")
+        .and_then(|h| suggested_name(&h));
+    let mime = headers.get("content-type").unwrap_or_default();
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
+    Ok(Download { bytes, mime, name })
+}
+
+/// The UTF-8 name of `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266).
+fn suggested_name(disposition: &str) -> Option<String> {
+    let encoded = disposition.split("filename*=UTF-8''").nth(1)?;
+    let encoded = encoded.split(';').next()?.trim();
+    js_sys::decode_uri_component(encoded).ok().map(String::from)
+}

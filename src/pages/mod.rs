@@ -2,6 +2,7 @@
 
 mod admin;
 mod assistance_form;
+mod console;
 mod correction;
 mod draft;
 mod file;
@@ -17,6 +18,7 @@ pub(crate) mod unlock;
 mod visit_form;
 
 pub use admin::AdminPage;
+pub use console::{CasesPage, FiguresPage, LedgersPage, PrintPage};
 pub use correction::{AmendPage, VoidPage};
 pub use file::FilePage;
 pub use file_edit::FileEditPage;

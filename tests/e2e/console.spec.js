@@ -1,0 +1,128 @@
+// The county supervisor's console on a phone: deadlines and figures computed from the synced
+// case load (also with no network), a ledger downloaded as an Excel file, and a printable file.
+const fs = require("node:fs");
+const path = require("node:path");
+const { test, expect } = require("@playwright/test");
+const { useCaseServer } = require("./server");
+const { signIn, shellCached, goOffline, unlock } = require("./helpers");
+
+const server = useCaseServer(test);
+const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
+const demo = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "server", "demo", "demo.json"), "utf8"));
+
+/// The demo file whose last visit is the oldest: whatever today is, it waits for a visit.
+function quietestFile() {
+  const last = {};
+  for (const r of demo.records) {
+    if (r.body.type === "visit" && !(last[r.file_id] > r.occurred_at)) last[r.file_id] = r.occurred_at;
+  }
+  const [id] = Object.entries(last).sort((a, b) => a[1].localeCompare(b[1]))[0];
+  return demo.files.find((f) => f.file.id === id).file;
+}
+
+/// Whether the demo data lists a supervision it never lifts, so the page must show it.
+const supervision = (action) =>
+  new Set(demo.records.filter((r) => r.body.type === "supervision" && r.body.action === action).map((r) => r.file_id));
+const demoSupervises = [...supervision("listed")].some((id) => !supervision("lifted").has(id));
+
+async function openConsole(page, name) {
+  await page.getByTestId("console-nav").getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+}
+
+async function checkDeadlines(page, quiet) {
+  await openConsole(page, "案件期限");
+  for (const id of ["overdue", "due-soon", "supervised", "follow-up", "no-visit"]) {
+    await expect(page.getByTestId(`section-${id}`)).toBeVisible();
+  }
+  await expect(page.getByTestId("section-overdue").getByRole("heading", { name: /已逾期/ })).toBeVisible();
+  await expect(page.getByTestId("section-due-soon").getByRole("heading", { name: /即将到期/ })).toBeVisible();
+  const noVisit = page.getByTestId("section-no-visit");
+  const row = noVisit.locator("li", { hasText: quiet.name });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(/\d+ 天未走访/);
+  await expect(row.getByRole("link")).toHaveAttribute("href", `/files/${quiet.id}`);
+  if (demoSupervises) {
+    await expect(page.getByTestId("section-supervised").locator("li")).not.toHaveCount(0);
+  }
+}
+
+test("the county supervisor's deadlines, figures, ledger and print work, the first two offline", async ({ page, context }) => {
+  const quiet = quietestFile();
+  await signIn(page, server, SUPERVISOR);
+  // The whole jurisdiction arrives on the supervisor's phone.
+  const list = page.getByTestId("file-list");
+  for (const f of demo.files) await expect(list.getByText(f.file.name)).toBeVisible();
+  await shellCached(page);
+
+  // 案件期限: the sections, the quiet file, grouping by cadre with plain counts by name.
+  await checkDeadlines(page, quiet);
+  await page.selectOption("select[name=group]", "cadre");
+  const workload = page.getByTestId("workload");
+  await expect(workload.getByRole("rowheader", { name: "王建国" })).toBeVisible();
+  await expect(workload.getByRole("rowheader", { name: "李晓梅" })).toBeVisible();
+  const cadreOfQuiet = demo.records.find((r) => r.file_id === quiet.id && r.body.type === "visit").author_name;
+  await expect(page.getByTestId("section-no-visit").getByRole("heading", { name: new RegExp(cadreOfQuiet) })).toBeVisible();
+
+  // 统计: 走访次数 with its value and definition; a period with nothing shows "—", never 100%.
+  await openConsole(page, "统计");
+  const visits = page.locator('.figure[data-key="visits_made"]');
+  await expect(visits).toContainText("走访次数");
+  await expect(visits).toContainText("口径：期内走访记录数");
+  await expect(visits.getByTestId("figure-value")).toHaveText(/^\d+$/);
+  await expect(page.getByTestId("chart-visits")).toBeVisible();
+  await expect(page.getByTestId("chart-villages-visits")).toContainText(quiet.village);
+  await page.fill("input[name=from]", "2001-01-01");
+  await page.fill("input[name=to]", "2001-12-31");
+  await expect(visits.getByTestId("figure-value")).toHaveText("0");
+  await expect(page.locator('.figure[data-key="satisfaction"]').getByTestId("figure-value")).toHaveText("—");
+  await expect(page.locator('.figure[data-key="satisfaction"]')).toContainText("0 / 0");
+  await page.fill("input[name=from]", "2001-12-31");
+  await page.fill("input[name=to]", "2001-01-01");
+  await expect(page.getByText("开始日期不能晚于结束日期")).toBeVisible();
+
+  // 台账: the visit ledger of this year as an Excel file.
+  await openConsole(page, "台账");
+  await expect(page.getByTestId("ledger-scope")).toContainText("瑞安市");
+  await page.selectOption("select[name=ledger]", { label: "走访台账" });
+  await page.selectOption("select[name=format]", "xlsx");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "下载" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+  expect(download.suggestedFilename()).toContain("走访台账");
+  const saved = await download.path();
+  expect(fs.statSync(saved).size).toBeGreaterThan(0);
+  // An .xlsx is a zip archive.
+  expect(fs.readFileSync(saved).subarray(0, 2).toString()).toBe("PK");
+  await expect(page.getByTestId("ledger-saved")).toContainText(".xlsx");
+
+  // No network: the ledger page says so; deadlines, figures and the printable file still work.
+  await goOffline(context, server);
+  await page.reload();
+  await unlock(page);
+  await expect(page.getByTestId("ledgers-offline")).toContainText("当前离线");
+  await expect(page.getByRole("button", { name: "下载" })).toBeDisabled();
+  await checkDeadlines(page, quiet);
+  await openConsole(page, "统计");
+  await expect(page.locator('.figure[data-key="visits_made"]').getByTestId("figure-value")).toHaveText(/^\d+$/);
+
+  await openConsole(page, "案件期限");
+  await page.getByTestId("section-no-visit").locator("li", { hasText: quiet.name }).getByRole("link").click();
+  await expect(page).toHaveURL(new RegExp(`/files/${quiet.id}$`));
+  await page.getByRole("link", { name: "打印档案" }).click();
+  await expect(page).toHaveURL(new RegExp(`/files/${quiet.id}/print$`));
+  const printed = page.getByTestId("print-file");
+  await expect(printed.getByRole("heading", { name: new RegExp(quiet.name) })).toBeVisible();
+  const visitsOfQuiet = demo.records.filter((r) => r.file_id === quiet.id && r.body.type === "visit").length;
+  await expect(printed.locator("li.entry.visit")).toHaveCount(visitsOfQuiet);
+  await page.evaluate(() => {
+    window.printed = 0;
+    window.print = () => {
+      window.printed += 1;
+    };
+  });
+  await page.getByRole("button", { name: "打印", exact: true }).click();
+  expect(await page.evaluate(() => window.printed)).toBe(1);
+});
