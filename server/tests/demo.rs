@@ -15,7 +15,7 @@ use xiafang_core::sync::{Account, Role};
 use xiafang_core::{FileId, PetitionerFile, RecordBody};
 use xiafang_server::auth::verify_password;
 use xiafang_server::db::{Access, Db};
-use xiafang_server::demo::{self, Demo, DemoAccount};
+use xiafang_server::demo::{self, Demo, DemoAccount, DemoFile};
 
 const DEMO_PASSWORD: &str = "xiafang2026";
 
@@ -29,12 +29,7 @@ fn place_kinds(demo: &Demo) -> HashMap<&str, &str> {
 /// Where `account` stands with `file` as the server would find it: assigned, or reading it by
 /// jurisdiction from its village, township or county.
 fn reach(demo: &Demo, account: &DemoAccount, file: &str) -> Reach {
-    let village = &demo
-        .files
-        .iter()
-        .find(|f| f.file.id.0 == file)
-        .expect("file")
-        .village_id;
+    let village = &demo_file(demo, file).village_id;
     let parent = |place: &str| {
         demo.places
             .iter()
@@ -56,13 +51,15 @@ fn count_kind(demo: &Demo, kind: &str) -> usize {
     demo.places.iter().filter(|p| p.kind == kind).count()
 }
 
-fn assigned<'a>(demo: &'a Demo, file: &str) -> &'a [String] {
-    &demo
-        .files
+fn demo_file<'a>(demo: &'a Demo, file: &str) -> &'a DemoFile {
+    demo.files
         .iter()
         .find(|f| f.file.id.0 == file)
         .unwrap_or_else(|| panic!("demo has no file {file}"))
-        .assigned
+}
+
+fn assigned<'a>(demo: &'a Demo, file: &str) -> &'a [String] {
+    &demo_file(demo, file).assigned
 }
 
 #[test]
@@ -233,12 +230,7 @@ const DEMO_TODAY: (i32, u32, u32) = (2026, 11, 27);
 fn status_of(demo: &Demo, file: &str) -> CaseStatus {
     let (y, m, d) = DEMO_TODAY;
     let today = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
-    let f = &demo
-        .files
-        .iter()
-        .find(|f| f.file.id.0 == file)
-        .expect("file")
-        .file;
+    let f = &demo_file(demo, file).file;
     case_status(f, &demo.records, &CaseRules::default(), today)
 }
 

@@ -91,6 +91,15 @@ fn record_of(kind: &str, who: &str, visit: &Record) -> Record {
     }
 }
 
+/// A review approving `of`, without comment.
+fn approval_of(of: RecordId) -> RecordBody {
+    RecordBody::Review(xiafang_core::supervision::Review {
+        of,
+        decision: Approve,
+        comment: String::new(),
+    })
+}
+
 const OK: &str = "stored";
 const NO: &str = "not_permitted";
 const ROLE: &str = "role_not_allowed";
@@ -181,14 +190,7 @@ async fn a_review_must_name_someone_elses_visit_or_assistance_of_the_same_file()
         let ok = fixtures::review(&help, "sup-a", Return, "请补签收单");
         assert_eq!(phones.upload("sup-a", &ok).await, OK);
         // An amendment is a review too: it cannot move over to the note.
-        let moved = fixtures::amendment(
-            &ok,
-            RecordBody::Review(xiafang_core::supervision::Review {
-                of: note.id,
-                decision: Approve,
-                comment: String::new(),
-            }),
-        );
+        let moved = fixtures::amendment(&ok, approval_of(note.id));
         assert_eq!(phones.upload("sup-a", &moved).await, refused);
     }
 }
@@ -224,14 +226,7 @@ async fn supervisors_records_are_corrected_only_by_their_author_and_role() {
 
         // Their authors correct them; an amendment keeps the kind.
         assert_eq!(phones.upload("sup-a", &void).await, OK);
-        let approved = fixtures::amendment(
-            &review,
-            RecordBody::Review(xiafang_core::supervision::Review {
-                of: visit.id,
-                decision: Approve,
-                comment: String::new(),
-            }),
-        );
+        let approved = fixtures::amendment(&review, approval_of(visit.id));
         assert_eq!(phones.upload("sup-a", &approved).await, OK);
         let as_listing = fixtures::amendment(&review, listing.body.clone());
         assert_eq!(
