@@ -23,11 +23,46 @@ function quietestFile() {
 /// Whether the demo data lists a supervision it never lifts, so the page must show it.
 const supervision = (action) =>
   new Set(demo.records.filter((r) => r.body.type === "supervision" && r.body.action === action).map((r) => r.file_id));
-const demoSupervises = [...supervision("listed")].some((id) => !supervision("lifted").has(id));
+const supervised = () =>
+  demo.files.filter((f) => supervision("listed").has(f.file.id) && !supervision("lifted").has(f.file.id)).map((f) => f.file.name);
+const demoSupervises = supervised().length > 0;
+
+/// The demo files whose handling (受理 + 60 days + an extension) falls due within two days or
+/// has passed unreplied: the deadlines page must show them as overdue or due soon.
+function handlingDueNow() {
+  const day = (s) => new Date(`${s.slice(0, 10)}T00:00:00Z`).getTime() / 86_400_000;
+  const today = day(new Date().toISOString());
+  const out = [];
+  for (const { file } of demo.files) {
+    const steps = demo.records.filter((r) => r.file_id === file.id && r.body.type === "case_step");
+    const accepted = steps.find((r) => r.body.step === "accepted");
+    if (!accepted || steps.some((r) => ["replied", "legal_route"].includes(r.body.step))) continue;
+    const extension = steps.find((r) => r.body.step === "extended");
+    const due = day(accepted.occurred_at) + 60 + (extension ? extension.body.days : 0);
+    if (due - today <= 2) out.push(file.name);
+  }
+  return out;
+}
+
+/// Files closed without a follow-up after the closure: the page lists them under 待回访.
+function followUpsDue() {
+  const out = [];
+  for (const { file } of demo.files) {
+    const mine = demo.records.filter((r) => r.file_id === file.id);
+    const closed = mine.find((r) => r.body.type === "case_step" && r.body.step === "closed");
+    const followedUp = (r) =>
+      (r.body.type === "case_step" && r.body.step === "follow_up_done") ||
+      (r.body.type === "visit" && r.body.kind === "follow_up");
+    if (closed && !mine.some((r) => followedUp(r) && r.occurred_at >= closed.occurred_at)) out.push(file.name);
+  }
+  return out;
+}
 
 async function openConsole(page, name) {
   await page.getByTestId("console-nav").getByRole("link", { name }).click();
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  // Nothing sticks out sideways on a 360 px phone.
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 }
 
 async function checkDeadlines(page, quiet) {
@@ -44,6 +79,16 @@ async function checkDeadlines(page, quiet) {
   await expect(row.getByRole("link")).toHaveAttribute("href", `/files/${quiet.id}`);
   if (demoSupervises) {
     await expect(page.getByTestId("section-supervised").locator("li")).not.toHaveCount(0);
+  }
+  for (const name of supervised()) {
+    await expect(page.getByTestId("section-supervised").locator("li", { hasText: name })).toContainText("督办期限");
+  }
+  const urgent = page.getByTestId("section-overdue").or(page.getByTestId("section-due-soon"));
+  for (const name of handlingDueNow()) {
+    await expect(urgent.locator("li", { hasText: name }).filter({ hasText: "办理答复" }).first()).toBeVisible();
+  }
+  for (const name of followUpsDue()) {
+    await expect(page.getByTestId("section-follow-up").locator("li", { hasText: name })).toHaveCount(1);
   }
 }
 
