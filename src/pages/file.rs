@@ -12,6 +12,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use xiafang_core::FileId;
 use xiafang_core::file_edit::FileConflict;
+use xiafang_core::sync::Role;
 
 #[component]
 pub fn FilePage() -> impl IntoView {
@@ -56,11 +57,13 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
         .age(today)
         .map(|a| format!("{a}{}", i18n.t(Msg::YearsOld)));
     let new_link = |kind: &str| format!("/files/{}/new/{kind}", file.id);
-    // Supervisors record steps and supervision; the server decides in the end.
-    let supervisor = expect_context::<SignedIn>()
+    // Offered only to whom `core::permissions` lets write them; the server decides in the end.
+    let role = expect_context::<SignedIn>()
         .0
         .get_untracked()
-        .is_some_and(|s| s.account.role == xiafang_core::sync::Role::Supervisor);
+        .map(|s| s.account.role);
+    let supervisor = role == Some(Role::Supervisor);
+    let records_steps = supervisor || role == Some(Role::Cadre);
     let all: Vec<xiafang_core::Record> = records.iter().map(|l| l.record.clone()).collect();
     view! {
         <section class="card person">
@@ -105,7 +108,9 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
             <A href=new_link("visit") attr:class="button primary">{i18n.t(Msg::AddVisit)}</A>
             <A href=new_link("assistance") attr:class="button">{i18n.t(Msg::AddAssistance)}</A>
             <A href=new_link("note") attr:class="button">{i18n.t(Msg::AddNote)}</A>
-            <A href=new_link("case_step") attr:class="button">{i18n.t(Msg::AddStep)}</A>
+            {records_steps.then(|| view! {
+                <A href=new_link("case_step") attr:class="button">{i18n.t(Msg::AddStep)}</A>
+            })}
             {supervisor.then(|| view! {
                 <A href=new_link("supervision") attr:class="button">{i18n.t(Msg::AddSupervision)}</A>
             })}
