@@ -42,3 +42,20 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
         </Show>
     }
 }
+
+/// The file named by the address's `:id`, as the phone shows it, read again whenever the phone's
+/// data changes (a save, a download). With the id, for links back to the file.
+pub fn file_from_address() -> (
+    impl Fn() -> xiafang_core::FileId + Copy + Send + Sync + 'static,
+    LocalResource<Result<Option<crate::store::FileOnPhone>, StoreError>>,
+) {
+    let sync = expect_context::<crate::sync::SyncStatus>();
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || xiafang_core::FileId(params.read().get("id").unwrap_or_default());
+    let data = LocalResource::new(move || {
+        let id = id();
+        sync.data_version.track();
+        async move { crate::store::shared().await?.file_on_phone(&id).await }
+    });
+    (id, data)
+}

@@ -12,6 +12,6 @@ pub use case_card::CaseCard;
 pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Choice, FormErrors, PlainField, TextField};
 pub use header::Header;
-pub use loaded::{RequireSession, loaded};
+pub use loaded::{RequireSession, file_from_address, loaded};
 pub use status_bar::StatusBar;
 pub use timeline::Timeline;

@@ -2,29 +2,21 @@
 //! the fields that lost to concurrent edits, and every record, newest first.
 
 use crate::app::SignedIn;
-use crate::components::{CaseCard, Conflicts, RequireSession, Timeline, conflicts_of, loaded};
+use crate::components::{
+    CaseCard, Conflicts, RequireSession, Timeline, conflicts_of, file_from_address, loaded,
+};
 use crate::i18n::{Msg, use_i18n};
-use crate::store::{self, FileOnPhone};
-use crate::sync::SyncStatus;
+use crate::store::FileOnPhone;
 use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-use xiafang_core::FileId;
 use xiafang_core::file_edit::FileConflict;
 use xiafang_core::sync::Role;
 
 #[component]
 pub fn FilePage() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncStatus>();
-    let params = use_params_map();
-    let id = move || FileId(params.read().get("id").unwrap_or_default());
-    let data = LocalResource::new(move || {
-        let id = id();
-        sync.data_version.track();
-        async move { store::shared().await?.file_on_phone(&id).await }
-    });
+    let (id, data) = file_from_address();
     // Outside the file's view, so reloading the file does not read the conflicts again.
     let conflicts = conflicts_of(id);
     view! {

@@ -78,13 +78,20 @@ impl Values {
                 self.go_to.set(go_to);
             }
             Step::Accepted { simplified } => self.simplified.set(simplified),
-            Step::Extended { days, approver, reason } => {
+            Step::Extended {
+                days,
+                approver,
+                reason,
+            } => {
                 self.days.set(days.to_string());
                 self.approver.set(approver);
                 self.reason.set(reason);
             }
             Step::Replied { outcome } => self.reply.set(outcome),
-            Step::Rated { evaluation, comment } => {
+            Step::Rated {
+                evaluation,
+                comment,
+            } => {
                 self.evaluation.set(evaluation);
                 self.comment.set(comment);
             }
@@ -198,33 +205,59 @@ pub fn StepForm(
         draft.save(RecordBody::CaseStep(CaseStep { step, note }), problems);
     };
     let details = move || match v.kind.get() {
-        StepKind::Registered => view! { <TextField field=Field::Received value=v.received errors input_type="date" /> }.into_any(),
+        StepKind::Registered => {
+            view! { <TextField field=Field::Received value=v.received errors input_type="date" /> }
+                .into_any()
+        }
         StepKind::Routed => view! {
             <Choice name="route" label=Msg::RouteLabel value=v.route />
             <TextField field=Field::RoutedTo value=v.to errors />
-        }.into_any(),
+        }
+        .into_any(),
         StepKind::Notified => view! {
             <Check name="accepted" label=Msg::AcceptedLabel value=v.accepted />
             <TextField field=Field::GoTo value=v.go_to errors />
-        }.into_any(),
-        StepKind::Accepted => view! { <Check name="simplified" label=Msg::SimplifiedLabel value=v.simplified /> }.into_any(),
+        }
+        .into_any(),
+        StepKind::Accepted => {
+            view! { <Check name="simplified" label=Msg::SimplifiedLabel value=v.simplified /> }
+                .into_any()
+        }
         StepKind::Extended => view! {
             <TextField field=Field::ExtensionDays value=v.days errors inputmode="numeric" />
             <TextField field=Field::Approver value=v.approver errors />
             <TextField field=Field::ExtensionReason value=v.reason errors multiline=true />
-        }.into_any(),
-        StepKind::Replied => view! { <Choice name="reply_outcome" label=Msg::ReplyOutcomeLabel value=v.reply /> }.into_any(),
+        }
+        .into_any(),
+        StepKind::Replied => {
+            view! { <Choice name="reply_outcome" label=Msg::ReplyOutcomeLabel value=v.reply /> }
+                .into_any()
+        }
         StepKind::Rated => view! {
             <Choice name="evaluation" label=Msg::EvaluationLabel value=v.evaluation />
             <TextField field=Field::RatingComment value=v.comment errors multiline=true />
-        }.into_any(),
-        StepKind::ReviewDecided | StepKind::ReReviewDecided => {
-            view! { <Choice name="review_outcome" label=Msg::ReviewOutcomeLabel value=v.review /> }.into_any()
         }
-        StepKind::FollowUpDone => view! { <Check name="carried_out" label=Msg::CarriedOutLabel value=v.carried_out /> }.into_any(),
-        StepKind::LegalRoute => view! { <Choice name="legal_route" label=Msg::LegalRouteLabel value=v.legal /> }.into_any(),
-        StepKind::Resolution => view! { <Choice name="resolution" label=Msg::ResolutionLabel value=v.resolution /> }.into_any(),
-        StepKind::Closed | StepKind::ReviewRequested | StepKind::ReReviewRequested | StepKind::Final => ().into_any(),
+        .into_any(),
+        StepKind::ReviewDecided | StepKind::ReReviewDecided => {
+            view! { <Choice name="review_outcome" label=Msg::ReviewOutcomeLabel value=v.review /> }
+                .into_any()
+        }
+        StepKind::FollowUpDone => {
+            view! { <Check name="carried_out" label=Msg::CarriedOutLabel value=v.carried_out /> }
+                .into_any()
+        }
+        StepKind::LegalRoute => {
+            view! { <Choice name="legal_route" label=Msg::LegalRouteLabel value=v.legal /> }
+                .into_any()
+        }
+        StepKind::Resolution => {
+            view! { <Choice name="resolution" label=Msg::ResolutionLabel value=v.resolution /> }
+                .into_any()
+        }
+        StepKind::Closed
+        | StepKind::ReviewRequested
+        | StepKind::ReReviewRequested
+        | StepKind::Final => ().into_any(),
     };
     view! {
         <form class="card record-form" on:submit=submit novalidate>

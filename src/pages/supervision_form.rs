@@ -32,7 +32,11 @@ pub fn SupervisionForm(
     let note = RwSignal::new(String::new());
     if let Some(RecordBody::Supervision(start)) = original.map(|r| r.body) {
         match start {
-            Supervision::Listed { deadline: d, mode: m, reason: r } => {
+            Supervision::Listed {
+                deadline: d,
+                mode: m,
+                reason: r,
+            } => {
                 deadline.set(d.to_string());
                 mode.set(m);
                 reason.set(r);
@@ -79,8 +83,13 @@ pub fn SupervisionForm(
             <TextField field=Field::SupervisionReason value=reason errors multiline=true />
         }
         .into_any(),
-        SupervisionAction::Leader => view! { <TextField field=Field::Leader value=leader errors /> }.into_any(),
-        SupervisionAction::Lifted => view! { <TextField field=Field::LiftNote value=note errors multiline=true /> }.into_any(),
+        SupervisionAction::Leader => {
+            view! { <TextField field=Field::Leader value=leader errors /> }.into_any()
+        }
+        SupervisionAction::Lifted => {
+            view! { <TextField field=Field::LiftNote value=note errors multiline=true /> }
+                .into_any()
+        }
     };
     view! {
         <form class="card record-form" on:submit=submit novalidate>

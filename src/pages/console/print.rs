@@ -1,26 +1,16 @@
 //! `/files/{id}/print`: one petitioner's case file on paper — the person, the matter and every
 //! record, oldest first — styled for printing (`@media print`), read from the phone.
 
-use crate::components::{RequireSession, Timeline, loaded};
+use crate::components::{RequireSession, Timeline, file_from_address, loaded};
 use crate::i18n::{Msg, use_i18n};
-use crate::store::{self, FileOnPhone};
-use crate::sync::SyncStatus;
+use crate::store::FileOnPhone;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-use xiafang_core::FileId;
 
 #[component]
 pub fn PrintPage() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncStatus>();
-    let params = use_params_map();
-    let id = move || FileId(params.read().get("id").unwrap_or_default());
-    let data = LocalResource::new(move || {
-        let id = id();
-        sync.data_version.track();
-        async move { store::shared().await?.file_on_phone(&id).await }
-    });
+    let (id, data) = file_from_address();
     let print = move |_| {
         if let Err(e) = window().print() {
             web_sys::console::warn_1(&e);

@@ -5,35 +5,28 @@
 
 use super::excerpt;
 use crate::app::SignedIn;
-use crate::components::{RequireSession, TextField, Timeline, loaded};
+use crate::components::{RequireSession, TextField, Timeline, file_from_address, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::pages::draft::Draft;
-use crate::store::{self, FileOnPhone, LocalRecord};
-use crate::sync::SyncStatus;
+use crate::store::{FileOnPhone, LocalRecord};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use xiafang_core::review::review_states;
 use xiafang_core::supervision::{Review, ReviewDecision};
-use xiafang_core::{Field, FileId, Record, RecordBody, RecordId};
+use xiafang_core::{Field, Record, RecordBody, RecordId};
 
 #[component]
 pub fn ReviewRecordPage() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncStatus>();
     let params = use_params_map();
-    let file_id = move || FileId(params.read().get("id").unwrap_or_default());
+    let (_, data) = file_from_address();
     let record_id = move || {
         params
             .read()
             .get("record")
             .and_then(|r| r.parse::<RecordId>().ok())
     };
-    let data = LocalResource::new(move || {
-        let id = file_id();
-        sync.data_version.track();
-        async move { store::shared().await?.file_on_phone(&id).await }
-    });
     view! {
         <RequireSession>
             <A href="/review" attr:class="back">{move || format!("‹ {}", i18n.t(Msg::ReviewQueueTitle))}</A>
