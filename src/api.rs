@@ -163,6 +163,11 @@ pub async fn admin_accounts(token: &str) -> Result<Vec<AccountSummary>, ApiFailu
     get_json("/api/admin/accounts", token).await
 }
 
+/// The county's definitions of figures and time limits.
+pub async fn rules(token: &str) -> Result<xiafang_core::figures::FigureRules, ApiFailure> {
+    get_json("/api/rules", token).await
+}
+
 /// The places of the administrator's area, for choosing one instead of typing its id.
 pub async fn admin_places(token: &str) -> Result<Vec<PlaceSummary>, ApiFailure> {
     get_json("/api/admin/places", token).await

@@ -206,6 +206,7 @@ impl SyncStatus {
                 self.failures.set(0);
                 self.problem.set(None);
                 self.online.set(true);
+                refresh_rules(&session.token).await;
                 true
             }
             Held::Ran(Err(Failure::Api(f))) => {
@@ -446,4 +447,18 @@ enum Failure {
 
 fn navigator_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Keeps the county's rules for deadlines and figures up to date on the phone. A failure only
+/// means the rules fetched before (or the national defaults) stay in use until the next run.
+async fn refresh_rules(token: &str) {
+    match api::rules(token).await {
+        Ok(rules) if rules != settings::rules() => {
+            if let Err(e) = settings::save_rules(&rules) {
+                web_sys::console::warn_1(&format!("rules not kept: {e}").into());
+            }
+        }
+        Ok(_) => {}
+        Err(e) => web_sys::console::warn_1(&format!("rules not fetched: {e:?}").into()),
+    }
 }

@@ -242,18 +242,18 @@ const CASE_HEADERS: [&str; 17] = [
     "走访次数",
 ];
 
-/// 案件台账: one row per file, the matter as it stood on the period's last day (`to`).
+/// 案件台账: one row per file, the matter as it stood on the period's last day (`to`), under the
+/// deployment's case rules.
 pub fn case_ledger(
     files: &[(PetitionerFile, Vec<Record>)],
-    _from: NaiveDate,
     to: NaiveDate,
+    rules: &CaseRules,
 ) -> Ledger {
     let zh = Lang::Zh;
-    let rules = CaseRules::default();
     let rows = files
         .iter()
         .map(|(file, records)| {
-            let status = case_status(file, records, &rules, to);
+            let status = case_status(file, records, rules, to);
             let handling = status.deadline(DeadlineKind::Handling);
             // The open deadline that falls first is the one the office acts on.
             let next = status
@@ -393,7 +393,7 @@ mod tests {
     #[test]
     fn the_case_ledger_has_a_row_per_file_with_its_visits() {
         let (files, _, _) = world();
-        let ledger = case_ledger(&files, day(1), day(30));
+        let ledger = case_ledger(&files, day(30), &CaseRules::default());
         assert_eq!(ledger.rows.len(), 2);
         assert_eq!(ledger.headers.len(), ledger.rows[0].len());
         let guo = &ledger.rows[0];
@@ -404,7 +404,7 @@ mod tests {
         assert_eq!(guo[6], Cell::Count(12));
         // As of 11-22 the visit of 11-25 had not happened yet.
         assert_eq!(
-            case_ledger(&files, day(1), day(22)).rows[0][16],
+            case_ledger(&files, day(22), &CaseRules::default()).rows[0][16],
             Cell::Count(103)
         );
     }

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use xiafang_core::cipher::CipherKind;
+use xiafang_core::figures::FigureRules;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -19,12 +20,15 @@ pub struct Config {
     pub demo: bool,
     /// The cipher phones seal their data with (`aes-256-gcm`, or `sm4-gcm` for GB/T 39786).
     pub device_cipher: CipherKind,
+    /// A JSON file with the county's own definitions of the figures and time limits
+    /// (`core::figures::FigureRules`); the national defaults when absent.
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --device-cipher)"
+        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --device-cipher, --rules)"
     )]
     Unknown(String),
     #[error("option {0} needs a value")]
@@ -33,6 +37,8 @@ pub enum ConfigError {
     BadAddr(String),
     #[error("--device-cipher: {0} is not aes-256-gcm or sm4-gcm")]
     BadCipher(String),
+    #[error("--rules: cannot read {path}: {why}")]
+    BadRules { path: String, why: String },
 }
 
 impl Config {
@@ -43,6 +49,20 @@ impl Config {
             .unwrap_or_else(|| crate::db::sqlite_url(&self.data_dir.join("xiafang.db")))
     }
 
+    /// The deployment's figure and time-limit rules: the `--rules` file, or the defaults. A file
+    /// that cannot be read or parsed stops the server rather than silently using the defaults.
+    pub fn figure_rules(&self) -> Result<FigureRules, ConfigError> {
+        let Some(path) = &self.rules else {
+            return Ok(FigureRules::default());
+        };
+        let bad = |why: String| ConfigError::BadRules {
+            path: path.display().to_string(),
+            why,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| bad(e.to_string()))
+    }
+
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, ConfigError> {
         let env = |k: &str| std::env::var(k).ok();
         let mut addr = env("XIAFANG_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -51,6 +71,7 @@ impl Config {
         let mut dist = env("XIAFANG_DIST").unwrap_or_else(|| "dist".into());
         let mut demo = env("XIAFANG_NO_DEMO").is_none();
         let mut cipher = env("XIAFANG_DEVICE_CIPHER");
+        let mut rules = env("XIAFANG_RULES");
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let mut value = || {
@@ -64,6 +85,7 @@ impl Config {
                 "--dist" => dist = value()?,
                 "--no-demo" => demo = false,
                 "--device-cipher" => cipher = Some(value()?),
+                "--rules" => rules = Some(value()?),
                 _ => return Err(ConfigError::Unknown(arg)),
             }
         }
@@ -77,6 +99,7 @@ impl Config {
                 None => CipherKind::default(),
                 Some(key) => CipherKind::from_key(&key).ok_or(ConfigError::BadCipher(key))?,
             },
+            rules: rules.map(PathBuf::from),
         })
     }
 }
@@ -99,6 +122,40 @@ mod tests {
         assert!(matches!(
             parse(&["--device-cipher", "des"]),
             Err(ConfigError::BadCipher(k)) if k == "des"
+        ));
+    }
+
+    #[test]
+    fn a_county_defines_its_own_rules_in_a_file_and_a_bad_file_stops_the_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rules.json");
+        std::fs::write(
+            &path,
+            r#"{"satisfied": ["satisfied"], "case": {"due_soon_days": 7}}"#,
+        )
+        .unwrap();
+        let config = parse(&["--rules", path.to_str().unwrap()]).unwrap();
+        let rules = config.figure_rules().unwrap();
+        assert_eq!(
+            rules.satisfied.len(),
+            1,
+            "only 满意 counts as satisfied here"
+        );
+        assert_eq!(rules.case.due_soon_days, 7);
+        assert_eq!(
+            rules.case.no_visit_days,
+            FigureRules::default().case.no_visit_days
+        );
+
+        std::fs::write(&path, "{ not json").unwrap();
+        assert!(matches!(
+            config.figure_rules(),
+            Err(ConfigError::BadRules { .. })
+        ));
+        let missing = parse(&["--rules", "/nonexistent/rules.json"]).unwrap();
+        assert!(matches!(
+            missing.figure_rules(),
+            Err(ConfigError::BadRules { .. })
         ));
     }
 }

@@ -28,8 +28,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             config.dist.display()
         );
     }
-    let state =
-        AppState::new(db, Some(config.dist.clone())).with_device_cipher(config.device_cipher);
+    let rules = config.figure_rules()?;
+    let state = AppState::new(db, Some(config.dist.clone()))
+        .with_device_cipher(config.device_cipher)
+        .with_rules(rules);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     println!("下访 Xiafang 已启动: http://{}/", listener.local_addr()?);
     println!("数据库 (database): {}", xiafang_server::db::redact(&db_url));

@@ -149,3 +149,25 @@ async fn sessions_end_on_sign_out_and_when_they_expire() {
         assert_eq!(body["message"], "登录已失效，请重新登录");
     }
 }
+
+/// Phones compute deadlines and figures with the county's own rules, which the server hands to
+/// any signed-in account (and to nobody else).
+#[tokio::test]
+async fn phones_get_the_countys_rules() {
+    use xiafang_core::figures::FigureRules;
+    for server in TestServer::each(&common::small_world()).await {
+        let wang = server.login("wang").await;
+        let (status, body) = server.get("/api/rules", Some(&wang)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(common::parse::<FigureRules>(body), FigureRules::default());
+        let (status, _) = server.get("/api/rules", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        let mut strict = FigureRules::default();
+        strict.case.due_soon_days = 7;
+        strict.satisfied.truncate(1);
+        let county = TestServer::over(server.state.clone().with_rules(strict.clone()));
+        let (_, body) = county.get("/api/rules", Some(&wang)).await;
+        assert_eq!(common::parse::<FigureRules>(body), strict);
+    }
+}

@@ -2,8 +2,9 @@
 //! records (`core::case`), so a cadre offline still sees the time limits.
 
 use crate::i18n::{Msg, use_i18n};
+use crate::store::settings;
 use leptos::prelude::*;
-use xiafang_core::case::{CaseRules, DeadlineStatus, case_status};
+use xiafang_core::case::{DeadlineStatus, case_status};
 use xiafang_core::{Lang, PetitionerFile, Record};
 
 /// "还剩 3 天" / "逾期 2 天" from a template with `{n}`.
@@ -16,7 +17,7 @@ pub fn CaseCard(file: PetitionerFile, records: Vec<Record>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let today = chrono::Local::now().date_naive();
-    let status = case_status(&file, &records, &CaseRules::default(), today);
+    let status = case_status(&file, &records, &settings::rules().case, today);
     let Some(stage) = status.stage else {
         return view! {
             <section class="card case" data-testid="case">

@@ -120,6 +120,20 @@ pub(super) fn save_persistence_asked() -> Result<(), gloo_storage::errors::Stora
     LocalStorage::set(PERSIST_ASKED, true)
 }
 
+const RULES: &str = "xiafang.rules";
+
+/// The county's definitions of figures and time limits, as last fetched from the server; the
+/// national defaults before the first fetch. Nothing personal, so kept in the clear.
+pub fn rules() -> xiafang_core::figures::FigureRules {
+    LocalStorage::get(RULES).unwrap_or_default()
+}
+
+pub fn save_rules(
+    rules: &xiafang_core::figures::FigureRules,
+) -> Result<(), gloo_storage::errors::StorageError> {
+    LocalStorage::set(RULES, rules)
+}
+
 const ERASED: &str = "xiafang.erased";
 
 /// Forgets everything this app keeps in localStorage (session, device, clock, cursor marks) and

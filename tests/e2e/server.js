@@ -36,7 +36,9 @@ async function waitUntilUp(url, child, deadline) {
 }
 
 class CaseServer {
-  constructor() {
+  /// `args`: more options for the server, e.g. `["--rules", path]`.
+  constructor(args = []) {
+    this.args = args;
     this.port = null;
     this.dataDir = null;
     this.child = null;
@@ -61,7 +63,7 @@ class CaseServer {
 
   async start() {
     if (!fs.existsSync(bin)) throw new Error(`no server binary at ${bin}; run cargo xtask test`);
-    const args = ["--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", dist];
+    const args = ["--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", dist, ...this.args];
     this.child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk) => (this.output += chunk.toString());
     this.child.stdout.on("data", keep);
@@ -87,8 +89,8 @@ class CaseServer {
 /// One case server for all the tests of a spec file: started before the first and removed
 /// after the last. A test that stopped it and failed before starting it again does not leave the
 /// next test without it.
-function useCaseServer(test) {
-  const server = new CaseServer();
+function useCaseServer(test, args = []) {
+  const server = new CaseServer(args);
   test.beforeAll(async () => {
     await server.prepare();
     await server.start();

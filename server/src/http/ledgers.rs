@@ -61,7 +61,7 @@ pub async fn ledger(
     let ledger = match kind {
         LedgerKind::Visits => visit_ledger(&files, q.from, q.to),
         LedgerKind::Assistance => assistance_ledger(&files, q.from, q.to),
-        LedgerKind::Cases => case_ledger(&files, q.from, q.to),
+        LedgerKind::Cases => case_ledger(&files, q.to, &state.rules.case),
     };
     let shown: Vec<&str> = files
         .iter()

@@ -35,6 +35,8 @@ pub struct AppState {
     pub login_limiter: Arc<crate::limits::LoginLimiter>,
     /// The cipher phones seal their data with, told to each at sign-in.
     pub device_cipher: xiafang_core::cipher::CipherKind,
+    /// The county's definitions of figures and time limits, for the ledgers and the phones.
+    pub rules: Arc<xiafang_core::figures::FigureRules>,
 }
 
 impl AppState {
@@ -44,7 +46,14 @@ impl AppState {
             dist,
             login_limiter: Arc::default(),
             device_cipher: Default::default(),
+            rules: Arc::default(),
         }
+    }
+
+    /// This deployment's figure and time-limit rules (`--rules`).
+    pub fn with_rules(mut self, rules: xiafang_core::figures::FigureRules) -> Self {
+        self.rules = Arc::new(rules);
+        self
     }
 
     /// This deployment's choice of phone cipher (`--device-cipher`).
@@ -70,6 +79,7 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{id}/audit", get(files::audit))
         .route("/files/{id}/export", get(export::export))
         .route("/search", get(search::search))
+        .route("/rules", get(session::rules))
         .route("/ledgers/{kind}", get(ledgers::ledger))
         .route("/admin/places", get(admin::places))
         .route("/admin/files", get(admin::files))

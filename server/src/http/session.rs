@@ -66,6 +66,15 @@ pub async fn me(SignedIn(account): SignedIn) -> Json<Account> {
     Json(account)
 }
 
+/// The county's definitions of the figures and time limits: phones compute deadlines and
+/// figures offline with the same rules the server's ledgers use.
+pub async fn rules(
+    State(state): State<AppState>,
+    SignedIn(_): SignedIn,
+) -> Json<xiafang_core::figures::FigureRules> {
+    Json((*state.rules).clone())
+}
+
 /// Ends this session on the server; the phone keeps every record not yet uploaded.
 pub async fn logout(
     State(state): State<AppState>,

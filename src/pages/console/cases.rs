@@ -5,11 +5,12 @@
 use super::{CaseLoad, case_load, today, with_n};
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
+use crate::store::settings;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::{BTreeMap, BTreeSet};
-use xiafang_core::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, case_status};
+use xiafang_core::case::{CaseStatus, DeadlineKind, DeadlineStatus, case_status};
 use xiafang_core::file::MatterFlag;
 use xiafang_core::{Lang, PetitionerFile, RecordBody};
 
@@ -55,7 +56,7 @@ impl Case {
 }
 
 fn cases(load: &CaseLoad, today: NaiveDate) -> Vec<Case> {
-    let rules = CaseRules::default();
+    let rules = settings::rules().case;
     load.iter()
         .map(|(file, records)| Case {
             status: case_status(file, records, &rules, today),
@@ -112,7 +113,7 @@ impl Section {
             Section::NoVisit => with_n(
                 Msg::SectionNoVisit,
                 lang,
-                CaseRules::default().no_visit_days,
+                settings::rules().case.no_visit_days,
             ),
         }
     }

@@ -6,11 +6,12 @@ use super::charts::{Bar, Columns, Rows};
 use super::{CaseLoad, PeriodFields, PeriodInput, case_load};
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::store::settings;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use xiafang_core::Lang;
 use xiafang_core::figures::{
-    Figure, FigureKey, FigureRules, Figures, Month, Period, Unit, by_village, figures, monthly,
+    Figure, FigureKey, Figures, Month, Period, Unit, by_village, figures, monthly,
 };
 use xiafang_core::money::format_yuan;
 
@@ -105,7 +106,7 @@ fn PlaceChoice(
 fn FiguresView(here: CaseLoad, period: Period) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
-    let rules = FigureRules::default();
+    let rules = settings::rules();
     let all = figures(&here, period, &rules);
     let months = monthly(&here, period, &rules);
     let villages = by_village(&here, period, &rules);
