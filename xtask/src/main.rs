@@ -5,7 +5,10 @@
 //!   the case server (demo data on first start).
 //! - `cargo xtask test`: every test the project has, stopping at the first failure.
 //! - `cargo xtask build`: only build the release PWA into `dist/`.
+//! - `cargo xtask bench [-- --seconds S --devices 100,500 --runs N --skip-build]`: measure
+//!   (docs/PERFORMANCE.md); never part of `test`.
 
+mod bench;
 mod build;
 mod cmd;
 mod postgres;
@@ -29,8 +32,9 @@ fn main() -> ExitCode {
         "run" => build::run(&rest),
         "build" => build::pwa_release().map(|_| ()),
         "test" => test::all(),
+        "bench" => bench::run(&rest),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|build> [-- server options]");
+            eprintln!("usage: cargo xtask <run|test|build|bench> [-- server options]");
             return ExitCode::from(2);
         }
     };

@@ -93,7 +93,7 @@ pub fn locked_version(package: &str) -> Result<String> {
 }
 
 /// Installs the Debian packages whose program (first of each pair) is not on PATH.
-fn apt(needs: &[(&str, &str)]) -> Result<()> {
+pub fn apt(needs: &[(&str, &str)]) -> Result<()> {
     let missing: Vec<&str> = needs
         .iter()
         .filter(|(program, _)| !on_path(program))

@@ -1,0 +1,545 @@
+//! The server half of `cargo xtask bench`: starts the real release server binary on a fresh
+//! demo-seeded database, measures ingest through `POST /api/sync/push` against a plain loop of
+//! the same inserts into the same database, then simulated devices pushing and pulling for a
+//! fixed time. Prints one `FIGURE <key> <value> <unit>` line per figure for xtask to collect.
+//!
+//! Usage: `load --server-bin PATH --dist DIR --backend sqlite|postgres [--pg-admin URL]
+//! [--runs N] [--devices N] [--seconds S]`
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Connection, Executor};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::sync::Mutex;
+use xiafang_core::fixtures;
+use xiafang_core::sync::{LoginResponse, Op, PullResponse, PushRequest, PushResponse};
+use xiafang_core::{DeviceId, Record};
+
+/// Files the demo assigns to wangjg, so his pushes are accepted.
+const FILES: [&str; 3] = ["file-guo", "file-pan", "file-zhou"];
+const AUTHOR: &str = "u-wangjg";
+const INGEST_DEVICES: usize = 4;
+const INGEST_BATCHES: usize = 10;
+const INGEST_BATCH: usize = 50;
+const LOAD_BATCH: usize = 20;
+/// Devices share this many sessions: a password sign-in costs an argon2 hash, and the push
+/// endpoint does not tie a session to one device.
+const SESSIONS: usize = 8;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+type Result<T> = std::result::Result<T, Error>;
+
+struct Args {
+    server_bin: String,
+    dist: String,
+    backend: String,
+    pg_admin: Option<String>,
+    runs: usize,
+    devices: usize,
+    seconds: u64,
+    ingest: bool,
+}
+
+fn args() -> Result<Args> {
+    let mut a = Args {
+        server_bin: String::new(),
+        dist: String::new(),
+        backend: "sqlite".into(),
+        pg_admin: None,
+        runs: 5,
+        devices: 100,
+        seconds: 60,
+        ingest: true,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--server-bin" => a.server_bin = value()?,
+            "--dist" => a.dist = value()?,
+            "--backend" => a.backend = value()?,
+            "--pg-admin" => a.pg_admin = Some(value()?),
+            "--runs" => a.runs = value()?.parse()?,
+            "--devices" => a.devices = value()?.parse()?,
+            "--seconds" => a.seconds = value()?.parse()?,
+            // `cargo bench` passes `--bench` to every bench binary.
+            "--no-ingest" => a.ingest = false,
+            "--bench" => {}
+            other => return Err(format!("unknown flag {other}").into()),
+        }
+    }
+    if a.server_bin.is_empty() {
+        return Err("--server-bin is required".into());
+    }
+    Ok(a)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = args()?;
+    let tmp = std::env::temp_dir().join(format!("xiafang-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)?;
+    let db_url = match (args.backend.as_str(), &args.pg_admin) {
+        ("sqlite", _) => format!("sqlite://{}?mode=rwc", tmp.join("xiafang.db").display()),
+        ("postgres", Some(admin)) => fresh_pg_database(admin).await?,
+        _ => return Err("--backend postgres needs --pg-admin".into()),
+    };
+    let server = Server::start(&args, &tmp, &db_url).await?;
+    let result = measure(&args, &server, &db_url).await;
+    server.stop().await;
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
+}
+
+async fn measure(args: &Args, server: &Server, db_url: &str) -> Result<()> {
+    let b = &args.backend;
+    let tokens = sign_in(server.port, SESSIONS).await?;
+
+    if args.ingest {
+        let mut http = Vec::new();
+        let mut plain = Vec::new();
+        for run in 0..args.runs {
+            http.push(ingest_http(server.port, &tokens, run).await?);
+            plain.push(ingest_plain(db_url).await?);
+        }
+        let (http, plain) = (median(&mut http), median(&mut plain));
+        figure(&format!("ingest_{b}_http_records_per_s"), http, "rec/s");
+        figure(&format!("ingest_{b}_plain_records_per_s"), plain, "rec/s");
+        figure(&format!("ingest_{b}_ratio"), http / plain, "ratio");
+    }
+
+    if args.seconds > 0 {
+        load(args, server, &tokens).await?;
+    }
+    Ok(())
+}
+
+fn figure(key: &str, value: f64, unit: &str) {
+    println!("FIGURE {key} {value:.3} {unit}");
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+async fn fresh_pg_database(admin: &str) -> Result<String> {
+    sqlx::any::install_default_drivers();
+    let name = format!("xiafang_bench_{}", std::process::id());
+    let mut conn = sqlx::AnyConnection::connect(admin).await?;
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    Ok(format!("{base}/{name}"))
+}
+
+struct Server {
+    child: tokio::process::Child,
+    port: u16,
+}
+
+impl Server {
+    async fn start(args: &Args, data_dir: &std::path::Path, db_url: &str) -> Result<Server> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = tokio::process::Command::new(&args.server_bin)
+            .arg("--addr")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--dist")
+            .arg(&args.dist)
+            .env("XIAFANG_DATABASE_URL", db_url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()?;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Ok(mut c) = Client::connect(port).await
+                && let Ok((200, _)) = c.request("GET", "/api/health", None, None).await
+            {
+                return Ok(Server { child, port });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err("the server did not answer /api/health within 60 s".into())
+    }
+
+    fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// A keep-alive HTTP/1.1 connection: just enough client for JSON requests to our own server.
+struct Client {
+    port: u16,
+    stream: BufReader<TcpStream>,
+}
+
+impl Client {
+    async fn connect(port: u16) -> Result<Client> {
+        let stream = TcpStream::connect(("127.0.0.1", port)).await?;
+        stream.set_nodelay(true)?;
+        Ok(Client {
+            port,
+            stream: BufReader::new(stream),
+        })
+    }
+
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&[u8]>,
+    ) -> Result<(u16, Vec<u8>)> {
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n",
+            self.port
+        );
+        if let Some(t) = token {
+            head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        let body = body.unwrap_or_default();
+        if method == "POST" {
+            head.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        head.push_str("\r\n");
+        let mut out = head.into_bytes();
+        out.extend_from_slice(body);
+        self.stream.get_mut().write_all(&out).await?;
+
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .ok_or("no status line")?
+            .parse()?;
+        let (mut length, mut chunked) = (None, false);
+        loop {
+            line.clear();
+            if self.stream.read_line(&mut line).await? == 0 {
+                return Err("connection closed in headers".into());
+            }
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            let lower = l.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                length = Some(v.trim().parse::<usize>()?);
+            } else if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
+                chunked = true;
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                self.stream.read_line(&mut line).await?;
+                let size = usize::from_str_radix(line.trim(), 16)?;
+                let mut chunk = vec![0; size + 2];
+                self.stream.read_exact(&mut chunk).await?;
+                if size == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..size]);
+            }
+        } else if let Some(n) = length {
+            body.resize(n, 0);
+            self.stream.read_exact(&mut body).await?;
+        }
+        Ok((status, body))
+    }
+}
+
+async fn sign_in(port: u16, n: usize) -> Result<Vec<String>> {
+    let mut tokens = Vec::new();
+    let mut c = Client::connect(port).await?;
+    for _ in 0..n {
+        let body = br#"{"username":"wangjg","password":"xiafang2026"}"#;
+        let (status, resp) = c.request("POST", "/api/login", None, Some(body)).await?;
+        if status != 200 {
+            return Err(format!("sign-in answered {status}").into());
+        }
+        let resp: LoginResponse = serde_json::from_slice(&resp)?;
+        tokens.push(resp.token);
+    }
+    Ok(tokens)
+}
+
+fn records(n: usize, salt: usize) -> Vec<Record> {
+    (0..n)
+        .map(|i| match (i + salt) % 3 {
+            0 => fixtures::visit(FILES[i % FILES.len()], AUTHOR),
+            1 => fixtures::assistance(FILES[i % FILES.len()], AUTHOR),
+            _ => fixtures::note(FILES[i % FILES.len()], AUTHOR),
+        })
+        .collect()
+}
+
+fn push_body(device: DeviceId, first_seq: u64, records: Vec<Record>) -> Result<Vec<u8>> {
+    let ops = records
+        .into_iter()
+        .enumerate()
+        .map(|(i, record)| Op {
+            seq: first_seq + i as u64,
+            record,
+        })
+        .collect();
+    Ok(serde_json::to_vec(&PushRequest {
+        device_id: device,
+        ops,
+        device_time: chrono::Utc::now(),
+    })?)
+}
+
+/// Pushes one batch and checks every record was stored.
+async fn push(c: &mut Client, token: &str, body: &[u8], expect: usize) -> Result<()> {
+    let (status, resp) = c
+        .request("POST", "/api/sync/push", Some(token), Some(body))
+        .await?;
+    if status != 200 {
+        return Err(format!("push answered {status}: {}", String::from_utf8_lossy(&resp)).into());
+    }
+    let resp: PushResponse = serde_json::from_slice(&resp)?;
+    let stored = resp
+        .acks
+        .iter()
+        .filter(|a| matches!(a.outcome, xiafang_core::sync::Outcome::Stored))
+        .count();
+    if stored != expect {
+        return Err(format!("push stored {stored} of {expect}: {:?}", resp.acks.first()).into());
+    }
+    Ok(())
+}
+
+/// Records per second through the push endpoint, `INGEST_DEVICES` devices at once.
+async fn ingest_http(port: u16, tokens: &[String], run: usize) -> Result<f64> {
+    let mut bodies = Vec::new();
+    for d in 0..INGEST_DEVICES {
+        let device = DeviceId::new_random();
+        let mut batches = Vec::new();
+        for b in 0..INGEST_BATCHES {
+            let seq = (b * INGEST_BATCH + 1) as u64;
+            batches.push(push_body(device, seq, records(INGEST_BATCH, run + d + b))?);
+        }
+        bodies.push(batches);
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (d, batches) in bodies.into_iter().enumerate() {
+        let token = tokens[d % tokens.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            let mut c = Client::connect(port).await?;
+            for body in batches {
+                push(&mut c, &token, &body, INGEST_BATCH).await?;
+            }
+            Ok::<_, Error>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let n = (INGEST_DEVICES * INGEST_BATCHES * INGEST_BATCH) as f64;
+    Ok(n / started.elapsed().as_secs_f64())
+}
+
+/// Records per second of a plain loop of the same inserts (the record row at the next feed
+/// position, one transaction each, like the server) into the same database.
+async fn ingest_plain(db_url: &str) -> Result<f64> {
+    sqlx::any::install_default_drivers();
+    let sqlite = db_url.starts_with("sqlite:");
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if sqlite {
+                    // The server's own settings (server/src/db/mod.rs).
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(db_url)
+        .await?;
+    let n = INGEST_DEVICES * INGEST_BATCHES * INGEST_BATCH;
+    let recs = records(n, 0);
+    let device = DeviceId::new_random().to_string();
+    let started = Instant::now();
+    for record in &recs {
+        let mut tx = pool.begin().await?;
+        let position: i64 =
+            sqlx::query_scalar("UPDATE feed_head SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query(
+            "INSERT INTO records (id, file_id, author_id, kind, occurred_at, body, device_id, \
+             received_at, feed_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(record.id.to_string())
+        .bind(&record.file_id.0)
+        .bind(&record.author.0)
+        .bind(record.body.kind_key())
+        .bind(record.occurred_at.format("%Y-%m-%dT%H:%M:%S").to_string())
+        .bind(serde_json::to_string(record)?)
+        .bind(&device)
+        .bind(chrono::Utc::now().to_rfc3339())
+        .bind(position)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    pool.close().await;
+    Ok(rate)
+}
+
+#[derive(Default)]
+struct LoadStats {
+    push_ms: Vec<f64>,
+    pull_ms: Vec<f64>,
+    errors: u64,
+    records: u64,
+}
+
+/// `devices` phones, each pushing a batch of 20 and pulling one page, over and over.
+async fn load(args: &Args, server: &Server, tokens: &[String]) -> Result<()> {
+    let b = &args.backend;
+    let stats = Arc::new(Mutex::new(LoadStats::default()));
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let mut tasks = Vec::new();
+    for d in 0..args.devices {
+        let token = tokens[d % tokens.len()].clone();
+        let stats = stats.clone();
+        let port = server.port;
+        tasks.push(tokio::spawn(async move {
+            let device = DeviceId::new_random();
+            let mut mine = LoadStats::default();
+            let mut client = None;
+            let mut seq = 1u64;
+            let mut cursor: Option<String> = None;
+            while Instant::now() < deadline {
+                if client.is_none() {
+                    client = Client::connect(port).await.ok();
+                }
+                let Some(c) = client.as_mut() else {
+                    mine.errors += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                };
+                let ok = async {
+                    let body = push_body(device, seq, records(LOAD_BATCH, d))?;
+                    let t = Instant::now();
+                    push(c, &token, &body, LOAD_BATCH).await?;
+                    mine.push_ms.push(t.elapsed().as_secs_f64() * 1e3);
+                    mine.records += LOAD_BATCH as u64;
+                    seq += LOAD_BATCH as u64;
+                    let path = match &cursor {
+                        Some(cur) => format!("/api/sync/pull?device_id={device}&cursor={cur}"),
+                        None => format!("/api/sync/pull?device_id={device}"),
+                    };
+                    let t = Instant::now();
+                    let (status, resp) = c.request("GET", &path, Some(&token), None).await?;
+                    if status != 200 {
+                        return Err::<(), Error>(format!("pull answered {status}").into());
+                    }
+                    mine.pull_ms.push(t.elapsed().as_secs_f64() * 1e3);
+                    let page: PullResponse = serde_json::from_slice(&resp)?;
+                    cursor = Some(page.cursor.0);
+                    Ok(())
+                }
+                .await;
+                if let Err(e) = ok {
+                    if mine.errors == 0 {
+                        eprintln!("device {d}: {e}");
+                    }
+                    mine.errors += 1;
+                    client = None;
+                }
+            }
+            let mut all = stats.lock().await;
+            all.push_ms.extend(mine.push_ms);
+            all.pull_ms.extend(mine.pull_ms);
+            all.errors += mine.errors;
+            all.records += mine.records;
+        }));
+    }
+    let started = Instant::now();
+    let mut peak_rss = 0;
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        peak_rss = peak_rss.max(server.rss_kib().unwrap_or(0));
+    }
+    for t in tasks {
+        t.await?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut s = stats.lock().await;
+    s.push_ms.sort_by(f64::total_cmp);
+    s.pull_ms.sort_by(f64::total_cmp);
+    let mut all: Vec<f64> = s.push_ms.iter().chain(&s.pull_ms).copied().collect();
+    all.sort_by(f64::total_cmp);
+    let n = args.devices;
+    figure(&format!("load_{b}_{n}_devices_seconds"), elapsed, "s");
+    figure(
+        &format!("load_{b}_{n}_records_per_s"),
+        s.records as f64 / elapsed,
+        "rec/s",
+    );
+    figure(
+        &format!("load_{b}_{n}_requests_per_s"),
+        all.len() as f64 / elapsed,
+        "req/s",
+    );
+    figure(&format!("load_{b}_{n}_p50_ms"), percentile(&all, 0.5), "ms");
+    figure(
+        &format!("load_{b}_{n}_p99_ms"),
+        percentile(&all, 0.99),
+        "ms",
+    );
+    figure(
+        &format!("load_{b}_{n}_push_p99_ms"),
+        percentile(&s.push_ms, 0.99),
+        "ms",
+    );
+    figure(
+        &format!("load_{b}_{n}_pull_p99_ms"),
+        percentile(&s.pull_ms, 0.99),
+        "ms",
+    );
+    figure(&format!("load_{b}_{n}_errors"), s.errors as f64, "count");
+    figure(
+        &format!("load_{b}_{n}_server_peak_rss_mib"),
+        peak_rss as f64 / 1024.0,
+        "MiB",
+    );
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! `cargo xtask bench`: builds in release mode, measures on this machine and prints a table;
+//! the same figures go to `target/bench/results.json`, one key per figure. Not part of
+//! `cargo xtask test`, and nothing asserts a time. See docs/PERFORMANCE.md.
+//!
+//! Figures: the first load's transfer (from `dist/`, raw, gzip -9 and brotli), and, through the
+//! server bench (`server/benches/load.rs`), ingest on SQLite and PostgreSQL against a plain
+//! insert loop, and simulated devices under load.
+
+use crate::build;
+use crate::cmd::{self, Result};
+use crate::postgres;
+use crate::tools;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Options {
+    seconds: u64,
+    devices: Vec<u32>,
+    runs: u32,
+    /// Use the PWA already in `dist/` (the server is always built).
+    skip_build: bool,
+}
+
+fn options(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        seconds: 60,
+        devices: vec![100, 500],
+        runs: 5,
+        skip_build: false,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        let number = |v: &String| v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
+        match flag.as_str() {
+            "--seconds" => o.seconds = number(value()?)?,
+            "--runs" => o.runs = number(value()?)?.max(1) as u32,
+            "--devices" => {
+                o.devices = value()?
+                    .split(',')
+                    .map(|d| d.parse().map_err(|e| format!("--devices {d}: {e}")))
+                    .collect::<Result<_>>()?
+            }
+            "--skip-build" => o.skip_build = true,
+            other => {
+                return Err(format!(
+                    "unknown bench option {other} (--seconds S, --devices 100,500, --runs N, \
+                     --skip-build)"
+                ));
+            }
+        }
+    }
+    Ok(o)
+}
+
+/// One measured figure: its JSON key, value, unit and budget (if the issue sets one).
+struct Figure {
+    key: String,
+    value: f64,
+    unit: String,
+    budget: Option<Budget>,
+}
+
+#[derive(Clone, Copy)]
+enum Budget {
+    AtMost(f64),
+    AtLeast(f64),
+}
+
+impl Budget {
+    fn met(self, v: f64) -> bool {
+        match self {
+            Budget::AtMost(b) => v <= b,
+            Budget::AtLeast(b) => v >= b,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Budget::AtMost(b) => format!("<= {b}"),
+            Budget::AtLeast(b) => format!(">= {b}"),
+        }
+    }
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let o = options(args)?;
+    tools::for_build()?;
+    tools::apt(&[("brotli", "brotli"), ("gzip", "gzip")])?;
+    if postgres::bin_dir().is_none() {
+        tools::apt(&[("initdb", "postgresql")])?;
+    }
+    let dist = if o.skip_build {
+        cmd::root().join("dist")
+    } else {
+        build::pwa_release()?
+    };
+    build::server_release()?;
+    let mut figures = transfer(&dist)?;
+    let bench_bin = server_bench_binary()?;
+    let server_bin = target_dir().join("release/xiafang-server");
+
+    let sqlite = run_server_bench(
+        &bench_bin,
+        &server_bin,
+        &dist,
+        "sqlite",
+        None,
+        &o,
+        &o.devices,
+    )?;
+    figures.extend(sqlite);
+    let pg = postgres::Cluster::start()?;
+    let postgres = run_server_bench(
+        &bench_bin,
+        &server_bin,
+        &dist,
+        "postgres",
+        Some(&pg.admin_url()),
+        &o,
+        &o.devices,
+    )?;
+    drop(pg);
+    figures.extend(postgres);
+
+    print_table(&figures);
+    write_json(&figures)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cmd::root().join("target"))
+}
+
+/// Bytes of what the first screen loads, from the release build: `index.html` and what it
+/// links (JS glue, wasm, CSS, icon, manifest), and the service worker it registers.
+fn transfer(dist: &Path) -> Result<Vec<Figure>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    let (mut raw, mut gz, mut br) = (0u64, 0u64, 0u64);
+    let mut out = Vec::new();
+    println!("\nfirst-load files (raw / gzip -9 / brotli -q 11):");
+    for f in &files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let (r, g, b) = (
+            bytes.len() as u64,
+            compressed("gzip", &["-9", "-c"], f)?,
+            compressed("brotli", &["-q", "11", "-c"], f)?,
+        );
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!("  {name:<40} {r:>9} {g:>9} {b:>9}");
+        let kind = match f.extension().and_then(|e| e.to_str()) {
+            Some("wasm") => Some("wasm"),
+            Some("js") if name != "sw.js" => Some("js"),
+            Some("css") => Some("css"),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            out.push(kb(&format!("transfer_{kind}_raw_kb"), r, None));
+            out.push(kb(&format!("transfer_{kind}_brotli_kb"), b, None));
+        }
+        raw += r;
+        gz += g;
+        br += b;
+    }
+    out.push(kb("transfer_total_raw_kb", raw, None));
+    out.push(kb(
+        "transfer_total_gzip_kb",
+        gz,
+        Some(Budget::AtMost(250.0)),
+    ));
+    out.push(kb(
+        "transfer_total_brotli_kb",
+        br,
+        Some(Budget::AtMost(250.0)),
+    ));
+    Ok(out)
+}
+
+fn kb(key: &str, bytes: u64, budget: Option<Budget>) -> Figure {
+    Figure {
+        key: key.into(),
+        value: bytes as f64 / 1024.0,
+        unit: "KiB".into(),
+        budget,
+    }
+}
+
+fn compressed(program: &str, args: &[&str], file: &Path) -> Result<u64> {
+    let out = Command::new(program)
+        .args(args)
+        .arg(file)
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{program} failed on {}", file.display()));
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+/// Builds the server bench (release profile) and returns its executable.
+fn server_bench_binary() -> Result<PathBuf> {
+    let out = cmd::cargo()
+        .args([
+            "bench",
+            "--package",
+            "xiafang-server",
+            "--bench",
+            "load",
+            "--no-run",
+            "--message-format",
+            "json",
+        ])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    if !out.status.success() {
+        return Err("cargo bench --no-run failed".into());
+    }
+    // The last artifact line naming an executable of the `load` bench.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let exe = text
+        .lines()
+        .filter(|l| l.contains("\"name\":\"load\"") && l.contains("\"executable\":\""))
+        .filter_map(|l| {
+            let start = l.find("\"executable\":\"")? + "\"executable\":\"".len();
+            let end = l[start..].find('"')?;
+            Some(PathBuf::from(&l[start..start + end]))
+        })
+        .next_back()
+        .ok_or("cargo bench did not name the load bench's executable")?;
+    Ok(exe)
+}
+
+fn run_server_bench(
+    bench: &Path,
+    server: &Path,
+    dist: &Path,
+    backend: &str,
+    pg_admin: Option<&str>,
+    o: &Options,
+    devices: &[u32],
+) -> Result<Vec<Figure>> {
+    let mut figures = Vec::new();
+    // Ingest once; then one load run per device count, each on a fresh database.
+    let mut passes: Vec<(u32, u64, u32)> = vec![(0, 0, o.runs)];
+    passes.extend(devices.iter().map(|&d| (d, o.seconds, 1)));
+    for (n, seconds, runs) in passes {
+        if seconds == 0 && n != 0 {
+            continue;
+        }
+        let mut c = Command::new(bench);
+        c.arg("--server-bin")
+            .arg(server)
+            .arg("--dist")
+            .arg(dist)
+            .args(["--backend", backend])
+            .args(["--runs", &runs.to_string()])
+            .args(["--devices", &n.max(1).to_string()])
+            .args(["--seconds", &seconds.to_string()]);
+        if n != 0 {
+            c.arg("--no-ingest");
+        }
+        if let Some(url) = pg_admin {
+            c.args(["--pg-admin", url]);
+        }
+        println!("\n=== server bench: {backend}, {n} devices, {seconds} s ===");
+        let out = c
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", bench.display()))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        for line in text.lines() {
+            println!("{line}");
+            let mut parts = line.split_whitespace();
+            if parts.next() != Some("FIGURE") {
+                continue;
+            }
+            let (Some(key), Some(value), Some(unit)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let value: f64 = value.parse().map_err(|e| format!("{line}: {e}"))?;
+            figures.push(Figure {
+                key: key.into(),
+                value,
+                unit: unit.into(),
+                budget: budget_of(key),
+            });
+        }
+        if !out.status.success() {
+            return Err(format!("the server bench ({backend}) failed"));
+        }
+    }
+    Ok(figures)
+}
+
+fn budget_of(key: &str) -> Option<Budget> {
+    if key.ends_with("_ratio") {
+        Some(Budget::AtLeast(0.5))
+    } else if key.ends_with("_p99_ms") && !key.contains("push") && !key.contains("pull") {
+        Some(Budget::AtMost(100.0))
+    } else if key.ends_with("_errors") {
+        Some(Budget::AtMost(0.0))
+    } else {
+        None
+    }
+}
+
+fn print_table(figures: &[Figure]) {
+    println!("\n| figure | value | unit | budget | met |");
+    println!("|---|---:|---|---|---|");
+    for f in figures {
+        let (budget, met) = match f.budget {
+            Some(b) => (b.describe(), if b.met(f.value) { "yes" } else { "NO" }),
+            None => (String::new(), ""),
+        };
+        let value = if f.value.abs() < 10.0 {
+            format!("{:.3}", f.value)
+        } else {
+            format!("{:.1}", f.value)
+        };
+        println!("| {} | {value} | {} | {budget} | {met} |", f.key, f.unit);
+    }
+}
+
+fn write_json(figures: &[Figure]) -> Result<()> {
+    let dir = cmd::root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let body = figures
+        .iter()
+        .map(|f| {
+            let value = if f.value.is_finite() {
+                format!("{:.3}", f.value)
+            } else {
+                "null".into()
+            };
+            format!("  \"{}\": {value}", f.key)
+        })
+        .collect::<Vec<_>>()
+        .join(",\n");
+    let path = dir.join("results.json");
+    std::fs::write(&path, format!("{{\n{body}\n}}\n"))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("\nwrote {}", path.display());
+    Ok(())
+}
