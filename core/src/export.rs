@@ -89,8 +89,30 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         RecordBody::FileEdit(e) => {
             cells[7] = format!("{}：{} → {}", e.field.label(zh), e.base, e.value);
         }
-        RecordBody::CaseStep(_) | RecordBody::Review(_) | RecordBody::Supervision(_) => {
+        RecordBody::CaseStep(_)
+        | RecordBody::Review(_)
+        | RecordBody::Supervision(_)
+        | RecordBody::Referral(_)
+        | RecordBody::VisitPart(_) => {
             cells[7] = r.body.summary(zh);
+        }
+        RecordBody::LegalOpinion(o) => {
+            cells[7] = labelled(&[
+                ("问题", &o.question),
+                ("事实", &o.facts),
+                ("法律依据", &o.law),
+                ("意见", &o.opinion),
+                ("建议途径", o.channel.label(zh)),
+            ]);
+        }
+        RecordBody::Mediation(m) => {
+            cells[6] = m.parties.join("、");
+            cells[7] = labelled(&[
+                ("纠纷", &m.dispute),
+                ("结果", m.outcome.label(zh)),
+                ("协议", &m.terms),
+                ("引导途径", m.channel.map_or("", |c| c.label(zh))),
+            ]);
         }
     }
     match standing {

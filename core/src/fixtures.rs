@@ -196,3 +196,70 @@ pub fn review(
     r.occurred_at = of.occurred_at + chrono::Duration::days(1);
     r
 }
+
+/// A cadre's referral of `file` to the legal team member `to`, for a legal opinion.
+pub fn referral(file: &str, author: &str, to: &str) -> Record {
+    record(
+        file,
+        author,
+        RecordBody::Referral(crate::legal::Referral {
+            to: UserId::from(to),
+            to_name: "李律师".into(),
+            need: crate::legal::ReferralNeed::Opinion,
+            note: "集体资产分配款争议，请出具法律意见".into(),
+        }),
+    )
+}
+
+/// A legal opinion on `file` recommending arbitration.
+pub fn legal_opinion(file: &str, author: &str) -> Record {
+    let mut r = record(
+        file,
+        author,
+        RecordBody::LegalOpinion(crate::legal::LegalOpinion {
+            question: "集体资产分配款核算是否有误".into(),
+            facts: "村民代表会议决议及分配名册".into(),
+            law: "《村民委员会组织法》第二十四条".into(),
+            opinion: "分配方案经村民会议讨论决定，争议可申请仲裁或诉讼".into(),
+            channel: crate::legal::Channel::Arbitration,
+        }),
+    );
+    r.author_name = "李律师".into();
+    r
+}
+
+/// A mediation on `file` that reached an agreement.
+pub fn mediation(file: &str, author: &str) -> Record {
+    let mut r = record(
+        file,
+        author,
+        RecordBody::Mediation(crate::legal::Mediation {
+            parties: vec!["郭某（申请人）".into(), "阁一村村委会".into()],
+            dispute: "集体资产分配款争议".into(),
+            sessions: vec![
+                NaiveDate::from_ymd_opt(2026, 11, 13).expect("valid date"),
+                NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date"),
+            ],
+            outcome: crate::legal::MediationOutcome::Agreement,
+            terms: "村委会于十二月底前补发分配款 3,000 元".into(),
+            channel: None,
+        }),
+    );
+    r.author_name = "赵调解员".into();
+    r
+}
+
+/// `author`'s own part, as a lawyer, of the joint visit `of`.
+pub fn visit_part(of: &Record, author: &str) -> Record {
+    let mut r = record(
+        &of.file_id.0,
+        author,
+        RecordBody::VisitPart(crate::legal::VisitPart {
+            of: of.id,
+            role: "律师".into(),
+            text: "向郭先生解释了村民会议决议的效力和申请仲裁的期限".into(),
+        }),
+    );
+    r.author_name = "李律师".into();
+    r
+}

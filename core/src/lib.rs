@@ -20,6 +20,7 @@ pub mod ids;
 pub mod lang;
 pub mod ledger;
 pub mod ledgers;
+pub mod legal;
 pub mod money;
 pub mod permissions;
 pub mod pin;

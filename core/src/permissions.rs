@@ -7,10 +7,13 @@
 //! | visit, assistance, note, file edit | an account assigned to the file |
 //! | case step (登记 … 回访) | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
 //! | review (审核), supervision (挂牌督办, 包案领导, 销号) | a supervisor whose jurisdiction holds the file |
+//! | referral to the legal team | a cadre assigned to the file |
+//! | legal opinion, mediation (人民调解) | a legal team member assigned to the file, or referred it in one of their villages |
+//! | a participant's part of a joint visit | whoever writes casework on the file, and legal team members who reach it |
 //!
 //! Administrators manage accounts and assignments; they do not supervise casework, so they record
-//! none of the supervisors' kinds. Legal team members give opinions on the files assigned to them;
-//! the petition procedure's steps are not theirs to record. A correction (amendment or void) is
+//! none of the supervisors' kinds. Legal team members give opinions on the files assigned or
+//! referred to them; the petition procedure's steps are not theirs to record. A correction (amendment or void) is
 //! judged as the kind it corrects, on top of the rule that only its author corrects a record.
 
 use crate::record::RecordBody;
@@ -24,6 +27,9 @@ pub struct Reach {
     /// The file lies in the account's place or a place below it, and the account's role reads
     /// by jurisdiction (supervisors and administrators).
     pub in_jurisdiction: bool,
+    /// The file lies in one of the legal team member's villages and is currently referred to
+    /// them (a `Referral` neither voided nor amended away).
+    pub referred: bool,
 }
 
 /// The groups of record kinds that share a rule.
@@ -35,6 +41,12 @@ pub enum Writes {
     CaseStep,
     /// A review of a cadre's record, or supervision of the matter.
     Supervising,
+    /// A referral of the file to a legal team member.
+    Referral,
+    /// A legal opinion or a mediation.
+    Legal,
+    /// A participant's own part of a joint visit.
+    VisitPart,
 }
 
 impl Writes {
@@ -49,6 +61,9 @@ impl Writes {
             | RecordBody::Void(_) => Writes::Casework,
             RecordBody::CaseStep(_) => Writes::CaseStep,
             RecordBody::Review(_) | RecordBody::Supervision(_) => Writes::Supervising,
+            RecordBody::Referral(_) => Writes::Referral,
+            RecordBody::LegalOpinion(_) | RecordBody::Mediation(_) => Writes::Legal,
+            RecordBody::VisitPart(_) => Writes::VisitPart,
         }
     }
 }
@@ -57,16 +72,23 @@ impl Writes {
 /// if not, the rejection the phone shows.
 pub fn may_write(role: Role, reach: Reach, writes: Writes) -> Result<(), Rejection> {
     let supervises = role == Role::Supervisor && reach.in_jurisdiction;
+    let legal_member = role == Role::Legal && (reach.assigned || reach.referred);
     let allowed = match writes {
         Writes::Casework => reach.assigned,
         Writes::CaseStep => supervises || (role == Role::Cadre && reach.assigned),
         Writes::Supervising => supervises,
+        Writes::Referral => role == Role::Cadre && reach.assigned,
+        Writes::Legal => legal_member,
+        Writes::VisitPart => reach.assigned || legal_member,
     };
     match allowed {
         true => Ok(()),
-        // Casework is refused for want of an assignment, whoever asks; so is anything on a file
-        // the account does not reach at all.
-        false if writes == Writes::Casework || reach == Reach::default() => {
+        // Casework and visit parts are refused for want of an assignment, whoever asks; so is
+        // anything on a file the account does not reach at all.
+        false
+            if matches!(writes, Writes::Casework | Writes::VisitPart)
+                || reach == Reach::default() =>
+        {
             Err(Rejection::NotPermitted)
         }
         false => Err(Rejection::RoleNotAllowed),
@@ -80,39 +102,59 @@ mod tests {
     const ASSIGNED: Reach = Reach {
         assigned: true,
         in_jurisdiction: false,
+        referred: false,
     };
     const JURISDICTION: Reach = Reach {
         assigned: false,
         in_jurisdiction: true,
+        referred: false,
+    };
+    const REFERRED: Reach = Reach {
+        assigned: false,
+        in_jurisdiction: false,
+        referred: true,
     };
     const NONE: Reach = Reach {
         assigned: false,
         in_jurisdiction: false,
+        referred: false,
     };
 
-    /// For casework, case steps and supervising, in that order: allowed or the rejection.
-    type Expected = [Result<(), Rejection>; 3];
+    const ALL: [Writes; 6] = [
+        Writes::Casework,
+        Writes::CaseStep,
+        Writes::Supervising,
+        Writes::Referral,
+        Writes::Legal,
+        Writes::VisitPart,
+    ];
+
+    /// For each of `ALL`, in that order: allowed or the rejection.
+    type Expected = [Result<(), Rejection>; 6];
 
     /// Who, standing where, may write what: `Ok` or the rejection.
     #[test]
     fn each_role_and_reach_writes_exactly_its_kinds() {
         use Rejection::{NotPermitted as No, RoleNotAllowed as Role_};
-        use Writes::*;
+        const OK: Result<(), Rejection> = Ok(());
+        const NO: Result<(), Rejection> = Err(No);
+        const ROLE: Result<(), Rejection> = Err(Role_);
         #[rustfmt::skip]
         let table: &[(&str, Role, Reach, Expected)] = &[
-            //                                              Casework   CaseStep   Supervising
-            ("supervisor of the place", Role::Supervisor, JURISDICTION, [Err(No), Ok(()), Ok(())]),
-            ("supervisor elsewhere", Role::Supervisor, NONE, [Err(No), Err(No), Err(No)]),
-            ("supervisor assigned, elsewhere", Role::Supervisor, ASSIGNED, [Ok(()), Err(Role_), Err(Role_)]),
-            ("cadre assigned", Role::Cadre, ASSIGNED, [Ok(()), Ok(()), Err(Role_)]),
-            ("cadre not assigned", Role::Cadre, NONE, [Err(No), Err(No), Err(No)]),
-            ("legal member assigned", Role::Legal, ASSIGNED, [Ok(()), Err(Role_), Err(Role_)]),
-            ("legal member not assigned", Role::Legal, NONE, [Err(No), Err(No), Err(No)]),
-            ("administrator of the place", Role::Admin, JURISDICTION, [Err(No), Err(Role_), Err(Role_)]),
-            ("administrator elsewhere", Role::Admin, NONE, [Err(No), Err(No), Err(No)]),
+            //                                                 Casework CaseStep Supervising Referral Legal VisitPart
+            ("supervisor of the place", Role::Supervisor, JURISDICTION, [NO, OK, OK, ROLE, ROLE, NO]),
+            ("supervisor elsewhere", Role::Supervisor, NONE, [NO; 6]),
+            ("supervisor assigned, elsewhere", Role::Supervisor, ASSIGNED, [OK, ROLE, ROLE, ROLE, ROLE, OK]),
+            ("cadre assigned", Role::Cadre, ASSIGNED, [OK, OK, ROLE, OK, ROLE, OK]),
+            ("cadre not assigned", Role::Cadre, NONE, [NO; 6]),
+            ("legal member assigned", Role::Legal, ASSIGNED, [OK, ROLE, ROLE, ROLE, OK, OK]),
+            ("legal member referred", Role::Legal, REFERRED, [NO, ROLE, ROLE, ROLE, OK, OK]),
+            ("legal member not assigned", Role::Legal, NONE, [NO; 6]),
+            ("administrator of the place", Role::Admin, JURISDICTION, [NO, ROLE, ROLE, ROLE, ROLE, NO]),
+            ("administrator elsewhere", Role::Admin, NONE, [NO; 6]),
         ];
         for (who, role, reach, expected) in table {
-            for (writes, expected) in [Casework, CaseStep, Supervising].into_iter().zip(expected) {
+            for (writes, expected) in ALL.into_iter().zip(expected) {
                 assert_eq!(
                     &may_write(*role, *reach, writes),
                     expected,
@@ -127,6 +169,7 @@ mod tests {
         let both = Reach {
             assigned: true,
             in_jurisdiction: true,
+            referred: false,
         };
         for writes in [Writes::Casework, Writes::CaseStep, Writes::Supervising] {
             assert_eq!(may_write(Role::Supervisor, both, writes), Ok(()));
@@ -157,5 +200,17 @@ mod tests {
         );
         let step = fixtures::case_step("f1", "s1", crate::case_step::Step::Closed);
         assert_eq!(Writes::of(&step.body), Writes::CaseStep);
+        let referral = fixtures::referral("f1", "u1", "law");
+        assert_eq!(Writes::of(&referral.body), Writes::Referral);
+        for legal in [
+            fixtures::legal_opinion("f1", "law"),
+            fixtures::mediation("f1", "law"),
+        ] {
+            assert_eq!(Writes::of(&legal.body), Writes::Legal);
+        }
+        assert_eq!(
+            Writes::of(&fixtures::visit_part(&visit, "law").body),
+            Writes::VisitPart
+        );
     }
 }

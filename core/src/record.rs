@@ -6,6 +6,7 @@
 use crate::case_step::CaseStep;
 use crate::file_edit::FileEdit;
 use crate::ids::{FileId, RecordId, UserId};
+use crate::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
 use crate::supervision::{Review, Supervision};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,14 @@ pub enum RecordBody {
     Review(Review),
     /// Listed supervision, the case-owning leader, or lifting supervision.
     Supervision(Supervision),
+    /// A cadre refers the file to a legal team member (法律意见, 人民调解).
+    Referral(Referral),
+    /// A legal team member's opinion and the channel recommended.
+    LegalOpinion(LegalOpinion),
+    /// A people's mediation (人民调解) and its outcome.
+    Mediation(Mediation),
+    /// One participant's own part of a joint visit.
+    VisitPart(VisitPart),
 }
 
 impl RecordBody {
@@ -58,6 +67,10 @@ impl RecordBody {
             RecordBody::CaseStep(s) => s.step.label(lang),
             RecordBody::Review(r) => r.decision.label(lang),
             RecordBody::Supervision(s) => s.label(lang),
+            RecordBody::Referral(_) => lang.pick("转介法律服务团队", "Referral to the legal team"),
+            RecordBody::LegalOpinion(_) => lang.pick("法律意见", "Legal opinion"),
+            RecordBody::Mediation(_) => lang.pick("人民调解", "People's mediation"),
+            RecordBody::VisitPart(_) => lang.pick("联合走访记录", "Part of a joint visit"),
         }
     }
 
@@ -72,6 +85,10 @@ impl RecordBody {
             RecordBody::CaseStep(_) => "case_step",
             RecordBody::Review(_) => "review",
             RecordBody::Supervision(_) => "supervision",
+            RecordBody::Referral(_) => "referral",
+            RecordBody::LegalOpinion(_) => "legal_opinion",
+            RecordBody::Mediation(_) => "mediation",
+            RecordBody::VisitPart(_) => "visit_part",
         }
     }
 
@@ -87,10 +104,15 @@ impl RecordBody {
                 | RecordBody::CaseStep(_)
                 | RecordBody::Review(_)
                 | RecordBody::Supervision(_)
+                | RecordBody::Referral(_)
+                | RecordBody::LegalOpinion(_)
+                | RecordBody::Mediation(_)
+                | RecordBody::VisitPart(_)
         )
     }
 
-    /// A one-line account of a lifecycle or supervision record (timeline, exports), in `lang`.
+    /// A one-line account of a lifecycle, supervision or legal team record (timeline, exports),
+    /// in `lang`.
     pub fn summary(&self, lang: crate::Lang) -> String {
         use crate::case_step::Step;
         use crate::supervision::Supervision as S;
@@ -141,6 +163,16 @@ impl RecordBody {
             }) => format!("{} · {deadline} · {reason}", mode.label(lang)),
             RecordBody::Supervision(S::Leader { name, .. }) => name.clone(),
             RecordBody::Supervision(S::Lifted { note }) => note.clone(),
+            RecordBody::Referral(r) => format!("{} · {}", r.to_name, r.need.label(lang)),
+            RecordBody::LegalOpinion(o) => format!("{} · {}", o.channel.label(lang), o.opinion),
+            RecordBody::Mediation(m) => match (m.outcome, m.channel) {
+                (MediationOutcome::Failed, Some(route)) => {
+                    format!("{} · {}", m.outcome.label(lang), route.label(lang))
+                }
+                (MediationOutcome::Failed, None) => m.outcome.label(lang).into(),
+                _ => format!("{} · {}", m.outcome.label(lang), m.terms),
+            },
+            RecordBody::VisitPart(p) => format!("{} · {}", p.role, p.text),
             _ => String::new(),
         };
         match self {

@@ -98,6 +98,10 @@ pub enum Rejection {
     /// A review names no visit or assistance of this file written by someone else
     /// (`review::review_target_problem`).
     NotReviewable,
+    /// A part of a joint visit names no visit of this file (`legal::visit_part_target_problem`).
+    NoSuchVisit,
+    /// A referral names an account that is not on the legal team.
+    NotLegalTeam,
 }
 
 impl Rejection {
@@ -150,10 +154,11 @@ impl Rejection {
                 .to_owned(),
             Rejection::RoleNotAllowed => lang
                 .pick(
-                    "您的账号无权记录此项：审核与督办由档案所属辖区的督办人员记录，案件流程由其或承办干部记录",
+                    "您的账号无权记录此项：审核与督办由档案所属辖区的督办人员记录，案件流程由其或承办干部记录，转介由承办干部记录，法律意见与人民调解由法律服务团队记录",
                     "Your account may not record this: reviews and supervision are recorded by \
                      supervisors of the file's place, case steps by them or the cadres assigned \
-                     to the file",
+                     to the file, referrals by the cadres assigned to it, legal opinions and \
+                     mediation by the legal team",
                 )
                 .to_owned(),
             Rejection::NotReviewable => lang
@@ -161,6 +166,18 @@ impl Rejection {
                     "只能审核本档案中他人填写的走访记录或帮扶措施",
                     "Only visits and assistance of this file written by someone else can be \
                      reviewed",
+                )
+                .to_owned(),
+            Rejection::NoSuchVisit => lang
+                .pick(
+                    "联合走访记录只能补充在本档案的走访记录上",
+                    "A part of a joint visit can only be added to a visit of this file",
+                )
+                .to_owned(),
+            Rejection::NotLegalTeam => lang
+                .pick(
+                    "只能转介给法律服务团队成员",
+                    "A file can only be referred to a member of the legal team",
                 )
                 .to_owned(),
         }

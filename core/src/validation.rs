@@ -4,6 +4,7 @@
 use crate::case_step::{CaseStep, Step};
 use crate::file_edit::{EditableField, FileEdit};
 use crate::lang::Lang;
+use crate::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
 use crate::money::MAX_FEN;
 use crate::record::{Assistance, Note, Record, RecordBody, Visit, Void};
 use crate::supervision::{Review, ReviewDecision, Supervision};
@@ -57,6 +58,20 @@ labeled_enum!(
         SupervisionReason = "supervision_reason" => ("督办事由", "Reason for supervision"),
         Leader = "leader" => ("包案领导", "Case-owning leader"),
         LiftNote = "lift_note" => ("销号说明", "Note on lifting supervision"),
+        ReferredTo = "referred_to" => ("转介对象", "Referred to"),
+        ReferralNote = "referral_note" => ("转介说明", "Note for the legal team"),
+        Question = "question" => ("咨询的问题", "Question"),
+        Facts = "facts" => ("所依据的事实", "Facts relied on"),
+        LawCited = "law_cited" => ("法律依据", "Law cited"),
+        Opinion = "opinion" => ("法律意见", "Opinion"),
+        Parties = "parties" => ("当事人", "Parties"),
+        Dispute = "dispute" => ("纠纷事项", "Dispute"),
+        Sessions = "sessions" => ("调解日期", "Mediation sessions"),
+        Terms = "terms" => ("协议内容", "Terms agreed"),
+        MediationChannel = "mediation_channel" => ("引导的法定途径", "Legal channel pointed to"),
+        PartOf = "part_of" => ("所属走访记录", "Visit this part belongs to"),
+        PartRole = "part_role" => ("参与身份", "Role on the visit"),
+        PartText = "part_text" => ("本人记录内容", "Your part of the record"),
     }
 );
 
@@ -255,6 +270,10 @@ impl Record {
             RecordBody::CaseStep(s) => case_step(&mut c, s, self),
             RecordBody::Review(r) => review(&mut c, r, self),
             RecordBody::Supervision(s) => supervision(&mut c, s, self),
+            RecordBody::Referral(r) => referral(&mut c, r),
+            RecordBody::LegalOpinion(o) => legal_opinion(&mut c, o),
+            RecordBody::Mediation(m) => mediation(&mut c, m, self),
+            RecordBody::VisitPart(p) => visit_part(&mut c, p, self),
         }
         if let Some(target) = self.amends
             && (target == self.id || !self.body.is_correctable())
@@ -265,22 +284,29 @@ impl Record {
     }
 }
 
+impl Check {
+    /// A list of names, at least one, each a short line.
+    fn names(&mut self, field: Field, names: &[String]) {
+        if names.iter().all(|p| p.trim().is_empty()) {
+            self.fail(field, Problem::Required);
+        } else if names.len() > MAX_PARTICIPANTS {
+            self.fail(
+                field,
+                Problem::TooMany {
+                    max: MAX_PARTICIPANTS,
+                },
+            );
+        } else if names.iter().any(|p| p.chars().count() > MAX_NAME) {
+            self.fail(field, Problem::TooLong { max: MAX_NAME });
+        } else if names.iter().any(|p| has_markup(p)) {
+            self.fail(field, Problem::Markup);
+        }
+    }
+}
+
 fn visit(c: &mut Check, v: &Visit, record: &Record) {
     c.text(Field::Place, &v.place, true, MAX_SHORT);
-    if v.participants.iter().all(|p| p.trim().is_empty()) {
-        c.fail(Field::Participants, Problem::Required);
-    } else if v.participants.len() > MAX_PARTICIPANTS {
-        c.fail(
-            Field::Participants,
-            Problem::TooMany {
-                max: MAX_PARTICIPANTS,
-            },
-        );
-    } else if v.participants.iter().any(|p| p.chars().count() > MAX_NAME) {
-        c.fail(Field::Participants, Problem::TooLong { max: MAX_NAME });
-    } else if v.participants.iter().any(|p| has_markup(p)) {
-        c.fail(Field::Participants, Problem::Markup);
-    }
+    c.names(Field::Participants, &v.participants);
     c.text(Field::Requests, &v.requests, true, MAX_TEXT);
     c.text(Field::Explained, &v.explained, false, MAX_TEXT);
     c.text(Field::Measures, &v.measures, false, MAX_TEXT);
@@ -432,4 +458,53 @@ fn supervision(c: &mut Check, s: &Supervision, record: &Record) {
         }
         Supervision::Lifted { note } => c.text(Field::LiftNote, note, true, MAX_TEXT),
     }
+}
+
+fn referral(c: &mut Check, r: &Referral) {
+    c.text(Field::ReferredTo, &r.to.0, true, MAX_SHORT);
+    c.text(Field::ReferredTo, &r.to_name, true, MAX_NAME);
+    c.text(Field::ReferralNote, &r.note, false, MAX_TEXT);
+}
+
+fn legal_opinion(c: &mut Check, o: &LegalOpinion) {
+    c.text(Field::Question, &o.question, true, MAX_TEXT);
+    c.text(Field::Facts, &o.facts, true, MAX_TEXT);
+    c.text(Field::LawCited, &o.law, true, MAX_TEXT);
+    c.text(Field::Opinion, &o.opinion, true, MAX_TEXT);
+}
+
+/// Most sessions one mediation record lists.
+pub const MAX_SESSIONS: usize = 30;
+
+fn mediation(c: &mut Check, m: &Mediation, record: &Record) {
+    c.names(Field::Parties, &m.parties);
+    c.text(Field::Dispute, &m.dispute, true, MAX_TEXT);
+    if m.sessions.is_empty() {
+        c.fail(Field::Sessions, Problem::Required);
+    } else if m.sessions.len() > MAX_SESSIONS {
+        c.fail(Field::Sessions, Problem::TooMany { max: MAX_SESSIONS });
+    } else if m
+        .sessions
+        .iter()
+        .any(|d| !(EARLIEST_YEAR..=LATEST_YEAR).contains(&d.year()))
+    {
+        c.fail(Field::Sessions, Problem::DateOutOfRange);
+    } else if m.sessions.iter().any(|d| *d > record.occurred_at.date()) {
+        c.fail(Field::Sessions, Problem::AfterRecordDate);
+    }
+    // What was agreed is the point of an agreement; a failed mediation must leave the parties
+    // somewhere to go (the legal channel), or it leaves them nowhere.
+    let agreed = m.outcome != MediationOutcome::Failed;
+    c.text(Field::Terms, &m.terms, agreed, MAX_TEXT);
+    if !agreed && m.channel.is_none() {
+        c.fail(Field::MediationChannel, Problem::Required);
+    }
+}
+
+fn visit_part(c: &mut Check, p: &VisitPart, record: &Record) {
+    if p.of == record.id {
+        c.fail(Field::PartOf, Problem::SelfReference);
+    }
+    c.text(Field::PartRole, &p.role, true, MAX_NAME);
+    c.text(Field::PartText, &p.text, true, MAX_TEXT);
 }

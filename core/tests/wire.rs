@@ -38,7 +38,15 @@ fn every_record_kind_round_trips() {
             ),
             "file_edit",
         ),
+        (fixtures::referral("f1", "u1", "law"), "referral"),
+        (fixtures::legal_opinion("f1", "law"), "legal_opinion"),
+        (fixtures::mediation("f1", "law"), "mediation"),
+        (
+            fixtures::visit_part(&fixtures::visit("f1", "u1"), "law"),
+            "visit_part",
+        ),
     ] {
+        assert_eq!(record.validate(), Ok(()), "{tag}");
         let json = round_trip(&record);
         assert_eq!(json["body"]["type"], tag);
         assert!(json.get("amends").is_none(), "absent unless it amends");
@@ -46,6 +54,27 @@ fn every_record_kind_round_trips() {
     let visit = fixtures::visit("f1", "u1");
     let fixed = fixtures::amendment(&visit, visit.body.clone());
     assert_eq!(round_trip(&fixed)["amends"], visit.id.to_string());
+}
+
+#[test]
+fn legal_team_records_keep_their_wire_names() {
+    let referral = round_trip(&fixtures::referral("f1", "u1", "law"));
+    assert_eq!(referral["body"]["to"], "law");
+    assert_eq!(referral["body"]["need"], "legal_opinion");
+    let opinion = round_trip(&fixtures::legal_opinion("f1", "law"));
+    assert_eq!(opinion["body"]["channel"], "arbitration");
+    let mediation = round_trip(&fixtures::mediation("f1", "law"));
+    assert_eq!(mediation["body"]["outcome"], "agreement");
+    assert_eq!(mediation["body"]["sessions"][0], "2026-11-13");
+    assert!(
+        mediation["body"].get("channel").is_none(),
+        "absent unless failed"
+    );
+    let visit = fixtures::visit("f1", "u1");
+    let part = round_trip(&fixtures::visit_part(&visit, "law"));
+    assert_eq!(part["body"]["of"], visit.id.to_string());
+    assert_eq!(part["body"]["role"], "律师");
+    assert_eq!(round_trip(&Rejection::NoSuchVisit)["code"], "no_such_visit");
 }
 
 #[test]
@@ -251,6 +280,8 @@ fn push_and_its_acknowledgements_round_trip() {
         Rejection::IdConflict,
         Rejection::RoleNotAllowed,
         Rejection::NotReviewable,
+        Rejection::NoSuchVisit,
+        Rejection::NotLegalTeam,
     ] {
         round_trip(&reason);
     }

@@ -44,6 +44,8 @@ fn reach(demo: &Demo, account: &DemoAccount, file: &str) -> Reach {
         assigned: assigned(demo, file).contains(&account.id),
         in_jurisdiction: matches!(account.role, Role::Supervisor | Role::Admin)
             && places.contains(&account.place),
+        // The demo seeds no legal villages, so no referral opens a file.
+        referred: false,
     }
 }
 

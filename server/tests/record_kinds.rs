@@ -69,13 +69,17 @@ impl<'a> Phones<'a> {
     }
 }
 
-const KINDS: [&str; 6] = [
+const KINDS: [&str; 10] = [
     "visit",
     "assistance",
     "note",
     "case_step",
     "review",
     "supervision",
+    "referral",
+    "legal_opinion",
+    "mediation",
+    "visit_part",
 ];
 
 /// A record of `kind` on `f-a1` by `who`; a review approves `visit`.
@@ -87,6 +91,10 @@ fn record_of(kind: &str, who: &str, visit: &Record) -> Record {
         "case_step" => fixtures::case_step("f-a1", who, Step::Accepted { simplified: false }),
         "review" => fixtures::review(visit, who, Approve, ""),
         "supervision" => fixtures::listed("f-a1", who),
+        "referral" => fixtures::referral("f-a1", who, "law"),
+        "legal_opinion" => fixtures::legal_opinion("f-a1", who),
+        "mediation" => fixtures::mediation("f-a1", who),
+        "visit_part" => fixtures::visit_part(visit, who),
         other => panic!("no kind {other}"),
     }
 }
@@ -105,26 +113,16 @@ const NO: &str = "not_permitted";
 const ROLE: &str = "role_not_allowed";
 
 /// (account, outcome per kind of `KINDS`) on file `f-a1` of township `ta`.
-const MATRIX: &[(&str, &str, [&str; 6])] = &[
-    ("wang", "cadre assigned", [OK, OK, OK, OK, ROLE, ROLE]),
-    ("li", "cadre not assigned", [NO; 6]),
-    (
-        "sup-a",
-        "supervisor of the township",
-        [NO, NO, NO, OK, OK, OK],
-    ),
-    ("sup-county", "county supervisor", [NO, NO, NO, OK, OK, OK]),
-    ("sup-b", "supervisor of another township", [NO; 6]),
-    (
-        "admin-a",
-        "administrator of the township",
-        [NO, NO, NO, ROLE, ROLE, ROLE],
-    ),
-    (
-        "law",
-        "legal member assigned",
-        [OK, OK, OK, ROLE, ROLE, ROLE],
-    ),
+#[rustfmt::skip]
+const MATRIX: &[(&str, &str, [&str; 10])] = &[
+    //                                              visit assist note step review superv. referral opinion mediation part
+    ("wang", "cadre assigned",                      [OK, OK, OK, OK, ROLE, ROLE, OK, ROLE, ROLE, OK]),
+    ("li", "cadre not assigned",                    [NO; 10]),
+    ("sup-a", "supervisor of the township",         [NO, NO, NO, OK, OK, OK, ROLE, ROLE, ROLE, NO]),
+    ("sup-county", "county supervisor",             [NO, NO, NO, OK, OK, OK, ROLE, ROLE, ROLE, NO]),
+    ("sup-b", "supervisor of another township",     [NO; 10]),
+    ("admin-a", "administrator of the township",    [NO, NO, NO, ROLE, ROLE, ROLE, ROLE, ROLE, ROLE, NO]),
+    ("law", "legal member assigned",                [OK, OK, OK, ROLE, ROLE, ROLE, ROLE, OK, OK, OK]),
 ];
 
 #[tokio::test]

@@ -200,7 +200,13 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
             };
             view! { <p class="file-edit">{e.field.label(lang)} " " {change}</p> }.into_any()
         }
-        RecordBody::CaseStep(_) | RecordBody::Review(_) | RecordBody::Supervision(_) => {
+        RecordBody::CaseStep(_)
+        | RecordBody::Review(_)
+        | RecordBody::Supervision(_)
+        | RecordBody::Referral(_)
+        | RecordBody::LegalOpinion(_)
+        | RecordBody::Mediation(_)
+        | RecordBody::VisitPart(_) => {
             view! { <p class="case-record">{body.summary(lang)}</p> }.into_any()
         }
     }

@@ -138,9 +138,13 @@ fn excerpt(body: &RecordBody, lang: Lang) -> String {
         RecordBody::Note(n) => n.text.clone(),
         RecordBody::Void(v) => v.reason.clone(),
         RecordBody::FileEdit(e) => e.value.clone(),
-        RecordBody::CaseStep(_) | RecordBody::Review(_) | RecordBody::Supervision(_) => {
-            body.summary(lang)
-        }
+        RecordBody::CaseStep(_)
+        | RecordBody::Review(_)
+        | RecordBody::Supervision(_)
+        | RecordBody::Referral(_)
+        | RecordBody::LegalOpinion(_)
+        | RecordBody::Mediation(_)
+        | RecordBody::VisitPart(_) => body.summary(lang),
     };
     let text = text.trim();
     match text.char_indices().nth(LENGTH) {

@@ -28,15 +28,24 @@ const ACCUSES_READER: &str = "EXISTS (SELECT 1 FROM file_accused fa WHERE fa.fil
                               AND (fa.account_id = $1 \
                               OR fa.place_id = (SELECT place_id FROM accounts WHERE id = $1)))";
 
+/// True when account `$1` is a legal team member serving file `f`'s village (`legal_villages`)
+/// and the file is currently referred to them (`referrals`).
+const REFERRED: &str = "EXISTS (SELECT 1 FROM referrals rf \
+                        JOIN legal_villages lv ON lv.account_id = rf.account_id \
+                        JOIN accounts ra ON ra.id = rf.account_id \
+                        WHERE rf.file_id = f.id AND rf.account_id = $1 \
+                        AND lv.village_id = f.village_id AND ra.role = 'legal')";
+
 /// True when account `$1` reads by jurisdiction (`$2` = 1) and its place is the file's village,
 /// township or county.
 const IN_JURISDICTION: &str = "($2 = 1 AND (SELECT place_id FROM accounts WHERE id = $1) \
                                IN (v.id, t.id, t.parent_id))";
 
 /// The files account `$1` (with `$2` from `reads_jurisdiction`) may read; needs `FILE_PLACES`.
-/// An accusation is never readable by those it names, even when assigned or in jurisdiction.
+/// A legal team member also reads the files of their villages referred to them. An accusation is
+/// never readable by those it names, even when assigned, in jurisdiction or referred.
 pub(crate) fn readable() -> String {
-    format!("(({ASSIGNED} OR {IN_JURISDICTION}) AND NOT {ACCUSES_READER})")
+    format!("(({ASSIGNED} OR {IN_JURISDICTION} OR {REFERRED}) AND NOT {ACCUSES_READER})")
 }
 
 /// Supervisors and administrators read every file of their place and the places below it.
@@ -49,7 +58,7 @@ impl Db {
         Ok(match self.reach(account, file).await? {
             None => Access::NoSuchFile,
             Some(r) if r.assigned => Access::ReadWrite,
-            Some(r) if r.in_jurisdiction => Access::Read,
+            Some(r) if r.in_jurisdiction || r.referred => Access::Read,
             Some(_) => Access::None,
         })
     }
@@ -60,6 +69,7 @@ impl Db {
         let row = sqlx::query(&format!(
             "SELECT CAST(CASE WHEN {ASSIGNED} THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
              CAST(CASE WHEN {IN_JURISDICTION} THEN 1 ELSE 0 END AS BIGINT) AS in_jurisdiction, \
+             CAST(CASE WHEN {REFERRED} THEN 1 ELSE 0 END AS BIGINT) AS referred, \
              CAST(CASE WHEN {ACCUSES_READER} THEN 1 ELSE 0 END AS BIGINT) AS accused \
              FROM {FILE_PLACES} WHERE f.id = $3"
         ))
@@ -75,11 +85,13 @@ impl Db {
             Some(r) => Some(Reach {
                 assigned: r.get::<i64, _>("assigned") == 1,
                 in_jurisdiction: r.get::<i64, _>("in_jurisdiction") == 1,
+                referred: r.get::<i64, _>("referred") == 1,
             }),
         })
     }
 
-    /// The files an account may read: its assignments, and for supervisors its jurisdiction.
+    /// The files an account may read: its assignments, for supervisors its jurisdiction, for
+    /// legal team members the files of their villages referred to them.
     pub async fn readable_files(&self, account: &Account) -> Result<Vec<PetitionerFile>> {
         let rows = sqlx::query(&format!(
             "SELECT f.data FROM {FILE_PLACES} WHERE {} ORDER BY f.name",

@@ -11,11 +11,12 @@ use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use xiafang_core::hlc::clock_was_off;
+use xiafang_core::legal::{current_referrals, visit_part_target_problem};
 use xiafang_core::permissions::{Writes, may_write};
 use xiafang_core::protocol::{Decision, Prior, decide};
 use xiafang_core::review::review_target_problem;
 use xiafang_core::sync::{
-    Account, Ack, AuditAction, DeviceReport, MAX_BATCH_OPS, Op, Outcome, Rejection,
+    Account, Ack, AuditAction, DeviceReport, MAX_BATCH_OPS, Op, Outcome, Rejection, Role,
 };
 use xiafang_core::{DeviceId, Record, RecordBody, RecordId, UserId};
 
@@ -171,7 +172,8 @@ impl Db {
     /// own and valid; the caller's role and standing with the file must allow its kind
     /// (`permissions::may_write`, where a void counts as the kind it withdraws); a correction
     /// must name the caller's own record of the same file and kind; a review must name another
-    /// author's record of the same file that goes to a supervisor.
+    /// author's record of the same file that goes to a supervisor; a part of a joint visit must
+    /// name a visit of the same file; a referral must name a legal team member.
     async fn judge(&self, account: &Account, record: &Record) -> Result<Option<Rejection>> {
         if record.author != account.id {
             return Ok(Some(Rejection::AuthorMismatch));
@@ -201,11 +203,25 @@ impl Db {
         if let Some(refusal) = target.and_then(|_| correction_problem(record, earlier.as_ref())) {
             return Ok(Some(refusal));
         }
-        if let RecordBody::Review(review) = &record.body {
-            let reviewed = self.stored_record(review.of).await?;
-            return Ok(review_target_problem(record, reviewed.as_ref()));
+        match &record.body {
+            RecordBody::Review(review) => {
+                let reviewed = self.stored_record(review.of).await?;
+                Ok(review_target_problem(record, reviewed.as_ref()))
+            }
+            RecordBody::VisitPart(part) => {
+                let visit = self.stored_record(part.of).await?;
+                Ok(visit_part_target_problem(record, visit.as_ref()))
+            }
+            RecordBody::Referral(referral) => {
+                let role: Option<String> =
+                    sqlx::query_scalar("SELECT role FROM accounts WHERE id = $1")
+                        .bind(&referral.to.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok((role.as_deref() != Some(Role::Legal.key())).then_some(Rejection::NotLegalTeam))
+            }
+            _ => Ok(None),
         }
-        Ok(None)
     }
 
     /// A stored record by its id.
@@ -265,6 +281,39 @@ pub(crate) async fn insert_record(
     .bind(position)
     .execute(&mut *conn)
     .await?;
+    if matches!(record.body, RecordBody::Referral(_) | RecordBody::Void(_)) {
+        refresh_referrals(conn, &record.file_id.0).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites whom `file` is currently referred to from its referrals and voids, so access
+/// (`files::readable`) follows the ledger: a voided or amended referral no longer opens the file.
+async fn refresh_referrals(conn: &mut AnyConnection, file: &str) -> Result<()> {
+    let bodies: Vec<String> = sqlx::query_scalar(
+        "SELECT body FROM records WHERE file_id = $1 AND kind IN ('referral', 'void') \
+         ORDER BY feed_seq",
+    )
+    .bind(file)
+    .fetch_all(&mut *conn)
+    .await?;
+    let records = bodies
+        .iter()
+        .map(|b| parse::<Record>(b, "records"))
+        .collect::<Result<Vec<_>>>()?;
+    sqlx::query("DELETE FROM referrals WHERE file_id = $1")
+        .bind(file)
+        .execute(&mut *conn)
+        .await?;
+    for to in current_referrals(&records) {
+        sqlx::query(
+            "INSERT INTO referrals (file_id, account_id) SELECT $1, id FROM accounts WHERE id = $2",
+        )
+        .bind(file)
+        .bind(&to.0)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 

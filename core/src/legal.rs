@@ -1,0 +1,190 @@
+//! What the legal team (三官两师一员) records on a file: a cadre's referral to a team member, the
+//! member's legal opinion, a people's mediation (人民调解), and each participant's own part of a
+//! joint visit. Which files a team member reaches through referrals is decided here too
+//! (`current_referrals`), so the server's access follows the ledger's rules for corrections.
+
+use crate::case_step::LegalRoute;
+use crate::ids::{RecordId, UserId};
+use crate::ledger::effective;
+use crate::record::{Record, RecordBody};
+use crate::sync::Rejection;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A cadre refers the file to a legal team member, who then sees it if it lies in one of their
+/// villages (包联村社).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Referral {
+    /// The team member's account.
+    pub to: UserId,
+    /// Their name at the time, so the timeline reads without a lookup.
+    pub to_name: String,
+    pub need: ReferralNeed,
+    /// What the member should know before looking at the file.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+labeled_enum!(
+    /// What the file needs from the legal team.
+    ReferralNeed {
+        Opinion = "legal_opinion" => ("法律意见", "Legal opinion"),
+        Mediation = "mediation" => ("人民调解", "Mediation"),
+    }
+);
+
+labeled_enum!(
+    /// Where a legal opinion says the matter belongs (依法分类处理).
+    Channel {
+        Litigation = "litigation" => ("诉讼", "Litigation"),
+        Arbitration = "arbitration" => ("仲裁", "Arbitration"),
+        AdministrativeReview = "administrative_review" => ("行政复议", "Administrative review"),
+        LegalAid = "legal_aid" => ("法律援助", "Legal aid"),
+        Petition = "petition" => ("留在信访渠道", "Stays in the petition channel"),
+    }
+);
+
+impl Channel {
+    /// The legal channel this is, or `None` when the matter stays a petition.
+    pub fn legal_route(self) -> Option<LegalRoute> {
+        match self {
+            Channel::Litigation => Some(LegalRoute::Litigation),
+            Channel::Arbitration => Some(LegalRoute::Arbitration),
+            Channel::AdministrativeReview => Some(LegalRoute::AdministrativeReview),
+            Channel::LegalAid => Some(LegalRoute::LegalAid),
+            Channel::Petition => None,
+        }
+    }
+}
+
+/// A legal team member's opinion on the matter (法律意见).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegalOpinion {
+    pub question: String,
+    /// The facts the opinion relies on.
+    pub facts: String,
+    /// The law and provisions cited.
+    pub law: String,
+    pub opinion: String,
+    pub channel: Channel,
+}
+
+labeled_enum!(
+    /// How a mediation ended.
+    MediationOutcome {
+        Agreement = "agreement" => ("达成协议", "Agreement reached"),
+        Partial = "partial" => ("部分达成", "Partly agreed"),
+        Failed = "failed" => ("调解不成", "Mediation failed"),
+    }
+);
+
+/// A people's mediation (人民调解) of a dispute.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mediation {
+    /// Who the parties are, e.g. "郭某（申请人）".
+    pub parties: Vec<String>,
+    pub dispute: String,
+    /// The days sessions were held, at least one.
+    pub sessions: Vec<NaiveDate>,
+    pub outcome: MediationOutcome,
+    /// What was agreed: required when (partly) agreed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub terms: String,
+    /// The legal channel the parties were pointed to: required when mediation failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<LegalRoute>,
+}
+
+/// One participant's own part of a joint visit: each adds theirs, nobody edits another's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitPart {
+    /// The visit this part belongs to (a visit of the same file).
+    pub of: RecordId,
+    /// The participant's role on the visit, e.g. "律师".
+    pub role: String,
+    /// What they contributed, e.g. the lawyer's explanation of the law.
+    pub text: String,
+}
+
+/// Why `part` may not name the record it names, if it may not: it must be a visit of the same
+/// file. `target` is the record `part.of` names, if the server holds one. Other records pass.
+pub fn visit_part_target_problem(part: &Record, target: Option<&Record>) -> Option<Rejection> {
+    let RecordBody::VisitPart(_) = &part.body else {
+        return None;
+    };
+    match target {
+        Some(t) if t.file_id == part.file_id && matches!(t.body, RecordBody::Visit(_)) => None,
+        _ => Some(Rejection::NoSuchVisit),
+    }
+}
+
+/// The team members a file is currently referred to (neither voided nor replaced by an
+/// amendment), each once, in order of `records`.
+pub fn current_referrals(records: &[Record]) -> Vec<UserId> {
+    let mut out: Vec<UserId> = Vec::new();
+    for r in effective(records) {
+        if let RecordBody::Referral(referral) = &r.body
+            && !out.contains(&referral.to)
+        {
+            out.push(referral.to.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+
+    #[test]
+    fn a_voided_or_amended_referral_no_longer_counts() {
+        let first = fixtures::referral("f1", "u1", "law");
+        let other = fixtures::referral("f1", "u1", "law2");
+        assert_eq!(
+            current_referrals(&[first.clone(), other.clone()]),
+            vec![UserId::from("law"), UserId::from("law2")]
+        );
+        let void = fixtures::void(&first, "转错了人");
+        assert_eq!(
+            current_referrals(&[first.clone(), other.clone(), void]),
+            vec![UserId::from("law2")]
+        );
+        let moved = fixtures::amendment(&first, fixtures::referral("f1", "u1", "law3").body);
+        assert_eq!(
+            current_referrals(&[first, moved]),
+            vec![UserId::from("law3")]
+        );
+    }
+
+    #[test]
+    fn a_part_belongs_to_a_visit_of_its_own_file() {
+        let visit = fixtures::visit("f1", "u1");
+        let part = fixtures::visit_part(&visit, "law");
+        assert_eq!(visit_part_target_problem(&part, Some(&visit)), None);
+        assert_eq!(
+            visit_part_target_problem(&part, None),
+            Some(Rejection::NoSuchVisit)
+        );
+        let note = fixtures::note("f1", "u1");
+        assert_eq!(
+            visit_part_target_problem(&part, Some(&note)),
+            Some(Rejection::NoSuchVisit)
+        );
+        let elsewhere = fixtures::visit("f2", "u1");
+        assert_eq!(
+            visit_part_target_problem(&part, Some(&elsewhere)),
+            Some(Rejection::NoSuchVisit)
+        );
+        assert_eq!(visit_part_target_problem(&visit, None), None);
+    }
+
+    #[test]
+    fn an_opinion_channel_maps_to_a_legal_route_unless_it_stays_a_petition() {
+        assert_eq!(Channel::Petition.legal_route(), None);
+        assert_eq!(
+            Channel::Arbitration.legal_route(),
+            Some(LegalRoute::Arbitration)
+        );
+    }
+}
