@@ -126,8 +126,8 @@ fn RecordSummary(record: Record) -> impl IntoView {
     }
 }
 
-/// The first words of what a record says, enough to recognise it.
-fn excerpt(body: &RecordBody, lang: Lang) -> String {
+/// The first words of what a record says, enough to recognise it (here and in the review queue).
+pub(super) fn excerpt(body: &RecordBody, lang: Lang) -> String {
     const LENGTH: usize = 40;
     let text = match body {
         RecordBody::Visit(v) => v.requests.clone(),

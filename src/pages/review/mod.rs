@@ -15,7 +15,7 @@ use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::review::review_states;
-use xiafang_core::{PetitionerFile, Record, RecordBody, UserId};
+use xiafang_core::{PetitionerFile, Record, UserId};
 
 /// One file's records that wait for review, newest first.
 #[derive(Clone)]
@@ -50,21 +50,7 @@ fn queue(overview: Vec<(PetitionerFile, Vec<Record>)>, me: &UserId) -> Vec<Waiti
     out
 }
 
-/// A line that says what a record is about, for the queue.
-pub(super) fn excerpt(body: &RecordBody, lang: xiafang_core::Lang) -> String {
-    let text = match body {
-        RecordBody::Visit(v) => v.requests.clone(),
-        RecordBody::Assistance(a) => format!("{} {}", a.kind.label(lang), a.items),
-        other => other.summary(lang),
-    };
-    let mut chars = text.chars();
-    let short: String = chars.by_ref().take(40).collect();
-    if chars.next().is_some() {
-        format!("{short}…")
-    } else {
-        short
-    }
-}
+pub(super) use super::correction::excerpt;
 
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
