@@ -93,8 +93,13 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         | RecordBody::Review(_)
         | RecordBody::Supervision(_)
         | RecordBody::Referral(_)
-        | RecordBody::VisitPart(_) => {
+        | RecordBody::VisitPart(_)
+        | RecordBody::Photo(_) => {
             cells[7] = r.body.summary(zh);
+        }
+        RecordBody::Signature(sig) => {
+            cells[6] = sig.signer.clone();
+            cells[7] = format!("{} · 所签记录 {}", r.body.summary(zh), sig.of);
         }
         RecordBody::LegalOpinion(o) => {
             cells[7] = labelled(&[
@@ -109,6 +114,7 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
             cells[6] = m.parties.join("、");
             cells[7] = labelled(&[
                 ("纠纷", &m.dispute),
+                ("确认事实", &m.facts),
                 ("结果", m.outcome.label(zh)),
                 ("协议", &m.terms),
                 ("引导途径", m.channel.map_or("", |c| c.label(zh))),

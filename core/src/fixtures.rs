@@ -35,6 +35,8 @@ pub fn visit(file: &str, author: &str) -> Record {
             next_step: "街道召集村委会议".into(),
             next_due: NaiveDate::from_ymd_opt(2026, 11, 27),
             location: None,
+            joined: vec![],
+            evaluation: None,
         }),
     )
 }
@@ -236,6 +238,7 @@ pub fn mediation(file: &str, author: &str) -> Record {
         RecordBody::Mediation(crate::legal::Mediation {
             parties: vec!["郭某（申请人）".into(), "阁一村村委会".into()],
             dispute: "集体资产分配款争议".into(),
+            facts: "2019年分配方案未将郭某列入分配名单".into(),
             sessions: vec![
                 NaiveDate::from_ymd_opt(2026, 11, 13).expect("valid date"),
                 NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date"),
@@ -262,4 +265,44 @@ pub fn visit_part(of: &Record, author: &str) -> Record {
     );
     r.author_name = "李律师".into();
     r
+}
+
+/// The petitioner's signature confirming `of` as it reads now, drawn as a small PNG.
+pub fn signature(of: &Record, author: &str) -> Record {
+    use crate::attachment::{BlobRef, Signature, SignerRole, sha256_hex, signed_text};
+    let text = signed_text(of).expect("a signable record");
+    record(
+        &of.file_id.0,
+        author,
+        RecordBody::Signature(Signature {
+            of: of.id,
+            signer: "郭某".into(),
+            signer_role: SignerRole::Petitioner,
+            text_hash: sha256_hex(text.as_bytes()),
+            image: BlobRef {
+                sha256: sha256_hex(b"signature png"),
+                size: 13,
+                mime: "image/png".into(),
+            },
+        }),
+    )
+}
+
+/// A photo of the receipt for `of`.
+pub fn photo(of: &Record, author: &str) -> Record {
+    use crate::attachment::{BlobRef, Photo, PhotoSubject, sha256_hex};
+    record(
+        &of.file_id.0,
+        author,
+        RecordBody::Photo(Photo {
+            of: of.id,
+            subject: PhotoSubject::Receipt,
+            caption: "慰问金签收单".into(),
+            image: BlobRef {
+                sha256: sha256_hex(b"receipt jpeg"),
+                size: 12,
+                mime: "image/jpeg".into(),
+            },
+        }),
+    )
 }

@@ -1,7 +1,7 @@
 //! What the legal team (三官两师一员) records on a file: a cadre's referral to a team member, the
 //! member's legal opinion, a people's mediation (人民调解), and each participant's own part of a
 //! joint visit. Which files a team member reaches through referrals is decided here too
-//! (`current_referrals`), so the server's access follows the ledger's rules for corrections.
+//! (`team_on_file`), so the server's access follows the ledger's rules for corrections.
 
 use crate::case_step::LegalRoute;
 use crate::ids::{RecordId, UserId};
@@ -84,6 +84,9 @@ pub struct Mediation {
     /// Who the parties are, e.g. "郭某（申请人）".
     pub parties: Vec<String>,
     pub dispute: String,
+    /// The facts the parties confirm (事实确认书), which they sign on the phone's screen.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub facts: String,
     /// The days sessions were held, at least one.
     pub sessions: Vec<NaiveDate>,
     pub outcome: MediationOutcome,
@@ -118,15 +121,21 @@ pub fn visit_part_target_problem(part: &Record, target: Option<&Record>) -> Opti
     }
 }
 
-/// The team members a file is currently referred to (neither voided nor replaced by an
-/// amendment), each once, in order of `records`.
-pub fn current_referrals(records: &[Record]) -> Vec<UserId> {
+/// The team members who reach a file through its ledger: those it is currently referred to and
+/// those named as taking part in one of its visits (a joint visit), counting only records neither
+/// voided nor replaced by an amendment; each once, in order of `records`.
+pub fn team_on_file(records: &[Record]) -> Vec<UserId> {
     let mut out: Vec<UserId> = Vec::new();
     for r in effective(records) {
-        if let RecordBody::Referral(referral) = &r.body
-            && !out.contains(&referral.to)
-        {
-            out.push(referral.to.clone());
+        let named: Vec<&UserId> = match &r.body {
+            RecordBody::Referral(referral) => vec![&referral.to],
+            RecordBody::Visit(visit) => visit.joined.iter().map(|m| &m.id).collect(),
+            _ => continue,
+        };
+        for id in named {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
         }
     }
     out
@@ -142,19 +151,34 @@ mod tests {
         let first = fixtures::referral("f1", "u1", "law");
         let other = fixtures::referral("f1", "u1", "law2");
         assert_eq!(
-            current_referrals(&[first.clone(), other.clone()]),
+            team_on_file(&[first.clone(), other.clone()]),
             vec![UserId::from("law"), UserId::from("law2")]
         );
         let void = fixtures::void(&first, "转错了人");
         assert_eq!(
-            current_referrals(&[first.clone(), other.clone(), void]),
+            team_on_file(&[first.clone(), other.clone(), void]),
             vec![UserId::from("law2")]
         );
         let moved = fixtures::amendment(&first, fixtures::referral("f1", "u1", "law3").body);
+        assert_eq!(team_on_file(&[first, moved]), vec![UserId::from("law3")]);
+    }
+
+    #[test]
+    fn a_team_member_named_on_a_current_visit_reaches_the_file() {
+        let mut visit = fixtures::visit("f1", "u1");
+        if let RecordBody::Visit(v) = &mut visit.body {
+            v.joined = vec![crate::record::TeamMember {
+                id: UserId::from("law"),
+                name: "陈律师".into(),
+            }];
+        }
+        let referral = fixtures::referral("f1", "u1", "law");
         assert_eq!(
-            current_referrals(&[first, moved]),
-            vec![UserId::from("law3")]
+            team_on_file(&[visit.clone(), referral.clone()]),
+            vec![UserId::from("law")]
         );
+        let void = fixtures::void(&visit, "录错档案");
+        assert_eq!(team_on_file(&[visit, void]), Vec::<UserId>::new());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod labeled;
+pub mod attachment;
 pub mod case;
 pub mod case_step;
 pub mod cipher;

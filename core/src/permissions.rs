@@ -9,7 +9,7 @@
 //! | review (审核), supervision (挂牌督办, 包案领导, 销号) | a supervisor whose jurisdiction holds the file |
 //! | referral to the legal team | a cadre assigned to the file |
 //! | legal opinion, mediation (人民调解) | a legal team member assigned to the file, or referred it in one of their villages |
-//! | a participant's part of a joint visit | whoever writes casework on the file, and legal team members who reach it |
+//! | a participant's part of a joint visit, a signature, a photo | whoever writes casework on the file, and legal team members who reach it |
 //!
 //! Administrators manage accounts and assignments; they do not supervise casework, so they record
 //! none of the supervisors' kinds. Legal team members give opinions on the files assigned or
@@ -45,7 +45,7 @@ pub enum Writes {
     Referral,
     /// A legal opinion or a mediation.
     Legal,
-    /// A participant's own part of a joint visit.
+    /// A participant's own part of a joint visit, or a signature or photo attached to a record.
     VisitPart,
 }
 
@@ -63,7 +63,9 @@ impl Writes {
             RecordBody::Review(_) | RecordBody::Supervision(_) => Writes::Supervising,
             RecordBody::Referral(_) => Writes::Referral,
             RecordBody::LegalOpinion(_) | RecordBody::Mediation(_) => Writes::Legal,
-            RecordBody::VisitPart(_) => Writes::VisitPart,
+            RecordBody::VisitPart(_) | RecordBody::Signature(_) | RecordBody::Photo(_) => {
+                Writes::VisitPart
+            }
         }
     }
 }

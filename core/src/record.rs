@@ -3,7 +3,8 @@
 //! record is never changed in place; a correction is a new record that amends or voids an earlier
 //! one (`ledger.rs` says how they combine), and a change to the file is a `FileEdit` record.
 
-use crate::case_step::CaseStep;
+use crate::attachment::{Photo, Signature};
+use crate::case_step::{CaseStep, Evaluation};
 use crate::file_edit::FileEdit;
 use crate::ids::{FileId, RecordId, UserId};
 use crate::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
@@ -54,6 +55,11 @@ pub enum RecordBody {
     Mediation(Mediation),
     /// One participant's own part of a joint visit.
     VisitPart(VisitPart),
+    /// Someone's handwritten signature confirming a record (the petitioner, a recipient, the
+    /// parties of a mediation).
+    Signature(Signature),
+    /// A photo attached to a record (a receipt, the house, a document).
+    Photo(Photo),
 }
 
 impl RecordBody {
@@ -71,6 +77,8 @@ impl RecordBody {
             RecordBody::LegalOpinion(_) => lang.pick("法律意见", "Legal opinion"),
             RecordBody::Mediation(_) => lang.pick("人民调解", "People's mediation"),
             RecordBody::VisitPart(_) => lang.pick("联合走访记录", "Part of a joint visit"),
+            RecordBody::Signature(_) => lang.pick("签名确认", "Signature"),
+            RecordBody::Photo(_) => lang.pick("照片", "Photo"),
         }
     }
 
@@ -89,6 +97,8 @@ impl RecordBody {
             RecordBody::LegalOpinion(_) => "legal_opinion",
             RecordBody::Mediation(_) => "mediation",
             RecordBody::VisitPart(_) => "visit_part",
+            RecordBody::Signature(_) => "signature",
+            RecordBody::Photo(_) => "photo",
         }
     }
 
@@ -108,6 +118,8 @@ impl RecordBody {
                 | RecordBody::LegalOpinion(_)
                 | RecordBody::Mediation(_)
                 | RecordBody::VisitPart(_)
+                | RecordBody::Signature(_)
+                | RecordBody::Photo(_)
         )
     }
 
@@ -173,6 +185,9 @@ impl RecordBody {
                 _ => format!("{} · {}", m.outcome.label(lang), m.terms),
             },
             RecordBody::VisitPart(p) => format!("{} · {}", p.role, p.text),
+            RecordBody::Signature(s) => format!("{} · {}", s.signer_role.label(lang), s.signer),
+            RecordBody::Photo(p) if p.caption.is_empty() => p.subject.label(lang).into(),
+            RecordBody::Photo(p) => format!("{} · {}", p.subject.label(lang), p.caption),
             _ => String::new(),
         };
         match self {
@@ -238,6 +253,29 @@ pub struct Visit {
     pub next_due: Option<NaiveDate>,
     /// Only when the cadre chose to record it: location is never required (no fingertip formalism).
     pub location: Option<GeoPoint>,
+    /// Legal team members who took part (a joint visit): each sees the file on their own phone
+    /// if it lies in one of their villages, and adds their own part (`VisitPart`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joined: Vec<TeamMember>,
+    /// What the petitioner thought of how the matter is being handled, if asked on this visit;
+    /// it counts in the satisfaction figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<VisitEvaluation>,
+}
+
+/// A legal team member named on a record, with their name at the time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub id: UserId,
+    pub name: String,
+}
+
+/// The petitioner's evaluation given on a visit (满意 / 基本满意 / 不满意).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitEvaluation {
+    pub rating: Evaluation,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
 }
 
 impl Visit {

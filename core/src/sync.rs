@@ -102,6 +102,9 @@ pub enum Rejection {
     NoSuchVisit,
     /// A referral names an account that is not on the legal team.
     NotLegalTeam,
+    /// A signature or photo names no record of this file it can be attached to
+    /// (`attachment::attachment_target_problem`).
+    NotAttachable,
 }
 
 impl Rejection {
@@ -176,8 +179,15 @@ impl Rejection {
                 .to_owned(),
             Rejection::NotLegalTeam => lang
                 .pick(
-                    "只能转介给法律服务团队成员",
-                    "A file can only be referred to a member of the legal team",
+                    "只能转介给（或邀请参加走访）法律服务团队成员",
+                    "Only members of the legal team can be referred a file or join a visit",
+                )
+                .to_owned(),
+            Rejection::NotAttachable => lang
+                .pick(
+                    "签名和照片只能附在本档案的走访、帮扶或调解等记录上",
+                    "Signatures and photos can only be attached to a visit, assistance or \
+                     mediation of this file",
                 )
                 .to_owned(),
         }

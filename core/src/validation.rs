@@ -1,6 +1,7 @@
 //! Validation of what cadres type. The same functions run in the form before saving and on the
 //! server before storing, so the phone and the server can never disagree about what is valid.
 
+use crate::attachment::{Photo, Signature, is_sha256_hex};
 use crate::case_step::{CaseStep, Step};
 use crate::file_edit::{EditableField, FileEdit};
 use crate::lang::Lang;
@@ -72,6 +73,14 @@ labeled_enum!(
         PartOf = "part_of" => ("所属走访记录", "Visit this part belongs to"),
         PartRole = "part_role" => ("参与身份", "Role on the visit"),
         PartText = "part_text" => ("本人记录内容", "Your part of the record"),
+        ConfirmedFacts = "confirmed_facts" => ("经调解确认的事实", "Facts the parties confirm"),
+        Joined = "joined" => ("参加走访的法律服务团队成员", "Legal team members on the visit"),
+        EvaluationComment = "evaluation_comment" => ("信访人评价意见", "Petitioner's comment"),
+        Signer = "signer" => ("签名人", "Who signs"),
+        SignedText = "signed_text" => ("签名确认的内容", "Text signed"),
+        AttachedTo = "attached_to" => ("所附记录", "Record attached to"),
+        Image = "image" => ("图片", "Image"),
+        Caption = "caption" => ("照片说明", "Caption"),
     }
 );
 
@@ -109,6 +118,9 @@ pub enum Problem {
     BeforeRecordDate,
     /// A review names itself.
     SelfReference,
+    /// An image that is not a JPEG, PNG or WebP of at most `attachment::MAX_BLOB_BYTES`, or
+    /// whose hash is not a SHA-256.
+    ImageFormat,
 }
 
 /// One problem with one field, shown next to that field in the form.
@@ -157,6 +169,9 @@ impl FieldError {
             (Lang::Zh, Problem::AfterRecordDate) => format!("{label}不能晚于本记录的日期"),
             (Lang::Zh, Problem::BeforeRecordDate) => format!("{label}不能早于本记录的日期"),
             (Lang::Zh, Problem::SelfReference) => format!("{label}不能是本记录自身"),
+            (Lang::Zh, Problem::ImageFormat) => {
+                format!("{label}无效：仅支持 JPEG、PNG、WebP 格式，且不超过 8 MB")
+            }
             (Lang::En, Problem::Required) => format!("{label} is required"),
             (Lang::En, Problem::TooLong { max }) => {
                 format!("{label} must be at most {max} characters")
@@ -193,6 +208,9 @@ impl FieldError {
                 format!("{label} cannot be before this record's date")
             }
             (Lang::En, Problem::SelfReference) => format!("{label} cannot be this record itself"),
+            (Lang::En, Problem::ImageFormat) => {
+                format!("{label} must be a JPEG, PNG or WebP image of at most 8 MB")
+            }
             (Lang::En, Problem::Markup) => {
                 format!(
                     "{label} may not contain markup starting with \"<\"; remove the angle brackets"
@@ -274,6 +292,8 @@ impl Record {
             RecordBody::LegalOpinion(o) => legal_opinion(&mut c, o),
             RecordBody::Mediation(m) => mediation(&mut c, m, self),
             RecordBody::VisitPart(p) => visit_part(&mut c, p, self),
+            RecordBody::Signature(s) => signature(&mut c, s, self),
+            RecordBody::Photo(p) => photo(&mut c, p, self),
         }
         if let Some(target) = self.amends
             && (target == self.id || !self.body.is_correctable())
@@ -319,6 +339,21 @@ fn visit(c: &mut Check, v: &Visit, record: &Record) {
         } else if v.next_step.trim().is_empty() {
             c.fail(Field::NextDue, Problem::DueWithoutNextStep);
         }
+    }
+    if v.joined.len() > MAX_PARTICIPANTS {
+        c.fail(
+            Field::Joined,
+            Problem::TooMany {
+                max: MAX_PARTICIPANTS,
+            },
+        );
+    }
+    for m in &v.joined {
+        c.text(Field::Joined, &m.id.0, true, MAX_SHORT);
+        c.text(Field::Joined, &m.name, true, MAX_NAME);
+    }
+    if let Some(e) = &v.evaluation {
+        c.text(Field::EvaluationComment, &e.comment, false, MAX_TEXT);
     }
     if let Some(p) = v.location {
         let valid = p.lat.is_finite()
@@ -479,6 +514,7 @@ pub const MAX_SESSIONS: usize = 30;
 fn mediation(c: &mut Check, m: &Mediation, record: &Record) {
     c.names(Field::Parties, &m.parties);
     c.text(Field::Dispute, &m.dispute, true, MAX_TEXT);
+    c.text(Field::ConfirmedFacts, &m.facts, false, MAX_TEXT);
     if m.sessions.is_empty() {
         c.fail(Field::Sessions, Problem::Required);
     } else if m.sessions.len() > MAX_SESSIONS {
@@ -507,4 +543,27 @@ fn visit_part(c: &mut Check, p: &VisitPart, record: &Record) {
     }
     c.text(Field::PartRole, &p.role, true, MAX_NAME);
     c.text(Field::PartText, &p.text, true, MAX_TEXT);
+}
+
+fn signature(c: &mut Check, s: &Signature, record: &Record) {
+    if s.of == record.id {
+        c.fail(Field::AttachedTo, Problem::SelfReference);
+    }
+    c.text(Field::Signer, &s.signer, true, MAX_NAME);
+    if !is_sha256_hex(&s.text_hash) {
+        c.fail(Field::SignedText, Problem::Required);
+    }
+    if !s.image.is_well_formed() {
+        c.fail(Field::Image, Problem::ImageFormat);
+    }
+}
+
+fn photo(c: &mut Check, p: &Photo, record: &Record) {
+    if p.of == record.id {
+        c.fail(Field::AttachedTo, Problem::SelfReference);
+    }
+    c.text(Field::Caption, &p.caption, false, MAX_SHORT);
+    if !p.image.is_well_formed() {
+        c.fail(Field::Image, Problem::ImageFormat);
+    }
 }

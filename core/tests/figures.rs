@@ -386,3 +386,21 @@ fn villages_are_listed_by_name_not_by_result() {
         ]
     );
 }
+
+#[test]
+fn an_evaluation_given_on_a_visit_counts_as_the_petitioners_latest_word() {
+    use FigureKey::*;
+    let mut county = county();
+    // f3 rated 不满意 on 9 Dec; on a visit on 20 Dec the petitioner says 基本满意 → 3 of 3.
+    let mut later = visit("f3", "2026-12-20", VisitKind::FollowUp);
+    if let RecordBody::Visit(v) = &mut later.body {
+        v.evaluation = Some(xiafang_core::record::VisitEvaluation {
+            rating: Evaluation::BasicallySatisfied,
+            comment: "补发款已到位".into(),
+        });
+    }
+    assert_eq!(later.validate(), Ok(()));
+    county[2].1.push(later);
+    let all = figures(&county, period(), &FigureRules::default());
+    assert_eq!(fig(&all, Satisfaction), (3, Some(3), Some(1.0)));
+}

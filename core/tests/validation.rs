@@ -401,3 +401,41 @@ fn supervision_needs_a_deadline_ahead_a_reason_a_leader_and_a_lifting_note() {
         "督办期限不能早于本记录的日期"
     );
 }
+
+#[test]
+fn attachments_need_a_signer_a_text_hash_and_a_real_image() {
+    let visit = fixtures::visit("f1", "u1");
+    let mut sig = fixtures::signature(&visit, "u1");
+    assert_eq!(sig.validate(), Ok(()));
+    if let RecordBody::Signature(s) = &mut sig.body {
+        s.signer = " ".into();
+        s.text_hash = "not a hash".into();
+        s.image.mime = "text/html".into();
+    }
+    assert_eq!(
+        problems(&sig),
+        vec![
+            (Field::Signer, Problem::Required),
+            (Field::SignedText, Problem::Required),
+            (Field::Image, Problem::ImageFormat),
+        ]
+    );
+    let mut photo = fixtures::photo(&visit, "u1");
+    assert_eq!(photo.validate(), Ok(()));
+    if let RecordBody::Photo(p) = &mut photo.body {
+        p.image.size = 9 * 1024 * 1024;
+        p.of = photo.id;
+    }
+    assert_eq!(
+        problems(&photo),
+        vec![
+            (Field::AttachedTo, Problem::SelfReference),
+            (Field::Image, Problem::ImageFormat),
+        ]
+    );
+    let err = FieldError::new(Field::Image, Problem::ImageFormat);
+    assert_eq!(
+        err.message(Lang::Zh),
+        "图片无效：仅支持 JPEG、PNG、WebP 格式，且不超过 8 MB"
+    );
+}

@@ -45,6 +45,14 @@ fn every_record_kind_round_trips() {
             fixtures::visit_part(&fixtures::visit("f1", "u1"), "law"),
             "visit_part",
         ),
+        (
+            fixtures::signature(&fixtures::visit("f1", "u1"), "u1"),
+            "signature",
+        ),
+        (
+            fixtures::photo(&fixtures::assistance("f1", "u1"), "u1"),
+            "photo",
+        ),
     ] {
         assert_eq!(record.validate(), Ok(()), "{tag}");
         let json = round_trip(&record);
@@ -75,6 +83,26 @@ fn legal_team_records_keep_their_wire_names() {
     assert_eq!(part["body"]["of"], visit.id.to_string());
     assert_eq!(part["body"]["role"], "律师");
     assert_eq!(round_trip(&Rejection::NoSuchVisit)["code"], "no_such_visit");
+}
+
+#[test]
+fn attachments_and_visit_additions_keep_their_wire_names() {
+    let visit = fixtures::visit("f1", "u1");
+    let sig = round_trip(&fixtures::signature(&visit, "u1"));
+    assert_eq!(sig["body"]["signer_role"], "petitioner");
+    assert_eq!(sig["body"]["image"]["mime"], "image/png");
+    assert_eq!(sig["body"]["text_hash"].as_str().map(str::len), Some(64));
+    let photo = round_trip(&fixtures::photo(&visit, "u1"));
+    assert_eq!(photo["body"]["subject"], "receipt");
+    // A visit written by an older phone (no team, no evaluation) still reads, and a new one
+    // leaves both out of the JSON when empty.
+    let plain = round_trip(&visit);
+    assert!(plain["body"].get("joined").is_none());
+    assert!(plain["body"].get("evaluation").is_none());
+    assert_eq!(
+        round_trip(&Rejection::NotAttachable)["code"],
+        "not_attachable"
+    );
 }
 
 #[test]

@@ -206,7 +206,9 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
         | RecordBody::Referral(_)
         | RecordBody::LegalOpinion(_)
         | RecordBody::Mediation(_)
-        | RecordBody::VisitPart(_) => {
+        | RecordBody::VisitPart(_)
+        | RecordBody::Signature(_)
+        | RecordBody::Photo(_) => {
             view! { <p class="case-record">{body.summary(lang)}</p> }.into_any()
         }
     }

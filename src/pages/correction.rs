@@ -144,7 +144,9 @@ pub(super) fn excerpt(body: &RecordBody, lang: Lang) -> String {
         | RecordBody::Referral(_)
         | RecordBody::LegalOpinion(_)
         | RecordBody::Mediation(_)
-        | RecordBody::VisitPart(_) => body.summary(lang),
+        | RecordBody::VisitPart(_)
+        | RecordBody::Signature(_)
+        | RecordBody::Photo(_) => body.summary(lang),
     };
     let text = text.trim();
     match text.char_indices().nth(LENGTH) {

@@ -37,6 +37,8 @@ pub fn VisitForm(
         next_step: String::new(),
         next_due: None,
         location: None,
+        joined: Vec::new(),
+        evaluation: None,
     });
     let kind = RwSignal::new(start.kind);
     let place = RwSignal::new(start.place);
@@ -56,6 +58,8 @@ pub fn VisitForm(
     // Location is never collected unless a cadre chooses to (not offered yet); an amendment
     // keeps what the original recorded.
     let location = start.location;
+    let joined = start.joined;
+    let evaluation = start.evaluation;
     let errors = draft.errors;
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -74,6 +78,8 @@ pub fn VisitForm(
             next_step: next_step.get(),
             next_due: due,
             location,
+            joined: joined.clone(),
+            evaluation: evaluation.clone(),
         };
         draft.save(RecordBody::Visit(visit), problems);
     };

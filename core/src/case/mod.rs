@@ -51,6 +51,14 @@ pub fn case_status(
                 if v.kind == VisitKind::FollowUp && rules.follow_up_visit_counts {
                     follow_ups.push(on);
                 }
+                // An evaluation asked on a visit is the petitioner's latest word, like a 评价
+                // step; it does not move the matter's stage.
+                if let Some(e) = &v.evaluation {
+                    s.rating = Some(Dated {
+                        on,
+                        what: (e.rating, e.comment.clone()),
+                    });
+                }
             }
             _ => {}
         }

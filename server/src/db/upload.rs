@@ -10,8 +10,9 @@ use super::{Backend, Db, Result, parse, to_json};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
+use xiafang_core::attachment::{Photo, Signature, attachment_target_problem};
 use xiafang_core::hlc::clock_was_off;
-use xiafang_core::legal::{current_referrals, visit_part_target_problem};
+use xiafang_core::legal::{team_on_file, visit_part_target_problem};
 use xiafang_core::permissions::{Writes, may_write};
 use xiafang_core::protocol::{Decision, Prior, decide};
 use xiafang_core::review::review_target_problem;
@@ -212,16 +213,36 @@ impl Db {
                 let visit = self.stored_record(part.of).await?;
                 Ok(visit_part_target_problem(record, visit.as_ref()))
             }
+            RecordBody::Signature(Signature { of, .. }) | RecordBody::Photo(Photo { of, .. }) => {
+                let target = self.stored_record(*of).await?;
+                Ok(attachment_target_problem(record, target.as_ref()))
+            }
             RecordBody::Referral(referral) => {
-                let role: Option<String> =
-                    sqlx::query_scalar("SELECT role FROM accounts WHERE id = $1")
-                        .bind(&referral.to.0)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                Ok((role.as_deref() != Some(Role::Legal.key())).then_some(Rejection::NotLegalTeam))
+                self.legal_team_problem(std::slice::from_ref(&referral.to))
+                    .await
+            }
+            RecordBody::Visit(visit) => {
+                let ids: Vec<UserId> = visit.joined.iter().map(|m| m.id.clone()).collect();
+                self.legal_team_problem(&ids).await
             }
             _ => Ok(None),
         }
+    }
+
+    /// `NotLegalTeam` unless every account named is a legal team member: only they are referred
+    /// files or join visits, which opens the file to them.
+    async fn legal_team_problem(&self, named: &[UserId]) -> Result<Option<Rejection>> {
+        for id in named {
+            let role: Option<String> =
+                sqlx::query_scalar("SELECT role FROM accounts WHERE id = $1")
+                    .bind(&id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            if role.as_deref() != Some(Role::Legal.key()) {
+                return Ok(Some(Rejection::NotLegalTeam));
+            }
+        }
+        Ok(None)
     }
 
     /// A stored record by its id.
@@ -281,17 +302,21 @@ pub(crate) async fn insert_record(
     .bind(position)
     .execute(&mut *conn)
     .await?;
-    if matches!(record.body, RecordBody::Referral(_) | RecordBody::Void(_)) {
+    if matches!(
+        record.body,
+        RecordBody::Referral(_) | RecordBody::Visit(_) | RecordBody::Void(_)
+    ) {
         refresh_referrals(conn, &record.file_id.0).await?;
     }
     Ok(())
 }
 
-/// Rewrites whom `file` is currently referred to from its referrals and voids, so access
-/// (`files::readable`) follows the ledger: a voided or amended referral no longer opens the file.
+/// Rewrites which team members reach `file` (referred, or named on a joint visit) from its
+/// referrals, visits and voids, so access (`files::readable`) follows the ledger: a voided or
+/// amended referral no longer opens the file.
 async fn refresh_referrals(conn: &mut AnyConnection, file: &str) -> Result<()> {
     let bodies: Vec<String> = sqlx::query_scalar(
-        "SELECT body FROM records WHERE file_id = $1 AND kind IN ('referral', 'void') \
+        "SELECT body FROM records WHERE file_id = $1 AND kind IN ('referral', 'visit', 'void') \
          ORDER BY feed_seq",
     )
     .bind(file)
@@ -305,7 +330,7 @@ async fn refresh_referrals(conn: &mut AnyConnection, file: &str) -> Result<()> {
         .bind(file)
         .execute(&mut *conn)
         .await?;
-    for to in current_referrals(&records) {
+    for to in team_on_file(&records) {
         sqlx::query(
             "INSERT INTO referrals (file_id, account_id) SELECT $1, id FROM accounts WHERE id = $2",
         )
