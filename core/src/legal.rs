@@ -4,9 +4,11 @@
 //! (`team_on_file`), so the server's access follows the ledger's rules for corrections.
 
 use crate::case_step::LegalRoute;
+use crate::file::PetitionerFile;
 use crate::ids::{RecordId, UserId};
 use crate::ledger::effective;
 use crate::record::{Record, RecordBody};
+use crate::sync::LegalTitle;
 use crate::sync::Rejection;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -107,6 +109,47 @@ pub struct VisitPart {
     pub role: String,
     /// What they contributed, e.g. the lawyer's explanation of the law.
     pub text: String,
+}
+
+/// A village a legal team member serves (包联村社), by the names files carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServedVillage {
+    pub township: String,
+    pub village: String,
+}
+
+/// A legal team member a cadre can refer a file to or invite on a visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamContact {
+    pub id: UserId,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<LegalTitle>,
+    pub villages: Vec<ServedVillage>,
+}
+
+/// The legal team as one account sees it (`GET /api/team`, kept on the phone so referrals and
+/// joint visits can be written offline): the members serving the villages of the files it reads,
+/// and, for a team member, the villages they serve themselves.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Team {
+    pub members: Vec<TeamContact>,
+    #[serde(default)]
+    pub mine: Vec<ServedVillage>,
+}
+
+impl Team {
+    /// The members serving `file`'s village: only they can open it once referred or invited.
+    pub fn serving(&self, file: &PetitionerFile) -> Vec<&TeamContact> {
+        self.members
+            .iter()
+            .filter(|m| {
+                m.villages
+                    .iter()
+                    .any(|v| v.village == file.village && v.township == file.township)
+            })
+            .collect()
+    }
 }
 
 /// Why `part` may not name the record it names, if it may not: it must be a visit of the same

@@ -47,6 +47,9 @@ pub struct DemoAccount {
     pub password: String,
     #[serde(default)]
     pub legal_title: Option<xiafang_core::sync::LegalTitle>,
+    /// For legal team members: ids of the villages they serve (包联村社).
+    #[serde(default)]
+    pub villages: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

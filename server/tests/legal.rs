@@ -6,7 +6,8 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestServer, account, batch, parse, small_world};
-use xiafang_core::legal::{MediationOutcome, VisitPart};
+use xiafang_core::legal::{MediationOutcome, ServedVillage, Team, VisitPart};
+use xiafang_core::record::TeamMember;
 use xiafang_core::sync::{Cursor, Outcome, PullResponse, Rejection, Role};
 use xiafang_core::{DeviceId, Field, Record, RecordBody, UserId, fixtures};
 use xiafang_server::demo::Demo;
@@ -244,5 +245,98 @@ async fn each_participant_adds_their_own_part_of_a_joint_visit_and_none_is_overw
                 reason: Rejection::TargetNotYours
             }
         );
+    }
+}
+
+/// A visit on `f-a1` by wang that names `joined` as legal team members taking part.
+fn joint_visit(joined: &[&str]) -> Record {
+    let mut visit = fixtures::visit("f-a1", "wang");
+    if let RecordBody::Visit(v) = &mut visit.body {
+        v.joined = joined
+            .iter()
+            .map(|id| TeamMember {
+                id: UserId::from(*id),
+                name: format!("{id} 姓名"),
+            })
+            .collect();
+    }
+    visit
+}
+
+#[tokio::test]
+async fn a_team_member_named_on_a_visit_reads_the_file_and_adds_their_part_until_it_is_voided() {
+    for server in TestServer::each(&world()).await {
+        set_villages(&server).await;
+        let wang = server.login("wang").await;
+        let law = server.login("law").await;
+        let law_b = server.login("law-b").await;
+        assert!(file_ids(&pull(&server, &law, None).await).is_empty());
+
+        // Only legal team members can be named; a cadre of another township cannot.
+        assert_eq!(
+            upload(&server, &wang, &joint_visit(&["li"])).await,
+            Outcome::Rejected {
+                reason: Rejection::NotLegalTeam
+            }
+        );
+        let visit = joint_visit(&["law", "law-b"]);
+        assert_eq!(upload(&server, &wang, &visit).await, Outcome::Stored);
+        let page = pull(&server, &law, None).await;
+        assert_eq!(
+            file_ids(&page),
+            vec!["f-a1"],
+            "joined, and serves the village"
+        );
+        assert!(page.records.contains(&visit));
+        // Named, but the village is not theirs: still nothing.
+        assert!(file_ids(&pull(&server, &law_b, None).await).is_empty());
+        let (status, _) = server.get("/api/files/f-a1/records", Some(&law_b)).await;
+        assert!(matches!(
+            status,
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ));
+
+        let part = fixtures::visit_part(&visit, "law");
+        assert_eq!(upload(&server, &law, &part).await, Outcome::Stored);
+
+        let void = fixtures::void(&visit, "录错档案");
+        assert_eq!(upload(&server, &wang, &void).await, Outcome::Stored);
+        assert!(
+            file_ids(&pull(&server, &law, None).await).is_empty(),
+            "a voided visit no longer opens the file"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_team_list_shows_who_serves_the_villages_of_the_files_one_reads() {
+    for server in TestServer::each(&world()).await {
+        set_villages(&server).await;
+        let team = |token: String| {
+            let server = &server;
+            async move {
+                let (status, body) = server.get("/api/team", Some(&token)).await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                parse::<Team>(body)
+            }
+        };
+        let for_wang = team(server.login("wang").await).await;
+        let ids: Vec<&str> = for_wang.members.iter().map(|m| m.id.0.as_str()).collect();
+        assert_eq!(ids, vec!["law"], "law-b serves another township's village");
+        assert_eq!(
+            for_wang.members[0].villages,
+            vec![ServedVillage {
+                township: "ta".into(),
+                village: "a1".into(),
+            }]
+        );
+        assert!(for_wang.mine.is_empty());
+        let for_li = team(server.login("li").await).await;
+        let ids: Vec<&str> = for_li.members.iter().map(|m| m.id.0.as_str()).collect();
+        assert_eq!(ids, vec!["law-b"]);
+        let for_law = team(server.login("law").await).await;
+        assert_eq!(for_law.mine.len(), 1);
+        let (status, _) = server.get("/api/team", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 }

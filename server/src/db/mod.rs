@@ -15,6 +15,7 @@ mod ledgers;
 mod quarantine;
 mod search;
 mod seed;
+mod team;
 mod upload;
 
 pub use audit::Actor;

@@ -33,6 +33,13 @@ impl Db {
             .bind(a.legal_title.map(|t| t.key()))
             .execute(&mut *tx)
             .await?;
+            for village in &a.villages {
+                sqlx::query("INSERT INTO legal_villages (account_id, village_id) VALUES ($1, $2)")
+                    .bind(&a.id)
+                    .bind(village)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         for f in &demo.files {
             let position = next_position(&mut tx).await?;

@@ -11,6 +11,7 @@ mod search;
 mod security;
 mod session;
 mod sync;
+mod team;
 
 pub use error::HttpError;
 pub use extract::{ApiJson, ApiQuery, SignedIn, Uploader};
@@ -80,6 +81,7 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{id}/export", get(export::export))
         .route("/search", get(search::search))
         .route("/rules", get(session::rules))
+        .route("/team", get(team::team))
         .route("/ledgers/{kind}", get(ledgers::ledger))
         .route("/admin/places", get(admin::places))
         .route("/admin/files", get(admin::files))

@@ -95,6 +95,7 @@ pub fn account(id: &str, role: Role, place: &str) -> DemoAccount {
         place: place.into(),
         password: PASSWORD.into(),
         legal_title: (role == Role::Legal).then_some(xiafang_core::sync::LegalTitle::Lawyer),
+        villages: Vec::new(),
     }
 }
 

@@ -1,0 +1,64 @@
+//! The legal team as an account sees it: who serves the villages of the files it reads.
+
+use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::{Db, Result};
+use sqlx::Row;
+use xiafang_core::UserId;
+use xiafang_core::legal::{ServedVillage, Team, TeamContact};
+use xiafang_core::sync::{Account, LegalTitle};
+
+impl Db {
+    /// The enabled legal team members serving a village where `account` reads a file, each with
+    /// all their villages, ordered by name; and the villages `account` serves itself.
+    pub async fn team(&self, account: &Account) -> Result<Team> {
+        let rows = sqlx::query(&format!(
+            "SELECT a.id, a.display_name, a.legal_title, v.name AS village, t.name AS township \
+             FROM legal_villages lv JOIN accounts a ON a.id = lv.account_id \
+             JOIN places v ON v.id = lv.village_id LEFT JOIN places t ON t.id = v.parent_id \
+             WHERE a.role = 'legal' AND a.disabled = 0 AND lv.account_id IN ( \
+               SELECT lv2.account_id FROM legal_villages lv2 WHERE lv2.village_id IN ( \
+                 SELECT f.village_id FROM {FILE_PLACES} WHERE {})) \
+             ORDER BY a.display_name, a.id, t.name, v.name",
+            readable()
+        ))
+        .bind(&account.id.0)
+        .bind(reads_jurisdiction(account))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut members: Vec<TeamContact> = Vec::new();
+        for r in &rows {
+            let id = UserId(r.get("id"));
+            let village = served(r);
+            match members.last_mut() {
+                Some(m) if m.id == id => m.villages.push(village),
+                _ => members.push(TeamContact {
+                    id,
+                    name: r.get("display_name"),
+                    title: r
+                        .get::<Option<String>, _>("legal_title")
+                        .and_then(|t| LegalTitle::from_key(&t)),
+                    villages: vec![village],
+                }),
+            }
+        }
+        let mine = sqlx::query(
+            "SELECT v.name AS village, t.name AS township FROM legal_villages lv \
+             JOIN places v ON v.id = lv.village_id LEFT JOIN places t ON t.id = v.parent_id \
+             WHERE lv.account_id = $1 ORDER BY t.name, v.name",
+        )
+        .bind(&account.id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(served)
+        .collect();
+        Ok(Team { members, mine })
+    }
+}
+
+fn served(r: &sqlx::any::AnyRow) -> ServedVillage {
+    ServedVillage {
+        township: r.get::<Option<String>, _>("township").unwrap_or_default(),
+        village: r.get("village"),
+    }
+}
