@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod append_only;
 mod audit;
+mod blobs;
 mod device_keys;
 mod edits;
 mod feed;
@@ -19,6 +20,7 @@ mod team;
 mod upload;
 
 pub use audit::Actor;
+pub use blobs::{Appended, BlobState, Download, Piece};
 pub use files::Access;
 pub use upload::DeviceMark;
 

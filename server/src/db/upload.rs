@@ -308,6 +308,7 @@ pub(crate) async fn insert_record(
     ) {
         refresh_referrals(conn, &record.file_id.0).await?;
     }
+    super::blobs::link_record_blobs(conn, record).await?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP application: the JSON API under `/api` and the built PWA for everything else.
 
 mod admin;
+mod blobs;
 mod error;
 mod export;
 mod extract;
@@ -80,6 +81,13 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{id}/audit", get(files::audit))
         .route("/files/{id}/export", get(export::export))
         .route("/search", get(search::search))
+        .route(
+            "/blobs/{sha256}",
+            get(blobs::download)
+                .put(blobs::put)
+                .layer(DefaultBodyLimit::max(blobs::MAX_PIECE_BYTES)),
+        )
+        .route("/blobs/{sha256}/upload", get(blobs::status))
         .route("/rules", get(session::rules))
         .route("/team", get(team::team))
         .route("/ledgers/{kind}", get(ledgers::ledger))
