@@ -2,6 +2,7 @@
 //! IndexedDB (large, transactional); small settings and the session in localStorage
 //! (`settings`). Views use only this module's typed functions, never `web_sys` storage.
 
+mod blobs;
 pub mod crypto;
 mod idb;
 mod overview;
@@ -11,6 +12,7 @@ mod seal;
 pub mod settings;
 pub mod vault;
 
+pub use blobs::WaitingBlob;
 pub use persist::{Persistence, ensure_persistent};
 pub use records::{FileOnPhone, LocalRecord};
 
@@ -21,8 +23,8 @@ use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest};
 
 /// The database the app uses; tests open others by name.
 pub const DB_NAME: &str = "xiafang";
-/// 1: records, outbox, files. 2: `meta` (the pull cursor).
-const DB_VERSION: u32 = 2;
+/// 1: records, outbox, files. 2: `meta` (the pull cursor). 3: `blobs` (photos, signatures).
+const DB_VERSION: u32 = 3;
 
 pub(crate) const RECORDS: &str = "records";
 pub(crate) const OUTBOX: &str = "outbox";
@@ -30,6 +32,8 @@ pub(crate) const FILES: &str = "files";
 pub(crate) const BY_FILE: &str = "by_file";
 /// Small values keyed by name, written in the same transactions as the data they describe.
 pub(crate) const META: &str = "meta";
+/// Images (photos, signatures) keyed by their SHA-256.
+pub(crate) const BLOBS: &str = "blobs";
 
 /// Why the phone's storage refused something.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -154,6 +158,11 @@ fn create_schema(open: &IdbOpenDbRequest, old_version: f64) -> Result<(), JsValu
         // Only adds a store: what version 1 kept stays. Without a cursor the next download
         // starts the feed from the beginning, which replaces the files downloaded before.
         db.create_object_store(META)?;
+    }
+    if old_version < 3.0 {
+        // Only adds a store: records made before it had no images.
+        let blobs = db.create_object_store_with_optional_parameters(BLOBS, &keyed_by("sha256"))?;
+        blobs.create_index_with_str(blobs::BY_STATE, "state")?;
     }
     Ok(())
 }

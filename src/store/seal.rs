@@ -124,11 +124,11 @@ impl Store {
         Ok(js_sys::Array::from(&rows).iter().collect())
     }
 
-    /// Empties every store (records, outbox, files, cursor) in one transaction: the data of a
-    /// key that can no longer be opened, once nothing of it waits for upload. The database and
-    /// this phone's device id stay.
+    /// Empties every store (records, outbox, files, cursor, images) in one transaction: the data
+    /// of a key that can no longer be opened, once nothing of it waits for upload. The database
+    /// and this phone's device id stay.
     pub async fn clear_all(&self) -> Result<(), StoreError> {
-        let stores = [RECORDS, OUTBOX, FILES, super::META];
+        let stores = [RECORDS, OUTBOX, FILES, super::META, super::BLOBS];
         let tx = transaction(&self.db, &stores, Readwrite)?;
         for store in stores {
             tx.object_store(store)

@@ -219,7 +219,12 @@ async fn upgrading_from_version_1_keeps_records_and_the_outbox() {
 
 /// Writes a database the way version 1 of the app left it: a downloaded file and one record,
 /// queued in the outbox if it is pending.
-async fn create_version_1(name: &str, file: &PetitionerFile, record: &Record, state: SyncState) {
+pub(super) async fn create_version_1(
+    name: &str,
+    file: &PetitionerFile,
+    record: &Record,
+    state: SyncState,
+) {
     let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
     let open = factory.open_with_u32(name, 1).unwrap();
     let upgrading = open.clone();
@@ -287,7 +292,7 @@ async fn create_version_1(name: &str, file: &PetitionerFile, record: &Record, st
     db.close();
 }
 
-async fn await_request(req: &web_sys::IdbRequest) -> JsValue {
+pub(super) async fn await_request(req: &web_sys::IdbRequest) -> JsValue {
     let p = js_sys::Promise::new(&mut |res: js_sys::Function, rej: js_sys::Function| {
         let ok = req.clone();
         let on_success = Closure::once_into_js(move |_: web_sys::Event| {

@@ -1,7 +1,7 @@
 //! The phone's storage in a real browser (headless Chromium through wasm-bindgen-test): what a
 //! cadre saves is read back, queued exactly once, and still there after the database is opened
-//! afresh, as after a page load. One test binary, split by what it checks: `saving`, `download`
-//! and `ledger`; the helpers here are shared.
+//! afresh, as after a page load. One test binary, split by what it checks: `saving`, `download`,
+//! `ledger` and `blobs`; the helpers here are shared.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -20,6 +20,7 @@ use xiafang_core::{FileId, PetitionerFile, Record, RecordId, UserId, fixtures};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod blobs;
 mod download;
 mod ledger;
 mod saving;
