@@ -168,6 +168,11 @@ pub async fn rules(token: &str) -> Result<xiafang_core::figures::FigureRules, Ap
     get_json("/api/rules", token).await
 }
 
+/// The legal team members serving the villages of the account's files, and its own villages.
+pub async fn team(token: &str) -> Result<xiafang_core::legal::Team, ApiFailure> {
+    get_json("/api/team", token).await
+}
+
 /// The places of the administrator's area, for choosing one instead of typing its id.
 pub async fn admin_places(token: &str) -> Result<Vec<PlaceSummary>, ApiFailure> {
     get_json("/api/admin/places", token).await

@@ -6,7 +6,7 @@ use crate::pages::{
     AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage,
     ReviewQueuePage, ReviewRecordPage, SetPinPage, UnlockPage, VoidPage,
 };
-use crate::pages::{CasesPage, FiguresPage, LedgersPage, PrintPage};
+use crate::pages::{CasesPage, FiguresPage, LedgersPage, PrintPage, VisitPartPage};
 use crate::store::settings::{self, Session};
 use crate::store::vault::{self, Status};
 use crate::sync::SyncStatus;
@@ -139,6 +139,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/files/:id/new/:kind") view=NewRecordPage />
             <Route path=path!("/files/:id/amend/:record") view=AmendPage />
             <Route path=path!("/files/:id/void/:record") view=VoidPage />
+            <Route path=path!("/files/:id/part/:record") view=VisitPartPage />
             <Route path=path!("/files/:id/edit") view=FileEditPage />
             <Route path=path!("/files/:id/print") view=PrintPage />
             <Route path=path!("/cases") view=CasesPage />

@@ -207,6 +207,7 @@ impl SyncStatus {
                 self.problem.set(None);
                 self.online.set(true);
                 refresh_rules(&session.token).await;
+                refresh_team(&session.token).await;
                 true
             }
             Held::Ran(Err(Failure::Api(f))) => {
@@ -460,5 +461,17 @@ async fn refresh_rules(token: &str) {
         }
         Ok(_) => {}
         Err(e) => web_sys::console::warn_1(&format!("rules not fetched: {e:?}").into()),
+    }
+}
+
+async fn refresh_team(token: &str) {
+    match api::team(token).await {
+        Ok(team) if team != settings::team() => {
+            if let Err(e) = settings::save_team(&team) {
+                web_sys::console::warn_1(&format!("team not kept: {e}").into());
+            }
+        }
+        Ok(_) => {}
+        Err(e) => web_sys::console::warn_1(&format!("team not fetched: {e:?}").into()),
     }
 }

@@ -173,9 +173,8 @@ pub fn attachment_target_problem(record: &Record, target: Option<&Record>) -> Op
         ),
         _ => true,
     };
-    if blob_of(&record.body).is_none() {
-        return None;
-    }
+    // Only signatures and photos name a record to attach to.
+    blob_of(&record.body)?;
     match target {
         Some(t) if t.file_id == record.file_id && fits(t) => None,
         _ => Some(Rejection::NotAttachable),

@@ -184,6 +184,25 @@ pub fn team_on_file(records: &[Record]) -> Vec<UserId> {
     out
 }
 
+/// What the file currently asks of `member`: the needs of the referrals to them, and whether a
+/// visit names them as having taken part. Corrections count as the ledger says.
+pub fn asked_of(records: &[Record], member: &UserId) -> (Vec<ReferralNeed>, bool) {
+    let mut needs = Vec::new();
+    let mut joined = false;
+    for r in effective(records) {
+        match &r.body {
+            RecordBody::Referral(referral)
+                if &referral.to == member && !needs.contains(&referral.need) =>
+            {
+                needs.push(referral.need);
+            }
+            RecordBody::Visit(v) if v.joined.iter().any(|m| &m.id == member) => joined = true,
+            _ => {}
+        }
+    }
+    (needs, joined)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +241,19 @@ mod tests {
         );
         let void = fixtures::void(&visit, "录错档案");
         assert_eq!(team_on_file(&[visit, void]), Vec::<UserId>::new());
+    }
+
+    #[test]
+    fn a_member_is_asked_for_what_current_referrals_need() {
+        let law = UserId::from("law");
+        let opinion = fixtures::referral("f1", "u1", "law");
+        let other = fixtures::referral("f1", "u1", "law2");
+        assert_eq!(
+            asked_of(&[opinion.clone(), other], &law),
+            (vec![ReferralNeed::Opinion], false)
+        );
+        let void = fixtures::void(&opinion, "转错了人");
+        assert_eq!(asked_of(&[opinion, void], &law), (vec![], false));
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod case_card;
 mod conflicts;
 mod form;
 mod header;
+mod legal_details;
 mod loaded;
 mod status_bar;
 mod timeline;

@@ -1,6 +1,7 @@
 //! A file's timeline: each record with what matters at a glance, whether it reached the server,
 //! and for the cadre's own records that still count, the links to amend or void them.
 
+use super::legal_details::{self, line};
 use crate::app::SignedIn;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::LocalRecord;
@@ -10,7 +11,7 @@ use std::collections::HashMap;
 use xiafang_core::ledger::{Standing, standings};
 use xiafang_core::money::format_yuan;
 use xiafang_core::review::{ReviewState, review_states};
-use xiafang_core::sync::SyncState;
+use xiafang_core::sync::{Role, SyncState};
 use xiafang_core::{Field, Lang, Record, RecordBody, RecordId};
 
 #[component]
@@ -27,10 +28,14 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
         .into_iter()
         .map(|r| (r.record.id, r.state))
         .collect();
-    let me = expect_context::<SignedIn>()
+    let account = expect_context::<SignedIn>()
         .0
         .get_untracked()
-        .map(|s| s.account.id);
+        .map(|s| s.account);
+    let adds_parts = account
+        .as_ref()
+        .is_some_and(|a| matches!(a.role, Role::Cadre | Role::Legal));
+    let me = account.map(|a| a.id);
     view! {
         <ol class="timeline" data-testid="timeline">
             {records
@@ -39,7 +44,7 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
                     let standing = standing.get(&r.record.id).cloned().unwrap_or(Standing::Current);
                     let correctable = me.as_ref().is_some_and(|me| r.correctable_by(me, &standing));
                     let review = reviews.get(&r.record.id).cloned();
-                    view! { <Entry local=r standing correctable review /> }
+                    view! { <Entry local=r standing correctable review adds_parts /> }
                 })
                 .collect_view()}
         </ol>
@@ -53,6 +58,8 @@ fn Entry(
     standing: Standing,
     correctable: bool,
     review: Option<ReviewState>,
+    /// The reader may add their own part to visits (cadres and legal team members).
+    adds_parts: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
@@ -77,15 +84,21 @@ fn Entry(
     let amends = r
         .amends
         .map(|_| view! { <p class="correction">{i18n.t(Msg::AmendsEarlier)}</p> });
-    let actions = correctable.then(|| {
-        let href = |what: &str| format!("/files/{}/{what}/{}", r.file_id, r.id);
+    let href = |what: &str| format!("/files/{}/{what}/{}", r.file_id, r.id);
+    let corrections = correctable.then(|| {
         view! {
-            <nav class="entry-actions">
-                <A href=href("amend") attr:class="button">{i18n.t(Msg::Amend)}</A>
-                <A href=href("void") attr:class="button">{i18n.t(Msg::Void)}</A>
-            </nav>
+            <A href=href("amend") attr:class="button">{i18n.t(Msg::Amend)}</A>
+            <A href=href("void") attr:class="button">{i18n.t(Msg::Void)}</A>
         }
     });
+    // Each participant adds their own part of a visit that still counts (a joint visit).
+    let part =
+        (adds_parts && standing == Standing::Current && matches!(r.body, RecordBody::Visit(_)))
+            .then(|| {
+                view! { <A href=href("part") attr:class="button">{i18n.t(Msg::AddVisitPart)}</A> }
+            });
+    let actions = (corrections.is_some() || part.is_some())
+        .then(|| view! { <nav class="entry-actions">{corrections}{part}</nav> });
     view! {
         <li
             class=format!("entry {kind} {standing_class}")
@@ -138,20 +151,11 @@ fn review_line(review: Option<ReviewState>, sync: &SyncState, lang: Lang) -> Opt
     )
 }
 
-fn line(label: &'static str, text: String) -> impl IntoView {
-    (!text.trim().is_empty()).then(|| {
-        view! {
-            <p>
-                <span class="label">{label}"："</span>
-                {text}
-            </p>
-        }
-    })
-}
-
 fn details(body: &RecordBody, lang: Lang) -> AnyView {
     match body {
         RecordBody::Visit(v) => {
+            let joined: Vec<&str> = v.joined.iter().map(|m| m.name.as_str()).collect();
+            let joined = joined.join("、");
             let due = v
                 .next_due
                 .map(|d| format!("（{}）", d.format("%Y-%m-%d")))
@@ -166,6 +170,13 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
                 {line(Field::Explained.label(lang), v.explained.clone())}
                 {line(Field::Measures.label(lang), v.measures.clone())}
                 {line(Field::NextStep.label(lang), format!("{}{due}", v.next_step))}
+                {line(Field::Joined.label(lang), joined)}
+                {v.evaluation.as_ref().map(|e| view! {
+                    <p class="evaluation" data-testid="evaluation">
+                        <span class="label">{Msg::EvaluationLabel.text(lang)}"："</span>
+                        {e.rating.label(lang)} " " {e.comment.clone()}
+                    </p>
+                })}
             }
             .into_any()
         }
@@ -200,12 +211,12 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
             };
             view! { <p class="file-edit">{e.field.label(lang)} " " {change}</p> }.into_any()
         }
+        RecordBody::LegalOpinion(o) => legal_details::opinion(o, lang),
+        RecordBody::Mediation(m) => legal_details::mediation(m, lang),
         RecordBody::CaseStep(_)
         | RecordBody::Review(_)
         | RecordBody::Supervision(_)
         | RecordBody::Referral(_)
-        | RecordBody::LegalOpinion(_)
-        | RecordBody::Mediation(_)
         | RecordBody::VisitPart(_)
         | RecordBody::Signature(_)
         | RecordBody::Photo(_) => {

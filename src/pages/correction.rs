@@ -114,7 +114,7 @@ fn VoidForm(target: Record) -> impl IntoView {
 
 /// Which record is being corrected: its kind, time and the start of what it says.
 #[component]
-fn RecordSummary(record: Record) -> impl IntoView {
+pub(super) fn RecordSummary(record: Record) -> impl IntoView {
     let lang = use_i18n().lang();
     view! {
         <section class="card record-summary" data-testid="record-summary">

@@ -106,6 +106,13 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
             {supervisor.then(|| view! {
                 <A href=new_link("supervision") attr:class="button">{i18n.t(Msg::AddSupervision)}</A>
             })}
+            {(role == Some(Role::Cadre)).then(|| view! {
+                <A href=new_link("referral") attr:class="button">{i18n.t(Msg::AddReferral)}</A>
+            })}
+            {(role == Some(Role::Legal)).then(|| view! {
+                <A href=new_link("legal_opinion") attr:class="button">{i18n.t(Msg::AddOpinion)}</A>
+                <A href=new_link("mediation") attr:class="button">{i18n.t(Msg::AddMediation)}</A>
+            })}
         </nav>
         <A href=format!("/files/{}/print", file.id) attr:class="print-link">{i18n.t(Msg::PrintFile)}</A>
         <h2>{i18n.t(Msg::Timeline)}</h2>

@@ -1,5 +1,6 @@
 //! 我的档案: the petitioner files assigned to the cadre, searchable by name and village.
 
+use super::team_desk::TeamDesk;
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store;
@@ -25,6 +26,7 @@ pub fn FilesPage() -> impl IntoView {
     });
     view! {
         <RequireSession>
+            <TeamDesk />
             <h1>{move || i18n.t(Msg::MyFiles)}</h1>
             <input
                 class="search"

@@ -1,7 +1,10 @@
 //! The page for a new record on a file: picks the form for the kind in the address.
 
 use super::assistance_form::AssistanceForm;
+use super::mediation_form::MediationForm;
 use super::note_form::NoteForm;
+use super::opinion_form::OpinionForm;
+use super::referral_form::ReferralForm;
 use super::step_form::StepForm;
 use super::supervision_form::SupervisionForm;
 use super::visit_form::VisitForm;
@@ -34,6 +37,9 @@ pub fn NewRecordPage() -> impl IntoView {
                     "note" => Msg::NewNote,
                     "case_step" => Msg::NewStep,
                     "supervision" => Msg::NewSupervision,
+                    "referral" => Msg::NewReferral,
+                    "legal_opinion" => Msg::NewOpinion,
+                    "mediation" => Msg::NewMediation,
                     _ => Msg::NotFound,
                 };
                 view! {
@@ -59,6 +65,9 @@ pub(super) fn record_form(
         "note" => view! { <NoteForm file original /> }.into_any(),
         "case_step" => view! { <StepForm file original /> }.into_any(),
         "supervision" => view! { <SupervisionForm file original /> }.into_any(),
+        "referral" => view! { <ReferralForm file original /> }.into_any(),
+        "legal_opinion" => view! { <OpinionForm file original /> }.into_any(),
+        "mediation" => view! { <MediationForm file original /> }.into_any(),
         _ => return None,
     })
 }

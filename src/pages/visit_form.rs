@@ -2,9 +2,13 @@
 
 use super::draft::{Draft, DraftActions, WhenField, parse_optional_date};
 use crate::app::SignedIn;
+use crate::components::FormErrors;
 use crate::components::{Choice, TextField};
 use crate::i18n::{Msg, use_i18n};
+use crate::store::settings;
 use leptos::prelude::*;
+use xiafang_core::case_step::Evaluation;
+use xiafang_core::record::{TeamMember, VisitEvaluation};
 use xiafang_core::{Field, Mood, PetitionerFile, Record, RecordBody, RiskLevel, Visit, VisitKind};
 
 #[component]
@@ -58,8 +62,30 @@ pub fn VisitForm(
     // Location is never collected unless a cadre chooses to (not offered yet); an amendment
     // keeps what the original recorded.
     let location = start.location;
-    let joined = start.joined;
-    let evaluation = start.evaluation;
+    // The legal team members serving this village, from the list kept since the last sync,
+    // plus any the visit already names (an amendment keeps them choosable).
+    let mut team: Vec<TeamMember> = settings::team()
+        .serving(&file)
+        .into_iter()
+        .map(|m| TeamMember {
+            id: m.id.clone(),
+            name: m.name.clone(),
+        })
+        .collect();
+    for m in &start.joined {
+        if !team.contains(m) {
+            team.push(m.clone());
+        }
+    }
+    let joined = RwSignal::new(start.joined);
+    let rating = RwSignal::new(
+        start
+            .evaluation
+            .as_ref()
+            .map(|e| e.rating.key().to_owned())
+            .unwrap_or_default(),
+    );
+    let comment = RwSignal::new(start.evaluation.map(|e| e.comment).unwrap_or_default());
     let errors = draft.errors;
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -78,8 +104,11 @@ pub fn VisitForm(
             next_step: next_step.get(),
             next_due: due,
             location,
-            joined: joined.clone(),
-            evaluation: evaluation.clone(),
+            joined: joined.get(),
+            evaluation: Evaluation::from_key(&rating.get()).map(|rating| VisitEvaluation {
+                rating,
+                comment: comment.get(),
+            }),
         };
         draft.save(RecordBody::Visit(visit), problems);
     };
@@ -97,8 +126,88 @@ pub fn VisitForm(
             <TextField field=Field::Measures value=measures errors multiline=true />
             <TextField field=Field::NextStep value=next_step errors multiline=true />
             <TextField field=Field::NextDue value=next_due errors input_type="date" />
+            <TeamChoice team joined />
+            <EvaluationField rating comment errors=draft.errors />
             <p class="muted small">{move || i18n.t(Msg::LocationOff)}</p>
             <DraftActions draft />
         </form>
+    }
+}
+
+/// Tick the legal team members who came along: each then sees this file and adds their part.
+#[component]
+fn TeamChoice(team: Vec<TeamMember>, joined: RwSignal<Vec<TeamMember>>) -> impl IntoView {
+    let i18n = use_i18n();
+    if team.is_empty() {
+        return None;
+    }
+    let boxes = team
+        .into_iter()
+        .map(|m| {
+            let id = m.id.clone();
+            let ticked = move || joined.with(|j| j.iter().any(|x| x.id == id));
+            let name = m.name.clone();
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="joined"
+                        prop:checked=ticked
+                        on:change:target=move |ev| {
+                            let on = ev.target().checked();
+                            joined.update(|j| {
+                                j.retain(|x| x.id != m.id);
+                                if on {
+                                    j.push(m.clone());
+                                }
+                            });
+                        }
+                    />
+                    {name}
+                </label>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <fieldset class="field team-choice">
+            <legend class="label">{move || Field::Joined.label(i18n.lang())}</legend>
+            {boxes}
+        </fieldset>
+    })
+}
+
+/// 满意度评价: asked only when the petitioner is willing; empty means not asked on this visit.
+#[component]
+fn EvaluationField(
+    rating: RwSignal<String>,
+    comment: RwSignal<String>,
+    errors: FormErrors,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let options = move || {
+        Evaluation::ALL
+            .iter()
+            .map(|&e| {
+                view! {
+                    <option value=e.key() selected=move || rating.get() == e.key()>
+                        {move || e.label(i18n.lang())}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="field">
+            <span class="label">{move || i18n.t(Msg::EvaluationLabel)}</span>
+            <select name="evaluation" on:change:target=move |ev| rating.set(ev.target().value())>
+                <option value="" selected=move || rating.get().is_empty()>
+                    {move || i18n.t(Msg::NotEvaluated)}
+                </option>
+                {options}
+            </select>
+        </label>
+        {move || (!rating.get().is_empty()).then(|| view! {
+            <TextField field=Field::EvaluationComment value=comment errors multiline=true />
+        })}
     }
 }

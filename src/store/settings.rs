@@ -134,6 +134,20 @@ pub fn save_rules(
     LocalStorage::set(RULES, rules)
 }
 
+const TEAM: &str = "xiafang.team";
+
+/// The legal team as last fetched (`GET /api/team`), so referrals and joint visits can be
+/// written offline. Officials' names and villages only: kept in the clear like the rules.
+pub fn team() -> xiafang_core::legal::Team {
+    LocalStorage::get(TEAM).unwrap_or_default()
+}
+
+pub fn save_team(
+    team: &xiafang_core::legal::Team,
+) -> Result<(), gloo_storage::errors::StorageError> {
+    LocalStorage::set(TEAM, team)
+}
+
 const ERASED: &str = "xiafang.erased";
 
 /// Forgets everything this app keeps in localStorage (session, device, clock, cursor marks) and

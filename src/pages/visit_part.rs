@@ -1,0 +1,92 @@
+//! `/files/:id/part/:record`: a participant adds their own part to a joint visit (the lawyer's
+//! explanation of the law, say). It is a record of its own, so nobody's text is overwritten, and
+//! it is written offline like any other.
+
+use super::correction::RecordSummary;
+use super::draft::{Draft, DraftActions, WhenField};
+use crate::app::SignedIn;
+use crate::components::{RequireSession, TextField, loaded};
+use crate::i18n::{Msg, use_i18n};
+use crate::store::{self, FileOnPhone};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use xiafang_core::legal::VisitPart;
+use xiafang_core::sync::Role;
+use xiafang_core::{Field, FileId, Record, RecordBody, RecordId};
+
+#[component]
+pub fn VisitPartPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    // Read once: the form must not be rebuilt (and lose what was typed) when a sync finishes.
+    let data = LocalResource::new(move || {
+        let id = FileId(params.read().get("id").unwrap_or_default());
+        async move { store::shared().await?.file_on_phone(&id).await }
+    });
+    let record = move || {
+        params
+            .read()
+            .get("record")
+            .and_then(|r| r.parse::<RecordId>().ok())
+    };
+    view! {
+        <RequireSession>
+            <h1>{i18n.t(Msg::AddVisitPart)}</h1>
+            {loaded(data, move |shown: Option<FileOnPhone>| {
+                let visit = shown.and_then(|s| {
+                    let id = record()?;
+                    s.timeline
+                        .into_iter()
+                        .map(|l| l.record)
+                        .find(|r| r.id == id && matches!(r.body, RecordBody::Visit(_)))
+                });
+                match visit {
+                    None => view! { <p class="card problem">{i18n.t(Msg::RecordMissing)}</p> }.into_any(),
+                    Some(visit) => view! {
+                        <RecordSummary record=visit.clone() />
+                        <VisitPartForm visit />
+                    }
+                    .into_any(),
+                }
+            })}
+        </RequireSession>
+    }
+}
+
+#[component]
+fn VisitPartForm(visit: Record) -> impl IntoView {
+    let i18n = use_i18n();
+    let draft = Draft::new(visit.file_id.clone(), None);
+    let account = expect_context::<SignedIn>()
+        .0
+        .get_untracked()
+        .map(|s| s.account);
+    // A team member's role is their title; anyone else starts from their role's name.
+    let role_name = account
+        .map(|a| match (a.role, a.legal_title) {
+            (Role::Legal, Some(title)) => title.label(i18n.lang()).to_owned(),
+            (role, _) => role.label(i18n.lang()).to_owned(),
+        })
+        .unwrap_or_default();
+    let role = RwSignal::new(role_name);
+    let text = RwSignal::new(String::new());
+    let errors = draft.errors;
+    let of = visit.id;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let part = VisitPart {
+            of,
+            role: role.get(),
+            text: text.get(),
+        };
+        draft.save(RecordBody::VisitPart(part), Vec::new());
+    };
+    view! {
+        <form class="card record-form" on:submit=submit novalidate>
+            <WhenField draft />
+            <TextField field=Field::PartRole value=role errors />
+            <TextField field=Field::PartText value=text errors multiline=true />
+            <DraftActions draft />
+        </form>
+    }
+}
