@@ -38,9 +38,13 @@ test("each participant of a joint visit adds their part offline and both parts a
   await cadre.getByRole("link", { name: "记走访" }).click();
   await cadre.fill("textarea[name=requests]", requests);
   await cadre.getByRole("checkbox", { name: "陈立山" }).check();
+  // The petitioner was asked how the matter is being handled on this visit.
+  await cadre.selectOption("select[name=evaluation]", "basically_satisfied");
+  await cadre.fill("textarea[name=evaluation_comment]", "希望尽快复核");
   await cadre.getByRole("button", { name: "保存到手机" }).click();
   const visit = cadre.locator("li.entry.visit", { hasText: requests });
   await expect(visit).toContainText("陈立山");
+  await expect(visit.getByTestId("evaluation")).toContainText("基本满意 希望尽快复核");
   await syncNow(cadre);
 
   // The lawyer is not assigned to 潘女士: joining the visit brings the file to their phone.
@@ -84,6 +88,7 @@ test("each participant of a joint visit adds their part offline and both parts a
   const theVisit = stored.filter((r) => r.body.type === "visit" && r.body.requests === requests);
   expect(theVisit).toHaveLength(1);
   expect(theVisit[0].body.joined.map((m) => m.id)).toEqual(["u-chenls"]);
+  expect(theVisit[0].body.evaluation).toEqual({ rating: "basically_satisfied", comment: "希望尽快复核" });
   await cadreContext.close();
   await lawContext.close();
 });
