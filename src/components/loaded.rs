@@ -59,3 +59,22 @@ pub fn file_from_address() -> (
     });
     (id, data)
 }
+
+/// The file named by the address's `:id`, read once: a form must not be rebuilt (and lose what
+/// was typed) when a sync finishes.
+pub fn file_once_from_address()
+-> LocalResource<Result<Option<crate::store::FileOnPhone>, StoreError>> {
+    let params = leptos_router::hooks::use_params_map();
+    LocalResource::new(move || {
+        let id = xiafang_core::FileId(params.read().get("id").unwrap_or_default());
+        async move { crate::store::shared().await?.file_on_phone(&id).await }
+    })
+}
+
+/// The record id in the address parameter `name` (`:record`, say), if it is one.
+pub fn record_id_from_address(
+    name: &'static str,
+) -> impl Fn() -> Option<xiafang_core::RecordId> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get(name).and_then(|r| r.parse().ok())
+}

@@ -13,6 +13,8 @@ pub use case_card::CaseCard;
 pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Choice, FormErrors, PlainField, TextField};
 pub use header::Header;
-pub use loaded::{RequireSession, file_from_address, loaded};
+pub use loaded::{
+    RequireSession, file_from_address, file_once_from_address, loaded, record_id_from_address,
+};
 pub use status_bar::StatusBar;
 pub use timeline::Timeline;

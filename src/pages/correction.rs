@@ -5,14 +5,15 @@
 use super::draft::{Draft, DraftActions};
 use super::new_record::record_form;
 use crate::app::SignedIn;
-use crate::components::{RequireSession, TextField, loaded};
+use crate::components::{
+    RequireSession, TextField, file_once_from_address, loaded, record_id_from_address,
+};
 use crate::i18n::{Msg, use_i18n};
-use crate::store::{self, FileOnPhone};
+use crate::store::FileOnPhone;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use xiafang_core::money::format_yuan;
 use xiafang_core::record::Void;
-use xiafang_core::{Field, FileId, Lang, PetitionerFile, Record, RecordBody, RecordId};
+use xiafang_core::{Field, Lang, PetitionerFile, Record, RecordBody, RecordId};
 
 /// `/files/:id/amend/:record`: the record's own form, filled with its values.
 #[component]
@@ -51,18 +52,8 @@ fn correction_page(
     content: impl Fn(PetitionerFile, Record) -> AnyView + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    // Read once: a form must not be rebuilt (and lose what was typed) when a sync finishes.
-    let data = LocalResource::new(move || {
-        let id = FileId(params.read().get("id").unwrap_or_default());
-        async move { store::shared().await?.file_on_phone(&id).await }
-    });
-    let record = move || {
-        params
-            .read()
-            .get("record")
-            .and_then(|r| r.parse::<RecordId>().ok())
-    };
+    let data = file_once_from_address();
+    let record = record_id_from_address("record");
     let me = expect_context::<SignedIn>()
         .0
         .get_untracked()

@@ -5,30 +5,21 @@
 use super::correction::RecordSummary;
 use super::draft::{Draft, DraftActions, WhenField};
 use crate::app::SignedIn;
-use crate::components::{RequireSession, TextField, loaded};
+use crate::components::{
+    RequireSession, TextField, file_once_from_address, loaded, record_id_from_address,
+};
 use crate::i18n::{Msg, use_i18n};
-use crate::store::{self, FileOnPhone};
+use crate::store::FileOnPhone;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use xiafang_core::legal::VisitPart;
 use xiafang_core::sync::Role;
-use xiafang_core::{Field, FileId, Record, RecordBody, RecordId};
+use xiafang_core::{Field, Record, RecordBody};
 
 #[component]
 pub fn VisitPartPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    // Read once: the form must not be rebuilt (and lose what was typed) when a sync finishes.
-    let data = LocalResource::new(move || {
-        let id = FileId(params.read().get("id").unwrap_or_default());
-        async move { store::shared().await?.file_on_phone(&id).await }
-    });
-    let record = move || {
-        params
-            .read()
-            .get("record")
-            .and_then(|r| r.parse::<RecordId>().ok())
-    };
+    let data = file_once_from_address();
+    let record = record_id_from_address("record");
     view! {
         <RequireSession>
             <h1>{i18n.t(Msg::AddVisitPart)}</h1>

@@ -5,28 +5,23 @@
 
 use super::excerpt;
 use crate::app::SignedIn;
-use crate::components::{RequireSession, TextField, Timeline, file_from_address, loaded};
+use crate::components::{
+    RequireSession, TextField, Timeline, file_from_address, loaded, record_id_from_address,
+};
 use crate::i18n::{Msg, use_i18n};
 use crate::pages::draft::Draft;
 use crate::store::{FileOnPhone, LocalRecord};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use xiafang_core::review::review_states;
 use xiafang_core::supervision::{Review, ReviewDecision};
-use xiafang_core::{Field, Record, RecordBody, RecordId};
+use xiafang_core::{Field, Record, RecordBody};
 
 #[component]
 pub fn ReviewRecordPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let (_, data) = file_from_address();
-    let record_id = move || {
-        params
-            .read()
-            .get("record")
-            .and_then(|r| r.parse::<RecordId>().ok())
-    };
+    let record_id = record_id_from_address("record");
     view! {
         <RequireSession>
             <A href="/review" attr:class="back">{move || format!("‹ {}", i18n.t(Msg::ReviewQueueTitle))}</A>
