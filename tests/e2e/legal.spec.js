@@ -97,3 +97,34 @@ test("a legal team member of another village cannot open the file", async ({ bro
   await api.dispose();
   await context.close();
 });
+
+test("a failed mediation names the legal channel, and the team's screens fit a 360 px phone", async ({
+  browser,
+}) => {
+  const tag = `MED-${Date.now()}`;
+  const context = await browser.newContext();
+  const lawyer = await context.newPage();
+  await signIn(lawyer, server, LAWYER);
+  const fits = () => lawyer.evaluate(() => document.documentElement.scrollWidth);
+  await expect.poll(fits).toBeLessThanOrEqual(360);
+  await openFile(lawyer, "郭先生");
+  await lawyer.getByRole("link", { name: "人民调解", exact: true }).click();
+  await lawyer.fill("input[name=parties]", "郭某（申请人）、阁一村村委会");
+  await lawyer.fill("textarea[name=confirmed_facts]", `2019年分配方案未将郭某列入名单 ${tag}`);
+  await lawyer.fill("input[name=sessions]", "2026-11-13，2026-11-2x");
+  await lawyer.selectOption("select[name=outcome]", "failed");
+  await lawyer.getByRole("button", { name: "保存到手机" }).click();
+  // An unreadable session day is named; nothing is saved.
+  await expect(lawyer.getByText("调解日期不在合理范围")).toBeVisible();
+  await lawyer.fill("input[name=sessions]", "2026-11-13，2026-11-20");
+  await lawyer.selectOption("select[name=mediation_channel]", "arbitration");
+  await expect.poll(fits).toBeLessThanOrEqual(360);
+  await lawyer.getByRole("button", { name: "保存到手机" }).click();
+  const mediation = lawyer.locator("li.entry.mediation", { hasText: tag });
+  await expect(mediation.getByTestId("outcome")).toHaveText("调解不成");
+  await expect(mediation).toContainText("引导的法定途径：仲裁");
+  await expect(mediation).toContainText("2026-11-13、2026-11-20");
+  await expect.poll(fits).toBeLessThanOrEqual(360);
+  await syncNow(lawyer);
+  await context.close();
+});
