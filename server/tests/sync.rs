@@ -119,6 +119,39 @@ async fn invalid_record_is_rejected_with_reasons_and_does_not_block_the_rest() {
 }
 
 #[tokio::test]
+async fn correction_sent_in_the_same_batch_as_its_record_counts_the_record() {
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let note = fixtures::note("f-a1", "wang");
+        let amended = fixtures::amendment(&note, note.body.clone());
+        let void = fixtures::void(&amended, "记错了");
+        // The same record twice under two numbers: stored once, and the copy is a success.
+        let records = [note.clone(), amended, void, note];
+        let res = push(&server, &token, &batch(DeviceId::new_random(), 1, &records)).await;
+        let outcomes: Vec<_> = res.acks.iter().map(|a| &a.outcome).collect();
+        assert_eq!(outcomes, vec![&Outcome::Stored; 4]);
+        assert_eq!(timeline(&server, &token, "f-a1").await.len(), 3);
+    }
+}
+
+#[tokio::test]
+async fn one_number_used_twice_in_a_batch_keeps_its_first_answer() {
+    for server in TestServer::each(&small_world()).await {
+        let token = server.login("wang").await;
+        let device = DeviceId::new_random();
+        let mut req = batch(device, 5, &wang_records()[..2]);
+        req.ops[1].seq = 5;
+        let first = push(&server, &token, &req).await;
+        assert!(first.acks.iter().all(|a| a.outcome == Outcome::Stored));
+        // Sent again, the first operation is a repeat; the second, whose number already names
+        // another record, is judged again and found already stored.
+        let again = push(&server, &token, &req).await;
+        assert_eq!(again.acks, first.acks);
+        assert_eq!(timeline(&server, &token, "f-a1").await.len(), 2);
+    }
+}
+
+#[tokio::test]
 async fn same_record_id_with_other_content_is_refused_and_the_first_kept() {
     for server in TestServer::each(&small_world()).await {
         let token = server.login("wang").await;

@@ -53,6 +53,40 @@ pub(crate) fn reads_jurisdiction(account: &Account) -> i64 {
     i64::from(matches!(account.role, Role::Supervisor | Role::Admin))
 }
 
+/// `Db::reach` through any connection, so an upload's judgement inside its transaction sees what
+/// the same batch already stored (a referral opens the file to a team member).
+pub(crate) async fn reach_on<'e, E>(
+    executor: E,
+    account: &Account,
+    file: &FileId,
+) -> Result<Option<Reach>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT CAST(CASE WHEN {ASSIGNED} THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
+         CAST(CASE WHEN {IN_JURISDICTION} THEN 1 ELSE 0 END AS BIGINT) AS in_jurisdiction, \
+         CAST(CASE WHEN {REFERRED} THEN 1 ELSE 0 END AS BIGINT) AS referred, \
+         CAST(CASE WHEN {ACCUSES_READER} THEN 1 ELSE 0 END AS BIGINT) AS accused \
+         FROM {FILE_PLACES} WHERE f.id = $3"
+    ))
+    .bind(&account.id.0)
+    .bind(reads_jurisdiction(account))
+    .bind(&file.0)
+    .fetch_optional(executor)
+    .await?;
+    Ok(match row {
+        // Those an accusation names are not even told it exists.
+        None => None,
+        Some(r) if r.get::<i64, _>("accused") == 1 => None,
+        Some(r) => Some(Reach {
+            assigned: r.get::<i64, _>("assigned") == 1,
+            in_jurisdiction: r.get::<i64, _>("in_jurisdiction") == 1,
+            referred: r.get::<i64, _>("referred") == 1,
+        }),
+    })
+}
+
 impl Db {
     pub async fn access(&self, account: &Account, file: &FileId) -> Result<Access> {
         Ok(match self.reach(account, file).await? {
@@ -66,28 +100,7 @@ impl Db {
     /// Where an account stands with a file (what it may write there is
     /// `xiafang_core::permissions::may_write`); `None` when the file does not exist for it.
     pub async fn reach(&self, account: &Account, file: &FileId) -> Result<Option<Reach>> {
-        let row = sqlx::query(&format!(
-            "SELECT CAST(CASE WHEN {ASSIGNED} THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
-             CAST(CASE WHEN {IN_JURISDICTION} THEN 1 ELSE 0 END AS BIGINT) AS in_jurisdiction, \
-             CAST(CASE WHEN {REFERRED} THEN 1 ELSE 0 END AS BIGINT) AS referred, \
-             CAST(CASE WHEN {ACCUSES_READER} THEN 1 ELSE 0 END AS BIGINT) AS accused \
-             FROM {FILE_PLACES} WHERE f.id = $3"
-        ))
-        .bind(&account.id.0)
-        .bind(reads_jurisdiction(account))
-        .bind(&file.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match row {
-            // Those an accusation names are not even told it exists.
-            None => None,
-            Some(r) if r.get::<i64, _>("accused") == 1 => None,
-            Some(r) => Some(Reach {
-                assigned: r.get::<i64, _>("assigned") == 1,
-                in_jurisdiction: r.get::<i64, _>("in_jurisdiction") == 1,
-                referred: r.get::<i64, _>("referred") == 1,
-            }),
-        })
+        reach_on(&self.pool, account, file).await
     }
 
     /// The files an account may read: its assignments, for supervisors its jurisdiction, for

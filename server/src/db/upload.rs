@@ -1,30 +1,30 @@
 //! Applying phones' upload operations exactly once. The rules themselves are
 //! `xiafang_core::protocol::decide`; this file only reads what they need and writes what they
-//! decide, each operation in one transaction together with the device's mark.
+//! decide, each pushed batch in one transaction together with the device's mark.
 
 use super::DbError;
 use super::audit::{self, Actor};
 use super::edits::apply_file_edit;
 use super::feed::next_position;
+use super::files::reach_on;
 use super::{Backend, Db, Result, parse, to_json};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 use xiafang_core::attachment::{Photo, Signature, attachment_target_problem};
 use xiafang_core::hlc::clock_was_off;
 use xiafang_core::legal::{team_on_file, visit_part_target_problem};
-use xiafang_core::permissions::{Writes, may_write};
+use xiafang_core::permissions::{Reach, Writes, may_write};
 use xiafang_core::protocol::{Decision, Prior, decide};
 use xiafang_core::review::review_target_problem;
 use xiafang_core::sync::{
     Account, Ack, AuditAction, DeviceReport, MAX_BATCH_OPS, Op, Outcome, Rejection, Role,
 };
-use xiafang_core::{DeviceId, Record, RecordBody, RecordId, UserId};
+use xiafang_core::{DeviceId, FileId, Record, RecordBody, RecordId, UserId};
 
 impl Db {
-    /// Applies one operation and returns its outcome. A repeat of an operation already seen
-    /// returns the outcome stored the first time and changes nothing. `clock_skew_ms` is how far
-    /// the device's clock was from the server's when it sent the batch.
+    /// Applies one operation and returns its outcome (`apply_batch` of one).
     pub async fn apply_op(
         &self,
         account: &Account,
@@ -32,106 +32,143 @@ impl Db {
         op: &Op,
         clock_skew_ms: i64,
     ) -> Result<Outcome> {
-        let refusal = self.judge(account, &op.record).await?;
+        let mut outcomes = self
+            .apply_batch(account, device, std::slice::from_ref(op), clock_skew_ms)
+            .await?;
+        Ok(outcomes.pop().expect("one outcome per operation"))
+    }
+
+    /// Applies a pushed batch in order and returns one outcome per operation. The whole batch is
+    /// one transaction, so it pays one commit (one flush on SQLite) instead of one per record;
+    /// a rejected record is an outcome and does not hold back the ones behind it, while a
+    /// database error rolls back the whole batch and the phone, told nothing was stored, sends
+    /// it again. A repeat of an operation already seen returns the outcome stored the first
+    /// time and changes nothing. `clock_skew_ms` is how far the device's clock was from the
+    /// server's when it sent the batch.
+    pub async fn apply_batch(
+        &self,
+        account: &Account,
+        device: DeviceId,
+        ops: &[Op],
+        clock_skew_ms: i64,
+    ) -> Result<Vec<Outcome>> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let device_key = device.to_string();
-        let seq = i64::try_from(op.seq).unwrap_or(i64::MAX);
         if self.backend == Backend::Postgres {
             // Copies of one device's request arriving together take turns, so the second sees
-            // the first's mark instead of racing it to insert the same record.
+            // the first's marks instead of racing it to insert the same records.
             sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS turn")
                 .bind(lock_key(&device_key))
                 .execute(&mut *tx)
                 .await?;
         }
-        let seen = sqlx::query(
-            "SELECT record_id, outcome FROM device_ops WHERE device_id = $1 AND seq = $2",
-        )
-        .bind(&device_key)
-        .bind(seq)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|row| {
-            let id: String = row.get("record_id");
-            let outcome: Outcome = parse(&row.get::<String, _>("outcome"), "device_ops")?;
-            Ok::<_, super::DbError>((id, outcome))
-        })
-        .transpose()?;
-        let existing = sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
-            .bind(op.record.id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|body| parse::<Record>(&body, "records"))
-            .transpose()?;
-        let seen_ref = seen
-            .as_ref()
-            .and_then(|(id, outcome)| Some((id.parse().ok()?, outcome)));
-        let prior = Prior {
-            seen: seen_ref,
-            existing: existing.as_ref(),
-            refusal,
-        };
-        let outcome = match decide(op, prior) {
-            Decision::Repeat(outcome) => return Ok(outcome),
-            Decision::Insert => {
-                insert_record(&mut tx, &op.record, Some(&device_key)).await?;
-                let actor = Actor {
-                    account: &account.id,
-                    device: Some(&device_key),
-                };
-                let action = match (&op.record.body, op.record.amends) {
-                    (RecordBody::Void(_), _) => AuditAction::Void,
-                    (RecordBody::FileEdit(_), _) => AuditAction::Edit,
-                    (_, Some(_)) => AuditAction::Amend,
-                    _ => AuditAction::Create,
-                };
-                audit::log(
-                    &mut tx,
-                    &actor,
-                    action,
-                    &op.record.file_id.0,
-                    Some(op.record.id),
-                )
-                .await?;
-                if let RecordBody::FileEdit(edit) = &op.record.body {
-                    apply_file_edit(&mut tx, &op.record, edit).await?;
+        let seqs: Vec<i64> = ops.iter().map(|op| seq_of(op.seq)).collect();
+        let mut seen = seen_ops(&mut tx, &device_key, &seqs).await?;
+        let mut reaches = Reaches::default();
+        let mut outcomes = Vec::with_capacity(ops.len());
+        // The device's mark moves only for operations not seen before.
+        let mut mark: Option<i64> = None;
+        for (op, &seq) in ops.iter().zip(&seqs) {
+            let seen_ref = seen
+                .get(&seq)
+                .and_then(|(id, outcome)| Some((id.parse().ok()?, outcome)));
+            // A repeat is answered from its mark whatever the judgement would be now.
+            let repeat = seen_ref.is_some_and(|(id, _)| id == op.record.id);
+            let refusal = if repeat {
+                None
+            } else {
+                judge(&mut tx, &mut reaches, account, &op.record).await?
+            };
+            let existing =
+                sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
+                    .bind(op.record.id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|body| parse::<Record>(&body, "records"))
+                    .transpose()?;
+            let prior = Prior {
+                seen: seen_ref,
+                existing: existing.as_ref(),
+                refusal,
+            };
+            let outcome = match decide(op, prior) {
+                Decision::Repeat(outcome) => {
+                    outcomes.push(outcome);
+                    continue;
                 }
-                Outcome::Stored
-            }
-            Decision::Record(outcome) => outcome,
-        };
-        // A reused (device, seq) with another record keeps its first entry: the record itself
-        // was still judged and stored by its own id above.
-        sqlx::query(
-            "INSERT INTO device_ops (device_id, seq, account_id, record_id, outcome, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (device_id, seq) DO NOTHING",
-        )
-        .bind(&device_key)
-        .bind(seq)
-        .bind(&account.id.0)
-        .bind(op.record.id.to_string())
-        .bind(to_json(&outcome))
-        .bind(Utc::now().to_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO devices (device_id, account_id, last_seq, last_seen, clock_skew_ms) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id) DO UPDATE SET \
-             account_id = excluded.account_id, last_seen = excluded.last_seen, \
-             clock_skew_ms = excluded.clock_skew_ms, \
-             last_seq = CASE WHEN excluded.last_seq > devices.last_seq \
-                        THEN excluded.last_seq ELSE devices.last_seq END",
-        )
-        .bind(&device_key)
-        .bind(&account.id.0)
-        .bind(seq)
-        .bind(Utc::now().to_rfc3339())
-        .bind(clock_skew_ms)
-        .execute(&mut *tx)
-        .await?;
+                Decision::Insert => {
+                    insert_record(&mut tx, &op.record, Some(&device_key)).await?;
+                    if changes_reach(&op.record.body) {
+                        reaches.forget(&op.record.file_id);
+                    }
+                    let actor = Actor {
+                        account: &account.id,
+                        device: Some(&device_key),
+                    };
+                    let action = match (&op.record.body, op.record.amends) {
+                        (RecordBody::Void(_), _) => AuditAction::Void,
+                        (RecordBody::FileEdit(_), _) => AuditAction::Edit,
+                        (_, Some(_)) => AuditAction::Amend,
+                        _ => AuditAction::Create,
+                    };
+                    audit::log(
+                        &mut tx,
+                        &actor,
+                        action,
+                        &op.record.file_id.0,
+                        Some(op.record.id),
+                    )
+                    .await?;
+                    if let RecordBody::FileEdit(edit) = &op.record.body {
+                        apply_file_edit(&mut tx, &op.record, edit).await?;
+                    }
+                    Outcome::Stored
+                }
+                Decision::Record(outcome) => outcome,
+            };
+            // A reused (device, seq) with another record keeps its first entry: the record
+            // itself was still judged and stored by its own id above.
+            sqlx::query(
+                "INSERT INTO device_ops (device_id, seq, account_id, record_id, outcome, \
+                 received_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (device_id, seq) DO NOTHING",
+            )
+            .bind(&device_key)
+            .bind(seq)
+            .bind(&account.id.0)
+            .bind(op.record.id.to_string())
+            .bind(to_json(&outcome))
+            .bind(Utc::now().to_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+            // Later operations of the batch with the same seq see this mark, as they would had
+            // it been committed on its own.
+            seen.entry(seq)
+                .or_insert_with(|| (op.record.id.to_string(), outcome.clone()));
+            mark = mark.max(Some(seq));
+            outcomes.push(outcome);
+        }
+        if let Some(last_seq) = mark {
+            sqlx::query(
+                "INSERT INTO devices (device_id, account_id, last_seq, last_seen, clock_skew_ms) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id) DO UPDATE SET \
+                 account_id = excluded.account_id, last_seen = excluded.last_seen, \
+                 clock_skew_ms = excluded.clock_skew_ms, \
+                 last_seq = CASE WHEN excluded.last_seq > devices.last_seq \
+                            THEN excluded.last_seq ELSE devices.last_seq END",
+            )
+            .bind(&device_key)
+            .bind(&account.id.0)
+            .bind(last_seq)
+            .bind(Utc::now().to_rfc3339())
+            .bind(clock_skew_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // The phone hears of these outcomes only after this commit.
         tx.commit().await?;
-        Ok(outcome)
+        Ok(outcomes)
     }
 
     /// The outcomes already stored for this account's device after operation `after`, oldest
@@ -168,92 +205,156 @@ impl Db {
             })
             .collect()
     }
+}
 
-    /// Why a record may not be stored for this account, if it may not: it must be the caller's
-    /// own and valid; the caller's role and standing with the file must allow its kind
-    /// (`permissions::may_write`, where a void counts as the kind it withdraws); a correction
-    /// must name the caller's own record of the same file and kind; a review must name another
-    /// author's record of the same file that goes to a supervisor; a part of a joint visit must
-    /// name a visit of the same file; a referral must name a legal team member.
-    async fn judge(&self, account: &Account, record: &Record) -> Result<Option<Rejection>> {
-        if record.author != account.id {
-            return Ok(Some(Rejection::AuthorMismatch));
+fn seq_of(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+/// The marks already stored for these operation numbers of the device: seq → (record id,
+/// outcome). One query for the whole batch instead of one per operation.
+async fn seen_ops(
+    conn: &mut AnyConnection,
+    device: &str,
+    seqs: &[i64],
+) -> Result<HashMap<i64, (String, Outcome)>> {
+    let (Some(&low), Some(&high)) = (seqs.iter().min(), seqs.iter().max()) else {
+        return Ok(HashMap::new());
+    };
+    let rows = sqlx::query(
+        "SELECT seq, record_id, outcome FROM device_ops \
+         WHERE device_id = $1 AND seq >= $2 AND seq <= $3",
+    )
+    .bind(device)
+    .bind(low)
+    .bind(high)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let outcome: Outcome = parse(&row.get::<String, _>("outcome"), "device_ops")?;
+            Ok((row.get("seq"), (row.get("record_id"), outcome)))
+        })
+        .collect()
+}
+
+/// The uploader's reach per file, looked up once per batch: a batch of 20 records for three
+/// files asks three times, not twenty. A stored record that changes who reaches its file
+/// (`changes_reach`) drops that file's entry, so the next record of the batch asks again.
+#[derive(Default)]
+struct Reaches(HashMap<FileId, Option<Reach>>);
+
+impl Reaches {
+    async fn of(
+        &mut self,
+        conn: &mut AnyConnection,
+        account: &Account,
+        file: &FileId,
+    ) -> Result<Option<Reach>> {
+        if let Some(reach) = self.0.get(file) {
+            return Ok(*reach);
         }
-        if let Err(errors) = record.validate() {
-            return Ok(Some(Rejection::Invalid { errors }));
-        }
-        let Some(reach) = self.reach(account, &record.file_id).await? else {
-            return Ok(Some(Rejection::NotPermitted));
-        };
-        let target = match (&record.body, record.amends) {
-            (RecordBody::Void(v), _) => Some(v.target),
-            (_, Some(amended)) => Some(amended),
-            _ => None,
-        };
-        let earlier = match target {
-            Some(id) => self.stored_record(id).await?,
-            None => None,
-        };
-        let writes = match (&record.body, &earlier) {
-            (RecordBody::Void(_), Some(e)) if e.file_id == record.file_id => Writes::of(&e.body),
-            _ => Writes::of(&record.body),
-        };
-        if let Err(refusal) = may_write(account.role, reach, writes) {
-            return Ok(Some(refusal));
-        }
-        if let Some(refusal) = target.and_then(|_| correction_problem(record, earlier.as_ref())) {
-            return Ok(Some(refusal));
-        }
-        match &record.body {
-            RecordBody::Review(review) => {
-                let reviewed = self.stored_record(review.of).await?;
-                Ok(review_target_problem(record, reviewed.as_ref()))
-            }
-            RecordBody::VisitPart(part) => {
-                let visit = self.stored_record(part.of).await?;
-                Ok(visit_part_target_problem(record, visit.as_ref()))
-            }
-            RecordBody::Signature(Signature { of, .. }) | RecordBody::Photo(Photo { of, .. }) => {
-                let target = self.stored_record(*of).await?;
-                Ok(attachment_target_problem(record, target.as_ref()))
-            }
-            RecordBody::Referral(referral) => {
-                self.legal_team_problem(std::slice::from_ref(&referral.to))
-                    .await
-            }
-            RecordBody::Visit(visit) => {
-                let ids: Vec<UserId> = visit.joined.iter().map(|m| m.id.clone()).collect();
-                self.legal_team_problem(&ids).await
-            }
-            _ => Ok(None),
-        }
+        let reach = reach_on(&mut *conn, account, file).await?;
+        self.0.insert(file.clone(), reach);
+        Ok(reach)
     }
 
-    /// `NotLegalTeam` unless every account named is a legal team member: only they are referred
-    /// files or join visits, which opens the file to them.
-    async fn legal_team_problem(&self, named: &[UserId]) -> Result<Option<Rejection>> {
-        for id in named {
-            let role: Option<String> =
-                sqlx::query_scalar("SELECT role FROM accounts WHERE id = $1")
-                    .bind(&id.0)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            if role.as_deref() != Some(Role::Legal.key()) {
-                return Ok(Some(Rejection::NotLegalTeam));
-            }
-        }
-        Ok(None)
+    fn forget(&mut self, file: &FileId) {
+        self.0.remove(file);
     }
+}
 
-    /// A stored record by its id.
-    async fn stored_record(&self, id: RecordId) -> Result<Option<Record>> {
-        sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|body| parse(&body, "records"))
-            .transpose()
+/// Why a record may not be stored for this account, if it may not: it must be the caller's own
+/// and valid; the caller's role and standing with the file must allow its kind
+/// (`permissions::may_write`, where a void counts as the kind it withdraws); a correction must
+/// name the caller's own record of the same file and kind; a review must name another author's
+/// record of the same file that goes to a supervisor; a part of a joint visit must name a visit
+/// of the same file; a referral must name a legal team member. Reads through the batch's
+/// transaction, so records stored earlier in the same batch count.
+async fn judge(
+    conn: &mut AnyConnection,
+    reaches: &mut Reaches,
+    account: &Account,
+    record: &Record,
+) -> Result<Option<Rejection>> {
+    if record.author != account.id {
+        return Ok(Some(Rejection::AuthorMismatch));
     }
+    if let Err(errors) = record.validate() {
+        return Ok(Some(Rejection::Invalid { errors }));
+    }
+    let Some(reach) = reaches.of(&mut *conn, account, &record.file_id).await? else {
+        return Ok(Some(Rejection::NotPermitted));
+    };
+    let target = match (&record.body, record.amends) {
+        (RecordBody::Void(v), _) => Some(v.target),
+        (_, Some(amended)) => Some(amended),
+        _ => None,
+    };
+    let earlier = match target {
+        Some(id) => stored_record(&mut *conn, id).await?,
+        None => None,
+    };
+    let writes = match (&record.body, &earlier) {
+        (RecordBody::Void(_), Some(e)) if e.file_id == record.file_id => Writes::of(&e.body),
+        _ => Writes::of(&record.body),
+    };
+    if let Err(refusal) = may_write(account.role, reach, writes) {
+        return Ok(Some(refusal));
+    }
+    if let Some(refusal) = target.and_then(|_| correction_problem(record, earlier.as_ref())) {
+        return Ok(Some(refusal));
+    }
+    match &record.body {
+        RecordBody::Review(review) => {
+            let reviewed = stored_record(conn, review.of).await?;
+            Ok(review_target_problem(record, reviewed.as_ref()))
+        }
+        RecordBody::VisitPart(part) => {
+            let visit = stored_record(conn, part.of).await?;
+            Ok(visit_part_target_problem(record, visit.as_ref()))
+        }
+        RecordBody::Signature(Signature { of, .. }) | RecordBody::Photo(Photo { of, .. }) => {
+            let target = stored_record(conn, *of).await?;
+            Ok(attachment_target_problem(record, target.as_ref()))
+        }
+        RecordBody::Referral(referral) => {
+            legal_team_problem(conn, std::slice::from_ref(&referral.to)).await
+        }
+        RecordBody::Visit(visit) => {
+            let ids: Vec<UserId> = visit.joined.iter().map(|m| m.id.clone()).collect();
+            legal_team_problem(conn, &ids).await
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `NotLegalTeam` unless every account named is a legal team member: only they are referred
+/// files or join visits, which opens the file to them.
+async fn legal_team_problem(
+    conn: &mut AnyConnection,
+    named: &[UserId],
+) -> Result<Option<Rejection>> {
+    for id in named {
+        let role: Option<String> = sqlx::query_scalar("SELECT role FROM accounts WHERE id = $1")
+            .bind(&id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if role.as_deref() != Some(Role::Legal.key()) {
+            return Ok(Some(Rejection::NotLegalTeam));
+        }
+    }
+    Ok(None)
+}
+
+/// A stored record by its id.
+async fn stored_record(conn: &mut AnyConnection, id: RecordId) -> Result<Option<Record>> {
+    sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?
+        .map(|body| parse(&body, "records"))
+        .transpose()
 }
 
 /// A correction may only name a correctable record (`earlier`) of the same file by the same
@@ -302,14 +403,20 @@ pub(crate) async fn insert_record(
     .bind(position)
     .execute(&mut *conn)
     .await?;
-    if matches!(
-        record.body,
-        RecordBody::Referral(_) | RecordBody::Visit(_) | RecordBody::Void(_)
-    ) {
+    if changes_reach(&record.body) {
         refresh_referrals(conn, &record.file_id.0).await?;
     }
     super::blobs::link_record_blobs(conn, record).await?;
     Ok(())
+}
+
+/// Whether storing this record may change which team members reach its file (a referral, a
+/// visit naming who joined, a void withdrawing either): the kinds `refresh_referrals` follows.
+fn changes_reach(body: &RecordBody) -> bool {
+    matches!(
+        body,
+        RecordBody::Referral(_) | RecordBody::Visit(_) | RecordBody::Void(_)
+    )
 }
 
 /// Rewrites which team members reach `file` (referred, or named on a joint visit) from its

@@ -11,8 +11,9 @@ use xiafang_core::sync::{
     PushRequest, PushResponse, Role,
 };
 
-/// Applies each operation in its own transaction, in order, and acknowledges every one: a
-/// rejected record does not hold back the ones behind it.
+/// Applies the batch in one transaction, in order, and acknowledges every operation: a rejected
+/// record does not hold back the ones behind it; a database error stores none of them (the
+/// phone hears an error and sends the batch again).
 pub async fn push(
     State(state): State<AppState>,
     Uploader { account, revoked }: Uploader,
@@ -37,18 +38,20 @@ pub async fn push(
         return Ok(Json(PushResponse { acks, erase: true }));
     }
     let skew_ms = (req.device_time - Utc::now()).num_milliseconds();
-    let mut acks = Vec::with_capacity(req.ops.len());
-    for op in &req.ops {
-        let outcome = state
-            .db
-            .apply_op(&account, req.device_id, op, skew_ms)
-            .await?;
-        acks.push(Ack {
+    let outcomes = state
+        .db
+        .apply_batch(&account, req.device_id, &req.ops, skew_ms)
+        .await?;
+    let acks = req
+        .ops
+        .iter()
+        .zip(outcomes)
+        .map(|(op, outcome)| Ack {
             seq: op.seq,
             record_id: op.record.id,
             outcome,
-        });
-    }
+        })
+        .collect();
     Ok(Json(PushResponse { acks, erase: false }))
 }
 
