@@ -24,7 +24,9 @@ use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use xiafang_core::sync::MAX_BODY_BYTES;
@@ -114,6 +116,11 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(|| async { HttpError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A phone may send its upload gzipped (`Content-Encoding: gzip`); other encodings are
+        // answered 415. The body limits above are enforced where a handler reads the body, on
+        // what this layer hands it, i.e. on the inflated bytes, so a small gzip that inflates
+        // past the limit is refused with 413 (tests/compression.rs).
+        .layer(RequestDecompressionLayer::new())
         // Personal data must never sit in a shared or browser HTTP cache.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -131,6 +138,9 @@ pub fn app(state: AppState) -> Router {
             ));
     }
     security::harden(router, state.dist.as_deref())
-        .layer(CompressionLayer::new())
+        // Brotli for browsers that take it, gzip otherwise. Quality 5, not brotli's default 11:
+        // the wasm compresses on the fly per request, at 11 in ≈ 5 s of CPU, at 5 in ≈ 0.1 s
+        // and still ≈ 15 % smaller than gzip (measured on dist/, docs/PERFORMANCE.md).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .with_state(state)
 }
