@@ -1,6 +1,8 @@
 //! HTTP calls to the case server (same origin). Every failure is classified so the app can tell
 //! "no signal, will retry" from "the server refused, the user must act".
 
+pub mod blobs;
+
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -7,6 +7,7 @@ use crate::pages::{
     ReviewQueuePage, ReviewRecordPage, SetPinPage, UnlockPage, VoidPage,
 };
 use crate::pages::{CasesPage, FiguresPage, LedgersPage, PrintPage, VisitPartPage};
+use crate::pages::{PhotoPage, SignPage};
 use crate::store::settings::{self, Session};
 use crate::store::vault::{self, Status};
 use crate::sync::SyncStatus;
@@ -140,6 +141,8 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/files/:id/amend/:record") view=AmendPage />
             <Route path=path!("/files/:id/void/:record") view=VoidPage />
             <Route path=path!("/files/:id/part/:record") view=VisitPartPage />
+            <Route path=path!("/files/:id/records/:rid/sign") view=SignPage />
+            <Route path=path!("/files/:id/records/:rid/photo") view=PhotoPage />
             <Route path=path!("/files/:id/edit") view=FileEditPage />
             <Route path=path!("/files/:id/print") view=PrintPage />
             <Route path=path!("/cases") view=CasesPage />

@@ -15,6 +15,9 @@ use xiafang_core::sync::{
 };
 use xiafang_core::{DeviceId, protocol};
 
+mod blobs;
+pub use blobs::{ImageOnPhone, image_bytes};
+
 /// Something the user has to know about the phone's sync.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SyncProblem {
@@ -34,6 +37,8 @@ pub struct SyncStatus {
     pub online: RwSignal<bool>,
     /// Records saved on the phone and not yet acknowledged by the server.
     pub pending: RwSignal<u32>,
+    /// Images (photos, signatures) of the phone's own not yet complete on the server.
+    pub pending_images: RwSignal<u32>,
     pub last_upload: RwSignal<Option<DateTime<Utc>>>,
     pub busy: RwSignal<bool>,
     pub problem: RwSignal<Option<SyncProblem>>,
@@ -68,6 +73,7 @@ impl SyncStatus {
         let status = SyncStatus {
             online: RwSignal::new(navigator_online()),
             pending: RwSignal::new(0),
+            pending_images: RwSignal::new(0),
             last_upload: RwSignal::new(settings::last_upload()),
             busy: RwSignal::new(false),
             problem: RwSignal::new(None),
@@ -96,7 +102,9 @@ impl SyncStatus {
         });
         set_interval(
             move || {
-                if status.pending.get_untracked() > 0 && status.online.get_untracked() {
+                let waiting =
+                    status.pending.get_untracked() > 0 || status.pending_images.get_untracked() > 0;
+                if waiting && status.online.get_untracked() {
                     status.upload_now();
                 }
             },
@@ -138,6 +146,7 @@ impl SyncStatus {
                 self.rerun.set(false);
                 let finished = self.run().await;
                 self.update_pending().await;
+                self.count_images().await;
                 // After a failure a retry is already scheduled; running again at once would
                 // only hammer a server that is down.
                 if !(finished && self.rerun.get_untracked()) {
@@ -206,6 +215,7 @@ impl SyncStatus {
                 self.failures.set(0);
                 self.problem.set(None);
                 self.online.set(true);
+                self.fetch_missing_images();
                 refresh_rules(&session.token).await;
                 refresh_team(&session.token).await;
                 true
@@ -311,7 +321,8 @@ impl Exchange<'_> {
             self.settle_unanswered().await?;
         }
         self.upload_all().await?;
-        self.download().await
+        self.download().await?;
+        self.upload_images().await
     }
 
     /// The last upload was sent and never settled: the server may have stored it. Asks what it

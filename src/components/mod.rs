@@ -1,5 +1,6 @@
 //! Small pieces shared by the pages.
 
+mod attachment;
 mod case_card;
 mod conflicts;
 mod form;
@@ -9,6 +10,7 @@ mod loaded;
 mod status_bar;
 mod timeline;
 
+pub use attachment::photographable;
 pub use case_card::CaseCard;
 pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Choice, FormErrors, PlainField, TextField};

@@ -45,6 +45,11 @@ pub fn StatusBar() -> impl IntoView {
             <span data-testid="pending" data-count=move || sync.pending.get().to_string()>
                 {pending}
             </span>
+            <Show when=move || { sync.pending_images.get() > 0 }>
+                <span data-testid="pending-images" data-count=move || sync.pending_images.get().to_string()>
+                    {move || format!("{} {}", sync.pending_images.get(), i18n.t(Msg::PendingImages))}
+                </span>
+            </Show>
             <span class="last" data-testid="last-upload">{last}</span>
             <button
                 class="small"

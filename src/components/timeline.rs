@@ -1,6 +1,7 @@
 //! A file's timeline: each record with what matters at a glance, whether it reached the server,
 //! and for the cadre's own records that still count, the links to amend or void them.
 
+use super::attachment::{AttachLinks, Attachment, provide_shown_records};
 use super::legal_details::{self, line};
 use crate::app::SignedIn;
 use crate::i18n::{Msg, use_i18n};
@@ -24,6 +25,7 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
     // and the original says it no longer counts.
     let all: Vec<Record> = records.iter().map(|r| r.record.clone()).collect();
     let standing = standings(&all);
+    provide_shown_records(&all);
     let reviews: HashMap<RecordId, ReviewState> = review_states(&all)
         .into_iter()
         .map(|r| (r.record.id, r.state))
@@ -117,6 +119,7 @@ fn Entry(
             <p class=format!("state {state_class}") data-testid="state">{state_text}</p>
             {review_line(review, &local.state, lang)}
             {actions}
+            <AttachLinks local=local.clone() standing=standing.clone() />
         </li>
     }
 }
@@ -213,13 +216,14 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
         }
         RecordBody::LegalOpinion(o) => legal_details::opinion(o, lang),
         RecordBody::Mediation(m) => legal_details::mediation(m, lang),
+        RecordBody::Signature(_) | RecordBody::Photo(_) => {
+            view! { <Attachment body=body.clone() /> }.into_any()
+        }
         RecordBody::CaseStep(_)
         | RecordBody::Review(_)
         | RecordBody::Supervision(_)
         | RecordBody::Referral(_)
-        | RecordBody::VisitPart(_)
-        | RecordBody::Signature(_)
-        | RecordBody::Photo(_) => {
+        | RecordBody::VisitPart(_) => {
             view! { <p class="case-record">{body.summary(lang)}</p> }.into_any()
         }
     }

@@ -2,6 +2,7 @@
 
 mod admin;
 mod assistance_form;
+mod attach;
 mod console;
 mod correction;
 mod draft;
@@ -23,6 +24,7 @@ mod visit_form;
 mod visit_part;
 
 pub use admin::AdminPage;
+pub use attach::{PhotoPage, SignPage};
 pub use console::{CasesPage, FiguresPage, LedgersPage, PrintPage};
 pub use correction::{AmendPage, VoidPage};
 pub use file::FilePage;

@@ -221,7 +221,52 @@ async function storedText(page) {
   return db + rest;
 }
 
+/// Fills the site's storage with random bytes in a database of its own, in ever smaller pieces
+/// until not even 256 bytes fit; returns how many bytes it wrote.
+function fillStorage(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("e2e-filler", 1);
+      open.onupgradeneeded = () => open.result.createObjectStore("junk", { autoIncrement: true });
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const random = (n) => {
+      const bytes = new Uint8Array(n);
+      for (let i = 0; i < n; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+      return bytes;
+    };
+    const put = (n) =>
+      new Promise((resolve) => {
+        const tx = db.transaction("junk", "readwrite");
+        tx.objectStore("junk").add(random(n));
+        tx.oncomplete = () => resolve(true);
+        tx.onabort = () => resolve(false);
+      });
+    let written = 0;
+    for (let size = 4 << 20; size >= 256; size >>= 1) {
+      while (await put(size)) written += size;
+    }
+    db.close();
+    return written;
+  });
+}
+
+/// Deletes what `fillStorage` wrote.
+function freeStorage(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const req = indexedDB.deleteDatabase("e2e-filler");
+        req.onsuccess = () => resolve();
+        req.onerror = () => reject(req.error);
+      }),
+  );
+}
+
 module.exports = {
+  fillStorage,
+  freeStorage,
   rowCounts,
   storedText,
   PIN,

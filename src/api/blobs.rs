@@ -1,0 +1,91 @@
+//! `/api/blobs/{sha256}`: images (photos, signatures) going up in pieces that resume where the
+//! server stopped, and coming down for readers of the file.
+
+use super::{ApiFailure, accepted, authorised, read};
+use gloo_net::http::Request;
+use serde::Deserialize;
+use xiafang_core::attachment::BlobRef;
+
+/// How much of an image the server holds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct UploadStatus {
+    /// Bytes stored so far: where the next piece starts.
+    pub received: u64,
+    pub size: Option<u64>,
+    /// Every byte arrived and hashed to the image's name.
+    pub complete: bool,
+}
+
+/// The server's answer to one piece.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PieceAnswer {
+    Stored(UploadStatus),
+    /// The server holds another amount than the piece assumed: go on from `received`.
+    WrongOffset {
+        received: u64,
+    },
+    /// The whole image did not hash to its name; the server discarded everything.
+    HashMismatch,
+}
+
+#[derive(Deserialize)]
+struct Received {
+    received: u64,
+}
+
+fn path(sha256: &str) -> String {
+    format!("/api/blobs/{}", js_sys::encode_uri_component(sha256))
+}
+
+pub async fn upload_status(token: &str, sha256: &str) -> Result<UploadStatus, ApiFailure> {
+    let path = format!("{}/upload", path(sha256));
+    read(authorised(Request::get(&path), token).send().await).await
+}
+
+/// Sends `piece`, the image's bytes from `offset`.
+pub async fn put_piece(
+    token: &str,
+    image: &BlobRef,
+    offset: u64,
+    piece: &[u8],
+) -> Result<PieceAnswer, ApiFailure> {
+    let (offset, size) = (offset.to_string(), image.size.to_string());
+    let builder = Request::put(&path(&image.sha256)).query([
+        ("offset", offset.as_str()),
+        ("size", size.as_str()),
+        ("mime", image.mime.as_str()),
+    ]);
+    let request = authorised(builder, token)
+        .header("Content-Type", "application/octet-stream")
+        .body(js_sys::Uint8Array::from(piece))
+        .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
+    let response = request.send().await.map_err(|_| ApiFailure::Offline)?;
+    match response.status() {
+        409 => {
+            let at: Received = response
+                .json()
+                .await
+                .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
+            Ok(PieceAnswer::WrongOffset {
+                received: at.received,
+            })
+        }
+        422 => Ok(PieceAnswer::HashMismatch),
+        _ => read(Ok(response)).await.map(PieceAnswer::Stored),
+    }
+}
+
+/// The image's bytes; `None` when the server has no complete copy this account may read (not
+/// uploaded yet, as far as the phone can tell).
+pub async fn download(token: &str, sha256: &str) -> Result<Option<Vec<u8>>, ApiFailure> {
+    let sent = authorised(Request::get(&path(sha256)), token).send().await;
+    if sent.as_ref().is_ok_and(|r| r.status() == 404) {
+        return Ok(None);
+    }
+    accepted(sent)
+        .await?
+        .binary()
+        .await
+        .map(Some)
+        .map_err(|e| ApiFailure::Unreadable(e.to_string()))
+}
