@@ -309,6 +309,31 @@ async fn a_team_member_named_on_a_visit_reads_the_file_and_adds_their_part_until
 }
 
 #[tokio::test]
+async fn a_later_visit_keeps_a_joint_visits_member_and_an_amendment_dropping_them_closes_the_file()
+{
+    for server in TestServer::each(&world()).await {
+        set_villages(&server).await;
+        let wang = server.login("wang").await;
+        let law = server.login("law").await;
+        let visit = joint_visit(&["law"]);
+        assert_eq!(upload(&server, &wang, &visit).await, Outcome::Stored);
+        let plain = fixtures::visit("f-a1", "wang");
+        assert_eq!(upload(&server, &wang, &plain).await, Outcome::Stored);
+        assert_eq!(
+            file_ids(&pull(&server, &law, None).await),
+            vec!["f-a1"],
+            "a visit nobody joined takes no one's access"
+        );
+        let alone = fixtures::amendment(&visit, plain.body.clone());
+        assert_eq!(upload(&server, &wang, &alone).await, Outcome::Stored);
+        assert!(
+            file_ids(&pull(&server, &law, None).await).is_empty(),
+            "amended to a visit nobody joined, it no longer opens the file"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_team_list_shows_who_serves_the_villages_of_the_files_one_reads() {
     for server in TestServer::each(&world()).await {
         set_villages(&server).await;

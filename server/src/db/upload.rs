@@ -99,7 +99,7 @@ impl Db {
                 }
                 Decision::Insert => {
                     insert_record(&mut tx, &op.record, Some(&device_key)).await?;
-                    if changes_reach(&op.record.body) {
+                    if changes_reach(&op.record) {
                         reaches.forget(&op.record.file_id);
                     }
                     let actor = Actor {
@@ -403,20 +403,25 @@ pub(crate) async fn insert_record(
     .bind(position)
     .execute(&mut *conn)
     .await?;
-    if changes_reach(&record.body) {
+    if changes_reach(record) {
         refresh_referrals(conn, &record.file_id.0).await?;
     }
     super::blobs::link_record_blobs(conn, record).await?;
     Ok(())
 }
 
-/// Whether storing this record may change which team members reach its file (a referral, a
-/// visit naming who joined, a void withdrawing either): the kinds `refresh_referrals` follows.
-fn changes_reach(body: &RecordBody) -> bool {
-    matches!(
-        body,
-        RecordBody::Referral(_) | RecordBody::Visit(_) | RecordBody::Void(_)
-    )
+/// Whether storing this record may change which team members reach its file
+/// (`legal::team_on_file`: the referrals and the members named on visits, among the records
+/// neither voided nor amended): a referral, a void, a visit naming who joined, or an amended
+/// visit (which may drop who joined). A new visit nobody joined adds no one and replaces
+/// nothing, so it changes nothing; it is by far the most common record, and re-reading all of
+/// a file's visits for each one made every visit cost more than the one before.
+fn changes_reach(record: &Record) -> bool {
+    match &record.body {
+        RecordBody::Referral(_) | RecordBody::Void(_) => true,
+        RecordBody::Visit(visit) => !visit.joined.is_empty() || record.amends.is_some(),
+        _ => false,
+    }
 }
 
 /// Rewrites which team members reach `file` (referred, or named on a joint visit) from its
