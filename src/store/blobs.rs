@@ -15,6 +15,7 @@ use js_sys::Uint8Array;
 use std::collections::HashSet;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
+use web_sys::{IdbObjectStore, IdbTransaction, IdbTransactionMode};
 use xiafang_core::RecordId;
 use xiafang_core::attachment::{BlobRef, blob_of, sha256_hex};
 use xiafang_core::sync::SyncState;
@@ -104,11 +105,9 @@ impl Store {
 
     /// Adds `row` unless its image is there already; true if added.
     async fn put_blob_once(&self, row: JsValue) -> Result<bool, StoreError> {
-        let tx = transaction(&self.db, &[BLOBS], Readwrite)?;
-        let blobs = tx.object_store(BLOBS).map_err(StoreError::from_js)?;
-        let key = JsValue::from_str(&field_str(&row, "sha256").unwrap_or_default());
+        let sha256 = field_str(&row, "sha256").unwrap_or_default();
         // Read inside the writing transaction, so two saves of one image cannot both add it.
-        let existing = request(&blobs.get(&key).map_err(StoreError::from_js)?).await?;
+        let (tx, blobs, existing) = self.blob_row(&sha256, Readwrite).await?;
         let added = existing.is_undefined();
         if added {
             blobs.add(&row).map_err(StoreError::from_js)?;
@@ -117,16 +116,25 @@ impl Store {
         Ok(added)
     }
 
+    /// A transaction on the images in `mode`, the store, and the row of `sha256` (undefined when
+    /// the image is not on the phone). A writing caller issues its writes before awaiting more.
+    async fn blob_row(
+        &self,
+        sha256: &str,
+        mode: IdbTransactionMode,
+    ) -> Result<(IdbTransaction, IdbObjectStore, JsValue), StoreError> {
+        let tx = transaction(&self.db, &[BLOBS], mode)?;
+        let blobs = tx.object_store(BLOBS).map_err(StoreError::from_js)?;
+        let get = blobs
+            .get(&JsValue::from_str(sha256))
+            .map_err(StoreError::from_js)?;
+        let row = request(&get).await?;
+        Ok((tx, blobs, row))
+    }
+
     /// The image's bytes, checked against its hash; `None` when it is not on the phone.
     pub async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = transaction(&self.db, &[BLOBS], Readonly)?;
-        let blobs = tx.object_store(BLOBS).map_err(StoreError::from_js)?;
-        let row = request(
-            &blobs
-                .get(&JsValue::from_str(sha256))
-                .map_err(StoreError::from_js)?,
-        )
-        .await?;
+        let (_, _, row) = self.blob_row(sha256, Readonly).await?;
         if row.is_undefined() {
             return Ok(None);
         }
@@ -146,26 +154,18 @@ impl Store {
 
     /// Drops an image kept for a record that was then not saved, unless the server has it.
     pub async fn forget_blob(&self, sha256: &str) -> Result<(), StoreError> {
-        let tx = transaction(&self.db, &[BLOBS], Readwrite)?;
-        let blobs = tx.object_store(BLOBS).map_err(StoreError::from_js)?;
-        let key = JsValue::from_str(sha256);
-        let row = request(&blobs.get(&key).map_err(StoreError::from_js)?).await?;
+        let (tx, blobs, row) = self.blob_row(sha256, Readwrite).await?;
         if field_str(&row, "state").as_deref() == Some(PENDING) {
-            blobs.delete(&key).map_err(StoreError::from_js)?;
+            blobs
+                .delete(&JsValue::from_str(sha256))
+                .map_err(StoreError::from_js)?;
         }
         committed(&tx).await
     }
 
     /// Records that the server holds the whole image.
     pub async fn mark_blob_uploaded(&self, sha256: &str) -> Result<(), StoreError> {
-        let tx = transaction(&self.db, &[BLOBS], Readwrite)?;
-        let blobs = tx.object_store(BLOBS).map_err(StoreError::from_js)?;
-        let row = request(
-            &blobs
-                .get(&JsValue::from_str(sha256))
-                .map_err(StoreError::from_js)?,
-        )
-        .await?;
+        let (tx, blobs, row) = self.blob_row(sha256, Readwrite).await?;
         if !row.is_undefined() {
             js_sys::Reflect::set(&row, &"state".into(), &JsValue::from_str(UPLOADED))
                 .map_err(StoreError::from_js)?;
