@@ -4,7 +4,13 @@
 //! fixed time. Prints one `FIGURE <key> <value> <unit>` line per figure for xtask to collect.
 //!
 //! Usage: `load --server-bin PATH --dist DIR --backend sqlite|postgres [--pg-admin URL]
-//! [--runs N] [--devices N] [--seconds S]`
+//! [--runs N] [--devices N] [--seconds S] [--period-ms P]`
+//!
+//! The load has two forms. Without `--period-ms` (or with 0) it is a closed loop: every device
+//! pushes again as soon as it has its answers, which measures throughput at saturation (and
+//! latency there is only queue length). With `--period-ms P` it is open-loop and paced: every
+//! device syncs once per P ms at a random phase, and latency counts from the time the sync was
+//! due, so a server that falls behind cannot hide it (no coordinated omission).
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Connection, Executor};
@@ -40,6 +46,8 @@ struct Args {
     runs: usize,
     devices: usize,
     seconds: u64,
+    /// 0: closed loop; otherwise each device syncs once per this many milliseconds.
+    period_ms: u64,
     ingest: bool,
 }
 
@@ -52,6 +60,7 @@ fn args() -> Result<Args> {
         runs: 5,
         devices: 100,
         seconds: 60,
+        period_ms: 0,
         ingest: true,
     };
     let mut it = std::env::args().skip(1);
@@ -65,6 +74,7 @@ fn args() -> Result<Args> {
             "--runs" => a.runs = value()?.parse()?,
             "--devices" => a.devices = value()?.parse()?,
             "--seconds" => a.seconds = value()?.parse()?,
+            "--period-ms" => a.period_ms = value()?.parse()?,
             // `cargo bench` passes `--bench` to every bench binary.
             "--no-ingest" => a.ingest = false,
             "--bench" => {}
@@ -430,69 +440,111 @@ struct LoadStats {
     records: u64,
 }
 
-/// `devices` phones, each pushing a batch of 20 and pulling one page, over and over.
+/// One simulated phone: its connection, operation numbers and download cursor.
+struct Phone {
+    port: u16,
+    token: String,
+    device: DeviceId,
+    salt: usize,
+    client: Option<Client>,
+    seq: u64,
+    cursor: Option<String>,
+    stats: LoadStats,
+}
+
+impl Phone {
+    /// One sync: push a batch of `LOAD_BATCH`, then pull one page. The push's latency counts
+    /// from `due` (when the sync should have started), the pull's from when the push answered.
+    async fn sync(&mut self, due: Instant) {
+        if self.client.is_none() {
+            self.client = Client::connect(self.port).await.ok();
+        }
+        let Some(c) = self.client.as_mut() else {
+            self.stats.errors += 1;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            return;
+        };
+        let (device, token, stats) = (self.device, &self.token, &mut self.stats);
+        let (seq, cursor) = (&mut self.seq, &mut self.cursor);
+        let ok = async {
+            let body = push_body(device, *seq, records(LOAD_BATCH, self.salt))?;
+            push(c, token, &body, LOAD_BATCH).await?;
+            stats.push_ms.push(due.elapsed().as_secs_f64() * 1e3);
+            stats.records += LOAD_BATCH as u64;
+            *seq += LOAD_BATCH as u64;
+            let path = match cursor.as_ref() {
+                Some(cur) => format!("/api/sync/pull?device_id={device}&cursor={cur}"),
+                None => format!("/api/sync/pull?device_id={device}"),
+            };
+            let t = Instant::now();
+            let (status, resp) = c.request("GET", &path, Some(token), None).await?;
+            if status != 200 {
+                return Err::<(), Error>(format!("pull answered {status}").into());
+            }
+            stats.pull_ms.push(t.elapsed().as_secs_f64() * 1e3);
+            let page: PullResponse = serde_json::from_slice(&resp)?;
+            *cursor = Some(page.cursor.0);
+            Ok(())
+        }
+        .await;
+        if let Err(e) = ok {
+            if self.stats.errors == 0 {
+                eprintln!("device {}: {e}", self.salt);
+            }
+            self.stats.errors += 1;
+            self.client = None;
+        }
+    }
+}
+
+/// `devices` phones, each pushing a batch of 20 and pulling one page: back to back (closed
+/// loop, `period_ms` 0) or once per period at a random phase (paced).
 async fn load(args: &Args, server: &Server, tokens: &[String]) -> Result<()> {
     let b = &args.backend;
     let stats = Arc::new(Mutex::new(LoadStats::default()));
-    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(args.seconds);
+    let period = Duration::from_millis(args.period_ms);
     let mut tasks = Vec::new();
     for d in 0..args.devices {
-        let token = tokens[d % tokens.len()].clone();
+        let mut phone = Phone {
+            port: server.port,
+            token: tokens[d % tokens.len()].clone(),
+            device: DeviceId::new_random(),
+            salt: d,
+            client: None,
+            seq: 1,
+            cursor: None,
+            stats: LoadStats::default(),
+        };
         let stats = stats.clone();
-        let port = server.port;
+        let phase = if period.is_zero() {
+            Duration::ZERO
+        } else {
+            period.mul_f64(rand::random::<f64>())
+        };
         tasks.push(tokio::spawn(async move {
-            let device = DeviceId::new_random();
-            let mut mine = LoadStats::default();
-            let mut client = None;
-            let mut seq = 1u64;
-            let mut cursor: Option<String> = None;
-            while Instant::now() < deadline {
-                if client.is_none() {
-                    client = Client::connect(port).await.ok();
+            if period.is_zero() {
+                while Instant::now() < deadline {
+                    phone.sync(Instant::now()).await;
                 }
-                let Some(c) = client.as_mut() else {
-                    mine.errors += 1;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                };
-                let ok = async {
-                    let body = push_body(device, seq, records(LOAD_BATCH, d))?;
-                    let t = Instant::now();
-                    push(c, &token, &body, LOAD_BATCH).await?;
-                    mine.push_ms.push(t.elapsed().as_secs_f64() * 1e3);
-                    mine.records += LOAD_BATCH as u64;
-                    seq += LOAD_BATCH as u64;
-                    let path = match &cursor {
-                        Some(cur) => format!("/api/sync/pull?device_id={device}&cursor={cur}"),
-                        None => format!("/api/sync/pull?device_id={device}"),
-                    };
-                    let t = Instant::now();
-                    let (status, resp) = c.request("GET", &path, Some(&token), None).await?;
-                    if status != 200 {
-                        return Err::<(), Error>(format!("pull answered {status}").into());
-                    }
-                    mine.pull_ms.push(t.elapsed().as_secs_f64() * 1e3);
-                    let page: PullResponse = serde_json::from_slice(&resp)?;
-                    cursor = Some(page.cursor.0);
-                    Ok(())
-                }
-                .await;
-                if let Err(e) = ok {
-                    if mine.errors == 0 {
-                        eprintln!("device {d}: {e}");
-                    }
-                    mine.errors += 1;
-                    client = None;
+            } else {
+                // Open loop: the k-th sync is due at start + phase + k × period whether or not
+                // the previous one has finished; a late one counts its lateness.
+                let mut due = start + phase;
+                while due < deadline {
+                    tokio::time::sleep_until(due.into()).await;
+                    phone.sync(due).await;
+                    due += period;
                 }
             }
             let mut all = stats.lock().await;
-            all.push_ms.extend(mine.push_ms);
-            all.pull_ms.extend(mine.pull_ms);
-            all.errors += mine.errors;
-            all.records += mine.records;
+            all.push_ms.extend(phone.stats.push_ms);
+            all.pull_ms.extend(phone.stats.pull_ms);
+            all.errors += phone.stats.errors;
+            all.records += phone.stats.records;
         }));
     }
-    let started = Instant::now();
     let mut peak_rss = 0;
     while Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -501,45 +553,36 @@ async fn load(args: &Args, server: &Server, tokens: &[String]) -> Result<()> {
     for t in tasks {
         t.await?;
     }
-    let elapsed = started.elapsed().as_secs_f64();
+    let elapsed = start.elapsed().as_secs_f64();
     let mut s = stats.lock().await;
     s.push_ms.sort_by(f64::total_cmp);
     s.pull_ms.sort_by(f64::total_cmp);
     let mut all: Vec<f64> = s.push_ms.iter().chain(&s.pull_ms).copied().collect();
     all.sort_by(f64::total_cmp);
     let n = args.devices;
-    figure(&format!("load_{b}_{n}_devices_seconds"), elapsed, "s");
-    figure(
-        &format!("load_{b}_{n}_records_per_s"),
-        s.records as f64 / elapsed,
-        "rec/s",
-    );
-    figure(
-        &format!("load_{b}_{n}_requests_per_s"),
-        all.len() as f64 / elapsed,
-        "req/s",
-    );
-    figure(&format!("load_{b}_{n}_p50_ms"), percentile(&all, 0.5), "ms");
-    figure(
-        &format!("load_{b}_{n}_p99_ms"),
-        percentile(&all, 0.99),
-        "ms",
-    );
-    figure(
-        &format!("load_{b}_{n}_push_p99_ms"),
-        percentile(&s.push_ms, 0.99),
-        "ms",
-    );
-    figure(
-        &format!("load_{b}_{n}_pull_p99_ms"),
-        percentile(&s.pull_ms, 0.99),
-        "ms",
-    );
-    figure(&format!("load_{b}_{n}_errors"), s.errors as f64, "count");
-    figure(
-        &format!("load_{b}_{n}_server_peak_rss_mib"),
-        peak_rss as f64 / 1024.0,
-        "MiB",
-    );
+    let key = |name: &str| {
+        if period.is_zero() {
+            format!("load_{b}_{n}_{name}")
+        } else {
+            format!("load_{b}_{n}_paced_{name}")
+        }
+    };
+    if !period.is_zero() {
+        figure(&key("period_ms"), args.period_ms as f64, "ms");
+        figure(
+            &key("offered_records_per_s"),
+            (n * LOAD_BATCH) as f64 / period.as_secs_f64(),
+            "rec/s",
+        );
+    }
+    figure(&key("devices_seconds"), elapsed, "s");
+    figure(&key("records_per_s"), s.records as f64 / elapsed, "rec/s");
+    figure(&key("requests_per_s"), all.len() as f64 / elapsed, "req/s");
+    figure(&key("p50_ms"), percentile(&all, 0.5), "ms");
+    figure(&key("p99_ms"), percentile(&all, 0.99), "ms");
+    figure(&key("push_p99_ms"), percentile(&s.push_ms, 0.99), "ms");
+    figure(&key("pull_p99_ms"), percentile(&s.pull_ms, 0.99), "ms");
+    figure(&key("errors"), s.errors as f64, "count");
+    figure(&key("server_peak_rss_mib"), peak_rss as f64 / 1024.0, "MiB");
     Ok(())
 }
