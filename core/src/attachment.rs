@@ -157,20 +157,26 @@ pub fn is_signable(body: &RecordBody) -> bool {
     )
 }
 
+/// Whether a photo can be attached to `body`: the casework and legal records that happen in
+/// front of something worth a picture (a receipt, the house, a document).
+pub fn is_photographable(body: &RecordBody) -> bool {
+    matches!(
+        body,
+        RecordBody::Visit(_)
+            | RecordBody::Assistance(_)
+            | RecordBody::Mediation(_)
+            | RecordBody::LegalOpinion(_)
+            | RecordBody::VisitPart(_)
+    )
+}
+
 /// Why an attachment may not name the record it names, if it may not: a signature needs a
 /// signable record of the same file, a photo any casework or legal record of it. `target` is the
 /// record named, if the server holds it. Other records pass.
 pub fn attachment_target_problem(record: &Record, target: Option<&Record>) -> Option<Rejection> {
     let fits = |t: &Record| match &record.body {
         RecordBody::Signature(_) => is_signable(&t.body),
-        RecordBody::Photo(_) => matches!(
-            t.body,
-            RecordBody::Visit(_)
-                | RecordBody::Assistance(_)
-                | RecordBody::Mediation(_)
-                | RecordBody::LegalOpinion(_)
-                | RecordBody::VisitPart(_)
-        ),
+        RecordBody::Photo(_) => is_photographable(&t.body),
         _ => true,
     };
     // Only signatures and photos name a record to attach to.

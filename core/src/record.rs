@@ -123,6 +123,12 @@ impl RecordBody {
         )
     }
 
+    /// Whether a correction may replace this record with an amended copy. A signature or a photo
+    /// is withdrawn (voided) and taken again, never edited: its image is what it is.
+    pub fn is_amendable(&self) -> bool {
+        self.is_correctable() && !matches!(self, RecordBody::Signature(_) | RecordBody::Photo(_))
+    }
+
     /// A one-line account of a lifecycle, supervision or legal team record (timeline, exports),
     /// in `lang`.
     pub fn summary(&self, lang: crate::Lang) -> String {

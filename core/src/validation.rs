@@ -296,7 +296,7 @@ impl Record {
             RecordBody::Photo(p) => photo(&mut c, p, self),
         }
         if let Some(target) = self.amends
-            && (target == self.id || !self.body.is_correctable())
+            && (target == self.id || !self.body.is_amendable())
         {
             c.fail(Field::Corrects, Problem::NotCorrectable);
         }

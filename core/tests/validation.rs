@@ -433,6 +433,19 @@ fn attachments_need_a_signer_a_text_hash_and_a_real_image() {
             (Field::Image, Problem::ImageFormat),
         ]
     );
+    // An image is withdrawn and taken again, never amended; a visit part is amended like a visit.
+    let sig = fixtures::signature(&visit, "u1");
+    let redo = fixtures::amendment(&sig, sig.body.clone());
+    assert_eq!(
+        problems(&redo),
+        vec![(Field::Corrects, Problem::NotCorrectable)]
+    );
+    assert_eq!(fixtures::void(&sig, "签错了记录").validate(), Ok(()));
+    let part = fixtures::visit_part(&visit, "law");
+    assert_eq!(
+        fixtures::amendment(&part, part.body.clone()).validate(),
+        Ok(())
+    );
     let err = FieldError::new(Field::Image, Problem::ImageFormat);
     assert_eq!(
         err.message(Lang::Zh),

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use std::sync::Arc;
 use xiafang_core::attachment::{
-    BlobRef, Photo, Signature, SignatureState, is_signable, signature_state,
+    BlobRef, Photo, Signature, SignatureState, is_photographable, is_signable, signature_state,
 };
 use xiafang_core::ledger::Standing;
 use xiafang_core::sync::{Role, SyncState};
@@ -158,19 +158,6 @@ fn object_url(bytes: &[u8], mime: &str) -> Result<String, String> {
         .map_err(|e| format!("{e:?}"))
 }
 
-/// Whether a photo may be attached to a record of this kind (as `core`'s
-/// `attachment_target_problem` allows).
-pub fn photographable(body: &RecordBody) -> bool {
-    matches!(
-        body,
-        RecordBody::Visit(_)
-            | RecordBody::Assistance(_)
-            | RecordBody::Mediation(_)
-            | RecordBody::LegalOpinion(_)
-            | RecordBody::VisitPart(_)
-    )
-}
-
 /// 签名确认 and 拍照 on a record that still counts and the server did not refuse, for those who
 /// write on the file: cadres (they hold only files assigned to them) and legal team members
 /// (assigned or referred). The server decides in the end (`core::permissions`).
@@ -188,7 +175,7 @@ pub fn AttachLinks(local: LocalRecord, standing: Standing) -> impl IntoView {
     let href = |what: &str| format!("/files/{}/records/{}/{what}", r.file_id, r.id);
     let sign = (open && is_signable(&r.body))
         .then(|| view! { <A href=href("sign") attr:class="button">{i18n.t(Msg::SignAction)}</A> });
-    let photo = (open && photographable(&r.body)).then(
+    let photo = (open && is_photographable(&r.body)).then(
         || view! { <A href=href("photo") attr:class="button">{i18n.t(Msg::PhotoAction)}</A> },
     );
     (sign.is_some() || photo.is_some())

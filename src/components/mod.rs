@@ -10,7 +10,6 @@ mod loaded;
 mod status_bar;
 mod timeline;
 
-pub use attachment::photographable;
 pub use case_card::CaseCard;
 pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Choice, FormErrors, PlainField, TextField};

@@ -87,9 +87,11 @@ fn Entry(
         .amends
         .map(|_| view! { <p class="correction">{i18n.t(Msg::AmendsEarlier)}</p> });
     let href = |what: &str| format!("/files/{}/{what}/{}", r.file_id, r.id);
+    // A signature or photo is voided and taken again, never amended.
+    let amendable = r.body.is_amendable();
     let corrections = correctable.then(|| {
         view! {
-            <A href=href("amend") attr:class="button">{i18n.t(Msg::Amend)}</A>
+            {amendable.then(|| view! { <A href=href("amend") attr:class="button">{i18n.t(Msg::Amend)}</A> })}
             <A href=href("void") attr:class="button">{i18n.t(Msg::Void)}</A>
         }
     });

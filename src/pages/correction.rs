@@ -20,7 +20,11 @@ use xiafang_core::{Field, Lang, PetitionerFile, Record, RecordBody, RecordId};
 pub fn AmendPage() -> impl IntoView {
     let i18n = use_i18n();
     correction_page(move |file, original| {
-        let form = record_form(original.body.kind_key(), file, Some(original.clone()));
+        // A kind no form amends (a signature, a photo) is voided instead.
+        let form = record_form(original.body.kind_key(), file, Some(original.clone()))
+            .unwrap_or_else(|| {
+                view! { <p class="card problem">{i18n.t(Msg::NotCorrectable)}</p> }.into_any()
+            });
         view! {
             <h1>{i18n.t(Msg::AmendTitle)}</h1>
             <RecordSummary record=original />

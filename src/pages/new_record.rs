@@ -8,12 +8,13 @@ use super::referral_form::ReferralForm;
 use super::step_form::StepForm;
 use super::supervision_form::SupervisionForm;
 use super::visit_form::VisitForm;
+use super::visit_part::VisitPartForm;
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use xiafang_core::{FileId, PetitionerFile, Record};
+use xiafang_core::{FileId, PetitionerFile, Record, RecordBody};
 
 #[component]
 pub fn NewRecordPage() -> impl IntoView {
@@ -68,6 +69,14 @@ pub(super) fn record_form(
         "referral" => view! { <ReferralForm file original /> }.into_any(),
         "legal_opinion" => view! { <OpinionForm file original /> }.into_any(),
         "mediation" => view! { <MediationForm file original /> }.into_any(),
+        // Only amended: a new part starts from the visit (`/files/:id/part/:record`).
+        "visit_part" => {
+            let RecordBody::VisitPart(part) = &original.as_ref()?.body else {
+                return None;
+            };
+            let of = part.of;
+            view! { <VisitPartForm file_id=file.id of original /> }.into_any()
+        }
         _ => return None,
     })
 }

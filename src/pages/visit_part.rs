@@ -13,7 +13,7 @@ use crate::store::FileOnPhone;
 use leptos::prelude::*;
 use xiafang_core::legal::VisitPart;
 use xiafang_core::sync::Role;
-use xiafang_core::{Field, Record, RecordBody};
+use xiafang_core::{Field, FileId, Record, RecordBody, RecordId};
 
 #[component]
 pub fn VisitPartPage() -> impl IntoView {
@@ -35,7 +35,7 @@ pub fn VisitPartPage() -> impl IntoView {
                     None => view! { <p class="card problem">{i18n.t(Msg::RecordMissing)}</p> }.into_any(),
                     Some(visit) => view! {
                         <RecordSummary record=visit.clone() />
-                        <VisitPartForm visit />
+                        <VisitPartForm file_id=visit.file_id.clone() of=visit.id original=None />
                     }
                     .into_any(),
                 }
@@ -44,10 +44,19 @@ pub fn VisitPartPage() -> impl IntoView {
     }
 }
 
+/// The participant's part of visit `of`; with `original`, an amendment of their earlier part.
 #[component]
-fn VisitPartForm(visit: Record) -> impl IntoView {
+pub(super) fn VisitPartForm(
+    file_id: FileId,
+    of: RecordId,
+    #[prop(optional_no_strip)] original: Option<Record>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let draft = Draft::new(visit.file_id.clone(), None);
+    let draft = Draft::new(file_id, original.as_ref());
+    let before = original.and_then(|r| match r.body {
+        RecordBody::VisitPart(p) => Some(p),
+        _ => None,
+    });
     let account = expect_context::<SignedIn>()
         .0
         .get_untracked()
@@ -59,10 +68,9 @@ fn VisitPartForm(visit: Record) -> impl IntoView {
             (role, _) => role.label(i18n.lang()).to_owned(),
         })
         .unwrap_or_default();
-    let role = RwSignal::new(role_name);
-    let text = RwSignal::new(String::new());
+    let role = RwSignal::new(before.as_ref().map_or(role_name, |p| p.role.clone()));
+    let text = RwSignal::new(before.map(|p| p.text).unwrap_or_default());
     let errors = draft.errors;
-    let of = visit.id;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let part = VisitPart {

@@ -4,18 +4,20 @@
 use super::compress::{MIME, compress};
 use super::save::{AttachDraft, SaveBar};
 use super::{Fits, Target, TargetHeading, attach_page};
-use crate::components::{Choice, TextField, photographable};
+use crate::components::{Choice, TextField};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use xiafang_core::attachment::{BlobRef, MAX_BLOB_BYTES, Photo, PhotoSubject, sha256_hex};
+use xiafang_core::attachment::{
+    BlobRef, MAX_BLOB_BYTES, Photo, PhotoSubject, is_photographable, sha256_hex,
+};
 use xiafang_core::{Field, RecordBody};
 
 #[component]
 pub fn PhotoPage() -> impl IntoView {
     let i18n = use_i18n();
     let fits = Fits {
-        kind: photographable,
+        kind: is_photographable,
         otherwise: Msg::NotPhotographable,
     };
     view! {
