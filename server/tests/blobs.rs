@@ -349,6 +349,15 @@ async fn only_the_uploader_and_readers_of_the_file_download_a_photo() {
             "{log:?}"
         );
 
+        // Once the photo is voided (the wrong document, say), readers no longer get it.
+        let void = fixtures::void(&photo, "拍错了材料");
+        let res = server
+            .push(&wang, &batch(DeviceId::new_random(), 1, &[void]))
+            .await;
+        assert_eq!(res.acks[0].outcome, Outcome::Stored);
+        assert_eq!(server.get(&path, Some(&sup)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(server.get_bytes(&path, &wang).await.0, StatusCode::OK);
+
         // A blob no record shows yet is its uploader's alone.
         let li = server.login("li").await;
         let own = Blob::jpeg(100);

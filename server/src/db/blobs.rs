@@ -9,7 +9,7 @@ use chrono::{Duration, SecondsFormat, Utc};
 use sqlx::{AnyConnection, Row};
 use xiafang_core::attachment::{blob_of, sha256_hex};
 use xiafang_core::sync::{Account, AuditAction};
-use xiafang_core::{Record, RecordId, UserId};
+use xiafang_core::{Record, RecordBody, RecordId, UserId};
 
 /// An account may have this many uploads under way…
 pub const MAX_PENDING_BLOBS: i64 = 64;
@@ -197,6 +197,15 @@ impl Db {
 /// Notes which blob `record` shows, if any, so readers of its file may download it. The blob
 /// may arrive later: records travel first, photos follow over the slow link.
 pub(crate) async fn link_record_blobs(conn: &mut AnyConnection, record: &Record) -> Result<()> {
+    // A voided photo or signature (the wrong person's document, say) stops being shown to the
+    // file's readers; its uploader still has it.
+    if let RecordBody::Void(void) = &record.body {
+        sqlx::query("DELETE FROM record_blobs WHERE record_id = $1 AND file_id = $2")
+            .bind(void.target.to_string())
+            .bind(&record.file_id.0)
+            .execute(&mut *conn)
+            .await?;
+    }
     if let Some(blob) = blob_of(&record.body) {
         sqlx::query("INSERT INTO record_blobs (record_id, file_id, sha256) VALUES ($1, $2, $3)")
             .bind(record.id.to_string())
