@@ -68,6 +68,10 @@ pub(crate) struct WriteTurn<'a>(#[allow(dead_code)] Option<MutexGuard<'a, ()>>);
 
 /// SQLite settings for every connection: an acknowledged upload must survive a power cut
 /// (synchronous FULL with WAL), references are enforced, and writers wait instead of failing.
+/// Not `synchronous = NORMAL`: under WAL it survives a crash of the server but may lose the last
+/// commits on a power cut, and those are exactly uploads the phones were told are stored and
+/// have deleted. Since a pushed batch is one transaction, FULL costs one flush per batch, not
+/// per record (docs/PERFORMANCE.md).
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                               PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
