@@ -125,9 +125,41 @@ pub async fn pull(
     read(authorised(builder, token).send().await).await
 }
 
+/// Uploads a batch, its JSON gzip-compressed (`Content-Encoding: gzip`; the server inflates it)
+/// where the browser has `CompressionStream`, as plain JSON where it has not.
 pub async fn push(token: &str, batch: &PushRequest) -> Result<PushResponse, ApiFailure> {
-    let req = json_body(authorised(Request::post("/api/sync/push"), token), batch)?;
+    let json = serde_json::to_vec(batch).map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
+    let builder = authorised(Request::post("/api/sync/push"), token)
+        .header("Content-Type", "application/json");
+    let req = match gzip(&json).await {
+        Some(body) => builder.header("Content-Encoding", "gzip").body(body),
+        None => builder.body(js_sys::Uint8Array::from(json.as_slice())),
+    }
+    .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
     read(req.send().await).await
+}
+
+/// `bytes` gzip-compressed by the browser's `CompressionStream`; `None` where it has none.
+async fn gzip(bytes: &[u8]) -> Option<js_sys::Uint8Array> {
+    use wasm_bindgen::JsCast;
+    // Looked up at run time: web-sys has it only behind its unstable APIs, and old browsers lack it.
+    let class: js_sys::Function =
+        js_sys::Reflect::get(&js_sys::global(), &"CompressionStream".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    let compress = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&"gzip".into())).ok()?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let input = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    // A CompressionStream is a { readable, writable } pair.
+    let output = input
+        .stream()
+        .pipe_through(compress.unchecked_ref::<web_sys::ReadableWritablePair>());
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&output)).ok()?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().ok()?)
+        .await
+        .ok()?;
+    Some(js_sys::Uint8Array::new(&buffer))
 }
 
 /// The outcomes the server already stored for this device's operations after `query.after`.

@@ -1,5 +1,6 @@
 // What the end-to-end specs share: signing in, saving a note through the form, taking the
 // network away for real, reading what the server stored, and watching the phone's sync traffic.
+const zlib = require("node:zlib");
 const { expect, request } = require("@playwright/test");
 
 const USER = { username: "wangjg", password: "xiafang2026" };
@@ -97,6 +98,13 @@ async function copiesOnServer(server, fileId, texts) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/// The batch an upload request carries, whether the phone gzip-compressed it or not.
+function pushedBatch(req) {
+  const body = req.postDataBuffer() || Buffer.alloc(0);
+  const gzipped = (req.headers()["content-encoding"] || "") === "gzip";
+  return JSON.parse((gzipped ? zlib.gunzipSync(body) : body).toString("utf8"));
+}
+
 /// Passes the phone's sync requests (/api/sync/…) to the real server and watches them: how
 /// many run at once across all tabs, which records each upload carries, and which of them the
 /// server had already acknowledged. It can hold requests back (`delayMs`) to widen the window
@@ -129,7 +137,7 @@ class SyncWatch {
     try {
       let ids = [];
       if (path === "/api/sync/push") {
-        ids = req.postDataJSON().ops.map((op) => op.record.id);
+        ids = pushedBatch(req).ops.map((op) => op.record.id);
         this.resent.push(...ids.filter((id) => this.acknowledged.has(id)));
         this.pushes.push(ids);
       } else if (path === "/api/sync/acks") {
@@ -281,5 +289,6 @@ module.exports = {
   serverRecords,
   copiesOnServer,
   sleep,
+  pushedBatch,
   SyncWatch,
 };
