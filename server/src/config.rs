@@ -18,6 +18,9 @@ pub struct Config {
     pub dist: PathBuf,
     /// Load the demo accounts and files into an empty database.
     pub demo: bool,
+    /// Load this world (same JSON shape as `server/demo/demo.json`) instead of the built-in demo,
+    /// e.g. the benchmark's 2,000 files; only into an empty database, like the demo.
+    pub demo_file: Option<PathBuf>,
     /// The cipher phones seal their data with (`aes-256-gcm`, or `sm4-gcm` for GB/T 39786).
     pub device_cipher: CipherKind,
     /// A JSON file with the county's own definitions of the figures and time limits
@@ -28,7 +31,7 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --device-cipher, --rules)"
+        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --rules)"
     )]
     Unknown(String),
     #[error("option {0} needs a value")]
@@ -70,6 +73,7 @@ impl Config {
         let mut database_url = env("XIAFANG_DATABASE_URL");
         let mut dist = env("XIAFANG_DIST").unwrap_or_else(|| "dist".into());
         let mut demo = env("XIAFANG_NO_DEMO").is_none();
+        let mut demo_file = env("XIAFANG_DEMO_FILE");
         let mut cipher = env("XIAFANG_DEVICE_CIPHER");
         let mut rules = env("XIAFANG_RULES");
         let mut args = args.into_iter();
@@ -84,6 +88,7 @@ impl Config {
                 "--database-url" => database_url = Some(value()?),
                 "--dist" => dist = value()?,
                 "--no-demo" => demo = false,
+                "--demo-file" => demo_file = Some(value()?),
                 "--device-cipher" => cipher = Some(value()?),
                 "--rules" => rules = Some(value()?),
                 _ => return Err(ConfigError::Unknown(arg)),
@@ -95,6 +100,7 @@ impl Config {
             database_url,
             dist: dist.into(),
             demo,
+            demo_file: demo_file.map(PathBuf::from),
             device_cipher: match cipher {
                 None => CipherKind::default(),
                 Some(key) => CipherKind::from_key(&key).ok_or(ConfigError::BadCipher(key))?,

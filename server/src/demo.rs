@@ -67,7 +67,61 @@ pub fn demo() -> Demo {
 
 /// Loads the demo into an empty database. Returns the accounts so `main` can print them.
 pub async fn seed(db: &Db) -> Result<Vec<DemoAccount>, crate::db::DbError> {
-    let demo = demo();
+    seed_from(db, demo()).await
+}
+
+/// Loads another world of the same shape (`--demo-file`, e.g. the benchmark's 2,000 files) into
+/// an empty database, after the same checks: the places, accounts, files and records must fit
+/// together (here) and every record must pass `Record::validate` (in `seed_demo`).
+pub async fn seed_from(db: &Db, demo: Demo) -> Result<Vec<DemoAccount>, crate::db::DbError> {
+    check(&demo).map_err(crate::db::DbError::Demo)?;
     db.seed_demo(&demo).await?;
     Ok(demo.accounts)
+}
+
+/// Reads a demo file of the shape of `demo/demo.json`.
+pub fn from_file(path: &std::path::Path) -> Result<Demo, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// What a world must satisfy before it is stored: every place's parent, account's place, file's
+/// village and assignee, and record's file and author exists.
+pub fn check(demo: &Demo) -> Result<(), String> {
+    use std::collections::HashSet;
+    let places: HashSet<&str> = demo.places.iter().map(|p| p.id.as_str()).collect();
+    let accounts: HashSet<&str> = demo.accounts.iter().map(|a| a.id.as_str()).collect();
+    let files: HashSet<&str> = demo.files.iter().map(|f| f.file.id.0.as_str()).collect();
+    let missing =
+        |what: &str, id: &str, of: &str| Err(format!("{what} {id} of {of} does not exist"));
+    for p in &demo.places {
+        if let Some(parent) = p.parent.as_deref().filter(|id| !places.contains(id)) {
+            return missing("place", parent, &p.id);
+        }
+    }
+    for a in &demo.accounts {
+        if let Some(place) = std::iter::once(&a.place)
+            .chain(&a.villages)
+            .find(|id| !places.contains(id.as_str()))
+        {
+            return missing("place", place, &a.username);
+        }
+    }
+    for f in &demo.files {
+        if !places.contains(f.village_id.as_str()) {
+            return missing("village", &f.village_id, &f.file.id.0);
+        }
+        if let Some(account) = f.assigned.iter().find(|a| !accounts.contains(a.as_str())) {
+            return missing("account", account, &f.file.id.0);
+        }
+    }
+    for r in &demo.records {
+        if !files.contains(r.file_id.0.as_str()) {
+            return missing("file", &r.file_id.0, &r.id.to_string());
+        }
+        if !accounts.contains(r.author.0.as_str()) {
+            return missing("author", &r.author.0, &r.id.to_string());
+        }
+    }
+    Ok(())
 }

@@ -19,7 +19,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(&db_url).await?;
     let mut demo_accounts = Vec::new();
     if config.demo && !db.has_accounts().await? {
-        demo_accounts = demo::seed(&db).await?;
+        demo_accounts = match &config.demo_file {
+            None => demo::seed(&db).await?,
+            Some(path) => demo::seed_from(&db, demo::from_file(path)?).await?,
+        };
         println!("首次启动：已载入演示数据 (demo data loaded)");
     }
     if !config.dist.join("index.html").exists() {

@@ -14,7 +14,7 @@ use xiafang_core::supervision::SupervisionMode;
 use xiafang_core::sync::{Account, Role};
 use xiafang_core::{FileId, PetitionerFile, RecordBody};
 use xiafang_server::auth::verify_password;
-use xiafang_server::db::{Access, Db};
+use xiafang_server::db::{Access, Db, DbError};
 use xiafang_server::demo::{self, Demo, DemoAccount, DemoFile};
 
 const DEMO_PASSWORD: &str = "xiafang2026";
@@ -448,5 +448,36 @@ async fn seeded_database_shows_each_account_its_files() {
             .find(|f| f.id == guo)
             .expect("郭先生's file");
         assert_eq!(stored_guo.visit_count(&timeline), 106);
+    }
+}
+
+#[tokio::test]
+async fn another_world_loads_from_a_file_and_one_that_does_not_fit_together_is_refused() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/demo.json");
+    let world = demo::from_file(&path).expect("the demo file reads as a world");
+    assert_eq!(world.records.len(), demo::demo().records.len());
+    assert!(demo::from_file(std::path::Path::new("/nonexistent/world.json")).is_err());
+
+    for test_db in common::fresh_databases().await {
+        let db = test_db.open().await;
+        let mut broken = common::small_world();
+        broken.files[0].assigned.push("nobody".into());
+        let refused = demo::seed_from(&db, broken).await;
+        assert!(
+            matches!(&refused, Err(DbError::Demo(why)) if why.contains("nobody")),
+            "{refused:?}"
+        );
+        assert!(!db.has_accounts().await.expect("count"), "nothing stored");
+
+        let accounts = demo::seed_from(&db, common::small_world())
+            .await
+            .expect("a world that fits together loads");
+        assert_eq!(accounts.len(), common::small_world().accounts.len());
+        let (wang, _) = db
+            .account_for_login("wang")
+            .await
+            .expect("query")
+            .expect("wang was loaded");
+        assert_eq!(readable(&db, &wang).await.len(), 1);
     }
 }
