@@ -4,7 +4,9 @@
 //!
 //! Figures: the first load's transfer (from `dist/`, raw, gzip -9 and brotli), and, through the
 //! server bench (`server/benches/load.rs`), ingest on SQLite and PostgreSQL against a plain
-//! insert loop, and simulated devices under load.
+//! insert loop, and simulated devices under load; through the phone bench
+//! (`tests/e2e/bench/phone.bench.js`, Debian Chromium against the release server and PWA with
+//! 2,000 files and 20,000 records), cold start, save, search, upload over 3G and memory.
 
 use crate::build;
 use crate::cmd::{self, Result};
@@ -21,6 +23,12 @@ struct Options {
     period_ms: u64,
     /// Use the PWA already in `dist/` (the server is always built).
     skip_build: bool,
+    /// Leave out the phone figures (Chromium).
+    skip_phone: bool,
+    /// Only the transfer sizes and the phone figures, no server bench.
+    phone_only: bool,
+    /// Visits the phone bench saves through the form (and then uploads).
+    phone_saves: u64,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -30,6 +38,9 @@ fn options(args: &[String]) -> Result<Options> {
         runs: 5,
         period_ms: 10_000,
         skip_build: false,
+        skip_phone: false,
+        phone_only: false,
+        phone_saves: 1000,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -46,10 +57,13 @@ fn options(args: &[String]) -> Result<Options> {
                     .collect::<Result<_>>()?
             }
             "--skip-build" => o.skip_build = true,
+            "--skip-phone" => o.skip_phone = true,
+            "--phone-only" => o.phone_only = true,
+            "--phone-saves" => o.phone_saves = number(value()?)?.max(1),
             other => {
                 return Err(format!(
                     "unknown bench option {other} (--seconds S, --devices 100,500, --runs N, \
-                     --period-ms P, --skip-build)"
+                     --period-ms P, --skip-build, --skip-phone, --phone-only, --phone-saves N)"
                 ));
             }
         }
@@ -101,8 +115,13 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     build::server_release()?;
     let mut figures = transfer(&dist)?;
-    let bench_bin = server_bench_binary()?;
     let server_bin = target_dir().join("release/xiafang-server");
+    if o.phone_only {
+        figures.extend(run_phone_bench(&server_bin, &dist, &o)?);
+        print_table(&figures);
+        return write_json(&figures);
+    }
+    let bench_bin = server_bench_binary()?;
 
     let sqlite = run_server_bench(
         &bench_bin,
@@ -126,6 +145,9 @@ pub fn run(args: &[String]) -> Result<()> {
     )?;
     drop(pg);
     figures.extend(postgres);
+    if !o.skip_phone {
+        figures.extend(run_phone_bench(&server_bin, &dist, &o)?);
+    }
 
     print_table(&figures);
     write_json(&figures)
@@ -297,25 +319,66 @@ fn run_server_bench(
         let text = String::from_utf8_lossy(&out.stdout);
         for line in text.lines() {
             println!("{line}");
-            let mut parts = line.split_whitespace();
-            if parts.next() != Some("FIGURE") {
-                continue;
-            }
-            let (Some(key), Some(value), Some(unit)) = (parts.next(), parts.next(), parts.next())
-            else {
-                continue;
-            };
-            let value: f64 = value.parse().map_err(|e| format!("{line}: {e}"))?;
-            figures.push(Figure {
-                key: key.into(),
-                value,
-                unit: unit.into(),
-                budget: budget_of(key),
-            });
+            figures.extend(figure_line(line)?);
         }
         if !out.status.success() {
             return Err(format!("the server bench ({backend}) failed"));
         }
+    }
+    Ok(figures)
+}
+
+/// A `FIGURE <key> <value> <unit>` line of a bench's output; `None` for any other line.
+fn figure_line(line: &str) -> Result<Option<Figure>> {
+    let mut parts = line.split_whitespace();
+    if parts.next() != Some("FIGURE") {
+        return Ok(None);
+    }
+    let (Some(key), Some(value), Some(unit)) = (parts.next(), parts.next(), parts.next()) else {
+        return Ok(None);
+    };
+    let value: f64 = value.parse().map_err(|e| format!("{line}: {e}"))?;
+    Ok(Some(Figure {
+        key: key.into(),
+        value,
+        unit: unit.into(),
+        budget: budget_of(key),
+    }))
+}
+
+/// The phone figures: `tests/e2e/bench/phone.bench.js` under Playwright, with Debian Chromium,
+/// against the release server binary and `dist`. CPU profiles of a cold start and of saves go
+/// to `target/bench/profiles/` (open them in Chromium's DevTools, Performance panel).
+fn run_phone_bench(server: &Path, dist: &Path, o: &Options) -> Result<Vec<Figure>> {
+    tools::for_tests()?;
+    println!("\n=== phone bench: Chromium, 2,000 files, 20,000 records ===");
+    let out = Command::new("npx")
+        .args([
+            "playwright",
+            "test",
+            "--config",
+            "bench/playwright.config.js",
+        ])
+        .current_dir(cmd::root().join("tests/e2e"))
+        .env("XIAFANG_SERVER_BIN", server)
+        .env("XIAFANG_DIST", dist)
+        .env("XIAFANG_BENCH_SAVES", o.phone_saves.to_string())
+        .env("XIAFANG_BENCH_RUNS", o.runs.max(3).to_string())
+        .env(
+            "XIAFANG_BENCH_OUT",
+            cmd::root().join("target/bench/profiles"),
+        )
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run the phone bench (npx playwright): {e}"))?;
+    let mut figures = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        println!("{line}");
+        figures.extend(figure_line(line)?);
+    }
+    if !out.status.success() {
+        return Err("the phone bench failed".into());
     }
     Ok(figures)
 }
