@@ -1,7 +1,9 @@
 //! The server half of `cargo xtask bench`: starts the real release server binary on a fresh
 //! demo-seeded database, measures ingest through `POST /api/sync/push` against a plain loop of
 //! the same inserts into the same database, then simulated devices pushing and pulling for a
-//! fixed time. Prints one `FIGURE <key> <value> <unit>` line per figure for xtask to collect.
+//! fixed time (with `--no-ingest`: in a county of one cadre account and file per device, so each
+//! phone pulls what its own account reads). Prints one `FIGURE <key> <value> <unit>` line per
+//! figure for xtask to collect.
 //!
 //! Usage: `load --server-bin PATH --dist DIR --backend sqlite|postgres [--pg-admin URL]
 //! [--runs N] [--devices N] [--seconds S] [--period-ms P]`
@@ -97,7 +99,16 @@ async fn main() -> Result<()> {
         ("postgres", Some(admin)) => fresh_pg_database(admin).await?,
         _ => return Err("--backend postgres needs --pg-admin".into()),
     };
-    let server = Server::start(&args, &tmp, &db_url).await?;
+    // A load-only run gets a county of one account per phone (`own_world`); the ingest run
+    // keeps the demo, whose files its plain loop writes to.
+    let world = if args.ingest {
+        None
+    } else {
+        let path = tmp.join("world.json");
+        std::fs::write(&path, serde_json::to_vec(&own_world(args.devices)?)?)?;
+        Some(path)
+    };
+    let server = Server::start(&args, &tmp, &db_url, world.as_deref()).await?;
     let result = measure(&args, &server, &db_url).await;
     server.stop().await;
     let _ = std::fs::remove_dir_all(&tmp);
@@ -106,7 +117,11 @@ async fn main() -> Result<()> {
 
 async fn measure(args: &Args, server: &Server, db_url: &str) -> Result<()> {
     let b = &args.backend;
-    let tokens = sign_in(server.port, SESSIONS).await?;
+    let tokens = if args.ingest {
+        sign_in(server.port, SESSIONS).await?
+    } else {
+        sign_in_phones(server.port, args.devices).await?
+    };
 
     if args.ingest {
         let mut http = Vec::new();
@@ -160,11 +175,20 @@ struct Server {
 }
 
 impl Server {
-    async fn start(args: &Args, data_dir: &std::path::Path, db_url: &str) -> Result<Server> {
+    async fn start(
+        args: &Args,
+        data_dir: &std::path::Path,
+        db_url: &str,
+        world: Option<&std::path::Path>,
+    ) -> Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let child = tokio::process::Command::new(&args.server_bin)
+        let mut command = tokio::process::Command::new(&args.server_bin);
+        if let Some(world) = world {
+            command.arg("--demo-file").arg(world);
+        }
+        let child = command
             .arg("--addr")
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data-dir")
@@ -286,6 +310,24 @@ impl Client {
     }
 }
 
+/// One session per phone of `own_world`, signed in as its own account.
+async fn sign_in_phones(port: u16, n: usize) -> Result<Vec<String>> {
+    let mut tokens = Vec::new();
+    let mut c = Client::connect(port).await?;
+    for d in 0..n {
+        let body = format!(r#"{{"username":"phone{d}","password":"xiafang2026"}}"#);
+        let (status, resp) = c
+            .request("POST", "/api/login", None, Some(body.as_bytes()))
+            .await?;
+        if status != 200 {
+            return Err(format!("sign-in of phone{d} answered {status}").into());
+        }
+        let resp: LoginResponse = serde_json::from_slice(&resp)?;
+        tokens.push(resp.token);
+    }
+    Ok(tokens)
+}
+
 async fn sign_in(port: u16, n: usize) -> Result<Vec<String>> {
     let mut tokens = Vec::new();
     let mut c = Client::connect(port).await?;
@@ -302,13 +344,63 @@ async fn sign_in(port: u16, n: usize) -> Result<Vec<String>> {
 }
 
 fn records(n: usize, salt: usize) -> Vec<Record> {
+    let files: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
+    records_of(n, salt, &files, AUTHOR)
+}
+
+/// `n` valid records by `author` on `files` in turn: visits, assistance and notes.
+fn records_of(n: usize, salt: usize, files: &[String], author: &str) -> Vec<Record> {
     (0..n)
-        .map(|i| match (i + salt) % 3 {
-            0 => fixtures::visit(FILES[i % FILES.len()], AUTHOR),
-            1 => fixtures::assistance(FILES[i % FILES.len()], AUTHOR),
-            _ => fixtures::note(FILES[i % FILES.len()], AUTHOR),
+        .map(|i| {
+            let file = &files[i % files.len()];
+            match (i + salt) % 3 {
+                0 => fixtures::visit(file, author),
+                1 => fixtures::assistance(file, author),
+                _ => fixtures::note(file, author),
+            }
         })
         .collect()
+}
+
+/// The load phase's county: one cadre account per simulated phone, each with its own file, so
+/// a phone's pull carries what its own account may read (as in a real county, where a cadre
+/// sees the changes to their own files), not every other phone's uploads.
+fn own_world(devices: usize) -> Result<serde_json::Value> {
+    let demo: serde_json::Value = serde_json::from_str(include_str!("../demo/demo.json"))?;
+    let villages: Vec<String> = demo["places"]
+        .as_array()
+        .ok_or("demo places")?
+        .iter()
+        .filter(|p| p["kind"] == "village")
+        .filter_map(|p| p["id"].as_str().map(str::to_owned))
+        .collect();
+    let template = demo["files"][0]["file"].clone();
+    let mut accounts = Vec::new();
+    let mut files = Vec::new();
+    for d in 0..devices {
+        accounts.push(serde_json::json!({
+            "id": format!("u-phone{d}"),
+            "username": format!("phone{d}"),
+            "display_name": format!("干部{d}"),
+            "role": "cadre",
+            "place": "county-ruian",
+            "password": "xiafang2026",
+        }));
+        let mut file = template.clone();
+        file["id"] = format!("file-phone{d}").into();
+        file["name"] = format!("信访人{d}").into();
+        files.push(serde_json::json!({
+            "village_id": villages[d % villages.len()],
+            "assigned": [format!("u-phone{d}")],
+            "file": file,
+        }));
+    }
+    Ok(serde_json::json!({
+        "places": demo["places"],
+        "accounts": accounts,
+        "files": files,
+        "records": [],
+    }))
 }
 
 fn push_body(device: DeviceId, first_seq: u64, records: Vec<Record>) -> Result<Vec<u8>> {
@@ -444,6 +536,9 @@ struct LoadStats {
 struct Phone {
     port: u16,
     token: String,
+    /// The files this phone writes to, as `author`.
+    files: Vec<String>,
+    author: String,
     device: DeviceId,
     salt: usize,
     client: Option<Client>,
@@ -467,7 +562,8 @@ impl Phone {
         let (device, token, stats) = (self.device, &self.token, &mut self.stats);
         let (seq, cursor) = (&mut self.seq, &mut self.cursor);
         let ok = async {
-            let body = push_body(device, *seq, records(LOAD_BATCH, self.salt))?;
+            let batch = records_of(LOAD_BATCH, self.salt, &self.files, &self.author);
+            let body = push_body(device, *seq, batch)?;
             push(c, token, &body, LOAD_BATCH).await?;
             stats.push_ms.push(due.elapsed().as_secs_f64() * 1e3);
             stats.records += LOAD_BATCH as u64;
@@ -507,9 +603,19 @@ async fn load(args: &Args, server: &Server, tokens: &[String]) -> Result<()> {
     let period = Duration::from_millis(args.period_ms);
     let mut tasks = Vec::new();
     for d in 0..args.devices {
+        let (files, author) = if args.ingest {
+            (
+                FILES.iter().map(|f| f.to_string()).collect(),
+                AUTHOR.to_owned(),
+            )
+        } else {
+            (vec![format!("file-phone{d}")], format!("u-phone{d}"))
+        };
         let mut phone = Phone {
             port: server.port,
             token: tokens[d % tokens.len()].clone(),
+            files,
+            author,
             device: DeviceId::new_random(),
             salt: d,
             client: None,

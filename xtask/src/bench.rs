@@ -36,7 +36,7 @@ fn options(args: &[String]) -> Result<Options> {
         seconds: 60,
         devices: vec![100, 500],
         runs: 5,
-        period_ms: 10_000,
+        period_ms: 30_000,
         skip_build: false,
         skip_phone: false,
         phone_only: false,
