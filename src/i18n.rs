@@ -305,6 +305,8 @@ messages! {
     ReferredToMe => ("转介和联合走访", "Referrals and joint visits"),
     NothingReferred => ("暂无转介给您的档案", "No files referred to you"),
     JointVisit => ("联合走访", "Joint visit"),
+    MoreFiles => ("显示更多档案", "Show more files"),
+    EarlierRecords => ("显示更早的记录", "Show earlier records"),
     CryptoFailed => ("手机上的数据无法解密", "The data on this phone cannot be decrypted"),
     PinLockedSignInOnline => ("解锁码错误次数过多，手机上的数据已锁定，请联网重新登录", "Too many wrong PINs: the data on this phone is locked until you sign in online"),
     SignAction => ("签名确认", "Have it signed"),

@@ -38,21 +38,48 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
         .as_ref()
         .is_some_and(|a| matches!(a.role, Role::Cadre | Role::Legal));
     let me = account.map(|a| a.id);
-    view! {
-        <ol class="timeline" data-testid="timeline">
-            {records
-                .into_iter()
+    // The newest entries first, a page at a time: a file with hundreds of records would take
+    // seconds to draw on a cheap phone each time it is opened, and the old ones are rarely read.
+    let shown = RwSignal::new(TIMELINE_PAGE);
+    let total = records.len();
+    let records = StoredValue::new(records);
+    let entries = move || {
+        records.with_value(|records| {
+            records
+                .iter()
+                .take(shown.get())
                 .map(|r| {
-                    let standing = standing.get(&r.record.id).cloned().unwrap_or(Standing::Current);
-                    let correctable = me.as_ref().is_some_and(|me| r.correctable_by(me, &standing));
+                    let standing = standing
+                        .get(&r.record.id)
+                        .cloned()
+                        .unwrap_or(Standing::Current);
+                    let correctable = me
+                        .as_ref()
+                        .is_some_and(|me| r.correctable_by(me, &standing));
                     let review = reviews.get(&r.record.id).cloned();
-                    view! { <Entry local=r standing correctable review adds_parts /> }
+                    view! { <Entry local=r.clone() standing correctable review adds_parts /> }
                 })
-                .collect_view()}
-        </ol>
+                .collect_view()
+        })
+    };
+    let earlier = move || total.saturating_sub(shown.get());
+    view! {
+        <ol class="timeline" data-testid="timeline">{entries}</ol>
+        <Show when=move || { earlier() > 0 }>
+            <button
+                class="more"
+                data-testid="earlier-records"
+                on:click=move |_| shown.update(|n| *n += TIMELINE_PAGE)
+            >
+                {move || format!("{}（{}）", i18n.t(Msg::EarlierRecords), earlier())}
+            </button>
+        </Show>
     }
     .into_any()
 }
+
+/// How many timeline entries are drawn at first, and added by each 显示更早的记录.
+const TIMELINE_PAGE: usize = 30;
 
 #[component]
 fn Entry(

@@ -9,11 +9,17 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::PetitionerFile;
 
+/// File cards drawn at first, and added by each 显示更多.
+const PAGE: usize = 50;
+
 #[component]
 pub fn FilesPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<SyncStatus>();
     let query = RwSignal::new(String::new());
+    // How many cards are drawn: a township's 2,000 files would take seconds to lay out on a cheap
+    // phone at every start and keystroke, and nobody scrolls through them; search narrows instead.
+    let shown = RwSignal::new(PAGE);
     let files = LocalResource::new(move || {
         sync.data_version.track();
         async move {
@@ -34,7 +40,10 @@ pub fn FilesPage() -> impl IntoView {
                 name="search"
                 placeholder=move || i18n.t(Msg::SearchPlaceholder)
                 prop:value=move || query.get()
-                on:input:target=move |ev| query.set(ev.target().value())
+                on:input:target=move |ev| {
+                    query.set(ev.target().value());
+                    shown.set(PAGE);
+                }
             />
             {loaded(files, move |files: Vec<PetitionerFile>| {
                 move || {
@@ -42,14 +51,28 @@ pub fn FilesPage() -> impl IntoView {
                         return view! { <p class="muted">{i18n.t(Msg::NoFilesYet)}</p> }.into_any();
                     }
                     let q = query.get();
-                    let shown: Vec<_> = files.iter().filter(|f| f.matches(&q)).cloned().collect();
-                    if shown.is_empty() {
+                    let matching: Vec<_> = files.iter().filter(|f| f.matches(&q)).collect();
+                    if matching.is_empty() {
                         return view! { <p class="muted">{i18n.t(Msg::NoMatches)}</p> }.into_any();
                     }
+                    let more = matching.len().saturating_sub(shown.get());
                     view! {
                         <ul class="files" data-testid="file-list">
-                            {shown.into_iter().map(|file| view! { <FileCard file /> }).collect_view()}
+                            {matching
+                                .into_iter()
+                                .take(shown.get())
+                                .map(|file| view! { <FileCard file=file.clone() /> })
+                                .collect_view()}
                         </ul>
+                        {(more > 0).then(|| view! {
+                            <button
+                                class="more"
+                                data-testid="more-files"
+                                on:click=move |_| shown.update(|n| *n += PAGE)
+                            >
+                                {format!("{}（{more}）", i18n.t(Msg::MoreFiles))}
+                            </button>
+                        })}
                     }
                         .into_any()
                 }
