@@ -393,8 +393,19 @@ fn budget_of(key: &str) -> Option<Budget> {
     } else if key.ends_with("_errors") {
         Some(Budget::AtMost(0.0))
     } else {
-        None
+        phone_budget(key)
     }
+}
+
+/// Issue #7's budgets for the phone figures.
+fn phone_budget(key: &str) -> Option<Budget> {
+    Some(match key {
+        "phone_cold_start_s" => Budget::AtMost(1.0),
+        "phone_save_p95_ms" | "phone_search_p95_ms" => Budget::AtMost(50.0),
+        "phone_upload_s" => Budget::AtMost(20.0),
+        "phone_upload_gzip_share" => Budget::AtLeast(1.0),
+        _ => return None,
+    })
 }
 
 fn print_table(figures: &[Figure]) {
