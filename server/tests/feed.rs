@@ -3,8 +3,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
-use common::{TestServer, parse, small_world};
+use common::{TestServer, small_world};
 use std::collections::HashSet;
 use xiafang_core::sync::{Cursor, Outcome, PullResponse};
 use xiafang_core::{DeviceId, FileId, Record, RecordId, UserId, fixtures};
@@ -18,13 +17,7 @@ async fn push(server: &TestServer, token: &str, device: DeviceId, seq: u64, reco
 }
 
 async fn pull(server: &TestServer, token: &str, cursor: Option<&Cursor>) -> PullResponse {
-    let path = match cursor {
-        Some(c) => format!("/api/sync/pull?cursor={}", c.0),
-        None => "/api/sync/pull".to_owned(),
-    };
-    let (status, body) = server.get(&path, Some(token)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    parse(body)
+    server.pull(token, cursor).await
 }
 
 fn ids(page: &PullResponse) -> Vec<RecordId> {

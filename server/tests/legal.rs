@@ -41,13 +41,7 @@ async fn upload(server: &TestServer, token: &str, record: &Record) -> Outcome {
 }
 
 async fn pull(server: &TestServer, token: &str, cursor: Option<&Cursor>) -> PullResponse {
-    let path = match cursor {
-        Some(c) => format!("/api/sync/pull?cursor={}", c.0),
-        None => "/api/sync/pull".to_owned(),
-    };
-    let (status, body) = server.get(&path, Some(token)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    parse(body)
+    server.pull(token, cursor).await
 }
 
 fn file_ids(page: &PullResponse) -> Vec<String> {

@@ -229,6 +229,21 @@ impl TestServer {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
+    /// One page of the change feed for `token`, from `cursor` (from the start without one).
+    pub async fn pull(
+        &self,
+        token: &str,
+        cursor: Option<&xiafang_core::sync::Cursor>,
+    ) -> xiafang_core::sync::PullResponse {
+        let path = match cursor {
+            Some(c) => format!("/api/sync/pull?cursor={}", c.0),
+            None => "/api/sync/pull".to_owned(),
+        };
+        let (status, body) = self.get(&path, Some(token)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        parse(body)
+    }
+
     pub async fn login(&self, username: &str) -> String {
         let (status, body) = self
             .post(
