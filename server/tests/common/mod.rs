@@ -215,7 +215,7 @@ impl TestServer {
     ) -> (StatusCode, serde_json::Value) {
         let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/json");
         if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+            req = authorised(req, t);
         }
         let body = serde_json::to_vec(body).expect("serialise");
         self.send(req.body(Body::from(body)).unwrap()).await
@@ -224,7 +224,7 @@ impl TestServer {
     pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, serde_json::Value) {
         let mut req = Request::get(path);
         if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+            req = authorised(req, t);
         }
         self.send(req.body(Body::empty()).unwrap()).await
     }
@@ -282,6 +282,16 @@ impl TestServer {
     }
 }
 
+/// `builder` carrying `token`'s credentials. Every test request made with a session goes
+/// through here (or the helpers above), so how a request proves its session is decided in one
+/// place.
+pub fn authorised(
+    builder: axum::http::request::Builder,
+    token: &str,
+) -> axum::http::request::Builder {
+    builder.header(header::AUTHORIZATION, format!("Bearer {token}"))
+}
+
 pub fn parse<T: DeserializeOwned>(value: serde_json::Value) -> T {
     serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{e}: {value}"))
 }
@@ -321,8 +331,7 @@ impl TestServer {
         path: &str,
         token: &str,
     ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let req = Request::get(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        let req = authorised(Request::get(path), token)
             .body(Body::empty())
             .unwrap();
         let res = self.raw(req).await;
