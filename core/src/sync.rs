@@ -319,6 +319,7 @@ labeled_enum!(
         BadSearch = "bad_search" => ("请输入 1–50 个字的搜索内容", "Type 1–50 characters to search for"),
         TooLarge = "too_large" => ("一次上传的内容过多", "Too much data in one upload"),
         TooManyAttempts = "too_many_attempts" => ("登录失败次数过多，请稍后再试", "Too many failed sign-ins; please try again later"),
+        Busy = "busy" => ("服务器繁忙，请稍后再试", "The server is busy; please try again later"),
         Internal = "internal" => ("服务器出错，请稍后再试", "Server error; please try again later"),
     }
 );
@@ -342,6 +343,7 @@ labeled_enum!(
         Export = "export" => ("导出", "Exported"),
         Search = "search" => ("出现在搜索结果中", "Shown in search results"),
         Review = "review" => ("审核", "Reviewed"),
+        AuditExport = "audit_export" => ("导出审计记录", "Exported the audit log"),
     }
 );
 

@@ -107,7 +107,7 @@ async fn repeated_wrong_passwords_lock_the_name_even_for_the_right_one() {
             let body = serde_json::json!({"username": "wang", "password": password});
             server.post("/api/login", None, &body).await
         };
-        for _ in 0..xiafang_server::limits::MAX_FAILURES {
+        for _ in 0..xiafang_server::limits::MAX_ATTEMPTS {
             assert_eq!(attempt("guess").await.0, StatusCode::UNAUTHORIZED);
         }
         let (status, body) = attempt(common::PASSWORD).await;

@@ -83,12 +83,14 @@ impl Db {
         self.update_account(account, update, disabled).await
     }
 
-    /// Sets a new password and ends every session signed in with the old one.
+    /// Sets a new password, ends every session signed in with the old one, and lifts a lock
+    /// on the name: the guesses were at a password that no longer exists.
     pub async fn reset_password(&self, account: &UserId, hash: &str) -> Result<()> {
         let update = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(&account.0);
-        self.update_account(account, update, true).await
+        self.update_account(account, update, true).await?;
+        self.unlock_sign_in(account).await
     }
 
     /// Runs `update` on the account and, if asked, ends its sessions in the same transaction.

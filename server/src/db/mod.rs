@@ -16,6 +16,7 @@ mod ledgers;
 mod quarantine;
 mod search;
 mod seed;
+mod sign_in;
 mod team;
 mod upload;
 

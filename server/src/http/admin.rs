@@ -237,3 +237,16 @@ pub async fn revoke_device(
     state.db.revoke_device(device, &owner, &admin.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Lets a locked name sign in again at once (its owner called the office), for accounts of the
+/// administrator's place only.
+pub async fn unlock(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, HttpError> {
+    let id = UserId(id);
+    managed(&state, &admin, &id).await?;
+    state.db.unlock_sign_in(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

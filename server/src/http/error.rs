@@ -39,6 +39,9 @@ pub enum HttpError {
     /// 429: too many failed sign-ins for this name; try again after the given minutes.
     #[error("too many attempts")]
     TooManyAttempts { minutes: u64 },
+    /// 503 when too many password checks wait (`busy`); 500 when one failed (logged).
+    #[error("password check: {0}")]
+    Password(#[from] crate::auth::PoolError),
     /// 500: logged with its cause.
     #[error("internal: {0}")]
     Internal(#[from] crate::db::DbError),
@@ -61,6 +64,13 @@ impl IntoResponse for HttpError {
             HttpError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::TooLarge),
             HttpError::TooManyAttempts { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::TooManyAttempts)
+            }
+            HttpError::Password(crate::auth::PoolError::Busy) => {
+                (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::Busy)
+            }
+            HttpError::Password(cause) => {
+                tracing::error!(%cause, "password check failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
             }
             HttpError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");

@@ -36,7 +36,8 @@ pub struct AppState {
     pub db: Arc<Db>,
     /// The built PWA; `None` serves the API only (tests).
     pub dist: Option<PathBuf>,
-    pub login_limiter: Arc<crate::limits::LoginLimiter>,
+    /// Password checks and hashing, on a bounded pool of blocking threads.
+    pub passwords: Arc<crate::auth::PasswordPool>,
     /// The cipher phones seal their data with, told to each at sign-in.
     pub device_cipher: xiafang_core::cipher::CipherKind,
     /// The county's definitions of figures and time limits, for the ledgers and the phones.
@@ -48,7 +49,7 @@ impl AppState {
         AppState {
             db: Arc::new(db),
             dist,
-            login_limiter: Arc::default(),
+            passwords: Arc::new(crate::auth::PasswordPool::for_this_machine()),
             device_cipher: Default::default(),
             rules: Arc::default(),
         }
@@ -106,6 +107,7 @@ pub fn app(state: AppState) -> Router {
         .route("/quarantine/{device}/{seq}/reject", post(review::reject))
         .route("/admin/accounts/{id}/enable", post(admin::enable))
         .route("/admin/accounts/{id}/password", post(admin::reset_password))
+        .route("/admin/accounts/{id}/unlock", post(admin::unlock))
         .route(
             "/admin/assignments",
             post(admin::assign).delete(admin::unassign),

@@ -1,7 +1,8 @@
 //! Signing in and asking who is signed in.
 
 use super::{ApiJson, AppState, HttpError, SignedIn};
-use crate::auth::{SESSION_DAYS, new_token, verify_password};
+use crate::auth::{SESSION_DAYS, new_token};
+use crate::limits::Attempt;
 use axum::Json;
 use axum::extract::State;
 use chrono::{Duration, Utc};
@@ -12,27 +13,35 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, HttpError> {
     let name = req.username.trim();
-    let now_instant = std::time::Instant::now();
-    if let Err(wait) = state.login_limiter.check(name, now_instant) {
+    let found = state.db.account_for_login(name).await?;
+    // The owner's own phone has a counter of its own, so strangers locking the name do not
+    // lock the owner out; a thief with the phone still gets only that counter's few guesses.
+    let phone = match (&found, req.device_id) {
+        (Some((account, _)), Some(device)) => state
+            .db
+            .is_known_phone(device, &account.id)
+            .await?
+            .then_some(device),
+        _ => None,
+    };
+    let key = crate::limits::key(name);
+    // Counted before the password is checked, so parallel guesses cannot slip past the limit.
+    if let Attempt::Locked { wait_secs } = state
+        .db
+        .count_sign_in(&key, phone, Utc::now().timestamp())
+        .await?
+    {
         return Err(HttpError::TooManyAttempts {
-            minutes: wait.as_secs().div_ceil(60).max(1),
+            minutes: wait_secs.div_ceil(60).max(1),
         });
     }
-    let found = state.db.account_for_login(name).await?;
-    // Verify against a real hash even for unknown names so timing does not reveal which exist.
-    let (account, hash) = match found {
-        Some(pair) => pair,
-        None => {
-            verify_password(&req.password, dummy_hash());
-            state.login_limiter.failed(name, now_instant);
-            return Err(HttpError::BadCredentials);
-        }
+    let hash = found.as_ref().map(|(_, hash)| hash.clone());
+    let verified = state.passwords.verify(req.password.clone(), hash).await?;
+    let account = match found {
+        Some((account, _)) if verified => account,
+        _ => return Err(HttpError::BadCredentials),
     };
-    if !verify_password(&req.password, &hash) {
-        state.login_limiter.failed(name, now_instant);
-        return Err(HttpError::BadCredentials);
-    }
-    state.login_limiter.succeeded(name);
+    state.db.clear_sign_in(&key).await?;
     let (token, token_hash) = new_token();
     let now = Utc::now();
     if let Some(device) = req.device_id
@@ -86,13 +95,4 @@ pub async fn logout(
         .end_session(&crate::auth::token_hash(token))
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-/// A real argon2id hash of a random password nobody knows, made once per process.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| {
-        let (random, _) = crate::auth::new_token();
-        crate::auth::hash_password(&random).unwrap_or_default()
-    })
 }
