@@ -12,3 +12,53 @@ CREATE TABLE sign_in_attempts (
     PRIMARY KEY (name, device_id)
 );
 CREATE INDEX sign_in_attempts_by_start ON sign_in_attempts (window_start);
+
+-- Photos: an upload under way belongs to its uploader. Whoever knows a record's image hash could
+-- otherwise start "its" upload with a wrong size and block the real phone. Each uploader appends
+-- to its own copy (`blob_uploads`, its pieces in `blob_parts` under its id); a copy that is
+-- complete and hashes to its name becomes the blob (`blobs`, its pieces under uploader ''), kept
+-- once, and every uploader of those bytes becomes one of its owners (`blob_owners`).
+CREATE TABLE blob_uploads (
+    sha256 TEXT NOT NULL,
+    uploader_id TEXT NOT NULL REFERENCES accounts(id),
+    size BIGINT NOT NULL,
+    mime TEXT NOT NULL,
+    received BIGINT NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    -- When the last piece arrived: an upload left untouched for long is given up.
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, uploader_id)
+);
+CREATE INDEX blob_uploads_by_uploader ON blob_uploads (uploader_id);
+
+CREATE TABLE blob_owners (
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    PRIMARY KEY (sha256, account_id)
+);
+CREATE INDEX blob_owners_by_account ON blob_owners (account_id);
+
+-- The pieces, now per copy: '' for a complete blob's, an account id for that uploader's own.
+CREATE TABLE blob_parts_by_copy (
+    sha256 TEXT NOT NULL,
+    uploader_id TEXT NOT NULL,
+    byte_offset BIGINT NOT NULL,
+    data BYTEA NOT NULL,
+    PRIMARY KEY (sha256, uploader_id, byte_offset)
+);
+INSERT INTO blob_uploads (sha256, uploader_id, size, mime, received, created_at, updated_at)
+    SELECT sha256, uploader_id, size, mime, received, created_at, updated_at
+    FROM blobs WHERE complete = 0;
+INSERT INTO blob_parts_by_copy (sha256, uploader_id, byte_offset, data)
+    SELECT p.sha256, CASE WHEN b.complete = 1 THEN '' ELSE b.uploader_id END, p.byte_offset, p.data
+    FROM blob_parts p JOIN blobs b ON b.sha256 = p.sha256;
+DROP TABLE blob_parts;
+ALTER TABLE blob_parts_by_copy RENAME TO blob_parts;
+-- `blobs` now holds complete blobs only; `uploader_id` stays as the first to complete it.
+DELETE FROM blobs WHERE complete = 0;
+INSERT INTO blob_owners (sha256, account_id) SELECT sha256, uploader_id FROM blobs;
+
+-- A voided photo's record still names it: it is no longer shown to the file's readers, but it is
+-- not an orphan to clean up either (`record_blobs` rows were deleted on a void before).
+ALTER TABLE record_blobs ADD COLUMN voided INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX blobs_by_updated ON blobs (updated_at);

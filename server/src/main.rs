@@ -35,6 +35,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState::new(db, Some(config.dist.clone()))
         .with_device_cipher(config.device_cipher)
         .with_rules(rules);
+    // Abandoned uploads and images no record shows go once they are a week old; an hour late
+    // matters to nobody.
+    tokio::spawn(xiafang_server::db::sweep_blobs_every(
+        state.db.clone(),
+        std::time::Duration::from_secs(60 * 60),
+    ));
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     println!("下访 Xiafang 已启动: http://{}/", listener.local_addr()?);
     println!("数据库 (database): {}", xiafang_server::db::redact(&db_url));

@@ -44,13 +44,24 @@ impl Db {
         action: AuditAction,
         files: &[&str],
     ) -> Result<()> {
-        if files.is_empty() {
+        let lines: Vec<_> = files.iter().map(|file| (*file, None)).collect();
+        self.log_record_reads(actor, action, &lines).await
+    }
+
+    /// Records reads of files, each of one record or of the whole file (`None`).
+    pub async fn log_record_reads(
+        &self,
+        actor: &Actor<'_>,
+        action: AuditAction,
+        lines: &[(&str, Option<RecordId>)],
+    ) -> Result<()> {
+        if lines.is_empty() {
             return Ok(());
         }
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        for file in files {
-            log(&mut tx, actor, action, file, None).await?;
+        for (file, record) in lines {
+            log(&mut tx, actor, action, file, *record).await?;
         }
         tx.commit().await?;
         Ok(())

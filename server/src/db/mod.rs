@@ -21,7 +21,7 @@ mod team;
 mod upload;
 
 pub use audit::Actor;
-pub use blobs::{Appended, BlobState, Download, Piece};
+pub use blobs::{Appended, BlobState, Download, ORPHAN_GRACE_DAYS, Piece, sweep_blobs_every};
 pub use files::Access;
 pub use upload::DeviceMark;
 

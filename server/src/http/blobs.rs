@@ -1,6 +1,7 @@
 //! `/api/blobs/{sha256}`: photos and signatures, uploaded in pieces that resume after a dropped
-//! link (`GET …/upload` says where), checked against their SHA-256, and downloaded only by whoever
-//! uploaded them or may read a file with a record that shows them.
+//! link (`GET …/upload` says where the caller's own upload stands), checked against their
+//! SHA-256, and known of and downloaded only by whoever uploaded them or may read a file with a
+//! record that shows them.
 
 use super::{ApiQuery, AppState, HttpError, SignedIn};
 use crate::db::{Actor, Appended, BlobState, Piece};
@@ -12,6 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use xiafang_core::attachment::{BLOB_MIMES, MAX_BLOB_BYTES, is_sha256_hex};
+use xiafang_core::sync::AuditAction;
 
 /// Largest piece one request may carry: small enough to get through a poor link in one go.
 pub const MAX_PIECE_BYTES: usize = 512 * 1024;
@@ -70,11 +72,11 @@ fn refuse(
 /// `GET /api/blobs/{sha256}/upload`
 pub async fn status(
     State(state): State<AppState>,
-    SignedIn(_): SignedIn,
+    SignedIn(account): SignedIn,
     Path(sha256): Path<String>,
 ) -> Result<Json<UploadStatus>, HttpError> {
     let sha256 = blob_name(&sha256)?;
-    Ok(Json(state.db.blob_state(sha256).await?.into()))
+    Ok(Json(state.db.upload_status(&account, sha256).await?.into()))
 }
 
 /// Query of a piece; parsed by hand so every mistake gets its own Chinese message.
@@ -127,7 +129,7 @@ pub async fn put(
         offset,
         data: &data,
     };
-    Ok(match state.db.append_piece(&account.id, &piece).await? {
+    Ok(match state.db.append_piece(&account, &piece).await? {
         Appended::Stored(s) | Appended::AlreadyComplete(s) => {
             Json(UploadStatus::from(Some(s))).into_response()
         }
@@ -169,11 +171,20 @@ pub async fn download(
         account: &account.id,
         device: None,
     };
-    let blob = state
+    let (blob, shown) = state
         .db
-        .download_blob(&actor, &account, sha256)
+        .download_blob(&account, sha256)
         .await?
         .ok_or(HttpError::NotFound)?;
+    // Each record showing it in a file the account reads gets a line, before the bytes go out.
+    let lines: Vec<_> = shown
+        .iter()
+        .map(|(file, record)| (file.as_str(), record.parse().ok()))
+        .collect();
+    state
+        .db
+        .log_record_reads(&actor, AuditAction::Read, &lines)
+        .await?;
     // Only the allowed types are ever stored; anything else would be a damaged row.
     let mime = BLOB_MIMES
         .into_iter()
