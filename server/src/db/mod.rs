@@ -20,7 +20,7 @@ mod sign_in;
 mod team;
 mod upload;
 
-pub use audit::Actor;
+pub use audit::{AUDIT_RETENTION_DAYS, Actor, ExportLine};
 pub use blobs::{Appended, BlobState, Download, ORPHAN_GRACE_DAYS, Piece, sweep_blobs_every};
 pub use files::Access;
 pub use upload::DeviceMark;
@@ -28,6 +28,7 @@ pub use upload::DeviceMark;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
+use std::sync::Arc;
 use tokio::sync::{Mutex, MutexGuard};
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +46,8 @@ pub enum DbError {
     Demo(String),
     #[error("unsupported database URL (use sqlite://… or postgres://…): {0}")]
     UnsupportedUrl(String),
+    #[error("audit log: {0}")]
+    Audit(String),
 }
 
 pub(crate) type Result<T> = std::result::Result<T, DbError>;
@@ -61,7 +64,9 @@ pub struct Db {
     /// SQLite allows one writer: taking turns here avoids "database is locked" when a read
     /// transaction upgrades to a write, at no cost since SQLite serialises writes anyway.
     /// PostgreSQL writers run concurrently and take row and advisory locks instead.
-    sqlite_writer: Mutex<()>,
+    sqlite_writer: Arc<Mutex<()>>,
+    /// Group-commits the lines of reads (`audit.rs`).
+    audit: audit::AuditWriter,
 }
 
 /// Held by a writing transaction on SQLite; nothing on PostgreSQL.
@@ -107,10 +112,13 @@ impl Db {
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         append_only::guard_audit_log(&pool, backend).await?;
+        let sqlite_writer = Arc::new(Mutex::new(()));
+        let audit = audit::AuditWriter::start(pool.clone(), sqlite_writer.clone(), backend);
         Ok(Db {
             pool,
             backend,
-            sqlite_writer: Mutex::new(()),
+            sqlite_writer,
+            audit,
         })
     }
 

@@ -76,7 +76,22 @@ pub async fn status(
     Path(sha256): Path<String>,
 ) -> Result<Json<UploadStatus>, HttpError> {
     let sha256 = blob_name(&sha256)?;
-    Ok(Json(state.db.upload_status(&account, sha256).await?.into()))
+    let status = state.db.upload_status(&account, sha256).await?;
+    // Asking about a record's image touches its file: a line for each such record it reads.
+    let shown = state.db.records_showing(&account, sha256).await?;
+    let lines: Vec<_> = shown
+        .iter()
+        .map(|(file, record)| (file.as_str(), record.parse().ok()))
+        .collect();
+    let actor = Actor {
+        account: &account.id,
+        device: None,
+    };
+    state
+        .db
+        .log_record_reads(&actor, AuditAction::Read, &lines)
+        .await?;
+    Ok(Json(status.into()))
 }
 
 /// Query of a piece; parsed by hand so every mistake gets its own Chinese message.

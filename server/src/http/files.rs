@@ -60,5 +60,14 @@ pub async fn conflicts(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<FileConflict>>, HttpError> {
     let file = readable(&state, &account, id).await?;
-    Ok(Json(state.db.conflicts(&file).await?))
+    let conflicts = state.db.conflicts(&file).await?;
+    let actor = crate::db::Actor {
+        account: &account.id,
+        device: None,
+    };
+    state
+        .db
+        .log_reads(&actor, AuditAction::Read, &[file.0.as_str()])
+        .await?;
+    Ok(Json(conflicts))
 }

@@ -1,6 +1,7 @@
 //! The HTTP application: the JSON API under `/api` and the built PWA for everything else.
 
 mod admin;
+mod audit;
 mod blobs;
 mod error;
 mod export;
@@ -83,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{id}/conflicts", get(files::conflicts))
         .route("/files/{id}/audit", get(files::audit))
         .route("/files/{id}/export", get(export::export))
+        .route("/audit/export", get(audit::export))
         .route("/search", get(search::search))
         .route(
             "/blobs/{sha256}",

@@ -20,7 +20,21 @@ pub async fn quarantined(
     SignedIn(account): SignedIn,
 ) -> Result<Json<Vec<QuarantinedRecord>>, HttpError> {
     supervisor(&account)?;
-    Ok(Json(state.db.quarantined_for(&account).await?))
+    let waiting = state.db.quarantined_for(&account).await?;
+    // Each listed record is read in full: a line for it in its file's log.
+    let lines: Vec<_> = waiting
+        .iter()
+        .map(|q| (q.record.file_id.0.as_str(), Some(q.record.id)))
+        .collect();
+    let actor = crate::db::Actor {
+        account: &account.id,
+        device: None,
+    };
+    state
+        .db
+        .log_record_reads(&actor, xiafang_core::sync::AuditAction::Read, &lines)
+        .await?;
+    Ok(Json(waiting))
 }
 
 /// The waiting record, when this supervisor may review it.
