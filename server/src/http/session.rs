@@ -35,6 +35,8 @@ pub async fn login(
             minutes: wait_secs.div_ceil(60).max(1),
         });
     }
+    // Off the async workers; a sign-in answered "busy" here has used its attempt all the same,
+    // so a flood gains no guesses.
     let hash = found.as_ref().map(|(_, hash)| hash.clone());
     let verified = state.passwords.verify(req.password.clone(), hash).await?;
     let account = match found {
