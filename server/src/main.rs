@@ -13,10 +13,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .unwrap_or_else(|_| "xiafang_server=info".into()),
         )
         .init();
-    let config = Config::from_args(std::env::args().skip(1))?;
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let prune = prune_day(&mut args)?;
+    let config = Config::from_args(args)?;
     std::fs::create_dir_all(&config.data_dir)?;
     let db_url = config.database_url();
     let db = Db::connect(&db_url).await?;
+    if let Some(before) = prune {
+        let deleted = db.prune_audit(before, chrono::Utc::now()).await?;
+        println!("已删除 {before} 之前的审计记录 {deleted} 条 (audit lines pruned)");
+        return Ok(());
+    }
     let mut demo_accounts = Vec::new();
     if config.demo && !db.has_accounts().await? {
         demo_accounts = match &config.demo_file {
@@ -57,6 +64,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// The day of `prune-audit YYYY-MM-DD [options]`, taken off the arguments: the operator's
+/// explicit order to delete audit lines dated before it, which the server carries out only when
+/// the day lies past the retention. Never reachable from the API.
+fn prune_day(args: &mut Vec<String>) -> Result<Option<chrono::NaiveDate>, String> {
+    if args.first().map(String::as_str) != Some("prune-audit") {
+        return Ok(None);
+    }
+    args.remove(0);
+    let day = if args.is_empty() {
+        String::new()
+    } else {
+        args.remove(0)
+    };
+    chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| format!("prune-audit needs the date YYYY-MM-DD to delete before, not {day:?}"))
 }
 
 /// Ctrl-C or SIGTERM (service managers, the end-to-end tests) stop the server gracefully.

@@ -230,3 +230,49 @@ async fn an_accused_supervisors_export_holds_no_line_of_the_accusation() {
         assert!(csv.contains("f-acc"), "the level above reads it: {csv}");
     }
 }
+
+/// An audit line dated `days` ago, as if written then.
+async fn old_line(server: &TestServer, days: i64) {
+    let url = &server.db.as_ref().expect("owns its database").url;
+    let pool = sqlx::AnyPool::connect(url).await.expect("connects");
+    let at = chrono::Utc::now() - chrono::Duration::days(days);
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, account_id, action, file_id) \
+         VALUES ($1, $2, 'wang', 'read', 'f-a1')",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(at.to_rfc3339())
+    .execute(&pool)
+    .await
+    .expect("an insert is allowed");
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn only_lines_past_the_retention_are_pruned_and_only_by_the_explicit_command() {
+    use xiafang_server::db::AUDIT_RETENTION_DAYS;
+    for server in TestServer::each(&small_world()).await {
+        let retention = i64::from(AUDIT_RETENTION_DAYS);
+        old_line(&server, retention + 30).await;
+        old_line(&server, retention - 30).await;
+        let db = &server.state.db;
+        let now = chrono::Utc::now();
+        let too_recent = (now - chrono::Duration::days(retention - 60)).date_naive();
+        assert!(db.prune_audit(too_recent, now).await.is_err(), "refused");
+        let past = (now - chrono::Duration::days(retention)).date_naive();
+        assert_eq!(db.prune_audit(past, now).await.expect("pruned"), 1);
+        assert_eq!(
+            lines(&server, "f-a1", "wang", AuditAction::Read)
+                .await
+                .len(),
+            1
+        );
+
+        // Ordinary SQL still cannot delete a line afterwards.
+        let url = &server.db.as_ref().expect("owns its database").url;
+        let pool = sqlx::AnyPool::connect(url).await.expect("connects");
+        let deleted = sqlx::query("DELETE FROM audit_log").execute(&pool).await;
+        assert!(deleted.is_err(), "the append-only guard is back");
+        pool.close().await;
+    }
+}
