@@ -4,9 +4,8 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use common::{TestServer, authorised, batch, small_world};
+use axum::http::StatusCode;
+use common::{TestServer, batch, small_world};
 use rand::RngCore;
 use serde_json::{Value, json};
 use xiafang_core::attachment::{BlobRef, sha256_hex};
@@ -40,10 +39,7 @@ impl Photo {
 }
 
 async fn put(server: &TestServer, token: &str, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
-    let req = authorised(Request::put(path), token)
-        .body(Body::from(body))
-        .unwrap();
-    server.send(req).await
+    server.put_bytes(path, token, body).await
 }
 
 /// The whole photo from `token`'s phone, piece by piece, each answered 200.

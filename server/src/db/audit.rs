@@ -33,6 +33,16 @@ pub struct Actor<'a> {
     pub device: Option<&'a str>,
 }
 
+impl<'a> Actor<'a> {
+    /// The account reading through the API, where no phone is named.
+    pub fn account(account: &'a UserId) -> Self {
+        Actor {
+            account,
+            device: None,
+        }
+    }
+}
+
 /// One line as the table stores it.
 struct Line {
     id: String,

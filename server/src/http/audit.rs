@@ -51,10 +51,7 @@ pub async fn export(
     let mut files: Vec<&str> = lines.iter().map(|l| l.file.0.as_str()).collect();
     files.sort_unstable();
     files.dedup();
-    let actor = Actor {
-        account: &account.id,
-        device: None,
-    };
+    let actor = Actor::account(&account.id);
     state
         .db
         .log_reads(&actor, AuditAction::AuditExport, &files)

@@ -83,10 +83,7 @@ pub async fn status(
         .iter()
         .map(|(file, record)| (file.as_str(), record.parse().ok()))
         .collect();
-    let actor = Actor {
-        account: &account.id,
-        device: None,
-    };
+    let actor = Actor::account(&account.id);
     state
         .db
         .log_record_reads(&actor, AuditAction::Read, &lines)
@@ -182,10 +179,7 @@ pub async fn download(
     Path(sha256): Path<String>,
 ) -> Result<Response, HttpError> {
     let sha256 = blob_name(&sha256)?;
-    let actor = Actor {
-        account: &account.id,
-        device: None,
-    };
+    let actor = Actor::account(&account.id);
     let (blob, shown) = state
         .db
         .download_blob(&account, sha256)

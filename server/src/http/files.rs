@@ -61,10 +61,7 @@ pub async fn conflicts(
 ) -> Result<Json<Vec<FileConflict>>, HttpError> {
     let file = readable(&state, &account, id).await?;
     let conflicts = state.db.conflicts(&file).await?;
-    let actor = crate::db::Actor {
-        account: &account.id,
-        device: None,
-    };
+    let actor = crate::db::Actor::account(&account.id);
     state
         .db
         .log_reads(&actor, AuditAction::Read, &[file.0.as_str()])

@@ -26,10 +26,7 @@ pub async fn quarantined(
         .iter()
         .map(|q| (q.record.file_id.0.as_str(), Some(q.record.id)))
         .collect();
-    let actor = crate::db::Actor {
-        account: &account.id,
-        device: None,
-    };
+    let actor = crate::db::Actor::account(&account.id);
     state
         .db
         .log_record_reads(&actor, xiafang_core::sync::AuditAction::Read, &lines)

@@ -340,3 +340,18 @@ impl TestServer {
         (parts.status, parts.headers, bytes.to_vec())
     }
 }
+
+impl TestServer {
+    /// `PUT path` with `body` as raw bytes (a piece of a photo), for `token`'s session.
+    pub async fn put_bytes(
+        &self,
+        path: &str,
+        token: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, serde_json::Value) {
+        let req = authorised(Request::put(path), token)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+}
