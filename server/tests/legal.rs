@@ -102,7 +102,7 @@ async fn a_referred_legal_member_of_the_village_downloads_the_file_and_gives_an_
         assert!(gone.reset);
         assert!(file_ids(&gone).is_empty());
         let (status, _) = server.get("/api/files/f-a1/records", Some(&law)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
 
@@ -116,9 +116,9 @@ async fn a_legal_member_outside_the_village_cannot_open_a_file_referred_to_them(
         assert_eq!(upload(&server, &wang, &referral).await, Outcome::Stored);
         assert!(file_ids(&pull(&server, &law_b, None).await).is_empty());
         let (status, _) = server.get("/api/files/f-a1/records", Some(&law_b)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = server.get("/api/files/f-a1/records", Some(&law_b)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(
             upload(&server, &law_b, &fixtures::legal_opinion("f-a1", "law-b")).await,
             Outcome::Rejected {

@@ -189,10 +189,10 @@ async fn cadre_cannot_read_or_write_a_file_not_assigned_to_them() {
         let wang = server.login("wang").await;
         let li = server.login("li").await;
 
+        // Answered as a file that does not exist, so guessed ids tell nothing.
         let (status, body) = server.get("/api/files/f-b1/records", Some(&wang)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(body["code"], "forbidden");
-        assert_eq!(body["message"], "您无权查看该档案");
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body["code"], "not_found");
 
         let intruding = fixtures::visit("f-b1", "wang");
         let res = push(
@@ -248,7 +248,7 @@ async fn supervisor_reads_their_township_but_cannot_write_or_see_others() {
         let sup = server.login("sup-a").await;
         assert_eq!(timeline(&server, &sup, "f-a1").await.len(), 3);
         let (status, _) = server.get("/api/files/f-b1/records", Some(&sup)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(status, StatusCode::NOT_FOUND);
         let res = push(
             &server,
             &sup,

@@ -137,15 +137,19 @@ pub async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Both the file and the account must lie in the administrator's jurisdiction. An accusation
-/// naming the administrator or its place does not exist for it, as everywhere else: it may neither
-/// learn of it nor choose who handles it.
+/// Both the file and the account must lie in the administrator's jurisdiction. A file the
+/// administrator may not read — another township's, or an accusation naming the administrator
+/// or its place — does not exist for it, as everywhere else: "not found", exactly as for a file
+/// that never existed, so it may neither learn of it nor choose who handles it.
 async fn check_assignment(
     state: &AppState,
     admin: &Account,
     a: &Assignment,
 ) -> Result<(), HttpError> {
-    if state.db.access(admin, &a.file_id).await? == Access::NoSuchFile {
+    if !matches!(
+        state.db.access(admin, &a.file_id).await?,
+        Access::Read | Access::ReadWrite
+    ) {
         return Err(HttpError::NotFound);
     }
     managed(state, admin, &a.account_id).await?;
@@ -155,7 +159,7 @@ async fn check_assignment(
         .await?
         .ok_or(HttpError::NotFound)?;
     if !state.db.place_under(admin, &village).await? {
-        return Err(HttpError::NotAllowed);
+        return Err(HttpError::NotFound);
     }
     Ok(())
 }
