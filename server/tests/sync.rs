@@ -45,8 +45,8 @@ async fn pushed_batch_is_stored_and_acknowledged_in_order() {
         }
         let stored = timeline(&server, &token, "f-a1").await;
         assert_eq!(stored.len(), 3);
-        for r in &records {
-            assert_eq!(stored.iter().filter(|s| *s == r).count(), 1, "{r:?}");
+        for r in records.iter().map(common::as_stored) {
+            assert_eq!(stored.iter().filter(|s| **s == r).count(), 1, "{r:?}");
         }
     }
 }
@@ -179,7 +179,10 @@ async fn same_record_id_with_other_content_is_refused_and_the_first_kept() {
                 reason: Rejection::IdConflict
             }
         );
-        assert_eq!(timeline(&server, &token, "f-a1").await, vec![original]);
+        assert_eq!(
+            timeline(&server, &token, "f-a1").await,
+            vec![common::as_stored(&original)]
+        );
     }
 }
 
