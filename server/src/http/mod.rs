@@ -102,8 +102,8 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/accounts/{id}/disable", post(admin::disable))
         .route("/admin/devices/{id}/revoke", post(admin::revoke_device))
         .route("/quarantine", get(review::quarantined))
-        .route("/quarantine/{device}/{seq}/accept", post(review::accept))
-        .route("/quarantine/{device}/{seq}/reject", post(review::reject))
+        .route("/quarantine/{device}/{record}/accept", post(review::accept))
+        .route("/quarantine/{device}/{record}/reject", post(review::reject))
         .route("/admin/accounts/{id}/enable", post(admin::enable))
         .route("/admin/accounts/{id}/password", post(admin::reset_password))
         .route(
