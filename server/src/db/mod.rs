@@ -19,6 +19,7 @@ mod seed;
 mod team;
 mod upload;
 
+pub use admin::Created;
 pub use audit::Actor;
 pub use blobs::{Appended, BlobState, Download, Piece};
 pub use files::Access;

@@ -3,7 +3,7 @@
 
 use super::{ApiJson, AppState, HttpError, SignedIn};
 use crate::auth::hash_password;
-use crate::db::Access;
+use crate::db::{Access, Created};
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
@@ -41,6 +41,34 @@ async fn managed(state: &AppState, admin: &Account, id: &UserId) -> Result<(), H
         Ok(())
     } else {
         Err(HttpError::NotAllowed)
+    }
+}
+
+/// Why an administrator may not create, reset, enable or give villages to an account that would
+/// read a file the administrator may not (an accusation naming the administrator or its place):
+/// it could sign in as that account. Names no file, so it tells nothing about one.
+const READS_BEYOND: &str = "该账号能查看的档案超出您本人可查看的范围，此项操作须由上级管理员办理";
+
+/// Why an administrator may not reset, disable or enable a peer (an administrator of the same
+/// place): it could take over the peer's account and whatever only the peer may read.
+const PEER: &str = "同级管理员的账号只能由上级管理员重置密码、停用或启用";
+
+/// Refuses `PEER` when `id` is an administrator of the administrator's own place.
+async fn not_a_peer(state: &AppState, admin: &Account, id: &UserId) -> Result<(), HttpError> {
+    let same_place =
+        state.db.place_of_account(id).await? == state.db.place_of_account(&admin.id).await?;
+    if same_place && state.db.role_of(id).await? == Some(Role::Admin) {
+        return Err(HttpError::Refused(PEER));
+    }
+    Ok(())
+}
+
+/// `READS_BEYOND` unless the change was made.
+fn done(applied: bool) -> Result<StatusCode, HttpError> {
+    if applied {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(HttpError::Refused(READS_BEYOND))
     }
 }
 
@@ -87,9 +115,10 @@ pub async fn create_account(
         return Err(HttpError::NotAllowed);
     }
     let hash = hash(&new.password)?;
-    match state.db.create_account(&new, &hash).await? {
-        Some(id) => Ok((StatusCode::CREATED, Json(id))),
-        None => Err(HttpError::BadRequest("用户名已存在".into())),
+    match state.db.create_account(&admin, &new, &hash).await? {
+        Created::Account(id) => Ok((StatusCode::CREATED, Json(id))),
+        Created::NameTaken => Err(HttpError::BadRequest("用户名已存在".into())),
+        Created::ReadsBeyond => Err(HttpError::Refused(READS_BEYOND)),
     }
 }
 
@@ -120,8 +149,8 @@ async fn set_disabled(
         return Err(HttpError::BadRequest("不能停用自己的账号".into()));
     }
     managed(&state, &admin, &id).await?;
-    state.db.set_disabled(&id, disabled).await?;
-    Ok(StatusCode::NO_CONTENT)
+    not_a_peer(&state, &admin, &id).await?;
+    done(state.db.set_disabled(&admin, &id, disabled).await?)
 }
 
 pub async fn reset_password(
@@ -132,9 +161,9 @@ pub async fn reset_password(
 ) -> Result<StatusCode, HttpError> {
     let id = UserId(id);
     managed(&state, &admin, &id).await?;
+    not_a_peer(&state, &admin, &id).await?;
     let hash = hash(&reset.password)?;
-    state.db.reset_password(&id, &hash).await?;
-    Ok(StatusCode::NO_CONTENT)
+    done(state.db.reset_password(&admin, &id, &hash).await?)
 }
 
 /// Both the file and the account must lie in the administrator's jurisdiction. A file the
@@ -199,11 +228,12 @@ async fn legal_village(
     if !state.db.place_under(&admin, &lv.village_id).await? {
         return Err(HttpError::NotAllowed);
     }
-    state
-        .db
-        .set_legal_village(&lv.account_id, &lv.village_id, on)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    done(
+        state
+            .db
+            .set_legal_village_by(&admin, &lv.account_id, &lv.village_id, on)
+            .await?,
+    )
 }
 
 pub async fn add_legal_village(
