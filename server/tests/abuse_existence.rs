@@ -100,6 +100,29 @@ async fn another_townships_file_answers_exactly_like_a_file_that_never_existed()
     }
 }
 
+/// Writing to another township's file is refused exactly as writing to one that never existed.
+#[tokio::test]
+async fn writing_to_another_townships_file_is_refused_like_writing_to_no_file() {
+    for server in TestServer::each(&small_world()).await {
+        for (who, make) in [
+            (
+                "wang",
+                fixtures::note as fn(&str, &str) -> xiafang_core::Record,
+            ),
+            ("sup-a", fixtures::listed),
+        ] {
+            let token = server.login(who).await;
+            let mut outcomes = Vec::new();
+            for file in ["f-b1", "f-never"] {
+                let req = common::batch(DeviceId::new_random(), 1, &[make(file, who)]);
+                outcomes.push(server.push(&token, &req).await.acks[0].outcome.clone());
+            }
+            assert_eq!(outcomes[0], outcomes[1], "{who}");
+            assert!(matches!(outcomes[0], Outcome::Rejected { .. }), "{who}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn guessed_file_ids_give_nothing_away() {
     for server in TestServer::each(&small_world()).await {
