@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod ledgers;
 pub mod legal;
 pub mod money;
+mod names;
 pub mod permissions;
 pub mod pin;
 pub mod protocol;

@@ -502,6 +502,12 @@ pub struct QuarantinedRecord {
     pub device_id: DeviceId,
     pub seq: u64,
     pub record: Record,
+    /// The account whose session handed it over: the last to sign in on the phone.
+    pub handed_over_by: UserId,
+    /// That account's name as the server knows it, never as the phone sent it.
+    pub handed_over_by_name: String,
+    /// When the server received it.
+    pub received_at: DateTime<Utc>,
 }
 
 /// One phone as a supervisor sees it (`GET /api/devices`): whose it is, when it last uploaded,

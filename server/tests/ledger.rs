@@ -155,7 +155,7 @@ async fn concurrent_field_edits_keep_the_newer_and_list_the_other() {
         assert_eq!(parse::<Vec<FileConflict>>(body).len(), 1);
         // Another township's cadre may not read the list.
         let (status, _) = server.get("/api/files/f-b1/conflicts", Some(&wang)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
 

@@ -102,11 +102,11 @@ async fn a_revoked_phone_hands_over_into_quarantine_and_is_refused_everything_el
             StatusCode::FORBIDDEN
         );
 
-        let accept = format!("/api/quarantine/{phone}/2/accept");
+        let accept = format!("/api/quarantine/{phone}/{}/accept", pending[0].id);
         let (status, body) = server.post(&accept, Some(&sup), &()).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(parse::<Outcome>(body), Outcome::Stored);
-        let reject = format!("/api/quarantine/{phone}/3/reject");
+        let reject = format!("/api/quarantine/{phone}/{}/reject", pending[1].id);
         assert_eq!(
             server.post(&reject, Some(&sup), &()).await.0,
             StatusCode::NO_CONTENT

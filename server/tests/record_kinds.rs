@@ -256,8 +256,8 @@ async fn a_returned_visit_reaches_the_cadres_phone_timeline_and_export() {
         let (status, body) = server.get("/api/sync/pull", Some(&wang)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let pulled: PullResponse = parse(body);
-        for r in [&back, &step] {
-            assert!(pulled.records.contains(r), "wang's phone gets {r:?}");
+        for r in [&back, &step].map(common::as_stored) {
+            assert!(pulled.records.contains(&r), "wang's phone gets {r:?}");
         }
         // A supervisor of another township's phone does not.
         let sup_b = phones.token("sup-b").await;
@@ -268,6 +268,7 @@ async fn a_returned_visit_reaches_the_cadres_phone_timeline_and_export() {
         let (status, body) = server.get("/api/files/f-a1/records", Some(&wang)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let timeline: Vec<Record> = parse(body);
+        let (back, step) = (common::as_stored(&back), common::as_stored(&step));
         assert!(timeline.contains(&back) && timeline.contains(&step));
 
         let (status, _, csv) = server.get_bytes("/api/files/f-a1/export", &wang).await;

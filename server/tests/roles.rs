@@ -7,17 +7,18 @@ use axum::http::StatusCode;
 use common::{TestServer, small_world};
 use xiafang_core::sync::{FileSummary, PlaceKind, PlaceSummary};
 
-/// (path, [wang, li, sup-a, sup-county, admin-a, law]) — the status each account gets.
+/// (path, [wang, li, sup-a, sup-county, admin-a, law]) — the status each account gets. A file
+/// one may not read is "not found", like a file that does not exist (f-a2).
 const MATRIX: &[(&str, [u16; 6])] = &[
-    ("/api/files/f-a1/records", [200, 403, 200, 200, 200, 403]),
-    ("/api/files/f-b1/records", [403, 200, 403, 200, 403, 403]),
+    ("/api/files/f-a1/records", [200, 404, 200, 200, 200, 404]),
+    ("/api/files/f-b1/records", [404, 200, 404, 200, 404, 404]),
     ("/api/files/f-a2/records", [404, 404, 404, 404, 404, 404]),
-    ("/api/files/f-a1/conflicts", [200, 403, 200, 200, 200, 403]),
-    ("/api/files/f-a1/export", [200, 403, 200, 200, 200, 403]),
-    ("/api/files/f-b1/export", [403, 200, 403, 200, 403, 403]),
+    ("/api/files/f-a1/conflicts", [200, 404, 200, 200, 200, 404]),
+    ("/api/files/f-a1/export", [200, 404, 200, 200, 200, 404]),
+    ("/api/files/f-b1/export", [404, 200, 404, 200, 404, 404]),
     ("/api/files/f-a2/export", [404, 404, 404, 404, 404, 404]),
     ("/api/files/f-a1/audit", [403, 403, 200, 200, 200, 403]),
-    ("/api/files/f-b1/audit", [403, 403, 403, 200, 403, 403]),
+    ("/api/files/f-b1/audit", [403, 403, 404, 200, 404, 403]),
     ("/api/devices", [403, 403, 200, 200, 200, 403]),
     ("/api/admin/accounts", [403, 403, 403, 403, 200, 403]),
     ("/api/admin/places", [403, 403, 403, 403, 200, 403]),
@@ -150,7 +151,8 @@ async fn a_refused_action_says_so_in_words_that_fit_it() {
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert_eq!(body["code"], "not_allowed");
         assert_eq!(body["message"], "您的账号无权进行此操作");
+        // A file one may not read is not there at all.
         let (_, body) = server.get("/api/files/f-b1/records", Some(&wang)).await;
-        assert_eq!(body["message"], "您无权查看该档案");
+        assert_eq!(body["message"], "找不到该内容");
     }
 }

@@ -89,15 +89,15 @@ impl Db {
         Ok(())
     }
 
-    /// The account behind a live session of an enabled account, and whether the session's
-    /// phone has been revoked.
+    /// The account behind a live session of an enabled account, whether the session's phone
+    /// has been revoked, and that phone (`None` for a session signed in without one).
     pub async fn account_for_session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(Account, bool)>> {
+    ) -> Result<Option<(Account, bool, Option<DeviceId>)>> {
         let row = sqlx::query(&format!(
-            "{ACCOUNT_SELECT}, CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_devices r \
+            "{ACCOUNT_SELECT}, s.device_id, CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_devices r \
              WHERE r.device_id = s.device_id) THEN 1 ELSE 0 END AS BIGINT) AS revoked \
              FROM sessions s JOIN accounts a ON a.id = s.account_id \
              JOIN places p ON p.id = a.place_id \
@@ -107,7 +107,17 @@ impl Db {
         .bind(now.to_rfc3339())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (account_from_row(&r), r.get::<i64, _>("revoked") == 1)))
+        Ok(row.map(|r| {
+            // Written only from a parsed `DeviceId`; anything else names no phone.
+            let device = r
+                .get::<Option<String>, _>("device_id")
+                .and_then(|d| d.parse().ok());
+            (
+                account_from_row(&r),
+                r.get::<i64, _>("revoked") == 1,
+                device,
+            )
+        }))
     }
 
     pub async fn account_by_id(&self, id: &UserId) -> Result<Option<Account>> {

@@ -48,9 +48,21 @@ pub(crate) fn readable() -> String {
     format!("(({ASSIGNED} OR {IN_JURISDICTION} OR {REFERRED}) AND NOT {ACCUSES_READER})")
 }
 
+/// `readable()` for the account and jurisdiction flag in other placeholders (say `$3`, `$4`),
+/// to compare what two accounts read in one query.
+pub(crate) fn readable_as(account: &str, jurisdiction: &str) -> String {
+    readable()
+        .replace("$1", account)
+        .replace("$2", jurisdiction)
+}
+
 /// Supervisors and administrators read every file of their place and the places below it.
 pub(crate) fn reads_jurisdiction(account: &Account) -> i64 {
-    i64::from(matches!(account.role, Role::Supervisor | Role::Admin))
+    reads_jurisdiction_of(account.role)
+}
+
+pub(crate) fn reads_jurisdiction_of(role: Role) -> i64 {
+    i64::from(matches!(role, Role::Supervisor | Role::Admin))
 }
 
 /// `Db::reach` through any connection, so an upload's judgement inside its transaction sees what

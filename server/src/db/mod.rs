@@ -20,6 +20,7 @@ mod sign_in;
 mod team;
 mod upload;
 
+pub use admin::Created;
 pub use audit::{AUDIT_RETENTION_DAYS, Actor, ExportLine};
 pub use blobs::{Appended, BlobState, Download, ORPHAN_GRACE_DAYS, Piece, sweep_blobs_every};
 pub use files::Access;

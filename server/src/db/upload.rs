@@ -65,34 +65,16 @@ impl Db {
         }
         let seqs: Vec<i64> = ops.iter().map(|op| seq_of(op.seq)).collect();
         let mut seen = seen_ops(&mut tx, &device_key, &seqs).await?;
-        let mut reaches = Reaches::default();
+        let (mut reaches, mut names) = (Reaches::default(), Names::default());
         let mut outcomes = Vec::with_capacity(ops.len());
         // The device's mark moves only for operations not seen before.
         let mut mark: Option<i64> = None;
         for (op, &seq) in ops.iter().zip(&seqs) {
-            let seen_ref = seen
-                .get(&seq)
-                .and_then(|(id, outcome)| Some((id.parse().ok()?, outcome)));
-            // A repeat is answered from its mark whatever the judgement would be now.
-            let repeat = seen_ref.is_some_and(|(id, _)| id == op.record.id);
-            let refusal = if repeat {
-                None
-            } else {
-                judge(&mut tx, &mut reaches, account, &op.record).await?
+            let op = &Op {
+                seq: op.seq,
+                record: names.set_on(&mut tx, &op.record).await?,
             };
-            let existing =
-                sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
-                    .bind(op.record.id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .map(|body| parse::<Record>(&body, "records"))
-                    .transpose()?;
-            let prior = Prior {
-                seen: seen_ref,
-                existing: existing.as_ref(),
-                refusal,
-            };
-            let outcome = match decide(op, prior) {
+            let outcome = match decide_op(&mut tx, &mut reaches, account, &seen, op).await? {
                 Decision::Repeat(outcome) => {
                     outcomes.push(outcome);
                     continue;
@@ -207,13 +189,72 @@ impl Db {
     }
 }
 
-fn seq_of(seq: u64) -> i64 {
+/// What the exactly-once rules (`protocol::decide`) say about `op` from `account`, read through
+/// the batch's transaction: a repeat of a seen (device, seq) is answered from its mark whatever
+/// the judgement would be now; otherwise the record is judged (`judge`) and compared with any
+/// record already stored under its id. `op.record` must already carry the server's names
+/// (`Names::set_on`), so a retry with the phone's original names is still the same record.
+/// Used by uploads and, before anything is queued, by a lost phone's hand-over.
+pub(super) async fn decide_op(
+    conn: &mut AnyConnection,
+    reaches: &mut Reaches,
+    account: &Account,
+    seen: &HashMap<i64, (String, Outcome)>,
+    op: &Op,
+) -> Result<Decision> {
+    let seen_ref = seen
+        .get(&seq_of(op.seq))
+        .and_then(|(id, outcome)| Some((id.parse().ok()?, outcome)));
+    let repeat = seen_ref.is_some_and(|(id, _)| id == op.record.id);
+    let refusal = if repeat {
+        None
+    } else {
+        judge(&mut *conn, reaches, account, &op.record).await?
+    };
+    let existing = stored_record(conn, op.record.id).await?;
+    let prior = Prior {
+        seen: seen_ref,
+        existing: existing.as_ref(),
+        refusal,
+    };
+    Ok(decide(op, prior))
+}
+
+/// The server's names of the accounts records name, looked up once per batch.
+#[derive(Default)]
+pub(super) struct Names(HashMap<UserId, Option<String>>);
+
+impl Names {
+    /// `record` with every account it names by id called by the server's `display_name`
+    /// (`Record::with_account_names`): nobody writes in someone else's name.
+    pub(super) async fn set_on(
+        &mut self,
+        conn: &mut AnyConnection,
+        record: &Record,
+    ) -> Result<Record> {
+        for id in record.named_accounts() {
+            if !self.0.contains_key(id) {
+                let name: Option<String> =
+                    sqlx::query_scalar("SELECT display_name FROM accounts WHERE id = $1")
+                        .bind(&id.0)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                self.0.insert(id.clone(), name);
+            }
+        }
+        Ok(record
+            .clone()
+            .with_account_names(|id| self.0.get(id).cloned().flatten()))
+    }
+}
+
+pub(super) fn seq_of(seq: u64) -> i64 {
     i64::try_from(seq).unwrap_or(i64::MAX)
 }
 
 /// The marks already stored for these operation numbers of the device: seq → (record id,
 /// outcome). One query for the whole batch instead of one per operation.
-async fn seen_ops(
+pub(super) async fn seen_ops(
     conn: &mut AnyConnection,
     device: &str,
     seqs: &[i64],
@@ -242,7 +283,7 @@ async fn seen_ops(
 /// files asks three times, not twenty. A stored record that changes who reaches its file
 /// (`changes_reach`) drops that file's entry, so the next record of the batch asks again.
 #[derive(Default)]
-struct Reaches(HashMap<FileId, Option<Reach>>);
+pub(super) struct Reaches(HashMap<FileId, Option<Reach>>);
 
 impl Reaches {
     async fn of(

@@ -2,8 +2,7 @@
 //! administrator's own jurisdiction on the server.
 
 use super::{ApiJson, AppState, HttpError, SignedIn};
-use crate::auth::hash_password;
-use crate::db::Access;
+use crate::db::{Access, Created};
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
@@ -44,11 +43,45 @@ async fn managed(state: &AppState, admin: &Account, id: &UserId) -> Result<(), H
     }
 }
 
-fn hash(password: &str) -> Result<String, HttpError> {
+/// Why an administrator may not create, reset, enable or give villages to an account that would
+/// read a file the administrator may not (an accusation naming the administrator or its place):
+/// it could sign in as that account. Names no file, so it tells nothing about one.
+const READS_BEYOND: &str = "该账号能查看的档案超出您本人可查看的范围，此项操作须由上级管理员办理";
+
+/// Why an administrator may not reset, disable or enable a peer (an administrator of the same
+/// place): it could take over the peer's account and whatever only the peer may read.
+const PEER: &str = "同级管理员的账号只能由上级管理员重置密码、停用或启用";
+
+/// Refuses `PEER` when `id` is an administrator of the administrator's own place.
+async fn not_a_peer(state: &AppState, admin: &Account, id: &UserId) -> Result<(), HttpError> {
+    let same_place =
+        state.db.place_of_account(id).await? == state.db.place_of_account(&admin.id).await?;
+    if same_place && state.db.role_of(id).await? == Some(Role::Admin) {
+        return Err(HttpError::Refused(PEER));
+    }
+    Ok(())
+}
+
+/// `READS_BEYOND` unless the change was made.
+fn done(applied: bool) -> Result<StatusCode, HttpError> {
+    if applied {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(HttpError::Refused(READS_BEYOND))
+    }
+}
+
+/// The new password's hash, made on the password pool like a sign-in's check: argon2 on the
+/// async threads would stall every other request while it runs.
+async fn hash(state: &AppState, password: &str) -> Result<String, HttpError> {
     if let Some(problem) = password_problem(password, Lang::Zh) {
         return Err(HttpError::BadRequest(problem));
     }
-    hash_password(password).map_err(|e| HttpError::BadRequest(e.to_string()))
+    state
+        .passwords
+        .hash(password.to_owned())
+        .await?
+        .map_err(|e| HttpError::BadRequest(e.to_string()))
 }
 
 pub async fn accounts(
@@ -86,10 +119,11 @@ pub async fn create_account(
     if !state.db.place_under(&admin, &new.place_id).await? {
         return Err(HttpError::NotAllowed);
     }
-    let hash = hash(&new.password)?;
-    match state.db.create_account(&new, &hash).await? {
-        Some(id) => Ok((StatusCode::CREATED, Json(id))),
-        None => Err(HttpError::BadRequest("用户名已存在".into())),
+    let hash = hash(&state, &new.password).await?;
+    match state.db.create_account(&admin, &new, &hash).await? {
+        Created::Account(id) => Ok((StatusCode::CREATED, Json(id))),
+        Created::NameTaken => Err(HttpError::BadRequest("用户名已存在".into())),
+        Created::ReadsBeyond => Err(HttpError::Refused(READS_BEYOND)),
     }
 }
 
@@ -120,8 +154,8 @@ async fn set_disabled(
         return Err(HttpError::BadRequest("不能停用自己的账号".into()));
     }
     managed(&state, &admin, &id).await?;
-    state.db.set_disabled(&id, disabled).await?;
-    Ok(StatusCode::NO_CONTENT)
+    not_a_peer(&state, &admin, &id).await?;
+    done(state.db.set_disabled(&admin, &id, disabled).await?)
 }
 
 pub async fn reset_password(
@@ -132,20 +166,24 @@ pub async fn reset_password(
 ) -> Result<StatusCode, HttpError> {
     let id = UserId(id);
     managed(&state, &admin, &id).await?;
-    let hash = hash(&reset.password)?;
-    state.db.reset_password(&id, &hash).await?;
-    Ok(StatusCode::NO_CONTENT)
+    not_a_peer(&state, &admin, &id).await?;
+    let hash = hash(&state, &reset.password).await?;
+    done(state.db.reset_password(&admin, &id, &hash).await?)
 }
 
-/// Both the file and the account must lie in the administrator's jurisdiction. An accusation
-/// naming the administrator or its place does not exist for it, as everywhere else: it may neither
-/// learn of it nor choose who handles it.
+/// Both the file and the account must lie in the administrator's jurisdiction. A file the
+/// administrator may not read — another township's, or an accusation naming the administrator
+/// or its place — does not exist for it, as everywhere else: "not found", exactly as for a file
+/// that never existed, so it may neither learn of it nor choose who handles it.
 async fn check_assignment(
     state: &AppState,
     admin: &Account,
     a: &Assignment,
 ) -> Result<(), HttpError> {
-    if state.db.access(admin, &a.file_id).await? == Access::NoSuchFile {
+    if !matches!(
+        state.db.access(admin, &a.file_id).await?,
+        Access::Read | Access::ReadWrite
+    ) {
         return Err(HttpError::NotFound);
     }
     managed(state, admin, &a.account_id).await?;
@@ -155,7 +193,7 @@ async fn check_assignment(
         .await?
         .ok_or(HttpError::NotFound)?;
     if !state.db.place_under(admin, &village).await? {
-        return Err(HttpError::NotAllowed);
+        return Err(HttpError::NotFound);
     }
     Ok(())
 }
@@ -195,11 +233,12 @@ async fn legal_village(
     if !state.db.place_under(&admin, &lv.village_id).await? {
         return Err(HttpError::NotAllowed);
     }
-    state
-        .db
-        .set_legal_village(&lv.account_id, &lv.village_id, on)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    done(
+        state
+            .db
+            .set_legal_village_by(&admin, &lv.account_id, &lv.village_id, on)
+            .await?,
+    )
 }
 
 pub async fn add_legal_village(

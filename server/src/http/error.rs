@@ -15,12 +15,14 @@ pub enum HttpError {
     /// 401: no, expired or revoked session.
     #[error("unauthorized")]
     Unauthorized,
-    /// 403: the account may not see this file.
-    #[error("forbidden")]
-    Forbidden,
     /// 403: the account's role or place does not allow this action (administration, review).
+    /// A file, record or quarantined item the account may not read is `NotFound` instead, so
+    /// that nobody learns it exists.
     #[error("not allowed")]
     NotAllowed,
+    /// 403: this action is not allowed, for the reason given (in Chinese).
+    #[error("refused: {0}")]
+    Refused(&'static str),
     /// 403: the session's phone was revoked by an administrator.
     #[error("device revoked")]
     DeviceRevoked,
@@ -55,8 +57,9 @@ impl IntoResponse for HttpError {
         let (status, code) = match &self {
             HttpError::BadCredentials => (StatusCode::UNAUTHORIZED, ApiErrorCode::BadCredentials),
             HttpError::Unauthorized => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),
-            HttpError::Forbidden => (StatusCode::FORBIDDEN, ApiErrorCode::Forbidden),
-            HttpError::NotAllowed => (StatusCode::FORBIDDEN, ApiErrorCode::NotAllowed),
+            HttpError::NotAllowed | HttpError::Refused(_) => {
+                (StatusCode::FORBIDDEN, ApiErrorCode::NotAllowed)
+            }
             HttpError::DeviceRevoked => (StatusCode::FORBIDDEN, ApiErrorCode::DeviceRevoked),
             HttpError::NotFound => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
             HttpError::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
@@ -84,6 +87,7 @@ impl IntoResponse for HttpError {
         let mut message = code.label(Lang::Zh).to_owned();
         match &self {
             HttpError::BadRequest(detail) => message = format!("{message}：{detail}"),
+            HttpError::Refused(reason) => message = (*reason).to_owned(),
             HttpError::TooManyAttempts { minutes } => {
                 message = format!("登录失败次数过多，请 {minutes} 分钟后再试");
             }

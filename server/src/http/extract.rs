@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::Utc;
+use xiafang_core::DeviceId;
 use xiafang_core::sync::Account;
 
 /// The bearer token of a request, if it has one.
@@ -39,6 +40,8 @@ impl FromRequestParts<AppState> for SignedIn {
 pub struct Uploader {
     pub account: Account,
     pub revoked: bool,
+    /// The phone the session was signed in from, which is the only phone it speaks for.
+    pub device: Option<DeviceId>,
 }
 
 impl FromRequestParts<AppState> for Uploader {
@@ -46,12 +49,16 @@ impl FromRequestParts<AppState> for Uploader {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
         let token = bearer(&parts.headers).ok_or(HttpError::Unauthorized)?;
-        let (account, revoked) = state
+        let (account, revoked, device) = state
             .db
             .account_for_session(&token_hash(token), Utc::now())
             .await?
             .ok_or(HttpError::Unauthorized)?;
-        Ok(Uploader { account, revoked })
+        Ok(Uploader {
+            account,
+            revoked,
+            device,
+        })
     }
 }
 

@@ -8,7 +8,8 @@ use xiafang_core::file_edit::FileConflict;
 use xiafang_core::sync::{Account, AuditAction, AuditEntry, Role};
 use xiafang_core::{FileId, Record};
 
-/// The file, when the account may read it; otherwise the error to answer.
+/// The file, when the account may read it; otherwise "not found", exactly as for a file that
+/// never existed: with guessable ids, any other answer would tell who has which files.
 pub(super) async fn readable(
     state: &AppState,
     account: &Account,
@@ -16,8 +17,7 @@ pub(super) async fn readable(
 ) -> Result<FileId, HttpError> {
     let file = FileId(id);
     match state.db.access(account, &file).await? {
-        Access::NoSuchFile => Err(HttpError::NotFound),
-        Access::None => Err(HttpError::Forbidden),
+        Access::NoSuchFile | Access::None => Err(HttpError::NotFound),
         Access::Read | Access::ReadWrite => Ok(file),
     }
 }

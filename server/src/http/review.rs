@@ -1,12 +1,13 @@
-//! Supervisors review what revoked phones handed over: accept a record into its file (judged as
-//! if its author had uploaded it) or keep it out. Nothing enters a file unreviewed.
+//! Supervisors review what revoked phones handed over: accept a record into its file (applied as
+//! an upload by the account that handed it over) or keep it out. Nothing enters a file
+//! unreviewed, and a reviewer sees only what they may read (`files::readable`).
 
 use super::{AppState, HttpError, SignedIn};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use xiafang_core::sync::{Account, Op, Outcome, QuarantinedRecord, Role};
-use xiafang_core::{DeviceId, Record};
+use xiafang_core::{DeviceId, RecordId};
 
 fn supervisor(account: &Account) -> Result<(), HttpError> {
     match account.role {
@@ -34,53 +35,46 @@ pub async fn quarantined(
     Ok(Json(waiting))
 }
 
-/// The waiting record, when this supervisor may review it.
+/// The waiting record, when this supervisor may review it; "not found" alike for one that does
+/// not exist, was already reviewed, or lies in a file the supervisor may not read.
 async fn waiting(
     state: &AppState,
     account: &Account,
     device: &str,
-    seq: u64,
-) -> Result<(DeviceId, Record), HttpError> {
+    record: &str,
+) -> Result<QuarantinedRecord, HttpError> {
     supervisor(account)?;
     let device: DeviceId = device.parse().map_err(|_| HttpError::NotFound)?;
-    let record = state
+    let record: RecordId = record.parse().map_err(|_| HttpError::NotFound)?;
+    state
         .db
-        .quarantined(device, seq)
+        .quarantined(account, device, record)
         .await?
-        .ok_or(HttpError::NotFound)?;
-    let in_scope = state
-        .db
-        .quarantined_for(account)
-        .await?
-        .iter()
-        .any(|q| q.device_id == device && q.seq == seq);
-    if !in_scope {
-        return Err(HttpError::NotAllowed);
-    }
-    Ok((device, record))
+        .ok_or(HttpError::NotFound)
 }
 
 /// Lets the record into its file, through the same checks and exactly-once rules as an upload
-/// by its author. Answers the outcome (a record that is no longer valid stays out).
+/// by the account that handed it over. Answers the outcome (a record that is no longer valid
+/// stays out).
 pub async fn accept(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path((device, seq)): Path<(String, u64)>,
+    Path((device, record)): Path<(String, String)>,
 ) -> Result<Json<Outcome>, HttpError> {
-    let (device, record) = waiting(&state, &account, &device, seq).await?;
-    let author = state
+    let q = waiting(&state, &account, &device, &record).await?;
+    let uploader = state
         .db
-        .account_by_id(&record.author)
+        .account_by_id(&q.handed_over_by)
         .await?
         .ok_or(HttpError::NotFound)?;
     let op = Op {
-        seq,
-        record: record.clone(),
+        seq: q.seq,
+        record: q.record.clone(),
     };
-    let outcome = state.db.apply_op(&author, device, &op, 0).await?;
+    let outcome = state.db.apply_op(&uploader, q.device_id, &op, 0).await?;
     state
         .db
-        .decide_quarantined(device, seq, &record, &account, true)
+        .decide_quarantined(q.device_id, &q.record, &account, true)
         .await?;
     Ok(Json(outcome))
 }
@@ -88,12 +82,12 @@ pub async fn accept(
 pub async fn reject(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path((device, seq)): Path<(String, u64)>,
+    Path((device, record)): Path<(String, String)>,
 ) -> Result<StatusCode, HttpError> {
-    let (device, record) = waiting(&state, &account, &device, seq).await?;
+    let q = waiting(&state, &account, &device, &record).await?;
     state
         .db
-        .decide_quarantined(device, seq, &record, &account, false)
+        .decide_quarantined(q.device_id, &q.record, &account, false)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

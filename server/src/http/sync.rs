@@ -7,8 +7,8 @@ use chrono::Utc;
 use serde::Deserialize;
 use xiafang_core::DeviceId;
 use xiafang_core::sync::{
-    Ack, AcksQuery, AuditAction, Cursor, DeviceReport, MAX_BATCH_OPS, MAX_PULL_ITEMS, PullResponse,
-    PushRequest, PushResponse, Role,
+    Account, Ack, AcksQuery, AuditAction, Cursor, DeviceReport, MAX_BATCH_OPS, MAX_PULL_ITEMS,
+    PullResponse, PushRequest, PushResponse, Role,
 };
 
 /// Applies the batch in one transaction, in order, and acknowledges every operation: a rejected
@@ -16,7 +16,11 @@ use xiafang_core::sync::{
 /// phone hears an error and sends the batch again).
 pub async fn push(
     State(state): State<AppState>,
-    Uploader { account, revoked }: Uploader,
+    Uploader {
+        account,
+        revoked,
+        device,
+    }: Uploader,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>, HttpError> {
     if req.ops.len() > MAX_BATCH_OPS {
@@ -24,24 +28,26 @@ pub async fn push(
             "一次最多上传 {MAX_BATCH_OPS} 条记录"
         )));
     }
-    // A lost phone hands over what it had not uploaded, for review, and is told to erase.
-    if revoked || state.db.is_revoked(req.device_id).await? {
-        let mut acks = Vec::with_capacity(req.ops.len());
-        for op in &req.ops {
-            let outcome = state.db.quarantine(&account, req.device_id, op).await?;
-            acks.push(Ack {
-                seq: op.seq,
-                record_id: op.record.id,
-                outcome,
-            });
-        }
-        return Ok(Json(PushResponse { acks, erase: true }));
+    speaks_for(&state, &account, device, req.device_id).await?;
+    // A lost phone hands over what it had not uploaded, for review, and is told to erase. Only
+    // the account that last signed in on it may: anyone else could queue records in its name
+    // or take its operation numbers.
+    let handing_over = revoked || state.db.is_revoked(req.device_id).await?;
+    if handing_over && state.db.device_owner(req.device_id).await? != Some(account.id.clone()) {
+        return Err(HttpError::NotAllowed);
     }
-    let skew_ms = (req.device_time - Utc::now()).num_milliseconds();
-    let outcomes = state
-        .db
-        .apply_batch(&account, req.device_id, &req.ops, skew_ms)
-        .await?;
+    let outcomes = if handing_over {
+        state
+            .db
+            .quarantine(&account, req.device_id, &req.ops)
+            .await?
+    } else {
+        let skew_ms = (req.device_time - Utc::now()).num_milliseconds();
+        state
+            .db
+            .apply_batch(&account, req.device_id, &req.ops, skew_ms)
+            .await?
+    };
     let acks = req
         .ops
         .iter()
@@ -52,16 +58,47 @@ pub async fn push(
             outcome,
         })
         .collect();
-    Ok(Json(PushResponse { acks, erase: false }))
+    Ok(Json(PushResponse {
+        acks,
+        erase: handing_over,
+    }))
+}
+
+/// Whether a session may push or ask acknowledgements for phone `named`: a session signed in
+/// from a phone speaks only for that phone; one signed in without a phone only for a phone no
+/// other account owns (`Db::device_owner`). Otherwise another account could take the phone's
+/// operation numbers, so that its real uploads' marks, and its lost answers, are not its own.
+async fn speaks_for(
+    state: &AppState,
+    account: &Account,
+    session_device: Option<DeviceId>,
+    named: DeviceId,
+) -> Result<(), HttpError> {
+    let allowed = match session_device {
+        Some(own) => own == named,
+        None => state
+            .db
+            .device_owner(named)
+            .await?
+            .is_none_or(|owner| owner == account.id),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(HttpError::NotAllowed)
+    }
 }
 
 /// What the server already stored for a device after a given operation. A revoked phone may
 /// ask too: it is part of handing over what it had not uploaded.
 pub async fn acks(
     State(state): State<AppState>,
-    Uploader { account, .. }: Uploader,
+    Uploader {
+        account, device, ..
+    }: Uploader,
     ApiQuery(query): ApiQuery<AcksQuery>,
 ) -> Result<Json<PushResponse>, HttpError> {
+    speaks_for(&state, &account, device, query.device_id).await?;
     let acks = state
         .db
         .acks_after(&account, query.device_id, query.after)

@@ -355,3 +355,11 @@ impl TestServer {
         self.send(req).await
     }
 }
+
+/// `record` as the server stores and hands it out: every account it names called by that
+/// account's name in these test worlds (`account` names `id` "{id} 姓名"), whatever the phone sent.
+pub fn as_stored(record: &Record) -> Record {
+    record
+        .clone()
+        .with_account_names(|id| Some(format!("{} 姓名", id.0)))
+}
