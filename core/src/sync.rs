@@ -455,6 +455,7 @@ impl NewAccount {
         if display == 0
             || display > crate::validation::MAX_NAME
             || crate::validation::has_markup(&self.display_name)
+            || crate::validation::has_control_characters(&self.display_name)
         {
             out.push(
                 lang.pick("请填写姓名（50 字以内）", "Name: 1–50 characters")

@@ -106,6 +106,9 @@ pub enum Problem {
     /// HTML-like markup (`<script>`, `<img …>`): never needed in a visit log, and refused so no
     /// later export or screen can be tricked by it.
     Markup,
+    /// A control character (a NUL, an escape sequence, …): nothing typed on a phone contains
+    /// one, and in an export or a terminal it could hide or rewrite what is shown.
+    ControlCharacter,
     /// A correction names itself, or a kind of record that cannot be corrected.
     NotCorrectable,
     /// A number of days outside 1..=max (an extension beyond what the law allows).
@@ -160,6 +163,9 @@ impl FieldError {
                 format!("{label}格式不正确，只能包含数字、空格、+ 和 -")
             }
             (Lang::Zh, Problem::NotCorrectable) => format!("{label}无法被更正或作废"),
+            (Lang::Zh, Problem::ControlCharacter) => {
+                format!("{label}包含无法显示的控制字符，请删去后重新输入")
+            }
             (Lang::Zh, Problem::Markup) => {
                 format!("{label}不能包含“<”开头的网页标记，请删去尖括号")
             }
@@ -211,6 +217,9 @@ impl FieldError {
             (Lang::En, Problem::ImageFormat) => {
                 format!("{label} must be a JPEG, PNG or WebP image of at most 8 MB")
             }
+            (Lang::En, Problem::ControlCharacter) => {
+                format!("{label} contains invisible control characters; remove them")
+            }
             (Lang::En, Problem::Markup) => {
                 format!(
                     "{label} may not contain markup starting with \"<\"; remove the angle brackets"
@@ -238,6 +247,8 @@ impl Check {
             self.fail(field, Problem::TooLong { max });
         } else if has_markup(value) {
             self.fail(field, Problem::Markup);
+        } else if has_control_characters(value) {
+            self.fail(field, Problem::ControlCharacter);
         }
     }
 
@@ -254,6 +265,12 @@ impl Check {
             Err(self.0)
         }
     }
+}
+
+/// Control characters other than line breaks and tabs, which multi-line notes legitimately hold.
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// `<` followed by a letter, `/`, `!` or `?` starts a tag in HTML; "a < b" or "<5 岁" does not.
@@ -320,6 +337,8 @@ impl Check {
             self.fail(field, Problem::TooLong { max: MAX_NAME });
         } else if names.iter().any(|p| has_markup(p)) {
             self.fail(field, Problem::Markup);
+        } else if names.iter().any(|p| has_control_characters(p)) {
+            self.fail(field, Problem::ControlCharacter);
         }
     }
 }

@@ -452,3 +452,24 @@ fn attachments_need_a_signer_a_text_hash_and_a_real_image() {
         "图片无效：仅支持 JPEG、PNG、WebP 格式，且不超过 8 MB"
     );
 }
+
+#[test]
+fn control_characters_are_refused_but_line_breaks_and_tabs_are_kept() {
+    use xiafang_core::validation::has_control_characters;
+    assert!(has_control_characters("谈心\u{0}记录"));
+    assert!(has_control_characters("\u{1b}[31m红字"));
+    assert!(has_control_characters("隐藏\u{85}换行"));
+    assert!(!has_control_characters("第一行\n第二行\r\n\t缩进"));
+    let mut note = fixtures::note("f1", "u1");
+    if let RecordBody::Note(n) = &mut note.body {
+        n.text = "老人说\u{1b}[2J清屏".into();
+    }
+    assert_eq!(
+        problems(&note),
+        vec![(Field::Text, Problem::ControlCharacter)]
+    );
+    assert_eq!(
+        FieldError::new(Field::Text, Problem::ControlCharacter).message(xiafang_core::Lang::Zh),
+        "谈话内容包含无法显示的控制字符，请删去后重新输入"
+    );
+}

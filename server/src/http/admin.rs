@@ -1,10 +1,10 @@
 //! Administration in the app: accounts, passwords and assignments, each checked against the
 //! administrator's own jurisdiction on the server.
 
-use super::{ApiJson, AppState, HttpError, SignedIn};
+use super::{ApiJson, ApiPath, AppState, HttpError, SignedIn};
 use crate::db::{Access, Created};
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use xiafang_core::sync::{
@@ -130,7 +130,7 @@ pub async fn create_account(
 pub async fn disable(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, HttpError> {
     set_disabled(state, admin, id, true).await
 }
@@ -138,7 +138,7 @@ pub async fn disable(
 pub async fn enable(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, HttpError> {
     set_disabled(state, admin, id, false).await
 }
@@ -161,7 +161,7 @@ async fn set_disabled(
 pub async fn reset_password(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(reset): ApiJson<PasswordReset>,
 ) -> Result<StatusCode, HttpError> {
     let id = UserId(id);
@@ -262,7 +262,7 @@ pub async fn remove_legal_village(
 pub async fn revoke_device(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, HttpError> {
     let device: xiafang_core::DeviceId = id
         .parse()
@@ -282,7 +282,7 @@ pub async fn revoke_device(
 pub async fn unlock(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, HttpError> {
     let id = UserId(id);
     managed(&state, &admin, &id).await?;

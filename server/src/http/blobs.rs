@@ -3,12 +3,12 @@
 //! SHA-256, and known of and downloaded only by whoever uploaded them or may read a file with a
 //! record that shows them.
 
-use super::{ApiQuery, AppState, HttpError, SignedIn};
+use super::{ApiPath, ApiQuery, AppState, HttpError, SignedIn};
 use crate::db::{Actor, Appended, BlobState, Piece};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -73,7 +73,7 @@ fn refuse(
 pub async fn status(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path(sha256): Path<String>,
+    ApiPath(sha256): ApiPath<String>,
 ) -> Result<Json<UploadStatus>, HttpError> {
     let sha256 = blob_name(&sha256)?;
     let status = state.db.upload_status(&account, sha256).await?;
@@ -104,7 +104,7 @@ pub struct PieceQuery {
 pub async fn put(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path(sha256): Path<String>,
+    ApiPath(sha256): ApiPath<String>,
     ApiQuery(query): ApiQuery<PieceQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, HttpError> {
@@ -176,7 +176,7 @@ pub async fn put(
 pub async fn download(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path(sha256): Path<String>,
+    ApiPath(sha256): ApiPath<String>,
 ) -> Result<Response, HttpError> {
     let sha256 = blob_name(&sha256)?;
     let actor = Actor::account(&account.id);

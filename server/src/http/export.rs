@@ -1,7 +1,7 @@
 //! `GET /api/files/{id}/export`: a file's case record as a CSV download for Excel.
 
-use super::{AppState, HttpError, SignedIn};
-use axum::extract::{Path, State};
+use super::{ApiPath, AppState, HttpError, SignedIn};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use xiafang_core::export::case_record_csv;
@@ -12,7 +12,7 @@ use xiafang_core::sync::AuditAction;
 pub async fn export(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, HttpError> {
     let file = super::files::readable(&state, &account, id).await?;
     let mut records = state.db.records_for_file(&file).await?;

@@ -1,9 +1,9 @@
 //! Reading one petitioner file: its timeline and the values that lost to concurrent edits.
 
-use super::{AppState, HttpError, SignedIn};
+use super::{ApiPath, AppState, HttpError, SignedIn};
 use crate::db::Access;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use xiafang_core::file_edit::FileConflict;
 use xiafang_core::sync::{Account, AuditAction, AuditEntry, Role};
 use xiafang_core::{FileId, Record};
@@ -25,7 +25,7 @@ pub(super) async fn readable(
 pub async fn records(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<Record>>, HttpError> {
     let file = readable(&state, &account, id).await?;
     let records = state.db.records_for_file(&file).await?;
@@ -44,7 +44,7 @@ pub async fn records(
 pub async fn audit(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<AuditEntry>>, HttpError> {
     if !matches!(account.role, Role::Supervisor | Role::Admin) {
         return Err(HttpError::NotAllowed);
@@ -57,7 +57,7 @@ pub async fn audit(
 pub async fn conflicts(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<FileConflict>>, HttpError> {
     let file = readable(&state, &account, id).await?;
     let conflicts = state.db.conflicts(&file).await?;

@@ -5,8 +5,8 @@
 //! only files they may read (an accusation stays hidden from those it names). Every file that
 //! contributed a row gets an `export` line in the audit log.
 
-use super::{ApiQuery, AppState, HttpError, SignedIn};
-use axum::extract::{Path, State};
+use super::{ApiPath, ApiQuery, AppState, HttpError, SignedIn};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -29,7 +29,7 @@ pub struct LedgerQuery {
 pub async fn ledger(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path(kind): Path<String>,
+    ApiPath(kind): ApiPath<String>,
     ApiQuery(q): ApiQuery<LedgerQuery>,
 ) -> Result<Response, HttpError> {
     if !matches!(account.role, Role::Supervisor | Role::Admin) {

@@ -2,9 +2,9 @@
 //! an upload by the account that handed it over) or keep it out. Nothing enters a file
 //! unreviewed, and a reviewer sees only what they may read (`files::readable`).
 
-use super::{AppState, HttpError, SignedIn};
+use super::{ApiPath, AppState, HttpError, SignedIn};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use xiafang_core::sync::{Account, Op, Outcome, QuarantinedRecord, Role};
 use xiafang_core::{DeviceId, RecordId};
@@ -59,7 +59,7 @@ async fn waiting(
 pub async fn accept(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path((device, record)): Path<(String, String)>,
+    ApiPath((device, record)): ApiPath<(String, String)>,
 ) -> Result<Json<Outcome>, HttpError> {
     let q = waiting(&state, &account, &device, &record).await?;
     let uploader = state
@@ -82,7 +82,7 @@ pub async fn accept(
 pub async fn reject(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
-    Path((device, record)): Path<(String, String)>,
+    ApiPath((device, record)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, HttpError> {
     let q = waiting(&state, &account, &device, &record).await?;
     state
