@@ -8,7 +8,7 @@ use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
 /// How long a phone stays signed in without contacting the server again.
-pub const SESSION_DAYS: i64 = 30;
+pub const SESSION_DAYS: i64 = xiafang_core::sync::SESSION_DAYS;
 
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);

@@ -15,6 +15,10 @@ pub enum HttpError {
     /// 401: no, expired or revoked session.
     #[error("unauthorized")]
     Unauthorized,
+    /// 401: the request's proof of its phone was signed too far from the server's time (the
+    /// phone corrects its clock from `Date` and retries once).
+    #[error("stale proof")]
+    ProofStale,
     /// 403: the account may not see this file.
     #[error("forbidden")]
     Forbidden,
@@ -52,6 +56,7 @@ impl IntoResponse for HttpError {
         let (status, code) = match &self {
             HttpError::BadCredentials => (StatusCode::UNAUTHORIZED, ApiErrorCode::BadCredentials),
             HttpError::Unauthorized => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),
+            HttpError::ProofStale => (StatusCode::UNAUTHORIZED, ApiErrorCode::ProofStale),
             HttpError::Forbidden => (StatusCode::FORBIDDEN, ApiErrorCode::Forbidden),
             HttpError::NotAllowed => (StatusCode::FORBIDDEN, ApiErrorCode::NotAllowed),
             HttpError::DeviceRevoked => (StatusCode::FORBIDDEN, ApiErrorCode::DeviceRevoked),
