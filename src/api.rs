@@ -3,6 +3,8 @@
 
 pub mod blobs;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -33,6 +35,9 @@ pub enum ApiFailure {
     /// The server answered something this app version cannot read.
     #[error("unreadable response: {0}")]
     Unreadable(String),
+    /// This phone's own signing key (which proves requests come from it) is unavailable.
+    #[error("device key unavailable: {0}")]
+    Device(String),
 }
 
 impl ApiFailure {
@@ -51,8 +56,116 @@ fn with_timeout(builder: RequestBuilder) -> RequestBuilder {
     builder.abort_signal(Some(&web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS)))
 }
 
-fn authorised(builder: RequestBuilder, token: &str) -> RequestBuilder {
-    with_timeout(builder.header("Authorization", &format!("Bearer {token}")))
+thread_local! {
+    /// How far the server's clock is ahead of this phone's, in milliseconds, as last seen in a
+    /// response's `Date`: proofs are stamped in server time, so a phone whose clock is wrong
+    /// (often, in villages) is never locked out.
+    static SERVER_AHEAD_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// The server's time now, in unix seconds, as far as this phone can tell.
+fn server_now_secs() -> i64 {
+    ((js_sys::Date::now() + SERVER_AHEAD_MS.with(|a| a.get())) / 1000.0).floor() as i64
+}
+
+/// Learns the server's clock from a response of ours (`Date` has whole seconds; good enough for
+/// a window of minutes).
+fn observe_server_date(response: &Response) {
+    if let Some(date) = response.headers().get("date") {
+        let server = js_sys::Date::parse(&date);
+        if server.is_finite() {
+            SERVER_AHEAD_MS.with(|a| a.set(server - js_sys::Date::now()));
+        }
+    }
+}
+
+/// A request built for a signed-in call: `signed` adds the session's credentials.
+fn authorised(builder: RequestBuilder) -> RequestBuilder {
+    with_timeout(builder)
+}
+
+/// Sends `request` as the session `token`: the bearer token and a proof that this phone, the
+/// one the session was issued to, sent it (`PROOF_HEADER`, signed by the phone's own key). A
+/// proof the server finds stale (the phone's clock was off) is sent once more, stamped with the
+/// server's time learnt from its answer. Answers the response whatever its status.
+async fn signed(token: &str, request: Result<Request, ApiFailure>) -> Result<Response, ApiFailure> {
+    if token.is_empty() {
+        // No token (the data is locked, or nobody signed in): nothing is sent at all.
+        return Err(ApiFailure::Refused {
+            status: 401,
+            code: ApiErrorCode::Unauthorized,
+            message: String::new(),
+        });
+    }
+    let first: web_sys::Request = request?.into();
+    // Kept before the first is sent: a sent request's body cannot be read again.
+    let spare =
+        web_sys::Request::clone(&first).map_err(|e| ApiFailure::Device(format!("{e:?}")))?;
+    let response = send_proved(token, first).await?;
+    if response.status() != 401 {
+        return Ok(response);
+    }
+    match says_proof_stale(response).await {
+        (response, false) => Ok(response),
+        (_, true) => send_proved(token, spare).await,
+    }
+}
+
+async fn send_proved(token: &str, raw: web_sys::Request) -> Result<Response, ApiFailure> {
+    let url = web_sys::Url::new(&raw.url()).map_err(|e| ApiFailure::Device(format!("{e:?}")))?;
+    let path = format!("{}{}", url.pathname(), url.search());
+    let at = server_now_secs();
+    let message = xiafang_core::sync::proof_message(&raw.method(), &path, at);
+    let signature = crate::store::device_key::sign(message.as_bytes())
+        .await
+        .map_err(|e| ApiFailure::Device(e.to_string()))?;
+    let proof = format!("{at}.{}", URL_SAFE_NO_PAD.encode(signature));
+    let headers = raw.headers();
+    let set = |name: &str, value: &str| {
+        headers
+            .set(name, value)
+            .map_err(|e| ApiFailure::Device(format!("{e:?}")))
+    };
+    set("Authorization", &format!("Bearer {token}"))?;
+    set(xiafang_core::sync::PROOF_HEADER, &proof)?;
+    let response = Request::from(raw)
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+    observe_server_date(&response);
+    Ok(response)
+}
+
+/// Whether a 401 says the proof was stale, read from a copy: the response comes back unread.
+async fn says_proof_stale(response: Response) -> (Response, bool) {
+    let raw: web_sys::Response = response.into();
+    let stale = match web_sys::Response::clone(&raw) {
+        Ok(copy) => Response::from(copy)
+            .json::<ApiError>()
+            .await
+            .is_ok_and(|e| e.code == ApiErrorCode::ProofStale),
+        Err(_) => false,
+    };
+    (Response::from(raw), stale)
+}
+
+/// A signed-in call whose answer is JSON.
+async fn read_signed<T: DeserializeOwned>(
+    token: &str,
+    request: Result<Request, ApiFailure>,
+) -> Result<T, ApiFailure> {
+    read(Ok(signed(token, request).await?)).await
+}
+
+/// A signed-in call answered with "204 No Content".
+async fn done_signed(token: &str, request: Result<Request, ApiFailure>) -> Result<(), ApiFailure> {
+    done(Ok(signed(token, request).await?)).await
+}
+
+fn build(builder: RequestBuilder) -> Result<Request, ApiFailure> {
+    builder
+        .build()
+        .map_err(|e| ApiFailure::Unreadable(e.to_string()))
 }
 
 /// The response when the server accepted the request; its error otherwise.
@@ -99,6 +212,10 @@ fn json_body<B: Serialize>(builder: RequestBuilder, body: &B) -> Result<Request,
 }
 
 pub async fn login(username: &str, password: &str) -> Result<LoginResponse, ApiFailure> {
+    // Made once per phone; the session will take only requests signed by its private half.
+    let device_key = crate::store::device_key::proof_public_key()
+        .await
+        .map_err(|e| ApiFailure::Device(e.to_string()))?;
     let req = json_body(
         with_timeout(Request::post("/api/login")),
         &LoginRequest {
@@ -106,12 +223,17 @@ pub async fn login(username: &str, password: &str) -> Result<LoginResponse, ApiF
             password: password.to_owned(),
             // So an administrator can revoke this phone if it is lost.
             device_id: Some(crate::store::settings::device_id()),
+            device_key: Some(device_key),
         },
     )?;
     read(req.send().await).await
 }
 
-/// One page of the change feed after `cursor`; without one, the feed from its beginning.
+/// Ends the session on the server, so its token opens nothing any more even with this phone.
+pub async fn logout(token: &str) -> Result<(), ApiFailure> {
+    done_signed(token, build(authorised(Request::post("/api/logout")))).await
+}
+
 /// One page of the change feed after `cursor`; the device id is for the server's audit log.
 pub async fn pull(
     token: &str,
@@ -122,21 +244,21 @@ pub async fn pull(
     let builder = Request::get("/api/sync/pull")
         .query(cursor.map(|c| ("cursor", c.0.as_str())))
         .query([("device_id", device.as_str())]);
-    read(authorised(builder, token).send().await).await
+    read_signed(token, build(authorised(builder))).await
 }
 
 /// Uploads a batch, its JSON gzip-compressed (`Content-Encoding: gzip`; the server inflates it)
 /// where the browser has `CompressionStream`, as plain JSON where it has not.
 pub async fn push(token: &str, batch: &PushRequest) -> Result<PushResponse, ApiFailure> {
     let json = serde_json::to_vec(batch).map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
-    let builder = authorised(Request::post("/api/sync/push"), token)
-        .header("Content-Type", "application/json");
+    let builder =
+        authorised(Request::post("/api/sync/push")).header("Content-Type", "application/json");
     let req = match gzip(&json).await {
         Some(body) => builder.header("Content-Encoding", "gzip").body(body),
         None => builder.body(js_sys::Uint8Array::from(json.as_slice())),
     }
-    .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
-    read(req.send().await).await
+    .map_err(|e| ApiFailure::Unreadable(e.to_string()));
+    read_signed(token, req).await
 }
 
 /// `bytes` gzip-compressed by the browser's `CompressionStream`; `None` where it has none.
@@ -168,7 +290,7 @@ pub async fn acks(token: &str, query: &AcksQuery) -> Result<PushResponse, ApiFai
     let device = query.device_id.to_string();
     let builder = Request::get("/api/sync/acks")
         .query([("device_id", device.as_str()), ("after", after.as_str())]);
-    read(authorised(builder, token).send().await).await
+    read_signed(token, build(authorised(builder))).await
 }
 
 /// The values of a file's fields that lost to concurrent edits. Personal data: read when shown
@@ -178,7 +300,7 @@ pub async fn conflicts(token: &str, file: &FileId) -> Result<Vec<FileConflict>, 
         "/api/files/{}/conflicts",
         js_sys::encode_uri_component(&file.0)
     );
-    read(authorised(Request::get(&path), token).send().await).await
+    read_signed(token, build(authorised(Request::get(&path)))).await
 }
 
 // Administration (`/api/admin/…`): the server checks the caller is an administrator and that
@@ -190,7 +312,7 @@ fn segment(id: &str) -> String {
 
 /// A signed-in GET whose answer is JSON.
 async fn get_json<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
-    read(authorised(Request::get(path), token).send().await).await
+    read_signed(token, build(authorised(Request::get(path)))).await
 }
 
 pub async fn admin_accounts(token: &str) -> Result<Vec<AccountSummary>, ApiFailure> {
@@ -218,8 +340,8 @@ pub async fn admin_files(token: &str) -> Result<Vec<FileSummary>, ApiFailure> {
 }
 
 pub async fn create_account(token: &str, new: &NewAccount) -> Result<UserId, ApiFailure> {
-    let req = json_body(authorised(Request::post("/api/admin/accounts"), token), new)?;
-    read(req.send().await).await
+    let req = json_body(authorised(Request::post("/api/admin/accounts")), new);
+    read_signed(token, req).await
 }
 
 /// Disabling also ends the account's sessions.
@@ -230,7 +352,7 @@ pub async fn set_account_disabled(
 ) -> Result<(), ApiFailure> {
     let verb = if disabled { "disable" } else { "enable" };
     let path = format!("/api/admin/accounts/{}/{verb}", segment(&account.0));
-    done(authorised(Request::post(&path), token).send().await).await
+    done_signed(token, build(authorised(Request::post(&path)))).await
 }
 
 /// Also ends the account's sessions.
@@ -240,8 +362,8 @@ pub async fn reset_password(
     reset: &PasswordReset,
 ) -> Result<(), ApiFailure> {
     let path = format!("/api/admin/accounts/{}/password", segment(&account.0));
-    let req = json_body(authorised(Request::post(&path), token), reset)?;
-    done(req.send().await).await
+    let req = json_body(authorised(Request::post(&path)), reset);
+    done_signed(token, req).await
 }
 
 /// Links an account to something (`POST`) or unlinks it (`DELETE`), e.g. a file or a village.
@@ -251,8 +373,8 @@ async fn link<B: Serialize>(token: &str, path: &str, body: &B, on: bool) -> Resu
     } else {
         Request::delete(path)
     };
-    let req = json_body(authorised(builder, token), body)?;
-    done(req.send().await).await
+    let req = json_body(authorised(builder), body);
+    done_signed(token, req).await
 }
 
 pub async fn set_assignment(
@@ -274,7 +396,7 @@ pub async fn set_legal_village(
 /// Revokes a lost phone; `device` is its id as typed (the server checks its form).
 pub async fn revoke_device(token: &str, device: &str) -> Result<(), ApiFailure> {
     let path = format!("/api/admin/devices/{}/revoke", segment(device.trim()));
-    done(authorised(Request::post(&path), token).send().await).await
+    done_signed(token, build(authorised(Request::post(&path)))).await
 }
 
 /// A file the server wrote for download: its bytes, type and the name it suggests.
@@ -299,7 +421,7 @@ pub async fn ledger(
         ("to", to.as_str()),
         ("format", format),
     ]);
-    let response = accepted(authorised(builder, token).send().await).await?;
+    let response = accepted(Ok(signed(token, build(authorised(builder))).await?)).await?;
     let headers = response.headers();
     let name = headers
         .get("content-disposition")

@@ -4,7 +4,8 @@
 
 use crate::api::{self, ApiFailure};
 use crate::lock::{self, Held};
-use crate::store::settings::{self, Session};
+use crate::store::settings;
+use crate::store::vault::Credentials;
 use crate::store::{self, Persistence};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -188,14 +189,17 @@ impl SyncStatus {
 
     /// One run; true when it got through to the end.
     async fn run(self) -> bool {
-        let Some(session) = settings::session() else {
+        // Sealed records cannot be read for upload, nor pages sealed for keeping, and the token
+        // is sealed with them: a locked phone makes no signed-in request. The run waits for the
+        // PIN (unlocking starts one).
+        let Some(session) = store::vault::credentials() else {
+            if store::vault::is_open() && settings::session().is_some() {
+                // Open but without a token: a phone upgraded from a version that kept it in the
+                // clear (dropped, see `settings::session`). Records wait for a password sign-in.
+                self.problem.set(Some(SyncProblem::SignedOut));
+            }
             return false;
         };
-        // Sealed records cannot be read for upload, nor pages sealed for keeping: the run waits
-        // for the PIN (unlocking starts one).
-        if !store::vault::is_open() {
-            return false;
-        }
         let store = match store::shared().await {
             Ok(s) => s,
             Err(e) => {
@@ -311,7 +315,7 @@ impl SyncStatus {
 struct Exchange<'a> {
     status: SyncStatus,
     store: &'a store::Store,
-    session: &'a Session,
+    session: &'a Credentials,
     device_id: DeviceId,
 }
 

@@ -7,8 +7,9 @@
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use wasm_bindgen_test::*;
 use xiafang::store::crypto::{
-    CipherKind, CryptoError, DataKey, DeviceCipher, PBKDF2_ITERATIONS, PinGuard, PinProblem,
-    SEALED_VERSION, Sm4Gcm, WrappedKey, check_pin, should_lock,
+    ARGON2_M_KIB, ARGON2_P, ARGON2_T, CipherKind, CryptoError, DataKey, DeviceCipher,
+    PBKDF2_ITERATIONS, PinGuard, PinKdf, PinProblem, SEALED_VERSION, Sm4Gcm, WrappedKey, check_pin,
+    should_lock,
 };
 use xiafang_core::Lang;
 
@@ -202,7 +203,8 @@ async fn the_right_pin_unwraps_the_data_key_and_a_wrong_one_does_not() {
         let key = DataKey::generate().unwrap();
         let wrapped = WrappedKey::wrap(&key, "246810", kind).await.unwrap();
         assert_eq!(wrapped.cipher, kind);
-        assert_eq!(wrapped.iterations, PBKDF2_ITERATIONS);
+        assert_eq!(wrapped.kdf, PinKdf::CURRENT);
+        assert!(wrapped.is_current());
         assert_eq!(wrapped.sealed_key[1], kind.tag());
 
         // What is stored: neither the PIN nor the key, and it survives a round trip as JSON.
@@ -244,11 +246,74 @@ async fn a_tampered_wrapping_does_not_unwrap() {
     let mut wrapped = WrappedKey::wrap(&key, "246810", CipherKind::Sm4Gcm)
         .await
         .unwrap();
-    wrapped.iterations = 1;
+    wrapped.kdf = PinKdf::Argon2idPeppered {
+        m_kib: 8,
+        t: 1,
+        p: 1,
+    };
     assert_eq!(
         wrapped.unwrap("246810").await.unwrap_err(),
         CryptoError::WrongPin,
+        "a lowered argon2 cost is not a shortcut"
+    );
+    let mut old = WrappedKey::wrap_v1(&key, "246810", CipherKind::Sm4Gcm)
+        .await
+        .unwrap();
+    old.iterations = 1;
+    assert_eq!(
+        old.unwrap("246810").await.unwrap_err(),
+        CryptoError::WrongPin,
         "a lowered iteration count is not a shortcut"
+    );
+}
+
+/// A phone of the previous version kept its data key wrapped by PBKDF2 alone, in JSON without
+/// the `kdf` field: it still opens with the right PIN (the vault then wraps it again).
+#[wasm_bindgen_test]
+async fn a_key_wrapped_by_the_previous_version_still_opens() {
+    for kind in BOTH {
+        let key = DataKey::generate().unwrap();
+        let old = WrappedKey::wrap_v1(&key, "246810", kind).await.unwrap();
+        let mut stored: serde_json::Value = serde_json::to_value(&old).unwrap();
+        stored.as_object_mut().unwrap().remove("kdf");
+        assert_eq!(
+            stored.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["cipher", "iterations", "salt", "sealed_key"],
+            "the previous version's fields"
+        );
+        let old: WrappedKey = serde_json::from_value(stored).unwrap();
+        assert_eq!(
+            (old.kdf, old.iterations),
+            (PinKdf::Pbkdf2, PBKDF2_ITERATIONS)
+        );
+        assert!(!old.is_current());
+        assert_eq!(old.unwrap("246810").await.unwrap(), key);
+        assert_eq!(
+            old.unwrap("246811").await.unwrap_err(),
+            CryptoError::WrongPin
+        );
+    }
+}
+
+/// Prints how long one PIN unwrap of the current kind (argon2id + the phone's pepper) takes
+/// here; run with `-- --nocapture`. The throttled figure is the phone bench's.
+#[wasm_bindgen_test]
+async fn argon2_unwrap_cost_is_reported() {
+    let key = DataKey::generate().unwrap();
+    let wrapped = WrappedKey::wrap(&key, "246810", CipherKind::Aes256Gcm)
+        .await
+        .unwrap();
+    let runs = 3;
+    let start = js_sys::Date::now();
+    for _ in 0..runs {
+        wrapped.unwrap("246810").await.unwrap();
+    }
+    let each = (js_sys::Date::now() - start) / f64::from(runs);
+    web_sys::console::log_1(
+        &format!(
+            "argon2id m={ARGON2_M_KIB} KiB t={ARGON2_T} p={ARGON2_P} + HMAC pepper (one unwrap): {each:.0} ms"
+        )
+        .into(),
     );
 }
 
@@ -267,7 +332,7 @@ async fn a_too_simple_pin_is_not_used_for_wrapping() {
 #[wasm_bindgen_test]
 async fn pbkdf2_cost_is_reported() {
     let key = DataKey::generate().unwrap();
-    let wrapped = WrappedKey::wrap(&key, "246810", CipherKind::Aes256Gcm)
+    let wrapped = WrappedKey::wrap_v1(&key, "246810", CipherKind::Aes256Gcm)
         .await
         .unwrap();
     let runs = 5;

@@ -6,6 +6,15 @@ use crate::lang::Lang;
 
 /// Wrong PINs in a row that lock the data until the next online sign-in.
 pub const WRONG_PIN_LIMIT: u32 = 5;
+
+/// Argon2id cost of the PIN's derivation on the phone (memory in KiB, passes, lanes), chosen by
+/// measurement so one unlock stays under about a second on a 4×-throttled headless Chromium: at
+/// 16 MiB a wrong PIN took 0.34 s there (December 2026, EPYC build server), so the memory was
+/// raised to 40 MiB (about 2.5× that). The phone bench (`phone_pin_guess_ms`) and the native
+/// bench (`pin_guess_native_ms`) measure one guess at exactly these (docs/SECURITY.md).
+pub const ARGON2_M_KIB: u32 = 40 * 1024;
+pub const ARGON2_T: u32 = 2;
+pub const ARGON2_P: u32 = 1;
 /// Inactivity after which the app locks and asks for the PIN again.
 pub const AUTO_LOCK_AFTER_MS: i64 = 5 * 60 * 1000;
 

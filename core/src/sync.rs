@@ -290,6 +290,31 @@ pub struct LoginRequest {
     /// The phone signing in, so an administrator can later revoke it if it is lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<DeviceId>,
+    /// The public half of the phone's signing key (ECDSA P-256, the uncompressed SEC1 point in
+    /// base64url): every request of the session must be signed by its private half
+    /// (`PROOF_HEADER`), which never leaves the phone. Required; optional here only so an old
+    /// app's sign-in gets a readable refusal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
+}
+
+/// How long a session lasts on the server after a password sign-in, in days.
+pub const SESSION_DAYS: i64 = 30;
+
+/// The header by which a request proves it comes from the phone its session was issued to:
+/// `<unix seconds>.<base64url signature>`, the signature (ECDSA P-256 with SHA-256, IEEE P1363
+/// `r‖s`, as Web Crypto makes it) over `proof_message`.
+pub const PROOF_HEADER: &str = "x-xiafang-proof";
+
+/// How far a proof's time may lie from the server's, either way: phones' clocks in villages are
+/// often minutes off, and a phone told `proof_stale` corrects its offset from the server's
+/// `Date` and retries once.
+pub const PROOF_WINDOW_SECS: i64 = 600;
+
+/// What a request's proof signs: a fixed context (so the key signs nothing else usefully), the
+/// method, the path with its query exactly as sent, and the time.
+pub fn proof_message(method: &str, path_and_query: &str, at_unix_secs: i64) -> String {
+    format!("xiafang-proof-v1\n{method}\n{path_and_query}\n{at_unix_secs}")
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -311,6 +336,7 @@ labeled_enum!(
     ApiErrorCode {
         BadCredentials = "bad_credentials" => ("用户名或密码不正确", "Wrong user name or password"),
         Unauthorized = "unauthorized" => ("登录已失效，请重新登录", "Your session has ended; please sign in again"),
+        ProofStale = "proof_stale" => ("手机时间与服务器相差太大，请检查手机时间后重试", "The phone's clock is too far from the server's; check it and try again"),
         Forbidden = "forbidden" => ("您无权查看该档案", "You may not open this file"),
         NotAllowed = "not_allowed" => ("您的账号无权进行此操作", "Your account may not do this"),
         DeviceRevoked = "device_revoked" => ("此设备已被管理员停用，手机上的数据将被清除", "This device was revoked by an administrator; its data will be erased"),

@@ -329,6 +329,7 @@ fn session_pull_and_error_messages_round_trip() {
         username: "wangjg".into(),
         password: "x".into(),
         device_id: Some(DeviceId::new_random()),
+        device_key: Some("BAbc".into()),
     });
     round_trip(&LoginResponse {
         token: "t".into(),

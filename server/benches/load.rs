@@ -14,6 +14,9 @@
 //! device syncs once per P ms at a random phase, and latency counts from the time the sync was
 //! due, so a server that falls behind cannot hide it (no coordinated omission).
 
+#[path = "../tests/support/phone_key.rs"]
+mod phone_key;
+
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Connection, Executor};
 use std::process::Stdio;
@@ -139,7 +142,38 @@ async fn measure(args: &Args, server: &Server, db_url: &str) -> Result<()> {
     if args.seconds > 0 {
         load(args, server, &tokens).await?;
     }
+    if args.ingest {
+        pin_guess_native();
+    }
     Ok(())
+}
+
+/// What one offline guess at a phone's PIN costs natively on this machine: the phone's
+/// argon2id at its own parameters (the HMAC pepper after it is negligible). The attacker's
+/// cost per PIN; 10⁶ of them is the whole space.
+fn pin_guess_native() {
+    use xiafang_core::pin::{ARGON2_M_KIB, ARGON2_P, ARGON2_T};
+    let params = argon2::Params::new(ARGON2_M_KIB, ARGON2_T, ARGON2_P, Some(32)).expect("params");
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut out = [0u8; 32];
+    let runs = 10;
+    let start = Instant::now();
+    for guess in 0..runs {
+        argon
+            .hash_password_into(
+                format!("{guess:06}").as_bytes(),
+                b"sixteen byte salt",
+                &mut out,
+            )
+            .expect("argon2");
+    }
+    let each_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
+    figure("pin_guess_native_ms", each_ms, "ms");
+    figure(
+        "pin_space_native_core_hours",
+        each_ms * 1e6 / 3_600_000.0,
+        "h",
+    );
 }
 
 fn figure(key: &str, value: f64, unit: &str) {
@@ -252,6 +286,13 @@ impl Client {
         );
         if let Some(t) = token {
             head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+            // Signed like a phone's: the server checks every request's proof of its phone.
+            if let Some(proof) = phone_key::proof_for(t, method, path) {
+                head.push_str(&format!(
+                    "{}: {proof}\r\n",
+                    xiafang_core::sync::PROOF_HEADER
+                ));
+            }
         }
         let body = body.unwrap_or_default();
         if method == "POST" {
@@ -315,15 +356,8 @@ async fn sign_in_phones(port: u16, n: usize) -> Result<Vec<String>> {
     let mut tokens = Vec::new();
     let mut c = Client::connect(port).await?;
     for d in 0..n {
-        let body = format!(r#"{{"username":"phone{d}","password":"xiafang2026"}}"#);
-        let (status, resp) = c
-            .request("POST", "/api/login", None, Some(body.as_bytes()))
-            .await?;
-        if status != 200 {
-            return Err(format!("sign-in of phone{d} answered {status}").into());
-        }
-        let resp: LoginResponse = serde_json::from_slice(&resp)?;
-        tokens.push(resp.token);
+        let body = serde_json::json!({"username": format!("phone{d}"), "password": "xiafang2026"});
+        tokens.push(keyed_sign_in(&mut c, body).await?);
     }
     Ok(tokens)
 }
@@ -332,15 +366,30 @@ async fn sign_in(port: u16, n: usize) -> Result<Vec<String>> {
     let mut tokens = Vec::new();
     let mut c = Client::connect(port).await?;
     for _ in 0..n {
-        let body = br#"{"username":"wangjg","password":"xiafang2026"}"#;
-        let (status, resp) = c.request("POST", "/api/login", None, Some(body)).await?;
-        if status != 200 {
-            return Err(format!("sign-in answered {status}").into());
-        }
-        let resp: LoginResponse = serde_json::from_slice(&resp)?;
-        tokens.push(resp.token);
+        let body = serde_json::json!({"username": "wangjg", "password": "xiafang2026"});
+        tokens.push(keyed_sign_in(&mut c, body).await?);
     }
     Ok(tokens)
+}
+
+/// A sign-in with a new phone key, remembered with the token so requests are signed by it.
+async fn keyed_sign_in(c: &mut Client, mut body: serde_json::Value) -> Result<String> {
+    let remember = phone_key::remember_sign_in(&mut body);
+    let (status, resp) = c
+        .request(
+            "POST",
+            "/api/login",
+            None,
+            Some(&serde_json::to_vec(&body)?),
+        )
+        .await?;
+    if status != 200 {
+        return Err(format!("sign-in of {} answered {status}", body["username"]).into());
+    }
+    let answer: serde_json::Value = serde_json::from_slice(&resp)?;
+    remember(&answer);
+    let resp: LoginResponse = serde_json::from_value(answer)?;
+    Ok(resp.token)
 }
 
 fn records(n: usize, salt: usize) -> Vec<Record> {

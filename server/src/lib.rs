@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod limits;
+pub mod proof;
 pub mod xlsx;
 
 pub use http::{AppState, app};

@@ -191,11 +191,13 @@ async fn an_administrator_of_an_accused_place_neither_sees_nor_assigns_the_accus
             assert_eq!(status, expected, "{file}: {body}");
         }
         let unassign_li = serde_json::json!({"file_id": "f-body", "account_id": "li"});
-        let req = axum::http::Request::delete("/api/admin/assignments")
-            .header(axum::http::header::AUTHORIZATION, format!("Bearer {admin}"))
-            .header(axum::http::header::CONTENT_TYPE, "application/json")
-            .body(axum::body::Body::from(unassign_li.to_string()))
-            .unwrap();
+        let req = common::authorised(
+            axum::http::Request::delete("/api/admin/assignments"),
+            &admin,
+        )
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(unassign_li.to_string()))
+        .unwrap();
         assert_eq!(server.send(req).await.0, StatusCode::NOT_FOUND);
     }
 }

@@ -47,9 +47,8 @@ async fn every_data_call_needs_a_valid_session() {
 async fn malformed_and_oversized_uploads_get_clear_errors_and_change_nothing() {
     for server in TestServer::each(&small_world()).await {
         let token = server.login("wang").await;
-        let req = Request::post("/api/sync/push")
+        let req = common::authorised(Request::post("/api/sync/push"), &token)
             .header(header::CONTENT_TYPE, "application/json")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .body(Body::from(r#"{"device_id": "x", "ops": 5}"#))
             .unwrap();
         let (status, body) = server.send(req).await;
@@ -123,8 +122,7 @@ async fn repeated_wrong_passwords_lock_the_name_even_for_the_right_one() {
 async fn sessions_end_on_sign_out_and_when_they_expire() {
     for server in TestServer::each(&small_world()).await {
         let token = server.login("wang").await;
-        let logout = Request::post("/api/logout")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        let logout = common::authorised(Request::post("/api/logout"), &token)
             .body(Body::empty())
             .unwrap();
         assert_eq!(server.raw(logout).await.status(), StatusCode::NO_CONTENT);

@@ -78,12 +78,14 @@ async fn writes_and_reads_are_logged_for_the_supervisor_only() {
         let (status, _) = server.get("/api/files/f-a1/audit", Some(&wang)).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         for method in ["PUT", "DELETE", "POST", "PATCH"] {
-            let req = Request::builder()
-                .method(method)
-                .uri("/api/files/f-a1/audit")
-                .header("authorization", format!("Bearer {sup}"))
-                .body(Body::empty())
-                .unwrap();
+            let req = common::authorised(
+                Request::builder()
+                    .method(method)
+                    .uri("/api/files/f-a1/audit"),
+                &sup,
+            )
+            .body(Body::empty())
+            .unwrap();
             let status = server.raw(req).await.status();
             assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
         }

@@ -125,9 +125,8 @@ async fn impossible_dates_and_amounts_are_clear_errors_that_change_nothing() {
                 "ops": [{"seq": 1, "record": record}],
                 "device_time": chrono::Utc::now(),
             });
-            let req = Request::post("/api/sync/push")
+            let req = common::authorised(Request::post("/api/sync/push"), &wang)
                 .header(header::CONTENT_TYPE, "application/json")
-                .header(header::AUTHORIZATION, format!("Bearer {wang}"))
                 .body(Body::from(body.to_string()))
                 .unwrap();
             let (status, body) = server.send(req).await;

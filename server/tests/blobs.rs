@@ -63,8 +63,7 @@ impl Blob {
 }
 
 async fn put(server: &TestServer, token: &str, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
-    let req = Request::put(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+    let req = common::authorised(Request::put(path), token)
         .body(Body::from(body))
         .unwrap();
     server.send(req).await
@@ -289,9 +288,10 @@ async fn a_piece_cut_off_mid_way_stores_nothing() {
 
         // Announces a whole piece, sends half of it, and the connection drops.
         let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let proof = common::proof_for(&wang, "PUT", &blob.path(0)).expect("signed in here");
         let head = format!(
             "PUT {} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {wang}\r\n\
-             Content-Length: {PIECE}\r\n\r\n",
+             X-Xiafang-Proof: {proof}\r\nContent-Length: {PIECE}\r\n\r\n",
             blob.path(0)
         );
         stream.write_all(head.as_bytes()).await.unwrap();

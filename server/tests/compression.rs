@@ -20,8 +20,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn gzipped_push(token: &str, body: Vec<u8>) -> Request<Body> {
-    Request::post("/api/sync/push")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+    common::authorised(Request::post("/api/sync/push"), token)
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::CONTENT_ENCODING, "gzip")
         .body(Body::from(body))
@@ -81,8 +80,7 @@ async fn upload_in_an_encoding_the_server_does_not_read_is_refused() {
 async fn answered_encoding(server: &TestServer, token: &str, accept: &str) -> Option<String> {
     let res = server
         .raw(
-            Request::get("/api/sync/pull")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            common::authorised(Request::get("/api/sync/pull"), token)
                 .header(header::ACCEPT_ENCODING, accept)
                 .body(Body::empty())
                 .expect("request"),

@@ -1,7 +1,7 @@
 //! `/api/blobs/{sha256}`: images (photos, signatures) going up in pieces that resume where the
 //! server stopped, and coming down for readers of the file.
 
-use super::{ApiFailure, accepted, authorised, read};
+use super::{ApiFailure, accepted, authorised, build, read, read_signed, signed};
 use gloo_net::http::Request;
 use serde::Deserialize;
 use xiafang_core::attachment::BlobRef;
@@ -39,7 +39,7 @@ fn path(sha256: &str) -> String {
 
 pub async fn upload_status(token: &str, sha256: &str) -> Result<UploadStatus, ApiFailure> {
     let path = format!("{}/upload", path(sha256));
-    read(authorised(Request::get(&path), token).send().await).await
+    read_signed(token, build(authorised(Request::get(&path)))).await
 }
 
 /// Sends `piece`, the image's bytes from `offset`.
@@ -55,11 +55,11 @@ pub async fn put_piece(
         ("size", size.as_str()),
         ("mime", image.mime.as_str()),
     ]);
-    let request = authorised(builder, token)
+    let request = authorised(builder)
         .header("Content-Type", "application/octet-stream")
         .body(js_sys::Uint8Array::from(piece))
-        .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
-    let response = request.send().await.map_err(|_| ApiFailure::Offline)?;
+        .map_err(|e| ApiFailure::Unreadable(e.to_string()));
+    let response = signed(token, request).await?;
     match response.status() {
         409 => {
             let at: Received = response
@@ -78,11 +78,11 @@ pub async fn put_piece(
 /// The image's bytes; `None` when the server has no complete copy this account may read (not
 /// uploaded yet, as far as the phone can tell).
 pub async fn download(token: &str, sha256: &str) -> Result<Option<Vec<u8>>, ApiFailure> {
-    let sent = authorised(Request::get(&path(sha256)), token).send().await;
-    if sent.as_ref().is_ok_and(|r| r.status() == 404) {
+    let sent = signed(token, build(authorised(Request::get(&path(sha256))))).await?;
+    if sent.status() == 404 {
         return Ok(None);
     }
-    accepted(sent)
+    accepted(Ok(sent))
         .await?
         .binary()
         .await

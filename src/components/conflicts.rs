@@ -2,7 +2,6 @@
 //! online. Personal data: fetched each time the file is shown, never stored on the phone.
 
 use crate::api::{self, ApiFailure};
-use crate::app::SignedIn;
 use crate::i18n::{Msg, use_i18n};
 use crate::sync::SyncStatus;
 use chrono::Local;
@@ -14,11 +13,10 @@ use xiafang_core::file_edit::FileConflict;
 /// (an upload may have merged an edit that made one); empty while offline or signed out.
 pub fn conflicts_of(file: impl Fn() -> FileId + 'static) -> LocalResource<Vec<FileConflict>> {
     let sync = expect_context::<SyncStatus>();
-    let SignedIn(session) = expect_context::<SignedIn>();
     LocalResource::new(move || {
         let online = sync.online.get();
         sync.data_version.track();
-        let token = session.with(|s| s.as_ref().map(|s| s.token.clone()));
+        let token = crate::store::vault::token();
         let file = file();
         async move {
             let token = match token {

@@ -1,11 +1,13 @@
 //! The top bar: app name, the signed-in cadre, 管理 for administrators, language switch, 锁定
 //! (the PIN opens it again) and sign-out.
 
+use crate::api::{self, ApiFailure};
 use crate::app::{DataLock, SignedIn};
 use crate::i18n::{Msg, use_i18n};
-use crate::store::settings;
 use crate::store::vault::Status;
+use crate::store::{self, settings};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use xiafang_core::Lang;
@@ -28,11 +30,32 @@ pub fn Header() -> impl IntoView {
         }
     };
     let sign_out = move |_| {
-        // The data stays on the phone, sealed: records not yet uploaded are never deleted here.
-        lock.lock();
-        settings::clear_session();
-        session.set(None);
-        navigate("/login", Default::default());
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // The server ends the session first, so its token opens nothing any more; a phone
+            // offline (or locked, with no token) forgets it anyway and says how long the server
+            // keeps it: usable only with this phone's key, until it expires.
+            let ended = match store::vault::token() {
+                Some(token) => match api::logout(&token).await {
+                    Ok(()) | Err(ApiFailure::Refused { .. }) => true,
+                    Err(
+                        ApiFailure::Offline | ApiFailure::Unreadable(_) | ApiFailure::Device(_),
+                    ) => false,
+                },
+                None => false,
+            };
+            if !ended {
+                settings::note_signed_out_offline(
+                    session.with_untracked(|s| s.as_ref().and_then(|s| s.expires)),
+                );
+            }
+            // The data stays on the phone, sealed: records not yet uploaded are never deleted.
+            store::vault::forget_token();
+            lock.lock();
+            settings::clear_session();
+            session.set(None);
+            navigate("/login", Default::default());
+        });
     };
     // Only a convenience: the server refuses administration to everyone else anyway.
     let is_admin =

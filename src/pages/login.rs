@@ -29,6 +29,20 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     // A phone erased on an administrator's order says so once, on the page it lands on.
     let erased = settings::take_erased().then(|| i18n.t(Msg::DeviceErased).to_owned());
+    // A sign-out that could not reach the server says how long the server keeps the session.
+    let erased = erased.or_else(|| {
+        settings::take_signed_out_offline().map(|until| {
+            let until = until.map_or_else(
+                || i18n.t(Msg::SessionDaysLeft).to_owned(),
+                |at| {
+                    at.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                },
+            );
+            format!("{}{until}", i18n.t(Msg::SignedOutOffline))
+        })
+    });
     let why = match vault::status() {
         vault::Status::SignInLocked if known.is_some() => Some(Msg::SignInToUnlock),
         _ => None,
@@ -53,6 +67,9 @@ pub fn LoginPage() -> impl IntoView {
         spawn_local(async move {
             let result = match api::login(&user, &pass).await {
                 Ok(res) => open_data(&res).await.map(|()| res),
+                Err(ApiFailure::Device(why)) => Err(Failed::Data(Box::new(move |lang| {
+                    format!("{}：{why}", Msg::DeviceKeyProblem.text(lang))
+                }))),
                 Err(e) => Err(Failed::Api(e)),
             };
             busy.set(false);
@@ -69,10 +86,18 @@ pub fn LoginPage() -> impl IntoView {
             match result {
                 Ok(res) => {
                     let signed_in = Session {
-                        token: res.token,
                         account: res.account,
+                        expires: Some(
+                            chrono::Utc::now()
+                                + chrono::Duration::days(xiafang_core::sync::SESSION_DAYS),
+                        ),
                     };
-                    if let Err(e) = settings::save_session(&signed_in) {
+                    // Sealed with the data, never in the clear (the data was opened above).
+                    let kept = match vault::keep_token(&res.token).await {
+                        Ok(()) => settings::save_session(&signed_in).map_err(|e| e.to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    if let Err(e) = kept {
                         error.set(Some(format!("{}：{e}", Msg::StorageProblem.text(lang))));
                         return;
                     }
@@ -91,7 +116,7 @@ pub fn LoginPage() -> impl IntoView {
                 Err(ApiFailure::Refused { code, .. }) => {
                     error.set(Some(code.label(lang).to_owned()))
                 }
-                Err(ApiFailure::Unreadable(_)) => {
+                Err(ApiFailure::Unreadable(_) | ApiFailure::Device(_)) => {
                     error.set(Some(Msg::SignInFailed.text(lang).to_owned()))
                 }
             }

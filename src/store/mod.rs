@@ -4,6 +4,7 @@
 
 mod blobs;
 pub mod crypto;
+pub mod device_key;
 mod idb;
 mod overview;
 mod persist;

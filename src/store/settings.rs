@@ -16,14 +16,44 @@ const UPLOAD_IN_FLIGHT: &str = "xiafang.upload_in_flight";
 const PERSIST_ASKED: &str = "xiafang.persist_asked";
 const CLOCK: &str = "xiafang.clock";
 
+/// Who signed in on this phone, kept in the clear for the sign-in and PIN screens. The token is
+/// not here: it is kept sealed with the data (`vault::keep_token`) and is in memory only while
+/// the data is open.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
-    pub token: String,
     pub account: Account,
+    /// When the server ends the session by itself (`SESSION_DAYS` after the sign-in), for the
+    /// sign-out that could not reach the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<DateTime<Utc>>,
+}
+
+/// The session as kept, including what a version before sealed tokens wrote.
+#[derive(serde::Deserialize)]
+struct Kept {
+    account: Account,
+    #[serde(default)]
+    expires: Option<DateTime<Utc>>,
+    /// A token kept in the clear by an older version.
+    #[serde(default)]
+    token: Option<String>,
 }
 
 pub fn session() -> Option<Session> {
-    LocalStorage::get(SESSION).ok()
+    let kept: Kept = LocalStorage::get(SESSION).ok()?;
+    let session = Session {
+        account: kept.account,
+        expires: kept.expires,
+    };
+    if kept.token.is_some() {
+        // Kept in the clear by an older version, and bound to no phone key, so the server
+        // takes it no more: dropped, not sealed. The account stays, so the PIN still opens the
+        // data offline and unsent records wait; one password sign-in uploads them.
+        if let Err(e) = save_session(&session) {
+            web_sys::console::warn_1(&format!("clear token not dropped: {e}").into());
+        }
+    }
+    Some(session)
 }
 
 pub fn save_session(session: &Session) -> Result<(), gloo_storage::errors::StorageError> {
@@ -157,6 +187,23 @@ pub fn erase_all() {
     if let Err(e) = LocalStorage::set(ERASED, true) {
         web_sys::console::warn_1(&format!("erase note not kept: {e}").into());
     }
+}
+
+const SIGNED_OUT_OFFLINE: &str = "xiafang.signed_out_offline";
+
+/// Notes that a sign-out could not reach the server, whose session then lasts until `until`
+/// (`None`: unknown, at most `SESSION_DAYS`), for the sign-in page to say so.
+pub fn note_signed_out_offline(until: Option<DateTime<Utc>>) {
+    if let Err(e) = LocalStorage::set(SIGNED_OUT_OFFLINE, until) {
+        web_sys::console::warn_1(&format!("sign-out note not kept: {e}").into());
+    }
+}
+
+/// The note of a sign-out that did not reach the server, if any; reading it clears it.
+pub fn take_signed_out_offline() -> Option<Option<DateTime<Utc>>> {
+    let note = LocalStorage::get::<Option<DateTime<Utc>>>(SIGNED_OUT_OFFLINE).ok();
+    LocalStorage::delete(SIGNED_OUT_OFFLINE);
+    note
 }
 
 /// Whether this phone was erased because it was revoked; reading it clears the note.

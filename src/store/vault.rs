@@ -22,6 +22,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use xiafang_core::UserId;
 
 const KEYRING: &str = "xiafang.keyring";
+/// The session token, sealed under the data key (base64): whoever copies the browser's storage
+/// cannot use it without the PIN, and even then not without this phone's signing key.
+const SEALED_TOKEN: &str = "xiafang.session_token";
 
 /// What the phone keeps about its data key, in plain storage: nothing here opens the data
 /// without the PIN or the server's secret.
@@ -86,6 +89,9 @@ struct Opened {
 
 thread_local! {
     static OPEN: RefCell<Option<Rc<Opened>>> = const { RefCell::new(None) };
+    /// The session token, opened with the data and dropped with it: a locked phone has no
+    /// token, so it makes no signed-in request.
+    static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 fn keyring() -> Option<KeyRing> {
@@ -120,15 +126,78 @@ pub fn is_open() -> bool {
     OPEN.with(|o| o.borrow().is_some())
 }
 
-/// Drops the key from memory; the data stays sealed on the phone.
+/// Drops the key (and the session token) from memory; the data stays sealed on the phone.
 pub fn lock() {
     OPEN.with(|o| o.borrow_mut().take());
+    TOKEN.with(|t| t.borrow_mut().take());
 }
 
 async fn open_with(key: DataKey, cipher: CipherKind) -> Result<(), CryptoError> {
     let cipher = Rc::new(DeviceCipher::new(&key, cipher).await?);
     OPEN.with(|o| *o.borrow_mut() = Some(Rc::new(Opened { key, cipher })));
+    open_token().await;
     Ok(())
+}
+
+const TOKEN_AAD: &[u8] = SEALED_TOKEN.as_bytes();
+
+/// Opens the kept session token into memory. One that does not open (sealed under a key this
+/// phone replaced) is dropped: a password sign-in gives a new one.
+async fn open_token() {
+    let Ok(sealed) = LocalStorage::get::<String>(SEALED_TOKEN) else {
+        return;
+    };
+    let opened = match (
+        base64::engine::general_purpose::STANDARD.decode(sealed),
+        cipher(),
+    ) {
+        (Ok(bytes), Ok(cipher)) => cipher.open(&bytes, TOKEN_AAD).await.ok(),
+        _ => None,
+    };
+    match opened.and_then(|bytes| String::from_utf8(bytes).ok()) {
+        Some(token) => TOKEN.with(|t| *t.borrow_mut() = Some(token)),
+        None => {
+            web_sys::console::warn_1(&"kept session token does not open; dropped".into());
+            LocalStorage::delete(SEALED_TOKEN);
+        }
+    }
+}
+
+/// Keeps a new session token, sealed under the open data key; the data must be open.
+pub async fn keep_token(token: &str) -> Result<(), UnlockError> {
+    let sealed = cipher()
+        .map_err(|_| UnlockError::NotOpen)?
+        .seal(token.as_bytes(), TOKEN_AAD)
+        .await?;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(sealed);
+    LocalStorage::set(SEALED_TOKEN, encoded).map_err(|e| UnlockError::Storage(e.to_string()))?;
+    TOKEN.with(|t| *t.borrow_mut() = Some(token.to_owned()));
+    Ok(())
+}
+
+/// The session token, only while the data is open.
+pub fn token() -> Option<String> {
+    TOKEN.with(|t| t.borrow().clone())
+}
+
+/// Forgets the session token, sealed copy and all (sign-out).
+pub fn forget_token() {
+    TOKEN.with(|t| t.borrow_mut().take());
+    LocalStorage::delete(SEALED_TOKEN);
+}
+
+/// What a signed-in request needs: the token and whose it is. Only while the data is open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credentials {
+    pub token: String,
+    pub account: xiafang_core::sync::Account,
+}
+
+pub fn credentials() -> Option<Credentials> {
+    Some(Credentials {
+        token: token()?,
+        account: super::settings::session()?.account,
+    })
 }
 
 /// Opens the data with the PIN. A wrong PIN is counted (and stored) before it is reported; the
@@ -142,6 +211,14 @@ pub async fn open_with_pin(pin: &str) -> Result<(), UnlockError> {
     match wrapped.unwrap(pin).await {
         Ok(key) => {
             ring.guard.succeeded();
+            if !wrapped.is_current() {
+                // Wrapped by an earlier version (PBKDF2 alone): wrapped again the current way
+                // now that the PIN is known. Should that fail, the old wrapping still opens.
+                match WrappedKey::wrap(&key, pin, ring.cipher).await {
+                    Ok(rewrapped) => ring.pin = Some(rewrapped),
+                    Err(e) => web_sys::console::warn_1(&format!("PIN key not renewed: {e}").into()),
+                }
+            }
             save(&ring)?;
             open_with(key, ring.cipher).await?;
             Ok(())
@@ -257,6 +334,7 @@ pub async fn set_pin(pin: &str) -> Result<(), UnlockError> {
 /// Forgets the key ring: called when the phone's database is erased.
 pub fn forget() {
     lock();
+    forget_token();
     LocalStorage::delete(KEYRING);
 }
 

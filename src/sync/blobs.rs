@@ -6,7 +6,7 @@
 use super::{Exchange, Failure, SyncStatus, navigator_online};
 use crate::api::ApiFailure;
 use crate::api::blobs::{self, PieceAnswer, UploadStatus};
-use crate::store::{self, settings};
+use crate::store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
@@ -172,13 +172,14 @@ pub async fn image_bytes(image: &BlobRef) -> ImageOnPhone {
         Ok(None) => {}
         Err(e) => return ImageOnPhone::Failed(e.to_string()),
     }
-    let Some(session) = settings::session() else {
+    // Locked, there is no token: nothing is asked of the server.
+    let Some(token) = store::vault::token() else {
         return ImageOnPhone::Offline;
     };
     if !navigator_online() {
         return ImageOnPhone::Offline;
     }
-    match blobs::download(&session.token, &image.sha256).await {
+    match blobs::download(&token, &image.sha256).await {
         Ok(Some(bytes)) if sha256_hex(&bytes) == image.sha256 => {
             if let Err(e) = store.keep_downloaded_blob(image, &bytes).await {
                 // Shown anyway; the next sync tries to keep it again.

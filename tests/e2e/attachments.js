@@ -1,7 +1,8 @@
 // What the signature and photo specs share: saving a visit to sign or photograph, drawing on the
 // signature pad with the mouse, and reading records and images back from the case server as the
 // cadre, with the same bearer session the phone uses.
-const { expect, request } = require("@playwright/test");
+const { expect } = require("@playwright/test");
+const { signedApi } = require("./helpers");
 const crypto = require("node:crypto");
 
 const sha256 = (bytes) => crypto.createHash("sha256").update(bytes).digest("hex");
@@ -44,15 +45,10 @@ async function drawSignature(page, variant = 0) {
 
 /// The case server's API as the demo cadre, signed in with a password like a phone.
 async function asCadre(baseURL) {
-  const api = await request.newContext({ baseURL });
-  const login = await api.post("/api/login", {
-    data: { username: "wangjg", password: "xiafang2026" },
-  });
-  expect(login.ok()).toBeTruthy();
-  const { token } = await login.json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const api = await signedApi({ url: baseURL });
+  expect(api.status).toBe(200);
   const get = async (path) => {
-    const res = await api.get(path, { headers });
+    const res = await api.get(path);
     expect(res.ok(), `${path}: ${res.status()}`).toBeTruthy();
     return res;
   };

@@ -1,6 +1,7 @@
 // What the end-to-end specs share: signing in, saving a note through the form, taking the
 // network away for real, reading what the server stored, and watching the phone's sync traffic.
 const zlib = require("node:zlib");
+const { webcrypto } = require("node:crypto");
 const { expect, request } = require("@playwright/test");
 
 const USER = { username: "wangjg", password: "xiafang2026" };
@@ -72,14 +73,64 @@ async function goOnline(context, server) {
   await context.setOffline(false);
 }
 
-async function serverRecords(server, fileId) {
+/// What a request's proof signs: `xiafang_core::sync::proof_message`, which this must match.
+function proofMessage(method, pathAndQuery, at) {
+  return `xiafang-proof-v1\n${method}\n${pathAndQuery}\n${at}`;
+}
+
+const base64url = (bytes) => Buffer.from(bytes).toString("base64url");
+
+/// A phone's signing key as the app makes it: ECDSA P-256, the private half non-extractable.
+function newPhoneKey() {
+  return webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+}
+
+/// The public half as the sign-in sends it (uncompressed point, base64url).
+async function publicKeyOf(pair) {
+  return base64url(new Uint8Array(await webcrypto.subtle.exportKey("raw", pair.publicKey)));
+}
+
+/// The `X-Xiafang-Proof` value `privateKey` makes for `method url` now (url: a path, with query).
+async function proofHeader(privateKey, method, url, at = Math.floor(Date.now() / 1000)) {
+  const u = new URL(url, "http://x");
+  const message = new TextEncoder().encode(proofMessage(method, u.pathname + u.search, at));
+  const signature = await webcrypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, privateKey, message);
+  return `${at}.${base64url(new Uint8Array(signature))}`;
+}
+
+/// The case server's API as a phone of `user` uses it: a sign-in that sends a new phone key's
+/// public half, then every request with the bearer token and a proof signed by that key. The
+/// one client every spec uses to read or write on the server behind the phone's back.
+async function signedApi(server, user = USER) {
   const api = await request.newContext({ baseURL: server.url });
-  const login = await api.post("/api/login", { data: USER });
-  expect(login.ok()).toBeTruthy();
-  const { token } = await login.json();
-  const res = await api.get(`/api/files/${fileId}/records`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
+  const key = await newPhoneKey();
+  const login = await api.post("/api/login", { data: { ...user, device_key: await publicKeyOf(key) } });
+  const body = login.ok() ? await login.json() : {};
+  const call = async (method, path, options = {}) => {
+    const headers = { ...(options.headers || {}) };
+    if (body.token) {
+      headers.Authorization = `Bearer ${body.token}`;
+      headers["X-Xiafang-Proof"] = await proofHeader(key.privateKey, method, path);
+    }
+    return api.fetch(path, { ...options, method, headers });
+  };
+  return {
+    status: login.status(),
+    token: body.token,
+    account: body.account,
+    key,
+    get: (path, options) => call("GET", path, options),
+    post: (path, options) => call("POST", path, options),
+    put: (path, options) => call("PUT", path, options),
+    delete: (path, options) => call("DELETE", path, options),
+    dispose: () => api.dispose(),
+  };
+}
+
+async function serverRecords(server, fileId) {
+  const api = await signedApi(server);
+  expect(api.status).toBe(200);
+  const res = await api.get(`/api/files/${fileId}/records`);
   expect(res.ok()).toBeTruthy();
   const records = await res.json();
   await api.dispose();
@@ -273,6 +324,11 @@ function freeStorage(page) {
 }
 
 module.exports = {
+  signedApi,
+  proofHeader,
+  proofMessage,
+  newPhoneKey,
+  publicKeyOf,
   fillStorage,
   freeStorage,
   rowCounts,

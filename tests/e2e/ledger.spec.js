@@ -3,7 +3,7 @@
 // once online the server holds the corrections as new records and the file with the new number.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, goOffline, goOnline, serverRecords, unlock } = require("./helpers");
+const { signIn, openFile, shellCached, goOffline, goOnline, serverRecords, unlock, signedApi } = require("./helpers");
 
 const server = useCaseServer(test);
 
@@ -14,22 +14,19 @@ const DEMO_NOTE = "晚饭后在他家坐了两个小时";
 
 /// The API as wangjg, for what the phone cannot show: the server's records and files.
 async function asWangjg() {
-  const api = await request.newContext({ baseURL: server.url });
-  const login = await api.post("/api/login", { data: { username: "wangjg", password: "xiafang2026" } });
-  expect(login.ok()).toBeTruthy();
-  const { token, account } = await login.json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const api = await signedApi(server);
+  expect(api.status).toBe(200);
+  const { account } = api;
   return {
     account,
     get: async (path) => {
-      const res = await api.get(path, { headers });
+      const res = await api.get(path);
       expect(res.ok(), `${path}: ${res.status()}`).toBeTruthy();
       return res.json();
     },
     /// Uploads records as another phone of wangjg's would.
     push: async (records) => {
       const res = await api.post("/api/sync/push", {
-        headers,
         data: {
           device_id: crypto.randomUUID(),
           ops: records.map((record, i) => ({ seq: i + 1, record })),

@@ -4,7 +4,7 @@
 // never shown the file, on the phone or by the server.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, goOffline, goOnline } = require("./helpers");
+const { signIn, openFile, shellCached, goOffline, goOnline, signedApi } = require("./helpers");
 
 const server = useCaseServer(test);
 const LAWYER = { username: "chenls", password: "xiafang2026" };
@@ -83,16 +83,10 @@ test("a legal team member of another village cannot open the file", async ({ bro
   await expect(page.getByText("潘女士")).toHaveCount(0);
 
   // The server refuses too, even when a cadre refers the file to them.
-  const api = await request.newContext({ baseURL: server.url });
-  const login = async (user) => (await (await api.post("/api/login", { data: user })).json()).token;
-  const outsider = await login(OUTSIDER);
-  const res = await api.get("/api/files/file-pan/records", {
-    headers: { Authorization: `Bearer ${outsider}` },
-  });
+  const api = await signedApi(server, OUTSIDER);
+  const res = await api.get("/api/files/file-pan/records");
   expect([403, 404]).toContain(res.status());
-  const search = await api.get(`/api/search?q=${encodeURIComponent("潘")}`, {
-    headers: { Authorization: `Bearer ${outsider}` },
-  });
+  const search = await api.get(`/api/search?q=${encodeURIComponent("潘")}`);
   expect(await search.json()).toEqual([]);
   await api.dispose();
   await context.close();

@@ -3,16 +3,14 @@
 // copy of everyone's data, and lands on the sign-in page saying why.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, saveNote, goOffline } = require("./helpers");
+const { signIn, openFile, shellCached, saveNote, goOffline, signedApi } = require("./helpers");
 
 const server = useCaseServer(test);
 
 async function as(username) {
-  const api = await request.newContext({ baseURL: server.url });
-  const login = await api.post("/api/login", { data: { username, password: "xiafang2026" } });
-  expect(login.ok()).toBeTruthy();
-  const { token } = await login.json();
-  return { api, headers: { Authorization: `Bearer ${token}` } };
+  const api = await signedApi(server, { username, password: "xiafang2026" });
+  expect(api.status).toBe(200);
+  return { api };
 }
 
 test("a revoked phone hands over its unsent note, erases its data and says why", async ({ page, context }) => {
@@ -30,7 +28,7 @@ test("a revoked phone hands over its unsent note, erases its data and says why",
   // Meanwhile the phone is reported lost and revoked.
   await server.start();
   const admin = await as("admin");
-  const revoke = await admin.api.post(`/api/admin/devices/${device}/revoke`, { headers: admin.headers });
+  const revoke = await admin.api.post(`/api/admin/devices/${device}/revoke`);
   expect(revoke.status()).toBe(204);
 
   await context.setOffline(false);
@@ -59,10 +57,10 @@ test("a revoked phone hands over its unsent note, erases its data and says why",
 
   // The note reached the server, but only into quarantine: not into the file.
   const supervisor = await as("zhaoxf");
-  const waiting = await (await supervisor.api.get("/api/quarantine", { headers: supervisor.headers })).json();
+  const waiting = await (await supervisor.api.get("/api/quarantine")).json();
   expect(waiting.filter((q) => q.record.body.text === text)).toHaveLength(1);
   const records = await (
-    await supervisor.api.get("/api/files/file-guo/records", { headers: supervisor.headers })
+    await supervisor.api.get("/api/files/file-guo/records")
   ).json();
   expect(records.filter((r) => r.body.text === text)).toHaveLength(0);
   await admin.api.dispose();

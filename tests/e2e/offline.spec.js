@@ -2,7 +2,7 @@
 // while still offline and reach the case server by themselves, exactly once, when it returns.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, shellCached, goOffline, goOnline, serverRecords, unlock } = require("./helpers");
+const { signIn, shellCached, goOffline, goOnline, serverRecords, unlock, signedApi } = require("./helpers");
 
 const server = useCaseServer(test);
 
@@ -99,12 +99,8 @@ test("records saved offline survive a reload and upload exactly once", async ({ 
 });
 
 test("a cadre cannot open another township's file through the API", async () => {
-  const api = await request.newContext({ baseURL: server.url });
-  const login = await api.post("/api/login", { data: { username: "wangjg", password: "xiafang2026" } });
-  const { token } = await login.json();
-  const res = await api.get("/api/files/file-yang/records", {
-    headers: { Authorization: `Bearer ${token}` },
-  });
+  const api = await signedApi(server);
+  const res = await api.get("/api/files/file-yang/records");
   expect(res.status()).toBe(403);
   expect((await res.json()).message).toBe("您无权查看该档案");
   await api.dispose();

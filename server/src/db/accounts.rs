@@ -44,6 +44,8 @@ impl Db {
         Ok(row.map(|r| (account_from_row(&r), r.get("password_hash"))))
     }
 
+    /// A session bound to no phone key: it opens nothing (the extractors refuse it). Tests use
+    /// it for sessions made before keys existed.
     pub async fn create_session(
         &self,
         token_hash: &str,
@@ -51,29 +53,32 @@ impl Db {
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<()> {
-        self.create_device_session(token_hash, account, None, now, expires)
+        self.create_device_session(token_hash, account, None, None, now, expires)
             .await
     }
 
-    /// A session signed in from a known phone, so revoking the phone reaches the session.
+    /// A session signed in from a known phone, so revoking the phone reaches the session, and
+    /// bound to the public key (`crate::proof`) whose signature every request must carry.
     pub async fn create_device_session(
         &self,
         token_hash: &str,
         account: &UserId,
         device: Option<DeviceId>,
+        device_key: Option<&str>,
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<()> {
         let _turn = self.write_turn().await;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, device_id) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, device_id, \
+             device_key) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(token_hash)
         .bind(&account.0)
         .bind(now.to_rfc3339())
         .bind(expires.to_rfc3339())
         .bind(device.map(|d| d.to_string()))
+        .bind(device_key)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -90,15 +95,17 @@ impl Db {
     }
 
     /// The account behind a live session of an enabled account, whether the session's phone
-    /// has been revoked, and that phone (`None` for a session signed in without one).
+    /// has been revoked, the phone it was signed in from (`None` for a session signed in
+    /// without one) and the phone key the session is bound to.
     pub async fn account_for_session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(Account, bool, Option<DeviceId>)>> {
+    ) -> Result<Option<LiveSession>> {
         let row = sqlx::query(&format!(
-            "{ACCOUNT_SELECT}, s.device_id, CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_devices r \
-             WHERE r.device_id = s.device_id) THEN 1 ELSE 0 END AS BIGINT) AS revoked \
+            "{ACCOUNT_SELECT}, CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_devices r \
+             WHERE r.device_id = s.device_id) THEN 1 ELSE 0 END AS BIGINT) AS revoked, \
+             s.device_key, s.device_id \
              FROM sessions s JOIN accounts a ON a.id = s.account_id \
              JOIN places p ON p.id = a.place_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled = 0"
@@ -107,16 +114,14 @@ impl Db {
         .bind(now.to_rfc3339())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| {
+        Ok(row.map(|r| LiveSession {
+            account: account_from_row(&r),
+            revoked: r.get::<i64, _>("revoked") == 1,
+            device_key: r.get("device_key"),
             // Written only from a parsed `DeviceId`; anything else names no phone.
-            let device = r
+            device: r
                 .get::<Option<String>, _>("device_id")
-                .and_then(|d| d.parse().ok());
-            (
-                account_from_row(&r),
-                r.get::<i64, _>("revoked") == 1,
-                device,
-            )
+                .and_then(|d| d.parse().ok()),
         }))
     }
 
@@ -129,4 +134,16 @@ impl Db {
         .await?;
         Ok(row.map(|r| account_from_row(&r)))
     }
+}
+
+/// A live session as the extractors see it.
+pub struct LiveSession {
+    pub account: Account,
+    /// The session's phone was revoked by an administrator.
+    pub revoked: bool,
+    /// The public key every request of the session must be signed by (`None`: a session from
+    /// before keys, which opens nothing).
+    pub device_key: Option<String>,
+    /// The phone the session was signed in from, the only phone it speaks for.
+    pub device: Option<DeviceId>,
 }

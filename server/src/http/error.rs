@@ -15,6 +15,10 @@ pub enum HttpError {
     /// 401: no, expired or revoked session.
     #[error("unauthorized")]
     Unauthorized,
+    /// 401: the request's proof of its phone was signed too far from the server's time (the
+    /// phone corrects its clock from `Date` and retries once).
+    #[error("stale proof")]
+    ProofStale,
     /// 403: the account's role or place does not allow this action (administration, review).
     /// A file, record or quarantined item the account may not read is `NotFound` instead, so
     /// that nobody learns it exists.
@@ -57,6 +61,7 @@ impl IntoResponse for HttpError {
         let (status, code) = match &self {
             HttpError::BadCredentials => (StatusCode::UNAUTHORIZED, ApiErrorCode::BadCredentials),
             HttpError::Unauthorized => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),
+            HttpError::ProofStale => (StatusCode::UNAUTHORIZED, ApiErrorCode::ProofStale),
             HttpError::NotAllowed | HttpError::Refused(_) => {
                 (StatusCode::FORBIDDEN, ApiErrorCode::NotAllowed)
             }

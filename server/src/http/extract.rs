@@ -2,14 +2,15 @@
 
 use super::{AppState, HttpError};
 use crate::auth::token_hash;
+use crate::proof::{self, ProofError};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::Utc;
 use xiafang_core::DeviceId;
-use xiafang_core::sync::Account;
+use xiafang_core::sync::{Account, PROOF_HEADER};
 
 /// The bearer token of a request, if it has one.
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
@@ -49,16 +50,40 @@ impl FromRequestParts<AppState> for Uploader {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
         let token = bearer(&parts.headers).ok_or(HttpError::Unauthorized)?;
-        let (account, revoked, device) = state
+        let now = Utc::now();
+        let session = state
             .db
-            .account_for_session(&token_hash(token), Utc::now())
+            .account_for_session(&token_hash(token), now)
             .await?
             .ok_or(HttpError::Unauthorized)?;
+        proved(parts, session.device_key.as_deref(), now.timestamp())?;
         Ok(Uploader {
-            account,
-            revoked,
-            device,
+            account: session.account,
+            revoked: session.revoked,
+            device: session.device,
         })
+    }
+}
+
+/// Refuses a request whose proof (`PROOF_HEADER`) is not a fresh signature, by the key the
+/// session is bound to, over this method and path with its query as sent: a copied token alone
+/// opens nothing. Checked after the session lookup, so it costs a signature check only for live
+/// tokens.
+fn proved(parts: &Parts, device_key: Option<&str>, now: i64) -> Result<(), HttpError> {
+    // Handlers sit under `/api`, which `nest` strips from `parts.uri`; the phone signed what it sent.
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    let path = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+    let header = parts
+        .headers
+        .get(PROOF_HEADER)
+        .and_then(|v| v.to_str().ok());
+    match proof::check(device_key, parts.method.as_str(), path, header, now) {
+        Ok(()) => Ok(()),
+        Err(ProofError::Stale) => Err(HttpError::ProofStale),
+        Err(_) => Err(HttpError::Unauthorized),
     }
 }
 

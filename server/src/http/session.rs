@@ -12,6 +12,14 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, HttpError> {
+    // The phone's public key, to which the session will be bound (a sign-in without one would
+    // make a session that opens nothing).
+    let device_key = req
+        .device_key
+        .as_deref()
+        .and_then(crate::proof::public_key)
+        .map(|key| crate::proof::stored_form(&key))
+        .ok_or_else(|| HttpError::BadRequest("缺少或无法识别本机的设备公钥 device_key".into()))?;
     let name = req.username.trim();
     let found = state.db.account_for_login(name).await?;
     // The owner's own phone has a counter of its own, so strangers locking the name do not
@@ -57,6 +65,7 @@ pub async fn login(
             &token_hash,
             &account.id,
             req.device_id,
+            Some(&device_key),
             now,
             now + Duration::days(SESSION_DAYS),
         )
@@ -86,9 +95,11 @@ pub async fn rules(
     Json((*state.rules).clone())
 }
 
-/// Ends this session on the server; the phone keeps every record not yet uploaded.
+/// Ends this session on the server; the phone keeps every record not yet uploaded. Takes the
+/// phone's proof like every signed-in request (a revoked phone may still end its session).
 pub async fn logout(
     State(state): State<AppState>,
+    _proved: super::Uploader,
     headers: axum::http::HeaderMap,
 ) -> Result<axum::http::StatusCode, HttpError> {
     let token = super::extract::bearer(&headers).ok_or(HttpError::Unauthorized)?;

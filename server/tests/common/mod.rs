@@ -16,6 +16,15 @@ use xiafang_server::db::Db;
 use xiafang_server::demo::{Demo, DemoAccount, DemoFile, DemoPlace};
 use xiafang_server::{AppState, app};
 
+// Also loaded by `support::http` in tests that use both: each client keeps its own tokens.
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/phone_key.rs"]
+mod phone_key;
+#[allow(unused_imports)]
+pub use phone_key::{
+    new_phone_key, proof, proof_for, public_key, remember_key, remember_sign_in, with_phone_key,
+};
+
 pub struct TestServer {
     /// `None` for a second handle on a running server (see `over`).
     pub db: Option<TestDb>,
@@ -207,6 +216,8 @@ impl TestServer {
         (status, json)
     }
 
+    /// A sign-in (`/api/login`) without a `device_key` gets one made here, as a phone would,
+    /// and the returned token is remembered with it so `authorised` can sign for it.
     pub async fn post<T: Serialize>(
         &self,
         path: &str,
@@ -217,8 +228,14 @@ impl TestServer {
         if let Some(t) = token {
             req = authorised(req, t);
         }
-        let body = serde_json::to_vec(body).expect("serialise");
-        self.send(req.body(Body::from(body)).unwrap()).await
+        let mut body = serde_json::to_value(body).expect("serialise");
+        let signed_in = (path == "/api/login").then(|| remember_sign_in(&mut body));
+        let bytes = serde_json::to_vec(&body).expect("serialise");
+        let (status, answer) = self.send(req.body(Body::from(bytes)).unwrap()).await;
+        if let Some(remember) = signed_in {
+            remember(&answer);
+        }
+        (status, answer)
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, serde_json::Value) {
@@ -284,12 +301,27 @@ impl TestServer {
 
 /// `builder` carrying `token`'s credentials. Every test request made with a session goes
 /// through here (or the helpers above), so how a request proves its session is decided in one
-/// place.
+/// place: the bearer token and the proof header signed, now, by the key the token's sign-in
+/// sent (the builder's method and URI must be set). A token nobody signed in for here goes
+/// without a proof, as a thief's would.
 pub fn authorised(
     builder: axum::http::request::Builder,
     token: &str,
 ) -> axum::http::request::Builder {
-    builder.header(header::AUTHORIZATION, format!("Bearer {token}"))
+    let method = builder
+        .method_ref()
+        .map_or("GET", |m| m.as_str())
+        .to_owned();
+    let path = builder
+        .uri_ref()
+        .and_then(|u| u.path_and_query())
+        .map_or("/", |pq| pq.as_str())
+        .to_owned();
+    let builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    match proof_for(token, &method, &path) {
+        Some(proof) => builder.header(xiafang_core::sync::PROOF_HEADER, proof),
+        None => builder,
+    }
 }
 
 pub fn parse<T: DeserializeOwned>(value: serde_json::Value) -> T {

@@ -2,6 +2,10 @@
 //! (`Connection: close`), the response read to the end. Anything short of a whole, well-formed
 //! response within the time limit is an error — to a phone that is simply "no answer".
 
+#[allow(clippy::duplicate_mod)]
+#[path = "phone_key.rs"]
+mod phone_key;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -12,7 +16,8 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// The bytes of a request as our client sends it.
+/// The bytes of a request as our client sends it: with a token, also the proof signed by the
+/// key its sign-in (through `send`) sent.
 pub fn request(
     method: &str,
     host: SocketAddr,
@@ -23,6 +28,12 @@ pub fn request(
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     if let Some(token) = token {
         head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        if let Some(proof) = phone_key::proof_for(token, method, path) {
+            head.push_str(&format!(
+                "{}: {proof}\r\n",
+                xiafang_core::sync::PROOF_HEADER
+            ));
+        }
     }
     if body.is_some() {
         head.push_str("Content-Type: application/json\r\n");
@@ -34,8 +45,34 @@ pub fn request(
     bytes
 }
 
-/// Sends one request and reads the whole response, within `limit`.
+/// Sends one request and reads the whole response, within `limit`. A sign-in gets a phone key
+/// (as a phone's would), remembered with the token it answers.
 pub async fn send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&[u8]>,
+    limit: Duration,
+) -> Result<Response, String> {
+    let mut login = None;
+    let keyed;
+    let mut body = body;
+    if path == "/api/login"
+        && let Some(mut json) = body.and_then(|b| serde_json::from_slice(b).ok())
+    {
+        login = Some(phone_key::remember_sign_in(&mut json));
+        keyed = serde_json::to_vec(&json).map_err(|e| e.to_string())?;
+        body = Some(&keyed);
+    }
+    let response = send_as_is(addr, method, path, token, body, limit).await?;
+    if let (Some(remember), true) = (login, response.status == 200) {
+        remember(&serde_json::from_slice(&response.body).unwrap_or_default());
+    }
+    Ok(response)
+}
+
+async fn send_as_is(
     addr: SocketAddr,
     method: &str,
     path: &str,

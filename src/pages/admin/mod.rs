@@ -41,11 +41,9 @@ struct AdminCtx {
 }
 
 impl AdminCtx {
-    /// An empty token is answered "signed out" by the server, which is what the user sees.
+    /// Without a token (locked) `api` sends nothing and answers "signed out".
     fn token(self) -> String {
-        self.session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-            .unwrap_or_default()
+        crate::store::vault::token().unwrap_or_default()
     }
 
     fn is_me(self, summary: &AccountSummary) -> bool {
@@ -81,7 +79,7 @@ fn AdminScreen() -> impl IntoView {
     let SignedIn(session) = expect_context::<SignedIn>();
     let accounts = LocalResource::new(move || {
         let online = sync.online.get();
-        let token = session.with(|s| s.as_ref().map(|s| s.token.clone()));
+        let token = crate::store::vault::token();
         async move {
             if !online {
                 return Err(ApiFailure::Offline);
@@ -91,7 +89,7 @@ fn AdminScreen() -> impl IntoView {
     });
     let area = LocalResource::new(move || {
         let online = sync.online.get();
-        let token = session.with(|s| s.as_ref().map(|s| s.token.clone()));
+        let token = crate::store::vault::token();
         async move {
             if !online {
                 return Err(ApiFailure::Offline);
@@ -145,6 +143,7 @@ fn failure_text(failure: &ApiFailure, lang: Lang) -> String {
     match failure {
         ApiFailure::Offline => own(Msg::AdminNeedsNetwork),
         ApiFailure::Unreadable(_) => own(Msg::AdminUnreadable),
+        ApiFailure::Device(why) => format!("{}：{why}", own(Msg::DeviceKeyProblem)),
         ApiFailure::Refused { code, message, .. } => match code {
             // The server's words for these are about petitioner files.
             ApiErrorCode::Forbidden | ApiErrorCode::NotAllowed => own(Msg::AdminForbidden),

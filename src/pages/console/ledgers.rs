@@ -40,7 +40,7 @@ pub fn LedgersPage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let token = session.with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+        let token = crate::store::vault::token();
         let (kind, format) = (kind.get_untracked(), format.get_untracked());
         busy.set(true);
         outcome.set(None);
@@ -126,6 +126,7 @@ fn failure_text(failure: &ApiFailure, lang: Lang) -> String {
         ApiFailure::Refused { code, message, .. } if message.is_empty() => code.label(lang).into(),
         ApiFailure::Refused { message, .. } => message.clone(),
         ApiFailure::Unreadable(_) => Msg::AdminUnreadable.text(lang).into(),
+        ApiFailure::Device(why) => format!("{}：{why}", Msg::DeviceKeyProblem.text(lang)),
     }
 }
 

@@ -17,9 +17,37 @@ use zeroize::Zeroize;
 /// the PIN (see the `WrappedKey` docs).
 pub const PBKDF2_ITERATIONS: u32 = 210_000;
 
+/// Argon2id cost of a new wrapping (version 2), shared with the benches that measure it.
+/// Stored in each `WrappedKey`, so changing them later still opens older wrappings.
+pub use xiafang_core::pin::{ARGON2_M_KIB, ARGON2_P, ARGON2_T};
+
 const KEY_LEN: usize = 32;
 const SALT_LEN: usize = 16;
 const WRAP_AAD: &[u8] = b"xiafang/data-key/v1";
+const WRAP_AAD_V2: &[u8] = b"xiafang/data-key/v2";
+
+/// How the key that wraps the data key is derived from the PIN.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PinKdf {
+    /// Version 1 (what earlier versions wrote, without this field): PBKDF2-HMAC-SHA256 with
+    /// `WrappedKey::iterations` rounds. Opened, then wrapped again as version 2.
+    #[default]
+    Pbkdf2,
+    /// Version 2: argon2id of the PIN (memory-hard), then HMAC-SHA256 under this phone's own
+    /// non-extractable pepper key (`store::device_key`): a guess needs that key, i.e. this
+    /// browser profile, not only the stored bytes.
+    Argon2idPeppered { m_kib: u32, t: u32, p: u32 },
+}
+
+impl PinKdf {
+    /// What a new wrapping uses.
+    pub const CURRENT: PinKdf = PinKdf::Argon2idPeppered {
+        m_kib: ARGON2_M_KIB,
+        t: ARGON2_T,
+        p: ARGON2_P,
+    };
+}
 
 /// A random 256-bit key. Lives only in memory (zeroed when dropped); stored only wrapped.
 #[derive(PartialEq, Eq)]
@@ -62,32 +90,66 @@ pub struct WrappedKey {
     pub sealed_key: Vec<u8>,
     /// The cipher that sealed it (also named inside `sealed_key`).
     pub cipher: CipherKind,
+    /// Absent in what version 1 wrote.
+    #[serde(default)]
+    pub kdf: PinKdf,
 }
 
 impl WrappedKey {
-    /// Wraps `key` under `pin` with a fresh salt. Refuses a PIN that breaks `check_pin`.
+    /// Wraps `key` under `pin` with a fresh salt, the current way (`PinKdf::CURRENT`). Refuses
+    /// a PIN that breaks `check_pin`.
     pub async fn wrap(key: &DataKey, pin: &str, cipher: CipherKind) -> Result<Self, CryptoError> {
+        Self::wrap_with(key, pin, cipher, PinKdf::CURRENT).await
+    }
+
+    /// Wraps the way version 1 did (PBKDF2 alone): only for tests that prove older phones'
+    /// keys still open.
+    #[doc(hidden)]
+    pub async fn wrap_v1(
+        key: &DataKey,
+        pin: &str,
+        cipher: CipherKind,
+    ) -> Result<Self, CryptoError> {
+        Self::wrap_with(key, pin, cipher, PinKdf::Pbkdf2).await
+    }
+
+    async fn wrap_with(
+        key: &DataKey,
+        pin: &str,
+        cipher: CipherKind,
+        kdf: PinKdf,
+    ) -> Result<Self, CryptoError> {
         check_pin(pin).map_err(CryptoError::Pin)?;
         let salt: [u8; SALT_LEN] = subtle::random()?;
-        let kek = key_from_pin(pin, &salt, PBKDF2_ITERATIONS, cipher).await?;
-        let sealed_key = kek
-            .seal(&key.0, &wrap_aad(&salt, PBKDF2_ITERATIONS))
-            .await?;
-        Ok(WrappedKey {
+        let iterations = match kdf {
+            PinKdf::Pbkdf2 => PBKDF2_ITERATIONS,
+            PinKdf::Argon2idPeppered { .. } => 0,
+        };
+        let wrapped = WrappedKey {
             salt,
-            iterations: PBKDF2_ITERATIONS,
-            sealed_key,
+            iterations,
+            sealed_key: Vec::new(),
             cipher,
+            kdf,
+        };
+        let kek = wrapped.key_from_pin(pin, true).await?;
+        let sealed_key = kek.seal(&key.0, &wrapped.aad()).await?;
+        Ok(WrappedKey {
+            sealed_key,
+            ..wrapped
         })
+    }
+
+    /// Whether this was wrapped the current way; if not, the vault wraps it again after the
+    /// next right PIN.
+    pub fn is_current(&self) -> bool {
+        self.kdf == PinKdf::CURRENT
     }
 
     /// The data key, if `pin` is the one it was wrapped with; otherwise `WrongPin`.
     pub async fn unwrap(&self, pin: &str) -> Result<DataKey, CryptoError> {
-        let kek = key_from_pin(pin, &self.salt, self.iterations, self.cipher).await?;
-        let mut raw = match kek
-            .open(&self.sealed_key, &wrap_aad(&self.salt, self.iterations))
-            .await
-        {
+        let kek = self.key_from_pin(pin, false).await?;
+        let mut raw = match kek.open(&self.sealed_key, &self.aad()).await {
             Ok(raw) => raw,
             Err(CryptoError::Tampered) => return Err(CryptoError::WrongPin),
             Err(e) => return Err(e),
@@ -100,21 +162,70 @@ impl WrappedKey {
     }
 }
 
-async fn key_from_pin(
-    pin: &str,
-    salt: &[u8],
-    iterations: u32,
-    cipher: CipherKind,
-) -> Result<DeviceCipher, CryptoError> {
-    let bits = subtle::pbkdf2_sha256(pin.as_bytes(), salt, iterations, 8 * KEY_LEN as u32).await?;
-    let kek = <[u8; KEY_LEN]>::try_from(bits.as_slice())
-        .map(DataKey)
-        .map_err(|_| CryptoError::Js("PBKDF2 returned the wrong length".into()))?;
-    DeviceCipher::new(&kek, cipher).await
+impl WrappedKey {
+    /// The key that wraps the data key, derived from `pin` as `self.kdf` says. Creating the
+    /// pepper key is allowed only when wrapping: opening on a browser without it is `WrongPin`
+    /// (nothing there can open it).
+    async fn key_from_pin(&self, pin: &str, wrapping: bool) -> Result<DeviceCipher, CryptoError> {
+        let mut bits = match self.kdf {
+            PinKdf::Pbkdf2 => {
+                subtle::pbkdf2_sha256(
+                    pin.as_bytes(),
+                    &self.salt,
+                    self.iterations,
+                    8 * KEY_LEN as u32,
+                )
+                .await?
+            }
+            PinKdf::Argon2idPeppered { m_kib, t, p } => {
+                let mut stretched = argon2id(pin, &self.salt, m_kib, t, p)?;
+                let peppered = crate::store::device_key::pepper(&stretched, wrapping).await;
+                stretched.zeroize();
+                match peppered {
+                    Ok(Some(bits)) => bits,
+                    Ok(None) => return Err(CryptoError::WrongPin),
+                    Err(e) => return Err(CryptoError::Unavailable(e.to_string())),
+                }
+            }
+        };
+        let kek = <[u8; KEY_LEN]>::try_from(bits.as_slice())
+            .map(DataKey)
+            .map_err(|_| CryptoError::Js("PIN derivation returned the wrong length".into()));
+        bits.zeroize();
+        DeviceCipher::new(&kek?, self.cipher).await
+    }
+
+    /// Binds the sealed key to how it was derived, so a lowered cost is no shortcut.
+    fn aad(&self) -> Vec<u8> {
+        match self.kdf {
+            PinKdf::Pbkdf2 => [WRAP_AAD, &self.salt, &self.iterations.to_be_bytes()].concat(),
+            PinKdf::Argon2idPeppered { m_kib, t, p } => [
+                WRAP_AAD_V2,
+                &self.salt[..],
+                &m_kib.to_be_bytes(),
+                &t.to_be_bytes(),
+                &p.to_be_bytes(),
+            ]
+            .concat(),
+        }
+    }
 }
 
-fn wrap_aad(salt: &[u8], iterations: u32) -> Vec<u8> {
-    [WRAP_AAD, salt, &iterations.to_be_bytes()].concat()
+/// Argon2id (version 0x13) of `pin` over `salt`, 32 bytes, at the given cost.
+pub fn argon2id(
+    pin: &str,
+    salt: &[u8],
+    m_kib: u32,
+    t: u32,
+    p: u32,
+) -> Result<Vec<u8>, CryptoError> {
+    let params = argon2::Params::new(m_kib, t, p, Some(KEY_LEN))
+        .map_err(|_| CryptoError::Malformed("argon2 parameters out of range"))?;
+    let mut out = vec![0u8; KEY_LEN];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(pin.as_bytes(), salt, &mut out)
+        .map_err(|_| CryptoError::Malformed("argon2 refused its input"))?;
+    Ok(out)
 }
 
 /// The data key sealed under a secret the server hands out only with a password sign-in from

@@ -10,7 +10,10 @@ mod keys;
 mod subtle;
 
 pub use cipher::{DeviceCipher, SEALED_VERSION, Sm4Gcm};
-pub use keys::{DataKey, EscrowedKey, PBKDF2_ITERATIONS, WrappedKey};
+pub use keys::{
+    ARGON2_M_KIB, ARGON2_P, ARGON2_T, DataKey, EscrowedKey, PBKDF2_ITERATIONS, PinKdf, WrappedKey,
+    argon2id,
+};
 pub use xiafang_core::cipher::CipherKind;
 pub use xiafang_core::pin::{
     AUTO_LOCK_AFTER_MS, PinGuard, PinProblem, WRONG_PIN_LIMIT, check_pin, should_lock,

@@ -156,6 +156,22 @@ test("phone figures with 2,000 files and 20,000 records", async ({ browser }) =>
     figure("phone_first_sync_s", (Date.now() - t0) / 1000, "s");
     await shellCached(page);
 
+    // ---- one PIN guess, CPU 4×: a wrong PIN costs one derivation (argon2id, then the phone's
+    // HMAC pepper) and a failed open: the price of each of an attacker's guesses on a phone ----
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "输入解锁码" })).toBeVisible({ timeout: 60_000 });
+    await page.fill("input[name=pin]", "135792");
+    const guessed = await page.evaluate(() => performance.now());
+    await page.getByRole("button", { name: "解锁", exact: true }).click();
+    await expect(page.getByRole("alert")).toContainText("解锁码不正确", { timeout: 60_000 });
+    figure("phone_pin_guess_ms", (await page.evaluate(() => performance.now())) - guessed, "ms");
+    // The right PIN resets the wrong-PIN count.
+    await page.fill("input[name=pin]", PIN);
+    await page.getByRole("button", { name: "解锁", exact: true }).click();
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+    await listComplete(page, { timeout: 600_000 });
+
     // ---- cold start offline: reload from the service worker's cache, 4x slower CPU ----
     await cdp.send("Network.emulateNetworkConditions", OFFLINE);
     // The first reload after sign-in compiles the wasm afresh; later ones find the browser's
