@@ -104,15 +104,16 @@ impl Db {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         if let Some(done) = visible_blob(&mut tx, uploader, piece.sha256).await? {
-            return Ok(if done.size != piece.size || done.mime != piece.mime {
-                Appended::Differs(done)
-            } else {
-                Appended::AlreadyComplete(done)
-            });
+            return Ok(already_complete(done, piece));
         }
         let who = &uploader.id;
         let mut state = own_upload(&mut tx, who, piece.sha256).await?;
         if state.is_none() {
+            // Another phone of the account may have completed the upload (and removed its
+            // row) between the two reads above: then this piece is a replay like any other.
+            if let Some(done) = visible_blob(&mut tx, uploader, piece.sha256).await? {
+                return Ok(already_complete(done, piece));
+            }
             if piece.offset != 0 {
                 return Ok(Appended::WrongOffset(None));
             }
@@ -480,6 +481,15 @@ async fn sweep(conn: &mut AnyConnection, only: Option<&UserId>, now: DateTime<Ut
         }
     }
     Ok((stale.len() + orphans.len()) as u64)
+}
+
+/// The answer to a piece of an image the caller may already see complete.
+fn already_complete(done: BlobState, piece: &Piece<'_>) -> Appended {
+    if done.size != piece.size || done.mime != piece.mime {
+        Appended::Differs(done)
+    } else {
+        Appended::AlreadyComplete(done)
+    }
 }
 
 /// Fixed width, so timestamps compare as text on both backends.
