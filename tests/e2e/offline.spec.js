@@ -98,10 +98,13 @@ test("records saved offline survive a reload and upload exactly once", async ({ 
   expect(money.body.amount_fen).toBe(50_000);
 });
 
-test("a cadre cannot open another township's file through the API", async () => {
+test("a cadre cannot open another township's file through the API, nor learn that it exists", async () => {
   const api = await signedApi(server);
   const res = await api.get("/api/files/file-yang/records");
-  expect(res.status()).toBe(403);
-  expect((await res.json()).message).toBe("您无权查看该档案");
+  expect(res.status()).toBe(404);
+  const missing = await api.get("/api/files/file-never-existed/records");
+  expect(missing.status()).toBe(404);
+  expect(await res.text()).toBe(await missing.text());
+  expect((await res.json()).message).toMatch(/[\u4e00-\u9fff]/);
   await api.dispose();
 });
