@@ -17,16 +17,19 @@
 #[path = "../tests/support/phone_key.rs"]
 mod phone_key;
 
+#[path = "load/client.rs"]
+mod client;
+
+use client::{Client, sign_in, sign_in_phones};
+
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Connection, Executor};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 use tokio::sync::Mutex;
 use xiafang_core::fixtures;
-use xiafang_core::sync::{LoginResponse, Op, PullResponse, PushRequest, PushResponse};
+use xiafang_core::sync::{Op, PullResponse, PushRequest, PushResponse};
 use xiafang_core::{DeviceId, Record};
 
 /// Files the demo assigns to wangjg, so his pushes are accepted.
@@ -255,141 +258,6 @@ impl Server {
     async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
-}
-
-/// A keep-alive HTTP/1.1 connection: just enough client for JSON requests to our own server.
-struct Client {
-    port: u16,
-    stream: BufReader<TcpStream>,
-}
-
-impl Client {
-    async fn connect(port: u16) -> Result<Client> {
-        let stream = TcpStream::connect(("127.0.0.1", port)).await?;
-        stream.set_nodelay(true)?;
-        Ok(Client {
-            port,
-            stream: BufReader::new(stream),
-        })
-    }
-
-    async fn request(
-        &mut self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&[u8]>,
-    ) -> Result<(u16, Vec<u8>)> {
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n",
-            self.port
-        );
-        if let Some(t) = token {
-            head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-            // Signed like a phone's: the server checks every request's proof of its phone.
-            if let Some(proof) = phone_key::proof_for(t, method, path) {
-                head.push_str(&format!(
-                    "{}: {proof}\r\n",
-                    xiafang_core::sync::PROOF_HEADER
-                ));
-            }
-        }
-        let body = body.unwrap_or_default();
-        if method == "POST" {
-            head.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                body.len()
-            ));
-        }
-        head.push_str("\r\n");
-        let mut out = head.into_bytes();
-        out.extend_from_slice(body);
-        self.stream.get_mut().write_all(&out).await?;
-
-        let mut line = String::new();
-        self.stream.read_line(&mut line).await?;
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
-            .ok_or("no status line")?
-            .parse()?;
-        let (mut length, mut chunked) = (None, false);
-        loop {
-            line.clear();
-            if self.stream.read_line(&mut line).await? == 0 {
-                return Err("connection closed in headers".into());
-            }
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            let lower = l.to_ascii_lowercase();
-            if let Some(v) = lower.strip_prefix("content-length:") {
-                length = Some(v.trim().parse::<usize>()?);
-            } else if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
-                chunked = true;
-            }
-        }
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                line.clear();
-                self.stream.read_line(&mut line).await?;
-                let size = usize::from_str_radix(line.trim(), 16)?;
-                let mut chunk = vec![0; size + 2];
-                self.stream.read_exact(&mut chunk).await?;
-                if size == 0 {
-                    break;
-                }
-                body.extend_from_slice(&chunk[..size]);
-            }
-        } else if let Some(n) = length {
-            body.resize(n, 0);
-            self.stream.read_exact(&mut body).await?;
-        }
-        Ok((status, body))
-    }
-}
-
-/// One session per phone of `own_world`, signed in as its own account.
-async fn sign_in_phones(port: u16, n: usize) -> Result<Vec<String>> {
-    let mut tokens = Vec::new();
-    let mut c = Client::connect(port).await?;
-    for d in 0..n {
-        let body = serde_json::json!({"username": format!("phone{d}"), "password": "xiafang2026"});
-        tokens.push(keyed_sign_in(&mut c, body).await?);
-    }
-    Ok(tokens)
-}
-
-async fn sign_in(port: u16, n: usize) -> Result<Vec<String>> {
-    let mut tokens = Vec::new();
-    let mut c = Client::connect(port).await?;
-    for _ in 0..n {
-        let body = serde_json::json!({"username": "wangjg", "password": "xiafang2026"});
-        tokens.push(keyed_sign_in(&mut c, body).await?);
-    }
-    Ok(tokens)
-}
-
-/// A sign-in with a new phone key, remembered with the token so requests are signed by it.
-async fn keyed_sign_in(c: &mut Client, mut body: serde_json::Value) -> Result<String> {
-    let remember = phone_key::remember_sign_in(&mut body);
-    let (status, resp) = c
-        .request(
-            "POST",
-            "/api/login",
-            None,
-            Some(&serde_json::to_vec(&body)?),
-        )
-        .await?;
-    if status != 200 {
-        return Err(format!("sign-in of {} answered {status}", body["username"]).into());
-    }
-    let answer: serde_json::Value = serde_json::from_slice(&resp)?;
-    remember(&answer);
-    let resp: LoginResponse = serde_json::from_value(answer)?;
-    Ok(resp.token)
 }
 
 fn records(n: usize, salt: usize) -> Vec<Record> {
