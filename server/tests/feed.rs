@@ -161,6 +161,13 @@ async fn pages_are_bounded_and_together_hold_everything_once() {
     }
 }
 
+/// The race this guards against exists only on PostgreSQL: there, two writers can take feed
+/// positions 7 and 8 and commit 8 first, so a reader not bounded by the head it read first would
+/// move its cursor past 7 and never see it. SQLite lets one writer at a time hold the database
+/// from taking its position to its commit, so positions always commit in order and the SQLite
+/// run can only catch paging mistakes (duplicates, gaps between pages), not this race. Checked
+/// by mutation: reading past the head (`feed_seq <= $4` widened in `db/feed.rs`) fails this test
+/// on PostgreSQL in every run and passes on SQLite.
 #[tokio::test]
 async fn concurrent_writers_never_make_a_reader_skip_a_change() {
     for server in TestServer::each(&small_world()).await {

@@ -1,6 +1,7 @@
 //! A real server over a real database, driven through the same router the binary serves. Every
 //! test runs once per backend: a SQLite file in a temporary directory, and a fresh database in
 //! the PostgreSQL cluster named by `XIAFANG_TEST_POSTGRES` (`cargo xtask test` starts one).
+//! Without it a test fails, unless `XIAFANG_TEST_SQLITE_ONLY=1` says PostgreSQL is left out.
 
 #![allow(dead_code)]
 
@@ -55,13 +56,63 @@ pub async fn fresh_databases() -> Vec<TestDb> {
         url: xiafang_server::db::sqlite_url(&dir.path().join("xiafang.db")),
         _dir: Some(dir),
     }];
-    match std::env::var("XIAFANG_TEST_POSTGRES") {
-        Ok(admin_url) => dbs.push(fresh_postgres(&admin_url).await),
-        Err(_) => eprintln!(
-            "XIAFANG_TEST_POSTGRES is not set: PostgreSQL skipped (cargo xtask test sets it)"
-        ),
+    match postgres_choice() {
+        Postgres::Cluster(admin_url) => dbs.push(fresh_postgres(&admin_url).await),
+        Postgres::LeftOut => eprintln!("{SQLITE_ONLY}=1: PostgreSQL left out as asked"),
     }
     dbs
+}
+
+/// A developer's quick run may leave PostgreSQL out, but only by saying so: a suite that skipped
+/// half its backends quietly would pass the test command while proving nothing about PostgreSQL.
+pub const SQLITE_ONLY: &str = "XIAFANG_TEST_SQLITE_ONLY";
+
+enum Postgres {
+    Cluster(String),
+    LeftOut,
+}
+
+fn postgres_choice() -> Postgres {
+    postgres_choice_from(
+        std::env::var("XIAFANG_TEST_POSTGRES").ok(),
+        std::env::var(SQLITE_ONLY).ok(),
+    )
+    .unwrap_or_else(|why| panic!("{why}"))
+}
+
+fn postgres_choice_from(
+    cluster: Option<String>,
+    sqlite_only: Option<String>,
+) -> Result<Postgres, String> {
+    match (cluster, sqlite_only.as_deref()) {
+        (Some(url), _) if !url.is_empty() => Ok(Postgres::Cluster(url)),
+        (_, Some("1")) => Ok(Postgres::LeftOut),
+        _ => Err(format!(
+            "XIAFANG_TEST_POSTGRES is not set, so the PostgreSQL half of this test cannot run. \
+             `cargo xtask test` starts a cluster and sets it; to run on SQLite alone on purpose, \
+             set {SQLITE_ONLY}=1"
+        )),
+    }
+}
+
+#[test]
+fn postgres_is_left_out_only_when_asked() {
+    let url = || Some("postgres://x/y".to_owned());
+    assert!(matches!(
+        postgres_choice_from(url(), None),
+        Ok(Postgres::Cluster(_))
+    ));
+    assert!(matches!(
+        postgres_choice_from(url(), Some("1".into())),
+        Ok(Postgres::Cluster(_))
+    ));
+    assert!(matches!(
+        postgres_choice_from(None, Some("1".into())),
+        Ok(Postgres::LeftOut)
+    ));
+    assert!(postgres_choice_from(None, None).is_err());
+    assert!(postgres_choice_from(Some(String::new()), None).is_err());
+    assert!(postgres_choice_from(None, Some("0".into())).is_err());
 }
 
 /// A new database in the test cluster, so tests never see each other's data.
