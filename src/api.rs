@@ -9,12 +9,17 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use xiafang_core::file_edit::FileConflict;
-use xiafang_core::sync::{
-    AccountSummary, AcksQuery, ApiError, ApiErrorCode, Assignment, Cursor, FileSummary,
-    LegalVillage, LoginRequest, LoginResponse, NewAccount, PasswordReset, PlaceSummary,
-    PullResponse, PushRequest, PushResponse,
-};
 use xiafang_core::{DeviceId, FileId, UserId};
+use xiafang_core::{
+    admin::{
+        AccountSummary, Assignment, FileSummary, LegalVillage, NewAccount, PasswordReset,
+        PlaceSummary,
+    },
+    api_error::{ApiError, ApiErrorCode},
+    feed::{Cursor, PullResponse},
+    session::{LoginRequest, LoginResponse},
+    upload::{AcksQuery, PushRequest, PushResponse},
+};
 
 /// A request that has not answered in this long is treated as lost and retried later.
 const TIMEOUT_MS: u32 = 30_000;
@@ -115,7 +120,7 @@ async fn send_proved(token: &str, raw: web_sys::Request) -> Result<Response, Api
     let url = web_sys::Url::new(&raw.url()).map_err(|e| ApiFailure::Device(format!("{e:?}")))?;
     let path = format!("{}{}", url.pathname(), url.search());
     let at = server_now_secs();
-    let message = xiafang_core::sync::proof_message(&raw.method(), &path, at);
+    let message = xiafang_core::session::proof_message(&raw.method(), &path, at);
     let signature = crate::store::device_key::sign(message.as_bytes())
         .await
         .map_err(|e| ApiFailure::Device(e.to_string()))?;
@@ -127,7 +132,7 @@ async fn send_proved(token: &str, raw: web_sys::Request) -> Result<Response, Api
             .map_err(|e| ApiFailure::Device(format!("{e:?}")))
     };
     set("Authorization", &format!("Bearer {token}"))?;
-    set(xiafang_core::sync::PROOF_HEADER, &proof)?;
+    set(xiafang_core::session::PROOF_HEADER, &proof)?;
     let response = Request::from(raw)
         .send()
         .await

@@ -11,10 +11,12 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
-use xiafang_core::sync::{
-    AcksQuery, ApiErrorCode, MAX_BATCH_OPS, Op, PushRequest, PushResponse, retry_delay_ms,
-};
 use xiafang_core::{DeviceId, protocol};
+use xiafang_core::{
+    api_error::ApiErrorCode,
+    retry::retry_delay_ms,
+    upload::{AcksQuery, MAX_BATCH_OPS, Op, PushRequest, PushResponse},
+};
 
 mod blobs;
 pub use blobs::{ImageOnPhone, image_bytes};

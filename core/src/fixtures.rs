@@ -1,6 +1,6 @@
 //! Valid example records for tests (here and in the server's tests), one per kind.
 
-use crate::ids::{FileId, RecordId, UserId};
+use crate::base::ids::{FileId, RecordId, UserId};
 use crate::record::*;
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -93,15 +93,15 @@ pub fn void(earlier: &Record, reason: &str) -> Record {
 pub fn file_edit(
     file: &str,
     author: &str,
-    field: crate::file_edit::EditableField,
+    field: crate::records::file_edit::EditableField,
     base: &str,
     value: &str,
-    stamp: crate::hlc::Hlc,
+    stamp: crate::base::hlc::Hlc,
 ) -> Record {
     record(
         file,
         author,
-        RecordBody::FileEdit(crate::file_edit::FileEdit {
+        RecordBody::FileEdit(crate::records::file_edit::FileEdit {
             field,
             base: base.into(),
             value: value.into(),
@@ -111,7 +111,7 @@ pub fn file_edit(
 }
 
 /// A petitioner file as registered by the petition office.
-pub fn file(id: &str) -> crate::file::PetitionerFile {
+pub fn file(id: &str) -> crate::records::file::PetitionerFile {
     use crate::file::*;
     PetitionerFile {
         id: FileId::from(id),
@@ -149,11 +149,11 @@ pub fn on(r: Record, day: NaiveDate) -> Record {
 }
 
 /// A lifecycle step on `file`, written by the petition office account `author`.
-pub fn case_step(file: &str, author: &str, step: crate::case_step::Step) -> Record {
+pub fn case_step(file: &str, author: &str, step: crate::records::case_step::Step) -> Record {
     record(
         file,
         author,
-        RecordBody::CaseStep(crate::case_step::CaseStep {
+        RecordBody::CaseStep(crate::records::case_step::CaseStep {
             step,
             note: String::new(),
         }),
@@ -161,7 +161,11 @@ pub fn case_step(file: &str, author: &str, step: crate::case_step::Step) -> Reco
 }
 
 /// A supervision record on `file`.
-pub fn supervision(file: &str, author: &str, s: crate::supervision::Supervision) -> Record {
+pub fn supervision(
+    file: &str,
+    author: &str,
+    s: crate::records::supervision::Supervision,
+) -> Record {
     record(file, author, RecordBody::Supervision(s))
 }
 
@@ -170,9 +174,9 @@ pub fn listed(file: &str, author: &str) -> Record {
     supervision(
         file,
         author,
-        crate::supervision::Supervision::Listed {
+        crate::records::supervision::Supervision::Listed {
             deadline: NaiveDate::from_ymd_opt(2026, 12, 20).expect("valid date"),
-            mode: crate::supervision::SupervisionMode::OnSite,
+            mode: crate::records::supervision::SupervisionMode::OnSite,
             reason: "多次越级上访，资产分配款争议久拖未决".into(),
         },
     )
@@ -182,13 +186,13 @@ pub fn listed(file: &str, author: &str) -> Record {
 pub fn review(
     of: &Record,
     author: &str,
-    decision: crate::supervision::ReviewDecision,
+    decision: crate::records::supervision::ReviewDecision,
     comment: &str,
 ) -> Record {
     let mut r = record(
         &of.file_id.0,
         author,
-        RecordBody::Review(crate::supervision::Review {
+        RecordBody::Review(crate::records::supervision::Review {
             of: of.id,
             decision,
             comment: comment.into(),
@@ -204,10 +208,10 @@ pub fn referral(file: &str, author: &str, to: &str) -> Record {
     record(
         file,
         author,
-        RecordBody::Referral(crate::legal::Referral {
+        RecordBody::Referral(crate::records::legal::Referral {
             to: UserId::from(to),
             to_name: "李律师".into(),
-            need: crate::legal::ReferralNeed::Opinion,
+            need: crate::records::legal::ReferralNeed::Opinion,
             note: "集体资产分配款争议，请出具法律意见".into(),
         }),
     )
@@ -218,12 +222,12 @@ pub fn legal_opinion(file: &str, author: &str) -> Record {
     let mut r = record(
         file,
         author,
-        RecordBody::LegalOpinion(crate::legal::LegalOpinion {
+        RecordBody::LegalOpinion(crate::records::legal::LegalOpinion {
             question: "集体资产分配款核算是否有误".into(),
             facts: "村民代表会议决议及分配名册".into(),
             law: "《村民委员会组织法》第二十四条".into(),
             opinion: "分配方案经村民会议讨论决定，争议可申请仲裁或诉讼".into(),
-            channel: crate::legal::Channel::Arbitration,
+            channel: crate::records::legal::Channel::Arbitration,
         }),
     );
     r.author_name = "李律师".into();
@@ -235,7 +239,7 @@ pub fn mediation(file: &str, author: &str) -> Record {
     let mut r = record(
         file,
         author,
-        RecordBody::Mediation(crate::legal::Mediation {
+        RecordBody::Mediation(crate::records::legal::Mediation {
             parties: vec!["郭某（申请人）".into(), "阁一村村委会".into()],
             dispute: "集体资产分配款争议".into(),
             facts: "2019年分配方案未将郭某列入分配名单".into(),
@@ -243,7 +247,7 @@ pub fn mediation(file: &str, author: &str) -> Record {
                 NaiveDate::from_ymd_opt(2026, 11, 13).expect("valid date"),
                 NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date"),
             ],
-            outcome: crate::legal::MediationOutcome::Agreement,
+            outcome: crate::records::legal::MediationOutcome::Agreement,
             terms: "村委会于十二月底前补发分配款 3,000 元".into(),
             channel: None,
         }),
@@ -257,7 +261,7 @@ pub fn visit_part(of: &Record, author: &str) -> Record {
     let mut r = record(
         &of.file_id.0,
         author,
-        RecordBody::VisitPart(crate::legal::VisitPart {
+        RecordBody::VisitPart(crate::records::legal::VisitPart {
             of: of.id,
             role: "律师".into(),
             text: "向郭先生解释了村民会议决议的效力和申请仲裁的期限".into(),
@@ -269,7 +273,8 @@ pub fn visit_part(of: &Record, author: &str) -> Record {
 
 /// The petitioner's signature confirming `of` as it reads now, drawn as a small PNG.
 pub fn signature(of: &Record, author: &str) -> Record {
-    use crate::attachment::{BlobRef, Signature, SignerRole, sha256_hex, signed_text};
+    use crate::records::attachment::{BlobRef, Signature, SignerRole, sha256_hex};
+    use crate::records::kinds::signed_text;
     let text = signed_text(of).expect("a signable record");
     record(
         &of.file_id.0,
@@ -290,7 +295,7 @@ pub fn signature(of: &Record, author: &str) -> Record {
 
 /// A photo of the receipt for `of`.
 pub fn photo(of: &Record, author: &str) -> Record {
-    use crate::attachment::{BlobRef, Photo, PhotoSubject, sha256_hex};
+    use crate::records::attachment::{BlobRef, Photo, PhotoSubject, sha256_hex};
     record(
         &of.file_id.0,
         author,

@@ -2,44 +2,47 @@
 //!
 //! No I/O lives here: every rule about what a record means, whether it is valid and how it travels
 //! between a phone and the server is a pure function, so it is tested natively in milliseconds.
+//!
+//! The modules stand in layers, each using only those below it (`tests/layers.rs` keeps it so):
+//!
+//! ```text
+//! wire      what travels between phone and server: uploads, the feed, sessions, admin, errors
+//! reports   what supervisors are judged by: figures, ledgers, exports
+//! folds     what a file's records add up to: the ledger, the case, deadlines, reviews, search
+//! checks    whether a record may be stored: validation, permissions, targets, the verdict
+//! records   what cadres, legal teams and supervisors write: files, records and their parts
+//! base      ids, clocks, languages, money, problems with a typed value, ciphers, PINs
+//! ```
+//!
+//! Other crates name a module by its own name (`xiafang_core::record`); inside `core` the layer
+//! is always spelled out (`crate::records::record`), so a reader sees which way a `use` points.
 
 #[macro_use]
-mod labeled;
-pub mod attachment;
-pub mod case;
-pub mod case_step;
-pub mod cipher;
-pub mod deadlines;
-pub mod export;
-pub mod figures;
-pub mod file;
-pub mod file_edit;
+pub mod base;
+pub mod checks;
+pub mod folds;
+pub mod records;
+pub mod reports;
+pub mod wire;
+
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
-pub mod hlc;
-pub mod ids;
-pub mod lang;
-pub mod ledger;
-pub mod ledgers;
-pub mod legal;
-pub mod money;
-mod names;
-pub mod permissions;
-pub mod pin;
-pub mod protocol;
-pub mod record;
-pub mod review;
-pub mod search;
-pub mod supervision;
-pub mod sync;
-pub mod validation;
 
-pub use file::{Category, Matter, PetitionerFile, Sex};
-pub use ids::{DeviceId, FileId, RecordId, UserId};
-pub use labeled::Labeled;
-pub use lang::Lang;
-pub use record::{
+pub use base::{cipher, hlc, ids, lang, money, pin, problem};
+pub use checks::{permissions, targets, validation, verdict};
+pub use folds::{case, deadlines, ledger, review, search, signatures, team};
+pub use records::{
+    account, attachment, case_step, file, file_edit, kinds, legal, record, supervision,
+};
+pub use reports::{export, figures, ledgers};
+pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};
+
+pub use base::ids::{DeviceId, FileId, RecordId, UserId};
+pub use base::labeled::Labeled;
+pub use base::lang::Lang;
+pub use base::problem::{Field, FieldError, Problem};
+pub use records::file::{Category, Matter, PetitionerFile, Sex};
+pub use records::record::{
     Assistance, AssistanceKind, AssistanceStatus, Mood, Note, Record, RecordBody, RiskLevel, Visit,
     VisitKind,
 };
-pub use validation::{Field, FieldError, Problem};

@@ -9,8 +9,11 @@ use proptest::sample::Index;
 use std::collections::HashMap;
 use uuid::Uuid;
 use xiafang_core::protocol::{Decision, Prior, decide, next_batch, settles};
-use xiafang_core::sync::{Ack, Op, Outcome, Rejection, SyncState};
 use xiafang_core::{DeviceId, Record, RecordId, UserId, fixtures};
+use xiafang_core::{
+    upload::{Ack, Op, SyncState},
+    verdict::{Outcome, Rejection},
+};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {

@@ -3,8 +3,8 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use std::fmt::Debug;
-use xiafang_core::sync::*;
 use xiafang_core::{DeviceId, Field, FieldError, Problem, fixtures};
+use xiafang_core::{account::*, api_error::*, feed::*, session::*, upload::*, verdict::*};
 
 fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: &T) -> serde_json::Value {
     let json = serde_json::to_string(value).expect("serialises");

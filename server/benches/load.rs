@@ -29,8 +29,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use xiafang_core::fixtures;
-use xiafang_core::sync::{Op, PullResponse, PushRequest, PushResponse};
 use xiafang_core::{DeviceId, Record};
+use xiafang_core::{
+    feed::PullResponse,
+    upload::{Op, PushRequest, PushResponse},
+};
 
 /// Files the demo assigns to wangjg, so his pushes are accepted.
 const FILES: [&str; 3] = ["file-guo", "file-pan", "file-zhou"];
@@ -348,7 +351,7 @@ async fn push(c: &mut Client, token: &str, body: &[u8], expect: usize) -> Result
     let stored = resp
         .acks
         .iter()
-        .filter(|a| matches!(a.outcome, xiafang_core::sync::Outcome::Stored))
+        .filter(|a| matches!(a.outcome, xiafang_core::verdict::Outcome::Stored))
         .count();
     if stored != expect {
         return Err(format!("push stored {stored} of {expect}: {:?}", resp.acks.first()).into());

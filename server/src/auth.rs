@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 /// How long a phone stays signed in without contacting the server again.
-pub const SESSION_DAYS: i64 = xiafang_core::sync::SESSION_DAYS;
+pub const SESSION_DAYS: i64 = xiafang_core::session::SESSION_DAYS;
 
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);

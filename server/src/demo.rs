@@ -11,7 +11,7 @@
 
 use crate::db::Db;
 use serde::Deserialize;
-use xiafang_core::sync::Role;
+use xiafang_core::account::Role;
 use xiafang_core::{PetitionerFile, Record};
 
 /// The demo file, checked at compile time into the binary so first start needs no other files.
@@ -46,7 +46,7 @@ pub struct DemoAccount {
     /// Demo-only password, printed at start; real accounts are created by an administrator.
     pub password: String,
     #[serde(default)]
-    pub legal_title: Option<xiafang_core::sync::LegalTitle>,
+    pub legal_title: Option<xiafang_core::account::LegalTitle>,
     /// For legal team members: ids of the villages they serve (包联村社).
     #[serde(default)]
     pub villages: Vec<String>,

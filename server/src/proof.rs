@@ -1,13 +1,13 @@
 //! The proof that a request comes from the phone its session was issued to: a signature by the
 //! ECDSA P-256 key the phone made at sign-in (its private half never leaves the phone's Web
-//! Crypto), over `xiafang_core::sync::proof_message`. A token copied off the phone is useless
+//! Crypto), over `xiafang_core::session::proof_message`. A token copied off the phone is useless
 //! without it.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
-use xiafang_core::sync::{PROOF_WINDOW_SECS, proof_message};
+use xiafang_core::session::{PROOF_WINDOW_SECS, proof_message};
 
 /// Why a request's proof was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

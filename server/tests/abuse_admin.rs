@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use common::{PASSWORD, TestServer, account, file, small_world};
 use serde_json::json;
 use xiafang_core::file::{Accused, Classification};
-use xiafang_core::sync::{Outcome, Role};
 use xiafang_core::{DeviceId, UserId, fixtures};
+use xiafang_core::{account::Role, verdict::Outcome};
 
 /// `f-acc` (village a1) accuses township ta, admin-a's place, and is assigned to cadre `cun` of
 /// a1; `f-acc2` accuses admin-a by name, so supervisor sup-a of ta reads it and admin-a does not.

@@ -8,8 +8,13 @@ use axum::http::{StatusCode, header};
 use common::{TestServer, account, file, parse, small_world};
 use xiafang_core::attachment::{BlobRef, sha256_hex};
 use xiafang_core::file::{Accused, Classification};
-use xiafang_core::sync::{AuditAction, AuditEntry, Outcome, QuarantinedRecord, Role};
 use xiafang_core::{DeviceId, RecordBody, UserId, fixtures};
+use xiafang_core::{
+    account::Role,
+    admin::QuarantinedRecord,
+    audit::{AuditAction, AuditEntry},
+    verdict::Outcome,
+};
 
 /// The lines of `file`'s log by `who` with `action`, as the county supervisor reads them.
 async fn lines(server: &TestServer, file: &str, who: &str, action: AuditAction) -> Vec<AuditEntry> {

@@ -9,7 +9,7 @@ use common::{TestServer, batch, small_world};
 use rand::RngCore;
 use serde_json::{Value, json};
 use xiafang_core::attachment::{BlobRef, sha256_hex};
-use xiafang_core::sync::Outcome;
+use xiafang_core::verdict::Outcome;
 use xiafang_core::{DeviceId, Record, RecordBody, fixtures};
 
 const PIECE: usize = 256 * 1024;

@@ -9,7 +9,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use common::{TestServer, authorised, small_world};
 use http_body_util::BodyExt;
 use xiafang_core::supervision::ReviewDecision;
-use xiafang_core::sync::Outcome;
+use xiafang_core::verdict::Outcome;
 use xiafang_core::{DeviceId, RecordBody, RecordId, fixtures};
 
 /// Status and raw body of a request, with `token`'s credentials and an optional JSON body.

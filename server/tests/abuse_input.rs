@@ -317,7 +317,7 @@ async fn a_forged_cursor_only_restarts_the_callers_own_download() {
                 continue;
             }
             assert_eq!(status, StatusCode::OK, "{what}: {body}");
-            let page: xiafang_core::sync::PullResponse = common::parse(body);
+            let page: xiafang_core::feed::PullResponse = common::parse(body);
             assert!(page.reset, "{what}: the phone rebuilds its copy");
             let files: Vec<&str> = page.files.iter().map(|f| f.id.0.as_str()).collect();
             assert_eq!(files, ["f-a1"], "{what}: only wang's own file");
@@ -347,11 +347,11 @@ async fn control_characters_in_text_are_refused_not_a_server_error() {
         let req = common::batch(xiafang_core::DeviceId::new_random(), 1, &[note]);
         let (status, body) = server.post("/api/sync/push", Some(&wang), &req).await;
         if status == StatusCode::OK {
-            let answer: xiafang_core::sync::PushResponse = common::parse(body);
+            let answer: xiafang_core::upload::PushResponse = common::parse(body);
             assert!(
                 matches!(
                     answer.acks[0].outcome,
-                    xiafang_core::sync::Outcome::Rejected { .. }
+                    xiafang_core::verdict::Outcome::Rejected { .. }
                 ),
                 "{answer:?}"
             );

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use common::{TestServer, parse, small_world};
 use xiafang_core::record::TeamMember;
 use xiafang_core::supervision::Supervision;
-use xiafang_core::sync::{Outcome, Rejection};
+use xiafang_core::verdict::{Outcome, Rejection};
 use xiafang_core::{DeviceId, Record, RecordBody, UserId, fixtures};
 
 const FAKE: &str = "县委书记";

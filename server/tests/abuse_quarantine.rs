@@ -9,8 +9,12 @@ use axum::http::StatusCode;
 use common::{PASSWORD, TestServer, file, parse, small_world};
 use serde_json::json;
 use xiafang_core::file::{Accused, Classification};
-use xiafang_core::sync::{Outcome, PushResponse, QuarantinedRecord, Rejection};
 use xiafang_core::{DeviceId, Record, UserId, fixtures};
+use xiafang_core::{
+    admin::QuarantinedRecord,
+    upload::PushResponse,
+    verdict::{Outcome, Rejection},
+};
 
 async fn login_from(server: &TestServer, name: &str, device: DeviceId) -> String {
     let body = json!({"username": name, "password": PASSWORD, "device_id": device});

@@ -7,8 +7,12 @@ mod common;
 use axum::http::StatusCode;
 use common::{TestServer, file, parse, small_world};
 use xiafang_core::file::{Accused, Classification};
-use xiafang_core::sync::{FileSummary, Outcome, PullResponse, Rejection};
 use xiafang_core::{DeviceId, UserId, fixtures};
+use xiafang_core::{
+    admin::FileSummary,
+    feed::PullResponse,
+    verdict::{Outcome, Rejection},
+};
 
 /// `f-acc` in village a1 of township ta accuses cadre `wang`, who is even assigned to it;
 /// `f-body` accuses the township government `ta` itself.

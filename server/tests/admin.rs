@@ -5,7 +5,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{TestServer, parse, small_world};
 use serde_json::json;
-use xiafang_core::sync::{AccountSummary, PullResponse};
+use xiafang_core::{admin::AccountSummary, feed::PullResponse};
 
 #[tokio::test]
 async fn an_administrator_creates_disables_and_resets_accounts() {

@@ -5,7 +5,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{TestServer, small_world};
-use xiafang_core::sync::MAX_BATCH_OPS;
+use xiafang_core::upload::MAX_BATCH_OPS;
 use xiafang_core::{DeviceId, fixtures};
 
 #[tokio::test]

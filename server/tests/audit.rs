@@ -6,9 +6,9 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{TestServer, parse, small_world};
+use xiafang_core::audit::{AuditAction, AuditEntry};
 use xiafang_core::file_edit::EditableField;
 use xiafang_core::hlc::Hlc;
-use xiafang_core::sync::{AuditAction, AuditEntry};
 use xiafang_core::{DeviceId, fixtures};
 
 #[tokio::test]

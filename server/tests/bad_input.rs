@@ -6,8 +6,11 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{TestServer, parse, small_world};
-use xiafang_core::sync::{Outcome, PullResponse, Rejection};
 use xiafang_core::{DeviceId, Field, Problem, Record, RecordBody, fixtures};
+use xiafang_core::{
+    feed::PullResponse,
+    verdict::{Outcome, Rejection},
+};
 
 async fn stored_count(server: &TestServer) -> usize {
     let sup = server.login("sup-county").await;

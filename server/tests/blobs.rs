@@ -11,8 +11,11 @@ use rand::RngCore;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 use xiafang_core::attachment::{BlobRef, sha256_hex};
-use xiafang_core::sync::{AuditAction, AuditEntry, Outcome};
 use xiafang_core::{DeviceId, Record, RecordBody, fixtures};
+use xiafang_core::{
+    audit::{AuditAction, AuditEntry},
+    verdict::Outcome,
+};
 use xiafang_server::demo::Demo;
 
 const PIECE: usize = 256 * 1024;

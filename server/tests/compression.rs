@@ -10,8 +10,11 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use http_body_util::BodyExt;
 use std::io::Write;
-use xiafang_core::sync::{MAX_BODY_BYTES, Outcome, PushResponse};
 use xiafang_core::{DeviceId, fixtures};
+use xiafang_core::{
+    upload::{MAX_BODY_BYTES, PushResponse},
+    verdict::Outcome,
+};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());

@@ -6,13 +6,14 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
+use xiafang_core::account::{Account, Role};
 use xiafang_core::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, Stage, case_status};
 use xiafang_core::case_step::Evaluation;
 use xiafang_core::permissions::{Reach, Writes, may_write};
-use xiafang_core::review::{self, review_target_problem};
 use xiafang_core::supervision::SupervisionMode;
-use xiafang_core::sync::{Account, Role};
+use xiafang_core::targets::review_target_problem;
 use xiafang_core::{FileId, PetitionerFile, RecordBody};
+use xiafang_core::{kinds, review};
 use xiafang_server::auth::verify_password;
 use xiafang_server::db::{Access, Db, DbError};
 use xiafang_server::demo::{self, Demo, DemoAccount, DemoFile};
@@ -162,7 +163,7 @@ fn every_record_is_valid_and_its_author_may_upload_it() {
         let n = demo
             .records
             .iter()
-            .filter(|r| r.file_id == f.file.id && review::needs_review(&r.body))
+            .filter(|r| r.file_id == f.file.id && kinds::needs_review(&r.body))
             .count();
         assert!(
             (3..=7).contains(&n),

@@ -20,10 +20,12 @@ use support::process::ServerProcess;
 use support::proxy::Proxy;
 use tokio::task::{JoinError, JoinSet};
 use xiafang_core::protocol::{next_batch, settles};
-use xiafang_core::sync::{
-    Ack, LoginResponse, MAX_BATCH_OPS, Op, Outcome, PushRequest, PushResponse,
-};
 use xiafang_core::{DeviceId, Record, RecordBody, RecordId, fixtures};
+use xiafang_core::{
+    session::LoginResponse,
+    upload::{Ack, MAX_BATCH_OPS, Op, PushRequest, PushResponse},
+    verdict::Outcome,
+};
 
 const RECORDS_PER_PHONE: usize = 25;
 const PHONES_PER_CADRE: usize = 2;

@@ -5,8 +5,11 @@ mod common;
 
 use common::{TestServer, small_world};
 use std::collections::HashSet;
-use xiafang_core::sync::{Cursor, Outcome, PullResponse};
 use xiafang_core::{DeviceId, FileId, Record, RecordId, UserId, fixtures};
+use xiafang_core::{
+    feed::{Cursor, PullResponse},
+    verdict::Outcome,
+};
 
 async fn push(server: &TestServer, token: &str, device: DeviceId, seq: u64, record: &Record) {
     let req = common::batch(device, seq, std::slice::from_ref(record));

@@ -8,8 +8,13 @@ use chrono::{Duration, Utc};
 use common::{TestServer, parse, small_world};
 use xiafang_core::file_edit::{EditableField, FileConflict};
 use xiafang_core::hlc::Hlc;
-use xiafang_core::sync::{DeviceReport, Outcome, PullResponse, PushRequest, Rejection};
 use xiafang_core::{DeviceId, FileId, Record, UserId, fixtures};
+use xiafang_core::{
+    admin::DeviceReport,
+    feed::PullResponse,
+    upload::PushRequest,
+    verdict::{Outcome, Rejection},
+};
 
 async fn push_at(
     server: &TestServer,

@@ -8,8 +8,12 @@ use axum::http::StatusCode;
 use common::{TestServer, account, batch, parse, small_world};
 use xiafang_core::legal::{MediationOutcome, ServedVillage, Team, VisitPart};
 use xiafang_core::record::TeamMember;
-use xiafang_core::sync::{Cursor, Outcome, PullResponse, Rejection, Role};
 use xiafang_core::{DeviceId, Field, Record, RecordBody, UserId, fixtures};
+use xiafang_core::{
+    account::Role,
+    feed::{Cursor, PullResponse},
+    verdict::{Outcome, Rejection},
+};
 use xiafang_server::demo::Demo;
 
 /// The small world, plus `law-b`, a legal team member of the other township.

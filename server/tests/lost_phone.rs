@@ -6,8 +6,8 @@ mod common;
 use axum::http::StatusCode;
 use common::{PASSWORD, TestServer, parse, small_world};
 use serde_json::json;
-use xiafang_core::sync::{Outcome, PushResponse, QuarantinedRecord};
 use xiafang_core::{DeviceId, Record, fixtures};
+use xiafang_core::{admin::QuarantinedRecord, upload::PushResponse, verdict::Outcome};
 
 async fn login_from(server: &TestServer, name: &str, device: DeviceId) -> (StatusCode, String) {
     let body = json!({"username": name, "password": PASSWORD, "device_id": device});

@@ -12,7 +12,7 @@ use common::{
 use p256::ecdsa::SigningKey;
 use serde_json::json;
 
-const PROOF: &str = xiafang_core::sync::PROOF_HEADER;
+const PROOF: &str = xiafang_core::session::PROOF_HEADER;
 
 /// A sign-in sent as is (`TestServer::post` would add a key of its own when there is none).
 async fn login_as_is(

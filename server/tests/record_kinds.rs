@@ -11,8 +11,8 @@ use common::{TestServer, account, batch, parse, small_world};
 use std::collections::HashMap;
 use xiafang_core::case_step::Step;
 use xiafang_core::supervision::ReviewDecision::{Approve, Return};
-use xiafang_core::sync::{Outcome, PullResponse, Role};
 use xiafang_core::{DeviceId, Record, RecordBody, RecordId, fixtures};
+use xiafang_core::{account::Role, feed::PullResponse, verdict::Outcome};
 use xiafang_server::demo::Demo;
 
 /// The small world, plus `sup-b` supervising the other township, the legal member assigned to

@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestServer, small_world};
-use xiafang_core::sync::{FileSummary, PlaceKind, PlaceSummary};
+use xiafang_core::admin::{FileSummary, PlaceKind, PlaceSummary};
 
 /// (path, [wang, li, sup-a, sup-county, admin-a, law]) — the status each account gets. A file
 /// one may not read is "not found", like a file that does not exist (f-a2).

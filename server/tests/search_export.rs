@@ -6,8 +6,8 @@ mod common;
 use axum::http::{StatusCode, header};
 use chrono::{Duration, NaiveDate};
 use common::{TestServer, file, parse, small_world};
+use xiafang_core::audit::{AuditAction, AuditEntry};
 use xiafang_core::search::{MatchedField, SearchHit};
-use xiafang_core::sync::{AuditAction, AuditEntry};
 use xiafang_core::{DeviceId, Note, Record, RecordBody, fixtures};
 
 /// The small world plus `f-guo` in village a1 (wang's), with Latin letters, wildcard characters

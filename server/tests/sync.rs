@@ -4,8 +4,11 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestServer, batch, parse, small_world};
-use xiafang_core::sync::{Outcome, PushRequest, PushResponse, Rejection};
 use xiafang_core::{DeviceId, Field, Problem, Record, RecordBody, fixtures};
+use xiafang_core::{
+    upload::{PushRequest, PushResponse},
+    verdict::{Outcome, Rejection},
+};
 
 async fn push(server: &TestServer, token: &str, req: &PushRequest) -> PushResponse {
     let (status, body) = server.post("/api/sync/push", Some(token), req).await;

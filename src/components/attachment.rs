@@ -9,12 +9,14 @@ use crate::sync::{ImageOnPhone, image_bytes};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::sync::Arc;
-use xiafang_core::attachment::{
-    BlobRef, Photo, Signature, SignatureState, is_photographable, is_signable, signature_state,
-};
 use xiafang_core::ledger::Standing;
-use xiafang_core::sync::{Role, SyncState};
 use xiafang_core::{Record, RecordBody};
+use xiafang_core::{account::Role, upload::SyncState};
+use xiafang_core::{
+    attachment::{BlobRef, Photo, Signature},
+    kinds::{is_photographable, is_signable},
+    signatures::{SignatureState, signature_state},
+};
 
 /// The records of the timeline being shown, which a signature is compared against.
 #[derive(Clone)]

@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use xiafang_core::Lang;
-use xiafang_core::sync::Role;
+use xiafang_core::account::Role;
 
 #[component]
 pub fn Header() -> impl IntoView {

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use xiafang_core::ledger::{Standing, standings};
 use xiafang_core::money::format_yuan;
 use xiafang_core::review::{ReviewState, review_states};
-use xiafang_core::sync::{Role, SyncState};
 use xiafang_core::{Field, Lang, Record, RecordBody, RecordId};
+use xiafang_core::{account::Role, upload::SyncState};
 
 #[component]
 pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {

@@ -5,7 +5,7 @@ use crate::components::{Choice, TextField};
 use crate::i18n::Msg;
 use leptos::prelude::*;
 use xiafang_core::money::{format_yuan, parse_yuan};
-use xiafang_core::validation::FieldError;
+use xiafang_core::problem::FieldError;
 use xiafang_core::{
     Assistance, AssistanceKind, AssistanceStatus, Field, PetitionerFile, Problem, Record,
     RecordBody,

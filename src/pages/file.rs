@@ -10,8 +10,8 @@ use crate::store::FileOnPhone;
 use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use xiafang_core::account::Role;
 use xiafang_core::file_edit::FileConflict;
-use xiafang_core::sync::Role;
 
 #[component]
 pub fn FilePage() -> impl IntoView {

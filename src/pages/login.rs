@@ -13,7 +13,7 @@ use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
-use xiafang_core::sync::LoginResponse;
+use xiafang_core::session::LoginResponse;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -89,7 +89,7 @@ pub fn LoginPage() -> impl IntoView {
                         account: res.account,
                         expires: Some(
                             chrono::Utc::now()
-                                + chrono::Duration::days(xiafang_core::sync::SESSION_DAYS),
+                                + chrono::Duration::days(xiafang_core::session::SESSION_DAYS),
                         ),
                     };
                     // Sealed with the data, never in the clear (the data was opened above).

@@ -9,9 +9,9 @@ use crate::store::{self, settings};
 use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use xiafang_core::legal::{ServedVillage, asked_of};
-use xiafang_core::sync::Role;
+use xiafang_core::account::Role;
 use xiafang_core::{PetitionerFile, Record};
+use xiafang_core::{legal::ServedVillage, team::asked_of};
 
 /// One file on the desk and what it asks of the member.
 #[derive(Clone)]

@@ -11,8 +11,8 @@ use crate::components::{
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
 use leptos::prelude::*;
+use xiafang_core::account::Role;
 use xiafang_core::legal::VisitPart;
-use xiafang_core::sync::Role;
 use xiafang_core::{Field, FileId, Record, RecordBody, RecordId};
 
 #[component]

@@ -17,8 +17,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
 use web_sys::{IdbObjectStore, IdbTransaction, IdbTransactionMode};
 use xiafang_core::RecordId;
-use xiafang_core::attachment::{BlobRef, blob_of, sha256_hex};
-use xiafang_core::sync::SyncState;
+use xiafang_core::upload::SyncState;
+use xiafang_core::{
+    attachment::{BlobRef, sha256_hex},
+    kinds::blob_of,
+};
 
 /// The index of blobs by upload state.
 pub(crate) const BY_STATE: &str = "by_state";

@@ -9,8 +9,11 @@ use web_sys::IdbTransactionMode::{Readonly, Readwrite};
 use xiafang_core::file_edit::FileEdit;
 use xiafang_core::ledger::{self, Standing};
 use xiafang_core::protocol;
-use xiafang_core::sync::{Ack, Cursor, Op, PullResponse, SyncState};
 use xiafang_core::{FileId, PetitionerFile, Record, RecordBody, RecordId, UserId};
+use xiafang_core::{
+    feed::{Cursor, PullResponse},
+    upload::{Ack, Op, SyncState},
+};
 
 /// A record as the phone holds it: the record and where it stands with the server.
 #[derive(Debug, Clone, PartialEq)]

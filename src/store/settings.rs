@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use gloo_storage::{LocalStorage, Storage};
+use xiafang_core::account::Account;
 use xiafang_core::hlc::Clock;
-use xiafang_core::sync::Account;
 use xiafang_core::{DeviceId, Lang};
 
 const SESSION: &str = "xiafang.session";

@@ -190,7 +190,7 @@ pub fn forget_token() {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Credentials {
     pub token: String,
-    pub account: xiafang_core::sync::Account,
+    pub account: xiafang_core::account::Account,
 }
 
 pub fn credentials() -> Option<Credentials> {

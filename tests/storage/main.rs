@@ -15,8 +15,12 @@ use xiafang::store::{FileOnPhone, LocalRecord, Store, settings, vault};
 use xiafang_core::file_edit::EditableField;
 use xiafang_core::hlc::Hlc;
 use xiafang_core::ledger::Standing;
-use xiafang_core::sync::{Ack, Cursor, Outcome, PullResponse, Rejection, SyncState};
 use xiafang_core::{FileId, PetitionerFile, Record, RecordId, UserId, fixtures};
+use xiafang_core::{
+    feed::{Cursor, PullResponse},
+    upload::{Ack, SyncState},
+    verdict::{Outcome, Rejection},
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 

@@ -5,7 +5,7 @@
 use super::Result;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use xiafang_core::sync::LoginResponse;
+use xiafang_core::session::LoginResponse;
 
 /// A keep-alive HTTP/1.1 connection: just enough client for JSON requests to our own server.
 pub struct Client {
@@ -40,7 +40,7 @@ impl Client {
             if let Some(proof) = super::phone_key::proof_for(t, method, path) {
                 head.push_str(&format!(
                     "{}: {proof}\r\n",
-                    xiafang_core::sync::PROOF_HEADER
+                    xiafang_core::session::PROOF_HEADER
                 ));
             }
         }

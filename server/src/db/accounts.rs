@@ -4,7 +4,7 @@ use super::{Db, Result};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use xiafang_core::sync::{Account, LegalTitle, Role};
+use xiafang_core::account::{Account, LegalTitle, Role};
 use xiafang_core::{DeviceId, UserId};
 
 const ACCOUNT_SELECT: &str =

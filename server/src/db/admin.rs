@@ -4,10 +4,11 @@
 use super::files::{FILE_PLACES, readable, readable_as, reads_jurisdiction, reads_jurisdiction_of};
 use super::{Db, Result};
 use sqlx::{AnyConnection, Row};
-use xiafang_core::sync::{
-    Account, AccountSummary, FileSummary, NewAccount, PlaceKind, PlaceSummary, Role,
-};
 use xiafang_core::{FileId, UserId};
+use xiafang_core::{
+    account::{Account, Role},
+    admin::{AccountSummary, FileSummary, NewAccount, PlaceKind, PlaceSummary},
+};
 
 /// True when place `$2` is account `$1`'s place or below it.
 const PLACE_UNDER: &str = "EXISTS (SELECT 1 FROM places p LEFT JOIN places up ON up.id = p.parent_id \

@@ -11,8 +11,11 @@ use sqlx::{AnyConnection, AnyPool, Row};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{Mutex, mpsc, oneshot};
-use xiafang_core::sync::{Account, AuditAction, AuditEntry};
 use xiafang_core::{FileId, RecordId, UserId};
+use xiafang_core::{
+    account::Account,
+    audit::{AuditAction, AuditEntry},
+};
 
 /// How long audit lines are kept at least: three years. The Cybersecurity Law (art. 21) asks
 /// network operators to keep logs for no less than six months; that is a floor. A petition

@@ -7,9 +7,9 @@ use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use sqlx::{AnyConnection, Row};
-use xiafang_core::attachment::{blob_of, sha256_hex};
-use xiafang_core::sync::Account;
+use xiafang_core::account::Account;
 use xiafang_core::{Record, RecordBody, UserId};
+use xiafang_core::{attachment::sha256_hex, kinds::blob_of};
 
 /// An account may have this many uploads under way or finished but shown by no record…
 pub const MAX_PENDING_BLOBS: i64 = 64;

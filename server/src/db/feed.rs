@@ -6,8 +6,11 @@ use super::{Db, Result, parse};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
-use xiafang_core::sync::{Account, Cursor, PullResponse};
 use xiafang_core::{PetitionerFile, Record};
+use xiafang_core::{
+    account::Account,
+    feed::{Cursor, PullResponse},
+};
 
 /// Takes the next feed position. Must run inside the writing transaction: the head row stays
 /// locked until commit, so positions are committed in order and a reader bounded by the head it

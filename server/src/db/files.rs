@@ -2,8 +2,8 @@
 
 use super::{Db, Result, parse};
 use sqlx::Row;
+use xiafang_core::account::{Account, Role};
 use xiafang_core::permissions::Reach;
-use xiafang_core::sync::{Account, Role};
 use xiafang_core::{FileId, PetitionerFile, Record};
 
 /// What an account may do with a file.

@@ -4,7 +4,7 @@ use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result, parse};
 use sqlx::Row;
 use std::collections::HashMap;
-use xiafang_core::sync::Account;
+use xiafang_core::account::Account;
 use xiafang_core::{PetitionerFile, Record};
 
 /// True when file `f`'s village, township or county is place `$3`.

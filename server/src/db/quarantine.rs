@@ -9,8 +9,14 @@ use chrono::Utc;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use xiafang_core::protocol::Decision;
-use xiafang_core::sync::{Account, AuditAction, Op, Outcome, QuarantinedRecord, Rejection};
 use xiafang_core::{DeviceId, Record, RecordId, UserId};
+use xiafang_core::{
+    account::Account,
+    admin::QuarantinedRecord,
+    audit::AuditAction,
+    upload::Op,
+    verdict::{Outcome, Rejection},
+};
 
 impl Db {
     /// Whose phone `device` is: the account that signed in on it last (a phone handed from one

@@ -8,8 +8,8 @@ use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Backend, Db, Result, parse};
 use sqlx::Row;
 use xiafang_core::PetitionerFile;
+use xiafang_core::account::Account;
 use xiafang_core::search::{MAX_SEARCH_HITS, SearchHit, fold, matched_fields};
-use xiafang_core::sync::Account;
 
 /// Candidates read at most: matches beyond `MAX_SEARCH_HITS` are not shown anyway, and the
 /// margin covers candidates the exact rule turns away.

@@ -4,8 +4,8 @@ use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result};
 use sqlx::Row;
 use xiafang_core::UserId;
+use xiafang_core::account::{Account, LegalTitle};
 use xiafang_core::legal::{ServedVillage, Team, TeamContact};
-use xiafang_core::sync::{Account, LegalTitle};
 
 impl Db {
     /// The enabled legal team members serving a village where `account` reads a file, each with

@@ -12,16 +12,23 @@ use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
-use xiafang_core::attachment::{Photo, Signature, attachment_target_problem};
 use xiafang_core::hlc::clock_was_off;
-use xiafang_core::legal::{team_on_file, visit_part_target_problem};
 use xiafang_core::permissions::{Reach, Writes, may_write};
 use xiafang_core::protocol::{Decision, Prior, decide};
-use xiafang_core::review::review_target_problem;
-use xiafang_core::sync::{
-    Account, Ack, AuditAction, DeviceReport, MAX_BATCH_OPS, Op, Outcome, Rejection, Role,
-};
+use xiafang_core::targets::review_target_problem;
 use xiafang_core::{DeviceId, FileId, Record, RecordBody, RecordId, UserId};
+use xiafang_core::{
+    account::{Account, Role},
+    admin::DeviceReport,
+    audit::AuditAction,
+    upload::{Ack, MAX_BATCH_OPS, Op},
+    verdict::{Outcome, Rejection},
+};
+use xiafang_core::{
+    attachment::{Photo, Signature},
+    targets::attachment_target_problem,
+};
+use xiafang_core::{targets::visit_part_target_problem, team::team_on_file};
 
 impl Db {
     /// Applies one operation and returns its outcome (`apply_batch` of one).

@@ -7,11 +7,14 @@ use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use xiafang_core::sync::{
-    Account, AccountSummary, Assignment, FileSummary, LegalVillage, NewAccount, PasswordReset,
-    PlaceSummary, Role, password_problem,
-};
 use xiafang_core::{Lang, UserId};
+use xiafang_core::{
+    account::{Account, Role},
+    admin::{
+        AccountSummary, Assignment, FileSummary, LegalVillage, NewAccount, PasswordReset,
+        PlaceSummary, password_problem,
+    },
+};
 
 /// A signed-in administrator; any other account is refused before the handler runs.
 pub struct Admin(pub Account);

@@ -10,7 +10,7 @@ use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
 use serde::Deserialize;
 use xiafang_core::Lang;
 use xiafang_core::export::{BOM, cell};
-use xiafang_core::sync::{AuditAction, Role};
+use xiafang_core::{account::Role, audit::AuditAction};
 
 /// The longest range one export covers, so one request cannot read the whole log at once.
 const MAX_DAYS: u64 = 366;

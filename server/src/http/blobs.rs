@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use xiafang_core::attachment::{BLOB_MIMES, MAX_BLOB_BYTES, is_sha256_hex};
-use xiafang_core::sync::AuditAction;
+use xiafang_core::audit::AuditAction;
 
 /// Largest piece one request may carry: small enough to get through a poor link in one go.
 pub const MAX_PIECE_BYTES: usize = 512 * 1024;

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use xiafang_core::Lang;
-use xiafang_core::sync::{ApiError, ApiErrorCode};
+use xiafang_core::api_error::{ApiError, ApiErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {

@@ -4,8 +4,8 @@ use super::{ApiPath, AppState, HttpError, SignedIn};
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use xiafang_core::audit::AuditAction;
 use xiafang_core::export::case_record_csv;
-use xiafang_core::sync::AuditAction;
 
 /// The same check and the same records as the file's timeline (`files::records`): whoever may
 /// not open the file may not export it, and an accusation does not exist for those it names.

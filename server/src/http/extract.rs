@@ -10,7 +10,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::Utc;
 use xiafang_core::DeviceId;
-use xiafang_core::sync::{Account, PROOF_HEADER};
+use xiafang_core::{account::Account, session::PROOF_HEADER};
 
 /// The bearer token of a request, if it has one.
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {

@@ -5,8 +5,11 @@ use crate::db::Access;
 use axum::Json;
 use axum::extract::State;
 use xiafang_core::file_edit::FileConflict;
-use xiafang_core::sync::{Account, AuditAction, AuditEntry, Role};
 use xiafang_core::{FileId, Record};
+use xiafang_core::{
+    account::{Account, Role},
+    audit::{AuditAction, AuditEntry},
+};
 
 /// The file, when the account may read it; otherwise "not found", exactly as for a file that
 /// never existed: with guessable ids, any other answer would tell who has which files.

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use xiafang_core::ledgers::{Ledger, LedgerKind, assistance_ledger, case_ledger, visit_ledger};
-use xiafang_core::sync::{AuditAction, Role};
+use xiafang_core::{account::Role, audit::AuditAction};
 
 /// Ten years: more is a typo, and a county's whole history in one request.
 const MAX_DAYS: i64 = 3_660;

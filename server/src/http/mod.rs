@@ -30,7 +30,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use xiafang_core::sync::MAX_BODY_BYTES;
+use xiafang_core::upload::MAX_BODY_BYTES;
 
 #[derive(Clone)]
 pub struct AppState {

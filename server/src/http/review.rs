@@ -6,8 +6,13 @@ use super::{ApiPath, AppState, HttpError, SignedIn};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use xiafang_core::sync::{Account, Op, Outcome, QuarantinedRecord, Role};
 use xiafang_core::{DeviceId, RecordId};
+use xiafang_core::{
+    account::{Account, Role},
+    admin::QuarantinedRecord,
+    upload::Op,
+    verdict::Outcome,
+};
 
 fn supervisor(account: &Account) -> Result<(), HttpError> {
     match account.role {
@@ -30,7 +35,7 @@ pub async fn quarantined(
     let actor = crate::db::Actor::account(&account.id);
     state
         .db
-        .log_record_reads(&actor, xiafang_core::sync::AuditAction::Read, &lines)
+        .log_record_reads(&actor, xiafang_core::audit::AuditAction::Read, &lines)
         .await?;
     Ok(Json(waiting))
 }

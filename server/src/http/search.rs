@@ -4,8 +4,8 @@ use super::{ApiQuery, AppState, HttpError, SignedIn};
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
+use xiafang_core::audit::AuditAction;
 use xiafang_core::search::{SearchHit, search_term};
-use xiafang_core::sync::AuditAction;
 
 #[derive(Debug, Deserialize)]
 pub struct SearchQuery {

@@ -6,7 +6,10 @@ use crate::limits::Attempt;
 use axum::Json;
 use axum::extract::State;
 use chrono::{Duration, Utc};
-use xiafang_core::sync::{Account, LoginRequest, LoginResponse};
+use xiafang_core::{
+    account::Account,
+    session::{LoginRequest, LoginResponse},
+};
 
 pub async fn login(
     State(state): State<AppState>,

@@ -6,9 +6,12 @@ use axum::extract::State;
 use chrono::Utc;
 use serde::Deserialize;
 use xiafang_core::DeviceId;
-use xiafang_core::sync::{
-    Account, Ack, AcksQuery, AuditAction, Cursor, DeviceReport, MAX_BATCH_OPS, MAX_PULL_ITEMS,
-    PullResponse, PushRequest, PushResponse, Role,
+use xiafang_core::{
+    account::{Account, Role},
+    admin::DeviceReport,
+    audit::AuditAction,
+    feed::{Cursor, MAX_PULL_ITEMS, PullResponse},
+    upload::{Ack, AcksQuery, MAX_BATCH_OPS, PushRequest, PushResponse},
 };
 
 /// Applies the batch in one transaction, in order, and acknowledges every operation: a rejected

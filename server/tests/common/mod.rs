@@ -11,8 +11,12 @@ use http_body_util::BodyExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tower::ServiceExt;
-use xiafang_core::sync::{LoginResponse, Op, PushRequest, PushResponse, Role};
 use xiafang_core::{Category, DeviceId, Matter, PetitionerFile, Record, Sex};
+use xiafang_core::{
+    account::Role,
+    session::LoginResponse,
+    upload::{Op, PushRequest, PushResponse},
+};
 use xiafang_server::db::Db;
 use xiafang_server::demo::{Demo, DemoAccount, DemoFile, DemoPlace};
 use xiafang_server::{AppState, app};
@@ -154,7 +158,7 @@ pub fn account(id: &str, role: Role, place: &str) -> DemoAccount {
         role,
         place: place.into(),
         password: PASSWORD.into(),
-        legal_title: (role == Role::Legal).then_some(xiafang_core::sync::LegalTitle::Lawyer),
+        legal_title: (role == Role::Legal).then_some(xiafang_core::account::LegalTitle::Lawyer),
         villages: Vec::new(),
     }
 }
@@ -301,8 +305,8 @@ impl TestServer {
     pub async fn pull(
         &self,
         token: &str,
-        cursor: Option<&xiafang_core::sync::Cursor>,
-    ) -> xiafang_core::sync::PullResponse {
+        cursor: Option<&xiafang_core::feed::Cursor>,
+    ) -> xiafang_core::feed::PullResponse {
         let path = match cursor {
             Some(c) => format!("/api/sync/pull?cursor={}", c.0),
             None => "/api/sync/pull".to_owned(),
@@ -370,7 +374,7 @@ pub fn authorised(
         .to_owned();
     let builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
     match proof_for(token, &method, &path) {
-        Some(proof) => builder.header(xiafang_core::sync::PROOF_HEADER, proof),
+        Some(proof) => builder.header(xiafang_core::session::PROOF_HEADER, proof),
         None => builder,
     }
 }

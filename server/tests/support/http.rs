@@ -31,7 +31,7 @@ pub fn request(
         if let Some(proof) = phone_key::proof_for(token, method, path) {
             head.push_str(&format!(
                 "{}: {proof}\r\n",
-                xiafang_core::sync::PROOF_HEADER
+                xiafang_core::session::PROOF_HEADER
             ));
         }
     }

@@ -49,7 +49,7 @@ pub fn remember_key(token: &str, key: SigningKey) {
 pub fn proof(key: &SigningKey, method: &str, path: &str, at: i64) -> String {
     use base64::Engine;
     use p256::ecdsa::signature::Signer;
-    let message = xiafang_core::sync::proof_message(method, path, at);
+    let message = xiafang_core::session::proof_message(method, path, at);
     let signature: p256::ecdsa::Signature = key.sign(message.as_bytes());
     let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature.to_bytes());
     format!("{at}.{encoded}")

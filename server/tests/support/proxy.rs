@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-use xiafang_core::sync::{PushRequest, PushResponse};
+use xiafang_core::upload::{PushRequest, PushResponse};
 use xiafang_core::{DeviceId, RecordId};
 
 /// How long the proxy waits for the server's whole answer.

@@ -9,7 +9,10 @@ use crate::components::PlainField;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use xiafang_core::UserId;
-use xiafang_core::sync::{AccountSummary, LegalTitle, NewAccount, PasswordReset, Role};
+use xiafang_core::{
+    account::{LegalTitle, Role},
+    admin::{AccountSummary, NewAccount, PasswordReset},
+};
 
 #[component]
 pub(super) fn AccountList() -> impl IntoView {

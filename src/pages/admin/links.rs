@@ -5,8 +5,11 @@ use super::{AdminCtx, Outcome, OutcomeLine, PlainField, SubmitButton};
 use crate::api;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
-use xiafang_core::sync::{Assignment, LegalVillage, PlaceKind, Role};
 use xiafang_core::{FileId, UserId};
+use xiafang_core::{
+    account::Role,
+    admin::{Assignment, LegalVillage, PlaceKind},
+};
 
 /// A drop-down of the area's accounts (only those of role `only`, when given); its value is the
 /// chosen account's id, empty until one is chosen.

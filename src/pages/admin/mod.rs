@@ -17,7 +17,10 @@ use leptos::task::spawn_local;
 use links::{AssignmentForm, LegalVillageForm, RevokeDeviceForm};
 use std::future::Future;
 use xiafang_core::Lang;
-use xiafang_core::sync::{AccountSummary, ApiErrorCode, FileSummary, PlaceSummary};
+use xiafang_core::{
+    admin::{AccountSummary, FileSummary, PlaceSummary},
+    api_error::ApiErrorCode,
+};
 
 /// `/admin`.
 #[component]

@@ -16,8 +16,8 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
 use leptos::prelude::*;
 use xiafang_core::ledger::Standing;
-use xiafang_core::sync::{Role, SyncState};
 use xiafang_core::{PetitionerFile, Record, RecordBody, RecordId};
+use xiafang_core::{account::Role, upload::SyncState};
 
 /// The record an image is for, within its file as the phone holds it.
 #[derive(Clone)]

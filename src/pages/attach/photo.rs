@@ -8,10 +8,11 @@ use crate::components::{Choice, TextField};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use xiafang_core::attachment::{
-    BlobRef, MAX_BLOB_BYTES, Photo, PhotoSubject, is_photographable, sha256_hex,
-};
 use xiafang_core::{Field, RecordBody};
+use xiafang_core::{
+    attachment::{BlobRef, MAX_BLOB_BYTES, Photo, PhotoSubject, sha256_hex},
+    kinds::is_photographable,
+};
 
 #[component]
 pub fn PhotoPage() -> impl IntoView {

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use xiafang_core::attachment::blob_of;
+use xiafang_core::kinds::blob_of;
 use xiafang_core::{FileId, Record, RecordBody, RecordId};
 
 /// A signature or photo being saved: its file, the problems found, and how the save went.

@@ -9,10 +9,11 @@ use crate::components::{Choice, TextField};
 use crate::i18n::{Msg, use_i18n};
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use xiafang_core::attachment::{
-    BlobRef, Signature, SignerRole, is_signable, sha256_hex, signed_text,
-};
 use xiafang_core::{Field, RecordBody};
+use xiafang_core::{
+    attachment::{BlobRef, Signature, SignerRole, sha256_hex},
+    kinds::{is_signable, signed_text},
+};
 
 #[component]
 pub fn SignPage() -> impl IntoView {

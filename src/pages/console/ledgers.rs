@@ -12,8 +12,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use xiafang_core::Lang;
+use xiafang_core::api_error::ApiErrorCode;
 use xiafang_core::ledgers::LedgerKind;
-use xiafang_core::sync::ApiErrorCode;
 
 /// What the last download came to.
 #[derive(Clone)]

@@ -20,7 +20,7 @@ use crate::sync::SyncStatus;
 use chrono::{Datelike, Local, NaiveDate};
 use leptos::prelude::*;
 use xiafang_core::figures::Period;
-use xiafang_core::sync::SyncState;
+use xiafang_core::upload::SyncState;
 use xiafang_core::{PetitionerFile, Record};
 
 /// Every file on the phone with the records that count for it.

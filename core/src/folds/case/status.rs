@@ -1,0 +1,211 @@
+//! What `case_status` reports: the stage, the deadlines and how they stand, supervision, the
+//! owning leader, the flags, and the rules a deployment may tune.
+
+use crate::base::ids::{RecordId, UserId};
+use crate::folds::deadlines::TimeLimits;
+use crate::records::case_step::{Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route};
+use crate::records::file::{Level, Resolution};
+use crate::records::supervision::SupervisionMode;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// What a deployment may tune about case status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseRules {
+    pub limits: TimeLimits,
+    /// An open deadline this close (in days) is "due soon".
+    pub due_soon_days: u32,
+    /// A file without a visit for this many days needs one.
+    pub no_visit_days: u32,
+    /// Reaching this level counts as skip-level (越级访): past "the same level or one up" for a
+    /// township's matter (§20).
+    pub skip_level_from: Level,
+    /// A visit of kind 回访 after closure counts as the follow-up, not only a follow-up step.
+    pub follow_up_visit_counts: bool,
+}
+
+impl Default for CaseRules {
+    fn default() -> Self {
+        Self {
+            limits: TimeLimits::default(),
+            due_soon_days: 3,
+            no_visit_days: 30,
+            skip_level_from: Level::City,
+            follow_up_visit_counts: true,
+        }
+    }
+}
+
+labeled_enum!(
+    /// Where the matter stands in the procedure (DOMAIN.md "Suggested states").
+    Stage {
+        Registered = "registered" => ("登记", "Registered"),
+        Routed = "routed" => ("分流", "Routed"),
+        Notified = "notified" => ("已告知", "Notified"),
+        NotAccepted = "not_accepted" => ("不予受理", "Not accepted"),
+        InHandling = "in_handling" => ("办理中", "In handling"),
+        Replied = "replied" => ("已答复", "Replied"),
+        Rated = "rated" => ("已评价", "Rated"),
+        Closed = "closed" => ("办结", "Closed"),
+        InReview = "in_review" => ("复查中", "In review"),
+        Reviewed = "reviewed" => ("已复查", "Review decided"),
+        InReReview = "in_re_review" => ("复核中", "In re-review"),
+        ReReviewed = "re_reviewed" => ("已复核", "Re-review decided"),
+        Final = "final" => ("终结", "Final"),
+    }
+);
+
+labeled_enum!(
+    DeadlineKind {
+        Register = "register" => ("登记分流", "Register and route"),
+        Notify = "notify" => ("告知", "Notice"),
+        Handling = "handling" => ("办理答复", "Handling and reply"),
+        ReviewRequest = "review_request" => ("申请复查期限", "Time to ask for review"),
+        ReviewDecision = "review_decision" => ("复查决定", "Review decision"),
+        ReReviewRequest = "re_review_request" => ("申请复核期限", "Time to ask for re-review"),
+        ReReviewDecision = "re_review_decision" => ("复核决定", "Re-review decision"),
+        FollowUp = "follow_up" => ("回访", "Follow-up visit"),
+        Supervision = "supervision" => ("督办期限", "Supervision deadline"),
+    }
+);
+
+impl DeadlineKind {
+    /// The petitioner's windows: when they pass unused nobody is late, the right just lapses.
+    pub fn is_window(self) -> bool {
+        matches!(
+            self,
+            DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest
+        )
+    }
+}
+
+labeled_enum!(
+    DeadlineStatus {
+        Met = "met" => ("按期完成", "Met"),
+        MetLate = "met_late" => ("逾期完成", "Met late"),
+        Open = "open" => ("进行中", "Open"),
+        DueSoon = "due_soon" => ("即将到期", "Due soon"),
+        Overdue = "overdue" => ("已逾期", "Overdue"),
+        Lapsed = "lapsed" => ("期限已过", "Lapsed"),
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    pub due: NaiveDate,
+    pub met_on: Option<NaiveDate>,
+    pub status: DeadlineStatus,
+}
+
+/// A fact and the day it happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dated<T> {
+    pub on: NaiveDate,
+    pub what: T,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extension {
+    pub days: u16,
+    pub approver: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRound {
+    pub requested_on: NaiveDate,
+    pub decided: Option<Dated<ReviewOutcome>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupervisionState {
+    pub listed_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub mode: SupervisionMode,
+    pub reason: String,
+    /// 销号: the day and the note; a later listing starts a new supervision.
+    pub lifted: Option<Dated<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Leader {
+    pub name: String,
+    pub account: Option<UserId>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseFlags {
+    pub first_time: bool,
+    /// Flagged, or registered more than once.
+    pub repeat: bool,
+    /// Flagged, or taken to `CaseRules::skip_level_from` or higher.
+    pub skip_level: bool,
+    pub collective: bool,
+    /// 积案: whole years since the matter began.
+    pub backlog_years: Option<u32>,
+}
+
+labeled_enum!(
+    /// A step that was recorded but does not count, and why.
+    CaseProblemKind {
+        SecondExtension = "second_extension" => ("只能延期一次，本次延期不计", "Only one extension is allowed; this one does not count"),
+        ExtensionTooLong = "extension_too_long" => ("延期超过规定天数，按上限计", "Extension longer than allowed; counted at the limit"),
+        AfterReReview = "after_re_review" => ("复核后同一事项不再受理", "Not accepted again after re-review"),
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseProblem {
+    pub record: RecordId,
+    pub kind: CaseProblemKind,
+}
+
+/// The matter as of `today`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseStatus {
+    /// None until the first step is recorded.
+    pub stage: Option<Stage>,
+    /// The day of receipt of the first registration; the 15-day clocks run from it.
+    pub received: Option<NaiveDate>,
+    /// Every registration; a second one is the same matter brought again (重复访).
+    pub registrations: Vec<NaiveDate>,
+    pub routing: Option<Dated<(Route, String)>>,
+    /// Whether accepted, and where the petitioner was told to go if not.
+    pub notice: Option<Dated<(bool, String)>>,
+    /// The day handling began (受理, or an acceptance notice without one) and whether simplified.
+    pub accepted: Option<Dated<bool>>,
+    pub extension: Option<Dated<Extension>>,
+    pub reply: Option<Dated<ReplyOutcome>>,
+    pub rating: Option<Dated<(Evaluation, String)>>,
+    pub closed_on: Option<NaiveDate>,
+    pub review: Option<ReviewRound>,
+    pub re_review: Option<ReviewRound>,
+    pub final_on: Option<NaiveDate>,
+    /// The first follow-up on or after the latest closure.
+    pub follow_up_on: Option<NaiveDate>,
+    pub follow_up_due: bool,
+    pub legal_route: Option<Dated<LegalRoute>>,
+    /// The latest assessment, or the file's registered value.
+    pub resolution: Option<Resolution>,
+    pub supervision: Option<SupervisionState>,
+    pub leader: Option<Leader>,
+    pub last_visit: Option<NaiveDate>,
+    /// No visit for `CaseRules::no_visit_days` or more (or never one in the app).
+    pub needs_visit: bool,
+    pub flags: CaseFlags,
+    pub deadlines: Vec<Deadline>,
+    pub problems: Vec<CaseProblem>,
+}
+
+impl CaseStatus {
+    pub fn deadline(&self, kind: DeadlineKind) -> Option<&Deadline> {
+        self.deadlines.iter().find(|d| d.kind == kind)
+    }
+
+    /// Once re-review is decided (or the matter is final) the same request is not accepted again.
+    pub fn is_closed_to_review(&self) -> bool {
+        self.final_on.is_some() || self.re_review.as_ref().is_some_and(|r| r.decided.is_some())
+    }
+}

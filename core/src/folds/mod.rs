@@ -1,0 +1,10 @@
+//! What a file's records add up to when read in order: which records count, the case's state
+//! and deadlines, reviews waiting, signatures' standing, the legal team on it, search.
+
+pub mod case;
+pub mod deadlines;
+pub mod ledger;
+pub mod review;
+pub mod search;
+pub mod signatures;
+pub mod team;

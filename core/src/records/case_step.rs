@@ -1,0 +1,186 @@
+//! The steps of a petition matter's lifecycle (信访工作条例 2022), recorded by the petition office
+//! as append-only records like visits, so they reach phones through the change feed and a wrong
+//! step is corrected by amending or voiding it, never by editing. A step's date is its record's
+//! `occurred_at`; a step carries another date only when a time limit runs from it (`received`).
+
+use crate::records::file::Resolution;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One lifecycle step with an optional remark (e.g. "已电话告知本人").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStep {
+    #[serde(flatten)]
+    pub step: Step,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The steps, in the order DOMAIN.md's "Suggested states" gives them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// 登记: the 15-day limits for routing and notice run from `received` (§22, §23).
+    Registered { received: NaiveDate },
+    /// 分流: handled here, forwarded (转送) or assigned with report-back (交办).
+    Routed { route: Route, to: String },
+    /// 告知: the written notice of acceptance, or of non-acceptance and where to go instead.
+    Notified {
+        accepted: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        go_to: String,
+    },
+    /// 受理: the 60 days of handling run from here (or 10 working days when simplified).
+    Accepted {
+        #[serde(default)]
+        simplified: bool,
+    },
+    /// 延期: at most once per matter, at most 30 days, approved by the body's head (§34).
+    Extended {
+        days: u16,
+        approver: String,
+        reason: String,
+    },
+    /// 已答复: the written reply (处理意见书) and its outcome (§32).
+    Replied { outcome: ReplyOutcome },
+    /// 已评价: what the petitioner thought of the handling.
+    Rated {
+        evaluation: Evaluation,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        comment: String,
+    },
+    /// 办结.
+    Closed,
+    /// 申请复查 (within 30 days of the reply, §35).
+    ReviewRequested,
+    /// 复查意见.
+    ReviewDecided { outcome: ReviewOutcome },
+    /// 申请复核 (within 30 days of the review opinion, §36).
+    ReReviewRequested,
+    /// 复核意见: after it the same request is not accepted again.
+    ReReviewDecided { outcome: ReviewOutcome },
+    /// 终结.
+    Final,
+    /// 回访: a return visit after closure checked whether the outcome was carried out.
+    FollowUpDone { carried_out: bool },
+    /// 导入法定途径: the matter is steered to a legal channel (§29–31).
+    LegalRoute { route: LegalRoute },
+    /// 化解情况: resolution is separate from the stage; the latest assessment counts.
+    Resolution { resolution: Resolution },
+}
+
+impl Step {
+    pub fn label(&self, lang: crate::base::lang::Lang) -> &'static str {
+        let (zh, en) = match self {
+            Step::Registered { .. } => ("登记", "Registered"),
+            Step::Routed { .. } => ("分流", "Routed"),
+            Step::Notified { accepted: true, .. } => ("告知受理", "Notified: accepted"),
+            Step::Notified { .. } => ("告知不予受理", "Notified: not accepted"),
+            Step::Accepted { .. } => ("受理", "Accepted"),
+            Step::Extended { .. } => ("延期", "Extended"),
+            Step::Replied { .. } => ("答复", "Replied"),
+            Step::Rated { .. } => ("评价", "Rated"),
+            Step::Closed => ("办结", "Closed"),
+            Step::ReviewRequested => ("申请复查", "Review requested"),
+            Step::ReviewDecided { .. } => ("复查意见", "Review decided"),
+            Step::ReReviewRequested => ("申请复核", "Re-review requested"),
+            Step::ReReviewDecided { .. } => ("复核意见", "Re-review decided"),
+            Step::Final => ("终结", "Final"),
+            Step::FollowUpDone { .. } => ("回访", "Follow-up done"),
+            Step::LegalRoute { .. } => ("导入法定途径", "Steered to a legal channel"),
+            Step::Resolution { .. } => ("化解情况", "Resolution assessed"),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+labeled_enum!(
+    /// Which step, without its details: what a form offers to record.
+    StepKind {
+        Registered = "registered" => ("登记", "Registered"),
+        Routed = "routed" => ("分流", "Routed"),
+        Notified = "notified" => ("告知", "Notice"),
+        Accepted = "accepted" => ("受理", "Accepted"),
+        Extended = "extended" => ("延期", "Extended"),
+        Replied = "replied" => ("答复", "Replied"),
+        Rated = "rated" => ("评价", "Rated"),
+        Closed = "closed" => ("办结", "Closed"),
+        ReviewRequested = "review_requested" => ("申请复查", "Review requested"),
+        ReviewDecided = "review_decided" => ("复查意见", "Review decided"),
+        ReReviewRequested = "re_review_requested" => ("申请复核", "Re-review requested"),
+        ReReviewDecided = "re_review_decided" => ("复核意见", "Re-review decided"),
+        Final = "final" => ("终结", "Final"),
+        FollowUpDone = "follow_up_done" => ("回访", "Follow-up done"),
+        LegalRoute = "legal_route" => ("导入法定途径", "Steered to a legal channel"),
+        Resolution = "resolution" => ("化解情况", "Resolution assessed"),
+    }
+);
+
+impl Step {
+    pub fn kind(&self) -> StepKind {
+        match self {
+            Step::Registered { .. } => StepKind::Registered,
+            Step::Routed { .. } => StepKind::Routed,
+            Step::Notified { .. } => StepKind::Notified,
+            Step::Accepted { .. } => StepKind::Accepted,
+            Step::Extended { .. } => StepKind::Extended,
+            Step::Replied { .. } => StepKind::Replied,
+            Step::Rated { .. } => StepKind::Rated,
+            Step::Closed => StepKind::Closed,
+            Step::ReviewRequested => StepKind::ReviewRequested,
+            Step::ReviewDecided { .. } => StepKind::ReviewDecided,
+            Step::ReReviewRequested => StepKind::ReReviewRequested,
+            Step::ReReviewDecided { .. } => StepKind::ReReviewDecided,
+            Step::Final => StepKind::Final,
+            Step::FollowUpDone { .. } => StepKind::FollowUpDone,
+            Step::LegalRoute { .. } => StepKind::LegalRoute,
+            Step::Resolution { .. } => StepKind::Resolution,
+        }
+    }
+}
+
+labeled_enum!(
+    /// How a registered matter was routed (§22).
+    Route {
+        Own = "own" => ("本机关办理", "Handled here"),
+        Forwarded = "forwarded" => ("转送", "Forwarded"),
+        Assigned = "assigned" => ("交办", "Assigned with report-back"),
+    }
+);
+
+labeled_enum!(
+    /// The outcome of the written reply (§32).
+    ReplyOutcome {
+        Upheld = "upheld" => ("予以支持", "Upheld"),
+        Explained = "explained" => ("解释说明", "Explained"),
+        NotUpheld = "not_upheld" => ("不予支持", "Not upheld"),
+    }
+);
+
+labeled_enum!(
+    /// The petitioner's evaluation (满意度评价).
+    Evaluation {
+        Satisfied = "satisfied" => ("满意", "Satisfied"),
+        BasicallySatisfied = "basically_satisfied" => ("基本满意", "Basically satisfied"),
+        Dissatisfied = "dissatisfied" => ("不满意", "Dissatisfied"),
+    }
+);
+
+labeled_enum!(
+    /// A review or re-review opinion on the earlier handling (§35, §36).
+    ReviewOutcome {
+        Upheld = "upheld" => ("维持原处理意见", "Earlier opinion upheld"),
+        Changed = "changed" => ("变更原处理意见", "Earlier opinion changed"),
+        Redo = "redo" => ("撤销并重新办理", "Revoked, to be handled again"),
+    }
+);
+
+labeled_enum!(
+    /// The legal channel a matter is steered to (依法分类处理).
+    LegalRoute {
+        Litigation = "litigation" => ("诉讼", "Litigation"),
+        Arbitration = "arbitration" => ("仲裁", "Arbitration"),
+        AdministrativeReview = "administrative_review" => ("行政复议", "Administrative review"),
+        LegalAid = "legal_aid" => ("法律援助", "Legal aid"),
+    }
+);

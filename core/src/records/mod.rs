@@ -1,0 +1,12 @@
+//! What people write: a petitioner's file and the records kept against it (visits, assistance,
+//! notes, case steps, legal work, supervision, signatures and photos), as data.
+
+pub mod account;
+pub mod attachment;
+pub mod case_step;
+pub mod file;
+pub mod file_edit;
+pub mod kinds;
+pub mod legal;
+pub mod record;
+pub mod supervision;

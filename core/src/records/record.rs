@@ -1,0 +1,367 @@
+//! The records written on a file: home visits, assistance actions, conversation notes, and the
+//! entries that correct them or edit the file. The file's history is a ledger: once uploaded a
+//! record is never changed in place; a correction is a new record that amends or voids an earlier
+//! one (`ledger.rs` says how they combine), and a change to the file is a `FileEdit` record.
+
+use crate::base::ids::{FileId, RecordId, UserId};
+use crate::records::attachment::{Photo, Signature};
+use crate::records::case_step::{CaseStep, Evaluation};
+use crate::records::file_edit::FileEdit;
+use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
+use crate::records::supervision::{Review, Supervision};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One entry of a file's timeline, as saved on the phone and stored by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: RecordId,
+    pub file_id: FileId,
+    pub author: UserId,
+    /// The recorder's name at the time of writing, so the timeline reads without a user lookup.
+    pub author_name: String,
+    /// When it happened (local time, as the cadre entered it).
+    pub occurred_at: NaiveDateTime,
+    /// When the phone saved it (device clock, which may be wrong; shown, never trusted for order).
+    pub saved_at: DateTime<Utc>,
+    /// This record replaces an earlier record of the same kind by the same author; the timeline
+    /// shows both, and only this one counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amends: Option<RecordId>,
+    pub body: RecordBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RecordBody {
+    Visit(Visit),
+    Assistance(Assistance),
+    Note(Note),
+    /// Withdraws an earlier record (entered on the wrong file, say); both stay in the ledger.
+    Void(Void),
+    /// Changes an editable field of the petitioner's file (phone, address, …).
+    FileEdit(FileEdit),
+    /// A step of the matter's lifecycle (登记, 受理, 答复, …), written by the petition office.
+    CaseStep(CaseStep),
+    /// A supervisor's approval or return of a cadre's record.
+    Review(Review),
+    /// Listed supervision, the case-owning leader, or lifting supervision.
+    Supervision(Supervision),
+    /// A cadre refers the file to a legal team member (法律意见, 人民调解).
+    Referral(Referral),
+    /// A legal team member's opinion and the channel recommended.
+    LegalOpinion(LegalOpinion),
+    /// A people's mediation (人民调解) and its outcome.
+    Mediation(Mediation),
+    /// One participant's own part of a joint visit.
+    VisitPart(VisitPart),
+    /// Someone's handwritten signature confirming a record (the petitioner, a recipient, the
+    /// parties of a mediation).
+    Signature(Signature),
+    /// A photo attached to a record (a receipt, the house, a document).
+    Photo(Photo),
+}
+
+impl RecordBody {
+    pub fn kind_label(&self, lang: crate::base::lang::Lang) -> &'static str {
+        match self {
+            RecordBody::Visit(v) => v.kind.label(lang),
+            RecordBody::Assistance(_) => lang.pick("帮扶措施", "Assistance"),
+            RecordBody::Note(_) => lang.pick("谈心记录", "Conversation note"),
+            RecordBody::Void(_) => lang.pick("作废说明", "Voided record"),
+            RecordBody::FileEdit(_) => lang.pick("档案信息修改", "File change"),
+            RecordBody::CaseStep(s) => s.step.label(lang),
+            RecordBody::Review(r) => r.decision.label(lang),
+            RecordBody::Supervision(s) => s.label(lang),
+            RecordBody::Referral(_) => lang.pick("转介法律服务团队", "Referral to the legal team"),
+            RecordBody::LegalOpinion(_) => lang.pick("法律意见", "Legal opinion"),
+            RecordBody::Mediation(_) => lang.pick("人民调解", "People's mediation"),
+            RecordBody::VisitPart(_) => lang.pick("联合走访记录", "Part of a joint visit"),
+            RecordBody::Signature(_) => lang.pick("签名确认", "Signature"),
+            RecordBody::Photo(_) => lang.pick("照片", "Photo"),
+        }
+    }
+
+    /// The stable name of the body's kind (also the database's `records.kind`).
+    pub fn kind_key(&self) -> &'static str {
+        match self {
+            RecordBody::Visit(_) => "visit",
+            RecordBody::Assistance(_) => "assistance",
+            RecordBody::Note(_) => "note",
+            RecordBody::Void(_) => "void",
+            RecordBody::FileEdit(_) => "file_edit",
+            RecordBody::CaseStep(_) => "case_step",
+            RecordBody::Review(_) => "review",
+            RecordBody::Supervision(_) => "supervision",
+            RecordBody::Referral(_) => "referral",
+            RecordBody::LegalOpinion(_) => "legal_opinion",
+            RecordBody::Mediation(_) => "mediation",
+            RecordBody::VisitPart(_) => "visit_part",
+            RecordBody::Signature(_) => "signature",
+            RecordBody::Photo(_) => "photo",
+        }
+    }
+
+    /// What people type can be amended or voided (a wrong date, a step on the wrong file);
+    /// corrections and edits cannot. A supervisor changes a decision with a new review, but may
+    /// void one given on the wrong record.
+    pub fn is_correctable(&self) -> bool {
+        matches!(
+            self,
+            RecordBody::Visit(_)
+                | RecordBody::Assistance(_)
+                | RecordBody::Note(_)
+                | RecordBody::CaseStep(_)
+                | RecordBody::Review(_)
+                | RecordBody::Supervision(_)
+                | RecordBody::Referral(_)
+                | RecordBody::LegalOpinion(_)
+                | RecordBody::Mediation(_)
+                | RecordBody::VisitPart(_)
+                | RecordBody::Signature(_)
+                | RecordBody::Photo(_)
+        )
+    }
+
+    /// Whether a correction may replace this record with an amended copy. A signature or a photo
+    /// is withdrawn (voided) and taken again, never edited: its image is what it is.
+    pub fn is_amendable(&self) -> bool {
+        self.is_correctable() && !matches!(self, RecordBody::Signature(_) | RecordBody::Photo(_))
+    }
+
+    /// A one-line account of a lifecycle, supervision or legal team record (timeline, exports),
+    /// in `lang`.
+    pub fn summary(&self, lang: crate::base::lang::Lang) -> String {
+        use crate::records::case_step::Step;
+        use crate::records::supervision::Supervision as S;
+        let text = match self {
+            RecordBody::CaseStep(c) => match &c.step {
+                Step::Registered { received } => format!("{received}"),
+                Step::Routed { route, to } => format!("{} {to}", route.label(lang)),
+                Step::Notified { go_to, .. } => go_to.clone(),
+                Step::Accepted { simplified: true } => lang.pick("简易办理", "Simplified").into(),
+                Step::Extended {
+                    days,
+                    approver,
+                    reason,
+                } => {
+                    format!("{days} {} · {approver} · {reason}", lang.pick("天", "days"))
+                }
+                Step::Replied { outcome } => outcome.label(lang).into(),
+                Step::Rated {
+                    evaluation,
+                    comment,
+                } => {
+                    format!("{} {comment}", evaluation.label(lang))
+                }
+                Step::ReviewDecided { outcome } | Step::ReReviewDecided { outcome } => {
+                    outcome.label(lang).into()
+                }
+                Step::FollowUpDone { carried_out } => {
+                    let (zh, en) = if *carried_out {
+                        ("已落实", "carried out")
+                    } else {
+                        ("未落实", "not carried out")
+                    };
+                    lang.pick(zh, en).into()
+                }
+                Step::LegalRoute { route } => route.label(lang).into(),
+                Step::Resolution { resolution } => resolution.label(lang).into(),
+                Step::Accepted { .. }
+                | Step::Closed
+                | Step::ReviewRequested
+                | Step::ReReviewRequested
+                | Step::Final => String::new(),
+            },
+            RecordBody::Review(r) => r.comment.clone(),
+            RecordBody::Supervision(S::Listed {
+                deadline,
+                mode,
+                reason,
+            }) => format!("{} · {deadline} · {reason}", mode.label(lang)),
+            RecordBody::Supervision(S::Leader { name, .. }) => name.clone(),
+            RecordBody::Supervision(S::Lifted { note }) => note.clone(),
+            RecordBody::Referral(r) => format!("{} · {}", r.to_name, r.need.label(lang)),
+            RecordBody::LegalOpinion(o) => format!("{} · {}", o.channel.label(lang), o.opinion),
+            RecordBody::Mediation(m) => match (m.outcome, m.channel) {
+                (MediationOutcome::Failed, Some(route)) => {
+                    format!("{} · {}", m.outcome.label(lang), route.label(lang))
+                }
+                (MediationOutcome::Failed, None) => m.outcome.label(lang).into(),
+                _ => format!("{} · {}", m.outcome.label(lang), m.terms),
+            },
+            RecordBody::VisitPart(p) => format!("{} · {}", p.role, p.text),
+            RecordBody::Signature(s) => format!("{} · {}", s.signer_role.label(lang), s.signer),
+            RecordBody::Photo(p) if p.caption.is_empty() => p.subject.label(lang).into(),
+            RecordBody::Photo(p) => format!("{} · {}", p.subject.label(lang), p.caption),
+            _ => String::new(),
+        };
+        match self {
+            RecordBody::CaseStep(c) if !c.note.is_empty() && text.is_empty() => c.note.clone(),
+            RecordBody::CaseStep(c) if !c.note.is_empty() => format!("{text} · {}", c.note),
+            _ => text,
+        }
+    }
+}
+
+/// Voids an earlier record of the same file by the same author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Void {
+    pub target: RecordId,
+    pub reason: String,
+}
+
+labeled_enum!(
+    /// How the visit happened.
+    VisitKind {
+        Home = "home" => ("上门走访", "Home visit"),
+        Appointment = "appointment" => ("约访", "Appointment"),
+        FollowUp = "follow_up" => ("回访", "Follow-up visit"),
+        Phone = "phone" => ("电话联系", "Phone call"),
+    }
+);
+
+labeled_enum!(
+    /// The petitioner's state of mind (思想动态) as the visitors judged it.
+    Mood {
+        Calm = "calm" => ("平稳", "Calm"),
+        Resistant = "resistant" => ("有抵触", "Resistant"),
+        Agitated = "agitated" => ("情绪激动", "Agitated"),
+        EscalationSigns = "escalation_signs" => ("有越级访/集访苗头", "Signs of skip-level or collective petitioning"),
+    }
+);
+
+labeled_enum!(
+    /// Risk level used for follow-up planning.
+    RiskLevel {
+        Ordinary = "ordinary" => ("一般", "Ordinary"),
+        Watch = "watch" => ("关注", "Watch"),
+        Key = "key" => ("重点", "Key"),
+    }
+);
+
+/// A home visit (走访记录). No national template exists; these are the common fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub kind: VisitKind,
+    pub place: String,
+    /// Who took part, each with their role, e.g. "王建国（驻村干部）".
+    pub participants: Vec<String>,
+    /// What the petitioner said and asked for (诉求).
+    pub requests: String,
+    pub mood: Mood,
+    pub risk: RiskLevel,
+    /// Law and policy explained (释法明理).
+    pub explained: String,
+    /// Measures taken (稳控/化解措施).
+    pub measures: String,
+    pub next_step: String,
+    pub next_due: Option<NaiveDate>,
+    /// Only when the cadre chose to record it: location is never required (no fingertip formalism).
+    pub location: Option<GeoPoint>,
+    /// Legal team members who took part (a joint visit): each sees the file on their own phone
+    /// if it lies in one of their villages, and adds their own part (`VisitPart`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joined: Vec<TeamMember>,
+    /// What the petitioner thought of how the matter is being handled, if asked on this visit;
+    /// it counts in the satisfaction figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<VisitEvaluation>,
+}
+
+/// A legal team member named on a record, with their name at the time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub id: UserId,
+    pub name: String,
+}
+
+/// The petitioner's evaluation given on a visit (满意 / 基本满意 / 不满意).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitEvaluation {
+    pub rating: Evaluation,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+}
+
+impl Visit {
+    /// Splits "王建国（驻村干部）、李律师，张三" into names, whatever separator was typed.
+    pub fn split_participants(text: &str) -> Vec<String> {
+        text.split(['、', '，', ',', ';', '；', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+labeled_enum!(
+    /// Kinds of livelihood assistance (帮扶措施).
+    AssistanceKind {
+        CondolenceMoney = "condolence_money" => ("慰问金", "Condolence money"),
+        Goods = "goods" => ("慰问品", "Goods"),
+        WelfareApplication = "welfare_application" => ("低保/临时救助申请", "Minimum living / emergency aid application"),
+        Medical = "medical" => ("医疗救助", "Medical aid"),
+        Housing = "housing" => ("住房/安居", "Housing"),
+        Jobs = "jobs" => ("就业帮扶", "Job help"),
+        LegalAid = "legal_aid" => ("法律援助", "Legal aid"),
+        Counselling = "counselling" => ("心理疏导", "Counselling"),
+        Other = "other" => ("其他", "Other"),
+    }
+);
+
+impl AssistanceKind {
+    /// Kinds that are a payment, so an amount must be given.
+    pub fn is_money(self) -> bool {
+        matches!(self, AssistanceKind::CondolenceMoney)
+    }
+}
+
+labeled_enum!(
+    AssistanceStatus {
+        Planned = "planned" => ("计划中", "Planned"),
+        Applied = "applied" => ("已申请", "Applied"),
+        Delivered = "delivered" => ("已送达", "Delivered"),
+        Refused = "refused" => ("对方拒收", "Refused"),
+    }
+);
+
+/// A livelihood assistance action (帮扶措施).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assistance {
+    pub kind: AssistanceKind,
+    /// In fen; required for money, optional (the value of goods, say) otherwise.
+    pub amount_fen: Option<i64>,
+    /// What was handed over or applied for.
+    pub items: String,
+    pub funding_source: String,
+    pub status: AssistanceStatus,
+}
+
+/// A conversation note (谈心记录): often the most sensitive record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// Who spoke with the petitioner.
+    pub speaker: String,
+    pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Visit;
+
+    #[test]
+    fn participants_split_on_any_separator() {
+        assert_eq!(
+            Visit::split_participants("王建国（驻村干部）、李律师，张三,\n 赵六 "),
+            vec!["王建国（驻村干部）", "李律师", "张三", "赵六"]
+        );
+        assert!(Visit::split_participants(" 、 ").is_empty());
+    }
+}

@@ -1,0 +1,413 @@
+//! The office's ledgers (台账) for a period and a place: the visit ledger (走访台账), the
+//! assistance ledger (帮扶台账) and the case ledger (案件台账). One row per record (per file for
+//! the case ledger), Chinese headers, typed cells — dates as dates and yuan as numbers — so the
+//! server can write the same ledger as .xlsx or as CSV for Excel.
+//!
+//! Only records that still count are listed: an amended record appears once, as amended, and a
+//! voided one not at all, as in the visit count.
+
+use crate::base::lang::Lang;
+use crate::folds::case::{CaseRules, DeadlineKind, case_status};
+use crate::folds::ledger::effective;
+use crate::records::file::PetitionerFile;
+use crate::records::record::{Record, RecordBody};
+use crate::reports::export::{BOM, cell};
+use chrono::{NaiveDate, NaiveDateTime};
+
+labeled_enum!(
+    /// Which ledger.
+    LedgerKind {
+        Visits = "visits" => ("走访台账", "Visit ledger"),
+        Assistance = "assistance" => ("帮扶台账", "Assistance ledger"),
+        Cases = "cases" => ("案件台账", "Case ledger"),
+    }
+);
+
+/// One cell, typed so a spreadsheet can sort and sum it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+    /// Yuan, from fen: exact to the fen in any f64 a ledger will hold.
+    Yuan(f64),
+    Count(i64),
+    Empty,
+}
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Cell {
+        let s = s.into();
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    }
+
+    fn yuan(fen: Option<i64>) -> Cell {
+        fen.map_or(Cell::Empty, |f| Cell::Yuan(f as f64 / 100.0))
+    }
+
+    /// The cell as CSV shows it: ISO dates, yuan without grouping, text neutralised.
+    pub fn csv(&self) -> String {
+        match self {
+            Cell::Text(s) => cell(s),
+            Cell::Date(d) => d.to_string(),
+            Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::Yuan(y) => crate::base::money::plain_yuan((y * 100.0).round() as i64),
+            Cell::Count(n) => n.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// A ledger ready to be written out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ledger {
+    pub kind: LedgerKind,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Ledger {
+    /// UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF line ends.
+    pub fn csv(&self) -> String {
+        let mut out = String::from(BOM);
+        out.push_str(
+            &self
+                .headers
+                .iter()
+                .map(|h| cell(h))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+        for row in &self.rows {
+            out.push_str(&row.iter().map(Cell::csv).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    /// The sheet's name and the file name's stem, in Chinese.
+    pub fn title(&self) -> &'static str {
+        self.kind.label(Lang::Zh)
+    }
+}
+
+const VISIT_HEADERS: [&str; 14] = [
+    "走访时间",
+    "乡镇（街道）",
+    "村（社区）",
+    "信访人",
+    "走访方式",
+    "地点",
+    "参加人员",
+    "诉求",
+    "思想动态",
+    "风险等级",
+    "释法明理",
+    "稳控/化解措施",
+    "下次走访日期",
+    "记录人",
+];
+
+const ASSISTANCE_HEADERS: [&str; 11] = [
+    "日期",
+    "乡镇（街道）",
+    "村（社区）",
+    "信访人",
+    "帮扶类别",
+    "金额（元）",
+    "帮扶内容",
+    "资金来源",
+    "帮扶状态",
+    "记录人",
+    "更正情况",
+];
+
+/// The records of each file that still count and happened within `[from, to]`, oldest first.
+fn in_period(
+    files: &[(PetitionerFile, Vec<Record>)],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(&PetitionerFile, Record)> {
+    let mut out: Vec<(&PetitionerFile, Record)> = files
+        .iter()
+        .flat_map(|(file, records)| {
+            effective(records)
+                .into_iter()
+                .filter(|r| (from..=to).contains(&r.occurred_at.date()))
+                .map(move |r| (file, r.clone()))
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.1.occurred_at, &a.0.township, &a.0.village, &a.0.name).cmp(&(
+            b.1.occurred_at,
+            &b.0.township,
+            &b.0.village,
+            &b.0.name,
+        ))
+    });
+    out
+}
+
+/// 走访台账: every visit in the period, with the file it belongs to.
+pub fn visit_ledger(
+    files: &[(PetitionerFile, Vec<Record>)],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Ledger {
+    let zh = Lang::Zh;
+    let rows = in_period(files, from, to)
+        .into_iter()
+        .filter_map(|(file, r)| match &r.body {
+            RecordBody::Visit(v) => Some(vec![
+                Cell::DateTime(r.occurred_at),
+                Cell::text(&file.township),
+                Cell::text(&file.village),
+                Cell::text(&file.name),
+                Cell::text(v.kind.label(zh)),
+                Cell::text(&v.place),
+                Cell::text(v.participants.join("、")),
+                Cell::text(&v.requests),
+                Cell::text(v.mood.label(zh)),
+                Cell::text(v.risk.label(zh)),
+                Cell::text(&v.explained),
+                Cell::text(&v.measures),
+                v.next_due.map_or(Cell::Empty, Cell::Date),
+                Cell::text(&r.author_name),
+            ]),
+            _ => None,
+        })
+        .collect();
+    Ledger {
+        kind: LedgerKind::Visits,
+        headers: VISIT_HEADERS.to_vec(),
+        rows,
+    }
+}
+
+/// 帮扶台账: every assistance action in the period, the amount in yuan as a number.
+pub fn assistance_ledger(
+    files: &[(PetitionerFile, Vec<Record>)],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Ledger {
+    let zh = Lang::Zh;
+    let rows = in_period(files, from, to)
+        .into_iter()
+        .filter_map(|(file, r)| match &r.body {
+            RecordBody::Assistance(a) => Some(vec![
+                Cell::Date(r.occurred_at.date()),
+                Cell::text(&file.township),
+                Cell::text(&file.village),
+                Cell::text(&file.name),
+                Cell::text(a.kind.label(zh)),
+                Cell::yuan(a.amount_fen),
+                Cell::text(&a.items),
+                Cell::text(&a.funding_source),
+                Cell::text(a.status.label(zh)),
+                Cell::text(&r.author_name),
+                Cell::text(if r.amends.is_some() { "已更正" } else { "" }),
+            ]),
+            _ => None,
+        })
+        .collect();
+    Ledger {
+        kind: LedgerKind::Assistance,
+        headers: ASSISTANCE_HEADERS.to_vec(),
+        rows,
+    }
+}
+
+const CASE_HEADERS: [&str; 17] = [
+    "乡镇（街道）",
+    "村（社区）",
+    "信访人",
+    "信访事项",
+    "类别",
+    "首次信访日期",
+    "积案年限",
+    "当前环节",
+    "受理日期",
+    "办理期限",
+    "是否延期",
+    "最近期限",
+    "期限状态",
+    "化解情况",
+    "包案领导",
+    "挂牌督办期限",
+    "走访次数",
+];
+
+/// 案件台账: one row per file, the matter as it stood on the period's last day (`to`), under the
+/// deployment's case rules.
+pub fn case_ledger(
+    files: &[(PetitionerFile, Vec<Record>)],
+    to: NaiveDate,
+    rules: &CaseRules,
+) -> Ledger {
+    let zh = Lang::Zh;
+    let rows = files
+        .iter()
+        .map(|(file, records)| {
+            let status = case_status(file, records, rules, to);
+            let handling = status.deadline(DeadlineKind::Handling);
+            // The open deadline that falls first is the one the office acts on.
+            let next = status
+                .deadlines
+                .iter()
+                .filter(|d| d.met_on.is_none() && !d.kind.is_window())
+                .min_by_key(|d| d.due);
+            let supervised = status.supervision.as_ref().filter(|s| s.lifted.is_none());
+            let counted: Vec<&Record> = records
+                .iter()
+                .filter(|r| r.occurred_at.date() <= to)
+                .collect();
+            vec![
+                Cell::text(&file.township),
+                Cell::text(&file.village),
+                Cell::text(&file.name),
+                Cell::text(&file.matter.summary),
+                Cell::text(file.matter.category.label(zh)),
+                Cell::Date(file.matter.since),
+                status
+                    .flags
+                    .backlog_years
+                    .map_or(Cell::Empty, |y| Cell::Count(i64::from(y))),
+                status
+                    .stage
+                    .map_or(Cell::Empty, |s| Cell::text(s.label(zh))),
+                status
+                    .accepted
+                    .as_ref()
+                    .map_or(Cell::Empty, |a| Cell::Date(a.on)),
+                handling.map_or(Cell::Empty, |d| Cell::Date(d.due)),
+                Cell::text(if status.extension.is_some() {
+                    "是"
+                } else {
+                    ""
+                }),
+                next.map_or(Cell::Empty, |d| {
+                    Cell::text(format!("{} {}", d.kind.label(zh), d.due))
+                }),
+                next.map_or(Cell::Empty, |d| Cell::text(d.status.label(zh))),
+                status
+                    .resolution
+                    .map_or(Cell::Empty, |r| Cell::text(r.label(zh))),
+                status
+                    .leader
+                    .as_ref()
+                    .map_or(Cell::Empty, |l| Cell::text(&l.name)),
+                supervised.map_or(Cell::Empty, |s| Cell::Date(s.deadline)),
+                Cell::Count(i64::from(file.visit_count(counted))),
+            ]
+        })
+        .collect();
+    Ledger {
+        kind: LedgerKind::Cases,
+        headers: CASE_HEADERS.to_vec(),
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+    use chrono::Duration;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn world() -> (Vec<(PetitionerFile, Vec<Record>)>, Record, Record) {
+        let mut guo = fixtures::file("f1");
+        guo.name = "郭先生".into();
+        guo.matter
+            .flags
+            .push(crate::records::file::MatterFlag::Backlog);
+        let visit = fixtures::visit("f1", "u1"); // 2026-11-20 09:30
+        let mut late = fixtures::visit("f1", "u1");
+        late.occurred_at += Duration::days(5); // 2026-11-25, after the period below
+        let wrong = fixtures::visit("f1", "u1");
+        let void = fixtures::void(&wrong, "录错档案");
+        let mut early = fixtures::assistance("f1", "u1");
+        early.occurred_at -= Duration::days(2); // 2026-11-18, 慰问金 2000 元
+        let fixed = fixtures::amendment(&early, early.body.clone());
+        let mut other = fixtures::file("f2");
+        other.name = "=HYPERLINK(\"x\")".into();
+        let mut theirs = fixtures::visit("f2", "u2");
+        theirs.occurred_at -= Duration::days(1);
+        let files = vec![
+            (
+                guo,
+                vec![visit.clone(), late, wrong, void, early, fixed.clone()],
+            ),
+            (other, vec![theirs.clone()]),
+        ];
+        (files, visit, fixed)
+    }
+
+    #[test]
+    fn the_visit_ledger_lists_counting_visits_of_the_period_in_time_order() {
+        let (files, visit, _) = world();
+        let ledger = visit_ledger(&files, day(19), day(21));
+        // theirs (11-19), then visit (11-20); the voided one and the one of 11-25 are left out.
+        assert_eq!(ledger.rows.len(), 2);
+        assert_eq!(ledger.rows[1][0], Cell::DateTime(visit.occurred_at));
+        assert_eq!(ledger.rows[1][3], Cell::Text("郭先生".into()));
+        assert_eq!(ledger.headers.len(), ledger.rows[0].len());
+        assert_eq!(ledger.title(), "走访台账");
+    }
+
+    #[test]
+    fn the_assistance_ledger_holds_yuan_as_numbers_and_amendments_once() {
+        let (files, _, fixed) = world();
+        let ledger = assistance_ledger(&files, day(1), day(30));
+        assert_eq!(ledger.rows.len(), 1, "the amended action counts once");
+        let row = &ledger.rows[0];
+        assert_eq!(row[0], Cell::Date(fixed.occurred_at.date()));
+        assert_eq!(row[5], Cell::Yuan(2000.0));
+        assert_eq!(row[10], Cell::Text("已更正".into()));
+    }
+
+    #[test]
+    fn csv_has_the_bom_chinese_headers_and_neutralised_cells() {
+        let (files, _, _) = world();
+        let csv = visit_ledger(&files, day(19), day(21)).csv();
+        let body = csv.strip_prefix(BOM).expect("starts with the BOM");
+        let lines: Vec<&str> = body.split("\r\n").collect();
+        assert_eq!(lines[0], VISIT_HEADERS.join(","));
+        assert!(lines[1].starts_with("2026-11-19 09:30,"));
+        assert!(
+            lines[1].contains(",\"'=HYPERLINK(\"\"x\"\")\","),
+            "{}",
+            lines[1]
+        );
+        assert_eq!(lines.len(), 4, "two rows and the final line end");
+        let money = assistance_ledger(&files, day(1), day(30)).csv();
+        assert!(money.contains(",慰问金,2000,"), "{money}");
+    }
+
+    #[test]
+    fn the_case_ledger_has_a_row_per_file_with_its_visits() {
+        let (files, _, _) = world();
+        let ledger = case_ledger(&files, day(30), &CaseRules::default());
+        assert_eq!(ledger.rows.len(), 2);
+        assert_eq!(ledger.headers.len(), ledger.rows[0].len());
+        let guo = &ledger.rows[0];
+        assert_eq!(guo[2], Cell::Text("郭先生".into()));
+        // 102 on paper, then the visit of 11-20 and the one of 11-25 (the voided one not).
+        assert_eq!(guo[16], Cell::Count(104));
+        // Since 2014-03-01, as of 2026-11-30: 12 whole years.
+        assert_eq!(guo[6], Cell::Count(12));
+        // As of 11-22 the visit of 11-25 had not happened yet.
+        assert_eq!(
+            case_ledger(&files, day(22), &CaseRules::default()).rows[0][16],
+            Cell::Count(103)
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! What supervisors read and are judged by: figures over many files, the ledgers and exports.
+
+pub mod export;
+pub mod figures;
+pub mod ledgers;

@@ -1,0 +1,10 @@
+//! What travels between a phone and the case server, and the exactly-once rules it obeys.
+
+pub mod admin;
+pub mod api_error;
+pub mod audit;
+pub mod feed;
+pub mod protocol;
+pub mod retry;
+pub mod session;
+pub mod upload;
