@@ -18,6 +18,7 @@ pub mod file_edit;
 pub mod fixtures;
 pub mod hlc;
 pub mod ids;
+pub mod judge;
 pub mod lang;
 pub mod ledger;
 pub mod ledgers;
