@@ -6,6 +6,7 @@
 //! The modules stand in layers, each using only those below it (`tests/layers.rs` keeps it so):
 //!
 //! ```text
+//! judge     what the server does with an upload, and what a phone offers to record on a file
 //! wire      what travels between phone and server: uploads, the feed, sessions, admin, errors
 //! reports   what supervisors are judged by: figures, ledgers, exports
 //! folds     what a file's records add up to: the ledger, the case, deadlines, reviews, search
@@ -21,6 +22,7 @@
 pub mod base;
 pub mod checks;
 pub mod folds;
+pub mod judge;
 pub mod records;
 pub mod reports;
 pub mod wire;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Bottom first.
 const LAYERS: &[&str] = &[
-    "base", "records", "checks", "folds", "reports", "wire", "engine",
+    "base", "records", "checks", "folds", "reports", "wire", "judge", "engine",
 ];
 /// Files at the top of `src/` that are not a layer: the crate root and test fixtures.
 const ROOT_FILES: &[&str] = &["lib.rs", "fixtures.rs"];
@@ -31,12 +31,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The module a file belongs to; `None` for a layer's own `mod.rs`.
+/// The module a file belongs to; a layer's own `mod.rs` counts as a module `mod` of it.
 fn module_of(path: &Path) -> Option<Module> {
     let rel = path.strip_prefix(src()).expect("under src");
     let parts: Vec<&str> = rel.iter().map(|p| p.to_str().expect("utf-8")).collect();
     match parts.as_slice() {
-        [_layer, "mod.rs"] => None,
+        [layer, "mod.rs"] => Some((layer.to_string(), "mod".to_owned())),
         [layer, file] => Some((layer.to_string(), file.trim_end_matches(".rs").to_owned())),
         [layer, folder, ..] => Some((layer.to_string(), folder.to_string())),
         other => panic!("unexpected file in core/src: {other:?}"),

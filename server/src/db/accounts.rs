@@ -2,26 +2,51 @@
 
 use super::{Db, Result};
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use xiafang_core::account::{Account, LegalTitle, Role};
 use xiafang_core::{DeviceId, UserId};
 
 const ACCOUNT_SELECT: &str =
     "SELECT a.id, a.username, a.display_name, a.role, a.legal_title, p.name AS place_name";
 
-pub(crate) fn account_from_row(r: &AnyRow) -> Account {
-    Account {
-        id: UserId(r.get("id")),
-        username: r.get("username"),
-        display_name: r.get("display_name"),
-        // Roles are written only from `Role::key`, so an unknown one means least privilege.
-        role: Role::from_key(r.get("role")).unwrap_or(Role::Cadre),
-        place: r.get("place_name"),
-        legal_title: r
-            .get::<Option<String>, _>("legal_title")
-            .and_then(|t| LegalTitle::from_key(&t)),
+/// An account as `ACCOUNT_SELECT` reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AccountRow {
+    id: String,
+    username: String,
+    display_name: String,
+    role: String,
+    legal_title: Option<String>,
+    place_name: String,
+}
+
+impl From<AccountRow> for Account {
+    fn from(r: AccountRow) -> Self {
+        Account {
+            id: UserId(r.id),
+            username: r.username,
+            display_name: r.display_name,
+            // Roles are written only from `Role::key`, so an unknown one means least privilege.
+            role: Role::from_key(&r.role).unwrap_or(Role::Cadre),
+            place: r.place_name,
+            legal_title: r.legal_title.and_then(|t| LegalTitle::from_key(&t)),
+        }
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    revoked: i64,
+    device_key: Option<String>,
+    device_id: Option<String>,
 }
 
 impl Db {
@@ -34,14 +59,14 @@ impl Db {
 
     /// The account and its password hash, for signing in; disabled accounts are not found.
     pub async fn account_for_login(&self, username: &str) -> Result<Option<(Account, String)>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, LoginRow>(&format!(
             "{ACCOUNT_SELECT}, a.password_hash FROM accounts a JOIN places p ON p.id = a.place_id \
              WHERE a.username = $1 AND a.disabled = 0"
         ))
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (account_from_row(&r), r.get("password_hash"))))
+        Ok(row.map(|r| (r.account.into(), r.password_hash)))
     }
 
     /// A session bound to no phone key: it opens nothing (the extractors refuse it). Tests use
@@ -102,7 +127,7 @@ impl Db {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<LiveSession>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, SessionRow>(&format!(
             "{ACCOUNT_SELECT}, CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_devices r \
              WHERE r.device_id = s.device_id) THEN 1 ELSE 0 END AS BIGINT) AS revoked, \
              s.device_key, s.device_id \
@@ -115,24 +140,22 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|r| LiveSession {
-            account: account_from_row(&r),
-            revoked: r.get::<i64, _>("revoked") == 1,
-            device_key: r.get("device_key"),
+            account: r.account.into(),
+            revoked: r.revoked == 1,
+            device_key: r.device_key,
             // Written only from a parsed `DeviceId`; anything else names no phone.
-            device: r
-                .get::<Option<String>, _>("device_id")
-                .and_then(|d| d.parse().ok()),
+            device: r.device_id.and_then(|d| d.parse().ok()),
         }))
     }
 
     pub async fn account_by_id(&self, id: &UserId) -> Result<Option<Account>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, AccountRow>(&format!(
             "{ACCOUNT_SELECT} FROM accounts a JOIN places p ON p.id = a.place_id WHERE a.id = $1"
         ))
         .bind(&id.0)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| account_from_row(&r)))
+        Ok(row.map(Account::from))
     }
 }
 

@@ -7,7 +7,7 @@
 use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Backend, Db, DbError, Result};
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{Mutex, mpsc, oneshot};
@@ -250,7 +250,7 @@ impl Db {
         start: &str,
         end: &str,
     ) -> Result<Vec<ExportLine>> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, LineRow>(&format!(
             "SELECT l.at, l.account_id, a.display_name, l.device_id, l.action, l.file_id, \
              l.record_id FROM {FILE_PLACES} JOIN audit_log l ON l.file_id = f.id \
              JOIN accounts a ON a.id = l.account_id \
@@ -263,17 +263,16 @@ impl Db {
         .bind(end)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
                 Ok(ExportLine {
-                    at: parse_at(&r.get::<String, _>("at"))?,
-                    account: UserId(r.get("account_id")),
-                    display_name: r.get("display_name"),
-                    device: r.get("device_id"),
-                    action: AuditAction::from_key(&r.get::<String, _>("action"))
-                        .ok_or_else(|| corrupt("action"))?,
-                    file: FileId(r.get("file_id")),
-                    record: r.get("record_id"),
+                    at: parse_at(&r.at)?,
+                    action: AuditAction::from_key(&r.action).ok_or_else(|| corrupt("action"))?,
+                    account: UserId(r.account_id),
+                    display_name: r.display_name,
+                    device: r.device_id,
+                    file: FileId(r.file_id),
+                    record: r.record_id,
                 })
             })
             .collect()
@@ -281,34 +280,46 @@ impl Db {
 
     /// A file's audit log, newest first.
     pub async fn audit_of(&self, file: &FileId) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT l.at, l.account_id, a.display_name, l.device_id, l.action, l.record_id \
+        let rows = sqlx::query_as::<_, LineRow>(
+            "SELECT l.at, l.account_id, a.display_name, l.device_id, l.action, l.file_id, \
+             l.record_id \
              FROM audit_log l JOIN accounts a ON a.id = l.account_id \
              WHERE l.file_id = $1 ORDER BY l.at DESC, l.id",
         )
         .bind(&file.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
                 Ok(AuditEntry {
-                    at: parse_at(&r.get::<String, _>("at"))?,
-                    account: UserId(r.get("account_id")),
-                    display_name: r.get("display_name"),
+                    at: parse_at(&r.at)?,
+                    account: UserId(r.account_id),
+                    display_name: r.display_name,
                     device: r
-                        .get::<Option<String>, _>("device_id")
+                        .device_id
                         .map(|d| d.parse().map_err(|_| corrupt("device")))
                         .transpose()?,
-                    action: AuditAction::from_key(&r.get::<String, _>("action"))
-                        .ok_or_else(|| corrupt("action"))?,
+                    action: AuditAction::from_key(&r.action).ok_or_else(|| corrupt("action"))?,
                     record: r
-                        .get::<Option<String>, _>("record_id")
+                        .record_id
                         .map(|d| d.parse().map_err(|_| corrupt("record")))
                         .transpose()?,
                 })
             })
             .collect()
     }
+}
+
+/// A line of the audit log with the name of its account.
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    at: String,
+    account_id: String,
+    display_name: String,
+    device_id: Option<String>,
+    action: String,
+    file_id: String,
+    record_id: Option<String>,
 }
 
 fn corrupt(what: &str) -> DbError {

@@ -6,7 +6,7 @@
 use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use xiafang_core::account::Account;
 use xiafang_core::{Record, RecordBody, UserId};
 use xiafang_core::{attachment::sha256_hex, kinds::blob_of};
@@ -210,15 +210,12 @@ impl Db {
             return Ok(None);
         };
         let data = content_of(&mut conn, sha256, COMPLETE).await?;
-        let shown = sqlx::query(
+        let shown = sqlx::query_as::<_, (String, String)>(
             "SELECT file_id, record_id FROM record_blobs WHERE sha256 = $1 ORDER BY record_id",
         )
         .bind(sha256)
         .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| (r.get("file_id"), r.get("record_id")))
-        .collect();
+        .await?;
         Ok(Some((
             Download {
                 mime: state.mime,
@@ -292,7 +289,7 @@ async fn visible_blob(
     account: &Account,
     sha256: &str,
 ) -> Result<Option<BlobState>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, (i64, String)>(&format!(
         "SELECT b.size, b.mime FROM blobs b WHERE b.sha256 = $3 AND b.complete = 1 AND {}",
         visible()
     ))
@@ -301,14 +298,11 @@ async fn visible_blob(
     .bind(sha256)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| {
-        let size = r.get::<i64, _>("size") as u64;
-        BlobState {
-            size,
-            mime: r.get("mime"),
-            received: size,
-            complete: true,
-        }
+    Ok(row.map(|(size, mime)| BlobState {
+        size: size as u64,
+        mime,
+        received: size as u64,
+        complete: true,
     }))
 }
 
@@ -318,17 +312,17 @@ async fn own_upload(
     uploader: &UserId,
     sha256: &str,
 ) -> Result<Option<BlobState>> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, (i64, String, i64)>(
         "SELECT size, mime, received FROM blob_uploads WHERE sha256 = $1 AND uploader_id = $2",
     )
     .bind(sha256)
     .bind(&uploader.0)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| BlobState {
-        size: r.get::<i64, _>("size") as u64,
-        mime: r.get("mime"),
-        received: r.get::<i64, _>("received") as u64,
+    Ok(row.map(|(size, mime, received)| BlobState {
+        size: size as u64,
+        mime,
+        received: received as u64,
         complete: false,
     }))
 }
@@ -339,7 +333,7 @@ async fn shown_to(
     account: &Account,
     sha256: &str,
 ) -> Result<Vec<(String, String)>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, (String, String)>(&format!(
         "SELECT rb.file_id, rb.record_id FROM {FILE_PLACES} JOIN record_blobs rb \
          ON rb.file_id = f.id WHERE rb.sha256 = $3 AND {} \
          ORDER BY rb.record_id",
@@ -349,11 +343,7 @@ async fn shown_to(
     .bind(reads_jurisdiction(account))
     .bind(sha256)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("file_id"), r.get("record_id")))
-        .collect())
+    .await?)
 }
 
 /// The uploader's checked copy becomes the blob, or, when another uploader's copy already is,
@@ -433,7 +423,7 @@ async fn forget_upload(conn: &mut AnyConnection, sha256: &str, uploader: &str) -
 /// and long-unshown blobs are removed.
 async fn room_for(conn: &mut AnyConnection, uploader: &UserId, size: u64) -> Result<bool> {
     sweep(conn, Some(uploader), Utc::now()).await?;
-    let row = sqlx::query(&format!(
+    let (n, bytes) = sqlx::query_as::<_, (i64, i64)>(&format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes \
          FROM (SELECT size FROM blob_uploads WHERE uploader_id = $1 \
          UNION ALL SELECT b.size FROM blobs b JOIN blob_owners o ON o.sha256 = b.sha256 \
@@ -442,8 +432,7 @@ async fn room_for(conn: &mut AnyConnection, uploader: &UserId, size: u64) -> Res
     .bind(&uploader.0)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.get::<i64, _>("n") < MAX_PENDING_BLOBS
-        && row.get::<i64, _>("bytes") + size as i64 <= MAX_PENDING_BYTES)
+    Ok(n < MAX_PENDING_BLOBS && bytes + size as i64 <= MAX_PENDING_BYTES)
 }
 
 /// Removes, as of `now`, abandoned uploads and blobs unshown past their grace period: those of

@@ -4,7 +4,7 @@
 use super::feed::next_position;
 use super::{Db, DbError, Result, parse, to_json};
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use xiafang_core::file_edit::{EditableField, FileConflict, FileEdit, Register, merge};
 use xiafang_core::{FileId, PetitionerFile, Record};
 
@@ -76,35 +76,44 @@ pub(crate) async fn apply_file_edit(
 impl Db {
     /// Values that lost to concurrent edits on a file, oldest first.
     pub async fn conflicts(&self, file: &FileId) -> Result<Vec<FileConflict>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, ConflictRow>(
             "SELECT field, kept_value, lost_value, lost_record_id, decided_by, at \
              FROM file_conflicts WHERE file_id = $1 ORDER BY at, id",
         )
         .bind(&file.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(conflict_from_row).collect()
+        rows.into_iter().map(ConflictRow::into_conflict).collect()
     }
 }
 
-fn conflict_from_row(r: &sqlx::any::AnyRow) -> Result<FileConflict> {
-    let corrupt = |what: &str| DbError::Corrupt {
-        table: "file_conflicts",
-        source: serde::de::Error::custom(what),
-    };
-    let id = |s: String| s.parse().map_err(|_| corrupt("record id"));
-    Ok(FileConflict {
-        field: EditableField::from_key(&r.get::<String, _>("field"))
-            .ok_or_else(|| corrupt("field"))?,
-        kept: r.get("kept_value"),
-        lost: r.get("lost_value"),
-        lost_record: r
-            .get::<Option<String>, _>("lost_record_id")
-            .map(id)
-            .transpose()?,
-        decided_by: id(r.get("decided_by"))?,
-        at: DateTime::parse_from_rfc3339(&r.get::<String, _>("at"))
-            .map_err(|_| corrupt("at"))?
-            .with_timezone(&Utc),
-    })
+#[derive(sqlx::FromRow)]
+struct ConflictRow {
+    field: String,
+    kept_value: String,
+    lost_value: String,
+    lost_record_id: Option<String>,
+    decided_by: String,
+    at: String,
+}
+
+impl ConflictRow {
+    fn into_conflict(self) -> Result<FileConflict> {
+        let r = self;
+        let corrupt = |what: &str| DbError::Corrupt {
+            table: "file_conflicts",
+            source: serde::de::Error::custom(what),
+        };
+        let id = |s: String| s.parse().map_err(|_| corrupt("record id"));
+        Ok(FileConflict {
+            field: EditableField::from_key(&r.field).ok_or_else(|| corrupt("field"))?,
+            kept: r.kept_value,
+            lost: r.lost_value,
+            lost_record: r.lost_record_id.map(id).transpose()?,
+            decided_by: id(r.decided_by)?,
+            at: DateTime::parse_from_rfc3339(&r.at)
+                .map_err(|_| corrupt("at"))?
+                .with_timezone(&Utc),
+        })
+    }
 }

@@ -5,7 +5,7 @@ use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result, parse};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use xiafang_core::{PetitionerFile, Record};
 use xiafang_core::{
     account::Account,
@@ -128,7 +128,7 @@ impl Db {
         (from, head, limit): (i64, i64, i64),
         item: fn(&str) -> Result<Item>,
     ) -> Result<Vec<(i64, Item)>> {
-        let rows = sqlx::query(query)
+        let rows = sqlx::query_as::<_, (i64, String)>(query)
             .bind(&account.id.0)
             .bind(reads_jurisdiction(account))
             .bind(from)
@@ -136,8 +136,8 @@ impl Db {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| Ok((r.get("pos"), item(&r.get::<String, _>("json"))?)))
+        rows.into_iter()
+            .map(|(pos, json)| Ok((pos, item(&json)?)))
             .collect()
     }
 }

@@ -1,7 +1,6 @@
 //! Who may read or write which petitioner file, and reading files and timelines.
 
 use super::{Db, Result, parse};
-use sqlx::Row;
 use xiafang_core::account::{Account, Role};
 use xiafang_core::permissions::Reach;
 use xiafang_core::{FileId, PetitionerFile, Record};
@@ -65,6 +64,15 @@ pub(crate) fn reads_jurisdiction_of(role: Role) -> i64 {
     i64::from(matches!(role, Role::Supervisor | Role::Admin))
 }
 
+/// Where an account stands with a file, as `reach_on` reads it (1 or 0 each).
+#[derive(sqlx::FromRow)]
+struct ReachRow {
+    assigned: i64,
+    in_jurisdiction: i64,
+    referred: i64,
+    accused: i64,
+}
+
 /// `Db::reach` through any connection, so an upload's judgement inside its transaction sees what
 /// the same batch already stored (a referral opens the file to a team member).
 pub(crate) async fn reach_on<'e, E>(
@@ -75,7 +83,7 @@ pub(crate) async fn reach_on<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, ReachRow>(&format!(
         "SELECT CAST(CASE WHEN {ASSIGNED} THEN 1 ELSE 0 END AS BIGINT) AS assigned, \
          CAST(CASE WHEN {IN_JURISDICTION} THEN 1 ELSE 0 END AS BIGINT) AS in_jurisdiction, \
          CAST(CASE WHEN {REFERRED} THEN 1 ELSE 0 END AS BIGINT) AS referred, \
@@ -90,11 +98,11 @@ where
     Ok(match row {
         // Those an accusation names are not even told it exists.
         None => None,
-        Some(r) if r.get::<i64, _>("accused") == 1 => None,
+        Some(r) if r.accused == 1 => None,
         Some(r) => Some(Reach {
-            assigned: r.get::<i64, _>("assigned") == 1,
-            in_jurisdiction: r.get::<i64, _>("in_jurisdiction") == 1,
-            referred: r.get::<i64, _>("referred") == 1,
+            assigned: r.assigned == 1,
+            in_jurisdiction: r.in_jurisdiction == 1,
+            referred: r.referred == 1,
         }),
     })
 }
@@ -118,7 +126,7 @@ impl Db {
     /// The files an account may read: its assignments, for supervisors its jurisdiction, for
     /// legal team members the files of their villages referred to them.
     pub async fn readable_files(&self, account: &Account) -> Result<Vec<PetitionerFile>> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
             "SELECT f.data FROM {FILE_PLACES} WHERE {} ORDER BY f.name",
             readable()
         ))
@@ -126,9 +134,7 @@ impl Db {
         .bind(reads_jurisdiction(account))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| parse(&r.get::<String, _>("data"), "files"))
-            .collect()
+        rows.iter().map(|data| parse(data, "files")).collect()
     }
 
     /// Ids of the files an account may read, sorted: the scope of its downloads.
@@ -146,15 +152,13 @@ impl Db {
 
     /// One file's timeline, newest first.
     pub async fn records_for_file(&self, file: &FileId) -> Result<Vec<Record>> {
-        let rows = sqlx::query(
+        let rows: Vec<String> = sqlx::query_scalar(
             "SELECT body FROM records WHERE file_id = $1 ORDER BY occurred_at DESC, feed_seq DESC",
         )
         .bind(&file.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| parse(&r.get::<String, _>("body"), "records"))
-            .collect()
+        rows.iter().map(|body| parse(body, "records")).collect()
     }
 }
 

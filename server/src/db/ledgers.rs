@@ -2,7 +2,6 @@
 
 use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result, parse};
-use sqlx::Row;
 use std::collections::HashMap;
 use xiafang_core::account::Account;
 use xiafang_core::{PetitionerFile, Record};
@@ -41,7 +40,7 @@ impl Db {
         account: &Account,
         place: &str,
     ) -> Result<Vec<(PetitionerFile, Vec<Record>)>> {
-        let files = sqlx::query(&format!(
+        let files = sqlx::query_as::<_, (String, String)>(&format!(
             "SELECT f.id, f.data FROM {FILE_PLACES} WHERE {} AND {IN_PLACE} \
              ORDER BY t.name, v.name, f.name, f.id",
             readable()
@@ -51,7 +50,7 @@ impl Db {
         .bind(place)
         .fetch_all(&self.pool)
         .await?;
-        let records = sqlx::query(&format!(
+        let records = sqlx::query_as::<_, (String, String)>(&format!(
             "SELECT r.file_id, r.body FROM {FILE_PLACES} JOIN records r ON r.file_id = f.id \
              WHERE {} AND {IN_PLACE} ORDER BY r.occurred_at, r.feed_seq",
             readable()
@@ -62,19 +61,17 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         let mut by_file: HashMap<String, Vec<Record>> = HashMap::new();
-        for row in &records {
+        for (file_id, body) in records {
             by_file
-                .entry(row.get("file_id"))
+                .entry(file_id)
                 .or_default()
-                .push(parse(&row.get::<String, _>("body"), "records")?);
+                .push(parse(&body, "records")?);
         }
         files
             .iter()
-            .map(|row| {
-                let file: PetitionerFile = parse(&row.get::<String, _>("data"), "files")?;
-                let records = by_file
-                    .remove(&row.get::<String, _>("id"))
-                    .unwrap_or_default();
+            .map(|(id, data)| {
+                let file: PetitionerFile = parse(data, "files")?;
+                let records = by_file.remove(id).unwrap_or_default();
                 Ok((file, records))
             })
             .collect()

@@ -6,8 +6,7 @@ use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::upload::{Names, Reaches, decide_op, seen_ops, seq_of};
 use super::{Db, DbError, Result, parse, to_json};
 use chrono::Utc;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use xiafang_core::protocol::Decision;
 use xiafang_core::{DeviceId, Record, RecordId, UserId};
 use xiafang_core::{
@@ -110,12 +109,12 @@ impl Db {
     /// Records waiting for review that `reviewer` may read (`files::readable`, so never an
     /// accusation naming the reviewer or their place).
     pub async fn quarantined_for(&self, reviewer: &Account) -> Result<Vec<QuarantinedRecord>> {
-        let rows = sqlx::query(&waiting_sql(""))
+        let rows = sqlx::query_as::<_, WaitingRow>(&waiting_sql(""))
             .bind(&reviewer.id.0)
             .bind(reads_jurisdiction(reviewer))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(quarantined_from_row).collect()
+        rows.into_iter().map(WaitingRow::into_record).collect()
     }
 
     /// One waiting record, if it waits and `reviewer` may read its file; otherwise `None`, the
@@ -126,14 +125,16 @@ impl Db {
         device: DeviceId,
         record: RecordId,
     ) -> Result<Option<QuarantinedRecord>> {
-        let row = sqlx::query(&waiting_sql("AND q.device_id = $3 AND q.record_id = $4"))
-            .bind(&reviewer.id.0)
-            .bind(reads_jurisdiction(reviewer))
-            .bind(device.to_string())
-            .bind(record.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(quarantined_from_row).transpose()
+        let row = sqlx::query_as::<_, WaitingRow>(&waiting_sql(
+            "AND q.device_id = $3 AND q.record_id = $4",
+        ))
+        .bind(&reviewer.id.0)
+        .bind(reads_jurisdiction(reviewer))
+        .bind(device.to_string())
+        .bind(record.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(WaitingRow::into_record).transpose()
     }
 
     /// Marks a quarantined record reviewed and logs the review on its file.
@@ -221,22 +222,32 @@ fn waiting_sql(extra: &str) -> String {
     )
 }
 
-fn quarantined_from_row(r: &AnyRow) -> Result<QuarantinedRecord> {
-    let corrupt = |what: &str| DbError::Corrupt {
-        table: "quarantine",
-        source: serde::de::Error::custom(what),
-    };
-    Ok(QuarantinedRecord {
-        device_id: r
-            .get::<String, _>("device_id")
-            .parse()
-            .map_err(|_| corrupt("device id"))?,
-        seq: u64::try_from(r.get::<i64, _>("seq")).unwrap_or(0),
-        record: parse(&r.get::<String, _>("body"), "quarantine")?,
-        handed_over_by: UserId(r.get("account_id")),
-        handed_over_by_name: r.get("display_name"),
-        received_at: chrono::DateTime::parse_from_rfc3339(&r.get::<String, _>("received_at"))
-            .map_err(|_| corrupt("received_at"))?
-            .with_timezone(&Utc),
-    })
+/// A waiting record as `waiting_sql` reads it.
+#[derive(sqlx::FromRow)]
+struct WaitingRow {
+    device_id: String,
+    seq: i64,
+    body: String,
+    received_at: String,
+    account_id: String,
+    display_name: String,
+}
+
+impl WaitingRow {
+    fn into_record(self) -> Result<QuarantinedRecord> {
+        let corrupt = |what: &str| DbError::Corrupt {
+            table: "quarantine",
+            source: serde::de::Error::custom(what),
+        };
+        Ok(QuarantinedRecord {
+            device_id: self.device_id.parse().map_err(|_| corrupt("device id"))?,
+            seq: u64::try_from(self.seq).unwrap_or(0),
+            record: parse(&self.body, "quarantine")?,
+            handed_over_by: UserId(self.account_id),
+            handed_over_by_name: self.display_name,
+            received_at: chrono::DateTime::parse_from_rfc3339(&self.received_at)
+                .map_err(|_| corrupt("received_at"))?
+                .with_timezone(&Utc),
+        })
+    }
 }

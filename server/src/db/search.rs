@@ -6,7 +6,6 @@
 
 use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Backend, Db, Result, parse};
-use sqlx::Row;
 use xiafang_core::PetitionerFile;
 use xiafang_core::account::Account;
 use xiafang_core::search::{MAX_SEARCH_HITS, SearchHit, fold, matched_fields};
@@ -54,16 +53,15 @@ impl Db {
             like(&json_text(self.backend, "address")),
             like(&json_text(self.backend, "matter.summary")),
         );
-        let rows = sqlx::query(&sql)
+        let rows = sqlx::query_as::<_, (String, String)>(&sql)
             .bind(&account.id.0)
             .bind(reads_jurisdiction(account))
             .bind(contains_pattern(term))
             .fetch_all(&self.pool)
             .await?;
         let mut hits = Vec::new();
-        for row in &rows {
-            let file: PetitionerFile = parse(&row.get::<String, _>("data"), "files")?;
-            let village: String = row.get("village");
+        for (data, village) in rows {
+            let file: PetitionerFile = parse(&data, "files")?;
             let matched = matched_fields(&file, &village, term);
             if !matched.is_empty() {
                 hits.push(SearchHit {

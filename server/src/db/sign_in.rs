@@ -4,7 +4,6 @@
 
 use super::{Db, Result};
 use crate::limits::{Attempt, MAX_ATTEMPTS, WINDOW};
-use sqlx::Row;
 use xiafang_core::{DeviceId, UserId};
 
 /// The counter of the name itself (`device_id` column); a known phone's counter is its id.
@@ -46,14 +45,14 @@ impl Db {
         let attempt = if counted.rows_affected() == 1 {
             Attempt::Allowed
         } else {
-            let row = sqlx::query(
+            let window_start: i64 = sqlx::query_scalar(
                 "SELECT window_start FROM sign_in_attempts WHERE name = $1 AND device_id = $2",
             )
             .bind(name)
             .bind(&device)
             .fetch_one(&mut *tx)
             .await?;
-            let ends = row.get::<i64, _>("window_start") + window;
+            let ends = window_start + window;
             Attempt::Locked {
                 wait_secs: (ends - now).max(1) as u64,
             }

@@ -2,7 +2,6 @@
 
 use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result};
-use sqlx::Row;
 use xiafang_core::UserId;
 use xiafang_core::account::{Account, LegalTitle};
 use xiafang_core::legal::{ServedVillage, Team, TeamContact};
@@ -11,7 +10,7 @@ impl Db {
     /// The enabled legal team members serving a village where `account` reads a file, each with
     /// all their villages, ordered by name; and the villages `account` serves itself.
     pub async fn team(&self, account: &Account) -> Result<Team> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, MemberRow>(&format!(
             "SELECT a.id, a.display_name, a.legal_title, v.name AS village, t.name AS township \
              FROM legal_villages lv JOIN accounts a ON a.id = lv.account_id \
              JOIN places v ON v.id = lv.village_id LEFT JOIN places t ON t.id = v.parent_id \
@@ -26,22 +25,20 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         let mut members: Vec<TeamContact> = Vec::new();
-        for r in &rows {
-            let id = UserId(r.get("id"));
-            let village = served(r);
+        for r in rows {
+            let id = UserId(r.id);
+            let village = r.village.into();
             match members.last_mut() {
                 Some(m) if m.id == id => m.villages.push(village),
                 _ => members.push(TeamContact {
                     id,
-                    name: r.get("display_name"),
-                    title: r
-                        .get::<Option<String>, _>("legal_title")
-                        .and_then(|t| LegalTitle::from_key(&t)),
+                    name: r.display_name,
+                    title: r.legal_title.and_then(|t| LegalTitle::from_key(&t)),
                     villages: vec![village],
                 }),
             }
         }
-        let mine = sqlx::query(
+        let mine = sqlx::query_as::<_, VillageRow>(
             "SELECT v.name AS village, t.name AS township FROM legal_villages lv \
              JOIN places v ON v.id = lv.village_id LEFT JOIN places t ON t.id = v.parent_id \
              WHERE lv.account_id = $1 ORDER BY t.name, v.name",
@@ -49,16 +46,34 @@ impl Db {
         .bind(&account.id.0)
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(served)
+        .into_iter()
+        .map(ServedVillage::from)
         .collect();
         Ok(Team { members, mine })
     }
 }
 
-fn served(r: &sqlx::any::AnyRow) -> ServedVillage {
-    ServedVillage {
-        township: r.get::<Option<String>, _>("township").unwrap_or_default(),
-        village: r.get("village"),
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: String,
+    display_name: String,
+    legal_title: Option<String>,
+    #[sqlx(flatten)]
+    village: VillageRow,
+}
+
+/// A village a member serves, with its township (none for a village right under the county).
+#[derive(sqlx::FromRow)]
+struct VillageRow {
+    village: String,
+    township: Option<String>,
+}
+
+impl From<VillageRow> for ServedVillage {
+    fn from(r: VillageRow) -> Self {
+        ServedVillage {
+            township: r.township.unwrap_or_default(),
+            village: r.village,
+        }
     }
 }

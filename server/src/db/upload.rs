@@ -1,6 +1,6 @@
 //! Applying phones' upload operations exactly once. The rules themselves are
-//! `xiafang_core::protocol::decide`; this file only reads what they need and writes what they
-//! decide, each pushed batch in one transaction together with the device's mark.
+//! `xiafang_core::judge`; this file only reads the facts it asks for and writes what it
+//! decides, each pushed batch in one transaction together with the device's mark.
 
 use super::DbError;
 use super::audit::{self, Actor};
@@ -10,25 +10,21 @@ use super::files::reach_on;
 use super::{Backend, Db, Result, parse, to_json};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 use xiafang_core::hlc::clock_was_off;
-use xiafang_core::permissions::{Reach, Writes, may_write};
-use xiafang_core::protocol::{Decision, Prior, decide};
-use xiafang_core::targets::review_target_problem;
+use xiafang_core::judge::{self, Facts};
+use xiafang_core::permissions::Reach;
+use xiafang_core::protocol::Decision;
+use xiafang_core::team::team_on_file;
 use xiafang_core::{DeviceId, FileId, Record, RecordBody, RecordId, UserId};
 use xiafang_core::{
     account::{Account, Role},
     admin::DeviceReport,
     audit::AuditAction,
     upload::{Ack, MAX_BATCH_OPS, Op},
-    verdict::{Outcome, Rejection},
+    verdict::Outcome,
 };
-use xiafang_core::{
-    attachment::{Photo, Signature},
-    targets::attachment_target_problem,
-};
-use xiafang_core::{targets::visit_part_target_problem, team::team_on_file};
 
 impl Db {
     /// Applies one operation and returns its outcome (`apply_batch` of one).
@@ -168,7 +164,7 @@ impl Db {
         device: DeviceId,
         after: u64,
     ) -> Result<Vec<Ack>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, (i64, String, String)>(
             "SELECT seq, record_id, outcome FROM device_ops \
              WHERE device_id = $1 AND account_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
         )
@@ -178,30 +174,28 @@ impl Db {
         .bind(MAX_BATCH_OPS as i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.get("record_id");
+        rows.into_iter()
+            .map(|(seq, id, outcome)| {
                 Ok(Ack {
-                    seq: u64::try_from(r.get::<i64, _>("seq")).unwrap_or(0),
+                    seq: u64::try_from(seq).unwrap_or(0),
                     record_id: id
                         .parse()
                         .map_err(|e: uuid::Error| super::DbError::Corrupt {
                             table: "device_ops",
                             source: serde::de::Error::custom(e),
                         })?,
-                    outcome: parse(&r.get::<String, _>("outcome"), "device_ops")?,
+                    outcome: parse(&outcome, "device_ops")?,
                 })
             })
             .collect()
     }
 }
 
-/// What the exactly-once rules (`protocol::decide`) say about `op` from `account`, read through
-/// the batch's transaction: a repeat of a seen (device, seq) is answered from its mark whatever
-/// the judgement would be now; otherwise the record is judged (`judge`) and compared with any
-/// record already stored under its id. `op.record` must already carry the server's names
-/// (`Names::set_on`), so a retry with the phone's original names is still the same record.
-/// Used by uploads and, before anything is queued, by a lost phone's hand-over.
+/// What the judge (`xiafang_core::judge`) says about `op` from `account`, read through the
+/// batch's transaction, so records stored earlier in the same batch count: this gathers the
+/// facts it asks for (`judge::asks`) and nothing else decides. `op.record` must already carry
+/// the server's names (`Names::set_on`), so a retry with the phone's original names is still
+/// the same record. Used by uploads and, before anything is queued, by a lost phone's hand-over.
 pub(super) async fn decide_op(
     conn: &mut AnyConnection,
     reaches: &mut Reaches,
@@ -209,22 +203,29 @@ pub(super) async fn decide_op(
     seen: &HashMap<i64, (String, Outcome)>,
     op: &Op,
 ) -> Result<Decision> {
-    let seen_ref = seen
+    let seen = seen
         .get(&seq_of(op.seq))
         .and_then(|(id, outcome)| Some((id.parse().ok()?, outcome)));
-    let repeat = seen_ref.is_some_and(|(id, _)| id == op.record.id);
-    let refusal = if repeat {
-        None
-    } else {
-        judge(&mut *conn, reaches, account, &op.record).await?
+    let asks = judge::asks(op, seen.map(|(id, _)| id));
+    let reach = match asks.reach {
+        true => reaches.of(&mut *conn, account, &op.record.file_id).await?,
+        false => None,
     };
-    let existing = stored_record(conn, op.record.id).await?;
-    let prior = Prior {
-        seen: seen_ref,
+    let earlier = stored_record(&mut *conn, asks.earlier).await?;
+    let target = stored_record(&mut *conn, asks.target).await?;
+    let legal_team = legal_members(&mut *conn, &asks.team).await?;
+    let existing = stored_record(&mut *conn, Some(op.record.id)).await?;
+    let facts = Facts {
+        caller: &account.id,
+        role: account.role,
+        reach,
+        earlier: earlier.as_ref(),
+        target: target.as_ref(),
+        legal_team: &legal_team,
+        seen,
         existing: existing.as_ref(),
-        refusal,
     };
-    Ok(decide(op, prior))
+    Ok(judge::judge(op, &facts))
 }
 
 /// The server's names of the accounts records name, looked up once per batch.
@@ -269,7 +270,7 @@ pub(super) async fn seen_ops(
     let (Some(&low), Some(&high)) = (seqs.iter().min(), seqs.iter().max()) else {
         return Ok(HashMap::new());
     };
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, (i64, String, String)>(
         "SELECT seq, record_id, outcome FROM device_ops \
          WHERE device_id = $1 AND seq >= $2 AND seq <= $3",
     )
@@ -278,11 +279,8 @@ pub(super) async fn seen_ops(
     .bind(high)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let outcome: Outcome = parse(&row.get::<String, _>("outcome"), "device_ops")?;
-            Ok((row.get("seq"), (row.get("record_id"), outcome)))
-        })
+    rows.into_iter()
+        .map(|(seq, id, outcome)| Ok((seq, (id, parse(&outcome, "device_ops")?))))
         .collect()
 }
 
@@ -312,114 +310,32 @@ impl Reaches {
     }
 }
 
-/// Why a record may not be stored for this account, if it may not: it must be the caller's own
-/// and valid; the caller's role and standing with the file must allow its kind
-/// (`permissions::may_write`, where a void counts as the kind it withdraws); a correction must
-/// name the caller's own record of the same file and kind; a review must name another author's
-/// record of the same file that goes to a supervisor; a part of a joint visit must name a visit
-/// of the same file; a referral must name a legal team member. Reads through the batch's
-/// transaction, so records stored earlier in the same batch count.
-async fn judge(
-    conn: &mut AnyConnection,
-    reaches: &mut Reaches,
-    account: &Account,
-    record: &Record,
-) -> Result<Option<Rejection>> {
-    if record.author != account.id {
-        return Ok(Some(Rejection::AuthorMismatch));
-    }
-    if let Err(errors) = record.validate() {
-        return Ok(Some(Rejection::Invalid { errors }));
-    }
-    let Some(reach) = reaches.of(&mut *conn, account, &record.file_id).await? else {
-        return Ok(Some(Rejection::NotPermitted));
-    };
-    let target = match (&record.body, record.amends) {
-        (RecordBody::Void(v), _) => Some(v.target),
-        (_, Some(amended)) => Some(amended),
-        _ => None,
-    };
-    let earlier = match target {
-        Some(id) => stored_record(&mut *conn, id).await?,
-        None => None,
-    };
-    let writes = match (&record.body, &earlier) {
-        (RecordBody::Void(_), Some(e)) if e.file_id == record.file_id => Writes::of(&e.body),
-        _ => Writes::of(&record.body),
-    };
-    if let Err(refusal) = may_write(account.role, reach, writes) {
-        return Ok(Some(refusal));
-    }
-    if let Some(refusal) = target.and_then(|_| correction_problem(record, earlier.as_ref())) {
-        return Ok(Some(refusal));
-    }
-    match &record.body {
-        RecordBody::Review(review) => {
-            let reviewed = stored_record(conn, review.of).await?;
-            Ok(review_target_problem(record, reviewed.as_ref()))
-        }
-        RecordBody::VisitPart(part) => {
-            let visit = stored_record(conn, part.of).await?;
-            Ok(visit_part_target_problem(record, visit.as_ref()))
-        }
-        RecordBody::Signature(Signature { of, .. }) | RecordBody::Photo(Photo { of, .. }) => {
-            let target = stored_record(conn, *of).await?;
-            Ok(attachment_target_problem(record, target.as_ref()))
-        }
-        RecordBody::Referral(referral) => {
-            legal_team_problem(conn, std::slice::from_ref(&referral.to)).await
-        }
-        RecordBody::Visit(visit) => {
-            let ids: Vec<UserId> = visit.joined.iter().map(|m| m.id.clone()).collect();
-            legal_team_problem(conn, &ids).await
-        }
-        _ => Ok(None),
-    }
-}
-
-/// `NotLegalTeam` unless every account named is a legal team member: only they are referred
-/// files or join visits, which opens the file to them.
-async fn legal_team_problem(
-    conn: &mut AnyConnection,
-    named: &[UserId],
-) -> Result<Option<Rejection>> {
+/// Those of `named` that are legal team members.
+async fn legal_members(conn: &mut AnyConnection, named: &[UserId]) -> Result<Vec<UserId>> {
+    let mut members = Vec::new();
     for id in named {
         let role: Option<String> = sqlx::query_scalar("SELECT role FROM accounts WHERE id = $1")
             .bind(&id.0)
             .fetch_optional(&mut *conn)
             .await?;
-        if role.as_deref() != Some(Role::Legal.key()) {
-            return Ok(Some(Rejection::NotLegalTeam));
+        if role.as_deref() == Some(Role::Legal.key()) {
+            members.push(id.clone());
         }
     }
-    Ok(None)
+    Ok(members)
 }
 
-/// A stored record by its id.
-async fn stored_record(conn: &mut AnyConnection, id: RecordId) -> Result<Option<Record>> {
+/// A stored record by its id, if an id is asked for and such a record is stored.
+async fn stored_record(conn: &mut AnyConnection, id: Option<RecordId>) -> Result<Option<Record>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
     sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(conn)
         .await?
         .map(|body| parse(&body, "records"))
         .transpose()
-}
-
-/// A correction may only name a correctable record (`earlier`) of the same file by the same
-/// author, and an amendment must keep the kind.
-fn correction_problem(record: &Record, earlier: Option<&Record>) -> Option<Rejection> {
-    let Some(earlier) = earlier else {
-        return Some(Rejection::TargetMissing);
-    };
-    if earlier.file_id != record.file_id || !earlier.body.is_correctable() {
-        Some(Rejection::TargetMissing)
-    } else if earlier.author != record.author {
-        Some(Rejection::TargetNotYours)
-    } else if record.amends.is_some() && earlier.body.kind_key() != record.body.kind_key() {
-        Some(Rejection::TargetKindMismatch)
-    } else {
-        None
-    }
 }
 
 /// A stable 64-bit key for PostgreSQL's advisory locks.
@@ -515,16 +431,16 @@ pub struct DeviceMark {
 
 impl Db {
     pub async fn device(&self, device: DeviceId) -> Result<Option<DeviceMark>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, (String, i64, i64)>(
             "SELECT account_id, last_seq, clock_skew_ms FROM devices WHERE device_id = $1",
         )
         .bind(device.to_string())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| DeviceMark {
-            account: r.get("account_id"),
-            last_seq: u64::try_from(r.get::<i64, _>("last_seq")).unwrap_or(0),
-            clock_skew_ms: r.get("clock_skew_ms"),
+        Ok(row.map(|(account, last_seq, clock_skew_ms)| DeviceMark {
+            account,
+            last_seq: u64::try_from(last_seq).unwrap_or(0),
+            clock_skew_ms,
         }))
     }
 }
@@ -532,7 +448,7 @@ impl Db {
 impl Db {
     /// The phones of accounts that belong to the supervisor's place or a place below it.
     pub async fn devices_under(&self, supervisor: &Account) -> Result<Vec<DeviceReport>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, (String, String, String, String, i64)>(
             "SELECT d.device_id, d.account_id, a.display_name, d.last_seen, d.clock_skew_ms \
              FROM devices d JOIN accounts a ON a.id = d.account_id \
              JOIN places p ON p.id = a.place_id LEFT JOIN places up ON up.id = p.parent_id \
@@ -542,25 +458,19 @@ impl Db {
         .bind(&supervisor.id.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
+        rows.into_iter()
+            .map(|(device_id, account_id, display_name, last_seen, skew)| {
                 let corrupt = |what: &str| DbError::Corrupt {
                     table: "devices",
                     source: serde::de::Error::custom(what),
                 };
-                let skew: i64 = r.get("clock_skew_ms");
                 Ok(DeviceReport {
-                    device_id: r
-                        .get::<String, _>("device_id")
-                        .parse()
-                        .map_err(|_| corrupt("device id"))?,
-                    account: UserId(r.get("account_id")),
-                    display_name: r.get("display_name"),
-                    last_seen: chrono::DateTime::parse_from_rfc3339(
-                        &r.get::<String, _>("last_seen"),
-                    )
-                    .map_err(|_| corrupt("last_seen"))?
-                    .with_timezone(&Utc),
+                    device_id: device_id.parse().map_err(|_| corrupt("device id"))?,
+                    account: UserId(account_id),
+                    display_name,
+                    last_seen: chrono::DateTime::parse_from_rfc3339(&last_seen)
+                        .map_err(|_| corrupt("last_seen"))?
+                        .with_timezone(&Utc),
                     clock_skew_ms: skew,
                     clock_off: clock_was_off(skew),
                 })

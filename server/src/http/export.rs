@@ -1,6 +1,6 @@
 //! `GET /api/files/{id}/export`: a file's case record as a CSV download for Excel.
 
-use super::{ApiPath, AppState, HttpError, SignedIn};
+use super::{AppState, HttpError, ReadableFile};
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -11,10 +11,8 @@ use xiafang_core::export::case_record_csv;
 /// not open the file may not export it, and an accusation does not exist for those it names.
 pub async fn export(
     State(state): State<AppState>,
-    SignedIn(account): SignedIn,
-    ApiPath(id): ApiPath<String>,
+    ReadableFile { account, file }: ReadableFile,
 ) -> Result<Response, HttpError> {
-    let file = super::files::readable(&state, &account, id).await?;
     let mut records = state.db.records_for_file(&file).await?;
     // The timeline comes newest first; oldest first keeps records of one moment in feed order.
     records.reverse();

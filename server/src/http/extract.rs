@@ -2,6 +2,7 @@
 
 use super::{AppState, HttpError};
 use crate::auth::token_hash;
+use crate::db::Access;
 use crate::proof::{self, ProofError};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
@@ -9,8 +10,11 @@ use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::Utc;
-use xiafang_core::DeviceId;
-use xiafang_core::{account::Account, session::PROOF_HEADER};
+use xiafang_core::{DeviceId, FileId};
+use xiafang_core::{
+    account::{Account, Role},
+    session::PROOF_HEADER,
+};
 
 /// The bearer token of a request, if it has one.
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
@@ -33,6 +37,55 @@ impl FromRequestParts<AppState> for SignedIn {
             Uploader { revoked: true, .. } => Err(HttpError::DeviceRevoked),
             Uploader { account, .. } => Ok(SignedIn(account)),
         }
+    }
+}
+
+/// The file a `/files/{id}/…` route names, with the signed-in account, when that account may
+/// read it; otherwise "not found", exactly as for a file that never existed (with guessable ids,
+/// any other answer would tell who has which files). Every file route takes this (or
+/// `SupervisedFile`), so no handler can forget the read check.
+pub struct ReadableFile {
+    pub account: Account,
+    pub file: FileId,
+}
+
+impl FromRequestParts<AppState> for ReadableFile {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
+        let SignedIn(account) = SignedIn::from_request_parts(parts, state).await?;
+        readable_file(parts, state, account).await
+    }
+}
+
+/// A `ReadableFile` whose audit log the account may see: supervisors and administrators only.
+/// The role is checked before the file, so other roles are refused alike for every file.
+pub struct SupervisedFile(pub ReadableFile);
+
+impl FromRequestParts<AppState> for SupervisedFile {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
+        let SignedIn(account) = SignedIn::from_request_parts(parts, state).await?;
+        if !matches!(account.role, Role::Supervisor | Role::Admin) {
+            return Err(HttpError::NotAllowed);
+        }
+        readable_file(parts, state, account)
+            .await
+            .map(SupervisedFile)
+    }
+}
+
+async fn readable_file(
+    parts: &mut Parts,
+    state: &AppState,
+    account: Account,
+) -> Result<ReadableFile, HttpError> {
+    let ApiPath(id) = ApiPath::<String>::from_request_parts(parts, state).await?;
+    let file = FileId(id);
+    match state.db.access(&account, &file).await? {
+        Access::NoSuchFile | Access::None => Err(HttpError::NotFound),
+        Access::Read | Access::ReadWrite => Ok(ReadableFile { account, file }),
     }
 }
 

@@ -16,7 +16,7 @@ mod sync;
 mod team;
 
 pub use error::HttpError;
-pub use extract::{ApiJson, ApiPath, ApiQuery, SignedIn, Uploader};
+pub use extract::{ApiJson, ApiPath, ApiQuery, ReadableFile, SignedIn, SupervisedFile, Uploader};
 
 use crate::db::Db;
 use axum::Router;
