@@ -10,6 +10,7 @@ pub mod case;
 pub mod case_step;
 pub mod cipher;
 pub mod deadlines;
+pub mod engine;
 pub mod export;
 pub mod figures;
 pub mod file;
