@@ -134,6 +134,13 @@ impl Engine {
                 records,
                 images,
             } => self.counted(ticket, records, images, at, &mut out),
+            Event::CountFailed(why) => {
+                self.view.problem = Some(Problem::Storage(why.clone()));
+                // A run that waited for the count (to erase) cannot go on.
+                if self.run.as_ref().is_some_and(Run::counting) {
+                    self.step(Event::StorageFailed(why), at, &mut out);
+                }
+            }
             Event::Timer(timer) => self.fired(timer, at, &mut out),
             answer => self.step(answer, at, &mut out),
         }

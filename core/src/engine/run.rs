@@ -53,6 +53,11 @@ impl Run {
             revoked: false,
         }
     }
+
+    /// Whether the run waits for a count of what the phone still holds.
+    pub(super) fn counting(&self) -> bool {
+        matches!(self.step, Step::EraseCount { .. })
+    }
 }
 
 /// How a step ended.

@@ -57,6 +57,8 @@ pub enum Event {
         records: u32,
         images: u32,
     },
+    /// `Command::CountPending` failed: the phone's storage cannot be read.
+    CountFailed(String),
     /// A storage write (`Settle`, `ApplyPull`, `MarkImageUploaded`, `Erase`) committed.
     Written,
     /// A storage command failed; the message is shown.
