@@ -45,6 +45,7 @@ messages! {
     AllUploaded => ("全部已上传", "All uploaded"),
     LastUpload => ("上次上传", "Last upload"),
     NeverUploaded => ("尚未上传", "Not uploaded yet"),
+    LastHeard => ("上次收到服务器消息", "Last heard from the server"),
     UploadNow => ("立即上传", "Upload now"),
     Uploading => ("正在上传…", "Uploading…"),
     SessionEnded => ("登录已失效，请重新登录后上传（记录仍保存在手机上）", "Session ended: sign in again to upload (records stay on the phone)"),

@@ -2,29 +2,31 @@
 //! `navigator.locks`), so two tabs never upload the same outbox at once.
 
 use js_sys::{Function, Promise};
-use std::future::Future;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 /// What came of trying to take the lock.
 #[derive(Debug)]
-pub enum Held<T> {
-    /// The lock was free (or the browser has no locks), and `work` ran under it.
-    Ran(T),
-    /// Another tab holds it; `work` did not run.
+pub enum Taken {
+    /// The lock was free (or the browser has no locks): held until the guard is dropped.
+    Held(Guard),
+    /// Another tab holds it.
     Busy,
 }
 
-/// Runs `work` while holding the lock `name`, unless another tab holds it. In a browser without
-/// the Web Locks API it runs `work` unguarded: the server's exactly-once rules keep that safe, a
-/// second uploading tab only costs data.
-pub async fn if_available<T, Fut>(name: &str, work: impl FnOnce() -> Fut) -> Held<T>
-where
-    Fut: Future<Output = T>,
-{
+/// Holds the lock; dropping it lets the lock go. `None` inside: the browser has no locks.
+#[derive(Debug)]
+pub struct Guard {
+    _release: Option<Release>,
+}
+
+/// Takes the lock `name` unless another tab holds it. In a browser without the Web Locks API the
+/// work goes unguarded: the server's exactly-once rules keep that safe, a second uploading tab
+/// only costs data.
+pub async fn take(name: &str) -> Taken {
     let Some(locks) = lock_manager() else {
-        return Held::Ran(work().await);
+        return Taken::Held(Guard { _release: None });
     };
     let (acquired, granted) = deferred();
     let (release, released) = deferred();
@@ -48,7 +50,7 @@ where
         Ok(done) => done,
         Err(e) => {
             web_sys::console::warn_2(&"upload lock unavailable, running without it".into(), &e);
-            return Held::Ran(work().await);
+            return Taken::Held(Guard { _release: None });
         }
     };
     let got = JsFuture::from(acquired)
@@ -56,22 +58,22 @@ where
         .ok()
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    if !got {
+    wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = JsFuture::from(done).await {
             web_sys::console::warn_2(&"upload lock request failed".into(), &e);
         }
-        return Held::Busy;
+    });
+    if got {
+        Taken::Held(Guard {
+            _release: Some(Release(released)),
+        })
+    } else {
+        Taken::Busy
     }
-    let guard = Release(released);
-    let out = work().await;
-    drop(guard);
-    if let Err(e) = JsFuture::from(done).await {
-        web_sys::console::warn_2(&"upload lock release failed".into(), &e);
-    }
-    Held::Ran(out)
 }
 
 /// Lets the lock go when dropped, even if the work is abandoned half-way.
+#[derive(Debug)]
 struct Release(Function);
 
 impl Drop for Release {

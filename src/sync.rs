@@ -1,38 +1,22 @@
-//! The upload engine: sends the outbox to the server whenever there is a connection, settles
-//! acknowledgements, then downloads the change feed. Views only read `SyncStatus` and call
-//! `upload_now`; retries, backoff and the one-tab-at-a-time lock live here and nowhere else.
+//! The shell of the phone's sync engine (`xiafang_core::engine`): feeds it what happens — saves,
+//! the network, the screen, timers, and the answers of storage and server — and renders its
+//! state as `SyncStatus`. Every decision (when to run, batching, acks after an unanswered push,
+//! backoff, paging, images, erasing) is the engine's; `shell.rs` carries its commands out.
 
-use crate::api::{self, ApiFailure};
-use crate::lock::{self, Held};
 use crate::store::settings;
-use crate::store::vault::Credentials;
 use crate::store::{self, Persistence};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::time::Duration;
-use xiafang_core::{DeviceId, protocol};
-use xiafang_core::{
-    api_error::ApiErrorCode,
-    retry::retry_delay_ms,
-    upload::{AcksQuery, MAX_BATCH_OPS, Op, PushRequest, PushResponse},
-};
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use xiafang_core::engine::{Engine, Event, Moment, View};
 
 mod blobs;
+mod shell;
 pub use blobs::{ImageOnPhone, image_bytes};
-
-/// Something the user has to know about the phone's sync.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SyncProblem {
-    /// The session ended; records stay on the phone until the user signs in again.
-    SignedOut,
-    /// The server refused or failed; retried with backoff.
-    Server,
-    /// The phone's storage failed.
-    Storage(store::StoreError),
-    /// This phone was revoked; records of other accounts still wait, so nothing was erased.
-    Revoked,
-}
+pub use xiafang_core::engine::Problem as SyncProblem;
 
 /// The phone's sync state, shared with every view through context.
 #[derive(Clone, Copy)]
@@ -43,6 +27,8 @@ pub struct SyncStatus {
     /// Images (photos, signatures) of the phone's own not yet complete on the server.
     pub pending_images: RwSignal<u32>,
     pub last_upload: RwSignal<Option<DateTime<Utc>>>,
+    /// The last answer of any kind from the server.
+    pub last_heard: RwSignal<Option<DateTime<Utc>>>,
     pub busy: RwSignal<bool>,
     pub problem: RwSignal<Option<SyncProblem>>,
     /// The browser refused to keep the phone's storage: clearing browser data (or the browser
@@ -50,82 +36,59 @@ pub struct SyncStatus {
     pub storage_at_risk: RwSignal<bool>,
     /// Bumped whenever records or files on the phone change, so views reload them.
     pub data_version: RwSignal<u64>,
-    failures: RwSignal<u32>,
-    retry_scheduled: RwSignal<bool>,
-    lock_retry_scheduled: RwSignal<bool>,
-    /// Something asked for a run while one was going; it may have come after that run read the
-    /// outbox, so another run follows.
-    rerun: RwSignal<bool>,
-    /// Pending-count reads issued and the newest applied: a slow older read never overwrites
-    /// a newer count.
-    count_reads: StoredValue<(u64, u64)>,
 }
 
-/// While records wait and the link is up, try at least this often even without an event.
-const POLL: Duration = Duration::from_secs(60);
-/// Every tab of the app shares one outbox; only the tab holding this lock uploads it.
-const UPLOAD_LOCK: &str = "xiafang-upload";
-/// A tab that found another uploading looks again after about this long (with jitter).
-const LOCK_RETRY_MS: f64 = 3_000.0;
-/// A guard against a server that always answers "more": the rest waits for the next run.
-const MAX_PAGES_PER_RUN: usize = 1_000;
+thread_local! {
+    /// The one engine of this tab.
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+}
 
 impl SyncStatus {
-    /// Creates the status, provides it as context and starts listening for the network.
+    /// Creates the status, provides it as context and starts listening for the network and the
+    /// screen.
     pub fn install() -> SyncStatus {
+        let engine = Engine::new(settings::device_id(), settings::last_upload());
         let status = SyncStatus {
             online: RwSignal::new(navigator_online()),
             pending: RwSignal::new(0),
             pending_images: RwSignal::new(0),
-            last_upload: RwSignal::new(settings::last_upload()),
+            last_upload: RwSignal::new(engine.view().last_upload),
+            last_heard: RwSignal::new(None),
             busy: RwSignal::new(false),
             problem: RwSignal::new(None),
             storage_at_risk: RwSignal::new(false),
             data_version: RwSignal::new(0),
-            failures: RwSignal::new(0),
-            retry_scheduled: RwSignal::new(false),
-            lock_retry_scheduled: RwSignal::new(false),
-            rerun: RwSignal::new(false),
-            count_reads: StoredValue::new((0, 0)),
         };
+        ENGINE.with(|e| *e.borrow_mut() = Some(engine));
         provide_context(status);
-        window_event_listener(leptos::ev::online, move |_| {
-            status.online.set(true);
-            // A new connection starts the backoff over.
-            status.failures.set(0);
-            status.upload_now();
-        });
-        window_event_listener(leptos::ev::offline, move |_| status.online.set(false));
+        window_event_listener(leptos::ev::online, move |_| status.handle(Event::Online));
+        window_event_listener(leptos::ev::offline, move |_| status.handle(Event::Offline));
         // Another tab of the app wrote its upload marks or time: it uploaded (or saved and is
         // about to), so show this phone's records and count as they are now.
         window_event_listener(leptos::ev::storage, move |_| {
-            status.last_upload.set(settings::last_upload());
-            status.data_version.update(|v| *v += 1);
-            status.refresh_pending();
+            status.handle(Event::OtherTab {
+                last_upload: settings::last_upload(),
+            })
         });
-        set_interval(
-            move || {
-                let waiting =
-                    status.pending.get_untracked() > 0 || status.pending_images.get_untracked() > 0;
-                if waiting && status.online.get_untracked() {
-                    status.upload_now();
-                }
-            },
-            POLL,
-        );
+        status.listen_to_visibility();
         if settings::session().is_some() {
             status.check_storage_persistence();
         }
-        status.refresh_pending();
-        status.upload_now();
+        status.handle(Event::Opened {
+            online: navigator_online(),
+            visible: visible(),
+        });
         status
     }
 
     /// Called after a record was saved on the phone.
     pub fn saved(self) {
-        self.data_version.update(|v| *v += 1);
-        self.refresh_pending();
-        self.upload_now();
+        self.handle(Event::Saved);
+    }
+
+    /// Uploads what waits, then downloads. If a run is already going, another follows it.
+    pub fn upload_now(self) {
+        self.handle(Event::UploadNow);
     }
 
     /// Asks the browser once to keep the phone's storage, and shows a warning while it has
@@ -137,358 +100,78 @@ impl SyncStatus {
         });
     }
 
-    /// Uploads what waits, then downloads. If a run is already going, another follows it.
-    pub fn upload_now(self) {
-        if self.busy.get_untracked() {
-            self.rerun.set(true);
-            return;
-        }
-        self.busy.set(true);
-        spawn_local(async move {
-            loop {
-                self.rerun.set(false);
-                let finished = self.run().await;
-                self.update_pending().await;
-                self.count_images().await;
-                // After a failure a retry is already scheduled; running again at once would
-                // only hammer a server that is down.
-                if !(finished && self.rerun.get_untracked()) {
-                    break;
-                }
-            }
-            self.busy.set(false);
+    /// Feeds one event to the engine, shows its state and carries out its commands.
+    fn handle(self, event: Event) {
+        let at = Moment {
+            now: Utc::now(),
+            random: js_sys::Math::random(),
+        };
+        let handled = ENGINE.with(|e| {
+            e.borrow_mut()
+                .as_mut()
+                .map(|engine| (engine.handle(event, at), engine.view().clone()))
         });
-    }
-
-    fn refresh_pending(self) {
-        spawn_local(self.update_pending());
-    }
-
-    async fn update_pending(self) {
-        let ticket = self.count_reads.with_value(|(issued, _)| issued + 1);
-        self.count_reads
-            .update_value(|(issued, _)| *issued = ticket);
-        let count = match store::shared().await {
-            Ok(s) => s.pending_count().await,
-            Err(e) => Err(e),
-        };
-        match count {
-            Ok(n) => {
-                // IndexedDB runs transactions in the order they were made, so a later read
-                // has seen at least as much as an earlier one.
-                if self
-                    .count_reads
-                    .with_value(|(_, applied)| ticket > *applied)
-                {
-                    self.count_reads
-                        .update_value(|(_, applied)| *applied = ticket);
-                    self.pending.set(n);
-                }
-            }
-            Err(e) => self.problem.set(Some(SyncProblem::Storage(e))),
-        }
-    }
-
-    /// One run; true when it got through to the end.
-    async fn run(self) -> bool {
-        // Sealed records cannot be read for upload, nor pages sealed for keeping, and the token
-        // is sealed with them: a locked phone makes no signed-in request. The run waits for the
-        // PIN (unlocking starts one).
-        let Some(session) = store::vault::credentials() else {
-            if store::vault::is_open() && settings::session().is_some() {
-                // Open but without a token: a phone upgraded from a version that kept it in the
-                // clear (dropped, see `settings::session`). Records wait for a password sign-in.
-                self.problem.set(Some(SyncProblem::SignedOut));
-            }
-            return false;
-        };
-        let store = match store::shared().await {
-            Ok(s) => s,
-            Err(e) => {
-                self.problem.set(Some(SyncProblem::Storage(e)));
-                return false;
-            }
-        };
-        let exchange = Exchange {
-            status: self,
-            store: &store,
-            session: &session,
-            device_id: settings::device_id(),
-        };
-        let outcome = lock::if_available(UPLOAD_LOCK, || exchange.run()).await;
-        match outcome {
-            Held::Ran(Ok(())) => {
-                self.failures.set(0);
-                self.problem.set(None);
-                self.online.set(true);
-                self.fetch_missing_images();
-                refresh_rules(&session.token).await;
-                refresh_team(&session.token).await;
-                true
-            }
-            Held::Ran(Err(Failure::Api(f))) => {
-                self.failed(f);
-                false
-            }
-            Held::Ran(Err(Failure::Store(e))) => {
-                self.problem.set(Some(SyncProblem::Storage(e)));
-                false
-            }
-            Held::Ran(Err(Failure::Revoked)) => {
-                self.erase(&store).await;
-                false
-            }
-            Held::Busy => {
-                // Another tab is uploading this same outbox; look again when it may be done.
-                self.retry_when_lock_free();
-                false
-            }
-        }
-    }
-
-    /// A revoked phone erases its copy once the server holds everything it had not uploaded,
-    /// then starts afresh at the sign-in page, which says why.
-    async fn erase(self, store: &store::Store) {
-        match store.pending_count().await {
-            Ok(0) => {
-                if let Err(e) = store::erase_all().await {
-                    self.problem.set(Some(SyncProblem::Storage(e)));
-                    return;
-                }
-                settings::erase_all();
-                if let Some(w) = web_sys::window()
-                    && let Err(e) = w.location().assign("/login")
-                {
-                    web_sys::console::error_2(&"reload after erase failed".into(), &e);
-                }
-            }
-            Ok(_) => self.problem.set(Some(SyncProblem::Revoked)),
-            Err(e) => self.problem.set(Some(SyncProblem::Storage(e))),
-        }
-    }
-
-    fn failed(self, failure: ApiFailure) {
-        if failure.is_signed_out() {
-            self.problem.set(Some(SyncProblem::SignedOut));
+        let Some((commands, view)) = handled else {
             return;
+        };
+        self.show(&view);
+        for command in commands {
+            self.execute(command);
         }
-        if failure != ApiFailure::Offline {
-            self.problem.set(Some(SyncProblem::Server));
-        }
-        self.schedule_retry();
     }
 
-    fn schedule_retry(self) {
-        if self.retry_scheduled.get_untracked() {
-            return;
-        }
-        let attempt = self.failures.get_untracked();
-        self.failures.set(attempt + 1);
-        self.retry_scheduled.set(true);
-        let delay = retry_delay_ms(attempt, js_sys::Math::random());
-        set_timeout(
-            move || {
-                self.retry_scheduled.set(false);
-                self.upload_now();
-            },
-            Duration::from_millis(delay),
-        );
+    fn show(self, view: &View) {
+        set_if_changed(self.online, view.online);
+        set_if_changed(self.pending, view.pending);
+        set_if_changed(self.pending_images, view.pending_images);
+        set_if_changed(self.last_upload, view.last_upload);
+        set_if_changed(self.last_heard, view.last_heard);
+        set_if_changed(self.busy, view.busy);
+        set_if_changed(self.problem, view.problem.clone());
     }
 
-    fn retry_when_lock_free(self) {
-        if self.lock_retry_scheduled.get_untracked() {
+    /// `visibilitychange`: the app coming back on screen pulls at once.
+    fn listen_to_visibility(self) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
+        };
+        let on_change = Closure::<dyn Fn()>::new(move || {
+            self.handle(if visible() {
+                Event::Foreground
+            } else {
+                Event::Background
+            })
+        });
+        if let Err(e) = document.add_event_listener_with_callback(
+            "visibilitychange",
+            on_change.as_ref().unchecked_ref(),
+        ) {
+            web_sys::console::warn_2(&"visibility not followed".into(), &e);
         }
-        self.lock_retry_scheduled.set(true);
-        // Jittered, so two waiting tabs do not keep colliding.
-        let delay = LOCK_RETRY_MS * (0.5 + js_sys::Math::random());
-        set_timeout(
-            move || {
-                self.lock_retry_scheduled.set(false);
-                self.upload_now();
-            },
-            Duration::from_millis(delay as u64),
-        );
+        // Listens for the app's whole life.
+        on_change.forget();
     }
 }
 
-/// One run's conversation with the server, under the upload lock: the phone's storage, the
-/// signed-in session and this device.
-struct Exchange<'a> {
-    status: SyncStatus,
-    store: &'a store::Store,
-    session: &'a Credentials,
-    device_id: DeviceId,
-}
-
-impl Exchange<'_> {
-    async fn run(&self) -> Result<(), Failure> {
-        if settings::upload_in_flight() {
-            self.settle_unanswered().await?;
-        }
-        self.upload_all().await?;
-        self.download().await?;
-        self.upload_images().await
+/// Sets a signal only when the value changed, so views showing it are not rerun for nothing.
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|now| *now != value) {
+        signal.set(value);
     }
-
-    /// The last upload was sent and never settled: the server may have stored it. Asks what it
-    /// already acknowledged and settles that, so a retry never resends it.
-    async fn settle_unanswered(&self) -> Result<(), Failure> {
-        loop {
-            let ops = self.next_batch().await?;
-            let Some(first) = ops.first() else {
-                break;
-            };
-            let query = AcksQuery {
-                device_id: self.device_id,
-                after: first.seq.saturating_sub(1),
-            };
-            let response = api::acks(&self.session.token, &query)
-                .await
-                .map_err(Failure::Api)?;
-            let settled = self.settle(&ops, &response).await?;
-            // A full page may hide more acknowledgements behind it; each round settles at
-            // least one operation, so this ends.
-            if !settled || response.acks.len() < MAX_BATCH_OPS {
-                break;
-            }
-        }
-        settings::clear_upload_in_flight();
-        Ok(())
-    }
-
-    /// Sends the outbox in batches until it is empty. Each batch is settled in one storage
-    /// transaction before the next is sent, so a crash between them loses nothing.
-    async fn upload_all(&self) -> Result<(), Failure> {
-        let mut revoked = false;
-        loop {
-            let ops = self.next_batch().await?;
-            if ops.is_empty() {
-                return if revoked {
-                    Err(Failure::Revoked)
-                } else {
-                    Ok(())
-                };
-            }
-            if let Err(e) = settings::mark_upload_in_flight() {
-                // Without the mark, an answer lost on the way makes the next run send this
-                // batch again; the server answers that with the outcomes it stored, once.
-                web_sys::console::warn_1(&format!("upload mark not kept: {e}").into());
-            }
-            let batch = PushRequest {
-                device_id: self.device_id,
-                ops,
-                device_time: Utc::now(),
-            };
-            let response = api::push(&self.session.token, &batch)
-                .await
-                .map_err(Failure::Api)?;
-            if !self.settle(&batch.ops, &response).await? {
-                // Sending the same batch again would get the same answer: wait and retry.
-                return Err(Failure::Api(ApiFailure::Unreadable(
-                    "the server acknowledged none of the batch".into(),
-                )));
-            }
-            settings::clear_upload_in_flight();
-            if response.erase {
-                // The server kept this batch for review; hand over the rest the same way.
-                revoked = true;
-            }
-        }
-    }
-
-    /// Settles the acknowledgements of `ops` in `response`; true if any matched.
-    async fn settle(&self, ops: &[Op], response: &PushResponse) -> Result<bool, Failure> {
-        let matched = response
-            .acks
-            .iter()
-            .any(|ack| ops.iter().any(|op| protocol::settles(op, ack)));
-        if !matched {
-            return Ok(false);
-        }
-        self.store
-            .settle(ops, &response.acks)
-            .await
-            .map_err(Failure::Store)?;
-        let now = Utc::now();
-        if let Err(e) = settings::save_last_upload(now) {
-            web_sys::console::warn_1(&format!("last upload time not kept: {e}").into());
-        }
-        self.status.last_upload.set(Some(now));
-        self.status.data_version.update(|v| *v += 1);
-        self.status.update_pending().await;
-        Ok(true)
-    }
-
-    /// Pulls the change feed from the stored cursor, page after page while more wait. Each
-    /// page is stored with its cursor in one transaction, so an interrupted download resumes
-    /// where it stopped.
-    async fn download(&self) -> Result<(), Failure> {
-        let mut cursor = self.store.cursor().await.map_err(Failure::Store)?;
-        for _ in 0..MAX_PAGES_PER_RUN {
-            let page = api::pull(&self.session.token, cursor.as_ref(), self.device_id)
-                .await
-                .map_err(|f| match f {
-                    ApiFailure::Refused {
-                        code: ApiErrorCode::DeviceRevoked,
-                        ..
-                    } => Failure::Revoked,
-                    other => Failure::Api(other),
-                })?;
-            self.store.apply_pull(&page).await.map_err(Failure::Store)?;
-            self.status.data_version.update(|v| *v += 1);
-            if !page.more {
-                break;
-            }
-            cursor = Some(page.cursor);
-        }
-        Ok(())
-    }
-
-    /// The next operations this session may upload, oldest first. Records another account
-    /// saved on this phone wait for that account to sign in: the server would refuse them
-    /// under this session.
-    async fn next_batch(&self) -> Result<Vec<Op>, Failure> {
-        self.store
-            .outbox_of(&self.session.account.id, MAX_BATCH_OPS)
-            .await
-            .map_err(Failure::Store)
-    }
-}
-
-enum Failure {
-    Api(ApiFailure),
-    Store(store::StoreError),
-    /// An administrator revoked this phone; whatever it still held has been handed over.
-    Revoked,
 }
 
 fn navigator_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
-/// Keeps the county's rules for deadlines and figures up to date on the phone. A failure only
-/// means the rules fetched before (or the national defaults) stay in use until the next run.
-async fn refresh_rules(token: &str) {
-    match api::rules(token).await {
-        Ok(rules) if rules != settings::rules() => {
-            if let Err(e) = settings::save_rules(&rules) {
-                web_sys::console::warn_1(&format!("rules not kept: {e}").into());
-            }
-        }
-        Ok(_) => {}
-        Err(e) => web_sys::console::warn_1(&format!("rules not fetched: {e:?}").into()),
-    }
-}
-
-async fn refresh_team(token: &str) {
-    match api::team(token).await {
-        Ok(team) if team != settings::team() => {
-            if let Err(e) = settings::save_team(&team) {
-                web_sys::console::warn_1(&format!("team not kept: {e}").into());
-            }
-        }
-        Ok(_) => {}
-        Err(e) => web_sys::console::warn_1(&format!("team not fetched: {e:?}").into()),
-    }
+/// Whether the app is on screen: `document.visibilityState` (read by name, so a page that
+/// overrides it is believed).
+fn visible() -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return true;
+    };
+    js_sys::Reflect::get(&document, &"visibilityState".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .is_none_or(|state| state != "hidden")
 }

@@ -6,6 +6,7 @@
 //! The modules stand in layers, each using only those below it (`tests/layers.rs` keeps it so):
 //!
 //! ```text
+//! engine    the phone's upload and download engine: events in, commands out, no I/O
 //! judge     what the server does with an upload, and what a phone offers to record on a file
 //! wire      what travels between phone and server: uploads, the feed, sessions, admin, errors
 //! reports   what supervisors are judged by: figures, ledgers, exports
@@ -21,6 +22,7 @@
 #[macro_use]
 pub mod base;
 pub mod checks;
+pub mod engine;
 pub mod folds;
 pub mod judge;
 pub mod records;

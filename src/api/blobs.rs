@@ -6,27 +6,7 @@ use gloo_net::http::Request;
 use serde::Deserialize;
 use xiafang_core::attachment::BlobRef;
 
-/// How much of an image the server holds.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct UploadStatus {
-    /// Bytes stored so far: where the next piece starts.
-    pub received: u64,
-    pub size: Option<u64>,
-    /// Every byte arrived and hashed to the image's name.
-    pub complete: bool,
-}
-
-/// The server's answer to one piece.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PieceAnswer {
-    Stored(UploadStatus),
-    /// The server holds another amount than the piece assumed: go on from `received`.
-    WrongOffset {
-        received: u64,
-    },
-    /// The whole image did not hash to its name; the server discarded everything.
-    HashMismatch,
-}
+pub use xiafang_core::engine::{PieceAnswer, UploadStatus};
 
 #[derive(Deserialize)]
 struct Received {

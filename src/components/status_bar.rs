@@ -1,5 +1,5 @@
-//! The status line every screen shows: online or not, how many records wait, the last upload,
-//! and what puts the phone's records at risk.
+//! The status line every screen shows: online or not, how many records wait, the last upload, when
+//! the phone last heard from the server, and what puts the phone's records at risk.
 
 use crate::i18n::{Msg, use_i18n};
 use crate::sync::{SyncProblem, SyncStatus};
@@ -29,6 +29,16 @@ pub fn StatusBar() -> impl IntoView {
         ),
         None => i18n.t(Msg::NeverUploaded).to_owned(),
     };
+    // When the phone last heard from the server: how fresh the records on screen are.
+    let heard = move || {
+        sync.last_heard.get().map(|at| {
+            format!(
+                "{} {}",
+                i18n.t(Msg::LastHeard),
+                at.with_timezone(&Local).format("%m-%d %H:%M")
+            )
+        })
+    };
     let problem = move || {
         sync.problem.get().map(|p| match p {
             SyncProblem::SignedOut => i18n.t(Msg::SessionEnded).to_owned(),
@@ -51,6 +61,7 @@ pub fn StatusBar() -> impl IntoView {
                 </span>
             </Show>
             <span class="last" data-testid="last-upload">{last}</span>
+            {move || heard().map(|h| view! { <span class="last" data-testid="last-heard">{h}</span> })}
             <button
                 class="small"
                 data-testid="upload-now"

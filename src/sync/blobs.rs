@@ -1,125 +1,20 @@
-//! Images in sync: after the records went up, each image of the phone's own goes up in pieces
-//! from wherever the server stopped, so a link that drops every few hundred kilobytes still gets
-//! a photo through and no byte the server holds is sent again. Images of downloaded records come
-//! down one at a time in the background, so they can be shown offline later.
+//! Images of downloaded records come down one at a time in the background, so they can be shown
+//! offline later. (The phone's own images go up in the engine's runs, `xiafang_core::engine`.)
 
-use super::{Exchange, Failure, SyncStatus, navigator_online};
+use super::{SyncStatus, navigator_online};
 use crate::api::ApiFailure;
-use crate::api::blobs::{self, PieceAnswer, UploadStatus};
+use crate::api::blobs;
 use crate::store;
-use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
 use xiafang_core::attachment::{BlobRef, sha256_hex};
-
-/// One request's worth of an image: a few seconds on a weak village link, so a drop costs little.
-/// (The server takes pieces of up to 512 KiB.)
-const PIECE_BYTES: usize = 256 * 1024;
 
 thread_local! {
     /// A background download runs in this tab; another is not started beside it.
     static FETCHING: Cell<bool> = const { Cell::new(false) };
 }
 
-impl Exchange<'_> {
-    /// Uploads every image whose record the server accepted. A lost connection ends the run (the
-    /// next one resumes from what the server holds); so does a refusal, after the records synced.
-    pub(super) async fn upload_images(&self) -> Result<(), Failure> {
-        let waiting = self.store.blobs_to_upload().await.map_err(Failure::Store)?;
-        for image in waiting.into_iter().filter(|w| w.ready).map(|w| w.image) {
-            let Some(bytes) = self
-                .store
-                .blob(&image.sha256)
-                .await
-                .map_err(Failure::Store)?
-            else {
-                continue;
-            };
-            upload(&self.session.token, &image, &bytes)
-                .await
-                .map_err(Failure::Api)?;
-            self.store
-                .mark_blob_uploaded(&image.sha256)
-                .await
-                .map_err(Failure::Store)?;
-            self.status.count_images().await;
-        }
-        Ok(())
-    }
-}
-
-/// Sends what the server lacks of `image`, piece by piece. After a dropped connection it asks
-/// the server where it stands and goes on at once, as long as a piece got through since the
-/// previous drop; two drops in a row end the attempt (the link is gone, not just flaky).
-async fn upload(token: &str, image: &BlobRef, bytes: &[u8]) -> Result<(), ApiFailure> {
-    let mut at = blobs::upload_status(token, &image.sha256).await?;
-    let mut restarted = false;
-    let mut got_through = true;
-    // Every step either stores a piece or resynchronises; this bound only stops a server that
-    // keeps answering without taking anything.
-    let mut steps_left = 4 * (bytes.len() / PIECE_BYTES + 1) + 8;
-    while !at.complete {
-        steps_left = steps_left.checked_sub(1).ok_or_else(|| {
-            ApiFailure::Unreadable("the server takes no more of the image".into())
-        })?;
-        let offset = (at.received as usize).min(bytes.len());
-        let end = (offset + PIECE_BYTES).min(bytes.len());
-        if offset == end {
-            // All sent but not complete: ask again rather than send an empty piece.
-            at = blobs::upload_status(token, &image.sha256).await?;
-            continue;
-        }
-        match blobs::put_piece(token, image, offset as u64, &bytes[offset..end]).await {
-            Ok(PieceAnswer::Stored(now)) => {
-                got_through = true;
-                at = now;
-            }
-            Ok(PieceAnswer::WrongOffset { received }) => at.received = received,
-            Ok(PieceAnswer::HashMismatch) if !restarted => {
-                // The phone hashed these very bytes, so this should not happen; once more from
-                // the start, in case something on the way damaged a piece.
-                web_sys::console::error_1(
-                    &format!(
-                        "server found image {} damaged; sending it again",
-                        image.sha256
-                    )
-                    .into(),
-                );
-                restarted = true;
-                at = UploadStatus {
-                    received: 0,
-                    size: None,
-                    complete: false,
-                };
-            }
-            Ok(PieceAnswer::HashMismatch) => {
-                return Err(ApiFailure::Unreadable(
-                    "the server refuses the image's hash".into(),
-                ));
-            }
-            Err(ApiFailure::Offline) if got_through => {
-                got_through = false;
-                at = blobs::upload_status(token, &image.sha256).await?;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
 impl SyncStatus {
-    /// Counts the phone's images still to go up, for the status line.
-    pub(super) async fn count_images(self) {
-        let waiting = match store::shared().await {
-            Ok(s) => s.blobs_to_upload().await,
-            Err(e) => Err(e),
-        };
-        match waiting {
-            Ok(list) => self.pending_images.set(list.len() as u32),
-            Err(e) => web_sys::console::warn_1(&format!("images not counted: {e}").into()),
-        }
-    }
-
     /// Starts downloading, one after the other, the images records on the phone show but the
     /// phone lacks; stops when the connection goes. Nothing happens while one runs already.
     pub(super) fn fetch_missing_images(self) {

@@ -5,12 +5,10 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-use xiafang::lock::{self, Held};
+use xiafang::lock::{self, Taken};
 use xiafang::store::{FileOnPhone, LocalRecord, Store, settings, vault};
 use xiafang_core::file_edit::EditableField;
 use xiafang_core::hlc::Hlc;

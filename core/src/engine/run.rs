@@ -1,0 +1,281 @@
+//! One run under the upload lock: settle what an unanswered push may have stored (asking acks),
+//! push the outbox batch by batch, pull the change feed page by page, upload images; a revoked
+//! phone hands its records over and erases once nothing waits.
+
+use super::images::{ImageStep, Images};
+use super::timing::MAX_PAGES_PER_RUN;
+use super::{Answer, Command, Engine, Event, Failure, Moment, Problem, Start};
+use crate::wire::protocol::settles;
+use crate::wire::upload::{AcksQuery, MAX_BATCH_OPS, Op, PushRequest, PushResponse};
+
+#[derive(Debug, Clone)]
+pub(super) struct Run {
+    step: Step,
+    /// The server kept a batch for review: this phone was revoked; the rest goes the same way.
+    revoked: bool,
+}
+
+/// What the run waits for.
+#[derive(Debug, Clone)]
+enum Step {
+    Starting,
+    /// The outbox, to ask the server what an unanswered push stored.
+    AcksOutbox,
+    Acks(Vec<Op>),
+    /// The acks settled; `more` when a full page may hide more behind it.
+    AcksSettled {
+        more: bool,
+    },
+    /// The outbox, to push its next batch.
+    Outbox,
+    Pushed(Vec<Op>),
+    PushSettled,
+    Cursor,
+    Pulled {
+        pages: usize,
+    },
+    PageApplied {
+        next: Option<crate::wire::feed::Cursor>,
+        pages: usize,
+    },
+    Images(Images),
+    /// How many records of any account still wait, before erasing.
+    EraseCount {
+        ticket: u64,
+    },
+    Erasing,
+}
+
+impl Run {
+    pub(super) fn starting() -> Run {
+        Run {
+            step: Step::Starting,
+            revoked: false,
+        }
+    }
+
+    /// Whether the run waits for a count of what the phone still holds.
+    pub(super) fn counting(&self) -> bool {
+        matches!(self.step, Step::EraseCount { .. })
+    }
+}
+
+/// How a step ended.
+enum Next {
+    Go(Step),
+    Done,
+    Fail(Failure),
+    Storage(String),
+    /// Revoked and everything handed over (or kept for another account): no retry.
+    Stop,
+    /// The run never got the lock or the credentials.
+    NotStarted(Start),
+}
+
+impl Engine {
+    /// Feeds an answer to the run waiting for it. An answer nothing waits for (a late one) is
+    /// dropped.
+    pub(super) fn step(&mut self, event: Event, at: Moment, out: &mut Vec<Command>) {
+        let Some(mut run) = self.run.take() else {
+            return;
+        };
+        if matches!(event, Event::Answer(_)) {
+            self.view.last_heard = Some(at.now);
+        }
+        let step = std::mem::replace(&mut run.step, Step::Starting);
+        let next = match (step, event) {
+            (_, Event::StorageFailed(why)) => Next::Storage(why),
+            (Step::Starting, Event::RunStart(start)) => self.started(start, out),
+            (Step::AcksOutbox, Event::Outbox(ops)) => match ops.first() {
+                None => self.settled_unanswered(out),
+                Some(first) => {
+                    out.push(Command::AskAcks(AcksQuery {
+                        device_id: self.device_id,
+                        after: first.seq.saturating_sub(1),
+                    }));
+                    Next::Go(Step::Acks(ops))
+                }
+            },
+            (Step::Acks(ops), Event::Answer(Answer::Acks(page))) => {
+                let full = page.acks.len() >= MAX_BATCH_OPS;
+                if self.settle(&ops, &page, at, out) {
+                    Next::Go(Step::AcksSettled { more: full })
+                } else {
+                    self.settled_unanswered(out)
+                }
+            }
+            (Step::AcksSettled { more: true }, Event::Written) => {
+                // Each round settles at least one operation, so this ends.
+                out.push(self.read_outbox());
+                Next::Go(Step::AcksOutbox)
+            }
+            (Step::AcksSettled { more: false }, Event::Written) => self.settled_unanswered(out),
+            (Step::Outbox, Event::Outbox(ops)) if ops.is_empty() => {
+                if run.revoked {
+                    self.count_before_erase(out)
+                } else {
+                    out.push(Command::ReadCursor);
+                    Next::Go(Step::Cursor)
+                }
+            }
+            (Step::Outbox, Event::Outbox(ops)) => {
+                // Without the mark, an answer lost on the way would make the next run send this
+                // batch again without asking first what the server stored.
+                out.push(Command::MarkInFlight);
+                out.push(Command::Push(PushRequest {
+                    device_id: self.device_id,
+                    ops: ops.clone(),
+                    device_time: at.now,
+                }));
+                Next::Go(Step::Pushed(ops))
+            }
+            (Step::Pushed(ops), Event::Answer(Answer::Pushed(response))) => {
+                if self.settle(&ops, &response, at, out) {
+                    run.revoked |= response.erase;
+                    Next::Go(Step::PushSettled)
+                } else {
+                    // Sending the same batch again would get the same answer: wait and retry.
+                    Next::Fail(Failure::Server(
+                        "the server acknowledged none of the batch".into(),
+                    ))
+                }
+            }
+            (Step::PushSettled, Event::Written) => {
+                out.push(Command::ClearInFlight);
+                out.push(self.read_outbox());
+                Next::Go(Step::Outbox)
+            }
+            (Step::Cursor, Event::Cursor(cursor)) => {
+                out.push(Command::Pull { cursor });
+                Next::Go(Step::Pulled { pages: 1 })
+            }
+            (Step::Pulled { pages }, Event::Answer(Answer::Pulled(page))) => {
+                // A guard against a server that always answers "more": the rest waits.
+                let next = (page.more && pages < MAX_PAGES_PER_RUN).then(|| page.cursor.clone());
+                out.push(Command::ApplyPull(page));
+                Next::Go(Step::PageApplied { next, pages })
+            }
+            (Step::Pulled { .. }, Event::Failed(Failure::Revoked)) => {
+                run.revoked = true;
+                out.push(self.read_outbox());
+                Next::Go(Step::Outbox)
+            }
+            (Step::PageApplied { next, pages }, Event::Written) => {
+                out.push(Command::Changed);
+                match next {
+                    Some(cursor) => {
+                        out.push(Command::Pull {
+                            cursor: Some(cursor),
+                        });
+                        Next::Go(Step::Pulled { pages: pages + 1 })
+                    }
+                    None => {
+                        out.push(Command::ListImages);
+                        Next::Go(Step::Images(Images::listing()))
+                    }
+                }
+            }
+            (Step::Images(images), event) => match images.on(event) {
+                ImageStep::Go(images, command) => {
+                    let counts_change = matches!(command, Command::MarkImageUploaded { .. });
+                    out.push(command);
+                    if counts_change {
+                        self.count(out);
+                    }
+                    Next::Go(Step::Images(images))
+                }
+                ImageStep::Done => Next::Done,
+                ImageStep::Fail(failure) => Next::Fail(failure),
+            },
+            (
+                Step::EraseCount { ticket },
+                Event::Counted {
+                    ticket: t, records, ..
+                },
+            ) if t == ticket => {
+                if records == 0 {
+                    out.push(Command::Erase);
+                    Next::Go(Step::Erasing)
+                } else {
+                    self.view.problem = Some(Problem::Revoked);
+                    Next::Stop
+                }
+            }
+            (Step::Erasing, Event::Written) => Next::Stop,
+            (_, Event::Failed(failure)) => Next::Fail(failure),
+            (step, _) => Next::Go(step),
+        };
+        match next {
+            Next::Go(step) => {
+                run.step = step;
+                self.run = Some(run);
+            }
+            Next::Done => self.succeeded(at, out),
+            Next::Fail(failure) => self.failed(failure, at, out),
+            Next::Storage(why) => {
+                self.view.problem = Some(Problem::Storage(why));
+                self.ended(out);
+            }
+            Next::Stop => self.ended(out),
+            Next::NotStarted(start) => self.not_started(start, at, out),
+        }
+    }
+
+    fn started(&mut self, start: Start, out: &mut Vec<Command>) -> Next {
+        match start {
+            Start::Ready { upload_in_flight } => {
+                self.phone_locked = false;
+                out.push(self.read_outbox());
+                Next::Go(if upload_in_flight {
+                    Step::AcksOutbox
+                } else {
+                    Step::Outbox
+                })
+            }
+            other => Next::NotStarted(other),
+        }
+    }
+
+    fn read_outbox(&self) -> Command {
+        Command::ReadOutbox { max: self.batch }
+    }
+
+    /// Whatever the unanswered push stored is settled now: push the rest.
+    fn settled_unanswered(&self, out: &mut Vec<Command>) -> Next {
+        out.push(Command::ClearInFlight);
+        out.push(self.read_outbox());
+        Next::Go(Step::Outbox)
+    }
+
+    /// Settles the acknowledgements of `ops` in `response`; false if none matched.
+    fn settle(
+        &mut self,
+        ops: &[Op],
+        response: &PushResponse,
+        at: Moment,
+        out: &mut Vec<Command>,
+    ) -> bool {
+        let matched = response
+            .acks
+            .iter()
+            .any(|ack| ops.iter().any(|op| settles(op, ack)));
+        if matched {
+            out.push(Command::Settle {
+                ops: ops.to_vec(),
+                acks: response.acks.clone(),
+            });
+            out.push(Command::KeepLastUpload(at.now));
+            out.push(Command::Changed);
+            self.view.last_upload = Some(at.now);
+            self.count(out);
+        }
+        matched
+    }
+
+    fn count_before_erase(&mut self, out: &mut Vec<Command>) -> Next {
+        self.count(out);
+        Next::Go(Step::EraseCount {
+            ticket: self.counts.0,
+        })
+    }
+}
