@@ -9,21 +9,12 @@ use xiafang_core::supervision::ReviewDecision;
 use xiafang_core::sync::{Op, Outcome, Rejection, Role};
 use xiafang_core::{Record, RecordId, UserId};
 
-const ASSIGNED: Reach = Reach {
-    assigned: true,
-    in_jurisdiction: false,
-    referred: false,
-};
-const JURISDICTION: Reach = Reach {
-    assigned: false,
-    in_jurisdiction: true,
-    referred: false,
-};
-const REFERRED: Reach = Reach {
-    assigned: false,
-    in_jurisdiction: false,
-    referred: true,
-};
+#[rustfmt::skip]
+const ASSIGNED: Reach = Reach { assigned: true, in_jurisdiction: false, referred: false };
+#[rustfmt::skip]
+const JURISDICTION: Reach = Reach { assigned: false, in_jurisdiction: true, referred: false };
+#[rustfmt::skip]
+const REFERRED: Reach = Reach { assigned: false, in_jurisdiction: false, referred: true };
 
 /// One row of the table: who uploads `record`, standing where, what the database holds for it.
 struct Case {
