@@ -1,10 +1,7 @@
 //! The upload judge, rule by rule, with the hostile cases the server's abuse suite sends.
 
 use xiafang_core::fixtures;
-use xiafang_core::judge::{
-    Asks, Facts, Offer, asks, correction_offered, judge, may_attach, offers, phone_reach, refusal,
-};
-use xiafang_core::ledger::Standing;
+use xiafang_core::judge::{Asks, Facts, asks, judge, refusal};
 use xiafang_core::permissions::Reach;
 use xiafang_core::protocol::Decision;
 use xiafang_core::record::{RecordBody, TeamMember};
@@ -16,21 +13,12 @@ use xiafang_core::{
     verdict::{Outcome, Rejection},
 };
 
-const ASSIGNED: Reach = Reach {
-    assigned: true,
-    in_jurisdiction: false,
-    referred: false,
-};
-const JURISDICTION: Reach = Reach {
-    assigned: false,
-    in_jurisdiction: true,
-    referred: false,
-};
-const REFERRED: Reach = Reach {
-    assigned: false,
-    in_jurisdiction: false,
-    referred: true,
-};
+#[rustfmt::skip]
+const ASSIGNED: Reach = Reach { assigned: true, in_jurisdiction: false, referred: false };
+#[rustfmt::skip]
+const JURISDICTION: Reach = Reach { assigned: false, in_jurisdiction: true, referred: false };
+#[rustfmt::skip]
+const REFERRED: Reach = Reach { assigned: false, in_jurisdiction: false, referred: true };
 
 /// One row of the table: who uploads `record`, standing where, what the database holds for it.
 struct Case {
@@ -121,238 +109,88 @@ fn joint_visit(joined: &[&str]) -> Record {
 fn each_rule_refuses_what_it_should_and_only_that() {
     use Rejection::*;
     use Role::*;
+    use xiafang_core::case_step::Step::Closed;
     let visit = fixtures::visit("f1", "u1");
     let note = fixtures::note("f1", "u1");
     let review = fixtures::review(&visit, "s1", ReviewDecision::Approve, "");
+    let void = fixtures::void(&visit, "记错");
     let mut invalid = fixtures::visit("f1", "u1");
     if let RecordBody::Visit(v) = &mut invalid.body {
         v.requests.clear();
     }
+    #[rustfmt::skip]
     let cases = vec![
-        case(
-            "a cadre's visit on an assigned file",
-            "u1",
-            Cadre,
-            visit.clone(),
-        ),
+        case("a cadre's visit on an assigned file", "u1", Cadre, visit.clone()),
         case("a visit in another's name", "u2", Cadre, visit.clone()).refused(AuthorMismatch),
-        case("an invalid visit", "u1", Cadre, invalid.clone()).refused(Invalid {
-            errors: invalid.validate().unwrap_err(),
-        }),
+        case("an invalid visit", "u1", Cadre, invalid.clone())
+            .refused(Invalid { errors: invalid.validate().unwrap_err() }),
         case("a file the caller cannot read", "u1", Cadre, visit.clone())
-            .reach(None)
-            .refused(NotPermitted),
+            .reach(None).refused(NotPermitted),
         case("a visit by a supervisor", "u1", Supervisor, visit.clone()).refused(NotPermitted),
         case("a visit by an administrator", "u1", Admin, visit.clone()).refused(NotPermitted),
-        case(
-            "a visit by a referred team member",
-            "u1",
-            Legal,
-            visit.clone(),
-        )
-        .reach(Some(REFERRED))
-        .refused(NotPermitted),
+        case("a visit by a referred team member", "u1", Legal, visit.clone())
+            .reach(Some(REFERRED)).refused(NotPermitted),
         case("a supervisor's review", "s1", Supervisor, review.clone()).target(&visit),
         case("a review by a cadre", "s1", Cadre, review.clone())
-            .target(&visit)
-            .refused(RoleNotAllowed),
+            .target(&visit).refused(RoleNotAllowed),
         case("a review by an administrator", "s1", Admin, review.clone())
-            .target(&visit)
+            .target(&visit).refused(RoleNotAllowed),
+        case("a review of one's own visit", "u1", Supervisor,
+             fixtures::review(&visit, "u1", ReviewDecision::Approve, ""))
+            .target(&visit).refused(NotReviewable),
+        case("a review of a record not stored", "s1", Supervisor, review.clone())
+            .refused(NotReviewable),
+        case("a review of a note", "s1", Supervisor,
+             fixtures::review(&note, "s1", ReviewDecision::Approve, ""))
+            .target(&note).refused(NotReviewable),
+        case("an amendment of one's own visit", "u1", Cadre, amended(&visit, "u1"))
+            .earlier(&visit),
+        case("an amendment of another's visit", "u2", Cadre, amended(&visit, "u2"))
+            .earlier(&visit).refused(TargetNotYours),
+        case("an amendment of a record not stored", "u1", Cadre, amended(&visit, "u1"))
+            .refused(TargetMissing),
+        case("an amendment of a record in another file", "u1", Cadre, amended(&visit, "u1"))
+            .earlier(&elsewhere(visit.clone())).refused(TargetMissing),
+        case("an amendment changing the kind", "u1", Cadre,
+             fixtures::amendment(&visit, note.body.clone()))
+            .earlier(&visit).refused(TargetKindMismatch),
+        case("a void of one's own visit", "u1", Cadre, fixtures::void(&visit, "记错"))
+            .earlier(&visit),
+        case("a void of a void", "u1", Cadre, fixtures::void(&void, "撤回"))
+            .earlier(&void).refused(TargetMissing),
+        case("a cadre voiding a supervisor's review", "s1", Cadre, fixtures::void(&review, "x"))
+            .earlier(&review).refused(RoleNotAllowed),
+        case("a supervisor voiding their review", "s1", Supervisor, fixtures::void(&review, "x"))
+            .earlier(&review),
+        case("a referral to a team member", "u1", Cadre, fixtures::referral("f1", "u1", "law"))
+            .team(&["law"]),
+        case("a referral to a cadre", "u1", Cadre, fixtures::referral("f1", "u1", "u2"))
+            .refused(NotLegalTeam),
+        case("a referral by a supervisor", "s1", Supervisor, fixtures::referral("f1", "s1", "law"))
+            .team(&["law"]).refused(RoleNotAllowed),
+        case("a joint visit with team members", "u1", Cadre, joint_visit(&["law"]))
+            .team(&["law"]),
+        case("a joint visit naming a cadre", "u1", Cadre, joint_visit(&["law", "u2"]))
+            .team(&["law"]).refused(NotLegalTeam),
+        case("an opinion by a referred member", "law", Legal, fixtures::legal_opinion("f1", "law"))
+            .reach(Some(REFERRED)),
+        case("an opinion by a cadre", "u1", Cadre, fixtures::legal_opinion("f1", "u1"))
             .refused(RoleNotAllowed),
-        case(
-            "a review of one's own visit",
-            "u1",
-            Supervisor,
-            fixtures::review(&visit, "u1", ReviewDecision::Approve, ""),
-        )
-        .target(&visit)
-        .refused(NotReviewable),
-        case(
-            "a review of a record not stored",
-            "s1",
-            Supervisor,
-            review.clone(),
-        )
-        .refused(NotReviewable),
-        case(
-            "a review of a note",
-            "s1",
-            Supervisor,
-            fixtures::review(&note, "s1", ReviewDecision::Approve, ""),
-        )
-        .target(&note)
-        .refused(NotReviewable),
-        case(
-            "an amendment of one's own visit",
-            "u1",
-            Cadre,
-            amended(&visit, "u1"),
-        )
-        .earlier(&visit),
-        case(
-            "an amendment of another's visit",
-            "u2",
-            Cadre,
-            amended(&visit, "u2"),
-        )
-        .earlier(&visit)
-        .refused(TargetNotYours),
-        case(
-            "an amendment of a record not stored",
-            "u1",
-            Cadre,
-            amended(&visit, "u1"),
-        )
-        .refused(TargetMissing),
-        case(
-            "an amendment of a record in another file",
-            "u1",
-            Cadre,
-            amended(&visit, "u1"),
-        )
-        .earlier(&elsewhere(visit.clone()))
-        .refused(TargetMissing),
-        case(
-            "an amendment changing the kind",
-            "u1",
-            Cadre,
-            fixtures::amendment(&visit, note.body.clone()),
-        )
-        .earlier(&visit)
-        .refused(TargetKindMismatch),
-        case(
-            "a void of one's own visit",
-            "u1",
-            Cadre,
-            fixtures::void(&visit, "记错"),
-        )
-        .earlier(&visit),
-        case("a void of a void", "u1", Cadre, {
-            let void = fixtures::void(&visit, "记错");
-            fixtures::void(&void, "撤回")
-        })
-        .earlier(&fixtures::void(&visit, "记错"))
-        .refused(TargetMissing),
-        case(
-            "a cadre voiding a supervisor's review",
-            "s1",
-            Cadre,
-            fixtures::void(&review, "x"),
-        )
-        .earlier(&review)
-        .refused(RoleNotAllowed),
-        case(
-            "a supervisor voiding their review",
-            "s1",
-            Supervisor,
-            fixtures::void(&review, "x"),
-        )
-        .earlier(&review),
-        case(
-            "a referral to a team member",
-            "u1",
-            Cadre,
-            fixtures::referral("f1", "u1", "law"),
-        )
-        .team(&["law"]),
-        case(
-            "a referral to a cadre",
-            "u1",
-            Cadre,
-            fixtures::referral("f1", "u1", "u2"),
-        )
-        .refused(NotLegalTeam),
-        case(
-            "a referral by a supervisor",
-            "s1",
-            Supervisor,
-            fixtures::referral("f1", "s1", "law"),
-        )
-        .team(&["law"])
-        .refused(RoleNotAllowed),
-        case(
-            "a joint visit with team members",
-            "u1",
-            Cadre,
-            joint_visit(&["law"]),
-        )
-        .team(&["law"]),
-        case(
-            "a joint visit naming a cadre",
-            "u1",
-            Cadre,
-            joint_visit(&["law", "u2"]),
-        )
-        .team(&["law"])
-        .refused(NotLegalTeam),
-        case(
-            "an opinion by a referred member",
-            "law",
-            Legal,
-            fixtures::legal_opinion("f1", "law"),
-        )
-        .reach(Some(REFERRED)),
-        case(
-            "an opinion by a cadre",
-            "u1",
-            Cadre,
-            fixtures::legal_opinion("f1", "u1"),
-        )
-        .refused(RoleNotAllowed),
-        case(
-            "a part of a joint visit",
-            "law",
-            Legal,
-            fixtures::visit_part(&visit, "law"),
-        )
-        .reach(Some(REFERRED))
-        .target(&visit),
-        case(
-            "a part naming a note",
-            "law",
-            Legal,
-            fixtures::visit_part(&visit, "law"),
-        )
-        .reach(Some(REFERRED))
-        .target(&note)
-        .refused(NoSuchVisit),
-        case(
-            "a part naming nothing stored",
-            "law",
-            Legal,
-            fixtures::visit_part(&visit, "law"),
-        )
-        .reach(Some(REFERRED))
-        .refused(NoSuchVisit),
-        case(
-            "a signature on a visit",
-            "u1",
-            Cadre,
-            fixtures::signature(&visit, "u1"),
-        )
-        .target(&visit),
-        case(
-            "a signature on a visit elsewhere",
-            "u1",
-            Cadre,
-            fixtures::signature(&visit, "u1"),
-        )
-        .target(&elsewhere(visit.clone()))
-        .refused(NotAttachable),
-        case(
-            "a photo on nothing stored",
-            "u1",
-            Cadre,
-            fixtures::photo(&visit, "u1"),
-        )
-        .refused(NotAttachable),
-        case("a supervisor's case step", "s1", Supervisor, {
-            fixtures::case_step("f1", "s1", xiafang_core::case_step::Step::Closed)
-        }),
-        case("a case step by a team member", "law", Legal, {
-            fixtures::case_step("f1", "law", xiafang_core::case_step::Step::Closed)
-        })
-        .refused(RoleNotAllowed),
+        case("a part of a joint visit", "law", Legal, fixtures::visit_part(&visit, "law"))
+            .reach(Some(REFERRED)).target(&visit),
+        case("a part naming a note", "law", Legal, fixtures::visit_part(&visit, "law"))
+            .reach(Some(REFERRED)).target(&note).refused(NoSuchVisit),
+        case("a part naming nothing stored", "law", Legal, fixtures::visit_part(&visit, "law"))
+            .reach(Some(REFERRED)).refused(NoSuchVisit),
+        case("a signature on a visit", "u1", Cadre, fixtures::signature(&visit, "u1"))
+            .target(&visit),
+        case("a signature on a visit elsewhere", "u1", Cadre, fixtures::signature(&visit, "u1"))
+            .target(&elsewhere(visit.clone())).refused(NotAttachable),
+        case("a photo on nothing stored", "u1", Cadre, fixtures::photo(&visit, "u1"))
+            .refused(NotAttachable),
+        case("a supervisor's case step", "s1", Supervisor, fixtures::case_step("f1", "s1", Closed)),
+        case("a case step by a team member", "law", Legal, fixtures::case_step("f1", "law", Closed))
+            .refused(RoleNotAllowed),
     ];
     for c in cases {
         let facts = Facts {
@@ -484,75 +322,5 @@ fn marks_and_stored_records_decide_around_the_rules() {
     ];
     for (name, facts, expected) in cases {
         assert_eq!(judge(&op, &facts), expected, "{name}");
-    }
-}
-
-#[test]
-fn each_role_is_offered_exactly_what_the_judge_takes() {
-    use Offer::*;
-    let cases: [(Role, &[Offer], bool); 4] = [
-        (
-            Role::Cadre,
-            &[Visit, Assistance, Note, EditFile, CaseStep, Referral],
-            true,
-        ),
-        (Role::Supervisor, &[CaseStep, Supervision], false),
-        (Role::Admin, &[], false),
-        (
-            Role::Legal,
-            &[Visit, Assistance, Note, EditFile, LegalOpinion, Mediation],
-            true,
-        ),
-    ];
-    for (role, expected, attaches) in cases {
-        let reach = phone_reach(role);
-        assert_eq!(offers(role, reach), expected, "{role:?}");
-        assert_eq!(may_attach(role, reach), attaches, "{role:?} attaching");
-    }
-}
-
-#[test]
-fn corrections_are_offered_to_the_author_of_a_current_record_they_may_still_write() {
-    let visit = fixtures::visit("f1", "u1");
-    let review = fixtures::review(&visit, "s1", ReviewDecision::Approve, "");
-    let void = fixtures::void(&visit, "记错");
-    let current = Standing::Current;
-    let voided = Standing::Voided {
-        by: void.id,
-        reason: "记错".into(),
-    };
-    let cases = [
-        ("my visit", "u1", Role::Cadre, &visit, &current, true),
-        (
-            "another's visit",
-            "u2",
-            Role::Cadre,
-            &visit,
-            &current,
-            false,
-        ),
-        ("my voided visit", "u1", Role::Cadre, &visit, &voided, false),
-        ("my void", "u1", Role::Cadre, &void, &current, false),
-        ("my review", "s1", Role::Supervisor, &review, &current, true),
-        (
-            "a review I wrote as a cadre now",
-            "s1",
-            Role::Cadre,
-            &review,
-            &current,
-            false,
-        ),
-        (
-            "my visit, now a supervisor",
-            "u1",
-            Role::Supervisor,
-            &visit,
-            &current,
-            false,
-        ),
-    ];
-    for (name, me, role, record, standing, expected) in cases {
-        let offered = correction_offered(&me.into(), role, phone_reach(role), record, standing);
-        assert_eq!(offered, expected, "{name}");
     }
 }

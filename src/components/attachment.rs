@@ -9,9 +9,10 @@ use crate::sync::{ImageOnPhone, image_bytes};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::sync::Arc;
+use xiafang_core::judge::{may_attach, phone_reach};
 use xiafang_core::ledger::Standing;
+use xiafang_core::upload::SyncState;
 use xiafang_core::{Record, RecordBody};
-use xiafang_core::{account::Role, upload::SyncState};
 use xiafang_core::{
     attachment::{BlobRef, Photo, Signature},
     kinds::{is_photographable, is_signable},
@@ -160,16 +161,15 @@ fn object_url(bytes: &[u8], mime: &str) -> Result<String, String> {
         .map_err(|e| format!("{e:?}"))
 }
 
-/// 签名确认 and 拍照 on a record that still counts and the server did not refuse, for those who
-/// write on the file: cadres (they hold only files assigned to them) and legal team members
-/// (assigned or referred). The server decides in the end (`core::permissions`).
+/// 签名确认 and 拍照 on a record that still counts and the server did not refuse, for those the
+/// judge lets attach on the file (`core::judge::may_attach`); the server decides in the end.
 #[component]
 pub fn AttachLinks(local: LocalRecord, standing: Standing) -> impl IntoView {
     let i18n = use_i18n();
     let writes = expect_context::<SignedIn>()
         .0
         .get_untracked()
-        .is_some_and(|s| matches!(s.account.role, Role::Cadre | Role::Legal));
+        .is_some_and(|s| may_attach(s.account.role, phone_reach(s.account.role)));
     let r = &local.record;
     let open = writes
         && standing == Standing::Current

@@ -9,11 +9,12 @@ use crate::store::LocalRecord;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::HashMap;
+use xiafang_core::judge::{may_attach, phone_reach};
 use xiafang_core::ledger::{Standing, standings};
 use xiafang_core::money::format_yuan;
 use xiafang_core::review::{ReviewState, review_states};
+use xiafang_core::upload::SyncState;
 use xiafang_core::{Field, Lang, Record, RecordBody, RecordId};
-use xiafang_core::{account::Role, upload::SyncState};
 
 #[component]
 pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
@@ -36,8 +37,7 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
         .map(|s| s.account);
     let adds_parts = account
         .as_ref()
-        .is_some_and(|a| matches!(a.role, Role::Cadre | Role::Legal));
-    let me = account.map(|a| a.id);
+        .is_some_and(|a| may_attach(a.role, phone_reach(a.role)));
     // The newest entries first, a page at a time: a file with hundreds of records would take
     // seconds to draw on a cheap phone each time it is opened, and the old ones are rarely read.
     let shown = RwSignal::new(TIMELINE_PAGE);
@@ -53,7 +53,7 @@ pub fn Timeline(records: Vec<LocalRecord>) -> impl IntoView {
                         .get(&r.record.id)
                         .cloned()
                         .unwrap_or(Standing::Current);
-                    let correctable = me
+                    let correctable = account
                         .as_ref()
                         .is_some_and(|me| r.correctable_by(me, &standing));
                     let review = reviews.get(&r.record.id).cloned();

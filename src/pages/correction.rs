@@ -61,7 +61,7 @@ fn correction_page(
     let me = expect_context::<SignedIn>()
         .0
         .get_untracked()
-        .map(|s| s.account.id);
+        .map(|s| s.account);
     let shown_for = StoredValue::new(move |shown: &FileOnPhone, id: RecordId| {
         let local = me.as_ref().and_then(|me| shown.correctable(id, me))?;
         Some(content(shown.file.clone(), local.record.clone()))

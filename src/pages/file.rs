@@ -10,8 +10,8 @@ use crate::store::FileOnPhone;
 use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use xiafang_core::account::Role;
 use xiafang_core::file_edit::FileConflict;
+use xiafang_core::judge::{Offer, offers, phone_reach};
 
 #[component]
 pub fn FilePage() -> impl IntoView {
@@ -49,19 +49,34 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
         .age(today)
         .map(|a| format!("{a}{}", i18n.t(Msg::YearsOld)));
     let new_link = |kind: &str| format!("/files/{}/new/{kind}", file.id);
-    // Offered only to whom `core::permissions` lets write them; the server decides in the end.
-    let role = expect_context::<SignedIn>()
+    // Offered only what the judge would take from this account (`core::judge::offers`); the
+    // server decides in the end.
+    let offered = expect_context::<SignedIn>()
         .0
         .get_untracked()
-        .map(|s| s.account.role);
-    let supervisor = role == Some(Role::Supervisor);
-    let records_steps = supervisor || role == Some(Role::Cadre);
+        .map(|s| offers(s.account.role, phone_reach(s.account.role)))
+        .unwrap_or_default();
+    let edits_file = offered.contains(&Offer::EditFile);
+    let buttons = offered
+        .into_iter()
+        .filter_map(|offer| {
+            let (kind, msg) = new_record_link(offer)?;
+            let class = if offer == Offer::Visit {
+                "button primary"
+            } else {
+                "button"
+            };
+            Some(view! { <A href=new_link(kind) attr:class=class>{i18n.t(msg)}</A> })
+        })
+        .collect_view();
     let all: Vec<xiafang_core::Record> = records.iter().map(|l| l.record.clone()).collect();
     view! {
         <section class="card person">
             <div class="card-head">
                 <h1>{file.name.clone()}</h1>
-                <A href=format!("/files/{}/edit", file.id) attr:class="button">{i18n.t(Msg::EditFile)}</A>
+                {edits_file.then(|| view! {
+                    <A href=format!("/files/{}/edit", file.id) attr:class="button">{i18n.t(Msg::EditFile)}</A>
+                })}
             </div>
             <p class="muted">
                 {file.sex.label(lang)} " " {age} " · " {file.township.clone()} " " {file.village.clone()}
@@ -96,26 +111,25 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
             <p class="flags">{m.flags.iter().map(|f| f.label(lang)).collect::<Vec<_>>().join("、")}</p>
         </section>
         <CaseCard file=file.clone() records=all />
-        <nav class="actions">
-            <A href=new_link("visit") attr:class="button primary">{i18n.t(Msg::AddVisit)}</A>
-            <A href=new_link("assistance") attr:class="button">{i18n.t(Msg::AddAssistance)}</A>
-            <A href=new_link("note") attr:class="button">{i18n.t(Msg::AddNote)}</A>
-            {records_steps.then(|| view! {
-                <A href=new_link("case_step") attr:class="button">{i18n.t(Msg::AddStep)}</A>
-            })}
-            {supervisor.then(|| view! {
-                <A href=new_link("supervision") attr:class="button">{i18n.t(Msg::AddSupervision)}</A>
-            })}
-            {(role == Some(Role::Cadre)).then(|| view! {
-                <A href=new_link("referral") attr:class="button">{i18n.t(Msg::AddReferral)}</A>
-            })}
-            {(role == Some(Role::Legal)).then(|| view! {
-                <A href=new_link("legal_opinion") attr:class="button">{i18n.t(Msg::AddOpinion)}</A>
-                <A href=new_link("mediation") attr:class="button">{i18n.t(Msg::AddMediation)}</A>
-            })}
-        </nav>
+        <nav class="actions">{buttons}</nav>
         <A href=format!("/files/{}/print", file.id) attr:class="print-link">{i18n.t(Msg::PrintFile)}</A>
         <h2>{i18n.t(Msg::Timeline)}</h2>
         <Timeline records />
     }
+}
+
+/// The address part and the label of the button that starts a new record of `offer`'s kind;
+/// editing the file is a button of its own, beside the name.
+fn new_record_link(offer: Offer) -> Option<(&'static str, Msg)> {
+    Some(match offer {
+        Offer::Visit => ("visit", Msg::AddVisit),
+        Offer::Assistance => ("assistance", Msg::AddAssistance),
+        Offer::Note => ("note", Msg::AddNote),
+        Offer::CaseStep => ("case_step", Msg::AddStep),
+        Offer::Supervision => ("supervision", Msg::AddSupervision),
+        Offer::Referral => ("referral", Msg::AddReferral),
+        Offer::LegalOpinion => ("legal_opinion", Msg::AddOpinion),
+        Offer::Mediation => ("mediation", Msg::AddMediation),
+        Offer::EditFile => return None,
+    })
 }

@@ -7,10 +7,12 @@ use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsValue;
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
 use xiafang_core::file_edit::FileEdit;
+use xiafang_core::judge;
 use xiafang_core::ledger::{self, Standing};
 use xiafang_core::protocol;
 use xiafang_core::{FileId, PetitionerFile, Record, RecordBody, RecordId, UserId};
 use xiafang_core::{
+    account::Account,
     feed::{Cursor, PullResponse},
     upload::{Ack, Op, SyncState},
 };
@@ -32,13 +34,12 @@ impl LocalRecord {
         }
     }
 
-    /// Whether `me` may amend or void this record from the phone: my own visit, assistance or
-    /// note that still counts and was not refused by the server (which would refuse any
-    /// correction of it too).
-    pub fn correctable_by(&self, me: &UserId, standing: &Standing) -> bool {
-        &self.record.author == me
-            && self.record.body.is_correctable()
-            && *standing == Standing::Current
+    /// Whether `me` may amend or void this record from the phone: what the judge would take
+    /// (`core::judge::correction_offered`), of a record the server did not refuse (it would
+    /// refuse any correction of it too).
+    pub fn correctable_by(&self, me: &Account, standing: &Standing) -> bool {
+        let reach = judge::phone_reach(me.role);
+        judge::correction_offered(&me.id, me.role, reach, &self.record, standing)
             && !matches!(self.state, SyncState::Rejected { .. })
     }
 }
@@ -61,7 +62,7 @@ impl FileOnPhone {
     }
 
     /// The record `id` of this file, if `me` may amend or void it.
-    pub fn correctable(&self, id: RecordId, me: &UserId) -> Option<&LocalRecord> {
+    pub fn correctable(&self, id: RecordId, me: &Account) -> Option<&LocalRecord> {
         let standing = self.standings().remove(&id).unwrap_or(Standing::Current);
         self.timeline
             .iter()

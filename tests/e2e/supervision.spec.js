@@ -21,6 +21,9 @@ test("a supervisor lists a matter and records a step; the cadre sees it offline"
   const sup = await supContext.newPage();
   await signIn(sup, server, SUPERVISOR);
   const fileUrl = await openFile(sup, "郭先生");
+  // A supervisor is offered only what the server takes from them: no visit of their own.
+  await expect(sup.getByRole("link", { name: "记办理环节" })).toBeVisible();
+  await expect(sup.getByRole("link", { name: "记走访" })).toHaveCount(0);
 
   await sup.getByRole("link", { name: "督办", exact: true }).click();
   await expect(sup.getByRole("heading", { name: "督办" })).toBeVisible();
@@ -61,8 +64,9 @@ test("a supervisor lists a matter and records a step; the cadre sees it offline"
   await unlock(cadre);
   await expect(cadre.getByTestId("supervised")).toContainText("挂牌督办");
   await expect(cadre.locator("li.entry", { hasText: tag })).toHaveCount(2);
-  // Only supervisors supervise.
+  // Only supervisors supervise; the cadre on the file records visits.
   await expect(cadre.getByRole("link", { name: "督办", exact: true })).toHaveCount(0);
+  await expect(cadre.getByRole("link", { name: "记走访" })).toHaveCount(1);
   await supContext.close();
   await cadreContext.close();
 });

@@ -115,7 +115,14 @@ async fn only_the_authors_records_that_still_count_can_be_corrected() {
     let shown = on_phone(&store, "f1")
         .await
         .expect("the file is on the phone");
-    let me = UserId::from("u1");
+    let me = xiafang_core::account::Account {
+        id: UserId::from("u1"),
+        username: "u1".into(),
+        display_name: "王建国".into(),
+        role: xiafang_core::account::Role::Cadre,
+        place: "南滨街道".into(),
+        legal_title: None,
+    };
     let can = |id: RecordId| shown.correctable(id, &me).is_some();
     assert!(can(fixed.id), "an amendment that counts");
     assert!(!can(visit.id), "amended");

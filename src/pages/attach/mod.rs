@@ -15,9 +15,10 @@ use crate::components::{RequireSession, file_once_from_address, loaded, record_i
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
 use leptos::prelude::*;
+use xiafang_core::judge::{may_attach, phone_reach};
 use xiafang_core::ledger::Standing;
+use xiafang_core::upload::SyncState;
 use xiafang_core::{PetitionerFile, Record, RecordBody, RecordId};
-use xiafang_core::{account::Role, upload::SyncState};
 
 /// The record an image is for, within its file as the phone holds it.
 #[derive(Clone)]
@@ -79,12 +80,11 @@ fn attach_page(
     let i18n = use_i18n();
     let data = file_once_from_address();
     let record = record_id_from_address("rid");
-    // Cadres hold only files assigned to them, legal members files assigned or referred to them:
-    // both write attachments on what they hold (`core::permissions`); the server decides.
+    // The judge's rule for what the phone's account may attach; the server decides in the end.
     let writes = expect_context::<SignedIn>()
         .0
         .get_untracked()
-        .is_some_and(|s| matches!(s.account.role, Role::Cadre | Role::Legal));
+        .is_some_and(|s| may_attach(s.account.role, phone_reach(s.account.role)));
     let content = StoredValue::new(content);
     view! {
         <RequireSession>
