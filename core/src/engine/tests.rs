@@ -48,8 +48,8 @@ fn starts_run(commands: &[Command]) -> bool {
     commands.contains(&Command::StartRun)
 }
 
-/// Carries a run with nothing to upload through to its end at `ms`, answering a pull.
-fn good_run_at(e: &mut Engine, ms: i64) -> Vec<Command> {
+/// Starts the run asked for at `ms` with nothing to upload, up to its pull.
+fn at_pull(e: &mut Engine, ms: i64) -> Vec<Command> {
     e.handle(
         Event::RunStart(Start::Ready {
             upload_in_flight: false,
@@ -57,7 +57,12 @@ fn good_run_at(e: &mut Engine, ms: i64) -> Vec<Command> {
         at(ms),
     );
     e.handle(Event::Outbox(vec![]), at(ms));
-    e.handle(Event::Cursor(None), at(ms));
+    e.handle(Event::Cursor(None), at(ms))
+}
+
+/// Carries a run with nothing to upload through to its end at `ms`, answering a pull.
+fn good_run_at(e: &mut Engine, ms: i64) -> Vec<Command> {
+    at_pull(e, ms);
     e.handle(Event::Answer(Answer::Pulled(page(false))), at(ms));
     e.handle(Event::Written, at(ms));
     e.handle(Event::Images(vec![]), at(ms))
@@ -127,14 +132,7 @@ fn the_tick_pulls_every_few_minutes_only_while_open_online_and_unlocked() {
     assert!(!tick(&mut e, later), "not while in the background");
     e.handle(Event::Offline, at(later));
     e.handle(Event::Foreground, at(later));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(later),
-    );
-    e.handle(Event::Outbox(vec![]), at(later));
-    e.handle(Event::Cursor(None), at(later));
+    at_pull(&mut e, later);
     e.handle(Event::Failed(Failure::Offline), at(later));
     let even_later = 10 * FRESH_EVERY_MS as i64;
     assert!(!tick(&mut e, even_later), "not while offline");
@@ -160,14 +158,7 @@ fn periodic_pulls_back_off_while_they_fail_and_stay_bounded() {
             }
         }
         gaps.push((now - started) / 60_000);
-        e.handle(
-            Event::RunStart(Start::Ready {
-                upload_in_flight: false,
-            }),
-            at(now),
-        );
-        e.handle(Event::Outbox(vec![]), at(now));
-        e.handle(Event::Cursor(None), at(now));
+        at_pull(&mut e, now);
         // The retry timer this sets is left unfired: only the tick's pulls are measured.
         e.handle(Event::Failed(Failure::Server("503".into())), at(now));
     }
@@ -223,10 +214,18 @@ fn an_unanswered_push_is_settled_through_acks_before_anything_is_resent() {
     };
     let out = e.handle(Event::Answer(Answer::Acks(answer)), at(0));
     assert!(matches!(&out[0], Command::Settle { acks, .. } if acks == &vec![ack(&first)]));
+    assert_eq!(
+        e.view().last_upload,
+        None,
+        "not settled before the write commits"
+    );
     let out = e.handle(Event::Written, at(0));
     assert_eq!(
         out,
         vec![
+            Command::KeepLastUpload(at(0).now),
+            Command::Changed,
+            Command::CountPending { ticket: 1 },
             Command::ClearInFlight,
             Command::ReadOutbox { max: MAX_BATCH_OPS }
         ]
@@ -281,14 +280,7 @@ fn a_push_the_server_acknowledged_none_of_is_retried_later_not_at_once() {
 
 /// A run (already asked for) that finds the link gone at its pull.
 fn fail_a_run(e: &mut Engine, ms: i64) -> Vec<Command> {
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(ms),
-    );
-    e.handle(Event::Outbox(vec![]), at(ms));
-    e.handle(Event::Cursor(None), at(ms));
+    at_pull(e, ms);
     e.handle(Event::Failed(Failure::Offline), at(ms))
 }
 
@@ -365,14 +357,7 @@ fn status(received: u64, complete: bool) -> Event {
 fn at_images(size: u64, held: u64) -> (Engine, Vec<Command>) {
     let mut e = engine();
     e.handle(Event::UploadNow, at(0));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(0),
-    );
-    e.handle(Event::Outbox(vec![]), at(0));
-    e.handle(Event::Cursor(None), at(0));
+    at_pull(&mut e, 0);
     e.handle(Event::Answer(Answer::Pulled(page(false))), at(0));
     e.handle(Event::Written, at(0));
     let out = e.handle(Event::Images(vec![image(size)]), at(0));
@@ -462,14 +447,7 @@ fn a_damaged_image_is_sent_once_more_from_the_start_then_refused() {
 fn pulling_stops_at_the_page_bound_and_a_revoked_pull_hands_over() {
     let mut e = engine();
     e.handle(Event::UploadNow, at(0));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(0),
-    );
-    e.handle(Event::Outbox(vec![]), at(0));
-    e.handle(Event::Cursor(None), at(0));
+    at_pull(&mut e, 0);
     let mut pulls = 1;
     loop {
         e.handle(Event::Answer(Answer::Pulled(page(true))), at(0));
@@ -484,14 +462,7 @@ fn pulling_stops_at_the_page_bound_and_a_revoked_pull_hands_over() {
 
     let mut e = engine();
     e.handle(Event::UploadNow, at(0));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(0),
-    );
-    e.handle(Event::Outbox(vec![]), at(0));
-    e.handle(Event::Cursor(None), at(0));
+    at_pull(&mut e, 0);
     let out = e.handle(Event::Failed(Failure::Revoked), at(0));
     assert_eq!(out, vec![Command::ReadOutbox { max: MAX_BATCH_OPS }]);
 }
