@@ -155,6 +155,7 @@ async fn start_run() -> Event {
             });
             Event::RunStart(Start::Ready {
                 upload_in_flight: settings::upload_in_flight(),
+                device_id: settings::device_id(),
             })
         }
     }

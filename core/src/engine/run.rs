@@ -230,8 +230,12 @@ impl Engine {
 
     fn started(&mut self, start: Start, out: &mut Vec<Command>) -> Next {
         match start {
-            Start::Ready { upload_in_flight } => {
+            Start::Ready {
+                upload_in_flight,
+                device_id,
+            } => {
                 self.phone_locked = false;
+                self.device_id = device_id;
                 out.push(self.read_outbox());
                 Next::Go(if upload_in_flight {
                     Step::AcksOutbox

@@ -40,8 +40,18 @@ fn page(more: bool) -> PullResponse {
     }
 }
 
+/// The upload lock taken, for this test's device.
+fn ready(upload_in_flight: bool) -> Start {
+    Start::Ready {
+        upload_in_flight,
+        device_id: DEVICE,
+    }
+}
+
+const DEVICE: DeviceId = DeviceId(uuid::Uuid::from_u128(7));
+
 fn engine() -> Engine {
-    Engine::new(DeviceId(uuid::Uuid::from_u128(7)), None)
+    Engine::new(DEVICE, None)
 }
 
 fn starts_run(commands: &[Command]) -> bool {
@@ -50,12 +60,7 @@ fn starts_run(commands: &[Command]) -> bool {
 
 /// Starts the run asked for at `ms` with nothing to upload, up to its pull.
 fn at_pull(e: &mut Engine, ms: i64) -> Vec<Command> {
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(ms),
-    );
+    e.handle(Event::RunStart(ready(false)), at(ms));
     e.handle(Event::Outbox(vec![]), at(ms));
     e.handle(Event::Cursor(None), at(ms))
 }
@@ -95,12 +100,7 @@ fn returning_to_the_foreground_pulls_with_nothing_to_upload() {
     e.handle(Event::Background, at(1_000));
     let out = e.handle(Event::Foreground, at(30_000));
     assert!(starts_run(&out), "{out:?}");
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(30_000),
-    );
+    e.handle(Event::RunStart(ready(false)), at(30_000));
     e.handle(Event::Outbox(vec![]), at(30_000));
     let out = e.handle(Event::Cursor(Some(Cursor("c".into()))), at(30_000));
     assert_eq!(
@@ -196,12 +196,7 @@ fn an_unanswered_push_is_settled_through_acks_before_anything_is_resent() {
     let mut e = engine();
     let (first, second) = (op(1), op(2));
     e.handle(Event::UploadNow, at(0));
-    let out = e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: true,
-        }),
-        at(0),
-    );
+    let out = e.handle(Event::RunStart(ready(true)), at(0));
     assert_eq!(out, vec![Command::ReadOutbox { max: MAX_BATCH_OPS }]);
     let out = e.handle(Event::Outbox(vec![first.clone(), second.clone()]), at(0));
     assert!(
@@ -239,12 +234,7 @@ fn an_unanswered_push_is_settled_through_acks_before_anything_is_resent() {
 fn a_push_the_server_acknowledged_none_of_is_retried_later_not_at_once() {
     let mut e = engine();
     e.handle(Event::UploadNow, at(0));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(0),
-    );
+    e.handle(Event::RunStart(ready(false)), at(0));
     e.handle(Event::Outbox(vec![op(1)]), at(0));
     let stranger = ack(&op(1));
     let out = e.handle(
@@ -302,12 +292,7 @@ fn a_revoked_phone_hands_over_then_erases_only_when_nothing_waits() {
     for (left, erased) in [(0, true), (3, false)] {
         let mut e = engine();
         e.handle(Event::UploadNow, at(0));
-        e.handle(
-            Event::RunStart(Start::Ready {
-                upload_in_flight: false,
-            }),
-            at(0),
-        );
+        e.handle(Event::RunStart(ready(false)), at(0));
         let sent = op(1);
         e.handle(Event::Outbox(vec![sent.clone()]), at(0));
         let response = PushResponse {
@@ -465,4 +450,22 @@ fn pulling_stops_at_the_page_bound_and_a_revoked_pull_hands_over() {
     at_pull(&mut e, 0);
     let out = e.handle(Event::Failed(Failure::Revoked), at(0));
     assert_eq!(out, vec![Command::ReadOutbox { max: MAX_BATCH_OPS }]);
+}
+
+#[test]
+fn a_run_speaks_for_the_device_its_start_names() {
+    // A sign-in after the app opened may have given the phone another device id.
+    let mut e = engine();
+    let signed_in = DeviceId(uuid::Uuid::from_u128(8));
+    e.handle(Event::UploadNow, at(0));
+    let start = Start::Ready {
+        upload_in_flight: false,
+        device_id: signed_in,
+    };
+    e.handle(Event::RunStart(start), at(0));
+    let out = e.handle(Event::Outbox(vec![op(1)]), at(0));
+    assert!(
+        matches!(&out[1], Command::Push(p) if p.device_id == signed_in),
+        "{out:?}"
+    );
 }

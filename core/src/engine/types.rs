@@ -2,6 +2,7 @@
 
 use super::images::{PieceAnswer, UploadStatus};
 use crate::attachment::BlobRef;
+use crate::ids::DeviceId;
 use crate::sync::{Ack, AcksQuery, Cursor, Op, PullResponse, PushRequest, PushResponse};
 use chrono::{DateTime, Utc};
 
@@ -95,8 +96,12 @@ pub enum Failure {
 /// What came of `Command::StartRun`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Start {
-    /// The upload lock is held; `upload_in_flight` is the mark left by a push that never settled.
-    Ready { upload_in_flight: bool },
+    /// The upload lock is held; `upload_in_flight` is the mark left by a push that never settled,
+    /// `device_id` the phone the signed-in session speaks for (a sign-in may have changed it).
+    Ready {
+        upload_in_flight: bool,
+        device_id: DeviceId,
+    },
     /// Another tab holds the upload lock.
     OtherTab,
     /// No credentials: the phone is locked (the token is sealed) or nobody signed in.

@@ -277,6 +277,7 @@ impl Phone {
                 Event::RunStart(match self.sign_in(proxy.addr()).await {
                     Ok(()) => Start::Ready {
                         upload_in_flight: self.in_flight,
+                        device_id: self.id,
                     },
                     // Not signed in yet: as a phone with no credentials, the next tick tries again.
                     Err(_) => Start::PhoneLocked,
