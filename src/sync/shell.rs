@@ -62,8 +62,18 @@ impl SyncStatus {
                 move || self.handle(Event::Timer(timer)),
                 Duration::from_millis(ms),
             ),
-            Command::RefreshRules => spawn_local(refresh_rules()),
-            Command::RefreshTeam => spawn_local(refresh_team()),
+            Command::RefreshRules => spawn_local(refresh(
+                "rules",
+                |token| async move { api::rules(&token).await },
+                settings::rules,
+                settings::save_rules,
+            )),
+            Command::RefreshTeam => spawn_local(refresh(
+                "team",
+                |token| async move { api::team(&token).await },
+                settings::team,
+                settings::save_team,
+            )),
             Command::FetchMissingImages => self.fetch_missing_images(),
             other => spawn_local(async move {
                 let event = answer(other).await;
@@ -145,6 +155,7 @@ async fn start_run() -> Event {
             });
             Event::RunStart(Start::Ready {
                 upload_in_flight: settings::upload_in_flight(),
+                device_id: settings::device_id(),
             })
         }
     }
@@ -256,30 +267,26 @@ async fn erase() -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Keeps the county's rules for deadlines and figures up to date on the phone. A failure only
-/// means the rules fetched before (or the national defaults) stay in use until the next run.
-async fn refresh_rules() {
+/// Keeps what the phone shows from the server's settings — the county's rules for deadlines and
+/// figures, the legal team — up to date. A failure only means what was fetched before (or the
+/// national defaults) stays in use until the next run.
+async fn refresh<T, Fut>(
+    what: &str,
+    fetch: impl FnOnce(String) -> Fut,
+    kept: fn() -> T,
+    keep: fn(&T) -> Result<(), gloo_storage::errors::StorageError>,
+) where
+    T: PartialEq,
+    Fut: std::future::Future<Output = Result<T, ApiFailure>>,
+{
     let Some(token) = token() else { return };
-    match api::rules(&token).await {
-        Ok(rules) if rules != settings::rules() => {
-            if let Err(e) = settings::save_rules(&rules) {
-                web_sys::console::warn_1(&format!("rules not kept: {e}").into());
+    match fetch(token).await {
+        Ok(fresh) if fresh != kept() => {
+            if let Err(e) = keep(&fresh) {
+                web_sys::console::warn_1(&format!("{what} not kept: {e}").into());
             }
         }
         Ok(_) => {}
-        Err(e) => web_sys::console::warn_1(&format!("rules not fetched: {e:?}").into()),
-    }
-}
-
-async fn refresh_team() {
-    let Some(token) = token() else { return };
-    match api::team(&token).await {
-        Ok(team) if team != settings::team() => {
-            if let Err(e) = settings::save_team(&team) {
-                web_sys::console::warn_1(&format!("team not kept: {e}").into());
-            }
-        }
-        Ok(_) => {}
-        Err(e) => web_sys::console::warn_1(&format!("team not fetched: {e:?}").into()),
+        Err(e) => web_sys::console::warn_1(&format!("{what} not fetched: {e:?}").into()),
     }
 }

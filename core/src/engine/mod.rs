@@ -51,7 +51,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine for this device; `last_upload` is what the phone remembered from before.
+    /// An engine for this device (each run's start says which device the session speaks for);
+    /// `last_upload` is what the phone remembered from before.
     pub fn new(device_id: DeviceId, last_upload: Option<DateTime<Utc>>) -> Engine {
         Engine {
             device_id,

@@ -98,18 +98,22 @@ impl Engine {
             },
             (Step::Acks(ops), Event::Answer(Answer::Acks(page))) => {
                 let full = page.acks.len() >= MAX_BATCH_OPS;
-                if self.settle(&ops, &page, at, out) {
+                if self.settle(&ops, &page, out) {
                     Next::Go(Step::AcksSettled { more: full })
                 } else {
                     self.settled_unanswered(out)
                 }
             }
-            (Step::AcksSettled { more: true }, Event::Written) => {
+            (Step::AcksSettled { more }, Event::Written) if more => {
+                self.settled(at, out);
                 // Each round settles at least one operation, so this ends.
                 out.push(self.read_outbox());
                 Next::Go(Step::AcksOutbox)
             }
-            (Step::AcksSettled { more: false }, Event::Written) => self.settled_unanswered(out),
+            (Step::AcksSettled { .. }, Event::Written) => {
+                self.settled(at, out);
+                self.settled_unanswered(out)
+            }
             (Step::Outbox, Event::Outbox(ops)) if ops.is_empty() => {
                 if run.revoked {
                     self.count_before_erase(out)
@@ -130,7 +134,7 @@ impl Engine {
                 Next::Go(Step::Pushed(ops))
             }
             (Step::Pushed(ops), Event::Answer(Answer::Pushed(response))) => {
-                if self.settle(&ops, &response, at, out) {
+                if self.settle(&ops, &response, out) {
                     run.revoked |= response.erase;
                     Next::Go(Step::PushSettled)
                 } else {
@@ -141,6 +145,7 @@ impl Engine {
                 }
             }
             (Step::PushSettled, Event::Written) => {
+                self.settled(at, out);
                 out.push(Command::ClearInFlight);
                 out.push(self.read_outbox());
                 Next::Go(Step::Outbox)
@@ -175,18 +180,20 @@ impl Engine {
                     }
                 }
             }
-            (Step::Images(images), event) => match images.on(event) {
-                ImageStep::Go(images, command) => {
-                    let counts_change = matches!(command, Command::MarkImageUploaded { .. });
-                    out.push(command);
-                    if counts_change {
-                        self.count(out);
-                    }
-                    Next::Go(Step::Images(images))
+            (Step::Images(images), event) => {
+                // Only marking an image uploaded writes: one fewer waits.
+                if event == Event::Written {
+                    self.count(out);
                 }
-                ImageStep::Done => Next::Done,
-                ImageStep::Fail(failure) => Next::Fail(failure),
-            },
+                match images.on(event) {
+                    ImageStep::Go(images, command) => {
+                        out.push(command);
+                        Next::Go(Step::Images(images))
+                    }
+                    ImageStep::Done => Next::Done,
+                    ImageStep::Fail(failure) => Next::Fail(failure),
+                }
+            }
             (
                 Step::EraseCount { ticket },
                 Event::Counted {
@@ -223,8 +230,12 @@ impl Engine {
 
     fn started(&mut self, start: Start, out: &mut Vec<Command>) -> Next {
         match start {
-            Start::Ready { upload_in_flight } => {
+            Start::Ready {
+                upload_in_flight,
+                device_id,
+            } => {
                 self.phone_locked = false;
+                self.device_id = device_id;
                 out.push(self.read_outbox());
                 Next::Go(if upload_in_flight {
                     Step::AcksOutbox
@@ -248,13 +259,7 @@ impl Engine {
     }
 
     /// Settles the acknowledgements of `ops` in `response`; false if none matched.
-    fn settle(
-        &mut self,
-        ops: &[Op],
-        response: &PushResponse,
-        at: Moment,
-        out: &mut Vec<Command>,
-    ) -> bool {
+    fn settle(&self, ops: &[Op], response: &PushResponse, out: &mut Vec<Command>) -> bool {
         let matched = response
             .acks
             .iter()
@@ -264,12 +269,16 @@ impl Engine {
                 ops: ops.to_vec(),
                 acks: response.acks.clone(),
             });
-            out.push(Command::KeepLastUpload(at.now));
-            out.push(Command::Changed);
-            self.view.last_upload = Some(at.now);
-            self.count(out);
         }
         matched
+    }
+
+    /// A settle committed: records changed state and the count changed.
+    fn settled(&mut self, at: Moment, out: &mut Vec<Command>) {
+        self.view.last_upload = Some(at.now);
+        out.push(Command::KeepLastUpload(at.now));
+        out.push(Command::Changed);
+        self.count(out);
     }
 
     fn count_before_erase(&mut self, out: &mut Vec<Command>) -> Next {

@@ -42,24 +42,34 @@ fn page(more: bool) -> PullResponse {
     }
 }
 
+/// The upload lock taken, for this test's device.
+fn ready(upload_in_flight: bool) -> Start {
+    Start::Ready {
+        upload_in_flight,
+        device_id: DEVICE,
+    }
+}
+
+const DEVICE: DeviceId = DeviceId(uuid::Uuid::from_u128(7));
+
 fn engine() -> Engine {
-    Engine::new(DeviceId(uuid::Uuid::from_u128(7)), None)
+    Engine::new(DEVICE, None)
 }
 
 fn starts_run(commands: &[Command]) -> bool {
     commands.contains(&Command::StartRun)
 }
 
+/// Starts the run asked for at `ms` with nothing to upload, up to its pull.
+fn at_pull(e: &mut Engine, ms: i64) -> Vec<Command> {
+    e.handle(Event::RunStart(ready(false)), at(ms));
+    e.handle(Event::Outbox(vec![]), at(ms));
+    e.handle(Event::Cursor(None), at(ms))
+}
+
 /// Carries a run with nothing to upload through to its end at `ms`, answering a pull.
 fn good_run_at(e: &mut Engine, ms: i64) -> Vec<Command> {
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(ms),
-    );
-    e.handle(Event::Outbox(vec![]), at(ms));
-    e.handle(Event::Cursor(None), at(ms));
+    at_pull(e, ms);
     e.handle(Event::Answer(Answer::Pulled(page(false))), at(ms));
     e.handle(Event::Written, at(ms));
     e.handle(Event::Images(vec![]), at(ms))
@@ -92,12 +102,7 @@ fn returning_to_the_foreground_pulls_with_nothing_to_upload() {
     e.handle(Event::Background, at(1_000));
     let out = e.handle(Event::Foreground, at(30_000));
     assert!(starts_run(&out), "{out:?}");
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(30_000),
-    );
+    e.handle(Event::RunStart(ready(false)), at(30_000));
     e.handle(Event::Outbox(vec![]), at(30_000));
     let out = e.handle(Event::Cursor(Some(Cursor("c".into()))), at(30_000));
     assert_eq!(
@@ -129,14 +134,7 @@ fn the_tick_pulls_every_few_minutes_only_while_open_online_and_unlocked() {
     assert!(!tick(&mut e, later), "not while in the background");
     e.handle(Event::Offline, at(later));
     e.handle(Event::Foreground, at(later));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(later),
-    );
-    e.handle(Event::Outbox(vec![]), at(later));
-    e.handle(Event::Cursor(None), at(later));
+    at_pull(&mut e, later);
     e.handle(Event::Failed(Failure::Offline), at(later));
     let even_later = 10 * FRESH_EVERY_MS as i64;
     assert!(!tick(&mut e, even_later), "not while offline");
@@ -162,14 +160,7 @@ fn periodic_pulls_back_off_while_they_fail_and_stay_bounded() {
             }
         }
         gaps.push((now - started) / 60_000);
-        e.handle(
-            Event::RunStart(Start::Ready {
-                upload_in_flight: false,
-            }),
-            at(now),
-        );
-        e.handle(Event::Outbox(vec![]), at(now));
-        e.handle(Event::Cursor(None), at(now));
+        at_pull(&mut e, now);
         // The retry timer this sets is left unfired: only the tick's pulls are measured.
         e.handle(Event::Failed(Failure::Server("503".into())), at(now));
     }
@@ -207,12 +198,7 @@ fn an_unanswered_push_is_settled_through_acks_before_anything_is_resent() {
     let mut e = engine();
     let (first, second) = (op(1), op(2));
     e.handle(Event::UploadNow, at(0));
-    let out = e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: true,
-        }),
-        at(0),
-    );
+    let out = e.handle(Event::RunStart(ready(true)), at(0));
     assert_eq!(out, vec![Command::ReadOutbox { max: MAX_BATCH_OPS }]);
     let out = e.handle(Event::Outbox(vec![first.clone(), second.clone()]), at(0));
     assert!(
@@ -225,10 +211,18 @@ fn an_unanswered_push_is_settled_through_acks_before_anything_is_resent() {
     };
     let out = e.handle(Event::Answer(Answer::Acks(answer)), at(0));
     assert!(matches!(&out[0], Command::Settle { acks, .. } if acks == &vec![ack(&first)]));
+    assert_eq!(
+        e.view().last_upload,
+        None,
+        "not settled before the write commits"
+    );
     let out = e.handle(Event::Written, at(0));
     assert_eq!(
         out,
         vec![
+            Command::KeepLastUpload(at(0).now),
+            Command::Changed,
+            Command::CountPending { ticket: 1 },
             Command::ClearInFlight,
             Command::ReadOutbox { max: MAX_BATCH_OPS }
         ]
@@ -242,12 +236,7 @@ fn an_unanswered_push_is_settled_through_acks_before_anything_is_resent() {
 fn a_push_the_server_acknowledged_none_of_is_retried_later_not_at_once() {
     let mut e = engine();
     e.handle(Event::UploadNow, at(0));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(0),
-    );
+    e.handle(Event::RunStart(ready(false)), at(0));
     e.handle(Event::Outbox(vec![op(1)]), at(0));
     let stranger = ack(&op(1));
     let out = e.handle(
@@ -283,14 +272,7 @@ fn a_push_the_server_acknowledged_none_of_is_retried_later_not_at_once() {
 
 /// A run (already asked for) that finds the link gone at its pull.
 fn fail_a_run(e: &mut Engine, ms: i64) -> Vec<Command> {
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(ms),
-    );
-    e.handle(Event::Outbox(vec![]), at(ms));
-    e.handle(Event::Cursor(None), at(ms));
+    at_pull(e, ms);
     e.handle(Event::Failed(Failure::Offline), at(ms))
 }
 
@@ -312,12 +294,7 @@ fn a_revoked_phone_hands_over_then_erases_only_when_nothing_waits() {
     for (left, erased) in [(0, true), (3, false)] {
         let mut e = engine();
         e.handle(Event::UploadNow, at(0));
-        e.handle(
-            Event::RunStart(Start::Ready {
-                upload_in_flight: false,
-            }),
-            at(0),
-        );
+        e.handle(Event::RunStart(ready(false)), at(0));
         let sent = op(1);
         e.handle(Event::Outbox(vec![sent.clone()]), at(0));
         let response = PushResponse {
@@ -367,14 +344,7 @@ fn status(received: u64, complete: bool) -> Event {
 fn at_images(size: u64, held: u64) -> (Engine, Vec<Command>) {
     let mut e = engine();
     e.handle(Event::UploadNow, at(0));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(0),
-    );
-    e.handle(Event::Outbox(vec![]), at(0));
-    e.handle(Event::Cursor(None), at(0));
+    at_pull(&mut e, 0);
     e.handle(Event::Answer(Answer::Pulled(page(false))), at(0));
     e.handle(Event::Written, at(0));
     let out = e.handle(Event::Images(vec![image(size)]), at(0));
@@ -464,14 +434,7 @@ fn a_damaged_image_is_sent_once_more_from_the_start_then_refused() {
 fn pulling_stops_at_the_page_bound_and_a_revoked_pull_hands_over() {
     let mut e = engine();
     e.handle(Event::UploadNow, at(0));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(0),
-    );
-    e.handle(Event::Outbox(vec![]), at(0));
-    e.handle(Event::Cursor(None), at(0));
+    at_pull(&mut e, 0);
     let mut pulls = 1;
     loop {
         e.handle(Event::Answer(Answer::Pulled(page(true))), at(0));
@@ -486,14 +449,25 @@ fn pulling_stops_at_the_page_bound_and_a_revoked_pull_hands_over() {
 
     let mut e = engine();
     e.handle(Event::UploadNow, at(0));
-    e.handle(
-        Event::RunStart(Start::Ready {
-            upload_in_flight: false,
-        }),
-        at(0),
-    );
-    e.handle(Event::Outbox(vec![]), at(0));
-    e.handle(Event::Cursor(None), at(0));
+    at_pull(&mut e, 0);
     let out = e.handle(Event::Failed(Failure::Revoked), at(0));
     assert_eq!(out, vec![Command::ReadOutbox { max: MAX_BATCH_OPS }]);
+}
+
+#[test]
+fn a_run_speaks_for_the_device_its_start_names() {
+    // A sign-in after the app opened may have given the phone another device id.
+    let mut e = engine();
+    let signed_in = DeviceId(uuid::Uuid::from_u128(8));
+    e.handle(Event::UploadNow, at(0));
+    let start = Start::Ready {
+        upload_in_flight: false,
+        device_id: signed_in,
+    };
+    e.handle(Event::RunStart(start), at(0));
+    let out = e.handle(Event::Outbox(vec![op(1)]), at(0));
+    assert!(
+        matches!(&out[1], Command::Push(p) if p.device_id == signed_in),
+        "{out:?}"
+    );
 }

@@ -1,6 +1,7 @@
 //! The engine's vocabulary: the events it takes, the commands it gives and what it shows.
 
 use super::images::{PieceAnswer, UploadStatus};
+use crate::base::ids::DeviceId;
 use crate::records::attachment::BlobRef;
 use crate::wire::feed::{Cursor, PullResponse};
 use crate::wire::upload::{Ack, AcksQuery, Op, PushRequest, PushResponse};
@@ -96,8 +97,12 @@ pub enum Failure {
 /// What came of `Command::StartRun`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Start {
-    /// The upload lock is held; `upload_in_flight` is the mark left by a push that never settled.
-    Ready { upload_in_flight: bool },
+    /// The upload lock is held; `upload_in_flight` is the mark left by a push that never settled,
+    /// `device_id` the phone the signed-in session speaks for (a sign-in may have changed it).
+    Ready {
+        upload_in_flight: bool,
+        device_id: DeviceId,
+    },
     /// Another tab holds the upload lock.
     OtherTab,
     /// No credentials: the phone is locked (the token is sealed) or nobody signed in.

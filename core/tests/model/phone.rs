@@ -106,6 +106,7 @@ impl Phone {
         match command {
             Command::StartRun => Some(Event::RunStart(Start::Ready {
                 upload_in_flight: store.in_flight,
+                device_id: self.device,
             })),
             Command::ReadOutbox { max } => {
                 Some(Event::Outbox(next_batch(&store.outbox, max).to_vec()))

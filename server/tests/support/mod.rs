@@ -2,5 +2,6 @@
 //! mistreats requests, and the real server binary as a child process that can be killed.
 
 pub mod http;
+pub mod phone;
 pub mod process;
 pub mod proxy;
