@@ -350,12 +350,13 @@ pub struct I18n(pub RwSignal<Lang>);
 
 impl I18n {
     pub fn lang(self) -> Lang {
+        crate::probe::tracked(crate::probe::Source::Lang);
         self.0.get()
     }
 
     /// The text in the current language; reactive when called inside a view closure.
     pub fn t(self, msg: Msg) -> &'static str {
-        msg.text(self.0.get())
+        msg.text(self.lang())
     }
 }
 
