@@ -5,6 +5,7 @@
 
 pub mod api;
 mod app;
+pub mod changes;
 mod components;
 pub mod i18n;
 pub mod lock;

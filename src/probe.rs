@@ -83,8 +83,11 @@ pub fn expose() {
         }
         object.into()
     });
-    if let Err(e) = js_sys::Reflect::set(&window, &"__xiafang_reactive".into(), &counts.into_js_value())
-    {
+    if let Err(e) = js_sys::Reflect::set(
+        &window,
+        &"__xiafang_reactive".into(),
+        &counts.into_js_value(),
+    ) {
         web_sys::console::warn_2(&"reactive counts not exposed".into(), &e);
     }
 }

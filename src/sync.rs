@@ -3,6 +3,7 @@
 //! `upload_now`; retries, backoff and the one-tab-at-a-time lock live here and nowhere else.
 
 use crate::api::{self, ApiFailure};
+use crate::changes::Changes;
 use crate::lock::{self, Held};
 use crate::store::settings;
 use crate::store::vault::Credentials;
@@ -46,8 +47,8 @@ pub struct SyncStatus {
     /// The browser refused to keep the phone's storage: clearing browser data (or the browser
     /// itself, when space runs low) may delete records not uploaded yet.
     pub storage_at_risk: RwSignal<bool>,
-    /// Bumped whenever records or files on the phone change, so views reload them.
-    pub data_version: RwSignal<u64>,
+    /// Told which files changed, so the views showing them read them again.
+    changes: Changes,
     failures: RwSignal<u32>,
     retry_scheduled: RwSignal<bool>,
     lock_retry_scheduled: RwSignal<bool>,
@@ -79,7 +80,7 @@ impl SyncStatus {
             busy: RwSignal::new(false),
             problem: RwSignal::new(None),
             storage_at_risk: RwSignal::new(false),
-            data_version: RwSignal::new(0),
+            changes: Changes::install(),
             failures: RwSignal::new(0),
             retry_scheduled: RwSignal::new(false),
             lock_retry_scheduled: RwSignal::new(false),
@@ -98,7 +99,7 @@ impl SyncStatus {
         // about to), so show this phone's records and count as they are now.
         window_event_listener(leptos::ev::storage, move |_| {
             status.last_upload.set(settings::last_upload());
-            status.data_version.update(|v| *v += 1);
+            status.changes.changed_everything();
             status.refresh_pending();
         });
         set_interval(
@@ -119,9 +120,9 @@ impl SyncStatus {
         status
     }
 
-    /// Called after a record was saved on the phone.
-    pub fn saved(self) {
-        self.data_version.update(|v| *v += 1);
+    /// Called after records of `file` were saved on the phone.
+    pub fn saved(self, file: &xiafang_core::FileId) {
+        self.changes.changed(file);
         self.refresh_pending();
         self.upload_now();
     }
@@ -413,7 +414,9 @@ impl Exchange<'_> {
             web_sys::console::warn_1(&format!("last upload time not kept: {e}").into());
         }
         self.status.last_upload.set(Some(now));
-        self.status.data_version.update(|v| *v += 1);
+        self.status
+            .changes
+            .changed_files(ops.iter().map(|op| &op.record.file_id));
         self.status.update_pending().await;
         Ok(true)
     }
@@ -434,7 +437,13 @@ impl Exchange<'_> {
                     other => Failure::Api(other),
                 })?;
             self.store.apply_pull(&page).await.map_err(Failure::Store)?;
-            self.status.data_version.update(|v| *v += 1);
+            if page.reset {
+                self.status.changes.changed_everything();
+            } else {
+                let files = page.files.iter().map(|f| &f.id);
+                let records = page.records.iter().map(|r| &r.file_id);
+                self.status.changes.changed_files(files.chain(records));
+            }
             if !page.more {
                 break;
             }
