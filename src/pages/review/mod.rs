@@ -50,7 +50,7 @@ fn queue(overview: Vec<(PetitionerFile, Vec<Record>)>, me: &UserId) -> Vec<Waiti
     out
 }
 
-pub(super) use super::correction::excerpt;
+pub(super) use super::forms::summary::excerpt;
 
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
