@@ -1,5 +1,5 @@
-//! Counts the live subscribers of the app's long-lived signals (the language, the session, the
-//! data-change signals), so a browser test can see that a dropped view let go of them: a view that
+//! Counts the live subscribers of the app's long-lived signals (the language and the data-change
+//! signals), so a browser test can see that a dropped view let go of them: a view that
 //! stays subscribed after it left the screen makes the count grow with every navigation.
 //!
 //! Leptos keeps a signal's subscriber list private, so each long-lived handle notes here who read
@@ -16,18 +16,16 @@ use wasm_bindgen::prelude::Closure;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Source {
     Lang,
-    Session,
     /// Any of the data-change signals (`Changes`): everything, the file list, one file.
     Changes,
 }
 
 impl Source {
-    const ALL: [Source; 3] = [Source::Lang, Source::Session, Source::Changes];
+    const ALL: [Source; 2] = [Source::Lang, Source::Changes];
 
     fn key(self) -> &'static str {
         match self {
             Source::Lang => "lang",
-            Source::Session => "session",
             Source::Changes => "changes",
         }
     }
