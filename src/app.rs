@@ -97,7 +97,7 @@ fn install_auto_lock(lock: DataLock) {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(I18n(RwSignal::new(settings::lang())));
+    I18n::install(settings::lang());
     let session = RwSignal::new(settings::session());
     provide_context(SignedIn(session));
     let lock = DataLock {

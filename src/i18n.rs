@@ -347,16 +347,32 @@ messages! {
 
 /// The current language, provided once by the app.
 #[derive(Clone, Copy)]
-pub struct I18n(pub RwSignal<Lang>);
+pub struct I18n(RwSignal<Lang>);
 
 impl I18n {
+    /// Creates the handle in `lang` and provides it as context.
+    pub fn install(lang: Lang) {
+        provide_context(I18n(RwSignal::new(lang)));
+    }
+
+    /// Shows the app in `lang` from now on.
+    pub fn set_lang(self, lang: Lang) {
+        self.0.set(lang);
+    }
+
+    /// The language of the moment, without subscribing (in an event handler, a task).
+    pub fn lang_untracked(self) -> Lang {
+        self.0.get_untracked()
+    }
+
     pub fn lang(self) -> Lang {
+        crate::probe::tracked(crate::probe::Source::Lang);
         self.0.get()
     }
 
     /// The text in the current language; reactive when called inside a view closure.
     pub fn t(self, msg: Msg) -> &'static str {
-        msg.text(self.0.get())
+        msg.text(self.lang())
     }
 }
 

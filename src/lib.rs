@@ -5,10 +5,12 @@
 
 pub mod api;
 mod app;
+pub mod changes;
 mod components;
 pub mod i18n;
 pub mod lock;
 mod pages;
+pub mod probe;
 pub mod store;
 pub mod sync;
 
@@ -18,6 +20,7 @@ pub use app::App;
 pub fn start() {
     console_error_panic_hook::set_once();
     register_service_worker();
+    probe::expose();
     leptos::mount::mount_to_body(App);
 }
 

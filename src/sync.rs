@@ -3,6 +3,7 @@
 //! state as `SyncStatus`. Every decision (when to run, batching, acks after an unanswered push,
 //! backoff, paging, images, erasing) is the engine's; `shell.rs` carries its commands out.
 
+use crate::changes::Changes;
 use crate::store::settings;
 use crate::store::{self, Persistence};
 use chrono::{DateTime, Utc};
@@ -34,8 +35,8 @@ pub struct SyncStatus {
     /// The browser refused to keep the phone's storage: clearing browser data (or the browser
     /// itself, when space runs low) may delete records not uploaded yet.
     pub storage_at_risk: RwSignal<bool>,
-    /// Bumped whenever records or files on the phone change, so views reload them.
-    pub data_version: RwSignal<u64>,
+    /// Told which files changed, so the views showing them read them again.
+    changes: Changes,
 }
 
 thread_local! {
@@ -57,7 +58,7 @@ impl SyncStatus {
             busy: RwSignal::new(false),
             problem: RwSignal::new(None),
             storage_at_risk: RwSignal::new(false),
-            data_version: RwSignal::new(0),
+            changes: Changes::install(),
         };
         ENGINE.with(|e| *e.borrow_mut() = Some(engine));
         provide_context(status);
@@ -81,8 +82,9 @@ impl SyncStatus {
         status
     }
 
-    /// Called after a record was saved on the phone.
-    pub fn saved(self) {
+    /// Called after records of `file` were saved on the phone.
+    pub fn saved(self, file: &xiafang_core::FileId) {
+        self.changes.changed(file);
         self.handle(Event::Saved);
     }
 

@@ -13,11 +13,12 @@ use xiafang_core::file_edit::FileConflict;
 /// (an upload may have merged an edit that made one); empty while offline or signed out.
 pub fn conflicts_of(file: impl Fn() -> FileId + 'static) -> LocalResource<Vec<FileConflict>> {
     let sync = expect_context::<SyncStatus>();
+    let changes = crate::changes::use_changes();
     LocalResource::new(move || {
         let online = sync.online.get();
-        sync.data_version.track();
         let token = crate::store::vault::token();
         let file = file();
+        changes.file(&file);
         async move {
             let token = match token {
                 Some(token) if online => token,

@@ -24,7 +24,7 @@ pub fn Header() -> impl IntoView {
             Lang::Zh => Lang::En,
             Lang::En => Lang::Zh,
         };
-        i18n.0.set(next);
+        i18n.set_lang(next);
         if let Err(e) = settings::save_lang(next) {
             web_sys::console::warn_1(&format!("language not kept: {e}").into());
         }

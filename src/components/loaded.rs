@@ -20,12 +20,21 @@ where
     move || match resource.get() {
         None => EitherOf3::A(view! { <p class="muted">{i18n.t(Msg::Loading)}</p> }),
         Some(Ok(value)) => EitherOf3::B(content(value)),
-        Some(Err(e)) => EitherOf3::C(view! {
-            <div class="card problem">
-                <p>{format!("{}：{e}", i18n.t(Msg::StorageProblem))}</p>
-                <button on:click=move |_| resource.refetch()>{i18n.t(Msg::Retry)}</button>
-            </div>
-        }),
+        Some(Err(e)) => {
+            EitherOf3::C(view! { <LoadFailed error=e retry=move || resource.refetch() /> })
+        }
+    }
+}
+
+/// A read from the phone's storage failed: why, in the user's language, and a retry.
+#[component]
+pub fn LoadFailed(error: StoreError, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="card problem">
+            <p>{format!("{}：{error}", i18n.t(Msg::StorageProblem))}</p>
+            <button on:click=move |_| retry()>{i18n.t(Msg::Retry)}</button>
+        </div>
     }
 }
 
@@ -49,12 +58,12 @@ pub fn file_from_address() -> (
     impl Fn() -> xiafang_core::FileId + Copy + Send + Sync + 'static,
     LocalResource<Result<Option<crate::store::FileOnPhone>, StoreError>>,
 ) {
-    let sync = expect_context::<crate::sync::SyncStatus>();
+    let changes = crate::changes::use_changes();
     let params = leptos_router::hooks::use_params_map();
     let id = move || xiafang_core::FileId(params.read().get("id").unwrap_or_default());
     let data = LocalResource::new(move || {
         let id = id();
-        sync.data_version.track();
+        changes.file(&id);
         async move { crate::store::shared().await?.file_on_phone(&id).await }
     });
     (id, data)

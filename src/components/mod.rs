@@ -15,7 +15,8 @@ pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Choice, FormErrors, PlainField, TextField};
 pub use header::Header;
 pub use loaded::{
-    RequireSession, file_from_address, file_once_from_address, loaded, record_id_from_address,
+    LoadFailed, RequireSession, file_from_address, file_once_from_address, loaded,
+    record_id_from_address,
 };
 pub use status_bar::StatusBar;
 pub use timeline::Timeline;

@@ -1,13 +1,13 @@
 //! 我的档案: the petitioner files assigned to the cadre, searchable by name and village.
 
 use super::team_desk::TeamDesk;
-use crate::components::{RequireSession, loaded};
+use crate::changes::use_changes;
+use crate::components::{LoadFailed, RequireSession};
 use crate::i18n::{Msg, use_i18n};
 use crate::store;
-use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use xiafang_core::PetitionerFile;
+use xiafang_core::{Lang, PetitionerFile};
 
 /// File cards drawn at first, and added by each 显示更多.
 const PAGE: usize = 50;
@@ -15,21 +15,51 @@ const PAGE: usize = 50;
 #[component]
 pub fn FilesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncStatus>();
+    let changes = use_changes();
     let query = RwSignal::new(String::new());
     // How many cards are drawn: a township's 2,000 files would take seconds to lay out on a cheap
     // phone at every start and keystroke, and nobody scrolls through them; search narrows instead.
     let shown = RwSignal::new(PAGE);
     let files = LocalResource::new(move || {
-        sync.data_version.track();
+        changes.any();
         async move {
             let mut files = store::shared().await?.files().await?;
             files.sort_by(|a, b| {
                 (&a.township, &a.village, &a.name).cmp(&(&b.township, &b.village, &b.name))
             });
-            Ok(files)
+            Ok::<_, store::StoreError>(files)
         }
     });
+    let list = Memo::new(move |_| {
+        let lang = i18n.lang();
+        let q = query.get();
+        let limit = shown.get();
+        files.with(|files| match files {
+            Some(Ok(files)) => Some(Ok(List::of(files, &q, limit, lang))),
+            Some(Err(e)) => Some(Err(e.clone())),
+            None => None,
+        })
+    });
+    let listed = move || list.with(|l| matches!(l, Some(Ok(l)) if !l.cards.is_empty()));
+    let cards = move || {
+        list.with(|l| match l {
+            Some(Ok(l)) => l.cards.clone(),
+            _ => Vec::new(),
+        })
+    };
+    let more = move || list.with(|l| l.as_ref().map_or(0, |l| l.as_ref().map_or(0, |l| l.more)));
+    let status = move || {
+        let message = match list.get() {
+            Some(Ok(l)) if l.none_at_all => Msg::NoFilesYet,
+            Some(Ok(l)) if l.cards.is_empty() => Msg::NoMatches,
+            Some(Ok(_)) => return ().into_any(),
+            Some(Err(e)) => {
+                return view! { <LoadFailed error=e retry=move || files.refetch() /> }.into_any();
+            }
+            None => Msg::Loading,
+        };
+        view! { <p class="muted">{i18n.t(message)}</p> }.into_any()
+    };
     view! {
         <RequireSession>
             <TeamDesk />
@@ -45,56 +75,96 @@ pub fn FilesPage() -> impl IntoView {
                     shown.set(PAGE);
                 }
             />
-            {loaded(files, move |files: Vec<PetitionerFile>| {
-                move || {
-                    if files.is_empty() {
-                        return view! { <p class="muted">{i18n.t(Msg::NoFilesYet)}</p> }.into_any();
-                    }
-                    let q = query.get();
-                    let matching: Vec<_> = files.iter().filter(|f| f.matches(&q)).collect();
-                    if matching.is_empty() {
-                        return view! { <p class="muted">{i18n.t(Msg::NoMatches)}</p> }.into_any();
-                    }
-                    let more = matching.len().saturating_sub(shown.get());
-                    view! {
-                        <ul class="files" data-testid="file-list">
-                            {matching
-                                .into_iter()
-                                .take(shown.get())
-                                .map(|file| view! { <FileCard file=file.clone() /> })
-                                .collect_view()}
-                        </ul>
-                        {(more > 0).then(|| view! {
-                            <button
-                                class="more"
-                                data-testid="more-files"
-                                on:click=move |_| shown.update(|n| *n += PAGE)
-                            >
-                                {format!("{}（{more}）", i18n.t(Msg::MoreFiles))}
-                            </button>
-                        })}
-                    }
-                        .into_any()
-                }
-            })}
+            {status}
+            // Keyed by what each card shows: a reload after a save or a download keeps the cards
+            // (and their links) that did not change, and redraws only those that did.
+            <Show when=listed>
+                <ul class="files" data-testid="file-list">
+                    <For each=cards key=|card| card.clone() let:card>
+                        <FileCard card />
+                    </For>
+                </ul>
+            </Show>
+            <Show when=move || { more() > 0 }>
+                <button
+                    class="more"
+                    data-testid="more-files"
+                    on:click=move |_| shown.update(|n| *n += PAGE)
+                >
+                    {move || format!("{}（{}）", i18n.t(Msg::MoreFiles), more())}
+                </button>
+            </Show>
         </RequireSession>
     }
 }
 
+/// The cards the list draws now, and how many more match.
+#[derive(Clone, PartialEq)]
+struct List {
+    cards: Vec<Card>,
+    more: usize,
+    /// The phone holds no file at all (rather than none matching).
+    none_at_all: bool,
+}
+
+impl List {
+    fn of(files: &[PetitionerFile], query: &str, limit: usize, lang: Lang) -> List {
+        let matching: Vec<&PetitionerFile> = files.iter().filter(|f| f.matches(query)).collect();
+        List {
+            more: matching.len().saturating_sub(limit),
+            cards: matching
+                .into_iter()
+                .take(limit)
+                .map(|f| Card::of(f, lang))
+                .collect(),
+            none_at_all: files.is_empty(),
+        }
+    }
+}
+
+/// What one card shows, in the language of the moment.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Card {
+    href: String,
+    name: String,
+    place: String,
+    matter: String,
+    flags: String,
+}
+
+impl Card {
+    fn of(file: &PetitionerFile, lang: Lang) -> Card {
+        let flags: Vec<_> = file.matter.flags.iter().map(|f| f.label(lang)).collect();
+        Card {
+            href: format!("/files/{}", file.id),
+            name: file.name.clone(),
+            place: format!("{} · {}", file.township, file.village),
+            matter: format!(
+                "{} · {}",
+                file.matter.category.label(lang),
+                file.matter.resolution.label(lang)
+            ),
+            flags: flags.join("、"),
+        }
+    }
+}
+
 #[component]
-fn FileCard(file: PetitionerFile) -> impl IntoView {
-    let i18n = use_i18n();
-    let lang = i18n.lang();
-    let flags: Vec<_> = file.matter.flags.iter().map(|f| f.label(lang)).collect();
+fn FileCard(card: Card) -> impl IntoView {
+    let Card {
+        href,
+        name,
+        place,
+        matter,
+        flags,
+    } = card;
     view! {
         <li>
-            <A href=format!("/files/{}", file.id)>
-                <strong class="name">{file.name.clone()}</strong>
-                <span class="place">{format!("{} · {}", file.township, file.village)}</span>
-                <span class="matter">
-                    {file.matter.category.label(lang)} " · " {file.matter.resolution.label(lang)}
-                </span>
-                {(!flags.is_empty()).then(|| view! { <span class="flags">{flags.join("、")}</span> })}
+            <A href=href>
+                <strong class="name">{name}</strong>
+                <span class="place">{place}</span>
+                <span class="matter">{matter}</span>
+                {(!flags.is_empty()).then(|| view! { <span class="flags">{flags}</span> })}
             </A>
         </li>
     }

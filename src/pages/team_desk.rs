@@ -3,10 +3,10 @@
 //! phone, so it works offline like the file list below it.
 
 use crate::app::SignedIn;
+use crate::changes::use_changes;
 use crate::components::loaded;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, settings};
-use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::account::Role;
@@ -29,9 +29,9 @@ pub fn TeamDesk() -> impl IntoView {
         .map(|s| s.account);
     // Only legal team members have a desk.
     let me = account.filter(|a| a.role == Role::Legal).map(|a| a.id)?;
-    let sync = expect_context::<SyncStatus>();
+    let changes = use_changes();
     let desk = LocalResource::new(move || {
-        sync.data_version.track();
+        changes.any();
         let me = me.clone();
         async move {
             let lang = i18n.lang();

@@ -12,7 +12,8 @@ use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 /// Resolves with the request's result once it succeeds.
 pub async fn request(req: &IdbRequest) -> Result<JsValue, StoreError> {
-    JsFuture::from(settled(req))
+    let outcome = settled(req);
+    JsFuture::from(outcome.promise.clone())
         .await
         .map_err(StoreError::from_js)
 }
@@ -20,46 +21,77 @@ pub async fn request(req: &IdbRequest) -> Result<JsValue, StoreError> {
 /// Resolves with every request's result, in order, once all succeeded. The requests are issued
 /// before anything is awaited, so reads inside a read-write transaction keep it alive.
 pub async fn all(reqs: &[IdbRequest]) -> Result<Vec<JsValue>, StoreError> {
-    let promises: js_sys::Array = reqs.iter().map(settled).collect();
+    let outcomes: Vec<Outcome> = reqs.iter().map(settled).collect();
+    let promises: js_sys::Array = outcomes.iter().map(|o| o.promise.clone()).collect();
     let results = JsFuture::from(Promise::all(&promises))
         .await
         .map_err(StoreError::from_js)?;
     Ok(js_sys::Array::from(&results).iter().collect())
 }
 
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
+/// A promise of an IndexedDB request's or transaction's outcome, and the event handlers that
+/// settle it. Dropping it unsets the handlers and frees them: a handler that never fires (the
+/// error one, after a success) would otherwise keep its closure, the request and its result
+/// alive, and its listener counted, for as long as the page lives.
+struct Outcome {
+    promise: Promise,
+    _handlers: Vec<Handler>,
+    detach: Box<dyn Fn()>,
+}
+
+impl Drop for Outcome {
+    fn drop(&mut self) {
+        (self.detach)();
+    }
+}
+
 /// A promise of the request's outcome. Its handlers are attached at once (not when first
 /// polled, as an `async fn` would), so no success event can fire before they listen.
-fn settled(req: &IdbRequest) -> Promise {
-    Promise::new(&mut |resolve: Function, reject: Function| {
+fn settled(req: &IdbRequest) -> Outcome {
+    let mut handlers = Vec::new();
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
         let ok = req.clone();
-        let on_success = Closure::once_into_js(move |_: web_sys::Event| {
+        let on_success = Handler::new(move |_: web_sys::Event| {
             let _ = resolve.call1(
                 &JsValue::UNDEFINED,
                 &ok.result().unwrap_or(JsValue::UNDEFINED),
             );
         });
         let failed = req.clone();
-        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+        let on_error = Handler::new(move |_: web_sys::Event| {
             let _ = reject.call1(&JsValue::UNDEFINED, &error_of_request(&failed));
         });
-        req.set_onsuccess(Some(on_success.unchecked_ref()));
-        req.set_onerror(Some(on_error.unchecked_ref()));
-    })
+        req.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+        req.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        handlers = vec![on_success, on_error];
+    });
+    let target = req.clone();
+    Outcome {
+        promise,
+        _handlers: handlers,
+        detach: Box::new(move || {
+            target.set_onsuccess(None);
+            target.set_onerror(None);
+        }),
+    }
 }
 
 /// Resolves when the transaction has committed; fails if it aborted (quota, constraint, …).
 pub async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
+    let mut handlers = Vec::new();
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
-        let on_complete = Closure::once_into_js(move |_: web_sys::Event| {
+        let on_complete = Handler::new(move |_: web_sys::Event| {
             let _ = resolve.call0(&JsValue::UNDEFINED);
         });
         let aborted = tx.clone();
         let reject_abort = reject.clone();
-        let on_abort = Closure::once_into_js(move |_: web_sys::Event| {
+        let on_abort = Handler::new(move |_: web_sys::Event| {
             let _ = reject_abort.call1(&JsValue::UNDEFINED, &error_of_tx(&aborted));
         });
         let failed = tx.clone();
-        let on_error = Closure::once_into_js(move |event: web_sys::Event| {
+        let on_error = Handler::new(move |event: web_sys::Event| {
             // A failed request's error bubbles here before the transaction records it as its
             // own, so the request's error is the one that says why (quota, constraint).
             let error = event
@@ -69,11 +101,22 @@ pub async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
                 .unwrap_or_else(|| error_of_tx(&failed));
             let _ = reject.call1(&JsValue::UNDEFINED, &error);
         });
-        tx.set_oncomplete(Some(on_complete.unchecked_ref()));
-        tx.set_onabort(Some(on_abort.unchecked_ref()));
-        tx.set_onerror(Some(on_error.unchecked_ref()));
+        tx.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
+        tx.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
+        tx.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        handlers = vec![on_complete, on_abort, on_error];
     });
-    JsFuture::from(promise)
+    let target = tx.clone();
+    let outcome = Outcome {
+        promise,
+        _handlers: handlers,
+        detach: Box::new(move || {
+            target.set_oncomplete(None);
+            target.set_onabort(None);
+            target.set_onerror(None);
+        }),
+    };
+    JsFuture::from(outcome.promise.clone())
         .await
         .map(|_| ())
         .map_err(StoreError::from_js)

@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use std::cell::RefCell;
 use std::time::Duration;
 use xiafang_core::api_error::ApiErrorCode;
-use xiafang_core::engine::{Answer, Command, Event, Failure, Start};
+use xiafang_core::engine::{Answer, Changed, Command, Event, Failure, Start};
 
 /// Every tab of the app shares one outbox; only the tab holding this lock uploads it.
 const UPLOAD_LOCK: &str = "xiafang-upload";
@@ -57,7 +57,8 @@ impl SyncStatus {
                     web_sys::console::warn_1(&format!("last upload time not kept: {e}").into());
                 }
             }
-            Command::Changed => self.data_version.update(|v| *v += 1),
+            Command::Changed(Changed::Everything) => self.changes.changed_everything(),
+            Command::Changed(Changed::Files(files)) => self.changes.changed_files(&files),
             Command::Wait { timer, ms } => set_timeout(
                 move || self.handle(Event::Timer(timer)),
                 Duration::from_millis(ms),

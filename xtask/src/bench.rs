@@ -404,6 +404,8 @@ fn phone_budget(key: &str) -> Option<Budget> {
         "phone_save_p95_ms" | "phone_search_p95_ms" => Budget::AtMost(50.0),
         "phone_upload_s" => Budget::AtMost(20.0),
         "phone_upload_gzip_share" => Budget::AtLeast(1.0),
+        // Issue #15: p95 of the last 100 of the saves ≤ 1.5 × p95 of the first 100.
+        "phone_save_p95_growth" => Budget::AtMost(1.5),
         _ => return None,
     })
 }

@@ -15,7 +15,7 @@ mod tests;
 
 pub use images::{PIECE_BYTES, PieceAnswer, UploadStatus};
 pub use timing::{FRESH_EVERY_MS, MAX_PAGES_PER_RUN, OTHER_TAB_RETRY_MS, TICK_MS};
-pub use types::{Answer, Command, Event, Failure, Moment, Problem, Start, Timer, View};
+pub use types::{Answer, Changed, Command, Event, Failure, Moment, Problem, Start, Timer, View};
 
 use crate::base::ids::DeviceId;
 use crate::wire::upload::MAX_BATCH_OPS;
@@ -100,8 +100,8 @@ impl Engine {
                 self.count(&mut out);
                 self.wake(&mut out);
             }
+            // The saving view already told the views of its file (the shell's `saved`).
             Event::Saved => {
-                out.push(Command::Changed);
                 self.count(&mut out);
                 self.wake(&mut out);
             }
@@ -127,7 +127,7 @@ impl Engine {
             Event::OtherTab { last_upload } => {
                 // Another tab uploaded or saved: show this phone's records as they are now.
                 self.view.last_upload = last_upload.max(self.view.last_upload);
-                out.push(Command::Changed);
+                out.push(Command::Changed(Changed::Everything));
                 self.count(&mut out);
             }
             Event::Counted {

@@ -4,7 +4,7 @@
 
 use super::images::{ImageStep, Images};
 use super::timing::MAX_PAGES_PER_RUN;
-use super::{Answer, Command, Engine, Event, Failure, Moment, Problem, Start};
+use super::{Answer, Changed, Command, Engine, Event, Failure, Moment, Problem, Start};
 use crate::wire::protocol::settles;
 use crate::wire::upload::{AcksQuery, MAX_BATCH_OPS, Op, PushRequest, PushResponse};
 
@@ -25,11 +25,12 @@ enum Step {
     /// The acks settled; `more` when a full page may hide more behind it.
     AcksSettled {
         more: bool,
+        files: Changed,
     },
     /// The outbox, to push its next batch.
     Outbox,
     Pushed(Vec<Op>),
-    PushSettled,
+    PushSettled(Changed),
     Cursor,
     Pulled {
         pages: usize,
@@ -37,6 +38,7 @@ enum Step {
     PageApplied {
         next: Option<crate::wire::feed::Cursor>,
         pages: usize,
+        changed: Changed,
     },
     Images(Images),
     /// How many records of any account still wait, before erasing.
@@ -98,20 +100,20 @@ impl Engine {
             },
             (Step::Acks(ops), Event::Answer(Answer::Acks(page))) => {
                 let full = page.acks.len() >= MAX_BATCH_OPS;
-                if self.settle(&ops, &page, out) {
-                    Next::Go(Step::AcksSettled { more: full })
+                if let Some(files) = self.settle(&ops, &page, out) {
+                    Next::Go(Step::AcksSettled { more: full, files })
                 } else {
                     self.settled_unanswered(out)
                 }
             }
-            (Step::AcksSettled { more }, Event::Written) if more => {
-                self.settled(at, out);
+            (Step::AcksSettled { more: true, files }, Event::Written) => {
+                self.settled(at, files, out);
                 // Each round settles at least one operation, so this ends.
                 out.push(self.read_outbox());
                 Next::Go(Step::AcksOutbox)
             }
-            (Step::AcksSettled { .. }, Event::Written) => {
-                self.settled(at, out);
+            (Step::AcksSettled { files, .. }, Event::Written) => {
+                self.settled(at, files, out);
                 self.settled_unanswered(out)
             }
             (Step::Outbox, Event::Outbox(ops)) if ops.is_empty() => {
@@ -134,9 +136,9 @@ impl Engine {
                 Next::Go(Step::Pushed(ops))
             }
             (Step::Pushed(ops), Event::Answer(Answer::Pushed(response))) => {
-                if self.settle(&ops, &response, out) {
+                if let Some(files) = self.settle(&ops, &response, out) {
                     run.revoked |= response.erase;
-                    Next::Go(Step::PushSettled)
+                    Next::Go(Step::PushSettled(files))
                 } else {
                     // Sending the same batch again would get the same answer: wait and retry.
                     Next::Fail(Failure::Server(
@@ -144,8 +146,8 @@ impl Engine {
                     ))
                 }
             }
-            (Step::PushSettled, Event::Written) => {
-                self.settled(at, out);
+            (Step::PushSettled(files), Event::Written) => {
+                self.settled(at, files, out);
                 out.push(Command::ClearInFlight);
                 out.push(self.read_outbox());
                 Next::Go(Step::Outbox)
@@ -157,16 +159,33 @@ impl Engine {
             (Step::Pulled { pages }, Event::Answer(Answer::Pulled(page))) => {
                 // A guard against a server that always answers "more": the rest waits.
                 let next = (page.more && pages < MAX_PAGES_PER_RUN).then(|| page.cursor.clone());
+                let changed = if page.reset {
+                    Changed::Everything
+                } else {
+                    let files = page.files.iter().map(|f| &f.id);
+                    Changed::files(files.chain(page.records.iter().map(|r| &r.file_id)))
+                };
                 out.push(Command::ApplyPull(page));
-                Next::Go(Step::PageApplied { next, pages })
+                Next::Go(Step::PageApplied {
+                    next,
+                    pages,
+                    changed,
+                })
             }
             (Step::Pulled { .. }, Event::Failed(Failure::Revoked)) => {
                 run.revoked = true;
                 out.push(self.read_outbox());
                 Next::Go(Step::Outbox)
             }
-            (Step::PageApplied { next, pages }, Event::Written) => {
-                out.push(Command::Changed);
+            (
+                Step::PageApplied {
+                    next,
+                    pages,
+                    changed,
+                },
+                Event::Written,
+            ) => {
+                out.push(Command::Changed(changed));
                 match next {
                     Some(cursor) => {
                         out.push(Command::Pull {
@@ -258,26 +277,33 @@ impl Engine {
         Next::Go(Step::Outbox)
     }
 
-    /// Settles the acknowledgements of `ops` in `response`; false if none matched.
-    fn settle(&self, ops: &[Op], response: &PushResponse, out: &mut Vec<Command>) -> bool {
+    /// Settles the acknowledgements of `ops` in `response`; the files they belong to, or `None`
+    /// if none matched.
+    fn settle(
+        &self,
+        ops: &[Op],
+        response: &PushResponse,
+        out: &mut Vec<Command>,
+    ) -> Option<Changed> {
         let matched = response
             .acks
             .iter()
             .any(|ack| ops.iter().any(|op| settles(op, ack)));
-        if matched {
-            out.push(Command::Settle {
-                ops: ops.to_vec(),
-                acks: response.acks.clone(),
-            });
+        if !matched {
+            return None;
         }
-        matched
+        out.push(Command::Settle {
+            ops: ops.to_vec(),
+            acks: response.acks.clone(),
+        });
+        Some(Changed::files(ops.iter().map(|op| &op.record.file_id)))
     }
 
     /// A settle committed: records changed state and the count changed.
-    fn settled(&mut self, at: Moment, out: &mut Vec<Command>) {
+    fn settled(&mut self, at: Moment, files: Changed, out: &mut Vec<Command>) {
         self.view.last_upload = Some(at.now);
         out.push(Command::KeepLastUpload(at.now));
-        out.push(Command::Changed);
+        out.push(Command::Changed(files));
         self.count(out);
     }
 

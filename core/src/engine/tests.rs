@@ -221,7 +221,10 @@ fn an_unanswered_push_is_settled_through_acks_before_anything_is_resent() {
         out,
         vec![
             Command::KeepLastUpload(at(0).now),
-            Command::Changed,
+            Command::Changed(Changed::files([
+                &first.record.file_id,
+                &second.record.file_id
+            ])),
             Command::CountPending { ticket: 1 },
             Command::ClearInFlight,
             Command::ReadOutbox { max: MAX_BATCH_OPS }

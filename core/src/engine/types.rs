@@ -1,7 +1,7 @@
 //! The engine's vocabulary: the events it takes, the commands it gives and what it shows.
 
 use super::images::{PieceAnswer, UploadStatus};
-use crate::base::ids::DeviceId;
+use crate::base::ids::{DeviceId, FileId};
 use crate::records::attachment::BlobRef;
 use crate::wire::feed::{Cursor, PullResponse};
 use crate::wire::upload::{Ack, AcksQuery, Op, PushRequest, PushResponse};
@@ -170,8 +170,8 @@ pub enum Command {
     CountPending {
         ticket: u64,
     },
-    /// Records or files on the phone changed: views reload.
-    Changed,
+    /// Records or files on the phone changed: the views showing them read them again.
+    Changed(Changed),
     /// Erase everything on the phone (a revoked phone that handed everything over).
     Erase,
     /// Background refreshes after a good run; their failures change nothing here.
@@ -211,4 +211,26 @@ pub struct View {
     pub last_upload: Option<DateTime<Utc>>,
     /// The last answer of any kind from the server.
     pub last_heard: Option<DateTime<Utc>>,
+}
+
+/// Which files' records changed on the phone, so only the views showing them read them again
+/// (a change signal per file, not one bump that rebuilds every screen).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Changed {
+    Files(Vec<FileId>),
+    /// A download that replaced the phone's copy, or another tab's writes: anything may differ.
+    Everything,
+}
+
+impl Changed {
+    /// The files of `ids`, each once, in first-seen order.
+    pub fn files<'a>(ids: impl IntoIterator<Item = &'a FileId>) -> Changed {
+        let mut files: Vec<FileId> = Vec::new();
+        for id in ids {
+            if !files.contains(id) {
+                files.push(id.clone());
+            }
+        }
+        Changed::Files(files)
+    }
 }

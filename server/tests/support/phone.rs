@@ -314,7 +314,7 @@ impl Phone {
             }
             Command::EndRun
             | Command::KeepLastUpload(_)
-            | Command::Changed
+            | Command::Changed(_)
             | Command::RefreshRules
             | Command::RefreshTeam
             | Command::FetchMissingImages => return None,

@@ -74,6 +74,7 @@ impl AttachDraft {
         self.failure.set(None);
         self.saving.set(true);
         let href = self.file_href();
+        let file_id = self.file_id.get_value();
         spawn_local(async move {
             let saved = async {
                 let store = store::shared().await?;
@@ -92,7 +93,7 @@ impl AttachDraft {
             self.saving.set(false);
             match saved {
                 Ok(()) => {
-                    sync.saved();
+                    sync.saved(&file_id);
                     navigate(&href, Default::default());
                 }
                 Err(StoreError::Quota) => self.failure.set(Some(Msg::ImageStorageFull)),

@@ -45,7 +45,7 @@ pub fn LedgersPage() -> impl IntoView {
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let lang = i18n.0.get_untracked();
+            let lang = i18n.lang_untracked();
             let fetched = api::ledger(
                 &token.unwrap_or_default(),
                 kind.key(),

@@ -13,10 +13,10 @@ pub use figures::FiguresPage;
 pub use ledgers::LedgersPage;
 pub use print::PrintPage;
 
+use crate::changes::use_changes;
 use crate::components::PlainField;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, StoreError};
-use crate::sync::SyncStatus;
 use chrono::{Datelike, Local, NaiveDate};
 use leptos::prelude::*;
 use xiafang_core::figures::Period;
@@ -29,9 +29,9 @@ type CaseLoad = Vec<(PetitionerFile, Vec<Record>)>;
 /// The phone's whole case load, read again whenever a download or a save changed it. Records
 /// the server refused are left out: they are not part of the matter.
 fn case_load() -> LocalResource<Result<CaseLoad, StoreError>> {
-    let sync = expect_context::<SyncStatus>();
+    let changes = use_changes();
     LocalResource::new(move || {
-        sync.data_version.track();
+        changes.any();
         async move {
             let all = store::shared().await?.overview().await?;
             Ok(all

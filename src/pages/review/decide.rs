@@ -9,7 +9,7 @@ use crate::components::{
     RequireSession, TextField, Timeline, file_from_address, loaded, record_id_from_address,
 };
 use crate::i18n::{Msg, use_i18n};
-use crate::pages::draft::Draft;
+use crate::pages::forms::draft::Draft;
 use crate::store::{FileOnPhone, LocalRecord};
 use leptos::prelude::*;
 use leptos_router::components::A;

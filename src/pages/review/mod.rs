@@ -8,10 +8,10 @@ mod decide;
 pub use decide::ReviewRecordPage;
 
 use crate::app::SignedIn;
+use crate::changes::use_changes;
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store;
-use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::review::review_states;
@@ -50,15 +50,15 @@ fn queue(overview: Vec<(PetitionerFile, Vec<Record>)>, me: &UserId) -> Vec<Waiti
     out
 }
 
-pub(super) use super::correction::excerpt;
+pub(super) use super::forms::summary::excerpt;
 
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncStatus>();
+    let changes = use_changes();
     let SignedIn(session) = expect_context::<SignedIn>();
     let data = LocalResource::new(move || {
-        sync.data_version.track();
+        changes.any();
         async move {
             let overview = store::shared().await?.overview().await?;
             Ok(overview

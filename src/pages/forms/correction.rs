@@ -3,7 +3,8 @@
 //! void says why the record no longer counts.
 
 use super::draft::{Draft, DraftActions};
-use super::new_record::record_form;
+use super::kinds::record_form;
+use super::summary::RecordSummary;
 use crate::app::SignedIn;
 use crate::components::{
     RequireSession, TextField, file_once_from_address, loaded, record_id_from_address,
@@ -11,9 +12,8 @@ use crate::components::{
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
 use leptos::prelude::*;
-use xiafang_core::money::format_yuan;
 use xiafang_core::record::Void;
-use xiafang_core::{Field, Lang, PetitionerFile, Record, RecordBody, RecordId};
+use xiafang_core::{Field, PetitionerFile, Record, RecordBody, RecordId};
 
 /// `/files/:id/amend/:record`: the record's own form, filled with its values.
 #[component]
@@ -104,48 +104,5 @@ fn VoidForm(target: Record) -> impl IntoView {
             <TextField field=Field::Reason value=reason errors multiline=true />
             <DraftActions draft save_label=Msg::ConfirmVoid />
         </form>
-    }
-}
-
-/// Which record is being corrected: its kind, time and the start of what it says.
-#[component]
-pub(super) fn RecordSummary(record: Record) -> impl IntoView {
-    let lang = use_i18n().lang();
-    view! {
-        <section class="card record-summary" data-testid="record-summary">
-            <strong>{record.body.kind_label(lang)}</strong>
-            " "
-            <time>{record.occurred_at.format("%Y-%m-%d %H:%M").to_string()}</time>
-            <p class="excerpt">{excerpt(&record.body, lang)}</p>
-        </section>
-    }
-}
-
-/// The first words of what a record says, enough to recognise it (here and in the review queue).
-pub(super) fn excerpt(body: &RecordBody, lang: Lang) -> String {
-    const LENGTH: usize = 40;
-    let text = match body {
-        RecordBody::Visit(v) => v.requests.clone(),
-        RecordBody::Assistance(a) => match a.amount_fen {
-            Some(fen) => format!("{} {} {}", format_yuan(fen), Msg::Yuan.text(lang), a.items),
-            None => a.items.clone(),
-        },
-        RecordBody::Note(n) => n.text.clone(),
-        RecordBody::Void(v) => v.reason.clone(),
-        RecordBody::FileEdit(e) => e.value.clone(),
-        RecordBody::CaseStep(_)
-        | RecordBody::Review(_)
-        | RecordBody::Supervision(_)
-        | RecordBody::Referral(_)
-        | RecordBody::LegalOpinion(_)
-        | RecordBody::Mediation(_)
-        | RecordBody::VisitPart(_)
-        | RecordBody::Signature(_)
-        | RecordBody::Photo(_) => body.summary(lang),
-    };
-    let text = text.trim();
-    match text.char_indices().nth(LENGTH) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
     }
 }

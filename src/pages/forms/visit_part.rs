@@ -2,8 +2,8 @@
 //! explanation of the law, say). It is a record of its own, so nobody's text is overwritten, and
 //! it is written offline like any other.
 
-use super::correction::RecordSummary;
 use super::draft::{Draft, DraftActions, WhenField};
+use super::summary::RecordSummary;
 use crate::app::SignedIn;
 use crate::components::{
     RequireSession, TextField, file_once_from_address, loaded, record_id_from_address,

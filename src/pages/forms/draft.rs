@@ -132,6 +132,7 @@ impl Draft {
         self.failure.set(None);
         self.saving.set(true);
         let href = self.file_href();
+        let file_id = self.file_id.get_value();
         spawn_local(async move {
             let saved = match store::shared().await {
                 Ok(store) => store.save_all(&records).await,
@@ -140,7 +141,7 @@ impl Draft {
             self.saving.set(false);
             match saved {
                 Ok(_) => {
-                    sync.saved();
+                    sync.saved(&file_id);
                     navigate(&href, Default::default());
                 }
                 Err(StoreError::Quota) => self.failure.set(Some(Msg::StorageFull)),

@@ -1,0 +1,95 @@
+//! What changed in the phone's data, per file: a screen of one file reads it again when that
+//! file's records or fields changed, not on every save or download anywhere; screens over many
+//! files (the list, the console) read again on any change.
+
+use crate::probe::{self, Source};
+use leptos::prelude::*;
+use std::collections::HashMap;
+use xiafang_core::FileId;
+
+/// The change signals, shared through context. Screens only listen (`file`, `any`); the forms
+/// and the sync engine say what changed (`changed`, `changed_everything`).
+#[derive(Clone, Copy)]
+pub struct Changes {
+    /// Fired by every change.
+    any: Trigger,
+    /// One trigger per file a screen listens to, made on first use. A change fires it and drops
+    /// it: the screens still alive read again and make a new one, so a file nobody shows any
+    /// more keeps no trigger after its next change.
+    files: StoredValue<HashMap<FileId, ArcTrigger>>,
+}
+
+impl Changes {
+    /// Creates the signals and provides them as context.
+    pub fn install() -> Changes {
+        let changes = Changes {
+            any: Trigger::new(),
+            files: StoredValue::new(HashMap::new()),
+        };
+        provide_context(changes);
+        changes
+    }
+
+    /// Reads again, inside a reactive read, when `file` changes.
+    pub fn file(self, file: &FileId) {
+        probe::tracked(Source::Changes);
+        let trigger = self.files.try_update_value(|files| {
+            files
+                .entry(file.clone())
+                .or_insert_with(ArcTrigger::new)
+                .clone()
+        });
+        if let Some(trigger) = trigger {
+            trigger.track();
+        }
+    }
+
+    /// Reads again, inside a reactive read, when anything on the phone changes.
+    pub fn any(self) {
+        probe::tracked(Source::Changes);
+        self.any.track();
+    }
+
+    /// Records or fields of `file` changed on the phone.
+    pub fn changed(self, file: &FileId) {
+        self.changed_files([file]);
+    }
+
+    /// Some files changed (none: nothing is fired); fires each once.
+    pub fn changed_files<'a>(self, files: impl IntoIterator<Item = &'a FileId>) {
+        let mut any = false;
+        let fired: Vec<ArcTrigger> = self
+            .files
+            .try_update_value(|all| {
+                files
+                    .into_iter()
+                    .inspect(|_| any = true)
+                    .filter_map(|f| all.remove(f))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for trigger in fired {
+            trigger.notify();
+        }
+        if any {
+            self.any.notify();
+        }
+    }
+
+    /// Anything may have changed (another tab wrote, the phone's copy was rebuilt).
+    pub fn changed_everything(self) {
+        let fired = self
+            .files
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        for trigger in fired.into_values() {
+            trigger.notify();
+        }
+        self.any.notify();
+    }
+}
+
+/// The app's change signals.
+pub fn use_changes() -> Changes {
+    expect_context::<Changes>()
+}

@@ -1,0 +1,46 @@
+//! The page for a new record on a file: picks the form for the kind in the address.
+
+use super::kinds::record_form;
+use crate::components::{RequireSession, loaded};
+use crate::i18n::{Msg, use_i18n};
+use crate::store;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use xiafang_core::{FileId, PetitionerFile};
+
+#[component]
+pub fn NewRecordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let file = LocalResource::new(move || {
+        let id = FileId(params.read().get("id").unwrap_or_default());
+        async move { store::shared().await?.file(&id).await }
+    });
+    let kind = move || params.read().get("kind").unwrap_or_default();
+    view! {
+        <RequireSession>
+            {loaded(file, move |file: Option<PetitionerFile>| {
+                let Some(file) = file else {
+                    return view! { <p class="card problem">{i18n.t(Msg::FileMissing)}</p> }.into_any();
+                };
+                let kind = kind();
+                let title = match kind.as_str() {
+                    "visit" => Msg::NewVisit,
+                    "assistance" => Msg::NewAssistance,
+                    "note" => Msg::NewNote,
+                    "case_step" => Msg::NewStep,
+                    "supervision" => Msg::NewSupervision,
+                    "referral" => Msg::NewReferral,
+                    "legal_opinion" => Msg::NewOpinion,
+                    "mediation" => Msg::NewMediation,
+                    _ => Msg::NotFound,
+                };
+                view! {
+                    <h1>{i18n.t(title)}</h1>
+                    {record_form(&kind, file, None)}
+                }
+                    .into_any()
+            })}
+        </RequireSession>
+    }
+}

@@ -1,0 +1,52 @@
+// A cadre's long day in one page: a file opened, a note saved, back to the list, 300 times. The
+// app must not slow down over it: what a dropped screen subscribed to or listened on goes with
+// it, so the reactive graph's live subscribers and the page's event listeners and nodes after
+// 300 rounds are what they were after the first few (counted, never timed).
+const { test, expect } = require("@playwright/test");
+const { useCaseServer } = require("./server");
+const { signIn, openFile, saveNote } = require("./helpers");
+
+const server = useCaseServer(test);
+
+const ROUNDS = 300;
+/// Rounds before the first count: caches, the router and lazily made handles have settled.
+const WARM = 20;
+/// What may differ between two counts taken in the same state: nothing proportional to rounds.
+const SLACK = { listeners: 10, nodes: 20, subscribers: 3 };
+
+/// Counts taken on the file list with the sync idle, after a forced garbage collection.
+async function counts(page, cdp) {
+  await expect(page.getByTestId("file-list")).toBeVisible();
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0", { timeout: 60_000 });
+  await expect(page.getByTestId("upload-now")).toBeEnabled();
+  await cdp.send("HeapProfiler.collectGarbage");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const dom = await cdp.send("Memory.getDOMCounters");
+  const heap = await cdp.send("Runtime.getHeapUsage");
+  const reactive = await page.evaluate(() => window.__xiafang_reactive());
+  return { listeners: dom.jsEventListeners, nodes: dom.nodes, heapKiB: Math.round(heap.usedSize / 1024), reactive };
+}
+
+test("300 files opened and notes saved leave no subscriber or listener behind", async ({ page }) => {
+  test.setTimeout(20 * 60_000);
+  const cdp = await page.context().newCDPSession(page);
+  await signIn(page, server);
+  const tag = `DAY-${Date.now()}`;
+  let early = null;
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    await openFile(page, round % 2 ? "郭先生" : "潘女士");
+    await saveNote(page, `${tag} 第${round}条`);
+    await page.locator("a.back").click();
+    if (round === WARM) early = await counts(page, cdp);
+  }
+  const late = await counts(page, cdp);
+  console.log(`after ${WARM} rounds: ${JSON.stringify(early)}`);
+  console.log(`after ${ROUNDS} rounds: ${JSON.stringify(late)}`);
+
+  expect(Object.keys(late.reactive).sort()).toEqual(["changes", "lang"]);
+  for (const [source, n] of Object.entries(late.reactive)) {
+    expect(n, `live subscribers of ${source}`).toBeLessThanOrEqual(early.reactive[source] + SLACK.subscribers);
+  }
+  expect(late.listeners).toBeLessThanOrEqual(early.listeners + SLACK.listeners);
+  expect(late.nodes).toBeLessThanOrEqual(early.nodes + SLACK.nodes);
+});
