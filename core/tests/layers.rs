@@ -99,7 +99,9 @@ fn graph() -> (BTreeMap<Module, BTreeSet<Module>>, Vec<String>) {
             continue;
         }
         // A module's tests kept in a file of their own may use anything, like a `mod tests`.
-        if path.file_name().is_some_and(|n| n == "tests.rs") {
+        if path.file_name().is_some_and(|n| n == "tests.rs")
+            || rel.components().any(|c| c.as_os_str() == "tests")
+        {
             continue;
         }
         let Some(module) = module_of(&path) else {

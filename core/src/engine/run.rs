@@ -3,8 +3,8 @@
 //! phone hands its records over and erases once nothing waits.
 
 use super::images::{ImageStep, Images};
-use super::timing::MAX_PAGES_PER_RUN;
-use super::{Answer, Changed, Command, Engine, Event, Failure, Moment, Problem, Start};
+use super::timing::{MAX_PAGES_PER_RUN, OTHER_TAB_RETRY_MS};
+use super::{Answer, Changed, Command, Engine, Event, Failure, Moment, Problem, Start, Timer};
 use crate::wire::protocol::settles;
 use crate::wire::upload::{AcksQuery, MAX_BATCH_OPS, Op, PushRequest, PushResponse};
 
@@ -70,8 +70,8 @@ enum Next {
     Storage(String),
     /// Revoked and everything handed over (or kept for another account): no retry.
     Stop,
-    /// The run never got the lock or the credentials.
-    NotStarted(Start),
+    /// The run never got the lock or the credentials: nothing to release.
+    NotStarted,
 }
 
 impl Engine {
@@ -87,7 +87,7 @@ impl Engine {
         let step = std::mem::replace(&mut run.step, Step::Starting);
         let next = match (step, event) {
             (_, Event::StorageFailed(why)) => Next::Storage(why),
-            (Step::Starting, Event::RunStart(start)) => self.started(start, out),
+            (Step::Starting, Event::RunStart(start)) => self.started(start, at, out),
             (Step::AcksOutbox, Event::Outbox(ops)) => match ops.first() {
                 None => self.settled_unanswered(out),
                 Some(first) => {
@@ -243,11 +243,11 @@ impl Engine {
                 self.ended(out);
             }
             Next::Stop => self.ended(out),
-            Next::NotStarted(start) => self.not_started(start, at, out),
+            Next::NotStarted => self.run = None,
         }
     }
 
-    fn started(&mut self, start: Start, out: &mut Vec<Command>) -> Next {
+    fn started(&mut self, start: Start, at: Moment, out: &mut Vec<Command>) -> Next {
         match start {
             Start::Ready {
                 upload_in_flight,
@@ -262,7 +262,20 @@ impl Engine {
                     Step::Outbox
                 })
             }
-            other => Next::NotStarted(other),
+            Start::OtherTab => {
+                // Jittered, so two waiting tabs do not keep colliding.
+                let ms = (OTHER_TAB_RETRY_MS as f64 * (0.5 + at.random)) as u64;
+                self.arm(Timer::OtherTab, ms, out);
+                Next::NotStarted
+            }
+            Start::PhoneLocked => {
+                self.phone_locked = true;
+                Next::NotStarted
+            }
+            Start::NoToken => {
+                self.view.problem = Some(Problem::SignedOut);
+                Next::NotStarted
+            }
         }
     }
 

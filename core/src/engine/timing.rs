@@ -2,7 +2,7 @@
 //! pull every few minutes while the app is open, online and unlocked), retries with backoff after
 //! a failure, and another look when another tab held the upload lock.
 
-use super::{Command, Engine, Failure, Moment, Problem, Start, Timer};
+use super::{Command, Engine, Failure, Moment, Problem, Timer};
 use crate::wire::retry::retry_delay_ms;
 use chrono::TimeDelta;
 
@@ -89,19 +89,5 @@ impl Engine {
         self.run = None;
         out.push(Command::EndRun);
         self.count(out);
-    }
-
-    pub(super) fn not_started(&mut self, start: Start, at: Moment, out: &mut Vec<Command>) {
-        self.run = None;
-        match start {
-            Start::OtherTab => {
-                // Jittered, so two waiting tabs do not keep colliding.
-                let ms = (OTHER_TAB_RETRY_MS as f64 * (0.5 + at.random)) as u64;
-                self.arm(Timer::OtherTab, ms, out);
-            }
-            Start::PhoneLocked => self.phone_locked = true,
-            Start::NoToken => self.view.problem = Some(Problem::SignedOut),
-            Start::Ready { .. } => unreachable!("a ready start is a run"),
-        }
     }
 }
