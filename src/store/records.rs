@@ -284,14 +284,38 @@ impl Store {
     /// The oldest queued operations of one author, at most `max`. Operations of another
     /// account signed in earlier on this phone are skipped, however many there are.
     pub async fn outbox_of(&self, author: &UserId, max: usize) -> Result<Vec<Op>, StoreError> {
-        let tx = transaction(&self.db, &[OUTBOX], Readonly)?;
-        let store = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
-        let rows = request(&store.get_all().map_err(StoreError::from_js)?).await?;
-        let mine: Vec<Op> = outbox_ops(&rows)
-            .await?
-            .into_iter()
-            .filter(|op| &op.record.author == author)
-            .collect();
+        // Read and open the outbox a page at a time from its oldest entry, not all of it: a
+        // phone offline for a day holds a thousand operations, and every save starts a run that
+        // asks for the next batch, so opening them all made each save slower than the last.
+        let page = max.max(1) as u32;
+        let mut mine: Vec<Op> = Vec::new();
+        let mut after: Option<u64> = None;
+        loop {
+            let tx = transaction(&self.db, &[OUTBOX], Readonly)?;
+            let store = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
+            let range = match after {
+                Some(seq) => web_sys::IdbKeyRange::lower_bound_with_open(
+                    &JsValue::from_f64(seq as f64),
+                    true,
+                )
+                .map_err(StoreError::from_js)?
+                .into(),
+                None => JsValue::NULL,
+            };
+            let rows = request(
+                &store
+                    .get_all_with_key_and_limit(&range, page)
+                    .map_err(StoreError::from_js)?,
+            )
+            .await?;
+            let ops = outbox_ops(&rows).await?;
+            let read = ops.len();
+            after = ops.last().map(|op| op.seq);
+            mine.extend(ops.into_iter().filter(|op| &op.record.author == author));
+            if mine.len() >= max || read < page as usize {
+                break;
+            }
+        }
         Ok(protocol::next_batch(&mine, max).to_vec())
     }
 

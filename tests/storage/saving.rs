@@ -166,6 +166,32 @@ async fn another_accounts_queue_does_not_hold_back_this_accounts_records() {
     );
 }
 
+/// The outbox is read a page at a time: the next batch is still this account's oldest
+/// operations in save order when they are spread over several pages among another account's.
+#[wasm_bindgen_test]
+async fn the_next_batch_is_the_oldest_of_this_account_across_pages() {
+    let (_, store) = fresh_store().await;
+    let mut mine = Vec::new();
+    for i in 0..130 {
+        let author = if i % 3 == 0 { "u1" } else { "u-old" };
+        let note = fixtures::note("f1", author);
+        store.save_new(&note).await.unwrap();
+        if author == "u1" {
+            mine.push(note.id);
+        }
+    }
+    let ops = store.outbox_of(&UserId::from("u1"), 20).await.unwrap();
+    let ids: Vec<_> = ops.iter().map(|op| op.record.id).collect();
+    assert_eq!(ids, mine[..20].to_vec());
+    assert!(ops.windows(2).all(|w| w[0].seq < w[1].seq));
+    let all = store.outbox_of(&UserId::from("u1"), 50).await.unwrap();
+    assert_eq!(
+        all.len(),
+        mine.len(),
+        "44 of 130, fewer than a batch: all of them"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn the_upload_lock_has_one_holder_at_a_time() {
     let name = format!("xiafang-test-lock-{}", uuid::Uuid::new_v4());
