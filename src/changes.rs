@@ -4,6 +4,7 @@
 
 use crate::probe::{self, Source};
 use leptos::prelude::*;
+use leptos::reactive::signal::HeldSubscribers;
 use std::collections::HashMap;
 use xiafang_core::FileId;
 
@@ -26,6 +27,13 @@ impl Changes {
             any: Trigger::new(),
             files: StoredValue::new(HashMap::new()),
         };
+        probe::held_by(Source::Changes, move || {
+            let files = changes
+                .files
+                .try_with_value(|files| files.values().map(|t| t.held_subscribers()).sum())
+                .unwrap_or(0);
+            changes.any.held_subscribers() + files
+        });
         provide_context(changes);
         changes
     }

@@ -3,6 +3,7 @@
 //! languages.
 
 use leptos::prelude::*;
+use leptos::reactive::signal::HeldSubscribers;
 use xiafang_core::Lang;
 
 macro_rules! messages {
@@ -352,7 +353,11 @@ pub struct I18n(RwSignal<Lang>);
 impl I18n {
     /// Creates the handle in `lang` and provides it as context.
     pub fn install(lang: Lang) {
-        provide_context(I18n(RwSignal::new(lang)));
+        let signal = RwSignal::new(lang);
+        crate::probe::held_by(crate::probe::Source::Lang, move || {
+            signal.held_subscribers()
+        });
+        provide_context(I18n(signal));
     }
 
     /// Shows the app in `lang` from now on.

@@ -43,6 +43,9 @@ pub fn all() -> Result<()> {
             .env("XIAFANG_TEST_POSTGRES", pg.admin_url()),
     )?;
     drop(pg);
+    // The patched reactive graph (patches/reactive_graph/PATCHED.md): its own unit tests, with
+    // the ones that show a source letting go of dropped subscribers.
+    cmd::run(cmd::cargo().args(["test", "--package", "reactive_graph", "--lib"]))?;
 
     step("phone storage in headless Chromium (wasm-bindgen-test)");
     cmd::run(

@@ -427,7 +427,12 @@ async function saveVisits(page, cdp, n, from = 0) {
     saved.push(t.back);
     shown.push(t.shown);
     if ((i + 1 - from) % 100 === 0) {
-      console.log(`saved ${i + 1} visits in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      // Per block of 100, so a slowdown over the day shows where it starts.
+      const block = saved.slice(-100);
+      console.log(
+        `saved ${i + 1} visits in ${((Date.now() - started) / 1000).toFixed(0)} s; these 100: ` +
+          `p50 ${quantile(block, 0.5).toFixed(1)} ms, p95 ${quantile(block, 0.95).toFixed(1)} ms`,
+      );
     }
   }
   return { saved, shown };
