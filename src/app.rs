@@ -26,14 +26,22 @@ pub struct DataLock {
     status: RwSignal<Status>,
     /// The cadre chose the password over the PIN.
     password_asked: RwSignal<bool>,
+    /// Told when the data opens or locks: the engine neither uploads nor downloads while it is
+    /// locked, and starts at once when it opens.
+    sync: SyncStatus,
 }
 
 impl DataLock {
     /// Reads the vault's state again after it changed.
     pub fn refresh(self) {
+        let was_open = matches!(self.status.get_untracked(), Status::Open { .. });
         self.status.set(vault::status());
-        if matches!(self.status.get_untracked(), Status::Open { .. }) {
+        let open = matches!(self.status.get_untracked(), Status::Open { .. });
+        if open {
             self.password_asked.set(false);
+        }
+        if open != was_open {
+            self.sync.data_opened(open);
         }
     }
 
@@ -103,10 +111,10 @@ pub fn App() -> impl IntoView {
     let lock = DataLock {
         status: RwSignal::new(vault::status()),
         password_asked: RwSignal::new(false),
+        sync: SyncStatus::install(),
     };
     provide_context(lock);
     install_auto_lock(lock);
-    SyncStatus::install();
     let screen = Memo::new(move |_| {
         gate(
             session.with(Option::is_some),

@@ -88,6 +88,11 @@ impl SyncStatus {
         self.handle(Event::Saved);
     }
 
+    /// The phone's data was opened (a PIN, a sign-in) or locked in this tab.
+    pub fn data_opened(self, open: bool) {
+        self.handle(if open { Event::Unlocked } else { Event::Locked });
+    }
+
     /// Uploads what waits, then downloads. If a run is already going, another follows it.
     pub fn upload_now(self) {
         self.handle(Event::UploadNow);

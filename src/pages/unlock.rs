@@ -5,7 +5,6 @@ use crate::app::DataLock;
 use crate::components::PlainField;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::vault::{self, UnlockError};
-use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -28,7 +27,6 @@ pub fn explain(e: &UnlockError, lang: xiafang_core::Lang) -> String {
 pub fn UnlockPage() -> impl IntoView {
     let i18n = use_i18n();
     let lock = expect_context::<DataLock>();
-    let sync = expect_context::<SyncStatus>();
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -40,12 +38,10 @@ pub fn UnlockPage() -> impl IntoView {
             busy.set(false);
             pin.set(String::new());
             match result {
-                Ok(()) => {
-                    error.set(None);
-                    sync.upload_now();
-                }
+                Ok(()) => error.set(None),
                 Err(e) => error.set(Some(explain(&e, i18n.lang()))),
             }
+            // Opened: the screen shows the app and the sync engine starts (`DataLock::refresh`).
             // A lockout changes the screen to the sign-in page, which says why.
             lock.refresh();
         });

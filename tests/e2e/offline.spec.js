@@ -2,7 +2,7 @@
 // while still offline and reach the case server by themselves, exactly once, when it returns.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, shellCached, goOffline, goOnline, serverRecords, unlock, signedApi } = require("./helpers");
+const { signIn, shellCached, goOffline, goOnline, serverRecords, unlock, signedApi, openFile, saveNote } = require("./helpers");
 
 const server = useCaseServer(test);
 
@@ -107,4 +107,30 @@ test("a cadre cannot open another township's file through the API, nor learn tha
   expect(await res.text()).toBe(await missing.text());
   expect((await res.json()).message).toMatch(/[\u4e00-\u9fff]/);
   await api.dispose();
+});
+
+test("a phone locked while the network returns uploads the moment it is unlocked, without a tap", async ({ page, context }) => {
+  const tag = `LOCKED-${Date.now()}`;
+  // The page's timers are the test's: no retry or minute tick can start an upload behind its back.
+  await page.clock.install();
+  await signIn(page, server);
+  await shellCached(page);
+  await openFile(page, "郭先生");
+  await goOffline(context, server);
+  await saveNote(page, `${tag} 谈心`);
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "1");
+  await page.getByRole("button", { name: "锁定" }).click();
+  await expect(page.getByRole("heading", { name: "输入解锁码" })).toBeVisible();
+  await page.clock.pauseAt(Date.now() + 1_000);
+
+  // Back online while locked: the data key is not in memory, so nothing can be read to send.
+  await goOnline(context, server);
+  const stored = async () =>
+    (await serverRecords(server, "file-guo")).filter((r) => JSON.stringify(r.body).includes(tag)).length;
+  expect(await stored()).toBe(0);
+
+  // The PIN opens the data, and the note leaves at once.
+  await unlock(page);
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
+  expect(await stored()).toBe(1);
 });
