@@ -144,7 +144,17 @@ pub fn file(id: &str) -> crate::records::file::PetitionerFile {
 pub fn on(r: Record, day: NaiveDate) -> Record {
     Record {
         occurred_at: day.and_hms_opt(9, 30, 0).expect("valid time"),
+        // Entered the same day, at 18:00 China time.
+        saved_at: day.and_hms_opt(10, 0, 0).expect("valid time").and_utc(),
         ..r
+    }
+}
+
+/// `r` on `day`, entered into the app on `entered` (at 18:00 China time): after the fact.
+pub fn entered(r: Record, day: NaiveDate, entered: NaiveDate) -> Record {
+    Record {
+        saved_at: entered.and_hms_opt(10, 0, 0).expect("valid time").and_utc(),
+        ..on(r, day)
     }
 }
 

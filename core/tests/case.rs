@@ -412,13 +412,13 @@ fn a_follow_up_visit_after_closure_is_the_follow_up() {
     );
     records.push(visit("2027-01-15", VisitKind::FollowUp));
     let s = status(&records, "2027-01-30");
-    assert_eq!(s.follow_up_on, Some(d("2027-01-15")));
+    assert_eq!(s.follow_up_on.as_ref().map(|f| f.on), Some(d("2027-01-15")));
     assert!(!s.follow_up_due);
     assert_eq!(due(&s, DeadlineKind::FollowUp).1, DeadlineStatus::Met);
     let mut stepped = handled();
     stepped.push(step("2027-01-25", Step::FollowUpDone { carried_out: true }));
     assert_eq!(
-        status(&stepped, "2027-01-30").follow_up_on,
+        status(&stepped, "2027-01-30").follow_up_on.map(|f| f.on),
         Some(d("2027-01-25"))
     );
 }

@@ -248,10 +248,18 @@ fn count(facts: &[Facts], test: impl Fn(&Facts) -> bool) -> i64 {
     facts.iter().filter(|f| test(f)).count() as i64
 }
 
-/// Whether a deadline of `kind` fell due in the period, and whether it was met in time.
+/// Whether a deadline of `kind` fell due in the period, and whether every one that did (a
+/// matter handled again has one per round) was met in time. Met late, or entered after the
+/// deadline passed (`MetRecordedLate`), is not in time.
 fn due_in(f: &Facts, kind: DeadlineKind, period: &Period) -> Option<bool> {
-    let d = f.status.deadline(kind).filter(|d| period.contains(d.due))?;
-    Some(d.status == DeadlineStatus::Met)
+    let mut due = f
+        .status
+        .deadlines
+        .iter()
+        .filter(|d| d.kind == kind && period.contains(d.due))
+        .peekable();
+    due.peek()?;
+    Some(due.all(|d| d.status == DeadlineStatus::Met))
 }
 
 fn on_in(day: Option<NaiveDate>, period: &Period) -> bool {

@@ -12,7 +12,12 @@ use crate::records::case_step::{ReviewOutcome, Step};
 use crate::records::file::{Level, MatterFlag, PetitionerFile};
 use crate::records::record::{Record, RecordBody, VisitKind};
 use crate::records::supervision::Supervision;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+/// The day in China (UTC+8, no daylight saving) of an instant: the day a record was entered.
+pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
+    (at + TimeDelta::hours(8)).date_naive()
+}
 
 /// The state of `file`'s matter from the records dated on or before `today`.
 pub fn case_status(
@@ -42,22 +47,23 @@ pub fn case_status(
     };
     let mut follow_ups = Vec::new();
     for r in counted {
-        let on = r.occurred_at.date();
+        let at = At {
+            on: r.occurred_at.date(),
+            recorded: china_date(r.saved_at),
+        };
+        let on = at.on;
         match &r.body {
-            RecordBody::CaseStep(c) => step(&mut s, &c.step, on, r.id, rules, &mut follow_ups),
-            RecordBody::Supervision(sup) => supervise(&mut s, sup, on),
+            RecordBody::CaseStep(c) => step(&mut s, &c.step, at, r.id, rules, &mut follow_ups),
+            RecordBody::Supervision(sup) => supervise(&mut s, sup, at),
             RecordBody::Visit(v) => {
                 s.last_visit = Some(on);
                 if v.kind == VisitKind::FollowUp && rules.follow_up_visit_counts {
-                    follow_ups.push(on);
+                    follow_ups.push(at.dated(()));
                 }
                 // An evaluation asked on a visit is the petitioner's latest word, like a 评价
                 // step; it does not move the matter's stage.
                 if let Some(e) = &v.evaluation {
-                    s.rating = Some(Dated {
-                        on,
-                        what: (e.rating, e.comment.clone()),
-                    });
+                    s.rating = Some(at.dated((e.rating, e.comment.clone())));
                 }
             }
             _ => {}
@@ -65,7 +71,7 @@ pub fn case_status(
     }
     s.follow_up_on = s
         .closed_on
-        .and_then(|closed| follow_ups.iter().copied().find(|d| *d >= closed));
+        .and_then(|closed| follow_ups.into_iter().find(|d| d.on >= closed));
     s.follow_up_due = s.closed_on.is_some() && s.follow_up_on.is_none();
     s.needs_visit = s
         .last_visit
@@ -75,19 +81,40 @@ pub fn case_status(
     s
 }
 
+/// When a record's fact happened, and when the record was entered.
+#[derive(Clone, Copy)]
+struct At {
+    on: NaiveDate,
+    recorded: NaiveDate,
+}
+
+impl At {
+    fn dated<T>(self, what: T) -> Dated<T> {
+        Dated {
+            on: self.on,
+            recorded: self.recorded,
+            what,
+        }
+    }
+}
+
 fn step(
     s: &mut CaseStatus,
     step: &Step,
-    on: NaiveDate,
+    at: At,
     id: RecordId,
     rules: &CaseRules,
-    follow_ups: &mut Vec<NaiveDate>,
+    follow_ups: &mut Vec<Dated<()>>,
 ) {
-    let closed_to_review = s.is_closed_to_review();
-    let refuse = |s: &mut CaseStatus| {
-        s.problems.push(CaseProblem {
-            record: id,
-            kind: CaseProblemKind::AfterReReview,
+    let on = at.on;
+    let closed_to_review =
+        s.is_closed_to_review() && s.closed_entered.is_some_and(|e| e <= at.recorded);
+    let problem = |s: &mut CaseStatus, kind| s.problems.push(CaseProblem { record: id, kind });
+    let refuse = |s: &mut CaseStatus| problem(s, CaseProblemKind::AfterReReview);
+    let handling_due = |s: &CaseStatus, extension: bool| {
+        s.accepted.as_ref().map(|a| {
+            let days = if extension { extended_days(s) } else { 0 };
+            rules.limits.handling_due(a.on, a.what, days)
         })
     };
     let stage = match step {
@@ -97,10 +124,7 @@ fn step(
             Some(Stage::Registered)
         }
         Step::Routed { route, to } => {
-            s.routing = Some(Dated {
-                on,
-                what: (*route, to.clone()),
-            });
+            s.routing = Some(at.dated((*route, to.clone())));
             Some(Stage::Routed)
         }
         Step::Notified { accepted: true, .. } | Step::Accepted { .. } if closed_to_review => {
@@ -108,30 +132,34 @@ fn step(
             None
         }
         Step::Notified { accepted, go_to } => {
-            s.notice = Some(Dated {
-                on,
-                what: (*accepted, go_to.clone()),
-            });
+            s.notice = Some(at.dated((*accepted, go_to.clone())));
             if *accepted {
-                s.accepted.get_or_insert(Dated { on, what: false });
+                s.accepted.get_or_insert(at.dated(false));
                 Some(Stage::Notified)
             } else {
                 Some(Stage::NotAccepted)
             }
         }
+        // An explicit acceptance is the legal start, over an earlier acceptance notice — but one
+        // entered after the handling period already ended would move that period after the fact.
+        Step::Accepted { .. } if handling_due(s, true).is_some_and(|due| at.recorded > due) => {
+            problem(s, CaseProblemKind::LateAcceptance);
+            None
+        }
         Step::Accepted { simplified } => {
-            // An explicit acceptance is the legal start, over an earlier acceptance notice.
-            s.accepted = Some(Dated {
-                on,
-                what: *simplified,
-            });
+            s.accepted = Some(at.dated(*simplified));
             Some(Stage::InHandling)
         }
         Step::Extended { .. } if s.extension.is_some() => {
-            s.problems.push(CaseProblem {
-                record: id,
-                kind: CaseProblemKind::SecondExtension,
-            });
+            problem(s, CaseProblemKind::SecondExtension);
+            None
+        }
+        // An extension counts only if approved, and entered, while the period it extends ran
+        // (§34): a late one is kept and shown, and moves no deadline.
+        Step::Extended { .. }
+            if handling_due(s, false).is_none_or(|due| on > due || at.recorded > due) =>
+        {
+            problem(s, CaseProblemKind::LateExtension);
             None
         }
         Step::Extended {
@@ -140,33 +168,24 @@ fn step(
             reason,
         } => {
             if u32::from(*days) > rules.limits.extension_max_days {
-                s.problems.push(CaseProblem {
-                    record: id,
-                    kind: CaseProblemKind::ExtensionTooLong,
-                });
+                problem(s, CaseProblemKind::ExtensionTooLong);
             }
-            s.extension = Some(Dated {
-                on,
-                what: Extension {
-                    days: *days,
-                    approver: approver.clone(),
-                    reason: reason.clone(),
-                },
-            });
+            s.extension = Some(at.dated(Extension {
+                days: *days,
+                approver: approver.clone(),
+                reason: reason.clone(),
+            }));
             None
         }
         Step::Replied { outcome } => {
-            s.reply = Some(Dated { on, what: *outcome });
+            s.reply = Some(at.dated(*outcome));
             Some(Stage::Replied)
         }
         Step::Rated {
             evaluation,
             comment,
         } => {
-            s.rating = Some(Dated {
-                on,
-                what: (*evaluation, comment.clone()),
-            });
+            s.rating = Some(at.dated((*evaluation, comment.clone())));
             Some(Stage::Rated)
         }
         Step::Closed => {
@@ -185,7 +204,10 @@ fn step(
             Some(Stage::InReview)
         }
         Step::ReviewDecided { outcome } => {
-            decide(&mut s.review, on, *outcome);
+            decide(&mut s.review, at, *outcome);
+            if *outcome == ReviewOutcome::Redo {
+                handle_again(s, rules);
+            }
             Some(Stage::Reviewed)
         }
         Step::ReReviewRequested => {
@@ -196,19 +218,25 @@ fn step(
             Some(Stage::InReReview)
         }
         Step::ReReviewDecided { outcome } => {
-            decide(&mut s.re_review, on, *outcome);
+            decide(&mut s.re_review, at, *outcome);
+            if *outcome == ReviewOutcome::Redo {
+                handle_again(s, rules);
+            } else {
+                closes_to_review(s, at);
+            }
             Some(Stage::ReReviewed)
         }
         Step::Final => {
             s.final_on = Some(on);
+            closes_to_review(s, at);
             Some(Stage::Final)
         }
         Step::FollowUpDone { .. } => {
-            follow_ups.push(on);
+            follow_ups.push(at.dated(()));
             None
         }
         Step::LegalRoute { route } => {
-            s.legal_route = Some(Dated { on, what: *route });
+            s.legal_route = Some(at.dated(*route));
             None
         }
         Step::Resolution { resolution } => {
@@ -222,16 +250,45 @@ fn step(
 }
 
 /// A decision without a recorded request still counts; its request day is taken as its own.
-fn decide(round: &mut Option<ReviewRound>, on: NaiveDate, outcome: ReviewOutcome) {
+fn decide(round: &mut Option<ReviewRound>, at: At, outcome: ReviewOutcome) {
     round
         .get_or_insert(ReviewRound {
-            requested_on: on,
+            requested_on: at.on,
             decided: None,
         })
-        .decided = Some(Dated { on, what: outcome });
+        .decided = Some(at.dated(outcome));
 }
 
-fn supervise(s: &mut CaseStatus, sup: &Supervision, on: NaiveDate) {
+fn closes_to_review(s: &mut CaseStatus, at: At) {
+    s.closed_entered = Some(s.closed_entered.map_or(at.recorded, |e| e.min(at.recorded)));
+}
+
+fn extended_days(s: &CaseStatus) -> u32 {
+    s.extension.as_ref().map_or(0, |e| u32::from(e.what.days))
+}
+
+/// 撤销原处理意见，责令重新办理: the round handled so far keeps its deadline as it stood (the
+/// old reply does not meet the next one), and the next acceptance starts a new period with its
+/// own one extension.
+fn handle_again(s: &mut CaseStatus, rules: &CaseRules) {
+    if let Some(accepted) = s.accepted.take() {
+        let due = rules
+            .limits
+            .handling_due(accepted.on, accepted.what, extended_days(s));
+        s.earlier_rounds.push(EarlierRound {
+            due,
+            reply: s.reply.clone(),
+        });
+    }
+    s.extension = None;
+    s.reply = None;
+    s.rating = None;
+    s.closed_on = None;
+    s.legal_route = None;
+}
+
+fn supervise(s: &mut CaseStatus, sup: &Supervision, at: At) {
+    let on = at.on;
     match sup {
         Supervision::Listed {
             deadline,
@@ -254,10 +311,7 @@ fn supervise(s: &mut CaseStatus, sup: &Supervision, on: NaiveDate) {
         }
         Supervision::Lifted { note } => {
             if let Some(state) = &mut s.supervision {
-                state.lifted = Some(Dated {
-                    on,
-                    what: note.clone(),
-                });
+                state.lifted = Some(at.dated(note.clone()));
             }
         }
     }
@@ -280,41 +334,43 @@ fn flags(file: &PetitionerFile, s: &CaseStatus, rules: &CaseRules, today: NaiveD
 fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadline> {
     let l = &rules.limits;
     let mut out = Vec::new();
-    let mut add = |kind: DeadlineKind, due: NaiveDate, met_on: Option<NaiveDate>| {
+    let mut add = |kind: DeadlineKind, due: NaiveDate, met: Option<(NaiveDate, NaiveDate)>| {
         out.push(Deadline {
             kind,
             due,
-            met_on,
-            status: status(kind, due, met_on, today, rules.due_soon_days),
+            met_on: met.map(|(on, _)| on),
+            recorded_on: met.map(|(_, recorded)| recorded),
+            status: status(kind, due, met, today, rules.due_soon_days),
         })
     };
     if let Some(received) = s.received {
         add(
             DeadlineKind::Register,
             l.register_due(received),
-            s.routing.as_ref().map(|r| r.on),
+            met(&s.routing),
         );
-        add(
-            DeadlineKind::Notify,
-            l.notify_due(received),
-            s.notice.as_ref().map(|n| n.on),
-        );
+        add(DeadlineKind::Notify, l.notify_due(received), met(&s.notice));
     }
-    // A matter steered to a legal channel before its reply leaves the petition procedure.
-    let steered = s
-        .legal_route
-        .as_ref()
-        .is_some_and(|lr| s.reply.as_ref().is_none_or(|r| lr.on <= r.on));
-    if let Some(accepted) = s.accepted.as_ref().filter(|_| !steered) {
-        let extension = s.extension.as_ref().map_or(0, |e| u32::from(e.what.days));
-        add(
-            DeadlineKind::Handling,
-            l.handling_due(accepted.on, accepted.what, extension),
-            s.reply.as_ref().map(|r| r.on),
-        );
+    if let Some(accepted) = &s.accepted {
+        let due = l.handling_due(accepted.on, accepted.what, extended_days(s));
+        // Steered to a legal channel before the reply, the matter leaves the petition procedure
+        // — if that was done, and entered, while the reply was not yet due. Steered later, the
+        // handling deadline stands, met late on the day it was steered.
+        let steered = s
+            .legal_route
+            .as_ref()
+            .filter(|lr| s.reply.as_ref().is_none_or(|r| lr.on <= r.on));
+        match steered {
+            Some(lr) if lr.on <= due && lr.recorded <= due => {}
+            Some(lr) => add(DeadlineKind::Handling, due, Some(lr.when())),
+            None => add(DeadlineKind::Handling, due, met(&s.reply)),
+        }
+    }
+    for round in &s.earlier_rounds {
+        add(DeadlineKind::Handling, round.due, met(&round.reply));
     }
     if let Some(reply) = &s.reply {
-        let requested = s.review.as_ref().map(|r| r.requested_on);
+        let requested = s.review.as_ref().map(|r| (r.requested_on, r.requested_on));
         add(
             DeadlineKind::ReviewRequest,
             within(reply.on, l.review_request_days),
@@ -335,44 +391,47 @@ fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadlin
     ];
     for (round, days, kind) in rounds {
         if let Some(round) = round {
-            let decided = round.decided.as_ref().map(|d| d.on);
-            add(kind, within(round.requested_on, days), decided);
+            add(kind, within(round.requested_on, days), met(&round.decided));
         }
     }
     if let Some(decided) = s.review.as_ref().and_then(|r| r.decided.as_ref()) {
         add(
             DeadlineKind::ReReviewRequest,
             within(decided.on, l.re_review_request_days),
-            s.re_review.as_ref().map(|r| r.requested_on),
+            s.re_review
+                .as_ref()
+                .map(|r| (r.requested_on, r.requested_on)),
         );
     }
     if let Some(closed) = s.closed_on {
         add(
             DeadlineKind::FollowUp,
             within(closed, l.follow_up_days),
-            s.follow_up_on,
+            met(&s.follow_up_on),
         );
     }
     if let Some(sup) = &s.supervision {
-        add(
-            DeadlineKind::Supervision,
-            sup.deadline,
-            sup.lifted.as_ref().map(|l| l.on),
-        );
+        add(DeadlineKind::Supervision, sup.deadline, met(&sup.lifted));
     }
     out
 }
 
-/// How a deadline stands on `today`.
+/// When the record that meets a deadline says it was done, and when it was entered.
+fn met<T>(fact: &Option<Dated<T>>) -> Option<(NaiveDate, NaiveDate)> {
+    fact.as_ref().map(Dated::when)
+}
+
+/// How a deadline stands on `today`; `met` is the day it was met and the day that was entered.
 pub fn status(
     kind: DeadlineKind,
     due: NaiveDate,
-    met_on: Option<NaiveDate>,
+    met: Option<(NaiveDate, NaiveDate)>,
     today: NaiveDate,
     due_soon_days: u32,
 ) -> DeadlineStatus {
-    match met_on {
-        Some(on) if on <= due => DeadlineStatus::Met,
+    match met {
+        Some((on, recorded)) if on <= due && recorded <= due => DeadlineStatus::Met,
+        Some((on, _)) if on <= due => DeadlineStatus::MetRecordedLate,
         Some(_) => DeadlineStatus::MetLate,
         None if today > due && kind.is_window() => DeadlineStatus::Lapsed,
         None if today > due => DeadlineStatus::Overdue,

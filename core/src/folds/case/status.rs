@@ -81,8 +81,11 @@ impl DeadlineKind {
 }
 
 labeled_enum!(
+    /// `MetRecordedLate`: done within the limit by its record's date, but the record was entered
+    /// after the limit had passed; it is shown, and never counted as on time.
     DeadlineStatus {
         Met = "met" => ("按期完成", "Met"),
+        MetRecordedLate = "met_recorded_late" => ("逾期补录", "Recorded after the deadline"),
         MetLate = "met_late" => ("逾期完成", "Met late"),
         Open = "open" => ("进行中", "Open"),
         DueSoon = "due_soon" => ("即将到期", "Due soon"),
@@ -96,14 +99,33 @@ pub struct Deadline {
     pub kind: DeadlineKind,
     pub due: NaiveDate,
     pub met_on: Option<NaiveDate>,
+    /// The day the record that met it was entered (China time), when it was met.
+    pub recorded_on: Option<NaiveDate>,
     pub status: DeadlineStatus,
 }
 
-/// A fact and the day it happened.
+/// A fact, the day it happened and the day its record was entered (China time): a record may
+/// be entered after the fact, and a deadline it meets must show that.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dated<T> {
     pub on: NaiveDate,
+    pub recorded: NaiveDate,
     pub what: T,
+}
+
+impl<T> Dated<T> {
+    /// The day it happened and the day it was entered.
+    pub fn when(&self) -> (NaiveDate, NaiveDate) {
+        (self.on, self.recorded)
+    }
+}
+
+/// A handling round a review or re-review sent back to be handled again: its deadline stands
+/// as it was met.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierRound {
+    pub due: NaiveDate,
+    pub reply: Option<Dated<ReplyOutcome>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,6 +173,8 @@ labeled_enum!(
     /// A step that was recorded but does not count, and why.
     CaseProblemKind {
         SecondExtension = "second_extension" => ("只能延期一次，本次延期不计", "Only one extension is allowed; this one does not count"),
+        LateExtension = "late_extension" => ("延期未在办理期限内批准或录入，不计", "Extension not approved and recorded within the handling period; it does not count"),
+        LateAcceptance = "late_acceptance" => ("办理期限届满后改记受理日期，不计", "Acceptance date changed after the handling period ended; it does not count"),
         ExtensionTooLong = "extension_too_long" => ("延期超过规定天数，按上限计", "Extension longer than allowed; counted at the limit"),
         AfterReReview = "after_re_review" => ("复核后同一事项不再受理", "Not accepted again after re-review"),
     }
@@ -178,13 +202,19 @@ pub struct CaseStatus {
     pub accepted: Option<Dated<bool>>,
     pub extension: Option<Dated<Extension>>,
     pub reply: Option<Dated<ReplyOutcome>>,
+    /// Rounds sent back by a review or re-review (撤销原处理意见，责令重新办理), oldest first.
+    pub earlier_rounds: Vec<EarlierRound>,
     pub rating: Option<Dated<(Evaluation, String)>>,
     pub closed_on: Option<NaiveDate>,
     pub review: Option<ReviewRound>,
     pub re_review: Option<ReviewRound>,
     pub final_on: Option<NaiveDate>,
+    /// The day the record that closed the matter to review (a re-review opinion, 终结) was
+    /// entered: only what is entered from then on is refused, so a decision entered late and
+    /// dated back cannot undo an acceptance, and the deadline it started.
+    pub closed_entered: Option<NaiveDate>,
     /// The first follow-up on or after the latest closure.
-    pub follow_up_on: Option<NaiveDate>,
+    pub follow_up_on: Option<Dated<()>>,
     pub follow_up_due: bool,
     pub legal_route: Option<Dated<LegalRoute>>,
     /// The latest assessment, or the file's registered value.
@@ -204,8 +234,14 @@ impl CaseStatus {
         self.deadlines.iter().find(|d| d.kind == kind)
     }
 
-    /// Once re-review is decided (or the matter is final) the same request is not accepted again.
+    /// Once re-review is decided (or the matter is final) the same request is not accepted again
+    /// — unless the re-review sent it back to be handled again.
     pub fn is_closed_to_review(&self) -> bool {
-        self.final_on.is_some() || self.re_review.as_ref().is_some_and(|r| r.decided.is_some())
+        self.final_on.is_some()
+            || self.re_review.as_ref().is_some_and(|r| {
+                r.decided
+                    .as_ref()
+                    .is_some_and(|d| d.what != ReviewOutcome::Redo)
+            })
     }
 }

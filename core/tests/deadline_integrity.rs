@@ -1,0 +1,402 @@
+//! Deadlines nobody can game (issue 16): a record entered after a limit passed may be kept and
+//! shown, but it never turns an overdue matter into one handled on time. Dates are computed by
+//! hand in the comments.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use xiafang_core::case::*;
+use xiafang_core::case_step::{LegalRoute, ReplyOutcome, ReviewOutcome, Route, Step};
+use xiafang_core::figures::{FigureKey, FigureRules, Period, figures};
+use xiafang_core::file::{Level, PetitionerFile};
+use xiafang_core::{Record, fixtures};
+
+fn d(text: &str) -> NaiveDate {
+    text.parse().expect("test date")
+}
+
+/// A step done on `day` and entered the same day.
+fn step(day: &str, s: Step) -> Record {
+    fixtures::on(fixtures::case_step("f1", "o1", s), d(day))
+}
+
+/// A step dated `day` but entered into the app on `entered`.
+fn late(day: &str, entered: &str, s: Step) -> Record {
+    fixtures::entered(fixtures::case_step("f1", "o1", s), d(day), d(entered))
+}
+
+fn file() -> PetitionerFile {
+    let mut f = fixtures::file("f1");
+    f.matter.flags.clear();
+    f.matter.level_reached = Level::Township;
+    f
+}
+
+fn status(records: &[Record], today: &str) -> CaseStatus {
+    case_status(&file(), records, &CaseRules::default(), d(today))
+}
+
+fn handling(s: &CaseStatus) -> (NaiveDate, DeadlineStatus) {
+    let h = s
+        .deadline(DeadlineKind::Handling)
+        .expect("a handling deadline");
+    (h.due, h.status)
+}
+
+fn problems(s: &CaseStatus) -> Vec<CaseProblemKind> {
+    s.problems.iter().map(|p| p.kind).collect()
+}
+
+fn extended(days: u16) -> Step {
+    Step::Extended {
+        days,
+        approver: "街道办事处主任".into(),
+        reason: "需现场测量".into(),
+    }
+}
+
+fn replied() -> Step {
+    Step::Replied {
+        outcome: ReplyOutcome::Explained,
+    }
+}
+
+/// Received 2 Nov 2026, registered 3 Nov, routed 5 Nov, accepted 10 Nov: the reply is due 60
+/// days later, on 9 Jan 2027 (20 days left in November, 31 in December, 9 in January).
+fn accepted() -> Vec<Record> {
+    vec![
+        step(
+            "2026-11-03",
+            Step::Registered {
+                received: d("2026-11-02"),
+            },
+        ),
+        step(
+            "2026-11-05",
+            Step::Routed {
+                route: Route::Own,
+                to: "南滨街道信访办".into(),
+            },
+        ),
+        step("2026-11-10", Step::Accepted { simplified: false }),
+    ]
+}
+
+fn with(mut records: Vec<Record>, more: impl IntoIterator<Item = Record>) -> Vec<Record> {
+    records.extend(more);
+    records
+}
+
+#[test]
+fn an_extension_approved_in_time_moves_the_deadline_by_its_days() {
+    // 9 Jan + 30 days = 8 Feb 2027.
+    let s = status(
+        &with(accepted(), [step("2027-01-05", extended(30))]),
+        "2027-01-20",
+    );
+    assert_eq!(handling(&s), (d("2027-02-08"), DeadlineStatus::Open));
+    assert!(s.problems.is_empty());
+}
+
+#[test]
+fn an_extension_approved_after_the_period_ended_is_kept_shown_late_and_moves_nothing() {
+    let s = status(
+        &with(accepted(), [step("2027-01-12", extended(30))]),
+        "2027-01-20",
+    );
+    assert_eq!(handling(&s), (d("2027-01-09"), DeadlineStatus::Overdue));
+    assert_eq!(problems(&s), [CaseProblemKind::LateExtension]);
+    assert!(s.extension.is_none());
+}
+
+#[test]
+fn an_extension_dated_in_time_but_entered_after_the_period_ended_moves_nothing() {
+    let s = status(
+        &with(accepted(), [late("2027-01-05", "2027-01-12", extended(30))]),
+        "2027-01-20",
+    );
+    assert_eq!(handling(&s), (d("2027-01-09"), DeadlineStatus::Overdue));
+    assert_eq!(problems(&s), [CaseProblemKind::LateExtension]);
+}
+
+#[test]
+fn an_extension_before_acceptance_extends_nothing() {
+    let records = vec![
+        step(
+            "2026-11-03",
+            Step::Registered {
+                received: d("2026-11-02"),
+            },
+        ),
+        step("2026-11-04", extended(30)),
+        step("2026-11-10", Step::Accepted { simplified: false }),
+    ];
+    let s = status(&records, "2027-01-20");
+    assert_eq!(handling(&s), (d("2027-01-09"), DeadlineStatus::Overdue));
+    assert_eq!(problems(&s), [CaseProblemKind::LateExtension]);
+}
+
+#[test]
+fn steering_to_a_legal_channel_in_time_leaves_the_procedure_without_a_handling_clock() {
+    let s = status(
+        &with(
+            accepted(),
+            [step(
+                "2026-12-01",
+                Step::LegalRoute {
+                    route: LegalRoute::Litigation,
+                },
+            )],
+        ),
+        "2027-01-20",
+    );
+    assert!(s.deadline(DeadlineKind::Handling).is_none());
+}
+
+#[test]
+fn steering_to_a_legal_channel_after_the_deadline_closes_the_matter_late_that_day() {
+    let s = status(
+        &with(
+            accepted(),
+            [step(
+                "2027-01-15",
+                Step::LegalRoute {
+                    route: LegalRoute::Arbitration,
+                },
+            )],
+        ),
+        "2027-01-20",
+    );
+    let h = s
+        .deadline(DeadlineKind::Handling)
+        .expect("the deadline stands");
+    assert_eq!(
+        (h.due, h.met_on, h.status),
+        (
+            d("2027-01-09"),
+            Some(d("2027-01-15")),
+            DeadlineStatus::MetLate
+        )
+    );
+}
+
+#[test]
+fn steering_dated_in_time_but_entered_after_the_deadline_is_shown_as_recorded_late() {
+    let s = status(
+        &with(
+            accepted(),
+            [late(
+                "2026-12-01",
+                "2027-01-15",
+                Step::LegalRoute {
+                    route: LegalRoute::Litigation,
+                },
+            )],
+        ),
+        "2027-01-20",
+    );
+    assert_eq!(
+        handling(&s),
+        (d("2027-01-09"), DeadlineStatus::MetRecordedLate)
+    );
+}
+
+#[test]
+fn a_reply_entered_after_the_deadline_is_shown_and_not_counted_on_time() {
+    let records = with(accepted(), [late("2027-01-05", "2027-01-12", replied())]);
+    let s = status(&records, "2027-01-20");
+    let h = s.deadline(DeadlineKind::Handling).expect("handling");
+    assert_eq!(h.status, DeadlineStatus::MetRecordedLate);
+    assert_eq!(h.recorded_on, Some(d("2027-01-12")));
+    // 按期办结率 for the period the deadline fell in: due, and not on time.
+    let period = Period::new(d("2027-01-01"), d("2027-01-31")).expect("in order");
+    let all = figures(
+        &[(file(), records.clone())],
+        period,
+        &FigureRules::default(),
+    );
+    let on_time = all.get(FigureKey::OnTimeCompletion).expect("computed");
+    assert_eq!((on_time.numerator, on_time.denominator), (0, Some(1)));
+    // The same reply entered on the day counts.
+    let in_time = with(accepted(), [step("2027-01-05", replied())]);
+    let all = figures(&[(file(), in_time)], period, &FigureRules::default());
+    let on_time = all.get(FigureKey::OnTimeCompletion).expect("computed");
+    assert_eq!((on_time.numerator, on_time.denominator), (1, Some(1)));
+}
+
+#[test]
+fn a_new_acceptance_date_entered_after_the_period_ended_does_not_move_it() {
+    let s = status(
+        &with(
+            accepted(),
+            [late(
+                "2027-01-05",
+                "2027-01-15",
+                Step::Accepted { simplified: false },
+            )],
+        ),
+        "2027-01-20",
+    );
+    assert_eq!(handling(&s), (d("2027-01-09"), DeadlineStatus::Overdue));
+    assert_eq!(problems(&s), [CaseProblemKind::LateAcceptance]);
+}
+
+/// Replied 20 Dec 2026 (in time), review asked 5 Jan, decided "revoke and handle again" 20 Jan,
+/// accepted again 25 Jan 2027.
+fn sent_back(outcome_step: Step) -> Vec<Record> {
+    with(
+        accepted(),
+        [
+            step("2026-12-20", replied()),
+            step(
+                "2027-01-05",
+                if matches!(outcome_step, Step::ReviewDecided { .. }) {
+                    Step::ReviewRequested
+                } else {
+                    Step::ReReviewRequested
+                },
+            ),
+            step("2027-01-20", outcome_step),
+            step("2027-01-25", Step::Accepted { simplified: false }),
+        ],
+    )
+}
+
+#[test]
+fn handling_again_after_review_starts_a_new_period_the_old_reply_does_not_meet() {
+    let records = sent_back(Step::ReviewDecided {
+        outcome: ReviewOutcome::Redo,
+    });
+    // 25 Jan + 60 days = 26 Mar 2027 (6 days left in January, 28 in February, 26 in March).
+    let s = status(&records, "2027-02-01");
+    assert_eq!(handling(&s), (d("2027-03-26"), DeadlineStatus::Open));
+    assert!(s.reply.is_none());
+    // The first round keeps its deadline, met by its reply.
+    let all: Vec<_> = s
+        .deadlines
+        .iter()
+        .filter(|d| d.kind == DeadlineKind::Handling)
+        .map(|d| (d.due, d.status))
+        .collect();
+    assert_eq!(
+        all,
+        [
+            (d("2027-03-26"), DeadlineStatus::Open),
+            (d("2027-01-09"), DeadlineStatus::Met)
+        ]
+    );
+    // The new period has its own one extension: 26 Mar + 30 = 25 Apr 2027.
+    let extended_again = with(records, [step("2027-02-10", extended(30))]);
+    let s = status(&extended_again, "2027-02-11");
+    assert_eq!(handling(&s), (d("2027-04-25"), DeadlineStatus::Open));
+    assert!(s.problems.is_empty());
+}
+
+#[test]
+fn a_re_review_that_sends_the_matter_back_lets_it_be_accepted_again() {
+    let s = status(
+        &sent_back(Step::ReReviewDecided {
+            outcome: ReviewOutcome::Redo,
+        }),
+        "2027-02-01",
+    );
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert_eq!(handling(&s), (d("2027-03-26"), DeadlineStatus::Open));
+    // Upheld, the same request is not accepted again.
+    let s = status(
+        &sent_back(Step::ReReviewDecided {
+            outcome: ReviewOutcome::Upheld,
+        }),
+        "2027-02-01",
+    );
+    assert_eq!(problems(&s), [CaseProblemKind::AfterReReview]);
+}
+
+fn any_step() -> impl Strategy<Value = Step> {
+    let outcome = prop_oneof![
+        Just(ReviewOutcome::Upheld),
+        Just(ReviewOutcome::Changed),
+        Just(ReviewOutcome::Redo)
+    ];
+    prop_oneof![
+        Just(Step::Routed {
+            route: Route::Own,
+            to: "镇信访办".into()
+        }),
+        any::<bool>().prop_map(|accepted| Step::Notified {
+            accepted,
+            go_to: String::new()
+        }),
+        any::<bool>().prop_map(|simplified| Step::Accepted { simplified }),
+        (1u16..90).prop_map(extended),
+        Just(replied()),
+        Just(Step::Closed),
+        Just(Step::ReviewRequested),
+        outcome
+            .clone()
+            .prop_map(|outcome| Step::ReviewDecided { outcome }),
+        Just(Step::ReReviewRequested),
+        outcome.prop_map(|outcome| Step::ReReviewDecided { outcome }),
+        Just(Step::LegalRoute {
+            route: LegalRoute::Litigation
+        }),
+        (-80i64..0).prop_map(|days| Step::Registered {
+            received: d("2026-11-02") + chrono::TimeDelta::days(days)
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    /// Registered, not yet routed or told, accepted: on 9 Jan 2027 all three limits have
+    /// passed. Whatever is entered afterwards, dated whenever, each stays visibly not met in
+    /// time, and the on-time figure for the period does not improve.
+    #[test]
+    fn nothing_entered_after_a_deadline_passed_makes_it_met_in_time(
+        entries in prop::collection::vec((any_step(), -80i64..30, 1i64..40), 0..12),
+    ) {
+        let base = vec![
+            step("2026-11-03", Step::Registered { received: d("2026-11-02") }),
+            step("2026-11-10", Step::Accepted { simplified: false }),
+        ];
+        let last_due = d("2027-01-09");
+        let before = status(&base, "2027-02-28");
+        let overdue: Vec<DeadlineKind> = before
+            .deadlines
+            .iter()
+            .filter(|d| d.status == DeadlineStatus::Overdue)
+            .map(|d| d.kind)
+            .collect();
+        prop_assert_eq!(
+            &overdue,
+            &[DeadlineKind::Register, DeadlineKind::Notify, DeadlineKind::Handling]
+        );
+        let mut records = base;
+        for (s, dated, entered) in entries {
+            let on = last_due + chrono::TimeDelta::days(dated);
+            let entered = last_due + chrono::TimeDelta::days(entered);
+            records.push(fixtures::entered(
+                fixtures::case_step("f1", "o1", s),
+                on,
+                entered.max(on),
+            ));
+        }
+        let after = status(&records, "2027-02-28");
+        for kind in overdue {
+            let late_still_shown = after.deadlines.iter().any(|d| {
+                d.kind == kind
+                    && matches!(
+                        d.status,
+                        DeadlineStatus::Overdue
+                            | DeadlineStatus::MetLate
+                            | DeadlineStatus::MetRecordedLate
+                    )
+            });
+            prop_assert!(late_still_shown, "{:?} no longer shows late: {:?}", kind, after.deadlines);
+        }
+        let period = Period::new(d("2026-11-01"), d("2027-02-28")).expect("in order");
+        let all = figures(&[(file(), records)], period, &FigureRules::default());
+        let on_time = all.get(FigureKey::OnTimeCompletion).expect("computed");
+        prop_assert_eq!(on_time.numerator, 0);
+    }
+}
