@@ -34,7 +34,7 @@ pub mod fixtures;
 
 pub use base::{cipher, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
-pub use folds::{case, deadlines, ledger, review, search, signatures, team};
+pub use folds::{calendar, case, deadlines, ledger, review, search, signatures, team};
 pub use records::{
     account, attachment, case_step, file, file_edit, kinds, legal, record, supervision,
 };

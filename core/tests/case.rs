@@ -101,10 +101,10 @@ fn a_matter_handled_in_time_is_closed_with_its_deadlines_met() {
         due(&s, DeadlineKind::Notify),
         (d("2026-11-17"), DeadlineStatus::Met)
     );
-    // 10 Nov + 60 = 9 Jan 2027 (20 left in Nov + 31 Dec + 9).
+    // 10 Nov + 60 = 9 Jan 2027 (20 left in Nov + 31 Dec + 9), a Saturday: Monday 11 Jan.
     assert_eq!(
         due(&s, DeadlineKind::Handling),
-        (d("2027-01-09"), DeadlineStatus::Met)
+        (d("2027-01-11"), DeadlineStatus::Met)
     );
     // The petitioner may ask for review until 20 Dec + 30 = 19 Jan: nine days away, open.
     assert_eq!(
@@ -126,17 +126,18 @@ fn a_matter_handled_in_time_is_closed_with_its_deadlines_met() {
 
 #[test]
 fn deadlines_are_due_soon_then_overdue_and_a_lapsed_window_is_nobody_s_fault() {
+    // Due Monday 11 Jan 2027 (9 Jan is a Saturday): due soon from three days before.
     let records = &handled()[..4];
     assert_eq!(
-        due(&status(records, "2027-01-06"), DeadlineKind::Handling).1,
+        due(&status(records, "2027-01-08"), DeadlineKind::Handling).1,
         DeadlineStatus::DueSoon
     );
     assert_eq!(
-        due(&status(records, "2027-01-05"), DeadlineKind::Handling).1,
+        due(&status(records, "2027-01-07"), DeadlineKind::Handling).1,
         DeadlineStatus::Open
     );
     assert_eq!(
-        due(&status(records, "2027-01-10"), DeadlineKind::Handling).1,
+        due(&status(records, "2027-01-12"), DeadlineKind::Handling).1,
         DeadlineStatus::Overdue
     );
     let s = status(&handled(), "2027-01-20");
@@ -201,7 +202,8 @@ fn a_deployment_that_allows_less_extension_caps_it_and_says_so() {
         },
     ));
     let s = case_status(&file(), &records, &rules, d("2027-01-20"));
-    assert_eq!(due(&s, DeadlineKind::Handling).0, d("2027-01-24")); // 9 Jan + 15
+    // 9 Jan + 15 = Sunday 24 Jan → Monday 25 Jan.
+    assert_eq!(due(&s, DeadlineKind::Handling).0, d("2027-01-25"));
     assert_eq!(s.problems[0].kind, CaseProblemKind::ExtensionTooLong);
 }
 

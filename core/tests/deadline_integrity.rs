@@ -61,7 +61,8 @@ fn replied() -> Step {
 }
 
 /// Received 2 Nov 2026, registered 3 Nov, routed 5 Nov, accepted 10 Nov: the reply is due 60
-/// days later, on 9 Jan 2027 (20 days left in November, 31 in December, 9 in January).
+/// days later, on 9 Jan 2027 (20 days left in November, 31 in December, 9 in January) — a
+/// Saturday, so Monday 11 Jan.
 fn accepted() -> Vec<Record> {
     vec![
         step(
@@ -88,7 +89,7 @@ fn with(mut records: Vec<Record>, more: impl IntoIterator<Item = Record>) -> Vec
 
 #[test]
 fn an_extension_approved_in_time_moves_the_deadline_by_its_days() {
-    // 9 Jan + 30 days = 8 Feb 2027.
+    // 10 Nov + 90 days = Monday 8 Feb 2027.
     let s = status(
         &with(accepted(), [step("2027-01-05", extended(30))]),
         "2027-01-20",
@@ -103,7 +104,7 @@ fn an_extension_approved_after_the_period_ended_is_kept_shown_late_and_moves_not
         &with(accepted(), [step("2027-01-12", extended(30))]),
         "2027-01-20",
     );
-    assert_eq!(handling(&s), (d("2027-01-09"), DeadlineStatus::Overdue));
+    assert_eq!(handling(&s), (d("2027-01-11"), DeadlineStatus::Overdue));
     assert_eq!(problems(&s), [CaseProblemKind::LateExtension]);
     assert!(s.extension.is_none());
 }
@@ -114,7 +115,7 @@ fn an_extension_dated_in_time_but_entered_after_the_period_ended_moves_nothing()
         &with(accepted(), [late("2027-01-05", "2027-01-12", extended(30))]),
         "2027-01-20",
     );
-    assert_eq!(handling(&s), (d("2027-01-09"), DeadlineStatus::Overdue));
+    assert_eq!(handling(&s), (d("2027-01-11"), DeadlineStatus::Overdue));
     assert_eq!(problems(&s), [CaseProblemKind::LateExtension]);
 }
 
@@ -131,7 +132,7 @@ fn an_extension_before_acceptance_extends_nothing() {
         step("2026-11-10", Step::Accepted { simplified: false }),
     ];
     let s = status(&records, "2027-01-20");
-    assert_eq!(handling(&s), (d("2027-01-09"), DeadlineStatus::Overdue));
+    assert_eq!(handling(&s), (d("2027-01-11"), DeadlineStatus::Overdue));
     assert_eq!(problems(&s), [CaseProblemKind::LateExtension]);
 }
 
@@ -172,7 +173,7 @@ fn steering_to_a_legal_channel_after_the_deadline_closes_the_matter_late_that_da
     assert_eq!(
         (h.due, h.met_on, h.status),
         (
-            d("2027-01-09"),
+            d("2027-01-11"),
             Some(d("2027-01-15")),
             DeadlineStatus::MetLate
         )
@@ -196,7 +197,7 @@ fn steering_dated_in_time_but_entered_after_the_deadline_is_shown_as_recorded_la
     );
     assert_eq!(
         handling(&s),
-        (d("2027-01-09"), DeadlineStatus::MetRecordedLate)
+        (d("2027-01-11"), DeadlineStatus::MetRecordedLate)
     );
 }
 
@@ -236,7 +237,7 @@ fn a_new_acceptance_date_entered_after_the_period_ended_does_not_move_it() {
         ),
         "2027-01-20",
     );
-    assert_eq!(handling(&s), (d("2027-01-09"), DeadlineStatus::Overdue));
+    assert_eq!(handling(&s), (d("2027-01-11"), DeadlineStatus::Overdue));
     assert_eq!(problems(&s), [CaseProblemKind::LateAcceptance]);
 }
 
@@ -281,13 +282,13 @@ fn handling_again_after_review_starts_a_new_period_the_old_reply_does_not_meet()
         all,
         [
             (d("2027-03-26"), DeadlineStatus::Open),
-            (d("2027-01-09"), DeadlineStatus::Met)
+            (d("2027-01-11"), DeadlineStatus::Met)
         ]
     );
-    // The new period has its own one extension: 26 Mar + 30 = 25 Apr 2027.
+    // The new period has its own one extension: 26 Mar + 30 = Sunday 25 Apr → Monday 26 Apr.
     let extended_again = with(records, [step("2027-02-10", extended(30))]);
     let s = status(&extended_again, "2027-02-11");
-    assert_eq!(handling(&s), (d("2027-04-25"), DeadlineStatus::Open));
+    assert_eq!(handling(&s), (d("2027-04-26"), DeadlineStatus::Open));
     assert!(s.problems.is_empty());
 }
 
@@ -348,7 +349,7 @@ fn any_step() -> impl Strategy<Value = Step> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
 
-    /// Registered, not yet routed or told, accepted: on 9 Jan 2027 all three limits have
+    /// Registered, not yet routed or told, accepted: on 11 Jan 2027 all three limits have
     /// passed. Whatever is entered afterwards, dated whenever, each stays visibly not met in
     /// time, and the on-time figure for the period does not improve.
     #[test]
@@ -359,7 +360,7 @@ proptest! {
             step("2026-11-03", Step::Registered { received: d("2026-11-02") }),
             step("2026-11-10", Step::Accepted { simplified: false }),
         ];
-        let last_due = d("2027-01-09");
+        let last_due = d("2027-01-11");
         let before = status(&base, "2027-02-28");
         let overdue: Vec<DeadlineKind> = before
             .deadlines

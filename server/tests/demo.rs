@@ -314,9 +314,10 @@ fn demo_gives_the_supervisor_real_work_as_of_its_day() {
         DeadlineStatus::Met
     );
     assert!(zhou.follow_up_due);
+    // Closed 30 Oct + 30 days = Sunday 29 Nov: the next working day, Monday 30 Nov.
     assert_eq!(
         deadline(&zhou, DeadlineKind::FollowUp),
-        ("2026-11-29".into(), DeadlineStatus::DueSoon)
+        ("2026-11-30".into(), DeadlineStatus::DueSoon)
     );
 
     // 黄老伯 and 杨天普: handled in time, followed up.

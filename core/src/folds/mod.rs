@@ -1,6 +1,7 @@
 //! What a file's records add up to when read in order: which records count, the case's state
 //! and deadlines, reviews waiting, signatures' standing, the legal team on it, search.
 
+pub mod calendar;
 pub mod case;
 pub mod deadlines;
 pub mod ledger;

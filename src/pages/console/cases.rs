@@ -127,7 +127,7 @@ struct Item {
     what: String,
     /// The day it falls due, or for a quiet file the last visit.
     day: Option<NaiveDate>,
-    /// Extra text: the supervision's reason.
+    /// Extra text: the supervision's reason, or which calendar counted the deadline.
     note: Option<String>,
 }
 
@@ -151,7 +151,10 @@ fn items(cases: &[Case], section: Section, lang: Lang) -> Vec<Item> {
                     _ => DeadlineStatus::DueSoon,
                 };
                 for d in s.deadlines.iter().filter(|d| d.status == wanted) {
-                    push(d.kind.label(lang).into(), Some(d.due), None);
+                    // Which calendar counted it, when that matters (a last day moved off a
+                    // holiday, working days, a year whose holidays are not published).
+                    let calendar = d.calendar.as_ref().map(|c| c.describe(lang));
+                    push(d.kind.label(lang).into(), Some(d.due), calendar);
                 }
             }
             Section::Supervised => {

@@ -7,7 +7,7 @@ mod status;
 pub use status::*;
 
 use crate::base::ids::RecordId;
-use crate::folds::deadlines::within;
+use crate::folds::deadlines::{CalendarUse, Due};
 use crate::records::case_step::{ReviewOutcome, Step};
 use crate::records::file::{Level, MatterFlag, PetitionerFile};
 use crate::records::record::{Record, RecordBody, VisitKind};
@@ -274,7 +274,7 @@ fn handle_again(s: &mut CaseStatus, rules: &CaseRules) {
     if let Some(accepted) = s.accepted.take() {
         let due = rules
             .limits
-            .handling_due(accepted.on, accepted.what, extended_days(s));
+            .handling(accepted.on, accepted.what, extended_days(s));
         s.earlier_rounds.push(EarlierRound {
             due,
             reply: s.reply.clone(),
@@ -334,25 +334,30 @@ fn flags(file: &PetitionerFile, s: &CaseStatus, rules: &CaseRules, today: NaiveD
 fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadline> {
     let l = &rules.limits;
     let mut out = Vec::new();
-    let mut add = |kind: DeadlineKind, due: NaiveDate, met: Option<(NaiveDate, NaiveDate)>| {
+    let mut add = |kind: DeadlineKind, due: Due, met: Option<(NaiveDate, NaiveDate)>| {
         out.push(Deadline {
             kind,
-            due,
+            due: due.day,
             met_on: met.map(|(on, _)| on),
             recorded_on: met.map(|(_, recorded)| recorded),
-            status: status(kind, due, met, today, rules.due_soon_days),
+            status: status(kind, due.day, met, today, rules.due_soon_days),
+            calendar: Some(due.calendar).filter(CalendarUse::matters),
         })
     };
     if let Some(received) = s.received {
         add(
             DeadlineKind::Register,
-            l.register_due(received),
+            l.days_from(received, l.register_days),
             met(&s.routing),
         );
-        add(DeadlineKind::Notify, l.notify_due(received), met(&s.notice));
+        add(
+            DeadlineKind::Notify,
+            l.days_from(received, l.notify_days),
+            met(&s.notice),
+        );
     }
     if let Some(accepted) = &s.accepted {
-        let due = l.handling_due(accepted.on, accepted.what, extended_days(s));
+        let due = l.handling(accepted.on, accepted.what, extended_days(s));
         // Steered to a legal channel before the reply, the matter leaves the petition procedure
         // — if that was done, and entered, while the reply was not yet due. Steered later, the
         // handling deadline stands, met late on the day it was steered.
@@ -361,19 +366,19 @@ fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadlin
             .as_ref()
             .filter(|lr| s.reply.as_ref().is_none_or(|r| lr.on <= r.on));
         match steered {
-            Some(lr) if lr.on <= due && lr.recorded <= due => {}
+            Some(lr) if lr.on <= due.day && lr.recorded <= due.day => {}
             Some(lr) => add(DeadlineKind::Handling, due, Some(lr.when())),
             None => add(DeadlineKind::Handling, due, met(&s.reply)),
         }
     }
     for round in &s.earlier_rounds {
-        add(DeadlineKind::Handling, round.due, met(&round.reply));
+        add(DeadlineKind::Handling, round.due.clone(), met(&round.reply));
     }
     if let Some(reply) = &s.reply {
         let requested = s.review.as_ref().map(|r| (r.requested_on, r.requested_on));
         add(
             DeadlineKind::ReviewRequest,
-            within(reply.on, l.review_request_days),
+            l.days_from(reply.on, l.review_request_days),
             requested,
         );
     }
@@ -391,13 +396,17 @@ fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadlin
     ];
     for (round, days, kind) in rounds {
         if let Some(round) = round {
-            add(kind, within(round.requested_on, days), met(&round.decided));
+            add(
+                kind,
+                l.days_from(round.requested_on, days),
+                met(&round.decided),
+            );
         }
     }
     if let Some(decided) = s.review.as_ref().and_then(|r| r.decided.as_ref()) {
         add(
             DeadlineKind::ReReviewRequest,
-            within(decided.on, l.re_review_request_days),
+            l.days_from(decided.on, l.re_review_request_days),
             s.re_review
                 .as_ref()
                 .map(|r| (r.requested_on, r.requested_on)),
@@ -406,12 +415,17 @@ fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadlin
     if let Some(closed) = s.closed_on {
         add(
             DeadlineKind::FollowUp,
-            within(closed, l.follow_up_days),
+            l.days_from(closed, l.follow_up_days),
             met(&s.follow_up_on),
         );
     }
     if let Some(sup) = &s.supervision {
-        add(DeadlineKind::Supervision, sup.deadline, met(&sup.lifted));
+        // A date the supervising office set: no calendar of ours moves it.
+        let set = Due {
+            day: sup.deadline,
+            calendar: CalendarUse::default(),
+        };
+        add(DeadlineKind::Supervision, set, met(&sup.lifted));
     }
     out
 }

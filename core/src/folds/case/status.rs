@@ -2,7 +2,7 @@
 //! owning leader, the flags, and the rules a deployment may tune.
 
 use crate::base::ids::{RecordId, UserId};
-use crate::folds::deadlines::TimeLimits;
+use crate::folds::deadlines::{CalendarUse, Due, TimeLimits};
 use crate::records::case_step::{Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route};
 use crate::records::file::{Level, Resolution};
 use crate::records::supervision::SupervisionMode;
@@ -102,6 +102,9 @@ pub struct Deadline {
     /// The day the record that met it was entered (China time), when it was met.
     pub recorded_on: Option<NaiveDate>,
     pub status: DeadlineStatus,
+    /// How the calendar counted it, when that matters to the reader (working days, a last day
+    /// moved off a rest day, a year whose holidays are not published).
+    pub calendar: Option<CalendarUse>,
 }
 
 /// A fact, the day it happened and the day its record was entered (China time): a record may
@@ -124,7 +127,7 @@ impl<T> Dated<T> {
 /// as it was met.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EarlierRound {
-    pub due: NaiveDate,
+    pub due: Due,
     pub reply: Option<Dated<ReplyOutcome>>,
 }
 
