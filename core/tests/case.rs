@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use xiafang_core::case::*;
-use xiafang_core::case_step::{Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route, Step};
+use xiafang_core::case_step::{
+    Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod, Step,
+};
 use xiafang_core::file::{Level, MatterFlag, PetitionerFile, Resolution};
 use xiafang_core::record::{RecordBody, VisitKind};
 use xiafang_core::supervision::{Supervision, SupervisionMode};
@@ -45,8 +47,8 @@ fn due(s: &CaseStatus, kind: DeadlineKind) -> (NaiveDate, DeadlineStatus) {
     (deadline.due, deadline.status)
 }
 
-/// Received 2 Nov, registered 3 Nov, routed 5, notified and accepted 10 Nov, replied 20 Dec,
-/// rated 22 Dec, closed 23 Dec 2026.
+/// Received 2 Nov, registered 3 Nov, routed 5, notified and accepted 10 Nov, replied and the
+/// reply handed over 20 Dec, rated 22 Dec, closed 23 Dec 2026.
 fn handled() -> Vec<Record> {
     vec![
         step(
@@ -74,6 +76,13 @@ fn handled() -> Vec<Record> {
             "2026-12-20",
             Step::Replied {
                 outcome: ReplyOutcome::Upheld,
+            },
+        ),
+        step(
+            "2026-12-20",
+            Step::Served {
+                document: Document::Reply,
+                how: ServiceMethod::Direct,
             },
         ),
         step(
@@ -286,6 +295,13 @@ fn review_and_re_review_then_nothing_is_accepted_again() {
             "2027-02-01",
             Step::ReviewDecided {
                 outcome: ReviewOutcome::Upheld,
+            },
+        ),
+        step(
+            "2027-02-01",
+            Step::Served {
+                document: Document::ReviewOpinion,
+                how: ServiceMethod::Direct,
             },
         ),
         step("2027-02-20", Step::ReReviewRequested),

@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use xiafang_core::case::*;
-use xiafang_core::case_step::{LegalRoute, ReplyOutcome, ReviewOutcome, Route, Step};
+use xiafang_core::case_step::{
+    Document, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod, Step,
+};
 use xiafang_core::figures::{FigureKey, FigureRules, Period, figures};
 use xiafang_core::file::{Level, PetitionerFile};
 use xiafang_core::{Record, fixtures};
@@ -312,6 +314,84 @@ fn a_re_review_that_sends_the_matter_back_lets_it_be_accepted_again() {
     assert_eq!(problems(&s), [CaseProblemKind::AfterReReview]);
 }
 
+fn served(document: Document, how: ServiceMethod) -> Step {
+    Step::Served { document, how }
+}
+
+#[test]
+fn the_petitioner_s_windows_run_from_service_not_from_writing() {
+    let written = with(accepted(), [step("2026-12-20", replied())]);
+    // Not served yet: the window is not guessed, and the screen is told why.
+    let s = status(&written, "2027-01-05");
+    assert!(s.deadline(DeadlineKind::ReviewRequest).is_none());
+    assert_eq!(s.unserved, [Document::Reply]);
+    // Posted and received 28 Dec: 28 Dec + 30 = Wednesday 27 Jan 2027.
+    let posted = with(
+        written.clone(),
+        [step(
+            "2026-12-28",
+            served(Document::Reply, ServiceMethod::Post),
+        )],
+    );
+    let s = status(&posted, "2027-01-05");
+    let window = s.deadline(DeadlineKind::ReviewRequest).expect("a window");
+    assert_eq!(
+        (window.due, window.status),
+        (d("2027-01-27"), DeadlineStatus::Open)
+    );
+    assert!(s.unserved.is_empty());
+    assert_eq!(
+        s.reply_served.as_ref().map(|r| r.what),
+        Some(ServiceMethod::Post)
+    );
+    // The review opinion, served in its turn, opens the re-review window: 1 Feb + 30 = 3 Mar.
+    let reviewed = with(
+        posted,
+        [
+            step("2027-01-10", Step::ReviewRequested),
+            step(
+                "2027-01-30",
+                Step::ReviewDecided {
+                    outcome: ReviewOutcome::Upheld,
+                },
+            ),
+        ],
+    );
+    let s = status(&reviewed, "2027-02-02");
+    assert_eq!(s.unserved, [Document::ReviewOpinion]);
+    assert!(s.deadline(DeadlineKind::ReReviewRequest).is_none());
+    let s = status(
+        &with(
+            reviewed,
+            [step(
+                "2027-02-01",
+                served(Document::ReviewOpinion, ServiceMethod::Electronic),
+            )],
+        ),
+        "2027-02-02",
+    );
+    assert_eq!(
+        s.deadline(DeadlineKind::ReReviewRequest).map(|w| w.due),
+        Some(d("2027-03-03"))
+    );
+}
+
+#[test]
+fn a_service_before_the_document_or_of_none_does_not_count() {
+    let s = status(
+        &with(
+            accepted(),
+            [
+                step("2026-12-18", served(Document::Reply, ServiceMethod::Direct)),
+                step("2026-12-20", replied()),
+            ],
+        ),
+        "2027-01-05",
+    );
+    assert_eq!(problems(&s), [CaseProblemKind::NothingToServe]);
+    assert_eq!(s.unserved, [Document::Reply]);
+}
+
 fn any_step() -> impl Strategy<Value = Step> {
     let outcome = prop_oneof![
         Just(ReviewOutcome::Upheld),
@@ -330,6 +410,8 @@ fn any_step() -> impl Strategy<Value = Step> {
         any::<bool>().prop_map(|simplified| Step::Accepted { simplified }),
         (1u16..90).prop_map(extended),
         Just(replied()),
+        Just(served(Document::Reply, ServiceMethod::Direct)),
+        Just(served(Document::ReviewOpinion, ServiceMethod::Post)),
         Just(Step::Closed),
         Just(Step::ReviewRequested),
         outcome

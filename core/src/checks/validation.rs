@@ -259,6 +259,7 @@ fn case_step(c: &mut Check, s: &CaseStep, record: &Record) {
         Step::Rated { comment, .. } => c.text(Field::RatingComment, comment, false, MAX_TEXT),
         Step::Accepted { .. }
         | Step::Replied { .. }
+        | Step::Served { .. }
         | Step::Closed
         | Step::ReviewRequested
         | Step::ReviewDecided { .. }

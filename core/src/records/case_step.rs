@@ -43,6 +43,13 @@ pub enum Step {
     },
     /// 已答复: the written reply (处理意见书) and its outcome (§32).
     Replied { outcome: ReplyOutcome },
+    /// 送达: a written reply or opinion reached the petitioner, on the record's day and how. The
+    /// petitioner's 30 days to ask for review or re-review run from it (§35, §36), not from the
+    /// day the document was written.
+    Served {
+        document: Document,
+        how: ServiceMethod,
+    },
     /// 已评价: what the petitioner thought of the handling.
     Rated {
         evaluation: Evaluation,
@@ -79,6 +86,7 @@ impl Step {
             Step::Accepted { .. } => ("受理", "Accepted"),
             Step::Extended { .. } => ("延期", "Extended"),
             Step::Replied { .. } => ("答复", "Replied"),
+            Step::Served { .. } => ("送达", "Served"),
             Step::Rated { .. } => ("评价", "Rated"),
             Step::Closed => ("办结", "Closed"),
             Step::ReviewRequested => ("申请复查", "Review requested"),
@@ -103,6 +111,7 @@ labeled_enum!(
         Accepted = "accepted" => ("受理", "Accepted"),
         Extended = "extended" => ("延期", "Extended"),
         Replied = "replied" => ("答复", "Replied"),
+        Served = "served" => ("送达", "Served"),
         Rated = "rated" => ("评价", "Rated"),
         Closed = "closed" => ("办结", "Closed"),
         ReviewRequested = "review_requested" => ("申请复查", "Review requested"),
@@ -125,6 +134,7 @@ impl Step {
             Step::Accepted { .. } => StepKind::Accepted,
             Step::Extended { .. } => StepKind::Extended,
             Step::Replied { .. } => StepKind::Replied,
+            Step::Served { .. } => StepKind::Served,
             Step::Rated { .. } => StepKind::Rated,
             Step::Closed => StepKind::Closed,
             Step::ReviewRequested => StepKind::ReviewRequested,
@@ -182,5 +192,25 @@ labeled_enum!(
         Arbitration = "arbitration" => ("仲裁", "Arbitration"),
         AdministrativeReview = "administrative_review" => ("行政复议", "Administrative review"),
         LegalAid = "legal_aid" => ("法律援助", "Legal aid"),
+    }
+);
+
+labeled_enum!(
+    /// The written documents the petitioner is served, each opening a window of theirs.
+    Document {
+        Reply = "reply" => ("处理意见书", "Written reply"),
+        ReviewOpinion = "review_opinion" => ("复查意见书", "Review opinion"),
+        ReReviewOpinion = "re_review_opinion" => ("复核意见书", "Re-review opinion"),
+    }
+);
+
+labeled_enum!(
+    /// How a document was served (送达方式).
+    ServiceMethod {
+        Direct = "direct" => ("直接送达", "Handed over"),
+        Post = "post" => ("邮寄送达", "By post"),
+        Left = "left" => ("留置送达", "Left at the address"),
+        Electronic = "electronic" => ("电子送达", "Electronically"),
+        Entrusted = "entrusted" => ("委托送达", "Through another body"),
     }
 );

@@ -148,6 +148,9 @@ impl RecordBody {
                     format!("{days} {} · {approver} · {reason}", lang.pick("天", "days"))
                 }
                 Step::Replied { outcome } => outcome.label(lang).into(),
+                Step::Served { document, how } => {
+                    format!("{} · {}", document.label(lang), how.label(lang))
+                }
                 Step::Rated {
                     evaluation,
                     comment,

@@ -327,6 +327,13 @@ fn flags(case: &Case, lang: Lang) -> Vec<String> {
     if let Some(years) = f.backlog_years {
         out.push(with_n(Msg::BacklogYears, lang, years));
     }
+    for document in &case.status.unserved {
+        out.push(format!(
+            "{}{}",
+            document.label(lang),
+            Msg::Unserved.text(lang)
+        ));
+    }
     out
 }
 

@@ -1,5 +1,5 @@
 //! 办理环节: one step of the petition matter's lifecycle (registered, routed, notified, accepted,
-//! extended, replied, rated, closed, review and re-review, final, follow-up, legal channel,
+//! extended, replied, served, rated, closed, review and re-review, final, follow-up, legal channel,
 //! resolution). Only the fields the chosen step needs are shown; `core` checks them.
 
 use super::draft::{Draft, DraftActions, WhenField, parse_optional_date};
@@ -7,7 +7,8 @@ use crate::components::{Choice, TextField};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use xiafang_core::case_step::{
-    CaseStep, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route, Step, StepKind,
+    CaseStep, Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod,
+    Step, StepKind,
 };
 use xiafang_core::file::Resolution;
 use xiafang_core::{Field, FieldError, PetitionerFile, Problem, Record, RecordBody};
@@ -26,6 +27,8 @@ struct Values {
     approver: RwSignal<String>,
     reason: RwSignal<String>,
     reply: RwSignal<ReplyOutcome>,
+    document: RwSignal<Document>,
+    how: RwSignal<ServiceMethod>,
     evaluation: RwSignal<Evaluation>,
     comment: RwSignal<String>,
     review: RwSignal<ReviewOutcome>,
@@ -49,6 +52,8 @@ impl Values {
             approver: RwSignal::new(String::new()),
             reason: RwSignal::new(String::new()),
             reply: RwSignal::new(ReplyOutcome::Upheld),
+            document: RwSignal::new(Document::Reply),
+            how: RwSignal::new(ServiceMethod::Direct),
             evaluation: RwSignal::new(Evaluation::Satisfied),
             comment: RwSignal::new(String::new()),
             review: RwSignal::new(ReviewOutcome::Upheld),
@@ -88,6 +93,10 @@ impl Values {
                 self.reason.set(reason);
             }
             Step::Replied { outcome } => self.reply.set(outcome),
+            Step::Served { document, how } => {
+                self.document.set(document);
+                self.how.set(how);
+            }
             Step::Rated {
                 evaluation,
                 comment,
@@ -140,6 +149,10 @@ impl Values {
             },
             StepKind::Replied => Step::Replied {
                 outcome: self.reply.get_untracked(),
+            },
+            StepKind::Served => Step::Served {
+                document: self.document.get_untracked(),
+                how: self.how.get_untracked(),
             },
             StepKind::Rated => Step::Rated {
                 evaluation: self.evaluation.get_untracked(),
@@ -233,6 +246,11 @@ pub fn StepForm(
             view! { <Choice name="reply_outcome" label=Msg::ReplyOutcomeLabel value=v.reply /> }
                 .into_any()
         }
+        StepKind::Served => view! {
+            <Choice name="document" label=Msg::ServedDocumentLabel value=v.document />
+            <Choice name="service" label=Msg::ServiceMethodLabel value=v.how />
+        }
+        .into_any(),
         StepKind::Rated => view! {
             <Choice name="evaluation" label=Msg::EvaluationLabel value=v.evaluation />
             <TextField field=Field::RatingComment value=v.comment errors multiline=true />

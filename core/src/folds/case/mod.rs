@@ -8,7 +8,7 @@ pub use status::*;
 
 use crate::base::ids::RecordId;
 use crate::folds::deadlines::{CalendarUse, Due};
-use crate::records::case_step::{ReviewOutcome, Step};
+use crate::records::case_step::{Document, ReviewOutcome, Step};
 use crate::records::file::{Level, MatterFlag, PetitionerFile};
 use crate::records::record::{Record, RecordBody, VisitKind};
 use crate::records::supervision::Supervision;
@@ -76,6 +76,7 @@ pub fn case_status(
     s.needs_visit = s
         .last_visit
         .is_none_or(|last| (today - last).num_days() >= i64::from(rules.no_visit_days));
+    s.unserved = unserved(&s);
     s.flags = flags(file, &s, rules, today);
     s.deadlines = deadlines(&s, rules, today);
     s
@@ -179,7 +180,27 @@ fn step(
         }
         Step::Replied { outcome } => {
             s.reply = Some(at.dated(*outcome));
+            // A new reply is served anew.
+            s.reply_served = None;
             Some(Stage::Replied)
+        }
+        Step::Served { document, how } => {
+            let written = match document {
+                Document::Reply => s.reply.as_ref().map(|r| r.on),
+                Document::ReviewOpinion => decided_on(&s.review),
+                Document::ReReviewOpinion => decided_on(&s.re_review),
+            };
+            if written.is_none_or(|w| on < w) {
+                problem(s, CaseProblemKind::NothingToServe);
+            } else {
+                let served = Some(at.dated(*how));
+                match document {
+                    Document::Reply => s.reply_served = served,
+                    Document::ReviewOpinion => s.review_served = served,
+                    Document::ReReviewOpinion => s.re_review_served = served,
+                }
+            }
+            None
         }
         Step::Rated {
             evaluation,
@@ -205,6 +226,7 @@ fn step(
         }
         Step::ReviewDecided { outcome } => {
             decide(&mut s.review, at, *outcome);
+            s.review_served = None;
             if *outcome == ReviewOutcome::Redo {
                 handle_again(s, rules);
             }
@@ -219,6 +241,7 @@ fn step(
         }
         Step::ReReviewDecided { outcome } => {
             decide(&mut s.re_review, at, *outcome);
+            s.re_review_served = None;
             if *outcome == ReviewOutcome::Redo {
                 handle_again(s, rules);
             } else {
@@ -259,6 +282,13 @@ fn decide(round: &mut Option<ReviewRound>, at: At, outcome: ReviewOutcome) {
         .decided = Some(at.dated(outcome));
 }
 
+fn decided_on(round: &Option<ReviewRound>) -> Option<NaiveDate> {
+    round
+        .as_ref()
+        .and_then(|r| r.decided.as_ref())
+        .map(|d| d.on)
+}
+
 fn closes_to_review(s: &mut CaseStatus, at: At) {
     s.closed_entered = Some(s.closed_entered.map_or(at.recorded, |e| e.min(at.recorded)));
 }
@@ -282,6 +312,7 @@ fn handle_again(s: &mut CaseStatus, rules: &CaseRules) {
     }
     s.extension = None;
     s.reply = None;
+    s.reply_served = None;
     s.rating = None;
     s.closed_on = None;
     s.legal_route = None;
@@ -315,6 +346,20 @@ fn supervise(s: &mut CaseStatus, sup: &Supervision, at: At) {
             }
         }
     }
+}
+
+/// Written documents that open a window of the petitioner's but whose service is not recorded.
+fn unserved(s: &CaseStatus) -> Vec<Document> {
+    let mut out = Vec::new();
+    if s.reply.is_some() && s.reply_served.is_none() {
+        out.push(Document::Reply);
+    }
+    let reviewed = s.review.as_ref().and_then(|r| r.decided.as_ref());
+    // An opinion that sent the matter back opens no window: the matter is handled again.
+    if reviewed.is_some_and(|d| d.what != ReviewOutcome::Redo) && s.review_served.is_none() {
+        out.push(Document::ReviewOpinion);
+    }
+    out
 }
 
 fn flags(file: &PetitionerFile, s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> CaseFlags {
@@ -374,11 +419,12 @@ fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadlin
     for round in &s.earlier_rounds {
         add(DeadlineKind::Handling, round.due.clone(), met(&round.reply));
     }
-    if let Some(reply) = &s.reply {
+    // The petitioner's windows run from the day the document was served (§35, §36).
+    if let Some(served) = s.reply.as_ref().and(s.reply_served.as_ref()) {
         let requested = s.review.as_ref().map(|r| (r.requested_on, r.requested_on));
         add(
             DeadlineKind::ReviewRequest,
-            l.days_from(reply.on, l.review_request_days),
+            l.days_from(served.on, l.review_request_days),
             requested,
         );
     }
@@ -403,10 +449,15 @@ fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadlin
             );
         }
     }
-    if let Some(decided) = s.review.as_ref().and_then(|r| r.decided.as_ref()) {
+    if let Some(served) = s
+        .review
+        .as_ref()
+        .and_then(|r| r.decided.as_ref())
+        .and(s.review_served.as_ref())
+    {
         add(
             DeadlineKind::ReReviewRequest,
-            l.days_from(decided.on, l.re_review_request_days),
+            l.days_from(served.on, l.re_review_request_days),
             s.re_review
                 .as_ref()
                 .map(|r| (r.requested_on, r.requested_on)),

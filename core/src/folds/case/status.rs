@@ -3,7 +3,9 @@
 
 use crate::base::ids::{RecordId, UserId};
 use crate::folds::deadlines::{CalendarUse, Due, TimeLimits};
-use crate::records::case_step::{Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route};
+use crate::records::case_step::{
+    Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod,
+};
 use crate::records::file::{Level, Resolution};
 use crate::records::supervision::SupervisionMode;
 use chrono::NaiveDate;
@@ -177,6 +179,7 @@ labeled_enum!(
     CaseProblemKind {
         SecondExtension = "second_extension" => ("只能延期一次，本次延期不计", "Only one extension is allowed; this one does not count"),
         LateExtension = "late_extension" => ("延期未在办理期限内批准或录入，不计", "Extension not approved and recorded within the handling period; it does not count"),
+        NothingToServe = "nothing_to_serve" => ("没有该文书或送达早于文书日期，本次送达不计", "No such document, or served before it was written; this service does not count"),
         LateAcceptance = "late_acceptance" => ("办理期限届满后改记受理日期，不计", "Acceptance date changed after the handling period ended; it does not count"),
         ExtensionTooLong = "extension_too_long" => ("延期超过规定天数，按上限计", "Extension longer than allowed; counted at the limit"),
         AfterReReview = "after_re_review" => ("复核后同一事项不再受理", "Not accepted again after re-review"),
@@ -205,6 +208,14 @@ pub struct CaseStatus {
     pub accepted: Option<Dated<bool>>,
     pub extension: Option<Dated<Extension>>,
     pub reply: Option<Dated<ReplyOutcome>>,
+    /// When and how the current reply, the review opinion and the re-review opinion reached
+    /// the petitioner (送达): the 30-day windows run from these, never from the writing.
+    pub reply_served: Option<Dated<ServiceMethod>>,
+    pub review_served: Option<Dated<ServiceMethod>>,
+    pub re_review_served: Option<Dated<ServiceMethod>>,
+    /// Documents written whose service is not recorded: the window they open cannot be counted,
+    /// and the screen says so instead of guessing.
+    pub unserved: Vec<Document>,
     /// Rounds sent back by a review or re-review (撤销原处理意见，责令重新办理), oldest first.
     pub earlier_rounds: Vec<EarlierRound>,
     pub rating: Option<Dated<(Evaluation, String)>>,
