@@ -209,6 +209,7 @@ messages! {
     ServedDocumentLabel => ("送达文书", "Document served"),
     ServiceMethodLabel => ("送达方式", "How it was served"),
     Unserved => ("未记录送达", "service not recorded"),
+    Unreceived => ("承办机关收件日期未记录", "receipt by the handling body not recorded"),
     CarriedOutLabel => ("处理意见已落实", "The outcome was carried out"),
     LegalRouteLabel => ("法定途径", "Legal channel"),
     ResolutionLabel => ("化解情况", "Resolution"),

@@ -9,7 +9,7 @@ use xiafang_core::case_step::{
     Document, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod, Step,
 };
 use xiafang_core::figures::{FigureKey, FigureRules, Period, figures};
-use xiafang_core::file::{Level, PetitionerFile};
+use xiafang_core::file::{Level, MatterFlag, PetitionerFile};
 use xiafang_core::{Record, fixtures};
 
 fn d(text: &str) -> NaiveDate {
@@ -392,6 +392,130 @@ fn a_service_before_the_document_or_of_none_does_not_count() {
     assert_eq!(s.unserved, [Document::Reply]);
 }
 
+/// Received 2 Nov 2026, registered 3 Nov, forwarded 5 Nov to the land bureau.
+fn forwarded() -> Vec<Record> {
+    vec![
+        step(
+            "2026-11-03",
+            Step::Registered {
+                received: d("2026-11-02"),
+            },
+        ),
+        step(
+            "2026-11-05",
+            Step::Routed {
+                route: Route::Forwarded,
+                to: "瑞安市自然资源和规划局".into(),
+            },
+        ),
+    ]
+}
+
+#[test]
+fn a_forwarded_matter_s_notice_and_objection_run_from_the_receiving_body_s_receipt() {
+    // Until the bureau's receipt is recorded, its notice period is not guessed.
+    let s = status(&forwarded(), "2026-11-06");
+    assert!(s.unreceived);
+    assert!(s.deadline(DeadlineKind::Notify).is_none());
+    // The forwarding office's own 15 days: 2 Nov + 15 = 17 Nov, met by the forwarding.
+    assert_eq!(
+        s.deadline(DeadlineKind::Register)
+            .map(|r| (r.due, r.status)),
+        Some((d("2026-11-17"), DeadlineStatus::Met))
+    );
+    // Received Monday 9 Nov: notice by 9 + 15 = Tuesday 24 Nov; objections within 5 working
+    // days, 10–13 and 16 Nov.
+    let received = with(
+        forwarded(),
+        [step(
+            "2026-11-09",
+            Step::BodyReceived {
+                body: "瑞安市自然资源和规划局".into(),
+            },
+        )],
+    );
+    let s = status(&received, "2026-11-10");
+    assert!(!s.unreceived);
+    assert_eq!(
+        s.deadline(DeadlineKind::Notify).map(|n| n.due),
+        Some(d("2026-11-24"))
+    );
+    let objection = s.deadline(DeadlineKind::Objection).expect("a window");
+    assert_eq!(objection.due, d("2026-11-16"));
+    assert!(objection.calendar.as_ref().is_some_and(|c| c.working_days));
+    // Not used: the bureau has taken the matter as its own; nobody is late.
+    assert_eq!(
+        status(&received, "2026-11-20")
+            .deadline(DeadlineKind::Objection)
+            .map(|o| o.status),
+        Some(DeadlineStatus::Lapsed)
+    );
+    let objected = with(
+        received,
+        [step(
+            "2026-11-12",
+            Step::Objected {
+                reason: "属集体经济组织内部分配，不属本机关职权".into(),
+            },
+        )],
+    );
+    assert_eq!(
+        status(&objected, "2026-11-20")
+            .deadline(DeadlineKind::Objection)
+            .map(|o| o.status),
+        Some(DeadlineStatus::Met)
+    );
+}
+
+#[test]
+fn forwarding_after_the_notice_was_due_leaves_that_overdue_notice_in_place() {
+    let records = vec![
+        step(
+            "2026-11-03",
+            Step::Registered {
+                received: d("2026-11-02"),
+            },
+        ),
+        // 2 Nov + 15 = 17 Nov: forwarded on the 20th, the notice was already late.
+        step(
+            "2026-11-20",
+            Step::Routed {
+                route: Route::Forwarded,
+                to: "瑞安市自然资源和规划局".into(),
+            },
+        ),
+    ];
+    let s = status(&records, "2026-11-25");
+    assert_eq!(
+        s.deadline(DeadlineKind::Notify).map(|n| (n.due, n.status)),
+        Some((d("2026-11-17"), DeadlineStatus::Overdue))
+    );
+}
+
+#[test]
+fn a_major_or_urgent_matter_is_flagged_and_counted() {
+    let mut urgent = file();
+    urgent.matter.flags.push(MatterFlag::Urgent);
+    let records = forwarded();
+    let s = case_status(&urgent, &records, &CaseRules::default(), d("2026-11-10"));
+    assert!(s.flags.urgent);
+    let period = Period::new(d("2026-11-01"), d("2026-11-30")).expect("in order");
+    let all = figures(
+        &[(urgent, records.clone())],
+        period,
+        &FigureRules::default(),
+    );
+    assert_eq!(
+        all.get(FigureKey::UrgentMatters).map(|f| f.numerator),
+        Some(1)
+    );
+    let all = figures(&[(file(), records)], period, &FigureRules::default());
+    assert_eq!(
+        all.get(FigureKey::UrgentMatters).map(|f| f.numerator),
+        Some(0)
+    );
+}
+
 fn any_step() -> impl Strategy<Value = Step> {
     let outcome = prop_oneof![
         Just(ReviewOutcome::Upheld),
@@ -403,6 +527,10 @@ fn any_step() -> impl Strategy<Value = Step> {
             route: Route::Own,
             to: "镇信访办".into()
         }),
+        Just(Step::Routed {
+            route: Route::Forwarded,
+            to: "县自然资源局".into()
+        }),
         any::<bool>().prop_map(|accepted| Step::Notified {
             accepted,
             go_to: String::new()
@@ -413,6 +541,12 @@ fn any_step() -> impl Strategy<Value = Step> {
         Just(served(Document::Reply, ServiceMethod::Direct)),
         Just(served(Document::ReviewOpinion, ServiceMethod::Post)),
         Just(Step::Closed),
+        Just(Step::BodyReceived {
+            body: "县自然资源局".into()
+        }),
+        Just(Step::Objected {
+            reason: "不属本机关职权".into()
+        }),
         Just(Step::ReviewRequested),
         outcome
             .clone()

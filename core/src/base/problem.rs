@@ -35,6 +35,8 @@ labeled_enum!(
         Tags = "tags" => ("标签", "Tags"),
         Received = "received" => ("收到信访事项日期", "Date the petition was received"),
         RoutedTo = "routed_to" => ("转送/交办单位", "Body it was routed to"),
+        ReceivingBody = "receiving_body" => ("收件的承办机关", "Body that received it"),
+        ObjectionReason = "objection_reason" => ("异议理由", "Reason for the objection"),
         GoTo = "go_to" => ("告知的去向", "Where the petitioner was told to go"),
         ExtensionDays = "extension_days" => ("延期天数", "Days of extension"),
         Approver = "approver" => ("批准人", "Approved by"),

@@ -238,6 +238,8 @@ fn case_step(c: &mut Check, s: &CaseStep, record: &Record) {
             }
         }
         Step::Routed { to, .. } => c.text(Field::RoutedTo, to, true, MAX_SHORT),
+        Step::BodyReceived { body } => c.text(Field::ReceivingBody, body, true, MAX_SHORT),
+        Step::Objected { reason } => c.text(Field::ObjectionReason, reason, true, MAX_TEXT),
         // Not accepting without saying where to go leaves the petitioner nowhere (§23).
         Step::Notified { accepted, go_to } => c.text(Field::GoTo, go_to, !accepted, MAX_TEXT),
         Step::Extended {

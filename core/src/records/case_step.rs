@@ -24,6 +24,12 @@ pub enum Step {
     Registered { received: NaiveDate },
     /// 分流: handled here, forwarded (转送) or assigned with report-back (交办).
     Routed { route: Route, to: String },
+    /// 收件: the body a matter was forwarded or assigned to (转送/交办) received it, on the
+    /// record's day. Its own 15 days to tell the petitioner, and its 5 working days to object
+    /// that the matter is not its own, run from this day (§22, §23).
+    BodyReceived { body: String },
+    /// 提出异议: that body objected that the matter is not its own.
+    Objected { reason: String },
     /// 告知: the written notice of acceptance, or of non-acceptance and where to go instead.
     Notified {
         accepted: bool,
@@ -81,6 +87,8 @@ impl Step {
         let (zh, en) = match self {
             Step::Registered { .. } => ("登记", "Registered"),
             Step::Routed { .. } => ("分流", "Routed"),
+            Step::BodyReceived { .. } => ("承办机关收件", "Received by the handling body"),
+            Step::Objected { .. } => ("提出异议", "Objection"),
             Step::Notified { accepted: true, .. } => ("告知受理", "Notified: accepted"),
             Step::Notified { .. } => ("告知不予受理", "Notified: not accepted"),
             Step::Accepted { .. } => ("受理", "Accepted"),
@@ -107,6 +115,8 @@ labeled_enum!(
     StepKind {
         Registered = "registered" => ("登记", "Registered"),
         Routed = "routed" => ("分流", "Routed"),
+        BodyReceived = "body_received" => ("承办机关收件", "Received by the handling body"),
+        Objected = "objected" => ("提出异议", "Objection"),
         Notified = "notified" => ("告知", "Notice"),
         Accepted = "accepted" => ("受理", "Accepted"),
         Extended = "extended" => ("延期", "Extended"),
@@ -130,6 +140,8 @@ impl Step {
         match self {
             Step::Registered { .. } => StepKind::Registered,
             Step::Routed { .. } => StepKind::Routed,
+            Step::BodyReceived { .. } => StepKind::BodyReceived,
+            Step::Objected { .. } => StepKind::Objected,
             Step::Notified { .. } => StepKind::Notified,
             Step::Accepted { .. } => StepKind::Accepted,
             Step::Extended { .. } => StepKind::Extended,

@@ -62,6 +62,7 @@ labeled_enum!(
         SkipLevel = "skip_level" => ("越级访", "Skip-level"),
         Collective = "collective" => ("集体访/联名访", "Collective or joint"),
         Backlog = "backlog" => ("积案", "Backlog case"),
+        Urgent = "urgent" => ("重大紧急", "Major or urgent"),
     }
 );
 

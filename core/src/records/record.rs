@@ -138,6 +138,8 @@ impl RecordBody {
             RecordBody::CaseStep(c) => match &c.step {
                 Step::Registered { received } => format!("{received}"),
                 Step::Routed { route, to } => format!("{} {to}", route.label(lang)),
+                Step::BodyReceived { body } => body.clone(),
+                Step::Objected { reason } => reason.clone(),
                 Step::Notified { go_to, .. } => go_to.clone(),
                 Step::Accepted { simplified: true } => lang.pick("简易办理", "Simplified").into(),
                 Step::Extended {

@@ -92,6 +92,7 @@ labeled_enum!(
         FollowUpVerification = "follow_up_verification" => ("回访核实率", "Follow-up verification"),
         RepeatPetitions = "repeat_petitions" => ("重复访", "Repeat petitions"),
         SkipLevelPetitions = "skip_level_petitions" => ("越级访", "Skip-level petitions"),
+        UrgentMatters = "urgent_matters" => ("重大紧急事项", "Major or urgent matters"),
         AssistanceDelivered = "assistance_delivered" => ("帮扶措施（已送达）", "Assistance delivered"),
         AssistanceAmount = "assistance_amount" => ("帮扶金额", "Assistance amount"),
     }
@@ -392,6 +393,16 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
             None,
             format!("期内登记的越级访次数（标为越级访或已到{}及以上）", rules.case.skip_level_from.label(Lang::Zh)),
             format!("Registrations in the period of matters flagged skip-level or taken to {} or above", rules.case.skip_level_from.label(Lang::En).to_lowercase()),
+        ),
+        K::UrgentMatters => (
+            facts
+                .iter()
+                .filter(|f| f.status.flags.urgent)
+                .map(|f| registrations_in(f, true))
+                .sum(),
+            None,
+            "期内登记的重大紧急信访事项数（须即时报告，条例第二十五条）".into(),
+            "Registrations in the period of matters flagged major or urgent (reported at once, §25)".into(),
         ),
         K::AssistanceDelivered => (
             facts.iter().flat_map(|f| f.in_period(p)).filter_map(delivered).count() as i64,

@@ -316,6 +316,7 @@ fn flags(case: &Case, lang: Lang) -> Vec<String> {
     let f = &case.status.flags;
     let mut out = Vec::new();
     for (on, flag) in [
+        (f.urgent, MatterFlag::Urgent),
         (f.repeat, MatterFlag::Repeat),
         (f.skip_level, MatterFlag::SkipLevel),
         (f.collective, MatterFlag::Collective),
@@ -326,6 +327,9 @@ fn flags(case: &Case, lang: Lang) -> Vec<String> {
     }
     if let Some(years) = f.backlog_years {
         out.push(with_n(Msg::BacklogYears, lang, years));
+    }
+    if case.status.unreceived {
+        out.push(Msg::Unreceived.text(lang).to_owned());
     }
     for document in &case.status.unserved {
         out.push(format!(

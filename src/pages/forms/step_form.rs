@@ -20,6 +20,8 @@ struct Values {
     received: RwSignal<String>,
     route: RwSignal<Route>,
     to: RwSignal<String>,
+    body: RwSignal<String>,
+    objection: RwSignal<String>,
     accepted: RwSignal<bool>,
     go_to: RwSignal<String>,
     simplified: RwSignal<bool>,
@@ -45,6 +47,8 @@ impl Values {
             received: RwSignal::new(String::new()),
             route: RwSignal::new(Route::Own),
             to: RwSignal::new(String::new()),
+            body: RwSignal::new(String::new()),
+            objection: RwSignal::new(String::new()),
             accepted: RwSignal::new(true),
             go_to: RwSignal::new(String::new()),
             simplified: RwSignal::new(false),
@@ -78,6 +82,8 @@ impl Values {
                 self.route.set(route);
                 self.to.set(to);
             }
+            Step::BodyReceived { body } => self.body.set(body),
+            Step::Objected { reason } => self.objection.set(reason),
             Step::Notified { accepted, go_to } => {
                 self.accepted.set(accepted);
                 self.go_to.set(go_to);
@@ -131,6 +137,12 @@ impl Values {
             StepKind::Routed => Step::Routed {
                 route: self.route.get_untracked(),
                 to: text(self.to),
+            },
+            StepKind::BodyReceived => Step::BodyReceived {
+                body: text(self.body),
+            },
+            StepKind::Objected => Step::Objected {
+                reason: text(self.objection),
             },
             StepKind::Notified => Step::Notified {
                 accepted: self.accepted.get_untracked(),
@@ -225,6 +237,13 @@ pub fn StepForm(
         StepKind::Routed => view! {
             <Choice name="route" label=Msg::RouteLabel value=v.route />
             <TextField field=Field::RoutedTo value=v.to errors />
+        }
+        .into_any(),
+        StepKind::BodyReceived => {
+            view! { <TextField field=Field::ReceivingBody value=v.body errors /> }.into_any()
+        }
+        StepKind::Objected => view! {
+            <TextField field=Field::ObjectionReason value=v.objection errors multiline=true />
         }
         .into_any(),
         StepKind::Notified => view! {

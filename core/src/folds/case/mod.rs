@@ -8,7 +8,7 @@ pub use status::*;
 
 use crate::base::ids::RecordId;
 use crate::folds::deadlines::{CalendarUse, Due};
-use crate::records::case_step::{Document, ReviewOutcome, Step};
+use crate::records::case_step::{Document, ReviewOutcome, Route, Step};
 use crate::records::file::{Level, MatterFlag, PetitionerFile};
 use crate::records::record::{Record, RecordBody, VisitKind};
 use crate::records::supervision::Supervision;
@@ -77,6 +77,7 @@ pub fn case_status(
         .last_visit
         .is_none_or(|last| (today - last).num_days() >= i64::from(rules.no_visit_days));
     s.unserved = unserved(&s);
+    s.unreceived = passed_on(&s) && s.body_received.is_none();
     s.flags = flags(file, &s, rules, today);
     s.deadlines = deadlines(&s, rules, today);
     s
@@ -127,6 +128,14 @@ fn step(
         Step::Routed { route, to } => {
             s.routing = Some(at.dated((*route, to.clone())));
             Some(Stage::Routed)
+        }
+        Step::BodyReceived { body } => {
+            s.body_received = Some(at.dated(body.clone()));
+            None
+        }
+        Step::Objected { reason } => {
+            s.objection = Some(at.dated(reason.clone()));
+            None
         }
         Step::Notified { accepted: true, .. } | Step::Accepted { .. } if closed_to_review => {
             refuse(s);
@@ -348,6 +357,13 @@ fn supervise(s: &mut CaseStatus, sup: &Supervision, at: At) {
     }
 }
 
+/// Whether the matter was forwarded or assigned to another body (转送/交办).
+fn passed_on(s: &CaseStatus) -> bool {
+    s.routing
+        .as_ref()
+        .is_some_and(|r| matches!(r.what.0, Route::Forwarded | Route::Assigned))
+}
+
 /// Written documents that open a window of the petitioner's but whose service is not recorded.
 fn unserved(s: &CaseStatus) -> Vec<Document> {
     let mut out = Vec::new();
@@ -371,6 +387,7 @@ fn flags(file: &PetitionerFile, s: &CaseStatus, rules: &CaseRules, today: NaiveD
         skip_level: has(MatterFlag::SkipLevel)
             || rank(file.matter.level_reached) >= rank(rules.skip_level_from),
         collective: has(MatterFlag::Collective),
+        urgent: has(MatterFlag::Urgent),
         backlog_years: has(MatterFlag::Backlog)
             .then(|| today.years_since(file.matter.since).unwrap_or(0)),
     }
@@ -395,10 +412,29 @@ fn deadlines(s: &CaseStatus, rules: &CaseRules, today: NaiveDate) -> Vec<Deadlin
             l.days_from(received, l.register_days),
             met(&s.routing),
         );
+        // Passed on in time, the notice is the receiving body's; passed on (or entered) after
+        // this office's own notice was due, that overdue notice stays where it was.
+        let notify = l.days_from(received, l.notify_days);
+        let in_time = s
+            .routing
+            .as_ref()
+            .is_some_and(|r| r.on <= notify.day && r.recorded <= notify.day);
+        if !(passed_on(s) && in_time) {
+            add(DeadlineKind::Notify, notify, met(&s.notice));
+        }
+    }
+    // Forwarded or assigned: the receiving body's own 15 days to tell the petitioner, and its 5
+    // working days to object, run from its receipt (§22, §23).
+    if let Some(body) = s.body_received.as_ref().filter(|_| passed_on(s)) {
         add(
             DeadlineKind::Notify,
-            l.days_from(received, l.notify_days),
+            l.days_from(body.on, l.notify_days),
             met(&s.notice),
+        );
+        add(
+            DeadlineKind::Objection,
+            l.working_days_from(body.on, l.objection_working_days),
+            met(&s.objection),
         );
     }
     if let Some(accepted) = &s.accepted {

@@ -62,6 +62,7 @@ labeled_enum!(
     DeadlineKind {
         Register = "register" => ("登记分流", "Register and route"),
         Notify = "notify" => ("告知", "Notice"),
+        Objection = "objection" => ("异议期限", "Time to object"),
         Handling = "handling" => ("办理答复", "Handling and reply"),
         ReviewRequest = "review_request" => ("申请复查期限", "Time to ask for review"),
         ReviewDecision = "review_decision" => ("复查决定", "Review decision"),
@@ -73,11 +74,12 @@ labeled_enum!(
 );
 
 impl DeadlineKind {
-    /// The petitioner's windows: when they pass unused nobody is late, the right just lapses.
+    /// Windows, not duties: when they pass unused nobody is late, the right just lapses (a body
+    /// that does not object in time has taken the matter as its own).
     pub fn is_window(self) -> bool {
         matches!(
             self,
-            DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest
+            DeadlineKind::ReviewRequest | DeadlineKind::ReReviewRequest | DeadlineKind::Objection
         )
     }
 }
@@ -170,6 +172,8 @@ pub struct CaseFlags {
     /// Flagged, or taken to `CaseRules::skip_level_from` or higher.
     pub skip_level: bool,
     pub collective: bool,
+    /// 重大紧急: reported at once to the same-level Party committee and government (§25).
+    pub urgent: bool,
     /// 积案: whole years since the matter began.
     pub backlog_years: Option<u32>,
 }
@@ -202,6 +206,12 @@ pub struct CaseStatus {
     /// Every registration; a second one is the same matter brought again (重复访).
     pub registrations: Vec<NaiveDate>,
     pub routing: Option<Dated<(Route, String)>>,
+    /// A forwarded or assigned matter reached the body that handles it; its clocks start here.
+    pub body_received: Option<Dated<String>>,
+    pub objection: Option<Dated<String>>,
+    /// Forwarded or assigned, and the receiving body's receipt is not recorded: its notice
+    /// period cannot be counted, and the screen says so.
+    pub unreceived: bool,
     /// Whether accepted, and where the petitioner was told to go if not.
     pub notice: Option<Dated<(bool, String)>>,
     /// The day handling began (受理, or an acceptance notice without one) and whether simplified.
