@@ -206,6 +206,8 @@ messages! {
     ReplyOutcomeLabel => ("答复结果", "Outcome of the reply"),
     EvaluationLabel => ("信访人评价", "Petitioner's evaluation"),
     ReviewOutcomeLabel => ("复查/复核结果", "Review outcome"),
+    ApproverRoleLabel => ("批准人职务", "Approver's post"),
+    ReasonToldLabel => ("已向信访人告知延期理由", "The petitioner was told the reason"),
     ServedDocumentLabel => ("送达文书", "Document served"),
     ServiceMethodLabel => ("送达方式", "How it was served"),
     Unserved => ("未记录送达", "service not recorded"),

@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use xiafang_core::case::*;
 use xiafang_core::case_step::{
-    Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod, Step,
+    ApproverRole, Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route,
+    ServiceMethod, Step,
 };
 use xiafang_core::file::{Level, MatterFlag, PetitionerFile, Resolution};
 use xiafang_core::record::{RecordBody, VisitKind};
@@ -177,6 +178,8 @@ fn one_extension_moves_the_reply_deadline_and_a_second_does_not_count() {
                 days,
                 approver: "李局长".into(),
                 reason: "需补充调查".into(),
+                approver_role: Some(ApproverRole::Head),
+                reason_told: true,
             },
         )
     };
@@ -208,6 +211,8 @@ fn a_deployment_that_allows_less_extension_caps_it_and_says_so() {
             days: 30,
             approver: "李局长".into(),
             reason: "需补充调查".into(),
+            approver_role: Some(ApproverRole::Head),
+            reason_told: true,
         },
     ));
     let s = case_status(&file(), &records, &rules, d("2027-01-20"));

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use xiafang_core::case::*;
 use xiafang_core::case_step::{
-    Document, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod, Step,
+    ApproverRole, Document, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod, Step,
 };
 use xiafang_core::figures::{FigureKey, FigureRules, Period, figures};
 use xiafang_core::file::{Level, MatterFlag, PetitionerFile};
@@ -53,6 +53,8 @@ fn extended(days: u16) -> Step {
         days,
         approver: "街道办事处主任".into(),
         reason: "需现场测量".into(),
+        approver_role: Some(ApproverRole::Head),
+        reason_told: true,
     }
 }
 
@@ -119,6 +121,77 @@ fn an_extension_dated_in_time_but_entered_after_the_period_ended_moves_nothing()
     );
     assert_eq!(handling(&s), (d("2027-01-11"), DeadlineStatus::Overdue));
     assert_eq!(problems(&s), [CaseProblemKind::LateExtension]);
+}
+
+#[test]
+fn only_the_body_s_head_extends_and_only_once_the_petitioner_is_told_why() {
+    let by = |role: Option<ApproverRole>, told: bool| Step::Extended {
+        days: 30,
+        approver: "王某".into(),
+        approver_role: role,
+        reason: "需现场测量".into(),
+        reason_told: told,
+    };
+    for (role, told, problem) in [
+        (
+            Some(ApproverRole::Officer),
+            true,
+            Some(CaseProblemKind::ExtensionNotByHead),
+        ),
+        (
+            Some(ApproverRole::DepartmentHead),
+            true,
+            Some(CaseProblemKind::ExtensionNotByHead),
+        ),
+        (None, true, Some(CaseProblemKind::ExtensionNotByHead)),
+        (
+            Some(ApproverRole::Head),
+            false,
+            Some(CaseProblemKind::ExtensionReasonNotTold),
+        ),
+        (Some(ApproverRole::DeputyInCharge), true, None),
+        (Some(ApproverRole::Head), true, None),
+    ] {
+        let s = status(
+            &with(accepted(), [step("2027-01-05", by(role, told))]),
+            "2027-01-06",
+        );
+        let due = if problem.is_some() {
+            "2027-01-11"
+        } else {
+            "2027-02-08"
+        };
+        assert_eq!(handling(&s).0, d(due), "{role:?} told {told}");
+        assert_eq!(
+            problems(&s),
+            problem.into_iter().collect::<Vec<_>>(),
+            "{role:?}"
+        );
+    }
+    // A refused extension leaves the one allowed extension unused.
+    let s = status(
+        &with(
+            accepted(),
+            [
+                step("2027-01-04", by(Some(ApproverRole::Officer), true)),
+                step("2027-01-05", by(Some(ApproverRole::Head), true)),
+            ],
+        ),
+        "2027-01-06",
+    );
+    assert_eq!(handling(&s).0, d("2027-02-08"));
+}
+
+#[test]
+fn an_extension_recorded_before_the_post_was_asked_for_does_not_count() {
+    // What an older app version sent: no post, nothing about telling the petitioner.
+    let old: Step = serde_json::from_str(
+        r#"{"step": "extended", "days": 30, "approver": "李局长", "reason": "需补充调查"}"#,
+    )
+    .expect("an older record still reads");
+    let s = status(&with(accepted(), [step("2027-01-05", old)]), "2027-01-06");
+    assert_eq!(handling(&s).0, d("2027-01-11"));
+    assert_eq!(problems(&s), [CaseProblemKind::ExtensionNotByHead]);
 }
 
 #[test]

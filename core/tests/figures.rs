@@ -2,7 +2,7 @@
 //! 2026. Every expected value is worked out by hand in the comment next to it.
 
 use chrono::NaiveDate;
-use xiafang_core::case_step::{Evaluation, ReplyOutcome, Step};
+use xiafang_core::case_step::{ApproverRole, Evaluation, ReplyOutcome, Step};
 use xiafang_core::figures::*;
 use xiafang_core::file::{Level, PetitionerFile, Resolution};
 use xiafang_core::record::{AssistanceKind, AssistanceStatus, RecordBody, VisitKind};
@@ -173,6 +173,8 @@ fn county() -> Vec<(PetitionerFile, Vec<Record>)> {
                 days: 30,
                 approver: "县信访局局长".into(),
                 reason: "需现场核实".into(),
+                approver_role: Some(ApproverRole::Head),
+                reason_told: true,
             },
         ), // 4 Nov + 30 = 4 Dec
         fixtures::on(

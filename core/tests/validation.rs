@@ -1,5 +1,6 @@
 //! What a cadre sees when a form is filled in wrongly: every rule, with its Chinese message.
 
+use xiafang_core::case_step::ApproverRole;
 use xiafang_core::fixtures;
 use xiafang_core::record::{AssistanceKind, GeoPoint};
 use xiafang_core::{Field, FieldError, Lang, Problem, RecordBody};
@@ -288,6 +289,8 @@ fn case_steps_refuse_what_the_regulations_refuse() {
         days,
         approver: approver.into(),
         reason: reason.into(),
+        approver_role: Some(ApproverRole::Head),
+        reason_told: true,
     };
     assert_eq!(
         step(extended(31, "李局长", "需补充调查")),

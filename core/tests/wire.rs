@@ -134,6 +134,8 @@ fn every_case_step_review_and_supervision_round_trips_with_its_wire_names() {
                 days: 30,
                 approver: "李局长".into(),
                 reason: "需补充调查".into(),
+                approver_role: Some(ApproverRole::Head),
+                reason_told: true,
             },
             "extended",
         ),

@@ -48,7 +48,14 @@ pub fn StatusBar() -> impl IntoView {
         })
     };
     view! {
-        <div class="status" role="status" data-testid="status">
+        // `data-heard`: the instant of the last answer, for tests that wait for a run to reach the
+        // server (the text shows minutes only).
+        <div
+            class="status"
+            role="status"
+            data-testid="status"
+            data-heard=move || sync.last_heard.get().map(|at| at.timestamp_millis().to_string())
+        >
             <span class="net" class:offline=move || !sync.online.get() data-testid="net">
                 {online}
             </span>

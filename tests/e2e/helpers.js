@@ -38,6 +38,19 @@ async function unlock(page, pin = PIN) {
   await expect(page.getByRole("heading", { name: "输入解锁码" })).toBeHidden();
 }
 
+/// Runs the phone's sync now and waits until the run is over: the server answered (the status
+/// line's `data-heard` changed), the engine is idle again, and nothing waits for upload. Waiting
+/// only for "nothing pending" passes at once on a phone with nothing to send, before its
+/// download has come.
+async function syncNow(page) {
+  const status = page.getByTestId("status");
+  const before = (await status.getAttribute("data-heard")) || "";
+  await page.getByTestId("upload-now").click();
+  await expect(status).not.toHaveAttribute("data-heard", before);
+  await expect(page.getByTestId("upload-now")).toBeEnabled();
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
+}
+
 /// Opens a file's timeline once its download has arrived; returns the page's address.
 async function openFile(page, name) {
   await page.getByTestId("file-list").getByText(name).click();
@@ -324,6 +337,7 @@ function freeStorage(page) {
 }
 
 module.exports = {
+  syncNow,
   signedApi,
   proofHeader,
   proofMessage,

@@ -4,15 +4,11 @@
 // is lost or overwritten.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, serverRecords } = require("./helpers");
+const { signIn, openFile, shellCached, serverRecords, syncNow } = require("./helpers");
 
 const server = useCaseServer(test);
 const LAWYER = { username: "chenls", password: "xiafang2026" };
 
-async function syncNow(page) {
-  await page.getByTestId("upload-now").click();
-  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
-}
 
 async function addPart(page, visitText, text) {
   const visit = page.locator("li.entry.visit", { hasText: visitText });

@@ -4,16 +4,12 @@
 // never shown the file, on the phone or by the server.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, goOffline, goOnline, signedApi } = require("./helpers");
+const { signIn, openFile, shellCached, goOffline, goOnline, signedApi, syncNow } = require("./helpers");
 
 const server = useCaseServer(test);
 const LAWYER = { username: "chenls", password: "xiafang2026" };
 const OUTSIDER = { username: "linfg", password: "xiafang2026" };
 
-async function syncNow(page) {
-  await page.getByTestId("upload-now").click();
-  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
-}
 
 test("a referral made offline reaches the village's lawyer, whose opinion the cadre reads", async ({
   browser,

@@ -4,16 +4,11 @@
 // cadre's phone shows it approved.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, goOffline, goOnline, unlock } = require("./helpers");
+const { signIn, openFile, shellCached, goOffline, goOnline, unlock, syncNow } = require("./helpers");
 
 const server = useCaseServer(test);
 const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
 
-/// Runs the phone's sync now and waits until nothing waits for upload.
-async function syncNow(page) {
-  await page.getByTestId("upload-now").click();
-  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
-}
 
 test("a returned visit log is amended offline by the cadre and approved", async ({ browser }) => {
   const tag = `REVIEW-${Date.now()}`;

@@ -246,6 +246,7 @@ fn case_step(c: &mut Check, s: &CaseStep, record: &Record) {
             days,
             approver,
             reason,
+            ..
         } => {
             if !(1..=MAX_EXTENSION_DAYS).contains(days) {
                 c.fail(

@@ -45,7 +45,14 @@ pub enum Step {
     Extended {
         days: u16,
         approver: String,
+        /// Who approved it, as a post: only the body's own head counts (§34). Records from
+        /// before this field say nothing (`None`), and their extension does not count.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approver_role: Option<ApproverRole>,
         reason: String,
+        /// The petitioner was told the reason (§34); without it the extension does not count.
+        #[serde(default)]
+        reason_told: bool,
     },
     /// 已答复: the written reply (处理意见书) and its outcome (§32).
     Replied { outcome: ReplyOutcome },
@@ -226,3 +233,21 @@ labeled_enum!(
         Entrusted = "entrusted" => ("委托送达", "Through another body"),
     }
 );
+
+labeled_enum!(
+    /// The post of whoever approved an extension. 本机关负责人 (§34) is the head or the deputy in
+    /// charge of the handling body; anyone else's approval does not extend the limit.
+    ApproverRole {
+        Head = "head" => ("本机关主要负责人", "Head of the handling body"),
+        DeputyInCharge = "deputy_in_charge" => ("本机关分管负责人", "Deputy head in charge"),
+        DepartmentHead = "department_head" => ("内设机构负责人", "Head of an office within the body"),
+        Officer = "officer" => ("承办人员", "Case officer"),
+    }
+);
+
+impl ApproverRole {
+    /// Whether this post may approve an extension (本机关负责人).
+    pub fn may_extend(self) -> bool {
+        matches!(self, ApproverRole::Head | ApproverRole::DeputyInCharge)
+    }
+}

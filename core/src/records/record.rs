@@ -145,9 +145,15 @@ impl RecordBody {
                 Step::Extended {
                     days,
                     approver,
+                    approver_role,
                     reason,
+                    ..
                 } => {
-                    format!("{days} {} · {approver} · {reason}", lang.pick("天", "days"))
+                    let role = approver_role.map_or("", |r| r.label(lang));
+                    format!(
+                        "{days} {} · {role} {approver} · {reason}",
+                        lang.pick("天", "days")
+                    )
                 }
                 Step::Replied { outcome } => outcome.label(lang).into(),
                 Step::Served { document, how } => {

@@ -7,8 +7,8 @@ use crate::components::{Choice, TextField};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use xiafang_core::case_step::{
-    CaseStep, Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod,
-    Step, StepKind,
+    ApproverRole, CaseStep, Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route,
+    ServiceMethod, Step, StepKind,
 };
 use xiafang_core::file::Resolution;
 use xiafang_core::{Field, FieldError, PetitionerFile, Problem, Record, RecordBody};
@@ -27,6 +27,8 @@ struct Values {
     simplified: RwSignal<bool>,
     days: RwSignal<String>,
     approver: RwSignal<String>,
+    approver_role: RwSignal<ApproverRole>,
+    reason_told: RwSignal<bool>,
     reason: RwSignal<String>,
     reply: RwSignal<ReplyOutcome>,
     document: RwSignal<Document>,
@@ -54,6 +56,8 @@ impl Values {
             simplified: RwSignal::new(false),
             days: RwSignal::new(String::new()),
             approver: RwSignal::new(String::new()),
+            approver_role: RwSignal::new(ApproverRole::Head),
+            reason_told: RwSignal::new(false),
             reason: RwSignal::new(String::new()),
             reply: RwSignal::new(ReplyOutcome::Upheld),
             document: RwSignal::new(Document::Reply),
@@ -92,11 +96,16 @@ impl Values {
             Step::Extended {
                 days,
                 approver,
+                approver_role,
                 reason,
+                reason_told,
             } => {
                 self.days.set(days.to_string());
                 self.approver.set(approver);
+                self.approver_role
+                    .set(approver_role.unwrap_or(ApproverRole::Head));
                 self.reason.set(reason);
+                self.reason_told.set(reason_told);
             }
             Step::Replied { outcome } => self.reply.set(outcome),
             Step::Served { document, how } => {
@@ -157,7 +166,9 @@ impl Values {
                     0
                 }),
                 approver: text(self.approver),
+                approver_role: Some(self.approver_role.get_untracked()),
                 reason: text(self.reason),
+                reason_told: self.reason_told.get_untracked(),
             },
             StepKind::Replied => Step::Replied {
                 outcome: self.reply.get_untracked(),
@@ -257,8 +268,10 @@ pub fn StepForm(
         }
         StepKind::Extended => view! {
             <TextField field=Field::ExtensionDays value=v.days errors inputmode="numeric" />
+            <Choice name="approver_role" label=Msg::ApproverRoleLabel value=v.approver_role />
             <TextField field=Field::Approver value=v.approver errors />
             <TextField field=Field::ExtensionReason value=v.reason errors multiline=true />
+            <Check name="reason_told" label=Msg::ReasonToldLabel value=v.reason_told />
         }
         .into_any(),
         StepKind::Replied => {

@@ -8,7 +8,7 @@ pub use status::*;
 
 use crate::base::ids::RecordId;
 use crate::folds::deadlines::{CalendarUse, Due};
-use crate::records::case_step::{Document, ReviewOutcome, Route, Step};
+use crate::records::case_step::{ApproverRole, Document, ReviewOutcome, Route, Step};
 use crate::records::file::{Level, MatterFlag, PetitionerFile};
 use crate::records::record::{Record, RecordBody, VisitKind};
 use crate::records::supervision::Supervision;
@@ -172,10 +172,21 @@ fn step(
             problem(s, CaseProblemKind::LateExtension);
             None
         }
+        Step::Extended { approver_role, .. }
+            if !approver_role.is_some_and(ApproverRole::may_extend) =>
+        {
+            problem(s, CaseProblemKind::ExtensionNotByHead);
+            None
+        }
+        Step::Extended { reason_told, .. } if !reason_told => {
+            problem(s, CaseProblemKind::ExtensionReasonNotTold);
+            None
+        }
         Step::Extended {
             days,
             approver,
             reason,
+            ..
         } => {
             if u32::from(*days) > rules.limits.extension_max_days {
                 problem(s, CaseProblemKind::ExtensionTooLong);

@@ -182,6 +182,8 @@ labeled_enum!(
     /// A step that was recorded but does not count, and why.
     CaseProblemKind {
         SecondExtension = "second_extension" => ("只能延期一次，本次延期不计", "Only one extension is allowed; this one does not count"),
+        ExtensionNotByHead = "extension_not_by_head" => ("延期须经本机关负责人批准，本次延期不计", "An extension needs the handling body's head; this one does not count"),
+        ExtensionReasonNotTold = "extension_reason_not_told" => ("未记录向信访人告知延期理由，本次延期不计", "The petitioner was not told the reason; this extension does not count"),
         LateExtension = "late_extension" => ("延期未在办理期限内批准或录入，不计", "Extension not approved and recorded within the handling period; it does not count"),
         NothingToServe = "nothing_to_serve" => ("没有该文书或送达早于文书日期，本次送达不计", "No such document, or served before it was written; this service does not count"),
         LateAcceptance = "late_acceptance" => ("办理期限届满后改记受理日期，不计", "Acceptance date changed after the handling period ended; it does not count"),
