@@ -269,7 +269,7 @@ messages! {
     AllPlaces => ("全部（本机所有档案）", "All (every file on this phone)"),
     Definition => ("口径", "Definition"),
     NoValue => ("—", "—"),
-    AssistanceByKind => ("已送达的帮扶（按类别）", "Assistance delivered, by kind"),
+    AssistanceByKind => ("已发放/已落实的帮扶（按类别）", "Assistance delivered, by kind"),
     MonthlyVisits => ("每月走访次数", "Visits per month"),
     MonthlyAssistance => ("每月帮扶金额（元）", "Assistance per month (yuan)"),
     MonthSuffix => ("月", ""),

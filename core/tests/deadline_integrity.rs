@@ -69,12 +69,7 @@ fn replied() -> Step {
 /// Saturday, so Monday 11 Jan.
 fn accepted() -> Vec<Record> {
     vec![
-        step(
-            "2026-11-03",
-            Step::Registered {
-                received: d("2026-11-02"),
-            },
-        ),
+        registered(),
         step(
             "2026-11-05",
             Step::Routed {
@@ -84,6 +79,16 @@ fn accepted() -> Vec<Record> {
         ),
         step("2026-11-10", Step::Accepted { simplified: false }),
     ]
+}
+
+/// Received 2 Nov 2026, registered 3 Nov: the 15 days to route and to tell run to 17 Nov.
+fn registered() -> Record {
+    step(
+        "2026-11-03",
+        Step::Registered {
+            received: d("2026-11-02"),
+        },
+    )
 }
 
 fn with(mut records: Vec<Record>, more: impl IntoIterator<Item = Record>) -> Vec<Record> {
@@ -197,12 +202,7 @@ fn an_extension_recorded_before_the_post_was_asked_for_does_not_count() {
 #[test]
 fn an_extension_before_acceptance_extends_nothing() {
     let records = vec![
-        step(
-            "2026-11-03",
-            Step::Registered {
-                received: d("2026-11-02"),
-            },
-        ),
+        registered(),
         step("2026-11-04", extended(30)),
         step("2026-11-10", Step::Accepted { simplified: false }),
     ];
@@ -468,12 +468,7 @@ fn a_service_before_the_document_or_of_none_does_not_count() {
 /// Received 2 Nov 2026, registered 3 Nov, forwarded 5 Nov to the land bureau.
 fn forwarded() -> Vec<Record> {
     vec![
-        step(
-            "2026-11-03",
-            Step::Registered {
-                received: d("2026-11-02"),
-            },
-        ),
+        registered(),
         step(
             "2026-11-05",
             Step::Routed {
@@ -543,12 +538,7 @@ fn a_forwarded_matter_s_notice_and_objection_run_from_the_receiving_body_s_recei
 #[test]
 fn forwarding_after_the_notice_was_due_leaves_that_overdue_notice_in_place() {
     let records = vec![
-        step(
-            "2026-11-03",
-            Step::Registered {
-                received: d("2026-11-02"),
-            },
-        ),
+        registered(),
         // 2 Nov + 15 = 17 Nov: forwarded on the 20th, the notice was already late.
         step(
             "2026-11-20",
@@ -646,7 +636,7 @@ proptest! {
         entries in prop::collection::vec((any_step(), -80i64..30, 1i64..40), 0..12),
     ) {
         let base = vec![
-            step("2026-11-03", Step::Registered { received: d("2026-11-02") }),
+            registered(),
             step("2026-11-10", Step::Accepted { simplified: false }),
         ];
         let last_due = d("2027-01-11");

@@ -335,10 +335,12 @@ impl AssistanceKind {
 }
 
 labeled_enum!(
+    /// `Delivered` reads 已发放/已落实, as petition bureaus say of money, goods and measures: 送达
+    /// is for documents served on the petitioner (`case_step::Document`).
     AssistanceStatus {
         Planned = "planned" => ("计划中", "Planned"),
         Applied = "applied" => ("已申请", "Applied"),
-        Delivered = "delivered" => ("已送达", "Delivered"),
+        Delivered = "delivered" => ("已发放/已落实", "Delivered"),
         Refused = "refused" => ("对方拒收", "Refused"),
     }
 );

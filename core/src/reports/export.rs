@@ -205,7 +205,7 @@ mod tests {
         let lines: Vec<&str> = csv[BOM.len()..].split("\r\n").collect();
         assert_eq!(lines[0], HEADERS.join(","));
         assert!(lines[1].starts_with(&format!("{},2026-11-18,09:30,帮扶措施,", early.id)));
-        assert!(lines[1].contains(",慰问金,2000,街道帮扶资金,已送达,"));
+        assert!(lines[1].contains(",慰问金,2000,街道帮扶资金,已发放/已落实,"));
         assert!(lines[2].starts_with(&format!("{},2026-11-20,", visit.id)));
         assert!(lines[2].contains(",2026-11-27,"));
         assert!(lines[2].ends_with(&format!(",已被记录 {} 作废", void.id)));

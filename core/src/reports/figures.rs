@@ -93,7 +93,7 @@ labeled_enum!(
         RepeatPetitions = "repeat_petitions" => ("重复访", "Repeat petitions"),
         SkipLevelPetitions = "skip_level_petitions" => ("越级访", "Skip-level petitions"),
         UrgentMatters = "urgent_matters" => ("重大紧急事项", "Major or urgent matters"),
-        AssistanceDelivered = "assistance_delivered" => ("帮扶措施（已送达）", "Assistance delivered"),
+        AssistanceDelivered = "assistance_delivered" => ("帮扶措施（已发放/已落实）", "Assistance delivered"),
         AssistanceAmount = "assistance_amount" => ("帮扶金额", "Assistance amount"),
     }
 );
@@ -407,13 +407,13 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
         K::AssistanceDelivered => (
             facts.iter().flat_map(|f| f.in_period(p)).filter_map(delivered).count() as i64,
             None,
-            "期内已送达的帮扶措施数".into(),
+            "期内已发放或已落实的帮扶措施数".into(),
             "Assistance actions delivered in the period".into(),
         ),
         K::AssistanceAmount => (
             facts.iter().flat_map(|f| f.in_period(p)).filter_map(delivered).map(|(_, fen)| fen).sum(),
             None,
-            "期内已送达帮扶的金额合计（元）".into(),
+            "期内已发放帮扶的金额合计（元）".into(),
             "Total amount of assistance delivered in the period (yuan)".into(),
         ),
     };
