@@ -179,6 +179,60 @@ pub fn supervision(
     record(file, author, RecordBody::Supervision(s))
 }
 
+/// Naming `name`, holding `post`, a case-owning leader of `file` (包案领导), with the unit and
+/// person responsible.
+pub fn leader(file: &str, author: &str, name: &str, post: &str) -> Record {
+    supervision(
+        file,
+        author,
+        crate::records::supervision::Supervision::Leader {
+            name: name.into(),
+            account: None,
+            post: post.into(),
+            unit: "南滨街道办事处".into(),
+            responsible: "王建国".into(),
+        },
+    )
+}
+
+/// The milestones of `plan`: a meeting due 2026-12-10 and the payment due 2027-01-31.
+pub const PLAN_MILESTONES: [(&str, &str); 2] = [
+    ("召开村民代表会议重新核算", "2026-12-10"),
+    ("兑现集体资产分配款", "2027-01-31"),
+];
+
+/// A resolution plan (化解方案) for `file` with `PLAN_MILESTONES` and a working group.
+pub fn plan(file: &str, author: &str) -> Record {
+    use crate::records::ownership::Milestone;
+    supervision(
+        file,
+        author,
+        crate::records::supervision::Supervision::Plan {
+            plan: "由街道牵头，依法重新核算集体资产分配，解决生活困难".into(),
+            milestones: PLAN_MILESTONES
+                .iter()
+                .map(|(what, due)| Milestone {
+                    what: (*what).into(),
+                    due: due.parse().expect("valid date"),
+                })
+                .collect(),
+            team: vec!["王副书记（专班负责人）".into(), "王建国（驻村干部）".into()],
+        },
+    )
+}
+
+/// The milestone `what` of `file`'s plan met (里程碑完成).
+pub fn milestone_met(file: &str, author: &str, what: &str) -> Record {
+    supervision(
+        file,
+        author,
+        crate::records::supervision::Supervision::MilestoneMet {
+            what: what.into(),
+            note: "已召开，形成会议纪要".into(),
+        },
+    )
+}
+
 /// Listing `file` for on-site supervision until 2026-12-20.
 pub fn listed(file: &str, author: &str) -> Record {
     supervision(

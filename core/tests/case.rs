@@ -371,6 +371,9 @@ fn supervision_is_listed_owned_and_lifted() {
         Supervision::Leader {
             name: "陈副县长".into(),
             account: None,
+            post: String::new(),
+            unit: String::new(),
+            responsible: String::new(),
         },
     ));
     let s = status(&records, "2026-12-13");
@@ -384,7 +387,13 @@ fn supervision_is_listed_owned_and_lifted() {
         due(&s, DeadlineKind::Supervision).1,
         DeadlineStatus::DueSoon
     );
-    assert_eq!(s.leader.as_ref().map(|l| l.name.as_str()), Some("陈副县长"));
+    assert_eq!(
+        s.leaders
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        ["陈副县长"]
+    );
 
     records.push(sup(
         "2026-12-10",
@@ -409,7 +418,13 @@ fn the_registered_leader_and_resolution_count_until_a_record_says_otherwise() {
     f.matter.case_leader = Some("王书记".into());
     let rules = CaseRules::default();
     let s = case_status(&f, &[], &rules, d("2026-12-01"));
-    assert_eq!(s.leader.map(|l| l.name), Some("王书记".into()));
+    assert_eq!(
+        s.leaders
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        ["王书记"]
+    );
     assert_eq!(s.resolution, Some(Resolution::InProgress));
     assert_eq!(s.stage, None);
     let r = step(

@@ -196,6 +196,9 @@ fn county() -> Vec<(PetitionerFile, Vec<Record>)> {
                 Supervision::Leader {
                     name: "陈副县长".into(),
                     account: None,
+                    post: String::new(),
+                    unit: String::new(),
+                    responsible: String::new(),
                 },
             ),
             d("2026-11-02"),

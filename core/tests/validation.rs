@@ -389,7 +389,10 @@ fn supervision_needs_a_deadline_ahead_a_reason_a_leader_and_a_lifting_note() {
     assert_eq!(
         sup(Supervision::Leader {
             name: "".into(),
-            account: None
+            account: None,
+            post: String::new(),
+            unit: String::new(),
+            responsible: String::new(),
         }),
         vec![(Field::Leader, Problem::Required)]
     );

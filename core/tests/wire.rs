@@ -212,6 +212,9 @@ fn every_case_step_review_and_supervision_round_trips_with_its_wire_names() {
                 Supervision::Leader {
                     name: "陈副县长".into(),
                     account: Some("u9".into()),
+                    post: String::new(),
+                    unit: String::new(),
+                    responsible: String::new(),
                 },
             ),
             "leader",

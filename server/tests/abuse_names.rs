@@ -33,6 +33,9 @@ fn forged() -> (Record, Record, Record) {
     let leader = Supervision::Leader {
         name: FAKE.into(),
         account: Some(UserId::from("sup-county")),
+        post: String::new(),
+        unit: String::new(),
+        responsible: String::new(),
     };
     let mut supervision = fixtures::supervision("f-a1", "sup-a", leader);
     supervision.author_name = FAKE.into();

@@ -69,7 +69,7 @@ impl<'a> Phones<'a> {
     }
 }
 
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 12] = [
     "visit",
     "assistance",
     "note",
@@ -80,6 +80,8 @@ const KINDS: [&str; 10] = [
     "legal_opinion",
     "mediation",
     "visit_part",
+    "plan",
+    "milestone_met",
 ];
 
 /// A record of `kind` on `f-a1` by `who`; a review approves `visit`.
@@ -95,6 +97,8 @@ fn record_of(kind: &str, who: &str, visit: &Record) -> Record {
         "legal_opinion" => fixtures::legal_opinion("f-a1", who),
         "mediation" => fixtures::mediation("f-a1", who),
         "visit_part" => fixtures::visit_part(visit, who),
+        "plan" => fixtures::plan("f-a1", who),
+        "milestone_met" => fixtures::milestone_met("f-a1", who, fixtures::PLAN_MILESTONES[0].0),
         other => panic!("no kind {other}"),
     }
 }
@@ -112,17 +116,18 @@ const OK: &str = "stored";
 const NO: &str = "not_permitted";
 const ROLE: &str = "role_not_allowed";
 
-/// (account, outcome per kind of `KINDS`) on file `f-a1` of township `ta`.
+/// (account, outcome per kind of `KINDS`) on file `f-a1` of township `ta`. 化解方案 and 里程碑完成
+/// are supervision (包案): the supervisors of the place only.
 #[rustfmt::skip]
-const MATRIX: &[(&str, &str, [&str; 10])] = &[
-    //                                              visit assist note step review superv. referral opinion mediation part
-    ("wang", "cadre assigned",                      [OK, OK, OK, OK, ROLE, ROLE, OK, ROLE, ROLE, OK]),
-    ("li", "cadre not assigned",                    [NO; 10]),
-    ("sup-a", "supervisor of the township",         [NO, NO, NO, OK, OK, OK, ROLE, ROLE, ROLE, NO]),
-    ("sup-county", "county supervisor",             [NO, NO, NO, OK, OK, OK, ROLE, ROLE, ROLE, NO]),
-    ("sup-b", "supervisor of another township",     [NO; 10]),
-    ("admin-a", "administrator of the township",    [NO, NO, NO, ROLE, ROLE, ROLE, ROLE, ROLE, ROLE, NO]),
-    ("law", "legal member assigned",                [OK, OK, OK, ROLE, ROLE, ROLE, ROLE, OK, OK, OK]),
+const MATRIX: &[(&str, &str, [&str; 12])] = &[
+    //                                              visit assist note step review superv. referral opinion mediation part plan met
+    ("wang", "cadre assigned",                      [OK, OK, OK, OK, ROLE, ROLE, OK, ROLE, ROLE, OK, ROLE, ROLE]),
+    ("li", "cadre not assigned",                    [NO; 12]),
+    ("sup-a", "supervisor of the township",         [NO, NO, NO, OK, OK, OK, ROLE, ROLE, ROLE, NO, OK, OK]),
+    ("sup-county", "county supervisor",             [NO, NO, NO, OK, OK, OK, ROLE, ROLE, ROLE, NO, OK, OK]),
+    ("sup-b", "supervisor of another township",     [NO; 12]),
+    ("admin-a", "administrator of the township",    [NO, NO, NO, ROLE, ROLE, ROLE, ROLE, ROLE, ROLE, NO, ROLE, ROLE]),
+    ("law", "legal member assigned",                [OK, OK, OK, ROLE, ROLE, ROLE, ROLE, OK, OK, OK, ROLE, ROLE]),
 ];
 
 #[tokio::test]
@@ -276,6 +281,73 @@ async fn a_returned_visit_reaches_the_cadres_phone_timeline_and_export() {
         let csv = String::from_utf8(csv).expect("utf-8");
         for text in ["退回修改", "请补充参加人员职务", "受理"] {
             assert!(csv.contains(text), "the export shows {text}:\n{csv}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_bad_plan_is_refused_with_its_fields_named_and_a_good_one_reaches_the_cadre() {
+    use xiafang_core::supervision::Supervision;
+    use xiafang_core::verdict::Rejection;
+    use xiafang_core::{Field, Problem};
+    let (w, _) = world();
+    for server in TestServer::each(&w).await {
+        let sup = server.login("sup-a").await;
+        let refused = |outcome: &Outcome| match outcome {
+            Outcome::Rejected {
+                reason: Rejection::Invalid { errors },
+            } => errors
+                .iter()
+                .map(|e| (e.field, e.problem))
+                .collect::<Vec<_>>(),
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        let mut blank = fixtures::plan("f-a1", "sup-a");
+        let mut early = fixtures::plan("f-a1", "sup-a");
+        if let RecordBody::Supervision(Supervision::Plan { milestones, .. }) = &mut blank.body {
+            milestones[0].what = String::new();
+        }
+        if let RecordBody::Supervision(Supervision::Plan {
+            milestones, team, ..
+        }) = &mut early.body
+        {
+            // The fixture is dated 2026-11-20.
+            milestones[1].due = "2026-11-01".parse().expect("date");
+            team.clear();
+        }
+        let res = server
+            .push(&sup, &batch(DeviceId::new_random(), 1, &[blank, early]))
+            .await;
+        assert_eq!(
+            refused(&res.acks[0].outcome),
+            [(Field::Milestones, Problem::Required)]
+        );
+        assert_eq!(
+            refused(&res.acks[1].outcome),
+            [
+                (Field::Milestones, Problem::BeforeRecordDate),
+                (Field::Team, Problem::Required)
+            ]
+        );
+
+        let plan = fixtures::plan("f-a1", "sup-a");
+        let met = fixtures::milestone_met("f-a1", "sup-a", fixtures::PLAN_MILESTONES[0].0);
+        let res = server
+            .push(
+                &sup,
+                &batch(DeviceId::new_random(), 1, &[plan.clone(), met.clone()]),
+            )
+            .await;
+        assert!(
+            res.acks.iter().all(|a| a.outcome == Outcome::Stored),
+            "{res:?}"
+        );
+        let wang = server.login("wang").await;
+        let (status, body) = server.get("/api/sync/pull", Some(&wang)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let pulled: PullResponse = parse(body);
+        for r in [&plan, &met].map(common::as_stored) {
+            assert!(pulled.records.contains(&r), "wang's phone gets {r:?}");
         }
     }
 }

@@ -71,6 +71,14 @@ labeled_enum!(
         AttachedTo = "attached_to" => ("所附记录", "Record attached to"),
         Image = "image" => ("图片", "Image"),
         Caption = "caption" => ("照片说明", "Caption"),
+        LeaderPost = "leader_post" => ("领导职务", "Leader's post"),
+        ResponsibleUnit = "responsible_unit" => ("责任单位", "Responsible unit"),
+        Responsible = "responsible" => ("责任人", "Person responsible"),
+        Plan = "plan" => ("化解方案", "Resolution plan"),
+        Milestones = "milestones" => ("里程碑", "Milestones"),
+        Team = "team" => ("工作专班成员", "Working group members"),
+        MilestoneMet = "milestone_met" => ("完成的里程碑", "Milestone met"),
+        MilestoneNote = "milestone_note" => ("完成情况", "How it was done"),
     }
 );
 
@@ -114,6 +122,8 @@ pub enum Problem {
     /// An image that is not a JPEG, PNG or WebP of at most `attachment::MAX_BLOB_BYTES`, or
     /// whose hash is not a SHA-256.
     ImageFormat,
+    /// The same entry twice in a list whose entries are named by their text (milestones).
+    Duplicate,
 }
 
 /// One problem with one field, shown next to that field in the form.
@@ -168,6 +178,7 @@ impl FieldError {
             (Lang::Zh, Problem::ImageFormat) => {
                 format!("{label}无效：仅支持 JPEG、PNG、WebP 格式，且不超过 8 MB")
             }
+            (Lang::Zh, Problem::Duplicate) => format!("{label}有重复的项，请改写或删去"),
             (Lang::En, Problem::Required) => format!("{label} is required"),
             (Lang::En, Problem::TooLong { max }) => {
                 format!("{label} must be at most {max} characters")
@@ -214,6 +225,9 @@ impl FieldError {
                 format!(
                     "{label} may not contain markup starting with \"<\"; remove the angle brackets"
                 )
+            }
+            (Lang::En, Problem::Duplicate) => {
+                format!("{label} lists the same entry twice; reword or remove one")
             }
         }
     }

@@ -40,6 +40,7 @@ impl Record {
             RecordBody::Supervision(Supervision::Leader {
                 name,
                 account: Some(id),
+                ..
             }) => set(name, id),
             _ => {}
         }
@@ -100,6 +101,9 @@ mod tests {
             let s = Supervision::Leader {
                 name: "张书记".into(),
                 account: account.map(UserId::from),
+                post: String::new(),
+                unit: String::new(),
+                responsible: String::new(),
             };
             let r = fixtures::supervision("f1", "sup", s).with_account_names(server_name);
             match r.body {

@@ -7,6 +7,7 @@ use crate::records::attachment::{Photo, Signature, is_sha256_hex};
 use crate::records::case_step::{CaseStep, Step};
 use crate::records::file_edit::{EditableField, FileEdit};
 use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
+use crate::records::ownership::{MAX_MILESTONES, Milestone};
 use crate::records::record::{Assistance, Note, Record, RecordBody, Visit, Void};
 use crate::records::supervision::{Review, ReviewDecision, Supervision};
 use chrono::Datelike;
@@ -295,13 +296,73 @@ fn supervision(c: &mut Check, s: &Supervision, record: &Record) {
             }
             c.text(Field::SupervisionReason, reason, true, MAX_TEXT);
         }
-        Supervision::Leader { name, account } => {
+        Supervision::Leader {
+            name,
+            account,
+            post,
+            unit,
+            responsible,
+        } => {
             c.text(Field::Leader, name, true, MAX_NAME);
             if let Some(account) = account {
                 c.text(Field::Leader, &account.0, false, MAX_SHORT);
             }
+            c.text(Field::LeaderPost, post, false, MAX_SHORT);
+            c.text(Field::ResponsibleUnit, unit, false, MAX_SHORT);
+            c.text(Field::Responsible, responsible, false, MAX_NAME);
         }
         Supervision::Lifted { note } => c.text(Field::LiftNote, note, true, MAX_TEXT),
+        Supervision::Plan {
+            plan,
+            milestones,
+            team,
+        } => {
+            c.text(Field::Plan, plan, true, MAX_TEXT);
+            c.milestones(milestones, record);
+            c.names(Field::Team, team);
+        }
+        Supervision::MilestoneMet { what, note } => {
+            c.text(Field::MilestoneMet, what, true, MAX_SHORT);
+            c.text(Field::MilestoneNote, note, false, MAX_TEXT);
+        }
+    }
+}
+
+impl Check {
+    /// A plan's milestones: at least one, at most `MAX_MILESTONES`, each a short text (a
+    /// `MilestoneMet` names it by that text, so no two alike) due on or after the plan's day.
+    fn milestones(&mut self, milestones: &[Milestone], record: &Record) {
+        let field = Field::Milestones;
+        if milestones.is_empty() {
+            return self.fail(field, Problem::Required);
+        }
+        if milestones.len() > MAX_MILESTONES {
+            return self.fail(
+                field,
+                Problem::TooMany {
+                    max: MAX_MILESTONES,
+                },
+            );
+        }
+        let before = self.0.len();
+        for m in milestones {
+            self.text(field, &m.what, true, MAX_SHORT);
+            if self.0.len() > before {
+                return;
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        if !milestones.iter().all(|m| seen.insert(m.what.trim())) {
+            return self.fail(field, Problem::Duplicate);
+        }
+        if milestones
+            .iter()
+            .any(|m| !(EARLIEST_YEAR..=LATEST_YEAR).contains(&m.due.year()))
+        {
+            self.fail(field, Problem::DateOutOfRange);
+        } else if milestones.iter().any(|m| m.due < record.occurred_at.date()) {
+            self.fail(field, Problem::BeforeRecordDate);
+        }
     }
 }
 

@@ -190,8 +190,49 @@ impl RecordBody {
                 mode,
                 reason,
             }) => format!("{} · {deadline} · {reason}", mode.label(lang)),
-            RecordBody::Supervision(S::Leader { name, .. }) => name.clone(),
+            RecordBody::Supervision(S::Leader {
+                name,
+                post,
+                unit,
+                responsible,
+                ..
+            }) => {
+                let (unit_label, person_label) = match lang {
+                    crate::base::lang::Lang::Zh => ("责任单位 ", "责任人 "),
+                    crate::base::lang::Lang::En => ("unit ", "responsible "),
+                };
+                let mut parts = vec![name.clone()];
+                parts.extend((!post.is_empty()).then(|| post.clone()));
+                parts.extend((!unit.is_empty()).then(|| format!("{unit_label}{unit}")));
+                parts.extend(
+                    (!responsible.is_empty()).then(|| format!("{person_label}{responsible}")),
+                );
+                parts.join(" · ")
+            }
             RecordBody::Supervision(S::Lifted { note }) => note.clone(),
+            RecordBody::Supervision(S::Plan {
+                plan,
+                milestones,
+                team,
+            }) => {
+                let steps: Vec<String> = milestones
+                    .iter()
+                    .map(|m| format!("{}（{}）", m.what, m.due))
+                    .collect();
+                let (steps_label, team_label, sep) = match lang {
+                    crate::base::lang::Lang::Zh => ("里程碑：", "专班：", "、"),
+                    crate::base::lang::Lang::En => ("milestones: ", "working group: ", ", "),
+                };
+                format!(
+                    "{plan} · {steps_label}{} · {team_label}{}",
+                    steps.join(sep),
+                    team.join(sep)
+                )
+            }
+            RecordBody::Supervision(S::MilestoneMet { what, note }) if note.is_empty() => {
+                what.clone()
+            }
+            RecordBody::Supervision(S::MilestoneMet { what, note }) => format!("{what} · {note}"),
             RecordBody::Referral(r) => format!("{} · {}", r.to_name, r.need.label(lang)),
             RecordBody::LegalOpinion(o) => format!("{} · {}", o.channel.label(lang), o.opinion),
             RecordBody::Mediation(m) => match (m.outcome, m.channel) {

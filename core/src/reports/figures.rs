@@ -364,10 +364,10 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
             format!("Matters {} at the period's end ÷ matters handled in the period (a case step, visit or assistance in it)", listed(&rules.resolved).en),
         ),
         K::LeaderResolution => (
-            count(facts, |f| f.status.leader.is_some() && handled(f) && resolved(f)),
-            Some(count(facts, |f| f.status.leader.is_some() && handled(f))),
-            format!("有包案领导的事项中，期末为{}的 ÷ 期内办理的", listed(&rules.resolved).zh),
-            format!("Of the leader-owned matters handled in the period, those {} at its end ÷ all of them", listed(&rules.resolved).en),
+            count(facts, |f| !f.status.leaders.is_empty() && handled(f) && resolved(f)),
+            Some(count(facts, |f| !f.status.leaders.is_empty() && handled(f))),
+            format!("期末有至少一名包案领导的事项中，期末为{}的 ÷ 期内办理的（有办理步骤、走访或帮扶记录）", listed(&rules.resolved).zh),
+            format!("Of the matters with at least one case-owning leader at the period's end and handled in it (a case step, visit or assistance), those {} at its end ÷ all of them", listed(&rules.resolved).en),
         ),
         K::FollowUpVerification => (
             count(facts, |f| on_in(f.status.closed_on, p) && f.status.follow_up_on.is_some()),

@@ -297,10 +297,16 @@ pub fn case_ledger(
                 status
                     .resolution
                     .map_or(Cell::Empty, |r| Cell::text(r.label(zh))),
-                status
-                    .leader
-                    .as_ref()
-                    .map_or(Cell::Empty, |l| Cell::text(&l.name)),
+                match status.leaders.as_slice() {
+                    [] => Cell::Empty,
+                    leaders => Cell::text(
+                        leaders
+                            .iter()
+                            .map(|l| l.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
+                },
                 supervised.map_or(Cell::Empty, |s| Cell::Date(s.deadline)),
                 Cell::Count(i64::from(file.visit_count(counted))),
             ]

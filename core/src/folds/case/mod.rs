@@ -3,9 +3,11 @@
 //! petition office sorts by. Corrections count as the ledger says (voided steps do not count).
 
 mod due;
+mod ownership;
 mod status;
 
 pub use due::status;
+pub use ownership::{CasePlan, Leader, MilestoneState};
 pub use status::*;
 
 use crate::base::ids::RecordId;
@@ -40,13 +42,19 @@ pub fn case_status(
 
     let mut s = CaseStatus {
         resolution: Some(file.matter.resolution),
-        leader: file.matter.case_leader.clone().map(|name| Leader {
-            name,
-            account: None,
-        }),
+        leaders: file
+            .matter
+            .case_leader
+            .iter()
+            .map(|name| Leader {
+                name: name.clone(),
+                ..Leader::default()
+            })
+            .collect(),
         ..CaseStatus::default()
     };
     let mut follow_ups = Vec::new();
+    let mut owned = ownership::Gathered::default();
     for r in counted {
         let at = At {
             on: r.occurred_at.date(),
@@ -55,9 +63,13 @@ pub fn case_status(
         let on = at.on;
         match &r.body {
             RecordBody::CaseStep(c) => step(&mut s, &c.step, at, r.id, rules, &mut follow_ups),
-            RecordBody::Supervision(sup) => supervise(&mut s, sup, at),
+            RecordBody::Supervision(sup) => {
+                supervise(&mut s, sup, at);
+                owned.supervision(&mut s, sup, at, r.id);
+            }
             RecordBody::Visit(v) => {
                 s.last_visit = Some(on);
+                owned.visit(v, &r.author, on);
                 if v.kind == VisitKind::FollowUp && rules.follow_up_visit_counts {
                     follow_ups.push(at.dated(()));
                 }
@@ -81,6 +93,7 @@ pub fn case_status(
     s.unreceived = passed_on(&s) && s.body_received.is_none();
     s.flags = flags(file, &s, rules, today);
     s.deadlines = due::deadlines(&s, rules, today);
+    owned.finish(&mut s, rules, today);
     s
 }
 
@@ -355,17 +368,15 @@ fn supervise(s: &mut CaseStatus, sup: &Supervision, at: At) {
                 lifted: None,
             })
         }
-        Supervision::Leader { name, account } => {
-            s.leader = Some(Leader {
-                name: name.clone(),
-                account: account.clone(),
-            })
-        }
         Supervision::Lifted { note } => {
             if let Some(state) = &mut s.supervision {
                 state.lifted = Some(at.dated(note.clone()));
             }
         }
+        // 包案 is `ownership`'s.
+        Supervision::Leader { .. }
+        | Supervision::Plan { .. }
+        | Supervision::MilestoneMet { .. } => {}
     }
 }
 

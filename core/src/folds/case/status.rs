@@ -1,7 +1,8 @@
 //! What `case_status` reports: the stage, the deadlines and how they stand, supervision, the
 //! owning leader, the flags, and the rules a deployment may tune.
 
-use crate::base::ids::{RecordId, UserId};
+use super::ownership::{CasePlan, Leader};
+use crate::base::ids::RecordId;
 use crate::folds::deadlines::{CalendarUse, Due, TimeLimits};
 use crate::records::case_step::{
     Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route, ServiceMethod,
@@ -158,12 +159,6 @@ pub struct SupervisionState {
     pub lifted: Option<Dated<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Leader {
-    pub name: String,
-    pub account: Option<UserId>,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaseFlags {
     pub first_time: bool,
@@ -189,6 +184,7 @@ labeled_enum!(
         LateAcceptance = "late_acceptance" => ("办理期限届满后改记受理日期，不计", "Acceptance date changed after the handling period ended; it does not count"),
         ExtensionTooLong = "extension_too_long" => ("延期超过规定天数，按上限计", "Extension longer than allowed; counted at the limit"),
         AfterReReview = "after_re_review" => ("复核后同一事项不再受理", "Not accepted again after re-review"),
+        NoSuchMilestone = "no_such_milestone" => ("所完成的里程碑不在当时的化解方案中，不计", "Names no milestone of the plan then current; it does not count"),
     }
 );
 
@@ -246,7 +242,11 @@ pub struct CaseStatus {
     /// The latest assessment, or the file's registered value.
     pub resolution: Option<Resolution>,
     pub supervision: Option<SupervisionState>,
-    pub leader: Option<Leader>,
+    /// 包案领导, in the order they were named: the file's registered leader until a record names
+    /// one.
+    pub leaders: Vec<Leader>,
+    /// 化解方案: the plan that counts now, its milestones as they stand.
+    pub plan: Option<CasePlan>,
     pub last_visit: Option<NaiveDate>,
     /// No visit for `CaseRules::no_visit_days` or more (or never one in the app).
     pub needs_visit: bool,

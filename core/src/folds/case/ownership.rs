@@ -1,0 +1,200 @@
+//! 包案 (case ownership) as the case fold reads it: the leaders who own the case with their
+//! posts and the unit and person responsible, the current resolution plan (化解方案) with each
+//! milestone's standing on a day, the working group (专班), and each leader's own visits on the
+//! file. A milestone met is on time only if it was also entered by its due day, like any deadline.
+
+use super::{At, CaseProblem, CaseProblemKind, CaseRules, CaseStatus, Dated, DeadlineStatus};
+use crate::base::ids::{RecordId, UserId};
+use crate::records::record::Visit;
+use crate::records::supervision::Supervision;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A leader who owns the case (包案领导), as the latest record for them says.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Leader {
+    pub name: String,
+    pub account: Option<UserId>,
+    /// 职务; empty on records from before it was asked.
+    pub post: String,
+    /// 责任单位.
+    pub unit: String,
+    /// 责任人.
+    pub responsible: String,
+    /// Visits on the file the leader made: written by the leader's account, or naming the leader
+    /// among those who took part.
+    pub own_visits: u32,
+    pub last_own_visit: Option<NaiveDate>,
+}
+
+/// The plan that counts now: the latest, after corrections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CasePlan {
+    /// The day the plan was made, and the day it was entered.
+    pub made: Dated<()>,
+    pub plan: String,
+    pub team: Vec<String>,
+    /// In the plan's order.
+    pub milestones: Vec<MilestoneState>,
+}
+
+impl CasePlan {
+    /// The milestones not yet met, the overdue first, then the soonest due.
+    pub fn open(&self) -> Vec<&MilestoneState> {
+        let mut open: Vec<&MilestoneState> =
+            self.milestones.iter().filter(|m| m.met.is_none()).collect();
+        open.sort_by_key(|m| m.due);
+        open
+    }
+}
+
+/// One milestone and how it stands on the day asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneState {
+    pub what: String,
+    pub due: NaiveDate,
+    /// The day it was met, the day that was entered, and the note.
+    pub met: Option<Dated<String>>,
+    /// `Met`, `MetRecordedLate` (done in time, entered late: never shown on time), `MetLate`,
+    /// `Open`, `DueSoon` or `Overdue`.
+    pub status: DeadlineStatus,
+}
+
+/// What the case fold gathers for 包案 while it reads the records in order.
+#[derive(Default)]
+pub(super) struct Gathered {
+    /// Leaders named by records; while empty, the file's registered leader stands.
+    leaders: Vec<Leader>,
+    plan: Option<(Dated<()>, String, Vec<(String, NaiveDate)>, Vec<String>)>,
+    /// Milestones met, by name, in the order of their records.
+    met: Vec<(String, Dated<String>)>,
+    /// Each visit's day and who made it or took part: author, joined accounts, participants.
+    visits: Vec<(NaiveDate, Vec<UserId>, Vec<String>)>,
+}
+
+impl Gathered {
+    /// A 包案 record: a leader named or updated, a plan, a milestone met. Other supervision
+    /// is not 包案's.
+    pub(super) fn supervision(
+        &mut self,
+        s: &mut CaseStatus,
+        sup: &Supervision,
+        at: At,
+        id: RecordId,
+    ) {
+        match sup {
+            Supervision::Leader {
+                name,
+                account,
+                post,
+                unit,
+                responsible,
+            } => {
+                let named = Leader {
+                    name: name.trim().to_owned(),
+                    account: account.clone(),
+                    post: post.clone(),
+                    unit: unit.clone(),
+                    responsible: responsible.clone(),
+                    ..Leader::default()
+                };
+                let same = |l: &Leader| {
+                    l.name == named.name || (l.account.is_some() && l.account == named.account)
+                };
+                match self.leaders.iter_mut().find(|l| same(l)) {
+                    Some(l) => *l = named,
+                    None => self.leaders.push(named),
+                }
+            }
+            Supervision::Plan {
+                plan,
+                milestones,
+                team,
+            } => {
+                let steps = milestones
+                    .iter()
+                    .map(|m| (m.what.trim().to_owned(), m.due))
+                    .collect();
+                self.plan = Some((at.dated(()), plan.clone(), steps, team.clone()));
+            }
+            Supervision::MilestoneMet { what, note } => {
+                let what = what.trim();
+                let in_plan = self
+                    .plan
+                    .as_ref()
+                    .is_some_and(|(_, _, steps, _)| steps.iter().any(|(w, _)| w == what));
+                if in_plan {
+                    self.met.push((what.to_owned(), at.dated(note.clone())));
+                } else {
+                    s.problems.push(CaseProblem {
+                        record: id,
+                        kind: CaseProblemKind::NoSuchMilestone,
+                    });
+                }
+            }
+            Supervision::Listed { .. } | Supervision::Lifted { .. } => {}
+        }
+    }
+
+    pub(super) fn visit(&mut self, v: &Visit, author: &UserId, on: NaiveDate) {
+        let mut accounts = vec![author.clone()];
+        accounts.extend(v.joined.iter().map(|m| m.id.clone()));
+        self.visits.push((on, accounts, v.participants.clone()));
+    }
+
+    /// The leaders and the plan as of `today`, into `s`.
+    pub(super) fn finish(self, s: &mut CaseStatus, rules: &CaseRules, today: NaiveDate) {
+        if !self.leaders.is_empty() {
+            s.leaders = self.leaders;
+        }
+        for leader in &mut s.leaders {
+            for (on, accounts, participants) in &self.visits {
+                let by_account = leader
+                    .account
+                    .as_ref()
+                    .is_some_and(|a| accounts.contains(a));
+                if by_account || participants.iter().any(|p| names(p, &leader.name)) {
+                    leader.own_visits += 1;
+                    leader.last_own_visit = leader.last_own_visit.max(Some(*on));
+                }
+            }
+        }
+        s.plan = self.plan.map(|(made, plan, steps, team)| CasePlan {
+            made,
+            plan,
+            team,
+            milestones: steps
+                .into_iter()
+                .map(|(what, due)| {
+                    let met = self
+                        .met
+                        .iter()
+                        .find(|(w, _)| *w == what)
+                        .map(|(_, m)| m.clone());
+                    // A day the plan set: no calendar moves it, and it is a duty, not a window.
+                    let status = super::status(
+                        super::DeadlineKind::Supervision,
+                        due,
+                        met.as_ref().map(Dated::when),
+                        today,
+                        rules.due_soon_days,
+                    );
+                    MilestoneState {
+                        what,
+                        due,
+                        met,
+                        status,
+                    }
+                })
+                .collect(),
+        });
+    }
+}
+
+/// Whether a participant line ("王副书记（南滨街道党工委副书记）") names `name`.
+fn names(participant: &str, name: &str) -> bool {
+    let p = participant.trim();
+    !name.is_empty()
+        && p.strip_prefix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['（', '(', ' ', '·']))
+}
