@@ -3,8 +3,10 @@
 //!
 //! The data is static, and its dates are set around **2026-11-27**: on that day the supervisor
 //! (zhaoxf) sees 郭先生's matter listed for supervision and overdue for handling (due 11-09),
-//! 雷女士's extended matter due on 11-30, 周先生's closed matter with its follow-up visit due on
-//! 11-29, two matters handled in time, one returned visit and several waiting for review. Later
+//! owned by two leaders (包案) with a 化解方案 whose second milestone (11-20) is overdue, the
+//! city leader's other case (潘女士) with a milestone met late, 雷女士's extended matter due on
+//! 11-30, 周先生's closed matter with its follow-up visit due on 11-29, two matters handled in
+//! time, one returned visit and several waiting for review. Later
 //! the same deadlines read as overdue; `server/tests/demo.rs` pins them to that day. Every record
 //! is one its author could upload (`xiafang_core::permissions`): steps by zhaoxf or the assigned
 //! cadre, supervision and reviews by zhaoxf.

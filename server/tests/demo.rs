@@ -258,7 +258,7 @@ fn demo_gives_the_supervisor_real_work_as_of_its_day() {
         "{} case steps",
         count("case_step")
     );
-    assert_eq!(count("supervision"), 2);
+    assert_eq!(count("supervision"), 8);
     assert_eq!(count("review"), 5);
     assert!(count("assistance") >= 14, "{}", count("assistance"));
     let months: HashSet<_> = demo
@@ -281,11 +281,65 @@ fn demo_gives_the_supervisor_real_work_as_of_its_day() {
         ),
         ("2026-12-31".into(), SupervisionMode::Meeting, true)
     );
-    assert!(
-        guo.leader
-            .as_ref()
-            .is_some_and(|l| l.name.contains("化解专班"))
+    // 包案: the street's deputy secretary who led the 化解专班 (the seed's "第107次") and a city
+    // leader (1+1 联合包案); the plan's first milestone met, the second overdue on the day.
+    let leaders: Vec<(&str, &str)> = guo
+        .leaders
+        .iter()
+        .map(|l| (l.name.as_str(), l.post.as_str()))
+        .collect();
+    assert_eq!(
+        leaders,
+        [
+            ("王副书记", "南滨街道党工委副书记（化解工作专班负责人）"),
+            ("陈副市长", "瑞安市人民政府副市长（市级包案领导）")
+        ]
     );
+    assert_eq!(
+        (
+            guo.leaders[0].unit.as_str(),
+            guo.leaders[0].responsible.as_str()
+        ),
+        ("南滨街道办事处", "王建国")
+    );
+    assert_eq!(
+        (guo.leaders[0].own_visits, guo.leaders[0].last_own_visit),
+        (1, chrono::NaiveDate::from_ymd_opt(2026, 11, 12))
+    );
+    let plan = guo.plan.as_ref().expect("a 化解方案");
+    assert_eq!(plan.team.len(), 4, "the 专班");
+    let milestones: Vec<(String, DeadlineStatus)> = plan
+        .milestones
+        .iter()
+        .map(|m| (m.due.to_string(), m.status))
+        .collect();
+    assert_eq!(
+        milestones,
+        [
+            ("2026-10-15".into(), DeadlineStatus::Met),
+            ("2026-11-20".into(), DeadlineStatus::Overdue),
+            ("2026-12-31".into(), DeadlineStatus::Open)
+        ]
+    );
+    assert!(guo.problems.is_empty(), "{:?}", guo.problems);
+    // The city leader owns 潘女士's case too; its first milestone was met four days late.
+    let pan = status_of(&demo, "file-pan");
+    assert_eq!(
+        pan.leaders
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        ["陈副市长"]
+    );
+    let statuses: Vec<DeadlineStatus> = pan
+        .plan
+        .as_ref()
+        .expect("plan")
+        .milestones
+        .iter()
+        .map(|m| m.status)
+        .collect();
+    assert_eq!(statuses, [DeadlineStatus::MetLate, DeadlineStatus::Open]);
     assert_eq!(
         deadline(&guo, DeadlineKind::Handling),
         ("2026-11-09".into(), DeadlineStatus::Overdue)
