@@ -48,6 +48,18 @@ pub fn CaseCard(file: PetitionerFile, records: Vec<Record>) -> impl IntoView {
                 s.deadline
             )
         });
+    // Each leader with their post, in the order they were named (1+1 联合包案 has two).
+    let leaders = (!status.leaders.is_empty()).then(|| {
+        status
+            .leaders
+            .iter()
+            .map(|l| match l.post.as_str() {
+                "" => l.name.clone(),
+                post => format!("{}（{post}）", l.name),
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    });
     view! {
         <section class="card case" data-testid="case">
             <h2>{i18n.t(Msg::CaseTitle)}</h2>
@@ -56,7 +68,7 @@ pub fn CaseCard(file: PetitionerFile, records: Vec<Record>) -> impl IntoView {
                 <strong data-testid="stage">{stage.label(lang)}</strong>
             </p>
             {supervision.map(|s| view! { <p class="supervised" data-testid="supervised">{s}</p> })}
-            {status.leader.map(|l| view! { <p><span class="label">{i18n.t(Msg::CaseLeader)}"："</span>{l.name}</p> })}
+            {leaders.map(|l| view! { <p data-testid="leaders"><span class="label">{i18n.t(Msg::CaseLeader)}"："</span>{l}</p> })}
             <ul class="deadlines" data-testid="deadlines">
                 {open
                     .into_iter()

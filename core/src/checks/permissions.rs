@@ -6,7 +6,7 @@
 //! |---|---|
 //! | visit, assistance, note, file edit | an account assigned to the file |
 //! | case step (登记 … 回访) | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
-//! | review (审核), supervision (挂牌督办, 包案领导, 销号) | a supervisor whose jurisdiction holds the file |
+//! | review (审核), supervision (挂牌督办, 包案领导, 化解方案, 里程碑完成, 销号) | a supervisor whose jurisdiction holds the file |
 //! | referral to the legal team | a cadre assigned to the file |
 //! | legal opinion, mediation (人民调解) | a legal team member assigned to the file, or referred it in one of their villages |
 //! | a participant's part of a joint visit, a signature, a photo | whoever writes casework on the file, and legal team members who reach it |

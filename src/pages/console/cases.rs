@@ -47,10 +47,10 @@ impl Case {
             Grouping::Village => vec![format!("{} {}", self.file.township, self.file.village)],
             Grouping::Cadre if self.cadres.is_empty() => vec![Msg::NoCadre.text(lang).into()],
             Grouping::Cadre => self.cadres.iter().cloned().collect(),
-            Grouping::Leader => vec![match &self.status.leader {
-                Some(l) => l.name.clone(),
-                None => Msg::NoLeader.text(lang).into(),
-            }],
+            Grouping::Leader if self.status.leaders.is_empty() => {
+                vec![Msg::NoLeader.text(lang).into()]
+            }
+            Grouping::Leader => self.status.leaders.iter().map(|l| l.name.clone()).collect(),
         }
     }
 }
@@ -182,7 +182,7 @@ fn items(cases: &[Case], section: Section, lang: Lang) -> Vec<Item> {
     out
 }
 
-/// Items by group name; a file with several cadres is listed under each of them.
+/// Items by group name; a file with several cadres or leaders is listed under each of them.
 fn grouped(
     cases: &[Case],
     items: Vec<Item>,

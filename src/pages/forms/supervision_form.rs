@@ -1,8 +1,10 @@
 //! 督办: a supervisor lists a matter for supervision (挂牌督办, with a deadline and one of the six
-//! modes), names the leader who owns the case (包案领导), or lifts the supervision once the matter
-//! is done (销号). Each is a record like any other, saved on the phone first.
+//! modes), names a leader who owns the case (包案领导, with post, 责任单位 and 责任人), records its
+//! 化解方案 or a 里程碑完成 (`ownership_form`), or lifts the supervision once the matter is done
+//! (销号). Each is a record like any other, saved on the phone first.
 
 use super::draft::{Draft, DraftActions, WhenField, parse_optional_date};
+use super::ownership_form::{MilestoneMetFields, PlanDraft, PlanFields};
 use crate::components::{Choice, TextField};
 use crate::i18n::Msg;
 use leptos::prelude::*;
@@ -15,6 +17,8 @@ xiafang_core::labeled_enum!(
         Listed = "listed" => ("挂牌督办", "List for supervision"),
         Leader = "leader" => ("指定包案领导", "Name the case-owning leader"),
         Lifted = "lifted" => ("督办销号", "Lift supervision"),
+        Plan = "plan" => ("化解方案", "Resolution plan"),
+        MilestoneMet = "milestone_met" => ("里程碑完成", "Milestone met"),
     }
 );
 
@@ -29,7 +33,13 @@ pub fn SupervisionForm(
     let mode = RwSignal::new(SupervisionMode::Written);
     let reason = RwSignal::new(String::new());
     let leader = RwSignal::new(file.matter.case_leader.clone().unwrap_or_default());
+    let post = RwSignal::new(String::new());
+    let unit = RwSignal::new(String::new());
+    let responsible = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let plan = PlanDraft::new();
+    let milestone = RwSignal::new(String::new());
+    let milestone_note = RwSignal::new(String::new());
     if let Some(RecordBody::Supervision(start)) = original.map(|r| r.body) {
         match start {
             Supervision::Listed {
@@ -41,13 +51,35 @@ pub fn SupervisionForm(
                 mode.set(m);
                 reason.set(r);
             }
-            Supervision::Leader { name, .. } => {
+            Supervision::Leader {
+                name,
+                post: p,
+                unit: u,
+                responsible: r,
+                ..
+            } => {
                 action.set(SupervisionAction::Leader);
                 leader.set(name);
+                post.set(p);
+                unit.set(u);
+                responsible.set(r);
             }
             Supervision::Lifted { note: n } => {
                 action.set(SupervisionAction::Lifted);
                 note.set(n);
+            }
+            Supervision::Plan {
+                plan: text,
+                milestones,
+                team,
+            } => {
+                action.set(SupervisionAction::Plan);
+                plan.fill(text, milestones, team);
+            }
+            Supervision::MilestoneMet { what, note: n } => {
+                action.set(SupervisionAction::MilestoneMet);
+                milestone.set(what);
+                milestone_note.set(n);
             }
         }
     }
@@ -71,8 +103,16 @@ pub fn SupervisionForm(
             SupervisionAction::Leader => Supervision::Leader {
                 name: text(leader),
                 account: None,
+                post: text(post),
+                unit: text(unit),
+                responsible: text(responsible),
             },
             SupervisionAction::Lifted => Supervision::Lifted { note: text(note) },
+            SupervisionAction::Plan => plan.body(&mut problems),
+            SupervisionAction::MilestoneMet => Supervision::MilestoneMet {
+                what: text(milestone),
+                note: text(milestone_note),
+            },
         };
         draft.save(RecordBody::Supervision(body), problems);
     };
@@ -83,13 +123,22 @@ pub fn SupervisionForm(
             <TextField field=Field::SupervisionReason value=reason errors multiline=true />
         }
         .into_any(),
-        SupervisionAction::Leader => {
-            view! { <TextField field=Field::Leader value=leader errors /> }.into_any()
+        SupervisionAction::Leader => view! {
+            <TextField field=Field::Leader value=leader errors />
+            <TextField field=Field::LeaderPost value=post errors />
+            <TextField field=Field::ResponsibleUnit value=unit errors />
+            <TextField field=Field::Responsible value=responsible errors />
         }
+        .into_any(),
         SupervisionAction::Lifted => {
             view! { <TextField field=Field::LiftNote value=note errors multiline=true /> }
                 .into_any()
         }
+        SupervisionAction::Plan => view! { <PlanFields draft=plan errors /> }.into_any(),
+        SupervisionAction::MilestoneMet => view! {
+            <MilestoneMetFields file=file.clone() what=milestone note=milestone_note errors />
+        }
+        .into_any(),
     };
     view! {
         <form class="card record-form" on:submit=submit novalidate>
