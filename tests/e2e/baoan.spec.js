@@ -5,7 +5,7 @@
 // 里程碑完成 moves it to met — late. The demo's own 包案 cases are listed by leader.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, syncNow } = require("./helpers");
+const { signIn, openFile, shellCached, syncNow, unlock } = require("./helpers");
 
 const server = useCaseServer(test);
 const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
@@ -30,8 +30,9 @@ async function supervise(page, action) {
 }
 
 test("a leader's milestone recorded offline falls due, shows overdue on the console, and is met late", async ({ page, context }) => {
-  const tag = `BA-${Date.now()}`;
-  const due = chinaDay(2);
+  const start = Date.now();
+  const tag = `BA-${start}`;
+  const due = chinaDay(2, start);
   await signIn(page, server, SUPERVISOR);
   await shellCached(page);
 
@@ -52,7 +53,7 @@ test("a leader's milestone recorded offline falls due, shows overdue on the cons
   await expect(chen.getByTestId("owned-case")).toHaveCount(2);
 
   // Offline in the field: name the leader and record the plan on 周先生's file.
-  await page.getByRole("link", { name: "下访" }).click();
+  await page.getByRole("link", { name: "下访", exact: true }).click();
   const fileUrl = await openFile(page, "周先生");
   await context.setOffline(true);
   await supervise(page, "指定包案领导");
@@ -72,7 +73,7 @@ test("a leader's milestone recorded offline falls due, shows overdue on the cons
   await page.locator("input[name=milestone_what]").fill(`召开复核听证会 ${tag}`);
   await page.getByRole("button", { name: "添加里程碑" }).click();
   await page.locator("input[name=milestone_what]").nth(1).fill("签订息诉罢访协议");
-  await page.locator("input[name=milestone_due]").nth(1).fill(chinaDay(40));
+  await page.locator("input[name=milestone_due]").nth(1).fill(chinaDay(40, start));
   await page.fill("input[name=team]", "郑主任（专班负责人）、王建国（驻村干部）");
   await page.getByRole("button", { name: "保存到手机" }).click();
   await expect(page).toHaveURL(fileUrl);
@@ -93,16 +94,16 @@ test("a leader's milestone recorded offline falls due, shows overdue on the cons
   // Back online, both upload.
   await context.setOffline(false);
   await syncNow(page);
-  await page.goto(fileUrl);
-  await expect(page.getByRole("heading", { name: "输入解锁码" }).or(page.getByTestId("visit-count"))).toBeVisible();
-  if (await page.getByRole("heading", { name: "输入解锁码" }).isVisible()) {
-    const { unlock } = require("./helpers");
-    await unlock(page);
-  }
+  await page.getByRole("link", { name: "下访", exact: true }).click();
+  await openFile(page, "周先生");
   await expect(planEntry.getByTestId("state")).toHaveText("已上传");
 
-  // Five days later the milestone is overdue, under the leader's name.
-  await page.clock.setFixedTime(new Date(Date.now() + 5 * DAY));
+  // Five days later (the phone's clock; a fresh start, so its idle lock counts from then) the
+  // milestone is overdue, under the leader's name.
+  const later = start + 5 * DAY;
+  await page.clock.setFixedTime(new Date(later));
+  await page.reload();
+  await unlock(page);
   await openOwnership(page);
   await expect(milestone).toHaveAttribute("data-status", "overdue");
   await expect(milestone).toContainText("已逾期");
@@ -110,7 +111,7 @@ test("a leader's milestone recorded offline falls due, shows overdue on the cons
   await expect(zhou.getByTestId("milestone").first()).toContainText(tag);
 
   // 里程碑完成, recorded that day: met, and shown late.
-  await page.getByRole("link", { name: "下访" }).click();
+  await page.getByRole("link", { name: "下访", exact: true }).click();
   await openFile(page, "周先生");
   await supervise(page, "里程碑完成");
   await expect(page.locator("select[name=milestone_met]")).toHaveValue(`召开复核听证会 ${tag}`);
@@ -120,5 +121,5 @@ test("a leader's milestone recorded offline falls due, shows overdue on the cons
   await openOwnership(page);
   await expect(milestone).toHaveAttribute("data-status", "met_late");
   await expect(milestone).toContainText("逾期完成");
-  await expect(milestone).toContainText(`完成于 ${chinaDay(5)}`);
+  await expect(milestone).toContainText(`完成于 ${chinaDay(0, later)}`);
 });
