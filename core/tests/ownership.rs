@@ -103,15 +103,15 @@ fn milestones_stand_as_met_late_recorded_late_overdue_due_soon_or_open() {
     );
     let status_on = |records: &[Record], today| milestone(&status(records, today), MEETING).status;
     assert_eq!(
-        status_on(&[plan.clone()], "2026-12-07"),
+        status_on(std::slice::from_ref(&plan), "2026-12-07"),
         DeadlineStatus::DueSoon
     );
     assert_eq!(
-        status_on(&[plan.clone()], "2026-12-10"),
+        status_on(std::slice::from_ref(&plan), "2026-12-10"),
         DeadlineStatus::DueSoon
     );
     assert_eq!(
-        status_on(&[plan.clone()], "2026-12-11"),
+        status_on(std::slice::from_ref(&plan), "2026-12-11"),
         DeadlineStatus::Overdue
     );
 
@@ -274,11 +274,14 @@ fn problems(r: &Record) -> Vec<(Field, Problem)> {
         .collect()
 }
 
+/// A change to a plan's text, milestones and team.
+type PlanEdit = dyn Fn(&mut String, &mut Vec<Milestone>, &mut Vec<String>);
+
 #[test]
 fn a_plan_needs_its_text_milestones_due_from_its_day_and_a_team() {
     let ok = fixtures::plan("f1", "s1");
     assert_eq!(problems(&ok), []);
-    let with = |f: &dyn Fn(&mut String, &mut Vec<Milestone>, &mut Vec<String>)| {
+    let with = |f: &PlanEdit| {
         let mut r = ok.clone();
         if let RecordBody::Supervision(Supervision::Plan {
             plan,

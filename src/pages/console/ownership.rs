@@ -176,7 +176,13 @@ fn OwnedCase(case: Owned, today: NaiveDate) -> impl IntoView {
             met.sort_by_key(|m| m.due);
             shown.extend(met);
             let team = plan.team.join("、");
-            let caption = format!("{} · {}", file.name, i18n.t(Msg::MilestonesTable));
+            // A case two leaders own is listed twice: the leader makes each table's name unique.
+            let caption = format!(
+                "{} · {} · {}",
+                leader.name,
+                file.name,
+                i18n.t(Msg::MilestonesTable)
+            );
             let region = caption.clone();
             view! {
                 <p class="plan">{plan.plan.clone()}</p>

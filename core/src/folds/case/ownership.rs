@@ -65,7 +65,8 @@ pub struct MilestoneState {
 pub(super) struct Gathered {
     /// Leaders named by records; while empty, the file's registered leader stands.
     leaders: Vec<Leader>,
-    plan: Option<(Dated<()>, String, Vec<(String, NaiveDate)>, Vec<String>)>,
+    /// The current plan, its milestones not yet stood against the day.
+    plan: Option<CasePlan>,
     /// Milestones met, by name, in the order of their records.
     met: Vec<(String, Dated<String>)>,
     /// Each visit's day and who made it or took part: author, joined accounts, participants.
@@ -111,18 +112,27 @@ impl Gathered {
                 milestones,
                 team,
             } => {
-                let steps = milestones
-                    .iter()
-                    .map(|m| (m.what.trim().to_owned(), m.due))
-                    .collect();
-                self.plan = Some((at.dated(()), plan.clone(), steps, team.clone()));
+                self.plan = Some(CasePlan {
+                    made: at.dated(()),
+                    plan: plan.clone(),
+                    team: team.clone(),
+                    milestones: milestones
+                        .iter()
+                        .map(|m| MilestoneState {
+                            what: m.what.trim().to_owned(),
+                            due: m.due,
+                            met: None,
+                            status: DeadlineStatus::Open,
+                        })
+                        .collect(),
+                });
             }
             Supervision::MilestoneMet { what, note } => {
                 let what = what.trim();
                 let in_plan = self
                     .plan
                     .as_ref()
-                    .is_some_and(|(_, _, steps, _)| steps.iter().any(|(w, _)| w == what));
+                    .is_some_and(|p| p.milestones.iter().any(|m| m.what == what));
                 if in_plan {
                     self.met.push((what.to_owned(), at.dated(note.clone())));
                 } else {
@@ -159,34 +169,23 @@ impl Gathered {
                 }
             }
         }
-        s.plan = self.plan.map(|(made, plan, steps, team)| CasePlan {
-            made,
-            plan,
-            team,
-            milestones: steps
-                .into_iter()
-                .map(|(what, due)| {
-                    let met = self
-                        .met
-                        .iter()
-                        .find(|(w, _)| *w == what)
-                        .map(|(_, m)| m.clone());
-                    // A day the plan set: no calendar moves it, and it is a duty, not a window.
-                    let status = super::status(
-                        super::DeadlineKind::Supervision,
-                        due,
-                        met.as_ref().map(Dated::when),
-                        today,
-                        rules.due_soon_days,
-                    );
-                    MilestoneState {
-                        what,
-                        due,
-                        met,
-                        status,
-                    }
-                })
-                .collect(),
+        s.plan = self.plan.map(|mut plan| {
+            for m in &mut plan.milestones {
+                m.met = self
+                    .met
+                    .iter()
+                    .find(|(what, _)| *what == m.what)
+                    .map(|(_, met)| met.clone());
+                // A day the plan set: no calendar moves it, and it is a duty, not a window.
+                m.status = super::status(
+                    super::DeadlineKind::Supervision,
+                    m.due,
+                    m.met.as_ref().map(Dated::when),
+                    today,
+                    rules.due_soon_days,
+                );
+            }
+            plan
         });
     }
 }
