@@ -37,6 +37,8 @@ pub fn visit(file: &str, author: &str) -> Record {
             location: None,
             joined: vec![],
             evaluation: None,
+            refused: vec![],
+            petitioner_view: String::new(),
         }),
     )
 }
@@ -318,6 +320,24 @@ pub fn photo(of: &Record, author: &str) -> Record {
                 size: 12,
                 mime: "image/jpeg".into(),
             },
+        }),
+    )
+}
+
+/// A leader's reception day: a group of eight who named three representatives.
+pub fn reception(file: &str, author: &str) -> Record {
+    use crate::records::reception::{Reception, ReceptionKind};
+    record(
+        file,
+        author,
+        RecordBody::Reception(Reception {
+            kind: ReceptionKind::LeaderDay,
+            leader: "张志强（县委副书记）".into(),
+            place: "县信访接待中心".into(),
+            headcount: 8,
+            representatives: vec!["郭某".into(), "郭某某".into(), "李某".into()],
+            requests: "要求公开集体资产账目".into(),
+            response: "责成街道一个月内公开账目并答复".into(),
         }),
     )
 }

@@ -406,3 +406,72 @@ fn an_evaluation_given_on_a_visit_counts_as_the_petitioners_latest_word() {
     let all = figures(&county, period(), &FigureRules::default());
     assert_eq!(fig(&all, Satisfaction), (3, Some(3), Some(1.0)));
 }
+
+#[test]
+fn the_seeds_figures_first_time_backlog_stopped_procedure_and_receptions() {
+    use FigureKey::*;
+    use xiafang_core::case_step::{Document, ServiceMethod};
+    use xiafang_core::file::MatterFlag::{Backlog, FirstTime};
+    let mut data = county();
+    data[0].0.matter.flags.push(FirstTime);
+    data[2].0.matter.flags.extend([FirstTime, Backlog]);
+    data[3].0.matter.flags.push(Backlog);
+    // f1's reply was served the day after it was written; f3's never was.
+    data[0].1.push(step(
+        "f1",
+        "2026-12-11",
+        Step::Served {
+            document: Document::Reply,
+            how: ServiceMethod::Direct,
+        },
+    ));
+    let reception = |day: &str, headcount: u32| {
+        let mut r = fixtures::on(fixtures::reception("f2", "s1"), d(day));
+        if let RecordBody::Reception(rec) = &mut r.body {
+            rec.headcount = headcount;
+        }
+        r
+    };
+    let wrong = reception("2026-11-20", 40);
+    data[1].1.extend([
+        reception("2026-10-30", 3), // before the period
+        reception("2026-11-15", 8),
+        reception("2026-12-05", 1),
+        wrong.clone(),
+        fixtures::void(&wrong, "记错了档案"),
+    ]);
+    let all = figures(&data, period(), &FigureRules::default());
+    // First-time with the reply due in the period: f1 (due 24 Dec, replied 10 Dec) and f3 (due
+    // 4 Dec after its extension, replied 8 Dec) → 1 of 2.
+    assert_eq!(fig(&all, FirstTimeOnTime), (1, Some(2), Some(0.5)));
+    // Backlog cases handled in the period: f3 (息诉罢访 at the end) and f4 (未化解) → 1 of 2.
+    assert_eq!(fig(&all, BacklogResolution), (1, Some(2), Some(0.5)));
+    // Closed in the period: f1 (已化解) and f3 (息诉罢访) → only f3 stopped: 1 of 2.
+    assert_eq!(fig(&all, StoppedPetitioning), (1, Some(2), Some(0.5)));
+    // Closed in the period: f1 registered, routed, notified and replied in time and its reply
+    // served; f3 replied late and its reply is not served → 1 of 2.
+    assert_eq!(fig(&all, ProperHandling), (1, Some(2), Some(0.5)));
+    // Receptions in the period: 15 Nov (8 people) and 5 Dec (1); 30 Oct is before it and the
+    // 20 Nov one was voided → 2 batches, 9 person-visits.
+    assert_eq!(fig(&all, ReceptionBatches), (2, None, Some(2.0)));
+    assert_eq!(fig(&all, ReceptionPersons), (9, None, Some(9.0)));
+    let definition = &all.get(ProperHandling).unwrap().definition.zh;
+    assert!(definition.contains("文书均已送达"), "{definition}");
+
+    // Without f1's service it would not have gone by the procedure.
+    data[0].1.pop();
+    let all = figures(&data, period(), &FigureRules::default());
+    assert_eq!(fig(&all, ProperHandling), (0, Some(2), Some(0.0)));
+    // A county that counts 已化解 as stopped too says so in the definition.
+    let rules = FigureRules {
+        stopped: vec![
+            xiafang_core::file::Resolution::Resolved,
+            xiafang_core::file::Resolution::Stopped,
+        ],
+        ..FigureRules::default()
+    };
+    let all = figures(&data, period(), &rules);
+    assert_eq!(fig(&all, StoppedPetitioning), (2, Some(2), Some(1.0)));
+    let definition = &all.get(StoppedPetitioning).unwrap().definition.zh;
+    assert!(definition.contains("已化解、息诉罢访"), "{definition}");
+}

@@ -130,6 +130,7 @@ fn new_record_link(offer: Offer) -> Option<(&'static str, Msg)> {
         Offer::Referral => ("referral", Msg::AddReferral),
         Offer::LegalOpinion => ("legal_opinion", Msg::AddOpinion),
         Offer::Mediation => ("mediation", Msg::AddMediation),
+        Offer::Reception => ("reception", Msg::AddReception),
         Offer::EditFile => return None,
     })
 }

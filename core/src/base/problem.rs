@@ -71,6 +71,13 @@ labeled_enum!(
         AttachedTo = "attached_to" => ("所附记录", "Record attached to"),
         Image = "image" => ("图片", "Image"),
         Caption = "caption" => ("照片说明", "Caption"),
+        Refused = "refused" => ("信访人拒绝事项", "What the petitioner declined"),
+        PetitionerView = "petitioner_view" => ("信访人意见", "The petitioner's view"),
+        ReceptionLeader = "reception_leader" => ("接访领导", "Received by"),
+        ReceptionPlace = "reception_place" => ("接访地点", "Place of reception"),
+        Headcount = "headcount" => ("来访人数", "People who came"),
+        Representatives = "representatives" => ("推选的代表", "Representatives"),
+        ReceptionResponse = "reception_response" => ("答复及处理意见", "Response and next steps"),
     }
 );
 
@@ -114,6 +121,12 @@ pub enum Problem {
     /// An image that is not a JPEG, PNG or WebP of at most `attachment::MAX_BLOB_BYTES`, or
     /// whose hash is not a SHA-256.
     ImageFormat,
+    /// A count outside 1..=max (people at a reception).
+    CountOutOfRange {
+        max: u32,
+    },
+    /// More than five came on a shared matter without naming who speaks for them (XF22 §20).
+    GroupNeedsRepresentatives,
 }
 
 /// One problem with one field, shown next to that field in the form.
@@ -162,6 +175,10 @@ impl FieldError {
             (Lang::Zh, Problem::DaysOutOfRange { max }) => {
                 format!("{label}应为 1 至 {max} 天")
             }
+            (Lang::Zh, Problem::CountOutOfRange { max }) => format!("{label}应为 1 至 {max}"),
+            (Lang::Zh, Problem::GroupNeedsRepresentatives) => {
+                format!("五人以上来访须推选代表，请填写{label}（不超过 5 人）")
+            }
             (Lang::Zh, Problem::AfterRecordDate) => format!("{label}不能晚于本记录的日期"),
             (Lang::Zh, Problem::BeforeRecordDate) => format!("{label}不能早于本记录的日期"),
             (Lang::Zh, Problem::SelfReference) => format!("{label}不能是本记录自身"),
@@ -196,6 +213,12 @@ impl FieldError {
             (Lang::En, Problem::NotCorrectable) => format!("{label} cannot be amended or voided"),
             (Lang::En, Problem::DaysOutOfRange { max }) => {
                 format!("{label} must be between 1 and {max} days")
+            }
+            (Lang::En, Problem::CountOutOfRange { max }) => {
+                format!("{label} must be between 1 and {max}")
+            }
+            (Lang::En, Problem::GroupNeedsRepresentatives) => {
+                format!("More than five came: name the {label} who speak for them (at most 5)")
             }
             (Lang::En, Problem::AfterRecordDate) => {
                 format!("{label} cannot be after this record's date")

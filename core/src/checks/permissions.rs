@@ -5,7 +5,7 @@
 //! | kind | who may record it |
 //! |---|---|
 //! | visit, assistance, note, file edit | an account assigned to the file |
-//! | case step (登记 … 回访) | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
+//! | case step (登记 … 回访), reception (接访) | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
 //! | review (审核), supervision (挂牌督办, 包案领导, 销号) | a supervisor whose jurisdiction holds the file |
 //! | referral to the legal team | a cadre assigned to the file |
 //! | legal opinion, mediation (人民调解) | a legal team member assigned to the file, or referred it in one of their villages |
@@ -38,7 +38,7 @@ pub struct Reach {
 pub enum Writes {
     /// What the cadres on the file write: visits, assistance, notes, file edits.
     Casework,
-    /// A step of the matter's lifecycle.
+    /// A step of the matter's lifecycle, or petitioners received in person (接访).
     CaseStep,
     /// A review of a cadre's record, or supervision of the matter.
     Supervising,
@@ -60,7 +60,7 @@ impl Writes {
             | RecordBody::Note(_)
             | RecordBody::FileEdit(_)
             | RecordBody::Void(_) => Writes::Casework,
-            RecordBody::CaseStep(_) => Writes::CaseStep,
+            RecordBody::CaseStep(_) | RecordBody::Reception(_) => Writes::CaseStep,
             RecordBody::Review(_) | RecordBody::Supervision(_) => Writes::Supervising,
             RecordBody::Referral(_) => Writes::Referral,
             RecordBody::LegalOpinion(_) | RecordBody::Mediation(_) => Writes::Legal,

@@ -7,6 +7,7 @@ use crate::records::attachment::{Photo, Signature, is_sha256_hex};
 use crate::records::case_step::{CaseStep, Step};
 use crate::records::file_edit::{EditableField, FileEdit};
 use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
+use crate::records::reception::{MAX_HEADCOUNT, MAX_REPRESENTATIVES, Reception};
 use crate::records::record::{Assistance, Note, Record, RecordBody, Visit, Void};
 use crate::records::supervision::{Review, ReviewDecision, Supervision};
 use chrono::Datelike;
@@ -98,6 +99,7 @@ impl Record {
             RecordBody::VisitPart(p) => visit_part(&mut c, p, self),
             RecordBody::Signature(s) => signature(&mut c, s, self),
             RecordBody::Photo(p) => photo(&mut c, p, self),
+            RecordBody::Reception(r) => reception(&mut c, r),
         }
         if let Some(target) = self.amends
             && (target == self.id || !self.body.is_amendable())
@@ -133,7 +135,17 @@ impl Check {
 fn visit(c: &mut Check, v: &Visit, record: &Record) {
     c.text(Field::Place, &v.place, true, MAX_SHORT);
     c.names(Field::Participants, &v.participants);
-    c.text(Field::Requests, &v.requests, true, MAX_TEXT);
+    // A petitioner who would not see the visitors asked for nothing to be written down.
+    c.text(Field::Requests, &v.requests, !v.was_refused(), MAX_TEXT);
+    c.text(Field::PetitionerView, &v.petitioner_view, false, MAX_TEXT);
+    let mut refused = v.refused.clone();
+    refused.sort_by_key(|r| r.key());
+    refused.dedup();
+    if refused.len() != v.refused.len() {
+        // Each can be declined once; a list naming one twice was not made by the form.
+        let max = crate::records::record::Refusal::ALL.len();
+        c.fail(Field::Refused, Problem::TooMany { max });
+    }
     c.text(Field::Explained, &v.explained, false, MAX_TEXT);
     c.text(Field::Measures, &v.measures, false, MAX_TEXT);
     c.text(Field::NextStep, &v.next_step, false, MAX_TEXT);
@@ -376,4 +388,29 @@ fn photo(c: &mut Check, p: &Photo, record: &Record) {
     if !p.image.is_well_formed() {
         c.fail(Field::Image, Problem::ImageFormat);
     }
+}
+
+fn reception(c: &mut Check, r: &Reception) {
+    c.text(Field::ReceptionLeader, &r.leader, true, MAX_NAME);
+    c.text(Field::ReceptionPlace, &r.place, true, MAX_SHORT);
+    if !(1..=MAX_HEADCOUNT).contains(&r.headcount) {
+        c.fail(
+            Field::Headcount,
+            Problem::CountOutOfRange { max: MAX_HEADCOUNT },
+        );
+    }
+    if r.representatives.len() > MAX_REPRESENTATIVES {
+        c.fail(
+            Field::Representatives,
+            Problem::TooMany {
+                max: MAX_REPRESENTATIVES,
+            },
+        );
+    } else if r.needs_representatives() && r.representatives.iter().all(|n| n.trim().is_empty()) {
+        c.fail(Field::Representatives, Problem::GroupNeedsRepresentatives);
+    } else if !r.representatives.is_empty() {
+        c.names(Field::Representatives, &r.representatives);
+    }
+    c.text(Field::Requests, &r.requests, true, MAX_TEXT);
+    c.text(Field::ReceptionResponse, &r.response, false, MAX_TEXT);
 }

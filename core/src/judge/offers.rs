@@ -28,11 +28,13 @@ pub enum Offer {
     LegalOpinion,
     /// 人民调解
     Mediation,
+    /// 接访: petitioners received in person.
+    Reception,
 }
 
 impl Offer {
     /// Every offer, in the order a file page shows them.
-    pub const ALL: [Offer; 9] = [
+    pub const ALL: [Offer; 10] = [
         Offer::Visit,
         Offer::Assistance,
         Offer::Note,
@@ -42,13 +44,14 @@ impl Offer {
         Offer::Referral,
         Offer::LegalOpinion,
         Offer::Mediation,
+        Offer::Reception,
     ];
 
     /// The group of kinds the record it starts belongs to (`permissions::Writes::of`).
     pub fn writes(self) -> Writes {
         match self {
             Offer::Visit | Offer::Assistance | Offer::Note | Offer::EditFile => Writes::Casework,
-            Offer::CaseStep => Writes::CaseStep,
+            Offer::CaseStep | Offer::Reception => Writes::CaseStep,
             Offer::Supervision => Writes::Supervising,
             Offer::Referral => Writes::Referral,
             Offer::LegalOpinion | Offer::Mediation => Writes::Legal,

@@ -8,5 +8,6 @@ pub mod file;
 pub mod file_edit;
 pub mod kinds;
 pub mod legal;
+pub mod reception;
 pub mod record;
 pub mod supervision;

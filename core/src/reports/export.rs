@@ -4,6 +4,7 @@
 
 use crate::base::lang::Lang;
 use crate::base::money::plain_yuan;
+use crate::base::problem::Field;
 use crate::folds::ledger::{Standing, standings};
 use crate::records::record::{Record, RecordBody};
 
@@ -61,11 +62,14 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         RecordBody::Visit(v) => {
             cells[5] = v.place.clone();
             cells[6] = v.participants.join("、");
+            let refused: Vec<&str> = v.refused.iter().map(|r| r.label(zh)).collect();
             cells[7] = labelled(&[
                 ("诉求", &v.requests),
                 ("释法明理", &v.explained),
                 ("稳控/化解措施", &v.measures),
                 ("下一步", &v.next_step),
+                (Field::PetitionerView.label(zh), &v.petitioner_view),
+                (Field::Refused.label(zh), &refused.join("、")),
             ]);
             cells[8] = v.mood.label(zh).to_owned();
             cells[9] = v.risk.label(zh).to_owned();
@@ -96,6 +100,16 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         | RecordBody::VisitPart(_)
         | RecordBody::Photo(_) => {
             cells[7] = r.body.summary(zh);
+        }
+        RecordBody::Reception(rec) => {
+            cells[5] = rec.place.clone();
+            cells[6] = rec.representatives.join("、");
+            cells[7] = labelled(&[
+                (Field::ReceptionLeader.label(zh), &rec.leader),
+                (Field::Headcount.label(zh), &rec.headcount.to_string()),
+                ("诉求", &rec.requests),
+                (Field::ReceptionResponse.label(zh), &rec.response),
+            ]);
         }
         RecordBody::Signature(sig) => {
             cells[6] = sig.signer.clone();

@@ -5,6 +5,7 @@ use super::assistance_form::AssistanceForm;
 use super::mediation_form::MediationForm;
 use super::note_form::NoteForm;
 use super::opinion_form::OpinionForm;
+use super::reception_form::ReceptionForm;
 use super::referral_form::ReferralForm;
 use super::step_form::StepForm;
 use super::supervision_form::SupervisionForm;
@@ -29,6 +30,7 @@ pub(super) fn record_form(
         "referral" => view! { <ReferralForm file original /> }.into_any(),
         "legal_opinion" => view! { <OpinionForm file original /> }.into_any(),
         "mediation" => view! { <MediationForm file original /> }.into_any(),
+        "reception" => view! { <ReceptionForm file original /> }.into_any(),
         // Only amended: a new part starts from the visit (`/files/:id/part/:record`).
         "visit_part" => {
             let RecordBody::VisitPart(part) = &original.as_ref()?.body else {

@@ -12,6 +12,7 @@ mod mediation_form;
 mod new_record;
 mod note_form;
 mod opinion_form;
+mod reception_form;
 mod referral_form;
 mod step_form;
 pub(crate) mod summary;

@@ -33,6 +33,7 @@ pub fn NewRecordPage() -> impl IntoView {
                     "referral" => Msg::NewReferral,
                     "legal_opinion" => Msg::NewOpinion,
                     "mediation" => Msg::NewMediation,
+                    "reception" => Msg::NewReception,
                     _ => Msg::NotFound,
                 };
                 view! {
