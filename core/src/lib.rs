@@ -34,7 +34,7 @@ pub mod fixtures;
 
 pub use base::{cipher, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
-pub use folds::{calendar, case, deadlines, ledger, review, search, signatures, team};
+pub use folds::{calendar, case, deadlines, ledger, review, search, signatures, team, todo};
 pub use records::{
     account, attachment, case_step, file, file_edit, kinds, legal, reception, record, supervision,
 };

@@ -9,6 +9,7 @@ mod forms;
 mod login;
 mod review;
 mod team_desk;
+mod todo_desk;
 pub(crate) mod unlock;
 
 pub use admin::AdminPage;

@@ -9,3 +9,4 @@ pub mod review;
 pub mod search;
 pub mod signatures;
 pub mod team;
+pub mod todo;
