@@ -279,3 +279,37 @@ async fn a_returned_visit_reaches_the_cadres_phone_timeline_and_export() {
         }
     }
 }
+
+/// 接访 (a reception of petitioners) is recorded like a case step: by supervisors of the file's
+/// place and the cadres assigned to it; a group of more than five without representatives, or
+/// with more than five, is refused as invalid whoever sends it.
+#[tokio::test]
+async fn receptions_are_recorded_by_the_places_supervisors_and_the_files_cadres() {
+    let (w, _) = world();
+    #[rustfmt::skip]
+    let expected = [
+        ("wang", OK), ("li", NO), ("sup-a", OK), ("sup-county", OK), ("sup-b", NO),
+        ("admin-a", ROLE), ("law", ROLE),
+    ];
+    for server in TestServer::each(&w).await {
+        let mut phones = Phones::new(&server);
+        let mut wrong = Vec::new();
+        for (who, outcome) in expected {
+            let got = phones.upload(who, &fixtures::reception("f-a1", who)).await;
+            if got != outcome {
+                wrong.push(format!("{who}: {got}, expected {outcome}"));
+            }
+        }
+        for names in [vec![], vec!["甲", "乙", "丙", "丁", "戊", "己"]] {
+            let mut r = fixtures::reception("f-a1", "sup-a");
+            if let RecordBody::Reception(rec) = &mut r.body {
+                rec.representatives = names.iter().map(|n| (*n).to_owned()).collect();
+            }
+            let got = phones.upload("sup-a", &r).await;
+            if got != "invalid" {
+                wrong.push(format!("representatives {names:?}: {got}, expected invalid"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
