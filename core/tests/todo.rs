@@ -50,7 +50,11 @@ fn a_cadres_files_fall_due_overdue_first_then_soonest() {
     // 郭: visited 20 Nov, promising the village meeting by 27 Nov → overdue; next visit due
     // 20 Nov + 30 = 20 Dec, beyond 1 Dec + 14 = 15 Dec: not shown yet.
     let guo = file("f1", "郭先生");
-    let guo_records = vec![visit("f1", "2026-11-20", Some(("召集村委会议", "2026-11-27")))];
+    let guo_records = vec![visit(
+        "f1",
+        "2026-11-20",
+        Some(("召集村委会议", "2026-11-27")),
+    )];
     // 陈: visited 1 Nov (due again 1 Dec: today); registered, received 25 Nov → routing and
     // notice both due 25 Nov + 15 = 10 Dec.
     let chen = file("f2", "陈女士");
@@ -75,7 +79,11 @@ fn a_cadres_files_fall_due_overdue_first_then_soonest() {
         visit("f3", "2026-11-28", Some(("陪同到医院复查", "2026-12-05"))),
     ];
     let mut items = Vec::new();
-    for (f, r) in [(&guo, &guo_records), (&chen, &chen_records), (&li, &li_records)] {
+    for (f, r) in [
+        (&guo, &guo_records),
+        (&chen, &chen_records),
+        (&li, &li_records),
+    ] {
         items.extend(file_todos(f, r, &rules, today));
     }
     let list = to_do(items, today);
@@ -88,8 +96,16 @@ fn a_cadres_files_fall_due_overdue_first_then_soonest() {
             ("郭先生".into(), next("召集村委会议"), d("2026-11-27")),
             ("陈女士".into(), visit_due("2026-11-01"), d("2026-12-01")),
             ("李大爷".into(), next("陪同到医院复查"), d("2026-12-05")),
-            ("陈女士".into(), deadline(DeadlineKind::Register), d("2026-12-10")),
-            ("陈女士".into(), deadline(DeadlineKind::Notify), d("2026-12-10")),
+            (
+                "陈女士".into(),
+                deadline(DeadlineKind::Register),
+                d("2026-12-10")
+            ),
+            (
+                "陈女士".into(),
+                deadline(DeadlineKind::Notify),
+                d("2026-12-10")
+            ),
         ]
     );
     let standings: Vec<Standing> = list.iter().map(|t| t.standing(today, &rules)).collect();
@@ -149,7 +165,12 @@ fn a_later_visit_a_correction_or_a_met_deadline_takes_an_item_away() {
     // Routed and notified in time: only the handling deadline is left once accepted.
     let step = |day: &str, s: Step| fixtures::on(fixtures::case_step("f1", "o1", s), d(day));
     let records = vec![
-        step("2026-11-02", Step::Registered { received: d("2026-11-02") }),
+        step(
+            "2026-11-02",
+            Step::Registered {
+                received: d("2026-11-02"),
+            },
+        ),
         step(
             "2026-11-05",
             Step::Routed {

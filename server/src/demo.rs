@@ -1,16 +1,21 @@
 //! Demo data from the seed documents' stories, loaded into an empty database on first start so a
 //! newcomer can sign in and see real-looking files. Production deployments start with `--no-demo`.
 //!
-//! The data is static, and its dates are set around **2026-11-27**: on that day the supervisor
+//! The data is written around **2026-11-27** (its `day`): on that day the supervisor
 //! (zhaoxf) sees 郭先生's matter listed for supervision and overdue for handling (due 11-09),
 //! 雷女士's extended matter due on 11-30, 周先生's closed matter with its follow-up visit due on
-//! 11-29, two matters handled in time, one returned visit and several waiting for review. Later
-//! the same deadlines read as overdue; `server/tests/demo.rs` pins them to that day. Every record
+//! 11-29, two matters handled in time, one returned visit and several waiting for review.
+//! `server/tests/demo.rs` pins them to that day. The first start tells the same stories around
+//! its own day (`Demo::around`): every date moves by the days between, so the demo never goes
+//! stale — a deadline two days off is two days off whenever a newcomer first starts. Every record
 //! is one its author could upload (`xiafang_core::permissions`): steps by zhaoxf or the assigned
 //! cadre, supervision and reviews by zhaoxf.
 
 use crate::db::Db;
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use xiafang_core::account::Role;
 use xiafang_core::{PetitionerFile, Record};
 
@@ -19,6 +24,9 @@ const DEMO_JSON: &str = include_str!("../demo/demo.json");
 
 #[derive(Debug, Deserialize)]
 pub struct Demo {
+    /// The day the stories are written around; a world without one is stored as written.
+    #[serde(default)]
+    pub day: Option<NaiveDate>,
     pub places: Vec<DemoPlace>,
     pub accounts: Vec<DemoAccount>,
     pub files: Vec<DemoFile>,
@@ -65,9 +73,62 @@ pub fn demo() -> Demo {
     serde_json::from_str(DEMO_JSON).expect("demo/demo.json matches the demo types (tested)")
 }
 
-/// Loads the demo into an empty database. Returns the accounts so `main` can print them.
-pub async fn seed(db: &Db) -> Result<Vec<DemoAccount>, crate::db::DbError> {
-    seed_from(db, demo()).await
+/// Loads the demo, told around `today`, into an empty database. Returns the accounts so `main`
+/// can print them.
+pub async fn seed(db: &Db, today: NaiveDate) -> Result<Vec<DemoAccount>, crate::db::DbError> {
+    seed_from(db, demo().around(today)).await
+}
+
+impl Demo {
+    /// The same stories told around `today`: every date and time in the files and records
+    /// (what happened, when it was entered, every deadline, session and due day) moves by the
+    /// days from `day` to `today`, so each deadline stands as it stood on `day`.
+    pub fn around(mut self, today: NaiveDate) -> Demo {
+        let Some(day) = self.day else {
+            return self;
+        };
+        let days = (today - day).num_days();
+        for f in &mut self.files {
+            f.file = moved(&f.file, days);
+        }
+        self.records = self.records.iter().map(|r| moved(r, days)).collect();
+        self.day = Some(today);
+        self
+    }
+}
+
+/// `value` with every date and time in it moved by `days`. Walking the JSON finds the dates of
+/// record kinds added later without this code knowing them; no text the demo's people typed is
+/// a bare date.
+fn moved<T: serde::Serialize + DeserializeOwned>(value: &T, days: i64) -> T {
+    let mut json = serde_json::to_value(value).expect("demo values serialise");
+    shift(&mut json, Duration::days(days));
+    serde_json::from_value(json).expect("moving a date keeps its format")
+}
+
+fn shift(value: &mut Value, by: Duration) {
+    match value {
+        Value::String(text) => {
+            if let Some(moved) = shifted_text(text, by) {
+                *text = moved;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| shift(v, by)),
+        Value::Object(fields) => fields.values_mut().for_each(|v| shift(v, by)),
+        _ => {}
+    }
+}
+
+fn shifted_text(text: &str, by: Duration) -> Option<String> {
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some((day + by).to_string());
+    }
+    if let Ok(at) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some((at + by).format("%Y-%m-%dT%H:%M:%S%.f").to_string());
+    }
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|at| (at + by).to_rfc3339())
 }
 
 /// Loads another world of the same shape (`--demo-file`, e.g. the benchmark's 2,000 files) into

@@ -226,9 +226,67 @@ fn demo_tells_the_seed_stories() {
     assert_eq!(guo.visit_count(&demo.records), 106);
 }
 
-/// The day the demo's deadlines are set around: static data, so on this day the supervisor
-/// console shows an overdue matter, two due soon and finished ones (`server/src/demo.rs`).
+/// The day the demo's deadlines are set around (its `day`): on this day the supervisor console
+/// shows an overdue matter, two due soon and finished ones (`server/src/demo.rs`); a first start
+/// on another day tells the stories around that day (`Demo::around`).
 const DEMO_TODAY: (i32, u32, u32) = (2026, 11, 27);
+
+#[test]
+fn the_demo_told_around_another_day_stands_as_on_its_own_day() {
+    let (y, m, d) = DEMO_TODAY;
+    let day = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let demo = demo::demo();
+    assert_eq!(demo.day, Some(day));
+    // Ten weeks on: the same weekdays, so no last day moves differently off a weekend.
+    let later = day + chrono::Duration::days(70);
+    let moved = demo::demo().around(later);
+    assert_eq!(moved.day, Some(later));
+    let shift = |s: &str| {
+        (s.parse::<chrono::NaiveDate>().expect("date") + chrono::Duration::days(70)).to_string()
+    };
+    for (before, after) in demo.records.iter().zip(&moved.records) {
+        assert_eq!(after.validate(), Ok(()), "{after:?}");
+        assert_eq!(after.id, before.id);
+        assert_eq!(
+            after.occurred_at - before.occurred_at,
+            chrono::Duration::days(70)
+        );
+        assert_eq!(after.saved_at - before.saved_at, chrono::Duration::days(70));
+    }
+    for f in &demo.files {
+        let id = &f.file.id;
+        let rules = CaseRules::default();
+        let was = case_status(&f.file, &demo.records, &rules, day);
+        let file = &demo_file(&moved, &id.0).file;
+        assert_eq!(
+            file.matter.since,
+            f.file.matter.since + chrono::Duration::days(70)
+        );
+        let now = case_status(file, &moved.records, &rules, later);
+        assert_eq!(now.stage, was.stage, "{id}");
+        // Every deadline stands as it stood; its day moved by the same ten weeks, unless the
+        // holiday calendar moved a last day off a rest day in one year and not in the other.
+        let standing = |s: &CaseStatus| -> Vec<(DeadlineKind, DeadlineStatus)> {
+            s.deadlines.iter().map(|d| (d.kind, d.status)).collect()
+        };
+        assert_eq!(standing(&now), standing(&was), "{id}");
+        for (n, w) in now.deadlines.iter().zip(&was.deadlines) {
+            if n.calendar.is_none() && w.calendar.is_none() {
+                assert_eq!(
+                    n.due.to_string(),
+                    shift(&w.due.to_string()),
+                    "{id} {:?}",
+                    n.kind
+                );
+            }
+        }
+    }
+    // A world without a day (the benchmark's) is stored as written.
+    let mut world = demo::demo();
+    world.day = None;
+    let first = world.records[0].occurred_at;
+    assert_eq!(world.around(later).records[0].occurred_at, first);
+}
 
 fn status_of(demo: &Demo, file: &str) -> CaseStatus {
     let (y, m, d) = DEMO_TODAY;
@@ -377,7 +435,10 @@ async fn seeded_database_shows_each_account_its_files() {
     for test_db in common::fresh_databases().await {
         let db = test_db.open().await;
         assert!(!db.has_accounts().await.expect("count"));
-        let accounts = demo::seed(&db).await.expect("demo seeds an empty database");
+        let today = chrono::Utc::now().date_naive();
+        let accounts = demo::seed(&db, today)
+            .await
+            .expect("demo seeds an empty database");
         assert_eq!(accounts.len(), demo::demo().accounts.len());
         assert!(db.has_accounts().await.expect("count"));
 

@@ -307,7 +307,9 @@ async fn receptions_are_recorded_by_the_places_supervisors_and_the_files_cadres(
             }
             let got = phones.upload("sup-a", &r).await;
             if got != "invalid" {
-                wrong.push(format!("representatives {names:?}: {got}, expected invalid"));
+                wrong.push(format!(
+                    "representatives {names:?}: {got}, expected invalid"
+                ));
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));

@@ -16,9 +16,9 @@ use leptos_router::components::A;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use xiafang_core::account::Role;
-use xiafang_core::upload::SyncState;
 use xiafang_core::case::CaseRules;
 use xiafang_core::todo::{Standing, Todo, TodoKind, file_todos, to_do};
+use xiafang_core::upload::SyncState;
 use xiafang_core::{FileId, Lang, PetitionerFile, Record, UserId};
 
 /// Items drawn before 显示全部.
@@ -60,7 +60,9 @@ pub fn TodoDesk(
             if !shown {
                 return Ok(None);
             }
-            refresh(me, changes.version(), |v| changes.since(v)).await.map(Some)
+            refresh(me, changes.version(), |v| changes.since(v))
+                .await
+                .map(Some)
         }
     });
     let body = move || {
@@ -69,7 +71,9 @@ pub fn TodoDesk(
         let rules = settings::rules().case;
         let list = match items.get() {
             Some(Ok(Some(list))) => list,
-            Some(Err(_)) => return view! { <p class="muted">{i18n.t(Msg::TodoFailed)}</p> }.into_any(),
+            Some(Err(_)) => {
+                return view! { <p class="muted">{i18n.t(Msg::TodoFailed)}</p> }.into_any();
+            }
             _ => return view! { <p class="muted">{i18n.t(Msg::Loading)}</p> }.into_any(),
         };
         if list.is_empty() {
@@ -177,12 +181,22 @@ fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoVi
     };
     let what = match &t.kind {
         TodoKind::NextStep { step } => format!("{}：{step}", Msg::TodoNextStep.text(lang)),
-        TodoKind::Deadline { kind } => format!("{}：{}", Msg::TodoDeadline.text(lang), kind.label(lang)),
+        TodoKind::Deadline { kind } => {
+            format!("{}：{}", Msg::TodoDeadline.text(lang), kind.label(lang))
+        }
         TodoKind::Visit { last: Some(last) } => {
-            format!("{}（{} {last}）", Msg::TodoVisit.text(lang), Msg::LastVisit.text(lang))
+            format!(
+                "{}（{} {last}）",
+                Msg::TodoVisit.text(lang),
+                Msg::LastVisit.text(lang)
+            )
         }
         TodoKind::Visit { last: None } => {
-            format!("{}（{}）", Msg::TodoVisit.text(lang), Msg::NeverVisited.text(lang))
+            format!(
+                "{}（{}）",
+                Msg::TodoVisit.text(lang),
+                Msg::NeverVisited.text(lang)
+            )
         }
     };
     let kind = match t.kind {

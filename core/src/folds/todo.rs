@@ -79,9 +79,7 @@ pub fn file_todos(
     if let Some((step, due)) = next_step(file, records, today) {
         items.push(item(TodoKind::NextStep { step }, due));
     }
-    items.extend(
-        open_deadlines(&status).map(|(kind, due)| item(TodoKind::Deadline { kind }, due)),
-    );
+    items.extend(open_deadlines(&status).map(|(kind, due)| item(TodoKind::Deadline { kind }, due)));
     let visit_due = match status.last_visit {
         Some(last) => last.checked_add_days(Days::new(u64::from(rules.no_visit_days))),
         // Never visited in the app: due since the matter began.
@@ -97,7 +95,9 @@ pub fn file_todos(
 /// The items to show on `today`: everything overdue and what falls due within `AHEAD_DAYS`,
 /// overdue first (the longest overdue at the top), then soonest due.
 pub fn to_do(items: impl IntoIterator<Item = Todo>, today: NaiveDate) -> Vec<Todo> {
-    let horizon = today.checked_add_days(Days::new(AHEAD_DAYS)).unwrap_or(today);
+    let horizon = today
+        .checked_add_days(Days::new(AHEAD_DAYS))
+        .unwrap_or(today);
     let mut shown: Vec<Todo> = items.into_iter().filter(|t| t.due <= horizon).collect();
     shown.sort_by(|a, b| {
         (a.due, rank(&a.kind), &a.name, &a.file).cmp(&(b.due, rank(&b.kind), &b.name, &b.file))
