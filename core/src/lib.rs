@@ -38,7 +38,7 @@ pub use folds::{calendar, case, deadlines, ledger, review, search, signatures, t
 pub use records::{
     account, attachment, case_step, file, file_edit, kinds, legal, reception, record, supervision,
 };
-pub use reports::{export, figures, ledgers};
+pub use reports::{export, figures, ledgers, receptions};
 pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};
 
 pub use base::ids::{DeviceId, FileId, RecordId, UserId};
