@@ -490,7 +490,8 @@ fn a_group_of_more_than_five_names_at_most_five_representatives() {
         problems(&r)
     };
     let six = ["甲", "乙", "丙", "丁", "戊", "己"];
-    let cases: [(u32, &[&str], Vec<(Field, Problem)>); 7] = [
+    type Case<'a> = (u32, &'a [&'a str], Vec<(Field, Problem)>);
+    let cases: [Case; 7] = [
         (1, &[], vec![]),
         (5, &[], vec![]),
         (8, &six[..3], vec![]),
