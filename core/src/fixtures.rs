@@ -341,3 +341,24 @@ pub fn reception(file: &str, author: &str) -> Record {
         }),
     )
 }
+
+/// An early sign on `file` of `sign`, reported to `to`; `settled` closes it.
+pub fn warning(
+    file: &str,
+    author: &str,
+    to: crate::records::warning::ReportLevel,
+    settled: bool,
+) -> Record {
+    use crate::records::warning::{SignKind, Warning};
+    record(
+        file,
+        author,
+        RecordBody::Warning(Warning {
+            sign: SignKind::SkipLevel,
+            what: "扬言去市里上访".into(),
+            reported_to: to,
+            measures: "包村干部每日联系".into(),
+            settled,
+        }),
+    )
+}

@@ -440,7 +440,19 @@ fn the_seeds_figures_first_time_backlog_stopped_procedure_and_receptions() {
         wrong.clone(),
         fixtures::void(&wrong, "记错了档案"),
     ]);
+    // Early signs on f4: one reported in October and settled in November (not counted), one
+    // reported on 3 Dec and escalated on 5 Dec (counted once).
+    use xiafang_core::warning::ReportLevel::{County, Township};
+    let sign =
+        |day: &str, to, settled| fixtures::on(fixtures::warning("f4", "u1", to, settled), d(day));
+    data[3].1.extend([
+        sign("2026-10-20", Township, false),
+        sign("2026-11-02", Township, true),
+        sign("2026-12-03", Township, false),
+        sign("2026-12-05", County, false),
+    ]);
     let all = figures(&data, period(), &FigureRules::default());
+    assert_eq!(fig(&all, EarlyWarnings), (1, None, Some(1.0)));
     // First-time with the reply due in the period: f1 (due 24 Dec, replied 10 Dec) and f3 (due
     // 4 Dec after its extension, replied 8 Dec) → 1 of 2.
     assert_eq!(fig(&all, FirstTimeOnTime), (1, Some(2), Some(0.5)));

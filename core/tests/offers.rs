@@ -13,11 +13,15 @@ fn each_role_is_offered_exactly_what_the_judge_takes() {
         (
             Role::Cadre,
             &[
-                Visit, Assistance, Note, EditFile, CaseStep, Referral, Reception,
+                Visit, Assistance, Note, EditFile, CaseStep, Referral, Reception, Warning,
             ],
             true,
         ),
-        (Role::Supervisor, &[CaseStep, Supervision, Reception], false),
+        (
+            Role::Supervisor,
+            &[CaseStep, Supervision, Reception, Warning],
+            false,
+        ),
         (Role::Admin, &[], false),
         (
             Role::Legal,

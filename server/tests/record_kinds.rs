@@ -11,6 +11,7 @@ use common::{TestServer, account, batch, parse, small_world};
 use std::collections::HashMap;
 use xiafang_core::case_step::Step;
 use xiafang_core::supervision::ReviewDecision::{Approve, Return};
+use xiafang_core::warning::ReportLevel;
 use xiafang_core::{DeviceId, Record, RecordBody, RecordId, fixtures};
 use xiafang_core::{account::Role, feed::PullResponse, verdict::Outcome};
 use xiafang_server::demo::Demo;
@@ -280,11 +281,12 @@ async fn a_returned_visit_reaches_the_cadres_phone_timeline_and_export() {
     }
 }
 
-/// 接访 (a reception of petitioners) is recorded like a case step: by supervisors of the file's
-/// place and the cadres assigned to it; a group of more than five without representatives, or
-/// with more than five, is refused as invalid whoever sends it.
+/// 接访 (a reception of petitioners) and 苗头 (an early sign reported up the levels) are recorded
+/// like a case step: by supervisors of the file's place and the cadres assigned to it; a group
+/// of more than five without representatives, or with more than five, is refused as invalid
+/// whoever sends it.
 #[tokio::test]
-async fn receptions_are_recorded_by_the_places_supervisors_and_the_files_cadres() {
+async fn receptions_and_early_signs_are_recorded_by_the_places_supervisors_and_the_files_cadres() {
     let (w, _) = world();
     #[rustfmt::skip]
     let expected = [
@@ -295,9 +297,13 @@ async fn receptions_are_recorded_by_the_places_supervisors_and_the_files_cadres(
         let mut phones = Phones::new(&server);
         let mut wrong = Vec::new();
         for (who, outcome) in expected {
-            let got = phones.upload(who, &fixtures::reception("f-a1", who)).await;
-            if got != outcome {
-                wrong.push(format!("{who}: {got}, expected {outcome}"));
+            let sign = fixtures::warning("f-a1", who, ReportLevel::Township, false);
+            for record in [fixtures::reception("f-a1", who), sign] {
+                let got = phones.upload(who, &record).await;
+                if got != outcome {
+                    let kind = record.body.kind_key();
+                    wrong.push(format!("{who} {kind}: {got}, expected {outcome}"));
+                }
             }
         }
         for names in [vec![], vec!["甲", "乙", "丙", "丁", "戊", "己"]] {

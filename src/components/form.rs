@@ -140,3 +140,20 @@ pub fn PlainField(
         </label>
     }
 }
+
+/// A yes/no box.
+#[component]
+pub fn Check(name: &'static str, label: Msg, value: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="field check">
+            <input
+                type="checkbox"
+                name=name
+                prop:checked=move || value.get()
+                on:change:target=move |ev| value.set(ev.target().checked())
+            />
+            <span class="label">{move || i18n.t(label)}</span>
+        </label>
+    }
+}

@@ -12,7 +12,7 @@ mod timeline;
 
 pub use case_card::CaseCard;
 pub use conflicts::{Conflicts, conflicts_of};
-pub use form::{Choice, FormErrors, PlainField, TextField};
+pub use form::{Check, Choice, FormErrors, PlainField, TextField};
 pub use header::Header;
 pub use loaded::{
     LoadFailed, RequireSession, file_from_address, file_once_from_address, loaded,

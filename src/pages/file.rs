@@ -131,6 +131,7 @@ fn new_record_link(offer: Offer) -> Option<(&'static str, Msg)> {
         Offer::LegalOpinion => ("legal_opinion", Msg::AddOpinion),
         Offer::Mediation => ("mediation", Msg::AddMediation),
         Offer::Reception => ("reception", Msg::AddReception),
+        Offer::Warning => ("warning", Msg::AddWarning),
         Offer::EditFile => return None,
     })
 }

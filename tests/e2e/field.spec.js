@@ -124,3 +124,51 @@ test("a leader's reception of a group counts as one batch and its people, offlin
   await openFile(page, "郭先生");
   await expect(entry.getByTestId("state")).toHaveText("已上传");
 });
+
+test("an early sign goes up from the village to the county and leaves the console once settled", async ({ browser }) => {
+  const tag = `MT-${Date.now()}`;
+  const cadreContext = await browser.newContext();
+  const cadre = await cadreContext.newPage();
+  await signIn(cadre, server);
+  await shellCached(cadre);
+  await goOffline(cadreContext, server);
+  await openFile(cadre, "郭先生");
+  await cadre.getByRole("link", { name: "报苗头" }).click();
+  await expect(cadre.getByRole("heading", { name: "报告苗头" })).toBeVisible();
+  await cadre.getByRole("button", { name: "保存到手机" }).click();
+  await expect(cadre.getByText("请填写苗头情况")).toBeVisible();
+  await cadre.fill("textarea[name=warning_what]", `扬言去市里上访 ${tag}`);
+  await cadre.selectOption("select[name=reported_to]", { label: "乡镇（街道）" });
+  await cadre.getByRole("button", { name: "保存到手机" }).click();
+  await expect(cadre.locator("li.entry", { hasText: tag })).toContainText("越级访苗头 · 报告至乡镇（街道）");
+  await goOnline(cadreContext, server);
+  await syncNow(cadre);
+
+  const sup = await (await browser.newContext()).newPage();
+  await signIn(sup, server, SUPERVISOR);
+  await expect(sup.getByTestId("file-list").getByText("郭先生")).toBeVisible();
+  const warnings = sup.getByTestId("section-warnings");
+  await sup.getByRole("link", { name: "案件期限" }).click();
+  const row = warnings.locator("li", { hasText: "郭先生" });
+  await expect(row).toContainText("越级访苗头 · 报告至乡镇（街道）");
+  await expect(row).toContainText(tag);
+  // The township escalates it to the county.
+  await sup.locator("a.brand").click();
+  await openFile(sup, "郭先生");
+  await sup.getByRole("link", { name: "报苗头" }).click();
+  await sup.fill("textarea[name=warning_what]", `串联其他村民 ${tag}`);
+  await sup.selectOption("select[name=reported_to]", { label: "县（市、区）" });
+  await sup.getByRole("button", { name: "保存到手机" }).click();
+  await sup.getByRole("link", { name: "案件期限" }).click();
+  await expect(row).toContainText("报告至县（市、区）");
+  // Settled: it leaves the list.
+  await sup.locator("a.brand").click();
+  await openFile(sup, "郭先生");
+  await sup.getByRole("link", { name: "报苗头" }).click();
+  await sup.fill("textarea[name=warning_what]", `已当面答复，情绪平稳 ${tag}`);
+  await sup.getByRole("checkbox", { name: /已稳控化解/ }).check();
+  await sup.getByRole("button", { name: "保存到手机" }).click();
+  await sup.getByRole("link", { name: "案件期限" }).click();
+  await expect(warnings).toBeVisible();
+  await expect(row).toHaveCount(0);
+});

@@ -78,6 +78,8 @@ labeled_enum!(
         Headcount = "headcount" => ("来访人数", "People who came"),
         Representatives = "representatives" => ("推选的代表", "Representatives"),
         ReceptionResponse = "reception_response" => ("答复及处理意见", "Response and next steps"),
+        WarningWhat = "warning_what" => ("苗头情况", "What was seen"),
+        WarningMeasures = "warning_measures" => ("稳控化解措施", "What is being done"),
     }
 );
 

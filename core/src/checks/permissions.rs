@@ -5,7 +5,7 @@
 //! | kind | who may record it |
 //! |---|---|
 //! | visit, assistance, note, file edit | an account assigned to the file |
-//! | case step (登记 … 回访), reception (接访) | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
+//! | case step (登记 … 回访), reception (接访), early warning (苗头) | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
 //! | review (审核), supervision (挂牌督办, 包案领导, 销号) | a supervisor whose jurisdiction holds the file |
 //! | referral to the legal team | a cadre assigned to the file |
 //! | legal opinion, mediation (人民调解) | a legal team member assigned to the file, or referred it in one of their villages |
@@ -60,7 +60,9 @@ impl Writes {
             | RecordBody::Note(_)
             | RecordBody::FileEdit(_)
             | RecordBody::Void(_) => Writes::Casework,
-            RecordBody::CaseStep(_) | RecordBody::Reception(_) => Writes::CaseStep,
+            RecordBody::CaseStep(_) | RecordBody::Reception(_) | RecordBody::Warning(_) => {
+                Writes::CaseStep
+            }
             RecordBody::Review(_) | RecordBody::Supervision(_) => Writes::Supervising,
             RecordBody::Referral(_) => Writes::Referral,
             RecordBody::LegalOpinion(_) | RecordBody::Mediation(_) => Writes::Legal,

@@ -100,6 +100,10 @@ impl Record {
             RecordBody::Signature(s) => signature(&mut c, s, self),
             RecordBody::Photo(p) => photo(&mut c, p, self),
             RecordBody::Reception(r) => reception(&mut c, r),
+            RecordBody::Warning(w) => {
+                c.text(Field::WarningWhat, &w.what, true, MAX_TEXT);
+                c.text(Field::WarningMeasures, &w.measures, false, MAX_TEXT);
+            }
         }
         if let Some(target) = self.amends
             && (target == self.id || !self.body.is_amendable())

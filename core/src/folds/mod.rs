@@ -10,3 +10,4 @@ pub mod search;
 pub mod signatures;
 pub mod team;
 pub mod todo;
+pub mod warnings;

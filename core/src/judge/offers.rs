@@ -30,11 +30,13 @@ pub enum Offer {
     Mediation,
     /// 接访: petitioners received in person.
     Reception,
+    /// 苗头: an early sign reported up the levels.
+    Warning,
 }
 
 impl Offer {
     /// Every offer, in the order a file page shows them.
-    pub const ALL: [Offer; 10] = [
+    pub const ALL: [Offer; 11] = [
         Offer::Visit,
         Offer::Assistance,
         Offer::Note,
@@ -45,13 +47,14 @@ impl Offer {
         Offer::LegalOpinion,
         Offer::Mediation,
         Offer::Reception,
+        Offer::Warning,
     ];
 
     /// The group of kinds the record it starts belongs to (`permissions::Writes::of`).
     pub fn writes(self) -> Writes {
         match self {
             Offer::Visit | Offer::Assistance | Offer::Note | Offer::EditFile => Writes::Casework,
-            Offer::CaseStep | Offer::Reception => Writes::CaseStep,
+            Offer::CaseStep | Offer::Reception | Offer::Warning => Writes::CaseStep,
             Offer::Supervision => Writes::Supervising,
             Offer::Referral => Writes::Referral,
             Offer::LegalOpinion | Offer::Mediation => Writes::Legal,

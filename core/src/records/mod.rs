@@ -11,3 +11,4 @@ pub mod legal;
 pub mod reception;
 pub mod record;
 pub mod supervision;
+pub mod warning;

@@ -10,6 +10,7 @@ use crate::records::file_edit::FileEdit;
 use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
 use crate::records::reception::Reception;
 use crate::records::supervision::{Review, Supervision};
+use crate::records::warning::Warning;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +64,8 @@ pub enum RecordBody {
     Photo(Photo),
     /// Petitioners received in person (接访): one batch, its headcount the person-visits.
     Reception(Reception),
+    /// An early sign (苗头) reported up the levels, or settled.
+    Warning(Warning),
 }
 
 impl RecordBody {
@@ -83,6 +86,7 @@ impl RecordBody {
             RecordBody::Signature(_) => lang.pick("签名确认", "Signature"),
             RecordBody::Photo(_) => lang.pick("照片", "Photo"),
             RecordBody::Reception(r) => r.kind.label(lang),
+            RecordBody::Warning(_) => lang.pick("苗头预警", "Early warning"),
         }
     }
 
@@ -104,6 +108,7 @@ impl RecordBody {
             RecordBody::Signature(_) => "signature",
             RecordBody::Photo(_) => "photo",
             RecordBody::Reception(_) => "reception",
+            RecordBody::Warning(_) => "warning",
         }
     }
 
@@ -126,6 +131,7 @@ impl RecordBody {
                 | RecordBody::Signature(_)
                 | RecordBody::Photo(_)
                 | RecordBody::Reception(_)
+                | RecordBody::Warning(_)
         )
     }
 
@@ -217,6 +223,20 @@ impl RecordBody {
                     crate::base::lang::Lang::En => format!("{} people", r.headcount),
                 };
                 format!("{} · {people} · {}", r.leader, r.requests)
+            }
+            RecordBody::Warning(w) => {
+                let to = format!(
+                    "{}{}",
+                    lang.pick("报告至", "reported to "),
+                    w.reported_to.label(lang)
+                );
+                let settled = w.settled.then(|| lang.pick("已稳控化解", "settled"));
+                [w.sign.label(lang), &to, &w.what]
+                    .into_iter()
+                    .chain(settled)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ")
             }
             _ => String::new(),
         };

@@ -98,7 +98,8 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         | RecordBody::Supervision(_)
         | RecordBody::Referral(_)
         | RecordBody::VisitPart(_)
-        | RecordBody::Photo(_) => {
+        | RecordBody::Photo(_)
+        | RecordBody::Warning(_) => {
             cells[7] = r.body.summary(zh);
         }
         RecordBody::Reception(rec) => {

@@ -102,6 +102,7 @@ labeled_enum!(
         ProperHandling = "proper_handling" => ("规范办理率", "Handled by the procedure"),
         ReceptionBatches = "reception_batches" => ("接访批次", "Receptions (batches)"),
         ReceptionPersons = "reception_persons" => ("接访人次", "Receptions (person-visits)"),
+        EarlyWarnings = "early_warnings" => ("苗头预警", "Early warnings"),
         AssistanceDelivered = "assistance_delivered" => ("帮扶措施（已发放/已落实）", "Assistance delivered"),
         AssistanceAmount = "assistance_amount" => ("帮扶金额", "Assistance amount"),
     }
@@ -478,6 +479,16 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
             None,
             "期内接访的来访人数合计（集体访按实到人数计）".into(),
             "People received in the period (a group counted by everyone who came)".into(),
+        ),
+        K::EarlyWarnings => (
+            facts
+                .iter()
+                .flat_map(|f| crate::folds::warnings::episodes(&f.counted.iter().map(|r| (*r).clone()).collect::<Vec<_>>(), p.to))
+                .filter(|w| p.contains(w.since))
+                .count() as i64,
+            None,
+            "期内首次报告的苗头性问题数（同一苗头逐级上报只计一次）".into(),
+            "Early signs first reported in the period (one sign reported up the levels counts once)".into(),
         ),
         K::AssistanceDelivered => (
             facts.iter().flat_map(|f| f.in_period(p)).filter_map(delivered).count() as i64,

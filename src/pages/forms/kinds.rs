@@ -11,6 +11,7 @@ use super::step_form::StepForm;
 use super::supervision_form::SupervisionForm;
 use super::visit_form::VisitForm;
 use super::visit_part::VisitPartForm;
+use super::warning_form::WarningForm;
 use leptos::prelude::*;
 use xiafang_core::{PetitionerFile, Record, RecordBody};
 
@@ -31,6 +32,7 @@ pub(super) fn record_form(
         "legal_opinion" => view! { <OpinionForm file original /> }.into_any(),
         "mediation" => view! { <MediationForm file original /> }.into_any(),
         "reception" => view! { <ReceptionForm file original /> }.into_any(),
+        "warning" => view! { <WarningForm file original /> }.into_any(),
         // Only amended: a new part starts from the visit (`/files/:id/part/:record`).
         "visit_part" => {
             let RecordBody::VisitPart(part) = &original.as_ref()?.body else {

@@ -19,6 +19,7 @@ pub(crate) mod summary;
 mod supervision_form;
 mod visit_form;
 mod visit_part;
+mod warning_form;
 
 pub use correction::{AmendPage, VoidPage};
 pub use file_edit::FileEditPage;

@@ -34,6 +34,7 @@ pub fn NewRecordPage() -> impl IntoView {
                     "legal_opinion" => Msg::NewOpinion,
                     "mediation" => Msg::NewMediation,
                     "reception" => Msg::NewReception,
+                    "warning" => Msg::NewWarning,
                     _ => Msg::NotFound,
                 };
                 view! {

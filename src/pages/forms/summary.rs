@@ -45,7 +45,8 @@ pub fn excerpt(body: &RecordBody, lang: Lang) -> String {
         | RecordBody::VisitPart(_)
         | RecordBody::Signature(_)
         | RecordBody::Photo(_)
-        | RecordBody::Reception(_) => body.summary(lang),
+        | RecordBody::Reception(_)
+        | RecordBody::Warning(_) => body.summary(lang),
     };
     let text = text.trim();
     match text.char_indices().nth(LENGTH) {
