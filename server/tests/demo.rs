@@ -544,3 +544,43 @@ async fn another_world_loads_from_a_file_and_one_that_does_not_fit_together_is_r
         assert_eq!(readable(&db, &wang).await.len(), 1);
     }
 }
+
+/// The legal team (三官两师一员) in the stories: a referral and the lawyer's opinion on the
+/// land case, the lawyer on a joint visit the petitioners rated, with his own part of it, and a
+/// people's mediation of 黄老伯's rehousing with its 事实确认书 and agreement.
+#[test]
+fn the_legal_team_takes_part_in_the_stories() {
+    let demo = demo::demo();
+    let on = |file: &str, kind: &str| {
+        demo.records
+            .iter()
+            .filter(|r| r.file_id.0 == file && r.body.kind_key() == kind)
+            .collect::<Vec<_>>()
+    };
+    for (file, kind) in [
+        ("file-zhou", "referral"),
+        ("file-zhou", "legal_opinion"),
+        ("file-zhou", "visit_part"),
+        ("file-huang", "referral"),
+        ("file-huang", "mediation"),
+    ] {
+        assert_eq!(on(file, kind).len(), 1, "{file} {kind}");
+    }
+    let joint = on("file-zhou", "visit")
+        .into_iter()
+        .find_map(|r| match &r.body {
+            RecordBody::Visit(v) if !v.joined.is_empty() => Some((r.id, v)),
+            _ => None,
+        })
+        .expect("a joint visit");
+    assert!(joint.1.evaluation.is_some(), "the petitioners were asked");
+    let RecordBody::VisitPart(part) = &on("file-zhou", "visit_part")[0].body else {
+        unreachable!()
+    };
+    assert_eq!(part.of, joint.0);
+    let RecordBody::Mediation(m) = &on("file-huang", "mediation")[0].body else {
+        unreachable!()
+    };
+    assert!(m.facts.contains("确认"), "the 事实确认书: {}", m.facts);
+    assert!(!m.terms.is_empty());
+}
