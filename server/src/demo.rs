@@ -22,6 +22,12 @@ use xiafang_core::{PetitionerFile, Record};
 /// The demo file, checked at compile time into the binary so first start needs no other files.
 const DEMO_JSON: &str = include_str!("../demo/demo.json");
 
+/// The signatures drawn on the demo's 事实确认书: the images its signature records name by hash.
+const DEMO_IMAGES: [&[u8]; 2] = [
+    include_bytes!("../demo/signature-huang.png"),
+    include_bytes!("../demo/signature-tielu.png"),
+];
+
 #[derive(Debug, Deserialize)]
 pub struct Demo {
     /// The day the stories are written around; a world without one is stored as written.
@@ -32,6 +38,16 @@ pub struct Demo {
     pub files: Vec<DemoFile>,
     /// History already on the server: visits, assistance and notes from the stories.
     pub records: Vec<Record>,
+    /// The images the records' signatures and photos show, stored with them.
+    #[serde(skip)]
+    pub images: Vec<DemoImage>,
+}
+
+/// An image of the demo, stored as a complete blob owned by the record's author.
+#[derive(Debug, Clone)]
+pub struct DemoImage {
+    pub mime: &'static str,
+    pub bytes: &'static [u8],
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,7 +86,16 @@ pub struct DemoFile {
 }
 
 pub fn demo() -> Demo {
-    serde_json::from_str(DEMO_JSON).expect("demo/demo.json matches the demo types (tested)")
+    let mut demo: Demo =
+        serde_json::from_str(DEMO_JSON).expect("demo/demo.json matches the demo types (tested)");
+    demo.images = DEMO_IMAGES
+        .iter()
+        .map(|bytes| DemoImage {
+            mime: "image/png",
+            bytes,
+        })
+        .collect();
+    demo
 }
 
 /// Loads the demo, told around `today`, into an empty database. Returns the accounts so `main`
@@ -92,8 +117,32 @@ impl Demo {
             f.file = moved(&f.file, days);
         }
         self.records = self.records.iter().map(|r| moved(r, days)).collect();
+        self.signed_again();
         self.day = Some(today);
         self
+    }
+
+    /// Each signature confirms its record's text as the record now reads: the signed text holds
+    /// the record's date, which `around` moved, and a signer signs what they are shown that day.
+    fn signed_again(&mut self) {
+        let hashes: Vec<(usize, String)> = self
+            .records
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| match &r.body {
+                xiafang_core::RecordBody::Signature(sig) => {
+                    let signed = self.records.iter().find(|t| t.id == sig.of)?;
+                    let text = xiafang_core::kinds::signed_text(signed)?;
+                    Some((i, xiafang_core::attachment::sha256_hex(text.as_bytes())))
+                }
+                _ => None,
+            })
+            .collect();
+        for (i, hash) in hashes {
+            if let xiafang_core::RecordBody::Signature(sig) = &mut self.records[i].body {
+                sig.text_hash = hash;
+            }
+        }
     }
 }
 

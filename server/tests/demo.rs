@@ -584,3 +584,50 @@ fn the_legal_team_takes_part_in_the_stories() {
     assert!(m.facts.contains("确认"), "the 事实确认书: {}", m.facts);
     assert!(!m.terms.is_empty());
 }
+
+/// The parties signed the 事实确认书 on the mediator's phone: each signature matches the text it
+/// confirms — also once the demo is told around another day, which moves the date in that text —
+/// and its image is on the server for whoever reads the file.
+#[tokio::test]
+async fn the_mediations_signatures_match_and_their_images_are_served() {
+    use xiafang_core::signatures::{SignatureState, signature_state};
+    let (y, m, d) = DEMO_TODAY;
+    let later =
+        chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date") + chrono::Duration::days(40);
+    for demo in [demo::demo(), demo::demo().around(later)] {
+        let signatures: Vec<_> = demo
+            .records
+            .iter()
+            .filter_map(|r| match &r.body {
+                RecordBody::Signature(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(signatures.len(), 2);
+        for s in signatures {
+            assert_eq!(
+                signature_state(s, &demo.records),
+                SignatureState::Matches,
+                "{}",
+                s.signer
+            );
+        }
+    }
+    for test_db in common::fresh_databases().await {
+        let db = test_db.open().await;
+        demo::seed(&db, later).await.expect("seeded");
+        let demo = demo::demo();
+        let image = demo.images[0].bytes;
+        let sha = xiafang_core::attachment::sha256_hex(image);
+        let li = sign_in(&db, "lixm").await;
+        let (download, shown) = db
+            .download_blob(&li, &sha)
+            .await
+            .expect("read")
+            .expect("the cadre of the file sees the signature");
+        assert_eq!(download.data, image);
+        assert_eq!(shown.len(), 1);
+        let wang = sign_in(&db, "wangjg").await;
+        assert!(db.download_blob(&wang, &sha).await.expect("read").is_none());
+    }
+}
