@@ -46,6 +46,7 @@ messages! {
     AllUploaded => ("全部已上传", "All uploaded"),
     LastUpload => ("上次上传", "Last upload"),
     NeverUploaded => ("尚未上传", "Not uploaded yet"),
+    NothingToUpload => ("没有待上传的记录", "Nothing to upload"),
     LastHeard => ("上次收到服务器消息", "Last heard from the server"),
     UploadNow => ("立即上传", "Upload now"),
     Uploading => ("正在上传…", "Uploading…"),
