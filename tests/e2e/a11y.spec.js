@@ -211,8 +211,11 @@ for (const { role, username, rows, screens } of ROLES) {
     // In English the header fits too.
     await page.getByRole("button", { name: "English" }).click();
     await expect(page.getByRole("button", { name: "中文" })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
     await headerFits(page, `${role} (English)`, rows);
+    await axe(page, `${role} ${new URL(page.url()).pathname} in English`);
     await page.getByRole("button", { name: "中文" }).click();
+    await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
     await statusCoherent(page, `${role} at the end`);
   });
 }
