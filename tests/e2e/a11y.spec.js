@@ -22,6 +22,7 @@ const ROLES = [
       "/files/:id/new/note",
       "/files/:id/new/assistance",
       "/files/:id/new/referral",
+      "/files/:id/new/reception",
       "/files/:id/amend/:r",
       "/files/:id/void/:r",
       "/files/:id/records/:r/sign",
