@@ -46,6 +46,7 @@ messages! {
     AllUploaded => ("全部已上传", "All uploaded"),
     LastUpload => ("上次上传", "Last upload"),
     NeverUploaded => ("尚未上传", "Not uploaded yet"),
+    NothingToUpload => ("没有待上传的记录", "Nothing to upload"),
     LastHeard => ("上次收到服务器消息", "Last heard from the server"),
     UploadNow => ("立即上传", "Upload now"),
     Uploading => ("正在上传…", "Uploading…"),
@@ -385,11 +386,13 @@ impl I18n {
             signal.held_subscribers()
         });
         provide_context(I18n(signal));
+        mark_page_lang(lang);
     }
 
     /// Shows the app in `lang` from now on.
     pub fn set_lang(self, lang: Lang) {
         self.0.set(lang);
+        mark_page_lang(lang);
     }
 
     /// The language of the moment, without subscribing (in an event handler, a task).
@@ -405,6 +408,18 @@ impl I18n {
     /// The text in the current language; reactive when called inside a view closure.
     pub fn t(self, msg: Msg) -> &'static str {
         msg.text(self.lang())
+    }
+}
+
+/// Tells the browser (and a screen reader, which picks its voice by it) the page's language.
+fn mark_page_lang(lang: Lang) {
+    let html = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element());
+    if let Some(html) = html
+        && let Err(e) = html.set_attribute("lang", lang.pick("zh-CN", "en"))
+    {
+        web_sys::console::warn_1(&e);
     }
 }
 

@@ -428,7 +428,8 @@ fn Workload(cases: Vec<Case>, by: Grouping) -> impl IntoView {
         <section class="card workload" data-testid="workload">
             <h2>{i18n.t(Msg::Workload)}</h2>
             <p class="muted small">{i18n.t(Msg::WorkloadExplain)}</p>
-            <div class="table-wrap">
+            // Wider than the phone: it scrolls sideways, so the keyboard must reach it too.
+            <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(Msg::Workload)>
                 <table>
                     <thead>
                         <tr>
