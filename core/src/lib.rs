@@ -34,9 +34,9 @@ pub mod fixtures;
 
 pub use base::{cipher, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
-pub use folds::{calendar, case, deadlines, ledger, review, search, signatures, team};
+pub use folds::{calendar, case, deadlines, ledger, review, search, signatures, tasks, team};
 pub use records::{
-    account, attachment, case_step, file, file_edit, kinds, legal, record, supervision,
+    account, attachment, case_step, file, file_edit, kinds, legal, record, supervision, tasking,
 };
 pub use reports::{export, figures, ledgers};
 pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};

@@ -12,10 +12,12 @@ fn each_role_is_offered_exactly_what_the_judge_takes() {
     let cases: [(Role, &[Offer], bool); 4] = [
         (
             Role::Cadre,
-            &[Visit, Assistance, Note, EditFile, CaseStep, Referral],
+            &[
+                Visit, Assistance, Note, EditFile, CaseStep, Referral, Tasking,
+            ],
             true,
         ),
-        (Role::Supervisor, &[CaseStep, Supervision], false),
+        (Role::Supervisor, &[CaseStep, Supervision, Tasking], false),
         (Role::Admin, &[], false),
         (
             Role::Legal,

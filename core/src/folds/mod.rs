@@ -8,4 +8,5 @@ pub mod ledger;
 pub mod review;
 pub mod search;
 pub mod signatures;
+pub mod tasks;
 pub mod team;

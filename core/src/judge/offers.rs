@@ -28,11 +28,13 @@ pub enum Offer {
     LegalOpinion,
     /// 人民调解
     Mediation,
+    /// 交办 (the office's actions; the unit's 办结报告 for a cadre on the file).
+    Tasking,
 }
 
 impl Offer {
     /// Every offer, in the order a file page shows them.
-    pub const ALL: [Offer; 9] = [
+    pub const ALL: [Offer; 10] = [
         Offer::Visit,
         Offer::Assistance,
         Offer::Note,
@@ -42,6 +44,7 @@ impl Offer {
         Offer::Referral,
         Offer::LegalOpinion,
         Offer::Mediation,
+        Offer::Tasking,
     ];
 
     /// The group of kinds the record it starts belongs to (`permissions::Writes::of`).
@@ -52,6 +55,8 @@ impl Offer {
             Offer::Supervision => Writes::Supervising,
             Offer::Referral => Writes::Referral,
             Offer::LegalOpinion | Offer::Mediation => Writes::Legal,
+            // The widest of the loop's rules: which actions the form shows is `Writes::of` each.
+            Offer::Tasking => Writes::UnitReport,
         }
     }
 }

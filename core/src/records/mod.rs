@@ -10,3 +10,4 @@ pub mod kinds;
 pub mod legal;
 pub mod record;
 pub mod supervision;
+pub mod tasking;

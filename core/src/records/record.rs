@@ -9,6 +9,7 @@ use crate::records::case_step::{CaseStep, Evaluation};
 use crate::records::file_edit::FileEdit;
 use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
 use crate::records::supervision::{Review, Supervision};
+use crate::records::tasking::Tasking;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +61,8 @@ pub enum RecordBody {
     Signature(Signature),
     /// A photo attached to a record (a receipt, the house, a document).
     Photo(Photo),
+    /// 交办 to a handling unit, 催办, the unit's 办结报告, 审核销号 or 退回重办.
+    Tasking(Tasking),
 }
 
 impl RecordBody {
@@ -79,6 +82,7 @@ impl RecordBody {
             RecordBody::VisitPart(_) => lang.pick("联合走访记录", "Part of a joint visit"),
             RecordBody::Signature(_) => lang.pick("签名确认", "Signature"),
             RecordBody::Photo(_) => lang.pick("照片", "Photo"),
+            RecordBody::Tasking(t) => t.label(lang),
         }
     }
 
@@ -99,6 +103,7 @@ impl RecordBody {
             RecordBody::VisitPart(_) => "visit_part",
             RecordBody::Signature(_) => "signature",
             RecordBody::Photo(_) => "photo",
+            RecordBody::Tasking(_) => "tasking",
         }
     }
 
@@ -120,6 +125,7 @@ impl RecordBody {
                 | RecordBody::VisitPart(_)
                 | RecordBody::Signature(_)
                 | RecordBody::Photo(_)
+                | RecordBody::Tasking(_)
         )
     }
 
@@ -205,6 +211,7 @@ impl RecordBody {
             RecordBody::Signature(s) => format!("{} · {}", s.signer_role.label(lang), s.signer),
             RecordBody::Photo(p) if p.caption.is_empty() => p.subject.label(lang).into(),
             RecordBody::Photo(p) => format!("{} · {}", p.subject.label(lang), p.caption),
+            RecordBody::Tasking(t) => t.summary(lang),
             _ => String::new(),
         };
         match self {
