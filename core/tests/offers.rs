@@ -77,3 +77,25 @@ fn corrections_are_offered_to_the_author_of_a_current_record_they_may_still_writ
         assert_eq!(offered, expected, "{name}");
     }
 }
+
+#[test]
+fn the_tasking_form_offers_the_office_the_loop_and_the_cadre_the_report() {
+    use xiafang_core::judge::tasking_actions;
+    use xiafang_core::tasking::TaskingAction::*;
+    let cases: [(Role, &[xiafang_core::tasking::TaskingAction]); 4] = [
+        (Role::Cadre, &[Reported]),
+        (
+            Role::Supervisor,
+            &[Assigned, Urged, Reported, SignedOff, SentBack],
+        ),
+        (Role::Admin, &[]),
+        (Role::Legal, &[]),
+    ];
+    for (role, expected) in cases {
+        assert_eq!(
+            tasking_actions(role, phone_reach(role)),
+            expected,
+            "{role:?}"
+        );
+    }
+}

@@ -252,7 +252,8 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
         | RecordBody::Review(_)
         | RecordBody::Supervision(_)
         | RecordBody::Referral(_)
-        | RecordBody::VisitPart(_) => {
+        | RecordBody::VisitPart(_)
+        | RecordBody::Tasking(_) => {
             view! { <p class="case-record">{body.summary(lang)}</p> }.into_any()
         }
     }

@@ -5,7 +5,7 @@
 
 mod offers;
 
-pub use offers::{Offer, correction_offered, may_attach, offers, phone_reach};
+pub use offers::{Offer, correction_offered, may_attach, offers, phone_reach, tasking_actions};
 
 use crate::base::ids::{RecordId, UserId};
 use crate::checks::permissions::{Reach, Writes, may_write};

@@ -6,6 +6,7 @@ use crate::checks::permissions::{Reach, Writes, may_write};
 use crate::folds::ledger::Standing;
 use crate::records::account::Role;
 use crate::records::record::Record;
+use crate::records::tasking::TaskingAction;
 
 /// A button on a file's page that starts a new record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,4 +112,20 @@ pub fn correction_offered(
         && record.body.is_correctable()
         && *standing == Standing::Current
         && may_write(role, reach, Writes::of(&record.body)).is_ok()
+}
+
+/// The 交办 actions `role` standing `reach` may record, in the order a form offers them: the
+/// office all five, the cadre on the file the unit's 办结报告 (`Writes::of` each).
+pub fn tasking_actions(role: Role, reach: Reach) -> Vec<TaskingAction> {
+    TaskingAction::ALL
+        .iter()
+        .copied()
+        .filter(|action| {
+            let writes = match action {
+                TaskingAction::Reported => Writes::UnitReport,
+                _ => Writes::Supervising,
+            };
+            may_write(role, reach, writes).is_ok()
+        })
+        .collect()
 }

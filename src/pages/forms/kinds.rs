@@ -8,6 +8,7 @@ use super::opinion_form::OpinionForm;
 use super::referral_form::ReferralForm;
 use super::step_form::StepForm;
 use super::supervision_form::SupervisionForm;
+use super::tasking_form::TaskingForm;
 use super::visit_form::VisitForm;
 use super::visit_part::VisitPartForm;
 use leptos::prelude::*;
@@ -29,6 +30,7 @@ pub(super) fn record_form(
         "referral" => view! { <ReferralForm file original /> }.into_any(),
         "legal_opinion" => view! { <OpinionForm file original /> }.into_any(),
         "mediation" => view! { <MediationForm file original /> }.into_any(),
+        "tasking" => view! { <TaskingForm file original /> }.into_any(),
         // Only amended: a new part starts from the visit (`/files/:id/part/:record`).
         "visit_part" => {
             let RecordBody::VisitPart(part) = &original.as_ref()?.body else {

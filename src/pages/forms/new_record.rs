@@ -33,6 +33,7 @@ pub fn NewRecordPage() -> impl IntoView {
                     "referral" => Msg::NewReferral,
                     "legal_opinion" => Msg::NewOpinion,
                     "mediation" => Msg::NewMediation,
+                    "tasking" => Msg::NewTasking,
                     _ => Msg::NotFound,
                 };
                 view! {

@@ -40,7 +40,8 @@ pub fn excerpt(body: &RecordBody, lang: Lang) -> String {
         | RecordBody::Mediation(_)
         | RecordBody::VisitPart(_)
         | RecordBody::Signature(_)
-        | RecordBody::Photo(_) => body.summary(lang),
+        | RecordBody::Photo(_)
+        | RecordBody::Tasking(_) => body.summary(lang),
     };
     let text = text.trim();
     match text.char_indices().nth(LENGTH) {
