@@ -98,6 +98,11 @@ test("a unit's report arrives offline from the field and the matter is signed of
   const done = sup.getByTestId("tasks-signed-off").locator("tr", { hasText: unit });
   await expect(done.locator("td.state")).toHaveText("已销号");
   await expect(sup.getByTestId("tasks-reported").locator("tr", { hasText: unit })).toHaveCount(0);
+  // On a 360 px phone the page fits; each table scrolls inside a focusable region with headers.
+  await expect.poll(() => sup.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  const region = sup.getByRole("region", { name: "已销号" });
+  await expect(region).toHaveAttribute("tabindex", "0");
+  await expect(region.getByRole("columnheader")).toHaveText(["档案", "承办单位", "限期报告", "剩余", "催办", "状态"]);
   await supContext.close();
   await cadreContext.close();
 });
