@@ -239,7 +239,7 @@ fn urgings_are_counted_and_voided_records_do_not_count() {
     assert_eq!(t.rounds[0].urged, 1);
     // A report with nothing assigned is a problem.
     let stray = reported("2026-12-01");
-    let t = fold(&[stray.clone()], "2026-12-02");
+    let t = fold(std::slice::from_ref(&stray), "2026-12-02");
     assert!(t.rounds.is_empty());
     assert_eq!(t.problems[0].record, stray.id);
     assert_eq!(t.problems[0].kind, TaskProblemKind::NoTask);
