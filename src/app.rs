@@ -6,7 +6,7 @@ use crate::pages::{
     AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage,
     ReviewQueuePage, ReviewRecordPage, SetPinPage, UnlockPage, VoidPage,
 };
-use crate::pages::{CasesPage, FiguresPage, LedgersPage, PrintPage, VisitPartPage};
+use crate::pages::{CasesPage, FiguresPage, LedgersPage, PrintPage, TasksPage, VisitPartPage};
 use crate::pages::{PhotoPage, SignPage};
 use crate::store::settings::{self, Session};
 use crate::store::vault::{self, Status};
@@ -154,6 +154,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/files/:id/edit") view=FileEditPage />
             <Route path=path!("/files/:id/print") view=PrintPage />
             <Route path=path!("/cases") view=CasesPage />
+            <Route path=path!("/tasks") view=TasksPage />
             <Route path=path!("/figures") view=FiguresPage />
             <Route path=path!("/ledgers") view=LedgersPage />
             <Route path=path!("/admin") view=AdminPage />

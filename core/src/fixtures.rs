@@ -362,3 +362,45 @@ pub fn warning(
         }),
     )
 }
+
+/// A 交办/催办/销号 record on `file`.
+pub fn tasking(file: &str, author: &str, t: crate::records::tasking::Tasking) -> Record {
+    record(file, author, RecordBody::Tasking(t))
+}
+
+/// `file` assigned to 县住建局 with a report due 2026-12-10.
+pub fn assigned(file: &str, author: &str) -> Record {
+    tasking(
+        file,
+        author,
+        crate::records::tasking::Tasking::Assigned {
+            unit: "县住建局".into(),
+            task: "核实附属房屋评估价并书面答复".into(),
+            report_by: NaiveDate::from_ymd_opt(2026, 12, 10).expect("valid date"),
+        },
+    )
+}
+
+/// The handling unit's 办结报告 on `file`.
+pub fn unit_report(file: &str, author: &str) -> Record {
+    tasking(
+        file,
+        author,
+        crate::records::tasking::Tasking::Reported {
+            summary: "已重新评估附属房屋并当面答复".into(),
+            resolved: true,
+        },
+    )
+}
+
+/// 审核销号 resting on `evidence`, on the file of the first of them.
+pub fn signed_off(evidence: &[&Record], author: &str) -> Record {
+    tasking(
+        &evidence[0].file_id.0,
+        author,
+        crate::records::tasking::Tasking::SignedOff {
+            evidence: evidence.iter().map(|r| r.id).collect(),
+            note: "报告属实，予以销号".into(),
+        },
+    )
+}

@@ -35,11 +35,11 @@ pub mod fixtures;
 pub use base::{cipher, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
 pub use folds::{
-    calendar, case, deadlines, ledger, review, search, signatures, team, todo, warnings,
+    calendar, case, deadlines, ledger, review, search, signatures, tasks, team, todo, warnings,
 };
 pub use records::{
     account, attachment, case_step, file, file_edit, kinds, legal, reception, record, supervision,
-    warning,
+    tasking, warning,
 };
 pub use reports::{export, figures, ledgers, receptions};
 pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};

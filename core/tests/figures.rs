@@ -487,3 +487,122 @@ fn the_seeds_figures_first_time_backlog_stopped_procedure_and_receptions() {
     let definition = &all.get(StoppedPetitioning).unwrap().definition.zh;
     assert!(definition.contains("已化解、息诉罢访"), "{definition}");
 }
+
+/// 交办 on `file` with its report due `report_by`, and what followed, each (day, action).
+fn assignment(file: &str, report_by: &str, then: &[(&str, &str)]) -> Vec<Record> {
+    use xiafang_core::tasking::Tasking;
+    let task = |day: &str, t: Tasking| fixtures::on(fixtures::tasking(file, "s1", t), d(day));
+    let mut records = vec![task(
+        "2026-11-01",
+        Tasking::Assigned {
+            unit: "县民政局".into(),
+            task: "落实安居工程".into(),
+            report_by: d(report_by),
+        },
+    )];
+    for (day, action) in then {
+        let t = match *action {
+            "report" => Tasking::Reported {
+                summary: "新房已建成".into(),
+                resolved: true,
+            },
+            "sign" => Tasking::SignedOff {
+                evidence: vec![records.last().expect("a record before").id],
+                note: "核实属实".into(),
+            },
+            "back" => Tasking::SentBack {
+                reason: "未附照片".into(),
+                report_by: Some(d("2027-01-15")),
+            },
+            other => panic!("no action {other}"),
+        };
+        records.push(task(day, t));
+    }
+    records
+}
+
+#[test]
+fn assigned_cases_closed_count_by_the_first_deadline() {
+    use xiafang_core::tasks::Closure;
+    let rounds = [
+        // Reported 18 Nov, signed off 19 Nov, due 20 Nov: closed in time.
+        (
+            "t1",
+            assignment(
+                "t1",
+                "2026-11-20",
+                &[("2026-11-18", "report"), ("2026-11-19", "sign")],
+            ),
+        ),
+        // Reported 12 Dec, two days after its deadline: late under either rule.
+        (
+            "t2",
+            assignment(
+                "t2",
+                "2026-12-10",
+                &[("2026-12-12", "report"), ("2026-12-13", "sign")],
+            ),
+        ),
+        // Reported 15 Dec, due 20 Dec, signed off 28 Dec: only "reported in time" counts it.
+        (
+            "t3",
+            assignment(
+                "t3",
+                "2026-12-20",
+                &[("2026-12-15", "report"), ("2026-12-28", "sign")],
+            ),
+        ),
+        // Due 10 Jan 2027: not in the period at all.
+        ("t4", assignment("t4", "2027-01-10", &[])),
+        // Signed off with no report (on the assignment itself): not a 销号.
+        (
+            "t5",
+            assignment("t5", "2026-12-05", &[("2026-12-04", "sign")]),
+        ),
+        // Due 1 Dec, reported 30 Nov, sent back with a new date in January: still due in the period.
+        (
+            "t6",
+            assignment(
+                "t6",
+                "2026-12-01",
+                &[("2026-11-30", "report"), ("2026-12-02", "back")],
+            ),
+        ),
+    ];
+    let data: Vec<(PetitionerFile, Vec<Record>)> = rounds
+        .into_iter()
+        .map(|(id, records)| (file(id, "南滨街道", "阁一村"), records))
+        .collect();
+    // Due in the period: t1, t2, t3, t5, t6; signed off by the deadline: t1 → 1 of 5.
+    let all = figures(&data, period(), &FigureRules::default());
+    assert_eq!(
+        fig(&all, FigureKey::AssignedClosure),
+        (1, Some(5), Some(0.2))
+    );
+    let definition = &all
+        .get(FigureKey::AssignedClosure)
+        .expect("computed")
+        .definition;
+    assert!(
+        definition
+            .zh
+            .starts_with("限期内审核销号的交办事项数 ÷ 限期报告日期在期内"),
+        "{}",
+        definition.zh
+    );
+    // Reported by the deadline and signed off by 31 Dec: t1, t3 → 2 of 5.
+    let mut rules = FigureRules::default();
+    rules.tasking.closure = Closure::ReportedInTime;
+    let all = figures(&data, period(), &rules);
+    assert_eq!(
+        fig(&all, FigureKey::AssignedClosure),
+        (2, Some(5), Some(0.4))
+    );
+    assert!(
+        all.get(FigureKey::AssignedClosure)
+            .expect("computed")
+            .definition
+            .en
+            .contains("reported by the deadline")
+    );
+}

@@ -544,6 +544,76 @@ fn a_group_of_more_than_five_names_at_most_five_representatives() {
 }
 
 #[test]
+fn tasking_records_need_their_fields_and_a_deadline_after_their_date() {
+    use xiafang_core::tasking::{Tasking, UrgeMethod};
+    use xiafang_core::{Field, Problem, Record, fixtures};
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().expect("date");
+    let with = |t: Tasking| fixtures::tasking("f1", "s1", t);
+    let problems = |r: &Record| -> Vec<(Field, Problem)> {
+        r.validate()
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
+    };
+    // The fixtures' records are dated 2026-11-20.
+    let early = with(Tasking::Assigned {
+        unit: " ".into(),
+        task: "核实".into(),
+        report_by: day("2026-11-19"),
+    });
+    assert_eq!(
+        problems(&early),
+        vec![
+            (Field::TaskUnit, Problem::Required),
+            (Field::ReportBy, Problem::BeforeRecordDate)
+        ]
+    );
+    assert!(problems(&fixtures::assigned("f1", "s1")).is_empty());
+    let urged = with(Tasking::Urged {
+        how: UrgeMethod::Phone,
+        note: String::new(),
+    });
+    assert!(problems(&urged).is_empty(), "a 催办 may go without a note");
+    let report = with(Tasking::Reported {
+        summary: "<b>办结</b>".into(),
+        resolved: false,
+    });
+    assert_eq!(
+        problems(&report),
+        vec![(Field::ReportSummary, Problem::Markup)]
+    );
+    let mut nothing = with(Tasking::SignedOff {
+        evidence: vec![],
+        note: String::new(),
+    });
+    assert_eq!(
+        problems(&nothing),
+        vec![
+            (Field::Evidence, Problem::Required),
+            (Field::SignOffNote, Problem::Required)
+        ]
+    );
+    nothing.body = xiafang_core::RecordBody::Tasking(Tasking::SignedOff {
+        evidence: vec![nothing.id],
+        note: "属实".into(),
+    });
+    assert_eq!(
+        problems(&nothing),
+        vec![(Field::Evidence, Problem::SelfReference)]
+    );
+    let back = with(Tasking::SentBack {
+        reason: "未附答复书".into(),
+        report_by: Some(day("2026-11-01")),
+    });
+    assert_eq!(
+        problems(&back),
+        vec![(Field::ReportBy, Problem::BeforeRecordDate)]
+    );
+}
+
+#[test]
 fn a_refused_visit_needs_no_requests_and_a_refusal_is_named_once() {
     use xiafang_core::record::Refusal;
     let mut r = fixtures::visit("f1", "u1");
@@ -583,4 +653,15 @@ fn a_visit_signed_before_the_petitioners_view_existed_keeps_its_signed_text() {
         after,
         format!("{before}\n信访人意见：补偿款已到账，不再上访")
     );
+}
+
+#[test]
+fn tasking_records_keep_their_wire_names() {
+    let r = xiafang_core::fixtures::assigned("f1", "s1");
+    let json = serde_json::to_value(&r).expect("json");
+    assert_eq!(json["body"]["type"], "tasking");
+    assert_eq!(json["body"]["action"], "assigned");
+    assert_eq!(json["body"]["report_by"], "2026-12-10");
+    let back: xiafang_core::Record = serde_json::from_value(json).expect("reads back");
+    assert_eq!(back, r);
 }

@@ -146,6 +146,12 @@ fn every_record_is_valid_and_its_author_may_upload_it() {
             assert_eq!(review_target_problem(r, reviewed), None, "review {}", r.id);
         }
         assert_eq!(
+            xiafang_core::targets::evidence_problem(r, &demo.records),
+            None,
+            "sign-off {} rests on records of its file",
+            r.id
+        );
+        assert_eq!(
             r.author_name,
             accounts[r.author.0.as_str()].display_name,
             "record {}",
@@ -630,4 +636,45 @@ async fn the_mediations_signatures_match_and_their_images_are_served() {
         let wang = sign_in(&db, "wangjg").await;
         assert!(db.download_blob(&wang, &sha).await.expect("read").is_none());
     }
+}
+
+#[test]
+fn demo_has_a_tasking_loop_signed_off_and_one_due_soon() {
+    use xiafang_core::calendar::Calendar;
+    use xiafang_core::tasks::{Closure, TaskState, TaskingRules, closed_in_time, tasks};
+    let demo = demo::demo();
+    let (y, m, d) = DEMO_TODAY;
+    let today = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let of = |file: &str| {
+        let records: Vec<_> = demo
+            .records
+            .iter()
+            .filter(|r| r.file_id.0 == file)
+            .cloned()
+            .collect();
+        tasks(
+            &records,
+            &TaskingRules::default(),
+            &Calendar::default(),
+            today,
+        )
+    };
+    // 黄老伯's outbuilding valuation: assigned to 云周街道 by 30 June, urged by phone on 26 June,
+    // reported on 29 June, signed off on 30 June on the report and a visit.
+    let huang = of("file-huang");
+    assert!(huang.problems.is_empty(), "{:?}", huang.problems);
+    let [round] = huang.rounds.as_slice() else {
+        panic!("one round: {:?}", huang.rounds)
+    };
+    assert_eq!(round.unit, "云周街道办事处");
+    assert_eq!((round.state, round.urged), (TaskState::SignedOff, 1));
+    assert_eq!(round.signed_off.as_ref().map(|(_, e)| e.len()), Some(2));
+    assert!(closed_in_time(round, Closure::SignedOffByDeadline));
+    // 雷女士's house site: due 30 November, three days after the demo's day: phone the unit.
+    let lei = of("file-lei");
+    assert_eq!(lei.rounds.len(), 1);
+    assert_eq!(
+        (lei.rounds[0].state, lei.rounds[0].days_left),
+        (TaskState::DueSoon, 3)
+    );
 }

@@ -14,7 +14,7 @@ impl FormErrors {
         FormErrors(RwSignal::new(Vec::new()))
     }
 
-    fn message_for(self, field: Field) -> Option<String> {
+    pub fn message_for(self, field: Field) -> Option<String> {
         let lang = use_i18n().lang();
         let messages: Vec<String> = self
             .0

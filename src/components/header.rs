@@ -88,6 +88,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="console" data-testid="console-nav">
                     <A href="/review" attr:class="link">{move || i18n.t(Msg::NavReview)}</A>
                     <A href="/cases" attr:class="link">{move || i18n.t(Msg::NavCases)}</A>
+                    <A href="/tasks" attr:class="link">{move || i18n.t(Msg::NavTasks)}</A>
                     <A href="/figures" attr:class="link">{move || i18n.t(Msg::NavFigures)}</A>
                     <A href="/ledgers" attr:class="link">{move || i18n.t(Msg::NavLedgers)}</A>
                 </nav>

@@ -8,6 +8,7 @@ mod header;
 mod legal_details;
 mod loaded;
 mod status_bar;
+mod task_card;
 mod timeline;
 
 pub use case_card::CaseCard;
@@ -19,4 +20,5 @@ pub use loaded::{
     record_id_from_address,
 };
 pub use status_bar::StatusBar;
+pub use task_card::TaskCard;
 pub use timeline::Timeline;

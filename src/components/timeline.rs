@@ -270,7 +270,8 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
         | RecordBody::Supervision(_)
         | RecordBody::Referral(_)
         | RecordBody::VisitPart(_)
-        | RecordBody::Warning(_) => {
+        | RecordBody::Warning(_)
+        | RecordBody::Tasking(_) => {
             view! { <p class="case-record">{body.summary(lang)}</p> }.into_any()
         }
     }

@@ -14,7 +14,7 @@ pub(crate) mod unlock;
 
 pub use admin::AdminPage;
 pub use attach::{PhotoPage, SignPage};
-pub use console::{CasesPage, FiguresPage, LedgersPage, PrintPage};
+pub use console::{CasesPage, FiguresPage, LedgersPage, PrintPage, TasksPage};
 pub use file::FilePage;
 pub use files::FilesPage;
 pub use forms::{AmendPage, FileEditPage, NewRecordPage, VisitPartPage, VoidPage};

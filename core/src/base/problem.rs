@@ -80,6 +80,14 @@ labeled_enum!(
         ReceptionResponse = "reception_response" => ("答复及处理意见", "Response and next steps"),
         WarningWhat = "warning_what" => ("苗头情况", "What was seen"),
         WarningMeasures = "warning_measures" => ("稳控化解措施", "What is being done"),
+        TaskUnit = "task_unit" => ("承办单位", "Handling unit"),
+        Task = "task" => ("交办事项及要求", "What the unit must do"),
+        ReportBy = "report_by" => ("限期报告日期", "Report due by"),
+        UrgeNote = "urge_note" => ("催办情况", "What was said"),
+        ReportSummary = "report_summary" => ("办结报告", "Unit's report"),
+        Evidence = "evidence" => ("销号依据的记录", "Records the sign-off rests on"),
+        SignOffNote = "sign_off_note" => ("审核意见", "Review of the report"),
+        SendBackReason = "send_back_reason" => ("退回理由", "Why it is sent back"),
     }
 );
 

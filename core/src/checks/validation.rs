@@ -10,6 +10,7 @@ use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral,
 use crate::records::reception::{MAX_HEADCOUNT, MAX_REPRESENTATIVES, Reception};
 use crate::records::record::{Assistance, Note, Record, RecordBody, Visit, Void};
 use crate::records::supervision::{Review, ReviewDecision, Supervision};
+use crate::records::tasking::{MAX_EVIDENCE, Tasking};
 use chrono::Datelike;
 
 pub const MAX_SHORT: usize = 100;
@@ -104,6 +105,7 @@ impl Record {
                 c.text(Field::WarningWhat, &w.what, true, MAX_TEXT);
                 c.text(Field::WarningMeasures, &w.measures, false, MAX_TEXT);
             }
+            RecordBody::Tasking(t) => tasking(&mut c, t, self),
         }
         if let Some(target) = self.amends
             && (target == self.id || !self.body.is_amendable())
@@ -417,4 +419,49 @@ fn reception(c: &mut Check, r: &Reception) {
     }
     c.text(Field::Requests, &r.requests, true, MAX_TEXT);
     c.text(Field::ReceptionResponse, &r.response, false, MAX_TEXT);
+}
+
+impl Check {
+    /// A deadline the record sets: a plausible year, not before the record's own date.
+    fn deadline(&mut self, field: Field, day: chrono::NaiveDate, record: &Record) {
+        if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&day.year()) {
+            self.fail(field, Problem::DateOutOfRange);
+        } else if day < record.occurred_at.date() {
+            self.fail(field, Problem::BeforeRecordDate);
+        }
+    }
+}
+
+fn tasking(c: &mut Check, t: &Tasking, record: &Record) {
+    match t {
+        Tasking::Assigned {
+            unit,
+            task,
+            report_by,
+        } => {
+            c.text(Field::TaskUnit, unit, true, MAX_SHORT);
+            c.text(Field::Task, task, true, MAX_TEXT);
+            c.deadline(Field::ReportBy, *report_by, record);
+        }
+        Tasking::Urged { note, .. } => c.text(Field::UrgeNote, note, false, MAX_TEXT),
+        Tasking::Reported { summary, .. } => c.text(Field::ReportSummary, summary, true, MAX_TEXT),
+        // Which records the evidence names, and that they are of this file, is the judge's to
+        // check against what the server holds (`judge::refusal`).
+        Tasking::SignedOff { evidence, note } => {
+            if evidence.is_empty() {
+                c.fail(Field::Evidence, Problem::Required);
+            } else if evidence.len() > MAX_EVIDENCE {
+                c.fail(Field::Evidence, Problem::TooMany { max: MAX_EVIDENCE });
+            } else if evidence.contains(&record.id) {
+                c.fail(Field::Evidence, Problem::SelfReference);
+            }
+            c.text(Field::SignOffNote, note, true, MAX_TEXT);
+        }
+        Tasking::SentBack { reason, report_by } => {
+            c.text(Field::SendBackReason, reason, true, MAX_TEXT);
+            if let Some(day) = report_by {
+                c.deadline(Field::ReportBy, *day, record);
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ use crate::checks::permissions::{Reach, Writes, may_write};
 use crate::folds::ledger::Standing;
 use crate::records::account::Role;
 use crate::records::record::Record;
+use crate::records::tasking::TaskingAction;
 
 /// A button on a file's page that starts a new record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,11 +33,13 @@ pub enum Offer {
     Reception,
     /// 苗头: an early sign reported up the levels.
     Warning,
+    /// 交办 (the office's actions; the unit's 办结报告 for a cadre on the file).
+    Tasking,
 }
 
 impl Offer {
     /// Every offer, in the order a file page shows them.
-    pub const ALL: [Offer; 11] = [
+    pub const ALL: [Offer; 12] = [
         Offer::Visit,
         Offer::Assistance,
         Offer::Note,
@@ -48,6 +51,7 @@ impl Offer {
         Offer::Mediation,
         Offer::Reception,
         Offer::Warning,
+        Offer::Tasking,
     ];
 
     /// The group of kinds the record it starts belongs to (`permissions::Writes::of`).
@@ -58,6 +62,8 @@ impl Offer {
             Offer::Supervision => Writes::Supervising,
             Offer::Referral => Writes::Referral,
             Offer::LegalOpinion | Offer::Mediation => Writes::Legal,
+            // The widest of the loop's rules: which actions the form shows is `Writes::of` each.
+            Offer::Tasking => Writes::UnitReport,
         }
     }
 }
@@ -112,4 +118,20 @@ pub fn correction_offered(
         && record.body.is_correctable()
         && *standing == Standing::Current
         && may_write(role, reach, Writes::of(&record.body)).is_ok()
+}
+
+/// The 交办 actions `role` standing `reach` may record, in the order a form offers them: the
+/// office all five, the cadre on the file the unit's 办结报告 (`Writes::of` each).
+pub fn tasking_actions(role: Role, reach: Reach) -> Vec<TaskingAction> {
+    TaskingAction::ALL
+        .iter()
+        .copied()
+        .filter(|action| {
+            let writes = match action {
+                TaskingAction::Reported => Writes::UnitReport,
+                _ => Writes::Supervising,
+            };
+            may_write(role, reach, writes).is_ok()
+        })
+        .collect()
 }

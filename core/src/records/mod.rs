@@ -12,3 +12,4 @@ pub mod reception;
 pub mod record;
 pub mod supervision;
 pub mod warning;
+pub mod tasking;

@@ -11,6 +11,7 @@ use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral,
 use crate::records::reception::Reception;
 use crate::records::supervision::{Review, Supervision};
 use crate::records::warning::Warning;
+use crate::records::tasking::Tasking;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +67,8 @@ pub enum RecordBody {
     Reception(Reception),
     /// An early sign (苗头) reported up the levels, or settled.
     Warning(Warning),
+    /// 交办 to a handling unit, 催办, the unit's 办结报告, 审核销号 or 退回重办.
+    Tasking(Tasking),
 }
 
 impl RecordBody {
@@ -87,6 +90,7 @@ impl RecordBody {
             RecordBody::Photo(_) => lang.pick("照片", "Photo"),
             RecordBody::Reception(r) => r.kind.label(lang),
             RecordBody::Warning(_) => lang.pick("苗头预警", "Early warning"),
+            RecordBody::Tasking(t) => t.label(lang),
         }
     }
 
@@ -109,6 +113,7 @@ impl RecordBody {
             RecordBody::Photo(_) => "photo",
             RecordBody::Reception(_) => "reception",
             RecordBody::Warning(_) => "warning",
+            RecordBody::Tasking(_) => "tasking",
         }
     }
 
@@ -132,6 +137,7 @@ impl RecordBody {
                 | RecordBody::Photo(_)
                 | RecordBody::Reception(_)
                 | RecordBody::Warning(_)
+                | RecordBody::Tasking(_)
         )
     }
 
@@ -238,6 +244,7 @@ impl RecordBody {
                     .collect::<Vec<_>>()
                     .join(" · ")
             }
+            RecordBody::Tasking(t) => t.summary(lang),
             _ => String::new(),
         };
         match self {

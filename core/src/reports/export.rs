@@ -7,6 +7,7 @@ use crate::base::money::plain_yuan;
 use crate::base::problem::Field;
 use crate::folds::ledger::{Standing, standings};
 use crate::records::record::{Record, RecordBody};
+use crate::records::tasking::Tasking;
 
 /// Excel only reads a CSV file as UTF-8 when it starts with this mark.
 pub const BOM: &str = "\u{feff}";
@@ -135,6 +136,12 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
                 ("引导途径", m.channel.map_or("", |c| c.label(zh))),
             ]);
         }
+        // A sign-off names the records it rests on, so the ledger can be checked against them.
+        RecordBody::Tasking(Tasking::SignedOff { evidence, .. }) => {
+            let ids: Vec<String> = evidence.iter().map(|id| id.to_string()).collect();
+            cells[7] = format!("{} · 依据记录 {}", r.body.summary(zh), ids.join("、"));
+        }
+        RecordBody::Tasking(_) => cells[7] = r.body.summary(zh),
     }
     match standing {
         Some(Standing::Amended { by }) => corrections.push(format!("已被记录 {by} 更正")),

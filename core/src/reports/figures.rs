@@ -9,6 +9,7 @@
 use crate::base::lang::Lang;
 use crate::folds::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, case_status};
 use crate::folds::ledger::effective;
+use crate::folds::tasks::{Task, TaskingRules, Tasks, closed_in_time, tasks};
 use crate::records::case_step::Evaluation;
 use crate::records::file::{MatterFlag, PetitionerFile, Resolution};
 use crate::records::record::{AssistanceKind, AssistanceStatus, Record, RecordBody, VisitKind};
@@ -30,6 +31,8 @@ pub struct FigureRules {
     pub visit_kinds: Vec<VisitKind>,
     /// Resolutions that count as the petitioner having stopped (息诉罢访).
     pub stopped: Vec<Resolution>,
+    /// The reminder before a unit's report falls due, and what counts as done in time.
+    pub tasking: TaskingRules,
 }
 
 impl Default for FigureRules {
@@ -40,6 +43,7 @@ impl Default for FigureRules {
             resolved: vec![Resolution::Resolved, Resolution::Stopped],
             visit_kinds: VisitKind::ALL.to_vec(),
             stopped: vec![Resolution::Stopped],
+            tasking: TaskingRules::default(),
         }
     }
 }
@@ -105,6 +109,7 @@ labeled_enum!(
         EarlyWarnings = "early_warnings" => ("苗头预警", "Early warnings"),
         AssistanceDelivered = "assistance_delivered" => ("帮扶措施（已发放/已落实）", "Assistance delivered"),
         AssistanceAmount = "assistance_amount" => ("帮扶金额", "Assistance amount"),
+        AssignedClosure = "assigned_closure" => ("上级交办案件办结率", "Assigned cases closed"),
     }
 );
 
@@ -176,6 +181,8 @@ struct Facts<'a> {
     file: &'a PetitionerFile,
     status: CaseStatus,
     counted: Vec<&'a Record>,
+    /// The 交办 rounds as of the period's last day.
+    tasks: Tasks,
 }
 
 impl Facts<'_> {
@@ -201,6 +208,16 @@ fn facts<'a>(
                 .into_iter()
                 .filter(|r| r.file_id == file.id)
                 .collect(),
+            tasks: tasks(
+                &records
+                    .iter()
+                    .filter(|r| r.file_id == file.id)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                &rules.tasking,
+                &rules.case.limits.calendar,
+                period.to,
+            ),
         })
         .collect()
 }
@@ -502,6 +519,16 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
             "期内已发放帮扶的金额合计（元）".into(),
             "Total amount of assistance delivered in the period (yuan)".into(),
         ),
+        K::AssignedClosure => {
+            let closure = rules.tasking.closure;
+            let due = || facts.iter().flat_map(|f| &f.tasks.rounds).filter(|t: &&Task| p.contains(t.first_report_by));
+            (
+                due().filter(|t| closed_in_time(t, closure)).count() as i64,
+                Some(due().count() as i64),
+                format!("{}的交办事项数 ÷ 限期报告日期在期内的交办事项数（以首次限期为准；未收到办结报告的销号不计；逾期补录不计为按期）", closure.label(Lang::Zh)),
+                format!("Assigned matters {} ÷ assigned matters whose report fell due in the period (by the first deadline set; a sign-off without a report does not count; a record entered after the deadline is not on time)", closure.label(Lang::En)),
+            )
+        }
     };
     let unit = match (key, denominator) {
         (K::AssistanceAmount, _) => Unit::Money,

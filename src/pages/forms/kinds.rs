@@ -9,6 +9,7 @@ use super::reception_form::ReceptionForm;
 use super::referral_form::ReferralForm;
 use super::step_form::StepForm;
 use super::supervision_form::SupervisionForm;
+use super::tasking_form::TaskingForm;
 use super::visit_form::VisitForm;
 use super::visit_part::VisitPartForm;
 use super::warning_form::WarningForm;
@@ -33,6 +34,7 @@ pub(super) fn record_form(
         "mediation" => view! { <MediationForm file original /> }.into_any(),
         "reception" => view! { <ReceptionForm file original /> }.into_any(),
         "warning" => view! { <WarningForm file original /> }.into_any(),
+        "tasking" => view! { <TaskingForm file original /> }.into_any(),
         // Only amended: a new part starts from the visit (`/files/:id/part/:record`).
         "visit_part" => {
             let RecordBody::VisitPart(part) = &original.as_ref()?.body else {

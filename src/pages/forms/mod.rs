@@ -17,6 +17,7 @@ mod referral_form;
 mod step_form;
 pub(crate) mod summary;
 mod supervision_form;
+mod tasking_form;
 mod visit_form;
 mod visit_part;
 mod warning_form;

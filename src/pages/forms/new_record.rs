@@ -35,6 +35,7 @@ pub fn NewRecordPage() -> impl IntoView {
                     "mediation" => Msg::NewMediation,
                     "reception" => Msg::NewReception,
                     "warning" => Msg::NewWarning,
+                    "tasking" => Msg::NewTasking,
                     _ => Msg::NotFound,
                 };
                 view! {

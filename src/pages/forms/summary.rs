@@ -46,7 +46,8 @@ pub fn excerpt(body: &RecordBody, lang: Lang) -> String {
         | RecordBody::Signature(_)
         | RecordBody::Photo(_)
         | RecordBody::Reception(_)
-        | RecordBody::Warning(_) => body.summary(lang),
+        | RecordBody::Warning(_)
+        | RecordBody::Tasking(_) => body.summary(lang),
     };
     let text = text.trim();
     match text.char_indices().nth(LENGTH) {
