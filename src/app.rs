@@ -6,7 +6,9 @@ use crate::pages::{
     AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage,
     ReviewQueuePage, ReviewRecordPage, SetPinPage, UnlockPage, VoidPage,
 };
-use crate::pages::{CasesPage, FiguresPage, LedgersPage, OwnershipPage, PrintPage, VisitPartPage};
+use crate::pages::{
+    CasesPage, FiguresPage, LedgersPage, OwnershipPage, PrintPage, TasksPage, VisitPartPage,
+};
 use crate::pages::{PhotoPage, SignPage};
 use crate::store::settings::{self, Session};
 use crate::store::vault::{self, Status};
@@ -155,6 +157,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/files/:id/print") view=PrintPage />
             <Route path=path!("/cases") view=CasesPage />
             <Route path=path!("/ownership") view=OwnershipPage />
+            <Route path=path!("/tasks") view=TasksPage />
             <Route path=path!("/figures") view=FiguresPage />
             <Route path=path!("/ledgers") view=LedgersPage />
             <Route path=path!("/admin") view=AdminPage />

@@ -18,6 +18,24 @@ pub struct Changes {
     /// it: the screens still alive read again and make a new one, so a file nobody shows any
     /// more keeps no trigger after its next change.
     files: StoredValue<HashMap<FileId, ArcTrigger>>,
+    /// Which files changed when, for screens that keep what they worked out per file and work
+    /// out again only what changed (`since`).
+    log: StoredValue<ChangeLog>,
+}
+
+/// A counter bumped by every change, and the count at which each file last changed.
+#[derive(Default)]
+struct ChangeLog {
+    version: u64,
+    everything_at: u64,
+    files: HashMap<FileId, u64>,
+}
+
+/// What changed after a version a screen worked from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Since {
+    Everything,
+    Files(Vec<FileId>),
 }
 
 impl Changes {
@@ -26,6 +44,7 @@ impl Changes {
         let changes = Changes {
             any: Trigger::new(),
             files: StoredValue::new(HashMap::new()),
+            log: StoredValue::new(ChangeLog::default()),
         };
         probe::held_by(Source::Changes, move || {
             let files = changes
@@ -58,6 +77,25 @@ impl Changes {
         self.any.track();
     }
 
+    /// The count of changes so far: read it before reading the phone's data, and ask `since`
+    /// with it next time.
+    pub fn version(self) -> u64 {
+        self.log.try_with_value(|l| l.version).unwrap_or(0)
+    }
+
+    /// What changed after `version`.
+    pub fn since(self, version: u64) -> Since {
+        self.log
+            .try_with_value(|l| {
+                if l.everything_at > version {
+                    return Since::Everything;
+                }
+                let files = l.files.iter().filter(|(_, at)| **at > version);
+                Since::Files(files.map(|(f, _)| f.clone()).collect())
+            })
+            .unwrap_or(Since::Everything)
+    }
+
     /// Records or fields of `file` changed on the phone.
     pub fn changed(self, file: &FileId) {
         self.changed_files([file]);
@@ -66,12 +104,19 @@ impl Changes {
     /// Some files changed (none: nothing is fired); fires each once.
     pub fn changed_files<'a>(self, files: impl IntoIterator<Item = &'a FileId>) {
         let mut any = false;
+        let log = self.log;
         let fired: Vec<ArcTrigger> = self
             .files
             .try_update_value(|all| {
                 files
                     .into_iter()
-                    .inspect(|_| any = true)
+                    .inspect(|f| {
+                        any = true;
+                        log.update_value(|l| {
+                            l.version += 1;
+                            l.files.insert((*f).clone(), l.version);
+                        });
+                    })
                     .filter_map(|f| all.remove(f))
                     .collect()
             })
@@ -86,6 +131,11 @@ impl Changes {
 
     /// Anything may have changed (another tab wrote, the phone's copy was rebuilt).
     pub fn changed_everything(self) {
+        self.log.update_value(|l| {
+            l.version += 1;
+            l.everything_at = l.version;
+            l.files.clear();
+        });
         let fired = self
             .files
             .try_update_value(std::mem::take)

@@ -46,6 +46,7 @@ messages! {
     AllUploaded => ("全部已上传", "All uploaded"),
     LastUpload => ("上次上传", "Last upload"),
     NeverUploaded => ("尚未上传", "Not uploaded yet"),
+    NothingToUpload => ("没有待上传的记录", "Nothing to upload"),
     LastHeard => ("上次收到服务器消息", "Last heard from the server"),
     UploadNow => ("立即上传", "Upload now"),
     Uploading => ("正在上传…", "Uploading…"),
@@ -199,6 +200,16 @@ messages! {
     NewSupervision => ("督办", "Supervision"),
     AddStep => ("记办理环节", "Record a step"),
     AddSupervision => ("督办", "Supervise"),
+    NewReception => ("记录接访", "Record a reception"),
+    AddReception => ("接访", "Reception"),
+    NewWarning => ("报告苗头", "Report an early sign"),
+    AddWarning => ("报苗头", "Early sign"),
+    SignKindLabel => ("苗头类别", "Kind of sign"),
+    ReportedToLabel => ("报告至", "Reported to"),
+    SettledLabel => ("已稳控化解（本次报告结束该苗头）", "Settled (this report closes the sign)"),
+    ReceptionKindLabel => ("接访方式", "Kind of reception"),
+    ReceptionLeaderHint => ("姓名及职务，例如：张志强（县委副书记）", "Name and post, e.g. 张志强（县委副书记）"),
+    RepresentativesHint => ("五人以上来访须推选代表，不超过 5 人，用顿号分隔", "More than five: name at most 5 representatives, separated by 、"),
     StepLabel => ("办理环节", "Step"),
     RouteLabel => ("分流方式", "Routing"),
     AcceptedLabel => ("予以受理", "Accepted"),
@@ -248,9 +259,13 @@ messages! {
     SectionOverdue => ("已逾期", "Overdue"),
     SectionDueSoon => ("即将到期", "Due soon"),
     SectionSupervised => ("挂牌督办", "Under supervision"),
+    SectionWarnings => ("苗头预警（未稳控化解）", "Early signs not yet settled"),
+    ReportedTo => ("报告至", "reported to "),
+    DaysSinceReported => ("已报告 {n} 天", "reported {n} days ago"),
     SectionFollowUp => ("待回访", "Follow-up visit due"),
     SectionNoVisit => ("{n} 天以上未走访", "No visit for {n} days or more"),
     ShortNoVisit => ("久未走访", "No recent visit"),
+    ShortWarnings => ("苗头预警", "Early signs"),
     NothingDue => ("没有", "None"),
     DaysOverdue => ("逾期 {n} 天", "{n} days overdue"),
     DaysLeft => ("还剩 {n} 天", "{n} days left"),
@@ -333,6 +348,13 @@ messages! {
     NothingReferred => ("暂无转介给您的档案", "No files referred to you"),
     JointVisit => ("联合走访", "Joint visit"),
     MoreFiles => ("显示更多档案", "Show more files"),
+    TodoTitle => ("待办", "To do"),
+    TodoEmpty => ("近两周没有到期的事项", "Nothing falls due in the next two weeks"),
+    TodoFailed => ("待办事项读取失败，档案列表不受影响", "The to-do list could not be read; the file list is not affected"),
+    TodoShowAll => ("显示全部待办", "Show all"),
+    TodoNextStep => ("下一步", "Next step"),
+    TodoDeadline => ("期限", "Deadline"),
+    TodoVisit => ("应再次走访", "Due a visit"),
     EarlierRecords => ("显示更早的记录", "Show earlier records"),
     CryptoFailed => ("手机上的数据无法解密", "The data on this phone cannot be decrypted"),
     PinLockedSignInOnline => ("解锁码错误次数过多，手机上的数据已锁定，请联网重新登录", "Too many wrong PINs: the data on this phone is locked until you sign in online"),
@@ -359,6 +381,31 @@ messages! {
     PhotoUnreadable => ("无法读取这张照片，请重新拍摄或换一张", "This photo cannot be read; take it again or choose another"),
     ImageNotUploaded => ("附件尚未上传", "Attachment not uploaded yet"),
     ImageOffline => ("附件未下载（离线）", "Attachment not downloaded (offline)"),
+    NewTasking => ("交办", "Assigned to a unit"),
+    AddTasking => ("交办/销号", "Assign / sign off"),
+    AddUnitReport => ("记办结报告", "Enter the unit's report"),
+    TaskingActionLabel => ("事项", "Action"),
+    UrgeMethodLabel => ("催办方式", "How the unit was urged"),
+    ReportResolved => ("承办单位报告信访人诉求已化解", "The unit reports the request resolved"),
+    NewReportByHint => ("可重新限期；不填则仍按原限期", "A new deadline, if any; otherwise the one set stands"),
+    NoTaskYet => ("该档案尚未交办", "Nothing assigned on this file yet"),
+    ReportByShort => ("限期报告", "report by"),
+    TaskTitle => ("交办", "Assigned to units"),
+    TaskUrged => ("已催办 {n} 次", "urged {n} times"),
+    TaskLate => ("报告逾期", "reported late"),
+    TaskRemind => ("提醒：电话催办", "Reminder: phone the unit"),
+    NavTasks => ("交办", "Assigned"),
+    TasksExplain => ("交办给承办单位的事项，按限期报告日期排列：逾期未报告的在前；即将到期的请电话催办；已报告的待审核销号。", "Matters assigned to handling units by their report deadline: overdue first; phone the units whose deadline is near; reported ones await sign-off."),
+    TasksOpen => ("待办结", "Open"),
+    TasksAwaiting => ("待审核销号", "Awaiting sign-off"),
+    TasksDone => ("已销号", "Signed off"),
+    TasksNone => ("暂无", "None"),
+    ColFile => ("档案", "File"),
+    ColUnit => ("承办单位", "Unit"),
+    ColReportBy => ("限期报告", "Report by"),
+    ColLeft => ("剩余", "Left"),
+    ColUrged => ("催办", "Urged"),
+    ColState => ("状态", "State"),
     ImageFailed => ("附件无法显示", "The attachment cannot be shown"),
     ImageStorageFull => ("手机存储空间不足，照片或签名未保存。请清理手机空间后再试，已填内容不会丢失。", "Not enough room on the phone: the photo or signature was not saved. Free some space and try again; what you entered is kept."),
     PendingImages => ("个附件待上传", "attachments waiting to upload"),
@@ -380,11 +427,13 @@ impl I18n {
             signal.held_subscribers()
         });
         provide_context(I18n(signal));
+        mark_page_lang(lang);
     }
 
     /// Shows the app in `lang` from now on.
     pub fn set_lang(self, lang: Lang) {
         self.0.set(lang);
+        mark_page_lang(lang);
     }
 
     /// The language of the moment, without subscribing (in an event handler, a task).
@@ -400,6 +449,18 @@ impl I18n {
     /// The text in the current language; reactive when called inside a view closure.
     pub fn t(self, msg: Msg) -> &'static str {
         msg.text(self.lang())
+    }
+}
+
+/// Tells the browser (and a screen reader, which picks its voice by it) the page's language.
+fn mark_page_lang(lang: Lang) {
+    let html = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element());
+    if let Some(html) = html
+        && let Err(e) = html.set_attribute("lang", lang.pick("zh-CN", "en"))
+    {
+        web_sys::console::warn_1(&e);
     }
 }
 

@@ -37,6 +37,8 @@ pub fn visit(file: &str, author: &str) -> Record {
             location: None,
             joined: vec![],
             evaluation: None,
+            refused: vec![],
+            petitioner_view: String::new(),
         }),
     )
 }
@@ -373,5 +375,86 @@ pub fn photo(of: &Record, author: &str) -> Record {
                 mime: "image/jpeg".into(),
             },
         }),
+    )
+}
+
+/// A leader's reception day: a group of eight who named three representatives.
+pub fn reception(file: &str, author: &str) -> Record {
+    use crate::records::reception::{Reception, ReceptionKind};
+    record(
+        file,
+        author,
+        RecordBody::Reception(Reception {
+            kind: ReceptionKind::LeaderDay,
+            leader: "张志强（县委副书记）".into(),
+            place: "县信访接待中心".into(),
+            headcount: 8,
+            representatives: vec!["郭某".into(), "郭某某".into(), "李某".into()],
+            requests: "要求公开集体资产账目".into(),
+            response: "责成街道一个月内公开账目并答复".into(),
+        }),
+    )
+}
+
+/// An early sign on `file` of `sign`, reported to `to`; `settled` closes it.
+pub fn warning(
+    file: &str,
+    author: &str,
+    to: crate::records::warning::ReportLevel,
+    settled: bool,
+) -> Record {
+    use crate::records::warning::{SignKind, Warning};
+    record(
+        file,
+        author,
+        RecordBody::Warning(Warning {
+            sign: SignKind::SkipLevel,
+            what: "扬言去市里上访".into(),
+            reported_to: to,
+            measures: "包村干部每日联系".into(),
+            settled,
+        }),
+    )
+}
+
+/// A 交办/催办/销号 record on `file`.
+pub fn tasking(file: &str, author: &str, t: crate::records::tasking::Tasking) -> Record {
+    record(file, author, RecordBody::Tasking(t))
+}
+
+/// `file` assigned to 县住建局 with a report due 2026-12-10.
+pub fn assigned(file: &str, author: &str) -> Record {
+    tasking(
+        file,
+        author,
+        crate::records::tasking::Tasking::Assigned {
+            unit: "县住建局".into(),
+            task: "核实附属房屋评估价并书面答复".into(),
+            report_by: NaiveDate::from_ymd_opt(2026, 12, 10).expect("valid date"),
+        },
+    )
+}
+
+/// The handling unit's 办结报告 on `file`.
+pub fn unit_report(file: &str, author: &str) -> Record {
+    tasking(
+        file,
+        author,
+        crate::records::tasking::Tasking::Reported {
+            summary: "已重新评估附属房屋并当面答复".into(),
+            resolved: true,
+        },
+    )
+}
+
+/// 审核销号 resting on `evidence`, on the file of the first of them.
+pub fn signed_off(evidence: &[&Record], author: &str) -> Record {
+    tasking(
+        &evidence[0].file_id.0,
+        author,
+        crate::records::tasking::Tasking::SignedOff {
+            evidence: evidence.iter().map(|r| r.id).collect(),
+            note: "报告属实，予以销号".into(),
+        },
     )
 }

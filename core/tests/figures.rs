@@ -409,3 +409,203 @@ fn an_evaluation_given_on_a_visit_counts_as_the_petitioners_latest_word() {
     let all = figures(&county, period(), &FigureRules::default());
     assert_eq!(fig(&all, Satisfaction), (3, Some(3), Some(1.0)));
 }
+
+#[test]
+fn the_seeds_figures_first_time_backlog_stopped_procedure_and_receptions() {
+    use FigureKey::*;
+    use xiafang_core::case_step::{Document, ServiceMethod};
+    use xiafang_core::file::MatterFlag::{Backlog, FirstTime};
+    let mut data = county();
+    data[0].0.matter.flags.push(FirstTime);
+    data[2].0.matter.flags.extend([FirstTime, Backlog]);
+    data[3].0.matter.flags.push(Backlog);
+    // f1's reply was served the day after it was written; f3's never was.
+    data[0].1.push(step(
+        "f1",
+        "2026-12-11",
+        Step::Served {
+            document: Document::Reply,
+            how: ServiceMethod::Direct,
+        },
+    ));
+    let reception = |day: &str, headcount: u32| {
+        let mut r = fixtures::on(fixtures::reception("f2", "s1"), d(day));
+        if let RecordBody::Reception(rec) = &mut r.body {
+            rec.headcount = headcount;
+        }
+        r
+    };
+    let wrong = reception("2026-11-20", 40);
+    data[1].1.extend([
+        reception("2026-10-30", 3), // before the period
+        reception("2026-11-15", 8),
+        reception("2026-12-05", 1),
+        wrong.clone(),
+        fixtures::void(&wrong, "记错了档案"),
+    ]);
+    // Early signs on f4: one reported in October and settled in November (not counted), one
+    // reported on 3 Dec and escalated on 5 Dec (counted once).
+    use xiafang_core::warning::ReportLevel::{County, Township};
+    let sign =
+        |day: &str, to, settled| fixtures::on(fixtures::warning("f4", "u1", to, settled), d(day));
+    data[3].1.extend([
+        sign("2026-10-20", Township, false),
+        sign("2026-11-02", Township, true),
+        sign("2026-12-03", Township, false),
+        sign("2026-12-05", County, false),
+    ]);
+    let all = figures(&data, period(), &FigureRules::default());
+    assert_eq!(fig(&all, EarlyWarnings), (1, None, Some(1.0)));
+    // First-time with the reply due in the period: f1 (due 24 Dec, replied 10 Dec) and f3 (due
+    // 4 Dec after its extension, replied 8 Dec) → 1 of 2.
+    assert_eq!(fig(&all, FirstTimeOnTime), (1, Some(2), Some(0.5)));
+    // Backlog cases handled in the period: f3 (息诉罢访 at the end) and f4 (未化解) → 1 of 2.
+    assert_eq!(fig(&all, BacklogResolution), (1, Some(2), Some(0.5)));
+    // Closed in the period: f1 (已化解) and f3 (息诉罢访) → only f3 stopped: 1 of 2.
+    assert_eq!(fig(&all, StoppedPetitioning), (1, Some(2), Some(0.5)));
+    // Closed in the period: f1 registered, routed, notified and replied in time and its reply
+    // served; f3 replied late and its reply is not served → 1 of 2.
+    assert_eq!(fig(&all, ProperHandling), (1, Some(2), Some(0.5)));
+    // Receptions in the period: 15 Nov (8 people) and 5 Dec (1); 30 Oct is before it and the
+    // 20 Nov one was voided → 2 batches, 9 person-visits.
+    assert_eq!(fig(&all, ReceptionBatches), (2, None, Some(2.0)));
+    assert_eq!(fig(&all, ReceptionPersons), (9, None, Some(9.0)));
+    let definition = &all.get(ProperHandling).unwrap().definition.zh;
+    assert!(definition.contains("文书均已送达"), "{definition}");
+
+    // Without f1's service it would not have gone by the procedure.
+    data[0].1.pop();
+    let all = figures(&data, period(), &FigureRules::default());
+    assert_eq!(fig(&all, ProperHandling), (0, Some(2), Some(0.0)));
+    // A county that counts 已化解 as stopped too says so in the definition.
+    let rules = FigureRules {
+        stopped: vec![
+            xiafang_core::file::Resolution::Resolved,
+            xiafang_core::file::Resolution::Stopped,
+        ],
+        ..FigureRules::default()
+    };
+    let all = figures(&data, period(), &rules);
+    assert_eq!(fig(&all, StoppedPetitioning), (2, Some(2), Some(1.0)));
+    let definition = &all.get(StoppedPetitioning).unwrap().definition.zh;
+    assert!(definition.contains("已化解、息诉罢访"), "{definition}");
+}
+
+/// 交办 on `file` with its report due `report_by`, and what followed, each (day, action).
+fn assignment(file: &str, report_by: &str, then: &[(&str, &str)]) -> Vec<Record> {
+    use xiafang_core::tasking::Tasking;
+    let task = |day: &str, t: Tasking| fixtures::on(fixtures::tasking(file, "s1", t), d(day));
+    let mut records = vec![task(
+        "2026-11-01",
+        Tasking::Assigned {
+            unit: "县民政局".into(),
+            task: "落实安居工程".into(),
+            report_by: d(report_by),
+        },
+    )];
+    for (day, action) in then {
+        let t = match *action {
+            "report" => Tasking::Reported {
+                summary: "新房已建成".into(),
+                resolved: true,
+            },
+            "sign" => Tasking::SignedOff {
+                evidence: vec![records.last().expect("a record before").id],
+                note: "核实属实".into(),
+            },
+            "back" => Tasking::SentBack {
+                reason: "未附照片".into(),
+                report_by: Some(d("2027-01-15")),
+            },
+            other => panic!("no action {other}"),
+        };
+        records.push(task(day, t));
+    }
+    records
+}
+
+#[test]
+fn assigned_cases_closed_count_by_the_first_deadline() {
+    use xiafang_core::tasks::Closure;
+    let rounds = [
+        // Reported 18 Nov, signed off 19 Nov, due 20 Nov: closed in time.
+        (
+            "t1",
+            assignment(
+                "t1",
+                "2026-11-20",
+                &[("2026-11-18", "report"), ("2026-11-19", "sign")],
+            ),
+        ),
+        // Reported 12 Dec, two days after its deadline: late under either rule.
+        (
+            "t2",
+            assignment(
+                "t2",
+                "2026-12-10",
+                &[("2026-12-12", "report"), ("2026-12-13", "sign")],
+            ),
+        ),
+        // Reported 15 Dec, due 20 Dec, signed off 28 Dec: only "reported in time" counts it.
+        (
+            "t3",
+            assignment(
+                "t3",
+                "2026-12-20",
+                &[("2026-12-15", "report"), ("2026-12-28", "sign")],
+            ),
+        ),
+        // Due 10 Jan 2027: not in the period at all.
+        ("t4", assignment("t4", "2027-01-10", &[])),
+        // Signed off with no report (on the assignment itself): not a 销号.
+        (
+            "t5",
+            assignment("t5", "2026-12-05", &[("2026-12-04", "sign")]),
+        ),
+        // Due 1 Dec, reported 30 Nov, sent back with a new date in January: still due in the period.
+        (
+            "t6",
+            assignment(
+                "t6",
+                "2026-12-01",
+                &[("2026-11-30", "report"), ("2026-12-02", "back")],
+            ),
+        ),
+    ];
+    let data: Vec<(PetitionerFile, Vec<Record>)> = rounds
+        .into_iter()
+        .map(|(id, records)| (file(id, "南滨街道", "阁一村"), records))
+        .collect();
+    // Due in the period: t1, t2, t3, t5, t6; signed off by the deadline: t1 → 1 of 5.
+    let all = figures(&data, period(), &FigureRules::default());
+    assert_eq!(
+        fig(&all, FigureKey::AssignedClosure),
+        (1, Some(5), Some(0.2))
+    );
+    let definition = &all
+        .get(FigureKey::AssignedClosure)
+        .expect("computed")
+        .definition;
+    assert!(
+        definition
+            .zh
+            .starts_with("限期内审核销号的交办事项数 ÷ 限期报告日期在期内"),
+        "{}",
+        definition.zh
+    );
+    // Reported by the deadline and signed off by 31 Dec: t1, t3 → 2 of 5.
+    let mut rules = FigureRules::default();
+    rules.tasking.closure = Closure::ReportedInTime;
+    let all = figures(&data, period(), &rules);
+    assert_eq!(
+        fig(&all, FigureKey::AssignedClosure),
+        (2, Some(5), Some(0.4))
+    );
+    assert!(
+        all.get(FigureKey::AssignedClosure)
+            .expect("computed")
+            .definition
+            .en
+            .contains("reported by the deadline")
+    );
+}

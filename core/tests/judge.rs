@@ -30,6 +30,8 @@ struct Case {
     earlier: Option<Record>,
     target: Option<Record>,
     legal_team: Vec<UserId>,
+    /// The stored records among those a sign-off names.
+    evidence: Vec<Record>,
     expected: Option<Rejection>,
 }
 
@@ -46,6 +48,7 @@ fn case(name: &'static str, caller: &'static str, role: Role, record: Record) ->
         earlier: None,
         target: None,
         legal_team: Vec::new(),
+        evidence: Vec::new(),
         expected: None,
     }
 }
@@ -69,6 +72,12 @@ impl Case {
     fn team(self, ids: &[&str]) -> Self {
         Case {
             legal_team: ids.iter().map(|&id| UserId::from(id)).collect(),
+            ..self
+        }
+    }
+    fn evidence(self, found: &[&Record]) -> Self {
+        Case {
+            evidence: found.iter().map(|&r| r.clone()).collect(),
             ..self
         }
     }
@@ -114,6 +123,7 @@ fn each_rule_refuses_what_it_should_and_only_that() {
     let note = fixtures::note("f1", "u1");
     let review = fixtures::review(&visit, "s1", ReviewDecision::Approve, "");
     let void = fixtures::void(&visit, "记错");
+    let report = fixtures::unit_report("f1", "u1");
     let mut invalid = fixtures::visit("f1", "u1");
     if let RecordBody::Visit(v) = &mut invalid.body {
         v.requests.clear();
@@ -191,6 +201,24 @@ fn each_rule_refuses_what_it_should_and_only_that() {
         case("a supervisor's case step", "s1", Supervisor, fixtures::case_step("f1", "s1", Closed)),
         case("a case step by a team member", "law", Legal, fixtures::case_step("f1", "law", Closed))
             .refused(RoleNotAllowed),
+        case("交办 by a supervisor", "s1", Supervisor, fixtures::assigned("f1", "s1")),
+        case("交办 by a cadre", "u1", Cadre, fixtures::assigned("f1", "u1")).refused(RoleNotAllowed),
+        case("a unit's report by the cadre", "u1", Cadre, fixtures::unit_report("f1", "u1")),
+        case("a unit's report by a supervisor", "s1", Supervisor, fixtures::unit_report("f1", "s1")),
+        case("a unit's report by a team member", "law", Legal, fixtures::unit_report("f1", "law"))
+            .refused(RoleNotAllowed),
+        case("a unit's report by an administrator", "a1", Admin, fixtures::unit_report("f1", "a1"))
+            .refused(RoleNotAllowed),
+        case("a sign-off on the unit's report", "s1", Supervisor, fixtures::signed_off(&[&report, &visit], "s1"))
+            .evidence(&[&report, &visit]),
+        case("a sign-off by the cadre", "u1", Cadre, fixtures::signed_off(&[&report], "u1"))
+            .evidence(&[&report]).refused(RoleNotAllowed),
+        case("a sign-off on a record not stored", "s1", Supervisor, fixtures::signed_off(&[&report, &visit], "s1"))
+            .evidence(&[&report]).refused(NoSuchEvidence),
+        case("a sign-off on another file's record", "s1", Supervisor, fixtures::signed_off(&[&report], "s1"))
+            .evidence(&[&elsewhere(report.clone())]).refused(NoSuchEvidence),
+        case("a sign-off on a void", "s1", Supervisor, fixtures::signed_off(&[&void], "s1"))
+            .evidence(&[&void]).refused(NoSuchEvidence),
     ];
     for c in cases {
         let facts = Facts {
@@ -202,6 +230,7 @@ fn each_rule_refuses_what_it_should_and_only_that() {
             legal_team: &c.legal_team,
             seen: None,
             existing: None,
+            evidence: &c.evidence,
         };
         assert_eq!(refusal(&c.record, &facts), c.expected, "{}", c.name);
     }
@@ -249,6 +278,7 @@ fn the_judge_asks_for_exactly_the_records_and_accounts_a_rule_reads() {
             earlier,
             target,
             team,
+            evidence: Vec::new(),
         };
         assert_eq!(asks(&op, None), expected, "{name}");
         assert_eq!(
@@ -257,6 +287,19 @@ fn the_judge_asks_for_exactly_the_records_and_accounts_a_rule_reads() {
             "{name} again"
         );
     }
+}
+
+#[test]
+fn a_sign_off_asks_for_the_records_it_rests_on() {
+    let report = fixtures::unit_report("f1", "u1");
+    let visit = fixtures::visit("f1", "u1");
+    let sign_off = fixtures::signed_off(&[&report, &visit], "s1");
+    let op = Op {
+        seq: 1,
+        record: sign_off,
+    };
+    assert_eq!(asks(&op, None).evidence, vec![report.id, visit.id]);
+    assert_eq!(asks(&op, Some(op.record.id)), Asks::default());
 }
 
 #[test]
@@ -281,6 +324,7 @@ fn marks_and_stored_records_decide_around_the_rules() {
         legal_team: &[],
         seen,
         existing,
+        evidence: &[],
     };
     let rejected = |reason| Decision::Record(Outcome::Rejected { reason });
     let cases: Vec<(&str, Facts, Decision)> = vec![

@@ -12,10 +12,16 @@ fn each_role_is_offered_exactly_what_the_judge_takes() {
     let cases: [(Role, &[Offer], bool); 4] = [
         (
             Role::Cadre,
-            &[Visit, Assistance, Note, EditFile, CaseStep, Referral],
+            &[
+                Visit, Assistance, Note, EditFile, CaseStep, Referral, Reception, Warning, Tasking,
+            ],
             true,
         ),
-        (Role::Supervisor, &[CaseStep, Supervision], false),
+        (
+            Role::Supervisor,
+            &[CaseStep, Supervision, Reception, Warning, Tasking],
+            false,
+        ),
         (Role::Admin, &[], false),
         (
             Role::Legal,
@@ -73,5 +79,27 @@ fn corrections_are_offered_to_the_author_of_a_current_record_they_may_still_writ
     for (name, me, role, record, standing, expected) in cases {
         let offered = correction_offered(&me.into(), role, phone_reach(role), record, standing);
         assert_eq!(offered, expected, "{name}");
+    }
+}
+
+#[test]
+fn the_tasking_form_offers_the_office_the_loop_and_the_cadre_the_report() {
+    use xiafang_core::judge::tasking_actions;
+    use xiafang_core::tasking::TaskingAction::*;
+    let cases: [(Role, &[xiafang_core::tasking::TaskingAction]); 4] = [
+        (Role::Cadre, &[Reported]),
+        (
+            Role::Supervisor,
+            &[Assigned, Urged, Reported, SignedOff, SentBack],
+        ),
+        (Role::Admin, &[]),
+        (Role::Legal, &[]),
+    ];
+    for (role, expected) in cases {
+        assert_eq!(
+            tasking_actions(role, phone_reach(role)),
+            expected,
+            "{role:?}"
+        );
     }
 }

@@ -479,3 +479,192 @@ fn control_characters_are_refused_but_line_breaks_and_tabs_are_kept() {
         "谈话内容包含无法显示的控制字符，请删去后重新输入"
     );
 }
+
+#[test]
+fn a_group_of_more_than_five_names_at_most_five_representatives() {
+    use xiafang_core::reception::Reception;
+    let with = |headcount: u32, names: &[&str]| {
+        let mut r = fixtures::reception("f1", "s1");
+        let RecordBody::Reception(rec) = &mut r.body else {
+            unreachable!()
+        };
+        rec.headcount = headcount;
+        rec.representatives = names.iter().map(|n| (*n).to_owned()).collect();
+        problems(&r)
+    };
+    let six = ["甲", "乙", "丙", "丁", "戊", "己"];
+    type Case<'a> = (u32, &'a [&'a str], Vec<(Field, Problem)>);
+    let cases: [Case; 7] = [
+        (1, &[], vec![]),
+        (5, &[], vec![]),
+        (8, &six[..3], vec![]),
+        (
+            8,
+            &[],
+            vec![(Field::Representatives, Problem::GroupNeedsRepresentatives)],
+        ),
+        (
+            8,
+            &six,
+            vec![(Field::Representatives, Problem::TooMany { max: 5 })],
+        ),
+        (
+            0,
+            &[],
+            vec![(Field::Headcount, Problem::CountOutOfRange { max: 1000 })],
+        ),
+        (
+            1001,
+            &six[..1],
+            vec![(Field::Headcount, Problem::CountOutOfRange { max: 1000 })],
+        ),
+    ];
+    for (headcount, names, expected) in cases {
+        assert_eq!(
+            with(headcount, names),
+            expected,
+            "{headcount} people, {names:?}"
+        );
+    }
+    let r = fixtures::reception("f1", "s1");
+    let RecordBody::Reception(rec) = &r.body else {
+        unreachable!()
+    };
+    assert!(rec.is_collective() && rec.needs_representatives());
+    assert!(
+        !Reception {
+            headcount: 4,
+            ..rec.clone()
+        }
+        .is_collective()
+    );
+    let message = FieldError::new(Field::Representatives, Problem::GroupNeedsRepresentatives)
+        .message(Lang::Zh);
+    assert_eq!(
+        message,
+        "五人以上来访须推选代表，请填写推选的代表（不超过 5 人）"
+    );
+}
+
+#[test]
+fn tasking_records_need_their_fields_and_a_deadline_after_their_date() {
+    use xiafang_core::tasking::{Tasking, UrgeMethod};
+    use xiafang_core::{Field, Problem, Record, fixtures};
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().expect("date");
+    let with = |t: Tasking| fixtures::tasking("f1", "s1", t);
+    let problems = |r: &Record| -> Vec<(Field, Problem)> {
+        r.validate()
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
+    };
+    // The fixtures' records are dated 2026-11-20.
+    let early = with(Tasking::Assigned {
+        unit: " ".into(),
+        task: "核实".into(),
+        report_by: day("2026-11-19"),
+    });
+    assert_eq!(
+        problems(&early),
+        vec![
+            (Field::TaskUnit, Problem::Required),
+            (Field::ReportBy, Problem::BeforeRecordDate)
+        ]
+    );
+    assert!(problems(&fixtures::assigned("f1", "s1")).is_empty());
+    let urged = with(Tasking::Urged {
+        how: UrgeMethod::Phone,
+        note: String::new(),
+    });
+    assert!(problems(&urged).is_empty(), "a 催办 may go without a note");
+    let report = with(Tasking::Reported {
+        summary: "<b>办结</b>".into(),
+        resolved: false,
+    });
+    assert_eq!(
+        problems(&report),
+        vec![(Field::ReportSummary, Problem::Markup)]
+    );
+    let mut nothing = with(Tasking::SignedOff {
+        evidence: vec![],
+        note: String::new(),
+    });
+    assert_eq!(
+        problems(&nothing),
+        vec![
+            (Field::Evidence, Problem::Required),
+            (Field::SignOffNote, Problem::Required)
+        ]
+    );
+    nothing.body = xiafang_core::RecordBody::Tasking(Tasking::SignedOff {
+        evidence: vec![nothing.id],
+        note: "属实".into(),
+    });
+    assert_eq!(
+        problems(&nothing),
+        vec![(Field::Evidence, Problem::SelfReference)]
+    );
+    let back = with(Tasking::SentBack {
+        reason: "未附答复书".into(),
+        report_by: Some(day("2026-11-01")),
+    });
+    assert_eq!(
+        problems(&back),
+        vec![(Field::ReportBy, Problem::BeforeRecordDate)]
+    );
+}
+
+#[test]
+fn a_refused_visit_needs_no_requests_and_a_refusal_is_named_once() {
+    use xiafang_core::record::Refusal;
+    let mut r = fixtures::visit("f1", "u1");
+    let RecordBody::Visit(v) = &mut r.body else {
+        unreachable!()
+    };
+    v.requests = String::new();
+    v.refused = vec![Refusal::Signature];
+    assert_eq!(problems(&r), vec![(Field::Requests, Problem::Required)]);
+    let RecordBody::Visit(v) = &mut r.body else {
+        unreachable!()
+    };
+    v.refused = vec![Refusal::Visit, Refusal::Signature];
+    assert_eq!(problems(&r), vec![]);
+    let RecordBody::Visit(v) = &mut r.body else {
+        unreachable!()
+    };
+    v.refused = vec![Refusal::Visit, Refusal::Visit];
+    assert_eq!(
+        problems(&r),
+        vec![(Field::Refused, Problem::TooMany { max: 2 })]
+    );
+}
+
+#[test]
+fn a_visit_signed_before_the_petitioners_view_existed_keeps_its_signed_text() {
+    use xiafang_core::kinds::signed_text;
+    let mut r = fixtures::visit("f1", "u1");
+    let before = signed_text(&r).unwrap();
+    assert!(!before.contains("信访人意见"));
+    let RecordBody::Visit(v) = &mut r.body else {
+        unreachable!()
+    };
+    v.petitioner_view = "补偿款已到账，不再上访".into();
+    let after = signed_text(&r).unwrap();
+    assert_eq!(
+        after,
+        format!("{before}\n信访人意见：补偿款已到账，不再上访")
+    );
+}
+
+#[test]
+fn tasking_records_keep_their_wire_names() {
+    let r = xiafang_core::fixtures::assigned("f1", "s1");
+    let json = serde_json::to_value(&r).expect("json");
+    assert_eq!(json["body"]["type"], "tasking");
+    assert_eq!(json["body"]["action"], "assigned");
+    assert_eq!(json["body"]["report_by"], "2026-12-10");
+    let back: xiafang_core::Record = serde_json::from_value(json).expect("reads back");
+    assert_eq!(back, r);
+}

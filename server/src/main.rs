@@ -27,7 +27,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut demo_accounts = Vec::new();
     if config.demo && !db.has_accounts().await? {
         demo_accounts = match &config.demo_file {
-            None => demo::seed(&db).await?,
+            None => {
+                let today = xiafang_core::case::china_date(chrono::Utc::now());
+                demo::seed(&db, today).await?
+            }
             Some(path) => demo::seed_from(&db, demo::from_file(path)?).await?,
         };
         println!("首次启动：已载入演示数据 (demo data loaded)");

@@ -188,3 +188,23 @@ async fn bad_ledger_requests_are_refused_clearly() {
         }
     }
 }
+
+/// 接访台账: each reception a row, its headcount a number a sum can add up to the person-visits.
+#[tokio::test]
+async fn the_reception_ledger_counts_people_as_numbers() {
+    for server in TestServer::each(&small_world()).await {
+        let sup = server.login("sup-a").await;
+        let reception = fixtures::reception("f-a1", "sup-a");
+        let batch = common::batch(DeviceId::new_random(), 1, &[reception]);
+        server.push(&sup, &batch).await;
+        let path = format!("/api/ledgers/receptions?{PERIOD}");
+        let (status, _, bytes) = server.get_bytes(&path, &sup).await;
+        assert_eq!(status, StatusCode::OK);
+        let (name, rows) = sheet(&bytes);
+        assert_eq!(name, "接访台账");
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(text(&rows[0][7]), "来访人数");
+        assert_eq!(rows[1][7], Data::Float(8.0));
+        assert_eq!(text(&rows[1][8]), "郭某、郭某某、李某");
+    }
+}

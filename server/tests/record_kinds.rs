@@ -2,7 +2,9 @@
 //! assigned to the file; case steps by supervisors of the file's place and the cadres assigned
 //! to it; reviews and supervision by supervisors of the place only. A review names another
 //! author's visit or assistance of the same file, and what a supervisor records reaches the
-//! cadre's phone, the timeline and the export.
+//! cadre's phone, the timeline and the export. In the 交办 loop the office assigns, urges, signs
+//! off (on records of the same file only) and sends back; the cadre on the file enters the unit's
+//! report.
 
 mod common;
 
@@ -11,6 +13,7 @@ use common::{TestServer, account, batch, parse, small_world};
 use std::collections::HashMap;
 use xiafang_core::case_step::Step;
 use xiafang_core::supervision::ReviewDecision::{Approve, Return};
+use xiafang_core::warning::ReportLevel;
 use xiafang_core::{DeviceId, Record, RecordBody, RecordId, fixtures};
 use xiafang_core::{account::Role, feed::PullResponse, verdict::Outcome};
 use xiafang_server::demo::Demo;
@@ -282,6 +285,151 @@ async fn a_returned_visit_reaches_the_cadres_phone_timeline_and_export() {
         for text in ["退回修改", "请补充参加人员职务", "受理"] {
             assert!(csv.contains(text), "the export shows {text}:\n{csv}");
         }
+    }
+}
+
+/// 接访 (a reception of petitioners) and 苗头 (an early sign reported up the levels) are recorded
+/// like a case step: by supervisors of the file's place and the cadres assigned to it; a group
+/// of more than five without representatives, or with more than five, is refused as invalid
+/// whoever sends it.
+#[tokio::test]
+async fn receptions_and_early_signs_are_recorded_by_the_places_supervisors_and_the_files_cadres() {
+    let (w, _) = world();
+    #[rustfmt::skip]
+    let expected = [
+        ("wang", OK), ("li", NO), ("sup-a", OK), ("sup-county", OK), ("sup-b", NO),
+        ("admin-a", ROLE), ("law", ROLE),
+    ];
+    for server in TestServer::each(&w).await {
+        let mut phones = Phones::new(&server);
+        let mut wrong = Vec::new();
+        for (who, outcome) in expected {
+            let sign = fixtures::warning("f-a1", who, ReportLevel::Township, false);
+            for record in [fixtures::reception("f-a1", who), sign] {
+                let got = phones.upload(who, &record).await;
+                if got != outcome {
+                    let kind = record.body.kind_key();
+                    wrong.push(format!("{who} {kind}: {got}, expected {outcome}"));
+                }
+            }
+        }
+        for names in [vec![], vec!["甲", "乙", "丙", "丁", "戊", "己"]] {
+            let mut r = fixtures::reception("f-a1", "sup-a");
+            if let RecordBody::Reception(rec) = &mut r.body {
+                rec.representatives = names.iter().map(|n| (*n).to_owned()).collect();
+            }
+            let got = phones.upload("sup-a", &r).await;
+            if got != "invalid" {
+                wrong.push(format!(
+                    "representatives {names:?}: {got}, expected invalid"
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
+
+/// A 交办 record of `action` on `f-a1` by `who`; a sign-off rests on `visit`.
+fn tasking_of(action: &str, who: &str, visit: &Record) -> Record {
+    use xiafang_core::tasking::{Tasking, UrgeMethod};
+    match action {
+        "assigned" => fixtures::assigned("f-a1", who),
+        "urged" => fixtures::tasking(
+            "f-a1",
+            who,
+            Tasking::Urged {
+                how: UrgeMethod::Phone,
+                note: "电话提醒承办单位".into(),
+            },
+        ),
+        "reported" => fixtures::unit_report("f-a1", who),
+        "signed_off" => fixtures::signed_off(&[visit], who),
+        "sent_back" => fixtures::tasking(
+            "f-a1",
+            who,
+            Tasking::SentBack {
+                reason: "未附答复书".into(),
+                report_by: None,
+            },
+        ),
+        other => panic!("no action {other}"),
+    }
+}
+
+const ACTIONS: [&str; 5] = ["assigned", "urged", "reported", "signed_off", "sent_back"];
+
+/// (account, outcome per action of `ACTIONS`) on file `f-a1` of township `ta`: the office runs
+/// the loop, the cadre on the file enters the unit's report.
+#[rustfmt::skip]
+const TASKING: &[(&str, &str, [&str; 5])] = &[
+    //                                              交办 催办 办结报告 销号 退回
+    ("wang", "cadre assigned",                      [ROLE, ROLE, OK, ROLE, ROLE]),
+    ("li", "cadre not assigned",                    [NO; 5]),
+    ("sup-a", "supervisor of the township",         [OK; 5]),
+    ("sup-county", "county supervisor",             [OK; 5]),
+    ("sup-b", "supervisor of another township",     [NO; 5]),
+    ("admin-a", "administrator of the township",    [ROLE; 5]),
+    ("law", "legal member assigned",                [ROLE; 5]),
+];
+
+#[tokio::test]
+async fn each_role_records_exactly_its_part_of_the_tasking_loop() {
+    let (w, visit) = world();
+    for server in TestServer::each(&w).await {
+        let mut phones = Phones::new(&server);
+        let mut wrong = Vec::new();
+        for (who, what, expected) in TASKING {
+            for (action, expected) in ACTIONS.iter().zip(expected) {
+                let got = phones.upload(who, &tasking_of(action, who, &visit)).await;
+                if got != *expected {
+                    wrong.push(format!(
+                        "{who} ({what}) {action}: {got}, expected {expected}"
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
+
+#[tokio::test]
+async fn a_sign_off_rests_only_on_records_of_the_same_file() {
+    let (mut w, visit) = world();
+    let report = fixtures::unit_report("f-a1", "wang");
+    let li_visit = fixtures::visit("f-b1", "li");
+    let void = fixtures::void(&visit, "记错");
+    let assigned = fixtures::assigned("f-a1", "sup-a");
+    w.records
+        .extend([report.clone(), li_visit.clone(), assigned.clone()]);
+    for server in TestServer::each(&w).await {
+        let mut phones = Phones::new(&server);
+        let refused = "no_such_evidence";
+        // The county supervisor reads both files, yet cannot sign f-a1 off on f-b1's visit.
+        let cross = fixtures::signed_off(&[&report, &li_visit], "sup-county");
+        assert_eq!(phones.upload("sup-county", &cross).await, refused);
+        let mut invented = fixtures::signed_off(&[&report], "sup-a");
+        if let RecordBody::Tasking(xiafang_core::tasking::Tasking::SignedOff { evidence, .. }) =
+            &mut invented.body
+        {
+            evidence.push(RecordId::new_random());
+        }
+        assert_eq!(phones.upload("sup-a", &invented).await, refused);
+        // A void withdraws; it is no evidence (uploaded by its author first).
+        assert_eq!(phones.upload("wang", &void).await, OK);
+        let on_void = fixtures::signed_off(&[&void], "sup-a");
+        assert_eq!(phones.upload("sup-a", &on_void).await, refused);
+        // Evidence uploaded earlier in the same batch counts: the report, then the sign-off.
+        let fresh = fixtures::unit_report("f-a1", "sup-a");
+        let sign = fixtures::signed_off(&[&fresh, &report], "sup-a");
+        let token = server.login("sup-a").await;
+        let res = server
+            .push(&token, &batch(DeviceId::new_random(), 1, &[fresh, sign]))
+            .await;
+        assert!(
+            res.acks.iter().all(|a| a.outcome == Outcome::Stored),
+            "{:?}",
+            res.acks
+        );
     }
 }
 

@@ -197,7 +197,7 @@ async fn the_exported_case_record_opens_in_excel_and_cannot_run_formulas() {
                 "金额（元）",
                 "资金来源",
                 "帮扶状态",
-                "下次走访日期",
+                "下一步完成时限",
                 "更正情况"
             ]
         );

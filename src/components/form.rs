@@ -14,7 +14,7 @@ impl FormErrors {
         FormErrors(RwSignal::new(Vec::new()))
     }
 
-    fn message_for(self, field: Field) -> Option<String> {
+    pub fn message_for(self, field: Field) -> Option<String> {
         let lang = use_i18n().lang();
         let messages: Vec<String> = self
             .0
@@ -137,6 +137,23 @@ pub fn PlainField(
                 prop:value=move || value.get()
                 on:input:target=move |ev| value.set(ev.target().value())
             />
+        </label>
+    }
+}
+
+/// A yes/no box.
+#[component]
+pub fn Check(name: &'static str, label: Msg, value: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="field check">
+            <input
+                type="checkbox"
+                name=name
+                prop:checked=move || value.get()
+                on:change:target=move |ev| value.set(ev.target().checked())
+            />
+            <span class="label">{move || i18n.t(label)}</span>
         </label>
     }
 }

@@ -1,5 +1,5 @@
-//! The top bar: app name, the signed-in cadre, 管理 for administrators, language switch, 锁定
-//! (the PIN opens it again) and sign-out.
+//! The top bar: app name, the signed-in cadre, language switch, 锁定 (the PIN opens it again)
+//! and sign-out; under them, a row with the supervisor's console or the administrator's 管理.
 
 use crate::api::{self, ApiFailure};
 use crate::app::{DataLock, SignedIn};
@@ -72,18 +72,6 @@ pub fn Header() -> impl IntoView {
             <span class="who">
                 {move || session.get().map(|s| s.account.display_name)}
             </span>
-            <Show when=is_supervisor>
-                <nav class="console" data-testid="console-nav">
-                    <A href="/review" attr:class="link">{move || i18n.t(Msg::NavReview)}</A>
-                    <A href="/cases" attr:class="link">{move || i18n.t(Msg::NavCases)}</A>
-                    <A href="/ownership" attr:class="link">{move || i18n.t(Msg::NavOwnership)}</A>
-                    <A href="/figures" attr:class="link">{move || i18n.t(Msg::NavFigures)}</A>
-                    <A href="/ledgers" attr:class="link">{move || i18n.t(Msg::NavLedgers)}</A>
-                </nav>
-            </Show>
-            <Show when=is_admin>
-                <A href="/admin" attr:class="link">{move || i18n.t(Msg::Admin)}</A>
-            </Show>
             <button class="link" on:click=switch_language>
                 {move || i18n.t(Msg::SwitchLanguage)}
             </button>
@@ -92,6 +80,24 @@ pub fn Header() -> impl IntoView {
             </Show>
             <Show when=move || session.get().is_some()>
                 <button class="link" on:click=sign_out.clone()>{move || i18n.t(Msg::SignOut)}</button>
+            </Show>
+            // The role's own screens take a row of their own under the rest (last in the markup,
+            // so the keyboard and a screen reader meet them where they are seen): on a 360 px
+            // phone one row cannot hold them beside the name and the buttons without breaking words.
+            <Show when=is_supervisor>
+                <nav class="console" data-testid="console-nav">
+                    <A href="/review" attr:class="link">{move || i18n.t(Msg::NavReview)}</A>
+                    <A href="/cases" attr:class="link">{move || i18n.t(Msg::NavCases)}</A>
+                    <A href="/tasks" attr:class="link">{move || i18n.t(Msg::NavTasks)}</A>
+                    <A href="/ownership" attr:class="link">{move || i18n.t(Msg::NavOwnership)}</A>
+                    <A href="/figures" attr:class="link">{move || i18n.t(Msg::NavFigures)}</A>
+                    <A href="/ledgers" attr:class="link">{move || i18n.t(Msg::NavLedgers)}</A>
+                </nav>
+            </Show>
+            <Show when=is_admin>
+                <nav class="console">
+                    <A href="/admin" attr:class="link">{move || i18n.t(Msg::Admin)}</A>
+                </nav>
             </Show>
         </header>
     }

@@ -8,15 +8,17 @@ mod header;
 mod legal_details;
 mod loaded;
 mod status_bar;
+mod task_card;
 mod timeline;
 
 pub use case_card::CaseCard;
 pub use conflicts::{Conflicts, conflicts_of};
-pub use form::{Choice, FormErrors, PlainField, TextField};
+pub use form::{Check, Choice, FormErrors, PlainField, TextField};
 pub use header::Header;
 pub use loaded::{
     LoadFailed, RequireSession, file_from_address, file_once_from_address, loaded,
     record_id_from_address,
 };
 pub use status_bar::StatusBar;
+pub use task_card::TaskCard;
 pub use timeline::Timeline;

@@ -17,17 +17,22 @@ pub fn StatusBar() -> impl IntoView {
             i18n.t(Msg::Offline)
         }
     };
-    let pending = move || match sync.pending.get() {
-        0 => i18n.t(Msg::AllUploaded).to_owned(),
-        n => format!("{n} {}", i18n.t(Msg::PendingUploads)),
+    // How many records wait, and when the last upload was. A phone that never uploaded and has
+    // nothing waiting (a fresh sign-in, a supervisor who only reads) says only that nothing
+    // waits: 全部已上传 beside 尚未上传 would contradict itself.
+    let pending = move || match (sync.pending.get(), sync.last_upload.get()) {
+        (0, Some(_)) => i18n.t(Msg::AllUploaded).to_owned(),
+        (0, None) => i18n.t(Msg::NothingToUpload).to_owned(),
+        (n, _) => format!("{n} {}", i18n.t(Msg::PendingUploads)),
     };
     let last = move || match sync.last_upload.get() {
-        Some(at) => format!(
+        Some(at) => Some(format!(
             "{} {}",
             i18n.t(Msg::LastUpload),
             at.with_timezone(&Local).format("%m-%d %H:%M")
-        ),
-        None => i18n.t(Msg::NeverUploaded).to_owned(),
+        )),
+        None if sync.pending.get() > 0 => Some(i18n.t(Msg::NeverUploaded).to_owned()),
+        None => None,
     };
     // When the phone last heard from the server: how fresh the records on screen are.
     let heard = move || {
@@ -67,7 +72,7 @@ pub fn StatusBar() -> impl IntoView {
                     {move || format!("{} {}", sync.pending_images.get(), i18n.t(Msg::PendingImages))}
                 </span>
             </Show>
-            <span class="last" data-testid="last-upload">{last}</span>
+            {move || last().map(|l| view! { <span class="last" data-testid="last-upload">{l}</span> })}
             {move || heard().map(|h| view! { <span class="last" data-testid="last-heard">{h}</span> })}
             <button
                 class="small"

@@ -209,6 +209,11 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
                         {e.rating.label(lang)} " " {e.comment.clone()}
                     </p>
                 })}
+                {line(Field::PetitionerView.label(lang), v.petitioner_view.clone())}
+                {(!v.refused.is_empty()).then(|| {
+                    let refused: Vec<&str> = v.refused.iter().map(|r| r.label(lang)).collect();
+                    view! { <p class="refused" data-testid="refused">{refused.join("、")}</p> }
+                })}
             }
             .into_any()
         }
@@ -248,11 +253,25 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
         RecordBody::Signature(_) | RecordBody::Photo(_) => {
             view! { <Attachment body=body.clone() /> }.into_any()
         }
+        RecordBody::Reception(r) => {
+            let people = format!("{}（{}）", r.headcount, r.representatives.join("、"));
+            let people = people.trim_end_matches("（）").to_owned();
+            view! {
+                {line(Field::ReceptionLeader.label(lang), r.leader.clone())}
+                {line(Field::ReceptionPlace.label(lang), r.place.clone())}
+                {line(Field::Headcount.label(lang), people)}
+                {line(Field::Requests.label(lang), r.requests.clone())}
+                {line(Field::ReceptionResponse.label(lang), r.response.clone())}
+            }
+            .into_any()
+        }
         RecordBody::CaseStep(_)
         | RecordBody::Review(_)
         | RecordBody::Supervision(_)
         | RecordBody::Referral(_)
-        | RecordBody::VisitPart(_) => {
+        | RecordBody::VisitPart(_)
+        | RecordBody::Warning(_)
+        | RecordBody::Tasking(_) => {
             view! { <p class="case-record">{body.summary(lang)}</p> }.into_any()
         }
     }

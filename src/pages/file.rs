@@ -3,7 +3,8 @@
 
 use crate::app::SignedIn;
 use crate::components::{
-    CaseCard, Conflicts, RequireSession, Timeline, conflicts_of, file_from_address, loaded,
+    CaseCard, Conflicts, RequireSession, TaskCard, Timeline, conflicts_of, file_from_address,
+    loaded,
 };
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
@@ -11,7 +12,8 @@ use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::file_edit::FileConflict;
-use xiafang_core::judge::{Offer, offers, phone_reach};
+use xiafang_core::judge::{Offer, offers, phone_reach, tasking_actions};
+use xiafang_core::tasking::TaskingAction;
 
 #[component]
 pub fn FilePage() -> impl IntoView {
@@ -51,16 +53,35 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
     let new_link = |kind: &str| format!("/files/{}/new/{kind}", file.id);
     // Offered only what the judge would take from this account (`core::judge::offers`); the
     // server decides in the end.
-    let offered = expect_context::<SignedIn>()
+    let role = expect_context::<SignedIn>()
         .0
         .get_untracked()
-        .map(|s| offers(s.account.role, phone_reach(s.account.role)))
+        .map(|s| s.account.role);
+    let offered = role
+        .map(|role| offers(role, phone_reach(role)))
         .unwrap_or_default();
     let edits_file = offered.contains(&Offer::EditFile);
+    // Whoever may only enter the unit's report (the cadre on the file) is offered it while a
+    // task assigned on the file is not yet signed off.
+    let reports_only = role
+        .is_some_and(|role| tasking_actions(role, phone_reach(role)) == [TaskingAction::Reported]);
+    let task_open = xiafang_core::tasks::tasks(
+        &records.iter().map(|l| l.record.clone()).collect::<Vec<_>>(),
+        &xiafang_core::tasks::TaskingRules::default(),
+        &xiafang_core::calendar::Calendar::default(),
+        today,
+    )
+    .rounds
+    .last()
+    .is_some_and(|t| t.signed_off.is_none());
     let buttons = offered
         .into_iter()
+        .filter(|offer| *offer != Offer::Tasking || !reports_only || task_open)
         .filter_map(|offer| {
-            let (kind, msg) = new_record_link(offer)?;
+            let (kind, msg) = match offer {
+                Offer::Tasking if reports_only => ("tasking", Msg::AddUnitReport),
+                _ => new_record_link(offer)?,
+            };
             let class = if offer == Offer::Visit {
                 "button primary"
             } else {
@@ -110,7 +131,8 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
             </dl>
             <p class="flags">{m.flags.iter().map(|f| f.label(lang)).collect::<Vec<_>>().join("、")}</p>
         </section>
-        <CaseCard file=file.clone() records=all />
+        <CaseCard file=file.clone() records=all.clone() />
+        <TaskCard records=all />
         <nav class="actions">{buttons}</nav>
         <A href=format!("/files/{}/print", file.id) attr:class="print-link">{i18n.t(Msg::PrintFile)}</A>
         <h2>{i18n.t(Msg::Timeline)}</h2>
@@ -130,6 +152,9 @@ fn new_record_link(offer: Offer) -> Option<(&'static str, Msg)> {
         Offer::Referral => ("referral", Msg::AddReferral),
         Offer::LegalOpinion => ("legal_opinion", Msg::AddOpinion),
         Offer::Mediation => ("mediation", Msg::AddMediation),
+        Offer::Reception => ("reception", Msg::AddReception),
+        Offer::Warning => ("warning", Msg::AddWarning),
+        Offer::Tasking => ("tasking", Msg::AddTasking),
         Offer::EditFile => return None,
     })
 }

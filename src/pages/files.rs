@@ -1,6 +1,7 @@
 //! 我的档案: the petitioner files assigned to the cadre, searchable by name and village.
 
 use super::team_desk::TeamDesk;
+use super::todo_desk::TodoDesk;
 use crate::changes::use_changes;
 use crate::components::{LoadFailed, RequireSession};
 use crate::i18n::{Msg, use_i18n};
@@ -63,6 +64,7 @@ pub fn FilesPage() -> impl IntoView {
     view! {
         <RequireSession>
             <TeamDesk />
+            <TodoDesk list_shown=Signal::derive(move || list.with(|l| matches!(l, Some(Ok(_))))) />
             <h1>{move || i18n.t(Msg::MyFiles)}</h1>
             <input
                 class="search"

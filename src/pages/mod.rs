@@ -9,11 +9,12 @@ mod forms;
 mod login;
 mod review;
 mod team_desk;
+mod todo_desk;
 pub(crate) mod unlock;
 
 pub use admin::AdminPage;
 pub use attach::{PhotoPage, SignPage};
-pub use console::{CasesPage, FiguresPage, LedgersPage, OwnershipPage, PrintPage};
+pub use console::{CasesPage, FiguresPage, LedgersPage, OwnershipPage, PrintPage, TasksPage};
 pub use file::FilePage;
 pub use files::FilesPage;
 pub use forms::{AmendPage, FileEditPage, NewRecordPage, VisitPartPage, VoidPage};

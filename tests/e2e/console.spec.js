@@ -28,10 +28,11 @@ const supervised = () =>
 const demoSupervises = supervised().length > 0;
 
 /// The demo files whose handling (受理 + 60 days + an extension) falls due within two days or
-/// has passed unreplied: the deadlines page must show them as overdue or due soon.
+/// has passed unreplied: the deadlines page must show them as overdue or due soon. The server
+/// tells the demo around the day it first started, so this is reckoned as of the demo's `day`.
 function handlingDueNow() {
   const day = (s) => new Date(`${s.slice(0, 10)}T00:00:00Z`).getTime() / 86_400_000;
-  const today = day(new Date().toISOString());
+  const today = day(demo.day);
   const out = [];
   for (const { file } of demo.files) {
     const steps = demo.records.filter((r) => r.file_id === file.id && r.body.type === "case_step");

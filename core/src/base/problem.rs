@@ -71,6 +71,23 @@ labeled_enum!(
         AttachedTo = "attached_to" => ("所附记录", "Record attached to"),
         Image = "image" => ("图片", "Image"),
         Caption = "caption" => ("照片说明", "Caption"),
+        Refused = "refused" => ("信访人拒绝事项", "What the petitioner declined"),
+        PetitionerView = "petitioner_view" => ("信访人意见", "The petitioner's view"),
+        ReceptionLeader = "reception_leader" => ("接访领导", "Received by"),
+        ReceptionPlace = "reception_place" => ("接访地点", "Place of reception"),
+        Headcount = "headcount" => ("来访人数", "People who came"),
+        Representatives = "representatives" => ("推选的代表", "Representatives"),
+        ReceptionResponse = "reception_response" => ("答复及处理意见", "Response and next steps"),
+        WarningWhat = "warning_what" => ("苗头情况", "What was seen"),
+        WarningMeasures = "warning_measures" => ("稳控化解措施", "What is being done"),
+        TaskUnit = "task_unit" => ("承办单位", "Handling unit"),
+        Task = "task" => ("交办事项及要求", "What the unit must do"),
+        ReportBy = "report_by" => ("限期报告日期", "Report due by"),
+        UrgeNote = "urge_note" => ("催办情况", "What was said"),
+        ReportSummary = "report_summary" => ("办结报告", "Unit's report"),
+        Evidence = "evidence" => ("销号依据的记录", "Records the sign-off rests on"),
+        SignOffNote = "sign_off_note" => ("审核意见", "Review of the report"),
+        SendBackReason = "send_back_reason" => ("退回理由", "Why it is sent back"),
         LeaderPost = "leader_post" => ("领导职务", "Leader's post"),
         ResponsibleUnit = "responsible_unit" => ("责任单位", "Responsible unit"),
         Responsible = "responsible" => ("责任人", "Person responsible"),
@@ -122,6 +139,12 @@ pub enum Problem {
     /// An image that is not a JPEG, PNG or WebP of at most `attachment::MAX_BLOB_BYTES`, or
     /// whose hash is not a SHA-256.
     ImageFormat,
+    /// A count outside 1..=max (people at a reception).
+    CountOutOfRange {
+        max: u32,
+    },
+    /// More than five came on a shared matter without naming who speaks for them (XF22 §20).
+    GroupNeedsRepresentatives,
     /// The same entry twice in a list whose entries are named by their text (milestones).
     Duplicate,
 }
@@ -172,6 +195,10 @@ impl FieldError {
             (Lang::Zh, Problem::DaysOutOfRange { max }) => {
                 format!("{label}应为 1 至 {max} 天")
             }
+            (Lang::Zh, Problem::CountOutOfRange { max }) => format!("{label}应为 1 至 {max}"),
+            (Lang::Zh, Problem::GroupNeedsRepresentatives) => {
+                format!("五人以上来访须推选代表，请填写{label}（不超过 5 人）")
+            }
             (Lang::Zh, Problem::AfterRecordDate) => format!("{label}不能晚于本记录的日期"),
             (Lang::Zh, Problem::BeforeRecordDate) => format!("{label}不能早于本记录的日期"),
             (Lang::Zh, Problem::SelfReference) => format!("{label}不能是本记录自身"),
@@ -207,6 +234,12 @@ impl FieldError {
             (Lang::En, Problem::NotCorrectable) => format!("{label} cannot be amended or voided"),
             (Lang::En, Problem::DaysOutOfRange { max }) => {
                 format!("{label} must be between 1 and {max} days")
+            }
+            (Lang::En, Problem::CountOutOfRange { max }) => {
+                format!("{label} must be between 1 and {max}")
+            }
+            (Lang::En, Problem::GroupNeedsRepresentatives) => {
+                format!("More than five came: name the {label} who speak for them (at most 5)")
             }
             (Lang::En, Problem::AfterRecordDate) => {
                 format!("{label} cannot be after this record's date")

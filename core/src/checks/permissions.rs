@@ -5,8 +5,10 @@
 //! | kind | who may record it |
 //! |---|---|
 //! | visit, assistance, note, file edit | an account assigned to the file |
-//! | case step (登记 … 回访) | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
+//! | case step (登记 … 回访), reception (接访), early warning (苗头) | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
 //! | review (审核), supervision (挂牌督办, 包案领导, 化解方案, 里程碑完成, 销号) | a supervisor whose jurisdiction holds the file |
+//! | 交办, 催办, 审核销号, 退回重办 of a handling unit's task | a supervisor whose jurisdiction holds the file |
+//! | a handling unit's 办结报告 | a supervisor whose jurisdiction holds the file, or a cadre assigned to it |
 //! | referral to the legal team | a cadre assigned to the file |
 //! | legal opinion, mediation (人民调解) | a legal team member assigned to the file, or referred it in one of their villages |
 //! | a participant's part of a joint visit, a signature, a photo | whoever writes casework on the file, and legal team members who reach it |
@@ -19,6 +21,7 @@
 use crate::checks::verdict::Rejection;
 use crate::records::account::Role;
 use crate::records::record::RecordBody;
+use crate::records::tasking::Tasking;
 
 /// Where an account stands with a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,7 +41,7 @@ pub struct Reach {
 pub enum Writes {
     /// What the cadres on the file write: visits, assistance, notes, file edits.
     Casework,
-    /// A step of the matter's lifecycle.
+    /// A step of the matter's lifecycle, or petitioners received in person (接访).
     CaseStep,
     /// A review of a cadre's record, or supervision of the matter.
     Supervising,
@@ -48,6 +51,9 @@ pub enum Writes {
     Legal,
     /// A participant's own part of a joint visit, or a signature or photo attached to a record.
     VisitPart,
+    /// A handling unit's 办结报告 on a task assigned to it (the rest of the 交办 loop is the
+    /// office's: `Supervising`).
+    UnitReport,
 }
 
 impl Writes {
@@ -60,13 +66,17 @@ impl Writes {
             | RecordBody::Note(_)
             | RecordBody::FileEdit(_)
             | RecordBody::Void(_) => Writes::Casework,
-            RecordBody::CaseStep(_) => Writes::CaseStep,
+            RecordBody::CaseStep(_) | RecordBody::Reception(_) | RecordBody::Warning(_) => {
+                Writes::CaseStep
+            }
             RecordBody::Review(_) | RecordBody::Supervision(_) => Writes::Supervising,
             RecordBody::Referral(_) => Writes::Referral,
             RecordBody::LegalOpinion(_) | RecordBody::Mediation(_) => Writes::Legal,
             RecordBody::VisitPart(_) | RecordBody::Signature(_) | RecordBody::Photo(_) => {
                 Writes::VisitPart
             }
+            RecordBody::Tasking(Tasking::Reported { .. }) => Writes::UnitReport,
+            RecordBody::Tasking(_) => Writes::Supervising,
         }
     }
 }
@@ -83,6 +93,7 @@ pub fn may_write(role: Role, reach: Reach, writes: Writes) -> Result<(), Rejecti
         Writes::Referral => role == Role::Cadre && reach.assigned,
         Writes::Legal => legal_member,
         Writes::VisitPart => reach.assigned || legal_member,
+        Writes::UnitReport => supervises || (role == Role::Cadre && reach.assigned),
     };
     match allowed {
         true => Ok(()),
@@ -123,17 +134,18 @@ mod tests {
         referred: false,
     };
 
-    const ALL: [Writes; 6] = [
+    const ALL: [Writes; 7] = [
         Writes::Casework,
         Writes::CaseStep,
         Writes::Supervising,
         Writes::Referral,
         Writes::Legal,
         Writes::VisitPart,
+        Writes::UnitReport,
     ];
 
     /// For each of `ALL`, in that order: allowed or the rejection.
-    type Expected = [Result<(), Rejection>; 6];
+    type Expected = [Result<(), Rejection>; 7];
 
     /// Who, standing where, may write what: `Ok` or the rejection.
     #[test]
@@ -144,17 +156,17 @@ mod tests {
         const ROLE: Result<(), Rejection> = Err(Role_);
         #[rustfmt::skip]
         let table: &[(&str, Role, Reach, Expected)] = &[
-            //                                                 Casework CaseStep Supervising Referral Legal VisitPart
-            ("supervisor of the place", Role::Supervisor, JURISDICTION, [NO, OK, OK, ROLE, ROLE, NO]),
-            ("supervisor elsewhere", Role::Supervisor, NONE, [NO; 6]),
-            ("supervisor assigned, elsewhere", Role::Supervisor, ASSIGNED, [OK, ROLE, ROLE, ROLE, ROLE, OK]),
-            ("cadre assigned", Role::Cadre, ASSIGNED, [OK, OK, ROLE, OK, ROLE, OK]),
-            ("cadre not assigned", Role::Cadre, NONE, [NO; 6]),
-            ("legal member assigned", Role::Legal, ASSIGNED, [OK, ROLE, ROLE, ROLE, OK, OK]),
-            ("legal member referred", Role::Legal, REFERRED, [NO, ROLE, ROLE, ROLE, OK, OK]),
-            ("legal member not assigned", Role::Legal, NONE, [NO; 6]),
-            ("administrator of the place", Role::Admin, JURISDICTION, [NO, ROLE, ROLE, ROLE, ROLE, NO]),
-            ("administrator elsewhere", Role::Admin, NONE, [NO; 6]),
+            //                                                 Casework CaseStep Supervising Referral Legal VisitPart UnitReport
+            ("supervisor of the place", Role::Supervisor, JURISDICTION, [NO, OK, OK, ROLE, ROLE, NO, OK]),
+            ("supervisor elsewhere", Role::Supervisor, NONE, [NO; 7]),
+            ("supervisor assigned, elsewhere", Role::Supervisor, ASSIGNED, [OK, ROLE, ROLE, ROLE, ROLE, OK, ROLE]),
+            ("cadre assigned", Role::Cadre, ASSIGNED, [OK, OK, ROLE, OK, ROLE, OK, OK]),
+            ("cadre not assigned", Role::Cadre, NONE, [NO; 7]),
+            ("legal member assigned", Role::Legal, ASSIGNED, [OK, ROLE, ROLE, ROLE, OK, OK, ROLE]),
+            ("legal member referred", Role::Legal, REFERRED, [NO, ROLE, ROLE, ROLE, OK, OK, ROLE]),
+            ("legal member not assigned", Role::Legal, NONE, [NO; 7]),
+            ("administrator of the place", Role::Admin, JURISDICTION, [NO, ROLE, ROLE, ROLE, ROLE, NO, ROLE]),
+            ("administrator elsewhere", Role::Admin, NONE, [NO; 7]),
         ];
         for (who, role, reach, expected) in table {
             for (writes, expected) in ALL.into_iter().zip(expected) {

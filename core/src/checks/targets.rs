@@ -1,9 +1,11 @@
 //! Records that name another record — a signature, a photo, a part of a joint visit, a
 //! review — must name one of the right kind in the same file.
 
+use crate::base::ids::RecordId;
 use crate::checks::verdict::Rejection;
 use crate::records::kinds::{blob_of, is_photographable, is_signable, needs_review};
 use crate::records::record::{Record, RecordBody};
+use crate::records::tasking::Tasking;
 
 /// Why an attachment may not name the record it names, if it may not: a signature needs a
 /// signable record of the same file, a photo any casework or legal record of it. `target` is the
@@ -52,4 +54,19 @@ pub fn review_target_problem(review: &Record, target: Option<&Record>) -> Option
         }
         _ => Some(Rejection::NotReviewable),
     }
+}
+
+/// Why a sign-off (审核销号) may not rest on the records it names, if it may not: each must be
+/// a record the server holds on the same file (`found` are the records it holds under the
+/// named ids, of any file), and none a void (a withdrawal is no evidence). Other records pass.
+pub fn evidence_problem(record: &Record, found: &[Record]) -> Option<Rejection> {
+    let RecordBody::Tasking(Tasking::SignedOff { evidence, .. }) = &record.body else {
+        return None;
+    };
+    let holds = |id: &RecordId| {
+        found.iter().any(|r| {
+            &r.id == id && r.file_id == record.file_id && !matches!(r.body, RecordBody::Void(_))
+        })
+    };
+    (!evidence.iter().all(holds)).then_some(Rejection::NoSuchEvidence)
 }

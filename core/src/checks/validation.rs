@@ -8,8 +8,10 @@ use crate::records::case_step::{CaseStep, Step};
 use crate::records::file_edit::{EditableField, FileEdit};
 use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
 use crate::records::ownership::{MAX_MILESTONES, Milestone};
+use crate::records::reception::{MAX_HEADCOUNT, MAX_REPRESENTATIVES, Reception};
 use crate::records::record::{Assistance, Note, Record, RecordBody, Visit, Void};
 use crate::records::supervision::{Review, ReviewDecision, Supervision};
+use crate::records::tasking::{MAX_EVIDENCE, Tasking};
 use chrono::Datelike;
 
 pub const MAX_SHORT: usize = 100;
@@ -99,6 +101,12 @@ impl Record {
             RecordBody::VisitPart(p) => visit_part(&mut c, p, self),
             RecordBody::Signature(s) => signature(&mut c, s, self),
             RecordBody::Photo(p) => photo(&mut c, p, self),
+            RecordBody::Reception(r) => reception(&mut c, r),
+            RecordBody::Warning(w) => {
+                c.text(Field::WarningWhat, &w.what, true, MAX_TEXT);
+                c.text(Field::WarningMeasures, &w.measures, false, MAX_TEXT);
+            }
+            RecordBody::Tasking(t) => tasking(&mut c, t, self),
         }
         if let Some(target) = self.amends
             && (target == self.id || !self.body.is_amendable())
@@ -134,7 +142,17 @@ impl Check {
 fn visit(c: &mut Check, v: &Visit, record: &Record) {
     c.text(Field::Place, &v.place, true, MAX_SHORT);
     c.names(Field::Participants, &v.participants);
-    c.text(Field::Requests, &v.requests, true, MAX_TEXT);
+    // A petitioner who would not see the visitors asked for nothing to be written down.
+    c.text(Field::Requests, &v.requests, !v.was_refused(), MAX_TEXT);
+    c.text(Field::PetitionerView, &v.petitioner_view, false, MAX_TEXT);
+    let mut refused = v.refused.clone();
+    refused.sort_by_key(|r| r.key());
+    refused.dedup();
+    if refused.len() != v.refused.len() {
+        // Each can be declined once; a list naming one twice was not made by the form.
+        let max = crate::records::record::Refusal::ALL.len();
+        c.fail(Field::Refused, Problem::TooMany { max });
+    }
     c.text(Field::Explained, &v.explained, false, MAX_TEXT);
     c.text(Field::Measures, &v.measures, false, MAX_TEXT);
     c.text(Field::NextStep, &v.next_step, false, MAX_TEXT);
@@ -436,5 +454,75 @@ fn photo(c: &mut Check, p: &Photo, record: &Record) {
     c.text(Field::Caption, &p.caption, false, MAX_SHORT);
     if !p.image.is_well_formed() {
         c.fail(Field::Image, Problem::ImageFormat);
+    }
+}
+
+fn reception(c: &mut Check, r: &Reception) {
+    c.text(Field::ReceptionLeader, &r.leader, true, MAX_NAME);
+    c.text(Field::ReceptionPlace, &r.place, true, MAX_SHORT);
+    if !(1..=MAX_HEADCOUNT).contains(&r.headcount) {
+        c.fail(
+            Field::Headcount,
+            Problem::CountOutOfRange { max: MAX_HEADCOUNT },
+        );
+    }
+    if r.representatives.len() > MAX_REPRESENTATIVES {
+        c.fail(
+            Field::Representatives,
+            Problem::TooMany {
+                max: MAX_REPRESENTATIVES,
+            },
+        );
+    } else if r.needs_representatives() && r.representatives.iter().all(|n| n.trim().is_empty()) {
+        c.fail(Field::Representatives, Problem::GroupNeedsRepresentatives);
+    } else if !r.representatives.is_empty() {
+        c.names(Field::Representatives, &r.representatives);
+    }
+    c.text(Field::Requests, &r.requests, true, MAX_TEXT);
+    c.text(Field::ReceptionResponse, &r.response, false, MAX_TEXT);
+}
+
+impl Check {
+    /// A deadline the record sets: a plausible year, not before the record's own date.
+    fn deadline(&mut self, field: Field, day: chrono::NaiveDate, record: &Record) {
+        if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&day.year()) {
+            self.fail(field, Problem::DateOutOfRange);
+        } else if day < record.occurred_at.date() {
+            self.fail(field, Problem::BeforeRecordDate);
+        }
+    }
+}
+
+fn tasking(c: &mut Check, t: &Tasking, record: &Record) {
+    match t {
+        Tasking::Assigned {
+            unit,
+            task,
+            report_by,
+        } => {
+            c.text(Field::TaskUnit, unit, true, MAX_SHORT);
+            c.text(Field::Task, task, true, MAX_TEXT);
+            c.deadline(Field::ReportBy, *report_by, record);
+        }
+        Tasking::Urged { note, .. } => c.text(Field::UrgeNote, note, false, MAX_TEXT),
+        Tasking::Reported { summary, .. } => c.text(Field::ReportSummary, summary, true, MAX_TEXT),
+        // Which records the evidence names, and that they are of this file, is the judge's to
+        // check against what the server holds (`judge::refusal`).
+        Tasking::SignedOff { evidence, note } => {
+            if evidence.is_empty() {
+                c.fail(Field::Evidence, Problem::Required);
+            } else if evidence.len() > MAX_EVIDENCE {
+                c.fail(Field::Evidence, Problem::TooMany { max: MAX_EVIDENCE });
+            } else if evidence.contains(&record.id) {
+                c.fail(Field::Evidence, Problem::SelfReference);
+            }
+            c.text(Field::SignOffNote, note, true, MAX_TEXT);
+        }
+        Tasking::SentBack { reason, report_by } => {
+            c.text(Field::SendBackReason, reason, true, MAX_TEXT);
+            if let Some(day) = report_by {
+                c.deadline(Field::ReportBy, *day, record);
+            }
+        }
     }
 }

@@ -49,6 +49,9 @@ pub enum Rejection {
     /// A signature or photo names no record of this file it can be attached to
     /// (`attachment::attachment_target_problem`).
     NotAttachable,
+    /// A sign-off (审核销号) names as its evidence a record this file does not hold
+    /// (`targets::evidence_problem`).
+    NoSuchEvidence,
 }
 
 impl Rejection {
@@ -132,6 +135,13 @@ impl Rejection {
                     "签名和照片只能附在本档案的走访、帮扶或调解等记录上",
                     "Signatures and photos can only be attached to a visit, assistance or \
                      mediation of this file",
+                )
+                .to_owned(),
+            Rejection::NoSuchEvidence => lang
+                .pick(
+                    "审核销号所依据的记录必须是本档案中已上传的记录（办结报告、走访、照片、签名等）",
+                    "A sign-off can only rest on records already uploaded to this file (the \
+                     unit's report, visits, photos, signatures)",
                 )
                 .to_owned(),
         }

@@ -5,17 +5,19 @@
 
 mod offers;
 
-pub use offers::{Offer, correction_offered, may_attach, offers, phone_reach};
+pub use offers::{Offer, correction_offered, may_attach, offers, phone_reach, tasking_actions};
 
 use crate::base::ids::{RecordId, UserId};
 use crate::checks::permissions::{Reach, Writes, may_write};
 use crate::checks::targets::attachment_target_problem;
+use crate::checks::targets::evidence_problem;
 use crate::checks::targets::review_target_problem;
 use crate::checks::targets::visit_part_target_problem;
 use crate::checks::verdict::{Outcome, Rejection};
 use crate::records::account::Role;
 use crate::records::attachment::{Photo, Signature};
 use crate::records::record::{Record, RecordBody};
+use crate::records::tasking::Tasking;
 use crate::wire::protocol::{Decision, Prior, decide};
 use crate::wire::upload::Op;
 
@@ -40,6 +42,9 @@ pub struct Facts<'a> {
     pub seen: Option<(RecordId, &'a Outcome)>,
     /// The record already stored under the record's own id.
     pub existing: Option<&'a Record>,
+    /// The stored records among those a sign-off names as its evidence (`Asks::evidence`), of
+    /// whichever file they are.
+    pub evidence: &'a [Record],
 }
 
 /// Which facts the judge needs about an operation, so the server reads only those.
@@ -54,6 +59,9 @@ pub struct Asks {
     /// The accounts the record names as legal team members (a referral's addressee, who joined
     /// a visit): only they are referred files or join visits, which opens the file to them.
     pub team: Vec<UserId>,
+    /// The records a sign-off (审核销号) names as its evidence: a hostile supervisor must not
+    /// take a matter off the list on records that do not exist.
+    pub evidence: Vec<RecordId>,
 }
 
 /// What the judge needs to know about `op`, given the mark already stored for its (device,
@@ -69,6 +77,7 @@ pub fn asks(op: &Op, seen: Option<RecordId>) -> Asks {
         earlier: corrected(record),
         target: named_target(record),
         team: named_team(record),
+        evidence: named_evidence(record),
     }
 }
 
@@ -94,7 +103,8 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Decision {
 /// correction must name the caller's own record of the same file and kind; a review must name
 /// another author's record of the same file that goes to a supervisor; a part of a joint visit
 /// must name a visit of the same file; a signature or photo a record it fits on the same file;
-/// a referral or joint visit must name only legal team members.
+/// a referral or joint visit must name only legal team members; a sign-off must rest on records
+/// of the same file.
 pub fn refusal(record: &Record, facts: &Facts<'_>) -> Option<Rejection> {
     if &record.author != facts.caller {
         return Some(Rejection::AuthorMismatch);
@@ -127,7 +137,16 @@ pub fn refusal(record: &Record, facts: &Facts<'_>) -> Option<Rejection> {
             .iter()
             .any(|id| !facts.legal_team.contains(id))
             .then_some(Rejection::NotLegalTeam),
+        RecordBody::Tasking(_) => evidence_problem(record, facts.evidence),
         _ => None,
+    }
+}
+
+/// The records a sign-off names as its evidence.
+fn named_evidence(record: &Record) -> Vec<RecordId> {
+    match &record.body {
+        RecordBody::Tasking(Tasking::SignedOff { evidence, .. }) => evidence.clone(),
+        _ => Vec::new(),
     }
 }
 

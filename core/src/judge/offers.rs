@@ -6,6 +6,7 @@ use crate::checks::permissions::{Reach, Writes, may_write};
 use crate::folds::ledger::Standing;
 use crate::records::account::Role;
 use crate::records::record::Record;
+use crate::records::tasking::TaskingAction;
 
 /// A button on a file's page that starts a new record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,11 +29,17 @@ pub enum Offer {
     LegalOpinion,
     /// 人民调解
     Mediation,
+    /// 接访: petitioners received in person.
+    Reception,
+    /// 苗头: an early sign reported up the levels.
+    Warning,
+    /// 交办 (the office's actions; the unit's 办结报告 for a cadre on the file).
+    Tasking,
 }
 
 impl Offer {
     /// Every offer, in the order a file page shows them.
-    pub const ALL: [Offer; 9] = [
+    pub const ALL: [Offer; 12] = [
         Offer::Visit,
         Offer::Assistance,
         Offer::Note,
@@ -42,16 +49,21 @@ impl Offer {
         Offer::Referral,
         Offer::LegalOpinion,
         Offer::Mediation,
+        Offer::Reception,
+        Offer::Warning,
+        Offer::Tasking,
     ];
 
     /// The group of kinds the record it starts belongs to (`permissions::Writes::of`).
     pub fn writes(self) -> Writes {
         match self {
             Offer::Visit | Offer::Assistance | Offer::Note | Offer::EditFile => Writes::Casework,
-            Offer::CaseStep => Writes::CaseStep,
+            Offer::CaseStep | Offer::Reception | Offer::Warning => Writes::CaseStep,
             Offer::Supervision => Writes::Supervising,
             Offer::Referral => Writes::Referral,
             Offer::LegalOpinion | Offer::Mediation => Writes::Legal,
+            // The widest of the loop's rules: which actions the form shows is `Writes::of` each.
+            Offer::Tasking => Writes::UnitReport,
         }
     }
 }
@@ -106,4 +118,20 @@ pub fn correction_offered(
         && record.body.is_correctable()
         && *standing == Standing::Current
         && may_write(role, reach, Writes::of(&record.body)).is_ok()
+}
+
+/// The 交办 actions `role` standing `reach` may record, in the order a form offers them: the
+/// office all five, the cadre on the file the unit's 办结报告 (`Writes::of` each).
+pub fn tasking_actions(role: Role, reach: Reach) -> Vec<TaskingAction> {
+    TaskingAction::ALL
+        .iter()
+        .copied()
+        .filter(|action| {
+            let writes = match action {
+                TaskingAction::Reported => Writes::UnitReport,
+                _ => Writes::Supervising,
+            };
+            may_write(role, reach, writes).is_ok()
+        })
+        .collect()
 }

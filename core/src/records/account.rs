@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 labeled_enum!(
     Role {
         Cadre = "cadre" => ("干部", "Cadre"),
-        Legal = "legal" => ("法律服务团队", "Legal team"),
+        Legal = "legal" => ("法律服务团队成员", "Legal team member"),
         Supervisor = "supervisor" => ("督办人员", "Supervisor"),
         Admin = "admin" => ("管理员", "Administrator"),
     }

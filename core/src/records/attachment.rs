@@ -75,12 +75,15 @@ pub struct Signature {
 }
 
 labeled_enum!(
-    /// What a photo shows.
+    /// What a photo shows: evidence the matter needs, never proof that someone was there (no
+    /// "fingertip formalism"). `Scene` keeps its key for photos already taken and reads as
+    /// what it can honestly be, something else the matter needs.
     PhotoSubject {
         Receipt = "receipt" => ("签收单/收据", "Receipt"),
         House = "house" => ("住房情况", "The house"),
         Document = "document" => ("证明材料", "A document"),
-        Scene = "scene" => ("走访现场", "The visit"),
+        Goods = "goods" => ("慰问物品", "Goods handed over"),
+        Scene = "scene" => ("其他材料", "Other evidence"),
     }
 );
 

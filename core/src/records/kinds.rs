@@ -22,15 +22,23 @@ pub fn signed_text(record: &Record) -> Option<String> {
     let zh = Lang::Zh;
     let when = record.occurred_at.format("%Y-%m-%d %H:%M");
     let lines: Vec<String> = match &record.body {
-        RecordBody::Visit(v) => vec![
-            format!("{}：{when}", v.kind.label(zh)),
-            format!("地点：{}", v.place),
-            format!("参加人员：{}", v.participants.join("、")),
-            format!("诉求及反映的问题：{}", v.requests),
-            format!("释法明理情况：{}", v.explained),
-            format!("采取的措施：{}", v.measures),
-            format!("下一步工作：{}", v.next_step),
-        ],
+        RecordBody::Visit(v) => {
+            let mut lines = vec![
+                format!("{}：{when}", v.kind.label(zh)),
+                format!("地点：{}", v.place),
+                format!("参加人员：{}", v.participants.join("、")),
+                format!("诉求及反映的问题：{}", v.requests),
+                format!("释法明理情况：{}", v.explained),
+                format!("采取的措施：{}", v.measures),
+                format!("下一步工作：{}", v.next_step),
+            ];
+            // Only when given, so the text (and hash) signed on visits saved before the field
+            // existed stays the same.
+            if !v.petitioner_view.trim().is_empty() {
+                lines.push(format!("信访人意见：{}", v.petitioner_view));
+            }
+            lines
+        }
         RecordBody::Assistance(a) => vec![
             format!("{}：{when}", a.kind.label(zh)),
             format!("帮扶内容：{}", a.items),

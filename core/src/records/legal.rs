@@ -39,7 +39,7 @@ labeled_enum!(
         Arbitration = "arbitration" => ("仲裁", "Arbitration"),
         AdministrativeReview = "administrative_review" => ("行政复议", "Administrative review"),
         LegalAid = "legal_aid" => ("法律援助", "Legal aid"),
-        Petition = "petition" => ("留在信访渠道", "Stays in the petition channel"),
+        Petition = "petition" => ("按信访程序办理", "Handled by the petition procedure"),
     }
 );
 

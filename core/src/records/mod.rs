@@ -9,5 +9,8 @@ pub mod file_edit;
 pub mod kinds;
 pub mod legal;
 pub mod ownership;
+pub mod reception;
 pub mod record;
 pub mod supervision;
+pub mod tasking;
+pub mod warning;

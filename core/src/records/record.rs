@@ -8,7 +8,10 @@ use crate::records::attachment::{Photo, Signature};
 use crate::records::case_step::{CaseStep, Evaluation};
 use crate::records::file_edit::FileEdit;
 use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
+use crate::records::reception::Reception;
 use crate::records::supervision::{Review, Supervision};
+use crate::records::tasking::Tasking;
+use crate::records::warning::Warning;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +63,12 @@ pub enum RecordBody {
     Signature(Signature),
     /// A photo attached to a record (a receipt, the house, a document).
     Photo(Photo),
+    /// Petitioners received in person (接访): one batch, its headcount the person-visits.
+    Reception(Reception),
+    /// An early sign (苗头) reported up the levels, or settled.
+    Warning(Warning),
+    /// 交办 to a handling unit, 催办, the unit's 办结报告, 审核销号 or 退回重办.
+    Tasking(Tasking),
 }
 
 impl RecordBody {
@@ -79,6 +88,9 @@ impl RecordBody {
             RecordBody::VisitPart(_) => lang.pick("联合走访记录", "Part of a joint visit"),
             RecordBody::Signature(_) => lang.pick("签名确认", "Signature"),
             RecordBody::Photo(_) => lang.pick("照片", "Photo"),
+            RecordBody::Reception(r) => r.kind.label(lang),
+            RecordBody::Warning(_) => lang.pick("苗头预警", "Early warning"),
+            RecordBody::Tasking(t) => t.label(lang),
         }
     }
 
@@ -99,6 +111,9 @@ impl RecordBody {
             RecordBody::VisitPart(_) => "visit_part",
             RecordBody::Signature(_) => "signature",
             RecordBody::Photo(_) => "photo",
+            RecordBody::Reception(_) => "reception",
+            RecordBody::Warning(_) => "warning",
+            RecordBody::Tasking(_) => "tasking",
         }
     }
 
@@ -120,6 +135,9 @@ impl RecordBody {
                 | RecordBody::VisitPart(_)
                 | RecordBody::Signature(_)
                 | RecordBody::Photo(_)
+                | RecordBody::Reception(_)
+                | RecordBody::Warning(_)
+                | RecordBody::Tasking(_)
         )
     }
 
@@ -246,6 +264,28 @@ impl RecordBody {
             RecordBody::Signature(s) => format!("{} · {}", s.signer_role.label(lang), s.signer),
             RecordBody::Photo(p) if p.caption.is_empty() => p.subject.label(lang).into(),
             RecordBody::Photo(p) => format!("{} · {}", p.subject.label(lang), p.caption),
+            RecordBody::Reception(r) => {
+                let people = match lang {
+                    crate::base::lang::Lang::Zh => format!("{} 人", r.headcount),
+                    crate::base::lang::Lang::En => format!("{} people", r.headcount),
+                };
+                format!("{} · {people} · {}", r.leader, r.requests)
+            }
+            RecordBody::Warning(w) => {
+                let to = format!(
+                    "{}{}",
+                    lang.pick("报告至", "reported to "),
+                    w.reported_to.label(lang)
+                );
+                let settled = w.settled.then(|| lang.pick("已稳控化解", "settled"));
+                [w.sign.label(lang), &to, &w.what]
+                    .into_iter()
+                    .chain(settled)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            }
+            RecordBody::Tasking(t) => t.summary(lang),
             _ => String::new(),
         };
         match self {
@@ -319,6 +359,30 @@ pub struct Visit {
     /// it counts in the satisfaction figure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<VisitEvaluation>,
+    /// What the petitioner declined (to sign, to be visited at all): recorded as it happened,
+    /// never forced. A refused visit needs no requests; a refused signature stands in for one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Refusal>,
+    /// The petitioner's own view in their words (信访人意见), above all on a 回访: whether what
+    /// was decided was carried out, and what they still ask.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub petitioner_view: String,
+}
+
+labeled_enum!(
+    /// What a petitioner may decline on a visit. Declining is their right: the record says so
+    /// and nothing else is asked of them or of the cadre.
+    Refusal {
+        Signature = "signature" => ("拒绝签字", "Refused to sign"),
+        Visit = "visit" => ("拒绝接受走访", "Refused the visit"),
+    }
+);
+
+impl Visit {
+    /// The petitioner would not see the visitors: there is nothing they asked to record.
+    pub fn was_refused(&self) -> bool {
+        self.refused.contains(&Refusal::Visit)
+    }
 }
 
 /// A legal team member named on a record, with their name at the time.

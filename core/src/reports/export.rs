@@ -4,8 +4,10 @@
 
 use crate::base::lang::Lang;
 use crate::base::money::plain_yuan;
+use crate::base::problem::Field;
 use crate::folds::ledger::{Standing, standings};
 use crate::records::record::{Record, RecordBody};
+use crate::records::tasking::Tasking;
 
 /// Excel only reads a CSV file as UTF-8 when it starts with this mark.
 pub const BOM: &str = "\u{feff}";
@@ -26,7 +28,7 @@ pub const HEADERS: [&str; 16] = [
     "金额（元）",
     "资金来源",
     "帮扶状态",
-    "下次走访日期",
+    "下一步完成时限",
     "更正情况",
 ];
 
@@ -61,11 +63,14 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         RecordBody::Visit(v) => {
             cells[5] = v.place.clone();
             cells[6] = v.participants.join("、");
+            let refused: Vec<&str> = v.refused.iter().map(|r| r.label(zh)).collect();
             cells[7] = labelled(&[
                 ("诉求", &v.requests),
                 ("释法明理", &v.explained),
                 ("稳控/化解措施", &v.measures),
                 ("下一步", &v.next_step),
+                (Field::PetitionerView.label(zh), &v.petitioner_view),
+                (Field::Refused.label(zh), &refused.join("、")),
             ]);
             cells[8] = v.mood.label(zh).to_owned();
             cells[9] = v.risk.label(zh).to_owned();
@@ -94,8 +99,19 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         | RecordBody::Supervision(_)
         | RecordBody::Referral(_)
         | RecordBody::VisitPart(_)
-        | RecordBody::Photo(_) => {
+        | RecordBody::Photo(_)
+        | RecordBody::Warning(_) => {
             cells[7] = r.body.summary(zh);
+        }
+        RecordBody::Reception(rec) => {
+            cells[5] = rec.place.clone();
+            cells[6] = rec.representatives.join("、");
+            cells[7] = labelled(&[
+                (Field::ReceptionLeader.label(zh), &rec.leader),
+                (Field::Headcount.label(zh), &rec.headcount.to_string()),
+                ("诉求", &rec.requests),
+                (Field::ReceptionResponse.label(zh), &rec.response),
+            ]);
         }
         RecordBody::Signature(sig) => {
             cells[6] = sig.signer.clone();
@@ -120,6 +136,12 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
                 ("引导途径", m.channel.map_or("", |c| c.label(zh))),
             ]);
         }
+        // A sign-off names the records it rests on, so the ledger can be checked against them.
+        RecordBody::Tasking(Tasking::SignedOff { evidence, .. }) => {
+            let ids: Vec<String> = evidence.iter().map(|id| id.to_string()).collect();
+            cells[7] = format!("{} · 依据记录 {}", r.body.summary(zh), ids.join("、"));
+        }
+        RecordBody::Tasking(_) => cells[7] = r.body.summary(zh),
     }
     match standing {
         Some(Standing::Amended { by }) => corrections.push(format!("已被记录 {by} 更正")),

@@ -9,6 +9,7 @@
 use crate::base::lang::Lang;
 use crate::folds::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, case_status};
 use crate::folds::ledger::effective;
+use crate::folds::tasks::{Task, TaskingRules, Tasks, closed_in_time, tasks};
 use crate::records::case_step::Evaluation;
 use crate::records::file::{MatterFlag, PetitionerFile, Resolution};
 use crate::records::record::{AssistanceKind, AssistanceStatus, Record, RecordBody, VisitKind};
@@ -28,6 +29,10 @@ pub struct FigureRules {
     pub resolved: Vec<Resolution>,
     /// Visit kinds that count as visits made (some counties leave out phone calls).
     pub visit_kinds: Vec<VisitKind>,
+    /// Resolutions that count as the petitioner having stopped (息诉罢访).
+    pub stopped: Vec<Resolution>,
+    /// The reminder before a unit's report falls due, and what counts as done in time.
+    pub tasking: TaskingRules,
 }
 
 impl Default for FigureRules {
@@ -37,6 +42,8 @@ impl Default for FigureRules {
             satisfied: vec![Evaluation::Satisfied, Evaluation::BasicallySatisfied],
             resolved: vec![Resolution::Resolved, Resolution::Stopped],
             visit_kinds: VisitKind::ALL.to_vec(),
+            stopped: vec![Resolution::Stopped],
+            tasking: TaskingRules::default(),
         }
     }
 }
@@ -93,8 +100,16 @@ labeled_enum!(
         RepeatPetitions = "repeat_petitions" => ("重复访", "Repeat petitions"),
         SkipLevelPetitions = "skip_level_petitions" => ("越级访", "Skip-level petitions"),
         UrgentMatters = "urgent_matters" => ("重大紧急事项", "Major or urgent matters"),
+        FirstTimeOnTime = "first_time_on_time" => ("初信初访到期办结率", "First-time matters closed by their deadline"),
+        BacklogResolution = "backlog_resolution" => ("积案化解率", "Resolution of backlog cases"),
+        StoppedPetitioning = "stopped_petitioning" => ("息诉罢访率", "Petitioners who stopped"),
+        ProperHandling = "proper_handling" => ("规范办理率", "Handled by the procedure"),
+        ReceptionBatches = "reception_batches" => ("接访批次", "Receptions (batches)"),
+        ReceptionPersons = "reception_persons" => ("接访人次", "Receptions (person-visits)"),
+        EarlyWarnings = "early_warnings" => ("苗头预警", "Early warnings"),
         AssistanceDelivered = "assistance_delivered" => ("帮扶措施（已发放/已落实）", "Assistance delivered"),
         AssistanceAmount = "assistance_amount" => ("帮扶金额", "Assistance amount"),
+        AssignedClosure = "assigned_closure" => ("上级交办案件办结率", "Assigned cases closed"),
     }
 );
 
@@ -166,6 +181,8 @@ struct Facts<'a> {
     file: &'a PetitionerFile,
     status: CaseStatus,
     counted: Vec<&'a Record>,
+    /// The 交办 rounds as of the period's last day.
+    tasks: Tasks,
 }
 
 impl Facts<'_> {
@@ -191,6 +208,16 @@ fn facts<'a>(
                 .into_iter()
                 .filter(|r| r.file_id == file.id)
                 .collect(),
+            tasks: tasks(
+                &records
+                    .iter()
+                    .filter(|r| r.file_id == file.id)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                &rules.tasking,
+                &rules.case.limits.calendar,
+                period.to,
+            ),
         })
         .collect()
 }
@@ -263,6 +290,34 @@ fn due_in(f: &Facts, kind: DeadlineKind, period: &Period) -> Option<bool> {
     Some(due.all(|d| d.status == DeadlineStatus::Met))
 }
 
+/// Whether the matter went by the procedure up to the period's end: every duty deadline that
+/// fell due by then met in time and entered in time, every document served, a forwarded matter's
+/// receipt recorded, and no step that did not count (a late extension, a second one, …).
+fn by_the_procedure(f: &Facts, period: &Period) -> bool {
+    let s = &f.status;
+    s.deadlines
+        .iter()
+        .filter(|d| !d.kind.is_window() && d.due <= period.to)
+        .all(|d| d.status == DeadlineStatus::Met)
+        && s.unserved.is_empty()
+        && !s.unreceived
+        && s.problems.is_empty()
+}
+
+/// Receptions (接访) dated in the period.
+fn receptions<'a>(
+    facts: &'a [Facts],
+    period: &'a Period,
+) -> impl Iterator<Item = &'a crate::records::reception::Reception> + 'a {
+    facts
+        .iter()
+        .flat_map(move |f| f.in_period(period))
+        .filter_map(|r| match &r.body {
+            RecordBody::Reception(rec) => Some(rec),
+            _ => None,
+        })
+}
+
 fn on_in(day: Option<NaiveDate>, period: &Period) -> bool {
     day.is_some_and(|d| period.contains(d))
 }
@@ -297,6 +352,8 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
             .resolution
             .is_some_and(|r| rules.resolved.contains(&r))
     };
+    let first_time = |f: &Facts| f.file.matter.flags.contains(&MatterFlag::FirstTime);
+    let backlog = |f: &Facts| f.file.matter.flags.contains(&MatterFlag::Backlog);
     let registrations_in = |f: &Facts, also_first: bool| {
         f.status
             .registrations
@@ -404,6 +461,52 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
             "期内登记的重大紧急信访事项数（须即时报告，条例第二十五条）".into(),
             "Registrations in the period of matters flagged major or urgent (reported at once, §25)".into(),
         ),
+        K::FirstTimeOnTime => (
+            count(facts, |f| first_time(f) && due_in(f, DeadlineKind::Handling, p) == Some(true)),
+            Some(count(facts, |f| first_time(f) && due_in(f, DeadlineKind::Handling, p).is_some())),
+            "初信初访事项中按期答复的 ÷ 办理期限在期内届满的初信初访事项数".into(),
+            "First-time matters replied in time ÷ first-time matters whose handling fell due in the period".into(),
+        ),
+        K::BacklogResolution => (
+            count(facts, |f| backlog(f) && handled(f) && resolved(f)),
+            Some(count(facts, |f| backlog(f) && handled(f))),
+            format!("积案中，期末为{}的 ÷ 期内办理的积案数", listed(&rules.resolved).zh),
+            format!("Of the backlog cases handled in the period, those {} at its end ÷ all of them", listed(&rules.resolved).en),
+        ),
+        K::StoppedPetitioning => (
+            count(facts, |f| on_in(f.status.closed_on, p) && f.status.resolution.is_some_and(|r| rules.stopped.contains(&r))),
+            Some(count(facts, |f| on_in(f.status.closed_on, p))),
+            format!("期内办结且期末为{}的事项数 ÷ 期内办结的事项数", listed(&rules.stopped).zh),
+            format!("Matters closed in the period and {} at its end ÷ matters closed in the period", listed(&rules.stopped).en),
+        ),
+        K::ProperHandling => (
+            count(facts, |f| on_in(f.status.closed_on, p) && by_the_procedure(f, p)),
+            Some(count(facts, |f| on_in(f.status.closed_on, p))),
+            "期内办结的事项中，各法定期限均按期完成且按时录入、文书均已送达、转送交办事项有收件记录、无不计入的环节记录的 ÷ 期内办结的事项数".into(),
+            "Of the matters closed in the period, those whose every statutory deadline was met and entered in time, every document served, a forwarded matter's receipt recorded, and no step that did not count ÷ all of them".into(),
+        ),
+        K::ReceptionBatches => (
+            receptions(facts, p).count() as i64,
+            None,
+            "期内接访记录数（领导接访日、带案下访、联合接访、日常接访；一次来访一批）".into(),
+            "Receptions dated in the period (leaders' reception days, cases taken down, joint and everyday receptions; one group once)".into(),
+        ),
+        K::ReceptionPersons => (
+            receptions(facts, p).map(|r| i64::from(r.headcount)).sum(),
+            None,
+            "期内接访的来访人数合计（集体访按实到人数计）".into(),
+            "People received in the period (a group counted by everyone who came)".into(),
+        ),
+        K::EarlyWarnings => (
+            facts
+                .iter()
+                .flat_map(|f| crate::folds::warnings::episodes(&f.counted.iter().map(|r| (*r).clone()).collect::<Vec<_>>(), p.to))
+                .filter(|w| p.contains(w.since))
+                .count() as i64,
+            None,
+            "期内首次报告的苗头性问题数（同一苗头逐级上报只计一次）".into(),
+            "Early signs first reported in the period (one sign reported up the levels counts once)".into(),
+        ),
         K::AssistanceDelivered => (
             facts.iter().flat_map(|f| f.in_period(p)).filter_map(delivered).count() as i64,
             None,
@@ -416,6 +519,16 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
             "期内已发放帮扶的金额合计（元）".into(),
             "Total amount of assistance delivered in the period (yuan)".into(),
         ),
+        K::AssignedClosure => {
+            let closure = rules.tasking.closure;
+            let due = || facts.iter().flat_map(|f| &f.tasks.rounds).filter(|t: &&Task| p.contains(t.first_report_by));
+            (
+                due().filter(|t| closed_in_time(t, closure)).count() as i64,
+                Some(due().count() as i64),
+                format!("{}的交办事项数 ÷ 限期报告日期在期内的交办事项数（以首次限期为准；未收到办结报告的销号不计；逾期补录不计为按期）", closure.label(Lang::Zh)),
+                format!("Assigned matters {} ÷ assigned matters whose report fell due in the period (by the first deadline set; a sign-off without a report does not count; a record entered after the deadline is not on time)", closure.label(Lang::En)),
+            )
+        }
     };
     let unit = match (key, denominator) {
         (K::AssistanceAmount, _) => Unit::Money,

@@ -1,5 +1,6 @@
 //! The office's ledgers (台账) for a period and a place: the visit ledger (走访台账), the
-//! assistance ledger (帮扶台账) and the case ledger (案件台账). One row per record (per file for
+//! assistance ledger (帮扶台账), the case ledger (案件台账) and the reception ledger (接访台账,
+//! `receptions.rs`). One row per record (per file for
 //! the case ledger), Chinese headers, typed cells — dates as dates and yuan as numbers — so the
 //! server can write the same ledger as .xlsx or as CSV for Excel.
 //!
@@ -7,7 +8,8 @@
 //! voided one not at all, as in the visit count.
 
 use crate::base::lang::Lang;
-use crate::folds::case::{CaseRules, DeadlineKind, case_status};
+use crate::base::problem::Field;
+use crate::folds::case::{CaseRules, DeadlineKind, DeadlineStatus, case_status, china_date};
 use crate::folds::ledger::effective;
 use crate::records::file::PetitionerFile;
 use crate::records::record::{Record, RecordBody};
@@ -20,6 +22,7 @@ labeled_enum!(
         Visits = "visits" => ("走访台账", "Visit ledger"),
         Assistance = "assistance" => ("帮扶台账", "Assistance ledger"),
         Cases = "cases" => ("案件台账", "Case ledger"),
+        Receptions = "receptions" => ("接访台账", "Reception ledger"),
     }
 );
 
@@ -36,7 +39,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(s: impl Into<String>) -> Cell {
+    pub(crate) fn text(s: impl Into<String>) -> Cell {
         let s = s.into();
         if s.is_empty() {
             Cell::Empty
@@ -96,24 +99,36 @@ impl Ledger {
     }
 }
 
-const VISIT_HEADERS: [&str; 14] = [
-    "走访时间",
-    "乡镇（街道）",
-    "村（社区）",
-    "信访人",
-    "走访方式",
-    "地点",
-    "参加人员",
-    "诉求",
-    "思想动态",
-    "风险等级",
-    "释法明理",
-    "稳控/化解措施",
-    "下次走访日期",
-    "记录人",
-];
+/// A record's field is headed by the label the form gives it (`Field`), so one field reads the
+/// same in the form, the timeline, the ledger and the export.
+fn visit_headers() -> Vec<&'static str> {
+    let zh = Lang::Zh;
+    vec![
+        "走访时间",
+        "乡镇（街道）",
+        "村（社区）",
+        "信访人",
+        "走访方式",
+        Field::Place.label(zh),
+        Field::Participants.label(zh),
+        Field::Requests.label(zh),
+        "思想动态",
+        "风险等级",
+        Field::Explained.label(zh),
+        Field::Measures.label(zh),
+        Field::NextDue.label(zh),
+        "记录人",
+        Field::PetitionerView.label(zh),
+        Field::Refused.label(zh),
+        ENTERED,
+    ]
+}
 
-const ASSISTANCE_HEADERS: [&str; 11] = [
+/// The day a record was entered into the app (China time): a record entered after the fact
+/// shows it here, next to the day it says it happened.
+pub(crate) const ENTERED: &str = "录入日期";
+
+const ASSISTANCE_HEADERS: [&str; 12] = [
     "日期",
     "乡镇（街道）",
     "村（社区）",
@@ -125,10 +140,11 @@ const ASSISTANCE_HEADERS: [&str; 11] = [
     "帮扶状态",
     "记录人",
     "更正情况",
+    ENTERED,
 ];
 
 /// The records of each file that still count and happened within `[from, to]`, oldest first.
-fn in_period(
+pub(crate) fn in_period(
     files: &[(PetitionerFile, Vec<Record>)],
     from: NaiveDate,
     to: NaiveDate,
@@ -178,13 +194,22 @@ pub fn visit_ledger(
                 Cell::text(&v.measures),
                 v.next_due.map_or(Cell::Empty, Cell::Date),
                 Cell::text(&r.author_name),
+                Cell::text(&v.petitioner_view),
+                Cell::text(
+                    v.refused
+                        .iter()
+                        .map(|x| x.label(zh))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                ),
+                Cell::Date(china_date(r.saved_at)),
             ]),
             _ => None,
         })
         .collect();
     Ledger {
         kind: LedgerKind::Visits,
-        headers: VISIT_HEADERS.to_vec(),
+        headers: visit_headers(),
         rows,
     }
 }
@@ -211,6 +236,7 @@ pub fn assistance_ledger(
                 Cell::text(a.status.label(zh)),
                 Cell::text(&r.author_name),
                 Cell::text(if r.amends.is_some() { "已更正" } else { "" }),
+                Cell::Date(china_date(r.saved_at)),
             ]),
             _ => None,
         })
@@ -222,7 +248,7 @@ pub fn assistance_ledger(
     }
 }
 
-const CASE_HEADERS: [&str; 17] = [
+const CASE_HEADERS: [&str; 18] = [
     "乡镇（街道）",
     "村（社区）",
     "信访人",
@@ -240,7 +266,24 @@ const CASE_HEADERS: [&str; 17] = [
     "包案领导",
     "挂牌督办期限",
     "走访次数",
+    "逾期补录的期限",
 ];
+
+/// The deadlines met on paper by a record entered only after they had passed (逾期补录), with
+/// the day each was entered: never counted on time, and never hidden.
+fn recorded_late(status: &crate::folds::case::CaseStatus) -> String {
+    let zh = Lang::Zh;
+    status
+        .deadlines
+        .iter()
+        .filter(|d| d.status == DeadlineStatus::MetRecordedLate)
+        .map(|d| match d.recorded_on {
+            Some(on) => format!("{}（{on} 录入）", d.kind.label(zh)),
+            None => d.kind.label(zh).to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
 
 /// 案件台账: one row per file, the matter as it stood on the period's last day (`to`), under the
 /// deployment's case rules.
@@ -309,6 +352,7 @@ pub fn case_ledger(
                 },
                 supervised.map_or(Cell::Empty, |s| Cell::Date(s.deadline)),
                 Cell::Count(i64::from(file.visit_count(counted))),
+                Cell::text(recorded_late(&status)),
             ]
         })
         .collect();
@@ -386,7 +430,7 @@ mod tests {
         let csv = visit_ledger(&files, day(19), day(21)).csv();
         let body = csv.strip_prefix(BOM).expect("starts with the BOM");
         let lines: Vec<&str> = body.split("\r\n").collect();
-        assert_eq!(lines[0], VISIT_HEADERS.join(","));
+        assert_eq!(lines[0], visit_headers().join(","));
         assert!(lines[1].starts_with("2026-11-19 09:30,"));
         assert!(
             lines[1].contains(",\"'=HYPERLINK(\"\"x\"\")\","),
@@ -414,6 +458,58 @@ mod tests {
         assert_eq!(
             case_ledger(&files, day(22), &CaseRules::default()).rows[0][16],
             Cell::Count(103)
+        );
+    }
+
+    #[test]
+    fn ledgers_show_when_a_record_was_entered_and_what_was_entered_late() {
+        use crate::records::case_step::Step;
+        use crate::records::record::Refusal;
+        let file = fixtures::file("f1");
+        // A visit on 20 Nov entered on 2 Dec; the petitioner gave their view and would not sign.
+        let mut visit = fixtures::entered(
+            fixtures::visit("f1", "u1"),
+            day(20),
+            day(20) + Duration::days(12),
+        );
+        if let RecordBody::Visit(v) = &mut visit.body {
+            v.petitioner_view = "要求尽快答复".into();
+            v.refused = vec![Refusal::Signature];
+        }
+        let ledger = visit_ledger(&[(file.clone(), vec![visit])], day(1), day(30));
+        let row = &ledger.rows[0];
+        let column = |name: &str| ledger.headers.iter().position(|h| *h == name).expect(name);
+        assert_eq!(row[column("下一步完成时限")], Cell::Date(day(27)));
+        assert_eq!(row[column("信访人意见")], Cell::Text("要求尽快答复".into()));
+        assert_eq!(row[column("信访人拒绝事项")], Cell::Text("拒绝签字".into()));
+        assert_eq!(
+            row[column(ENTERED)],
+            Cell::Date(day(20) + Duration::days(12))
+        );
+        // Registered on 2 Nov, routed on 10 Nov but entered on 20 Nov, after its 17 Nov limit.
+        let step = |on: u32, entered: u32, s: Step| {
+            fixtures::entered(fixtures::case_step("f1", "o1", s), day(on), day(entered))
+        };
+        let records = vec![
+            step(2, 2, Step::Registered { received: day(2) }),
+            step(
+                10,
+                20,
+                Step::Routed {
+                    route: crate::records::case_step::Route::Own,
+                    to: "南滨街道".into(),
+                },
+            ),
+        ];
+        let ledger = case_ledger(&[(file, records)], day(25), &CaseRules::default());
+        let late = ledger
+            .headers
+            .iter()
+            .position(|h| *h == "逾期补录的期限")
+            .unwrap();
+        assert_eq!(
+            ledger.rows[0][late],
+            Cell::Text("登记分流（2026-11-20 录入）".into())
         );
     }
 }

@@ -3,3 +3,4 @@
 pub mod export;
 pub mod figures;
 pub mod ledgers;
+pub mod receptions;

@@ -348,6 +348,33 @@ async fn shown_to(
 
 /// The uploader's checked copy becomes the blob, or, when another uploader's copy already is,
 /// is dropped: the bytes are kept once, and the uploader joins the blob's owners.
+/// Stores `bytes` as a complete blob `owner` uploaded, in one piece: how the demo's images arrive
+/// with the demo, as if their authors had uploaded them.
+pub(crate) async fn store_complete_blob(
+    conn: &mut AnyConnection,
+    owner: &UserId,
+    mime: &str,
+    bytes: &[u8],
+) -> Result<()> {
+    let sha256 = sha256_hex(bytes);
+    sqlx::query(
+        "INSERT INTO blob_parts (sha256, uploader_id, byte_offset, data) VALUES ($1, $2, 0, $3)",
+    )
+    .bind(&sha256)
+    .bind(COMPLETE)
+    .bind(bytes)
+    .execute(&mut *conn)
+    .await?;
+    let piece = Piece {
+        sha256: &sha256,
+        size: bytes.len() as u64,
+        mime,
+        offset: 0,
+        data: bytes,
+    };
+    complete(conn, owner, &piece).await
+}
+
 async fn complete(conn: &mut AnyConnection, uploader: &UserId, piece: &Piece<'_>) -> Result<()> {
     let now = now();
     // Two uploaders finishing at once on PostgreSQL: the second insert waits for the first

@@ -1,5 +1,6 @@
 //! Loading the demo (or a test's world) into an empty database, in one transaction.
 
+use super::blobs::store_complete_blob;
 use super::feed::next_position;
 use super::upload::insert_record;
 use super::{Db, DbError, Result, to_json};
@@ -79,6 +80,16 @@ impl Db {
                 )));
             }
             insert_record(&mut tx, r, None).await?;
+        }
+        for image in &demo.images {
+            // Owned by the author of the first record that shows it, as if they had uploaded it.
+            let sha256 = xiafang_core::attachment::sha256_hex(image.bytes);
+            let owner = demo.records.iter().find(|r| {
+                xiafang_core::kinds::blob_of(&r.body).is_some_and(|b| b.sha256 == sha256)
+            });
+            if let Some(owner) = owner {
+                store_complete_blob(&mut tx, &owner.author, image.mime, image.bytes).await?;
+            }
         }
         tx.commit().await?;
         Ok(())

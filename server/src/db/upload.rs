@@ -215,6 +215,10 @@ pub(super) async fn decide_op(
     let target = stored_record(&mut *conn, asks.target).await?;
     let legal_team = legal_members(&mut *conn, &asks.team).await?;
     let existing = stored_record(&mut *conn, Some(op.record.id)).await?;
+    let mut evidence = Vec::with_capacity(asks.evidence.len());
+    for id in &asks.evidence {
+        evidence.extend(stored_record(&mut *conn, Some(*id)).await?);
+    }
     let facts = Facts {
         caller: &account.id,
         role: account.role,
@@ -224,6 +228,7 @@ pub(super) async fn decide_op(
         legal_team: &legal_team,
         seen,
         existing: existing.as_ref(),
+        evidence: &evidence,
     };
     Ok(judge::judge(op, &facts))
 }

@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use xiafang_core::ledgers::{Ledger, LedgerKind, assistance_ledger, case_ledger, visit_ledger};
+use xiafang_core::receptions::reception_ledger;
 use xiafang_core::{account::Role, audit::AuditAction};
 
 /// Ten years: more is a typo, and a county's whole history in one request.
@@ -62,6 +63,7 @@ pub async fn ledger(
         LedgerKind::Visits => visit_ledger(&files, q.from, q.to),
         LedgerKind::Assistance => assistance_ledger(&files, q.from, q.to),
         LedgerKind::Cases => case_ledger(&files, q.to, &state.rules.case),
+        LedgerKind::Receptions => reception_ledger(&files, q.from, q.to),
     };
     let shown: Vec<&str> = files
         .iter()

@@ -200,6 +200,8 @@ pub fn file(id: &str, village: &str, assigned: &[&str]) -> DemoFile {
 /// `admin-a` administers township `ta`; `law` is a legal team member of `ta`.
 pub fn small_world() -> Demo {
     Demo {
+        images: Vec::new(),
+        day: None,
         places: vec![
             place("county", "county", None),
             place("ta", "township", Some("county")),

@@ -31,7 +31,7 @@ pub fn PhotoPage() -> impl IntoView {
 fn usual_subject(body: &RecordBody) -> PhotoSubject {
     match body {
         RecordBody::Assistance(_) => PhotoSubject::Receipt,
-        RecordBody::Visit(_) | RecordBody::VisitPart(_) => PhotoSubject::Scene,
+        RecordBody::Visit(_) | RecordBody::VisitPart(_) => PhotoSubject::Document,
         _ => PhotoSubject::Document,
     }
 }

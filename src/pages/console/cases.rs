@@ -1,5 +1,5 @@
-//! 案件期限: what is overdue or due soon, what is under supervision, which follow-ups and visits
-//! are due — computed on the phone from the case load, grouped by place, cadre or leader.
+//! 案件期限: what is overdue or due soon, what is under supervision, which early signs (苗头) are
+//! open and how high they were reported, which follow-ups and visits are due — computed on the phone from the case load, grouped by place, cadre or leader.
 //! Counts per cadre are for planning work and ordered by name: nobody is ranked.
 
 use super::{CaseLoad, case_load, today, with_n};
@@ -12,6 +12,7 @@ use leptos_router::components::A;
 use std::collections::{BTreeMap, BTreeSet};
 use xiafang_core::case::{CaseStatus, DeadlineKind, DeadlineStatus, case_status};
 use xiafang_core::file::MatterFlag;
+use xiafang_core::warnings::{WarningState, warning_state};
 use xiafang_core::{Lang, PetitionerFile, RecordBody};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,8 @@ impl Grouping {
 struct Case {
     file: PetitionerFile,
     status: CaseStatus,
+    /// The file's latest early sign, open or settled.
+    warning: Option<WarningState>,
     /// Who wrote its visits, assistance and notes: the cadres working on it.
     cadres: BTreeSet<String>,
 }
@@ -60,6 +63,7 @@ fn cases(load: &CaseLoad, today: NaiveDate) -> Vec<Case> {
     load.iter()
         .map(|(file, records)| Case {
             status: case_status(file, records, &rules, today),
+            warning: warning_state(records, today),
             cadres: records
                 .iter()
                 .filter(|r| {
@@ -81,15 +85,17 @@ enum Section {
     Overdue,
     DueSoon,
     Supervised,
+    Warnings,
     FollowUp,
     NoVisit,
 }
 
 impl Section {
-    const ALL: [Section; 5] = [
+    const ALL: [Section; 6] = [
         Section::Overdue,
         Section::DueSoon,
         Section::Supervised,
+        Section::Warnings,
         Section::FollowUp,
         Section::NoVisit,
     ];
@@ -99,6 +105,7 @@ impl Section {
             Section::Overdue => "overdue",
             Section::DueSoon => "due-soon",
             Section::Supervised => "supervised",
+            Section::Warnings => "warnings",
             Section::FollowUp => "follow-up",
             Section::NoVisit => "no-visit",
         }
@@ -109,6 +116,7 @@ impl Section {
             Section::Overdue => Msg::SectionOverdue.text(lang).into(),
             Section::DueSoon => Msg::SectionDueSoon.text(lang).into(),
             Section::Supervised => Msg::SectionSupervised.text(lang).into(),
+            Section::Warnings => Msg::SectionWarnings.text(lang).into(),
             Section::FollowUp => Msg::SectionFollowUp.text(lang).into(),
             Section::NoVisit => with_n(
                 Msg::SectionNoVisit,
@@ -173,6 +181,17 @@ fn items(cases: &[Case], section: Section, lang: Lang) -> Vec<Item> {
                     deadline(DeadlineKind::FollowUp),
                     None,
                 );
+            }
+            Section::Warnings => {
+                if let Some(w) = c.warning.as_ref().filter(|w| w.is_open()) {
+                    let what = format!(
+                        "{} · {}{}",
+                        w.sign.label(lang),
+                        Msg::ReportedTo.text(lang),
+                        w.level.label(lang)
+                    );
+                    push(what, Some(w.since), Some(w.what.clone()));
+                }
             }
             Section::NoVisit if s.needs_visit => push(String::new(), s.last_visit, None),
             Section::FollowUp | Section::NoVisit => {}
@@ -300,6 +319,10 @@ fn when(section: Section, day: Option<NaiveDate>, lang: Lang) -> (String, &'stat
             "late",
         ),
         (Section::NoVisit, None) => (Msg::NeverVisited.text(lang).into(), "late"),
+        (Section::Warnings, Some(since)) => (
+            with_n(Msg::DaysSinceReported, lang, (today - since).num_days()),
+            "late",
+        ),
         (_, None) => (String::new(), ""),
         (_, Some(due)) => match (due - today).num_days() {
             0 => (Msg::DueToday.text(lang).into(), "soon"),
@@ -368,15 +391,20 @@ fn DueRow(item: Item, case: Case, section: Section) -> impl IntoView {
     }
 }
 
+/// The workload table's columns: files, then each section.
+const COLUMNS: usize = Section::ALL.len() + 1;
+
 /// Plain counts per group for planning who does what next, ordered by name.
 #[component]
 fn Workload(cases: Vec<Case>, by: Grouping) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
-    let mut rows: BTreeMap<String, [usize; 6]> = BTreeMap::new();
+    // The file count, then one column per section.
+    let mut rows: BTreeMap<String, [usize; COLUMNS]> = BTreeMap::new();
     for (i, c) in cases.iter().enumerate() {
         let one = &cases[i..=i];
-        let mut counts = [1, 0, 0, 0, 0, 0];
+        let mut counts = [0; COLUMNS];
+        counts[0] = 1;
         for (slot, section) in Section::ALL.iter().enumerate() {
             counts[slot + 1] = items(one, *section, lang).len();
         }
@@ -387,11 +415,12 @@ fn Workload(cases: Vec<Case>, by: Grouping) -> impl IntoView {
             }
         }
     }
-    let head = [
+    let head: [Msg; COLUMNS] = [
         Msg::FilesCount,
         Msg::SectionOverdue,
         Msg::SectionDueSoon,
         Msg::SectionSupervised,
+        Msg::ShortWarnings,
         Msg::SectionFollowUp,
         Msg::ShortNoVisit,
     ];
@@ -399,7 +428,8 @@ fn Workload(cases: Vec<Case>, by: Grouping) -> impl IntoView {
         <section class="card workload" data-testid="workload">
             <h2>{i18n.t(Msg::Workload)}</h2>
             <p class="muted small">{i18n.t(Msg::WorkloadExplain)}</p>
-            <div class="table-wrap">
+            // Wider than the phone: it scrolls sideways, so the keyboard must reach it too.
+            <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(Msg::Workload)>
                 <table>
                     <thead>
                         <tr>

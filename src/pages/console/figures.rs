@@ -208,7 +208,8 @@ fn AssistanceByKind(all: Figures) -> impl IntoView {
         view! {
             <section class="card">
                 <h2>{i18n.t(Msg::AssistanceByKind)}</h2>
-                <div class="table-wrap">
+                // Scrolls sideways when the amounts are long: the keyboard must reach it too.
+                <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(Msg::AssistanceByKind)>
                     <table>
                         <tbody>
                             {lines

@@ -1,7 +1,7 @@
-//! The supervisor's console: 案件期限 (deadlines), 包案 (case ownership), 统计 (figures) and 台账
-//! (ledgers), plus the printable case file. Deadlines, ownership and figures are computed on the
-//! phone from its whole case load (`Store::overview`), so they work offline; ledgers are written
-//! by the server.
+//! The supervisor's console: 案件期限 (deadlines), 交办 (tasks assigned to units), 包案 (case
+//! ownership), 统计 (figures) and 台账 (ledgers), plus the printable case file. Deadlines, tasks,
+//! ownership and figures are computed on the phone from its whole case load (`Store::overview`),
+//! so they work offline; ledgers are written by the server.
 
 mod cases;
 mod charts;
@@ -9,12 +9,14 @@ mod figures;
 mod ledgers;
 mod ownership;
 mod print;
+mod tasks;
 
 pub use cases::CasesPage;
 pub use figures::FiguresPage;
 pub use ledgers::LedgersPage;
 pub use ownership::OwnershipPage;
 pub use print::PrintPage;
+pub use tasks::TasksPage;
 
 use crate::changes::use_changes;
 use crate::components::PlainField;

@@ -5,11 +5,14 @@ use super::assistance_form::AssistanceForm;
 use super::mediation_form::MediationForm;
 use super::note_form::NoteForm;
 use super::opinion_form::OpinionForm;
+use super::reception_form::ReceptionForm;
 use super::referral_form::ReferralForm;
 use super::step_form::StepForm;
 use super::supervision_form::SupervisionForm;
+use super::tasking_form::TaskingForm;
 use super::visit_form::VisitForm;
 use super::visit_part::VisitPartForm;
+use super::warning_form::WarningForm;
 use leptos::prelude::*;
 use xiafang_core::{PetitionerFile, Record, RecordBody};
 
@@ -29,6 +32,9 @@ pub(super) fn record_form(
         "referral" => view! { <ReferralForm file original /> }.into_any(),
         "legal_opinion" => view! { <OpinionForm file original /> }.into_any(),
         "mediation" => view! { <MediationForm file original /> }.into_any(),
+        "reception" => view! { <ReceptionForm file original /> }.into_any(),
+        "warning" => view! { <WarningForm file original /> }.into_any(),
+        "tasking" => view! { <TaskingForm file original /> }.into_any(),
         // Only amended: a new part starts from the visit (`/files/:id/part/:record`).
         "visit_part" => {
             let RecordBody::VisitPart(part) = &original.as_ref()?.body else {

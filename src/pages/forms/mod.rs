@@ -13,12 +13,15 @@ mod new_record;
 mod note_form;
 mod opinion_form;
 mod ownership_form;
+mod reception_form;
 mod referral_form;
 mod step_form;
 pub(crate) mod summary;
 mod supervision_form;
+mod tasking_form;
 mod visit_form;
 mod visit_part;
+mod warning_form;
 
 pub use correction::{AmendPage, VoidPage};
 pub use file_edit::FileEditPage;

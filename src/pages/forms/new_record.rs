@@ -33,6 +33,9 @@ pub fn NewRecordPage() -> impl IntoView {
                     "referral" => Msg::NewReferral,
                     "legal_opinion" => Msg::NewOpinion,
                     "mediation" => Msg::NewMediation,
+                    "reception" => Msg::NewReception,
+                    "warning" => Msg::NewWarning,
+                    "tasking" => Msg::NewTasking,
                     _ => Msg::NotFound,
                 };
                 view! {

@@ -3,8 +3,8 @@
 //! resolution). Only the fields the chosen step needs are shown; `core` checks them.
 
 use super::draft::{Draft, DraftActions, WhenField, parse_optional_date};
-use crate::components::{Choice, TextField};
-use crate::i18n::{Msg, use_i18n};
+use crate::components::{Check, Choice, TextField};
+use crate::i18n::Msg;
 use leptos::prelude::*;
 use xiafang_core::case_step::{
     ApproverRole, CaseStep, Document, Evaluation, LegalRoute, ReplyOutcome, ReviewOutcome, Route,
@@ -201,23 +201,6 @@ impl Values {
                 resolution: self.resolution.get_untracked(),
             },
         }
-    }
-}
-
-/// A yes/no box.
-#[component]
-fn Check(name: &'static str, label: Msg, value: RwSignal<bool>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <label class="field check">
-            <input
-                type="checkbox"
-                name=name
-                prop:checked=move || value.get()
-                on:change:target=move |ev| value.set(ev.target().checked())
-            />
-            <span class="label">{move || i18n.t(label)}</span>
-        </label>
     }
 }
 

@@ -24,6 +24,10 @@ pub fn RecordSummary(record: Record) -> impl IntoView {
 pub fn excerpt(body: &RecordBody, lang: Lang) -> String {
     const LENGTH: usize = 40;
     let text = match body {
+        RecordBody::Visit(v) if v.was_refused() => {
+            let refused: Vec<&str> = v.refused.iter().map(|r| r.label(lang)).collect();
+            refused.join("、")
+        }
         RecordBody::Visit(v) => v.requests.clone(),
         RecordBody::Assistance(a) => match a.amount_fen {
             Some(fen) => format!("{} {} {}", format_yuan(fen), Msg::Yuan.text(lang), a.items),
@@ -40,7 +44,10 @@ pub fn excerpt(body: &RecordBody, lang: Lang) -> String {
         | RecordBody::Mediation(_)
         | RecordBody::VisitPart(_)
         | RecordBody::Signature(_)
-        | RecordBody::Photo(_) => body.summary(lang),
+        | RecordBody::Photo(_)
+        | RecordBody::Reception(_)
+        | RecordBody::Warning(_)
+        | RecordBody::Tasking(_) => body.summary(lang),
     };
     let text = text.trim();
     match text.char_indices().nth(LENGTH) {

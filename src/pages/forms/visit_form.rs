@@ -8,7 +8,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
 use leptos::prelude::*;
 use xiafang_core::case_step::Evaluation;
-use xiafang_core::record::{TeamMember, VisitEvaluation};
+use xiafang_core::record::{Refusal, TeamMember, VisitEvaluation};
 use xiafang_core::{Field, Mood, PetitionerFile, Record, RecordBody, RiskLevel, Visit, VisitKind};
 
 #[component]
@@ -43,6 +43,8 @@ pub fn VisitForm(
         location: None,
         joined: Vec::new(),
         evaluation: None,
+        refused: Vec::new(),
+        petitioner_view: String::new(),
     });
     let kind = RwSignal::new(start.kind);
     let place = RwSignal::new(start.place);
@@ -86,6 +88,8 @@ pub fn VisitForm(
             .unwrap_or_default(),
     );
     let comment = RwSignal::new(start.evaluation.map(|e| e.comment).unwrap_or_default());
+    let refused = RwSignal::new(start.refused);
+    let view_of_petitioner = RwSignal::new(start.petitioner_view);
     let errors = draft.errors;
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -109,6 +113,8 @@ pub fn VisitForm(
                 rating,
                 comment: comment.get(),
             }),
+            refused: refused.get(),
+            petitioner_view: view_of_petitioner.get(),
         };
         draft.save(RecordBody::Visit(visit), problems);
     };
@@ -128,6 +134,8 @@ pub fn VisitForm(
             <TextField field=Field::NextDue value=next_due errors input_type="date" />
             <TeamChoice team joined />
             <EvaluationField rating comment errors=draft.errors />
+            <TextField field=Field::PetitionerView value=view_of_petitioner errors multiline=true />
+            <RefusalChoice refused />
             <p class="muted small">{move || i18n.t(Msg::LocationOff)}</p>
             <DraftActions draft />
         </form>
@@ -174,6 +182,43 @@ fn TeamChoice(team: Vec<TeamMember>, joined: RwSignal<Vec<TeamMember>>) -> impl 
             {boxes}
         </fieldset>
     })
+}
+
+/// What the petitioner declined: ticking it is all that is asked, nothing is forced.
+#[component]
+fn RefusalChoice(refused: RwSignal<Vec<Refusal>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let boxes = Refusal::ALL
+        .iter()
+        .map(|&r| {
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="refused"
+                        value=r.key()
+                        prop:checked=move || refused.with(|list| list.contains(&r))
+                        on:change:target=move |ev| {
+                            let on = ev.target().checked();
+                            refused.update(|list| {
+                                list.retain(|x| *x != r);
+                                if on {
+                                    list.push(r);
+                                }
+                            });
+                        }
+                    />
+                    {move || r.label(i18n.lang())}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="field refusals">
+            <legend class="label">{move || Field::Refused.label(i18n.lang())}</legend>
+            {boxes}
+        </fieldset>
+    }
 }
 
 /// 满意度评价: asked only when the petitioner is willing; empty means not asked on this visit.

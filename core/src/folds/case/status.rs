@@ -66,9 +66,9 @@ labeled_enum!(
         Objection = "objection" => ("异议期限", "Time to object"),
         Handling = "handling" => ("办理答复", "Handling and reply"),
         ReviewRequest = "review_request" => ("申请复查期限", "Time to ask for review"),
-        ReviewDecision = "review_decision" => ("复查决定", "Review decision"),
+        ReviewDecision = "review_decision" => ("复查意见", "Review opinion"),
         ReReviewRequest = "re_review_request" => ("申请复核期限", "Time to ask for re-review"),
-        ReReviewDecision = "re_review_decision" => ("复核决定", "Re-review decision"),
+        ReReviewDecision = "re_review_decision" => ("复核意见", "Re-review opinion"),
         FollowUp = "follow_up" => ("回访", "Follow-up visit"),
         Supervision = "supervision" => ("督办期限", "Supervision deadline"),
     }
