@@ -225,7 +225,7 @@ fn the_latest_plan_counts_after_corrections_and_a_milestone_met_must_be_in_the_p
 }
 
 #[test]
-fn a_leaders_own_visits_are_those_they_wrote_joined_or_took_part_in() {
+fn a_leaders_own_visits_are_those_they_wrote_joined_took_part_in_or_received() {
     let mut leader = fixtures::leader("f1", "s1", "王副书记", "南滨街道党工委副书记");
     if let RecordBody::Supervision(Supervision::Leader { account, .. }) = &mut leader.body {
         *account = Some("u-wangzs".into());
@@ -263,6 +263,20 @@ fn a_leaders_own_visits_are_those_they_wrote_joined_or_took_part_in() {
     let s = status(&records, "2026-12-01");
     let l = &s.leaders[0];
     assert_eq!((l.own_visits, l.last_own_visit), (3, Some(d("2026-11-03"))));
+
+    // A reception (接访) the leader held counts too; one another leader held does not.
+    let reception = |day: &str, leader: &str| {
+        let mut r = on(day, fixtures::reception("f1", "clerk"));
+        if let RecordBody::Reception(rec) = &mut r.body {
+            rec.leader = leader.into();
+        }
+        r
+    };
+    let mut more = records.clone();
+    more.push(reception("2026-11-20", "王副书记（南滨街道党工委副书记）"));
+    more.push(reception("2026-11-25", "张志强（县委副书记）"));
+    let l = &status(&more, "2026-12-01").leaders[0];
+    assert_eq!((l.own_visits, l.last_own_visit), (4, Some(d("2026-11-20"))));
 }
 
 fn problems(r: &Record) -> Vec<(Field, Problem)> {

@@ -79,6 +79,8 @@ pub fn case_status(
                     s.rating = Some(at.dated((e.rating, e.comment.clone())));
                 }
             }
+            // 接访: the leader who received the petitioners met them on this case.
+            RecordBody::Reception(rec) => owned.reception(&rec.leader, on),
             _ => {}
         }
     }

@@ -21,8 +21,8 @@ pub struct Leader {
     pub unit: String,
     /// 责任人.
     pub responsible: String,
-    /// Visits on the file the leader made: written by the leader's account, or naming the leader
-    /// among those who took part.
+    /// 接访/下访 on the file by the leader: visits written by the leader's account or naming the
+    /// leader among those who took part, and receptions (接访) the leader held.
     pub own_visits: u32,
     pub last_own_visit: Option<NaiveDate>,
 }
@@ -69,7 +69,8 @@ pub(super) struct Gathered {
     plan: Option<CasePlan>,
     /// Milestones met, by name, in the order of their records.
     met: Vec<(String, Dated<String>)>,
-    /// Each visit's day and who made it or took part: author, joined accounts, participants.
+    /// Each visit's or reception's day and who made it or took part: author, joined accounts,
+    /// participants (for a reception, the leader who received).
     visits: Vec<(NaiveDate, Vec<UserId>, Vec<String>)>,
 }
 
@@ -144,6 +145,12 @@ impl Gathered {
             }
             Supervision::Listed { .. } | Supervision::Lifted { .. } => {}
         }
+    }
+
+    /// A reception (接访) names who received the petitioners, as "张志强（县委副书记）"; its
+    /// author is whoever entered it, often the office's clerk, so only the name counts.
+    pub(super) fn reception(&mut self, leader: &str, on: NaiveDate) {
+        self.visits.push((on, Vec::new(), vec![leader.to_owned()]));
     }
 
     pub(super) fn visit(&mut self, v: &Visit, author: &UserId, on: NaiveDate) {
