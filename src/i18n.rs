@@ -285,6 +285,7 @@ messages! {
     Definition => ("口径", "Definition"),
     NoValue => ("—", "—"),
     NavOwnership => ("包案", "Case ownership"),
+    CaseViews => ("案件视图", "Case views"),
     NoOwnedCases => ("手机上的档案中还没有包案领导", "No file on this phone has a case-owning leader yet"),
     OwnedCount => ("包案 {n} 件", "{n} cases owned"),
     ResponsibleUnit => ("责任单位", "Responsible unit"),

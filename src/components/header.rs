@@ -89,7 +89,6 @@ pub fn Header() -> impl IntoView {
                     <A href="/review" attr:class="link">{move || i18n.t(Msg::NavReview)}</A>
                     <A href="/cases" attr:class="link">{move || i18n.t(Msg::NavCases)}</A>
                     <A href="/tasks" attr:class="link">{move || i18n.t(Msg::NavTasks)}</A>
-                    <A href="/ownership" attr:class="link">{move || i18n.t(Msg::NavOwnership)}</A>
                     <A href="/figures" attr:class="link">{move || i18n.t(Msg::NavFigures)}</A>
                     <A href="/ledgers" attr:class="link">{move || i18n.t(Msg::NavLedgers)}</A>
                 </nav>

@@ -37,7 +37,7 @@ const ROLES = [
     username: "zhaoxf",
     // The console's four links take a second row of their own.
     rows: 2,
-    screens: ["/review", "/review/:id/:r", "/cases", "/figures", "/ledgers", "/files/:id/new/supervision"],
+    screens: ["/review", "/review/:id/:r", "/cases", "/ownership", "/figures", "/ledgers", "/files/:id/new/supervision"],
   },
   // 管理 takes that row too.
   { role: "admin", username: "admin", rows: 2, screens: ["/admin"] },

@@ -16,8 +16,10 @@ function chinaDay(days, from = Date.now()) {
   return new Date(from + days * DAY).toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
 }
 
+/// 包案 is the second view of 案件期限, one tap from the console's row.
 async function openOwnership(page) {
-  await page.getByTestId("console-nav").getByRole("link", { name: "包案" }).click();
+  await page.getByTestId("console-nav").getByRole("link", { name: "案件期限" }).click();
+  await page.getByTestId("case-tabs").getByRole("link", { name: "包案" }).click();
   await expect(page.getByRole("heading", { name: "包案", level: 1 })).toBeVisible();
   // Nothing sticks out sideways on a 360 px phone.
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);

@@ -2,6 +2,7 @@
 //! open and how high they were reported, which follow-ups and visits are due — computed on the phone from the case load, grouped by place, cadre or leader.
 //! Counts per cadre are for planning work and ordered by name: nobody is ranked.
 
+use super::ownership::CaseTabs;
 use super::{CaseLoad, case_load, today, with_n};
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
@@ -226,6 +227,7 @@ pub fn CasesPage() -> impl IntoView {
         <RequireSession>
             <section class="console">
                 <h1>{move || i18n.t(Msg::NavCases)}</h1>
+                <CaseTabs />
                 <p class="muted small">{move || i18n.t(Msg::ComputedOnPhone)}</p>
                 <label class="field grouping">
                     <span class="label">{move || i18n.t(Msg::GroupBy)}</span>

@@ -62,6 +62,7 @@ pub fn OwnershipPage() -> impl IntoView {
         <RequireSession>
             <section class="console ownership">
                 <h1>{move || i18n.t(Msg::NavOwnership)}</h1>
+                <CaseTabs />
                 <p class="muted small">{move || i18n.t(Msg::ComputedOnPhone)}</p>
                 {loaded(load, move |load: CaseLoad| {
                     let today = today();
@@ -81,6 +82,19 @@ pub fn OwnershipPage() -> impl IntoView {
                 })}
             </section>
         </RequireSession>
+    }
+}
+
+/// 案件期限 and 包案, two views of the same case load: the second is reached from the first (the
+/// console's row in the header holds no more on a 360 px phone).
+#[component]
+pub(super) fn CaseTabs() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="tabs" data-testid="case-tabs" aria-label=move || i18n.t(Msg::CaseViews)>
+            <A href="/cases" attr:class="tab">{move || i18n.t(Msg::NavCases)}</A>
+            <A href="/ownership" attr:class="tab">{move || i18n.t(Msg::NavOwnership)}</A>
+        </nav>
     }
 }
 
