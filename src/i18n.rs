@@ -378,7 +378,7 @@ messages! {
     TaskUrged => ("已催办 {n} 次", "urged {n} times"),
     TaskLate => ("报告逾期", "reported late"),
     TaskRemind => ("提醒：电话催办", "Reminder: phone the unit"),
-    NavTasks => ("交办", "Assigned"),
+    NavTasks => ("交办", "Tasks"),
     TasksExplain => ("交办给承办单位的事项，按限期报告日期排列：逾期未报告的在前；即将到期的请电话催办；已报告的待审核销号。", "Matters assigned to handling units by their report deadline: overdue first; phone the units whose deadline is near; reported ones await sign-off."),
     TasksOpen => ("待办结", "Open"),
     TasksAwaiting => ("待审核销号", "Awaiting sign-off"),

@@ -11,5 +11,5 @@ pub mod legal;
 pub mod reception;
 pub mod record;
 pub mod supervision;
-pub mod warning;
 pub mod tasking;
+pub mod warning;

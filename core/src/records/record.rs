@@ -10,8 +10,8 @@ use crate::records::file_edit::FileEdit;
 use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
 use crate::records::reception::Reception;
 use crate::records::supervision::{Review, Supervision};
-use crate::records::warning::Warning;
 use crate::records::tasking::Tasking;
+use crate::records::warning::Warning;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
