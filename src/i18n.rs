@@ -338,6 +338,7 @@ messages! {
     TodoShowAll => ("显示全部待办", "Show all"),
     TodoNextStep => ("下一步", "Next step"),
     TodoDeadline => ("期限", "Deadline"),
+    TodoReport => ("承办单位限期报告", "Unit's report due"),
     TodoVisit => ("应再次走访", "Due a visit"),
     EarlierRecords => ("显示更早的记录", "Show earlier records"),
     CryptoFailed => ("手机上的数据无法解密", "The data on this phone cannot be decrypted"),
