@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use xiafang_core::case::{CaseRules, DeadlineKind};
 use xiafang_core::case_step::Step;
 use xiafang_core::record::RecordBody;
+use xiafang_core::tasks::TaskingRules;
 use xiafang_core::todo::{Standing, Todo, TodoKind, file_todos, to_do};
 use xiafang_core::{PetitionerFile, Record, fixtures};
 
@@ -33,6 +34,11 @@ fn shown(items: &[Todo]) -> Vec<(String, TodoKind, NaiveDate)> {
         .iter()
         .map(|t| (t.name.clone(), t.kind.clone(), t.due))
         .collect()
+}
+
+/// The file's items under the default 交办 rules.
+fn todos(f: &PetitionerFile, records: &[Record], rules: &CaseRules, today: NaiveDate) -> Vec<Todo> {
+    file_todos(f, records, rules, &TaskingRules::default(), today)
 }
 
 fn next(step: &str) -> TodoKind {
@@ -84,7 +90,7 @@ fn a_cadres_files_fall_due_overdue_first_then_soonest() {
         (&chen, &chen_records),
         (&li, &li_records),
     ] {
-        items.extend(file_todos(f, r, &rules, today));
+        items.extend(todos(f, r, &rules, today));
     }
     let list = to_do(items, today);
     let visit_due = |last: &str| TodoKind::Visit {
@@ -124,7 +130,7 @@ fn a_cadres_files_fall_due_overdue_first_then_soonest() {
     let later = d("2026-12-11");
     let mut items = Vec::new();
     for (f, r) in [(&guo, &guo_records), (&li, &li_records)] {
-        items.extend(file_todos(f, r, &rules, later));
+        items.extend(todos(f, r, &rules, later));
     }
     let list = to_do(items, later);
     assert_eq!(
@@ -152,15 +158,15 @@ fn a_later_visit_a_correction_or_a_met_deadline_takes_an_item_away() {
     };
     // Went back on 29 Nov and set nothing further: the step is done.
     let back = visit("f1", "2026-11-29", None);
-    let items = file_todos(&f, &[promised.clone(), back.clone()], &rules, today);
+    let items = todos(&f, &[promised.clone(), back.clone()], &rules, today);
     assert_eq!(steps(&items), vec![]);
     // That later visit was voided (wrong file): the promise stands again.
     let void = fixtures::void(&back, "记错了档案");
-    let items = file_todos(&f, &[promised.clone(), back, void], &rules, today);
+    let items = todos(&f, &[promised.clone(), back, void], &rules, today);
     assert_eq!(steps(&items), vec![next("召集村委会议")]);
     // A visit dated in the future has not happened: it does not take the step away yet.
     let planned = visit("f1", "2026-12-03", None);
-    let items = file_todos(&f, &[promised.clone(), planned], &rules, today);
+    let items = todos(&f, &[promised.clone(), planned], &rules, today);
     assert_eq!(steps(&items), vec![next("召集村委会议")]);
     // Routed and notified in time: only the handling deadline is left once accepted.
     let step = |day: &str, s: Step| fixtures::on(fixtures::case_step("f1", "o1", s), d(day));
@@ -187,7 +193,7 @@ fn a_later_visit_a_correction_or_a_met_deadline_takes_an_item_away() {
         ),
         step("2026-11-06", Step::Accepted { simplified: false }),
     ];
-    let items = file_todos(&f, &records, &rules, today);
+    let items = todos(&f, &records, &rules, today);
     // Accepted 6 Nov: reply due 6 Nov + 60 = 5 Jan 2027.
     let deadlines: Vec<(TodoKind, NaiveDate)> = items
         .iter()
@@ -210,7 +216,7 @@ fn a_later_visit_a_correction_or_a_met_deadline_takes_an_item_away() {
 fn a_file_never_visited_in_the_app_is_due_a_visit_since_its_matter_began() {
     let rules = CaseRules::default();
     let f = file("f1", "郭先生"); // matter since 1 March 2014
-    let items = file_todos(&f, &[], &rules, d("2026-12-01"));
+    let items = todos(&f, &[], &rules, d("2026-12-01"));
     assert_eq!(
         shown(&items),
         vec![(
@@ -218,5 +224,34 @@ fn a_file_never_visited_in_the_app_is_due_a_visit_since_its_matter_began() {
             TodoKind::Visit { last: None },
             d("2014-03-01")
         )]
+    );
+}
+
+#[test]
+fn an_assigned_matter_waits_for_the_units_report_until_it_arrives() {
+    let rules = CaseRules::default();
+    let today = d("2026-12-01");
+    let f = file("f1", "郭先生");
+    // Assigned to 县住建局 on 20 Nov, report due 10 Dec.
+    let assigned = fixtures::on(fixtures::assigned("f1", "s1"), d("2026-11-20"));
+    let reports = |items: Vec<Todo>| -> Vec<(TodoKind, NaiveDate)> {
+        items
+            .into_iter()
+            .filter(|t| matches!(t.kind, TodoKind::Report { .. }))
+            .map(|t| (t.kind, t.due))
+            .collect()
+    };
+    let unit = TodoKind::Report {
+        unit: "县住建局".into(),
+    };
+    assert_eq!(
+        reports(todos(&f, std::slice::from_ref(&assigned), &rules, today)),
+        vec![(unit, d("2026-12-10"))]
+    );
+    // The unit reported on 5 Dec: nothing left for the cadre (the sign-off is the office's).
+    let report = fixtures::on(fixtures::unit_report("f1", "u1"), d("2026-12-05"));
+    assert_eq!(
+        reports(todos(&f, &[assigned, report], &rules, d("2026-12-06"))),
+        vec![]
     );
 }

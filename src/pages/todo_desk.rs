@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use xiafang_core::account::Role;
 use xiafang_core::case::CaseRules;
+use xiafang_core::figures::FigureRules;
 use xiafang_core::todo::{Standing, Todo, TodoKind, file_todos, to_do};
 use xiafang_core::upload::SyncState;
 use xiafang_core::{FileId, Lang, PetitionerFile, Record, UserId};
@@ -28,7 +29,7 @@ const FIRST: usize = 8;
 struct Worked {
     account: UserId,
     day: NaiveDate,
-    rules: CaseRules,
+    rules: FigureRules,
     version: u64,
     by_file: HashMap<FileId, Vec<Todo>>,
 }
@@ -111,7 +112,7 @@ async fn refresh(
     since: impl Fn(u64) -> Since,
 ) -> Result<Vec<Todo>, store::StoreError> {
     let today = Local::now().date_naive();
-    let rules = settings::rules().case;
+    let rules = settings::rules();
     let changed = WORKED.with_borrow(|w| match w {
         Some(w) if w.account == me && w.day == today && w.rules == rules => since(w.version),
         _ => Since::Everything,
@@ -159,7 +160,7 @@ async fn refresh(
 fn worked_out(
     file: &PetitionerFile,
     local: Vec<LocalRecord>,
-    rules: &CaseRules,
+    rules: &FigureRules,
     today: NaiveDate,
 ) -> Vec<Todo> {
     let records: Vec<Record> = local
@@ -167,7 +168,7 @@ fn worked_out(
         .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
         .map(|l| l.record)
         .collect();
-    file_todos(file, &records, rules, today)
+    file_todos(file, &records, &rules.case, &rules.tasking, today)
 }
 
 fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoView + use<> {
@@ -184,6 +185,7 @@ fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoVi
         TodoKind::Deadline { kind } => {
             format!("{}：{}", Msg::TodoDeadline.text(lang), kind.label(lang))
         }
+        TodoKind::Report { unit } => format!("{}：{unit}", Msg::TodoReport.text(lang)),
         TodoKind::Visit { last: Some(last) } => {
             format!(
                 "{}（{} {last}）",
@@ -202,6 +204,7 @@ fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoVi
     let kind = match t.kind {
         TodoKind::NextStep { .. } => "next-step",
         TodoKind::Deadline { .. } => "deadline",
+        TodoKind::Report { .. } => "report",
         TodoKind::Visit { .. } => "visit",
     };
     let href = format!("/files/{}", t.file);

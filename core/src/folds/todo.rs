@@ -1,6 +1,7 @@
 //! 待办: what falls due on a cadre's own files — the next step a visit promised and its date,
-//! the matter's open deadlines (the follow-up visit after closure among them), and files not
-//! visited for `CaseRules::no_visit_days` — overdue first, then soonest due.
+//! the matter's open deadlines (the follow-up visit after closure among them), the handling
+//! unit's report on an assigned matter (交办), and files not visited for
+//! `CaseRules::no_visit_days` — overdue first, then soonest due.
 //!
 //! The phone keeps each file's items and works out again only the files that changed, so what
 //! an item holds does not depend on the day it is read: an item has a due day, and whether it
@@ -9,6 +10,7 @@
 use crate::base::ids::FileId;
 use crate::folds::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, case_status};
 use crate::folds::ledger::effective;
+use crate::folds::tasks::{TaskState, TaskingRules, tasks};
 use crate::records::file::PetitionerFile;
 use crate::records::record::{Record, RecordBody};
 use chrono::{Days, NaiveDate};
@@ -25,6 +27,8 @@ pub enum TodoKind {
     NextStep { step: String },
     /// An open deadline of the matter (a window of the petitioner's is not the cadre's to do).
     Deadline { kind: DeadlineKind },
+    /// The handling unit's 办结报告 on a matter assigned to it, not yet reported.
+    Report { unit: String },
     /// The file is due a visit: `last` is the latest one, if any was logged in the app.
     Visit { last: Option<NaiveDate> },
 }
@@ -66,6 +70,7 @@ pub fn file_todos(
     file: &PetitionerFile,
     records: &[Record],
     rules: &CaseRules,
+    tasking: &TaskingRules,
     today: NaiveDate,
 ) -> Vec<Todo> {
     let status = case_status(file, records, rules, today);
@@ -80,6 +85,18 @@ pub fn file_todos(
         items.push(item(TodoKind::NextStep { step }, due));
     }
     items.extend(open_deadlines(&status).map(|(kind, due)| item(TodoKind::Deadline { kind }, due)));
+    let rounds = tasks(records, tasking, &rules.limits.calendar, today).rounds;
+    items.extend(
+        rounds
+            .into_iter()
+            .filter(|t| {
+                matches!(
+                    t.state,
+                    TaskState::Open | TaskState::DueSoon | TaskState::Overdue | TaskState::SentBack
+                )
+            })
+            .map(|t| item(TodoKind::Report { unit: t.unit }, t.report_by)),
+    );
     let visit_due = match status.last_visit {
         Some(last) => last.checked_add_days(Days::new(u64::from(rules.no_visit_days))),
         // Never visited in the app: due since the matter began.
@@ -109,7 +126,7 @@ pub fn to_do(items: impl IntoIterator<Item = Todo>, today: NaiveDate) -> Vec<Tod
 fn rank(kind: &TodoKind) -> u8 {
     match kind {
         TodoKind::NextStep { .. } => 0,
-        TodoKind::Deadline { .. } => 1,
+        TodoKind::Deadline { .. } | TodoKind::Report { .. } => 1,
         TodoKind::Visit { .. } => 2,
     }
 }
