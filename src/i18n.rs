@@ -356,6 +356,7 @@ messages! {
     TodoNextStep => ("下一步", "Next step"),
     TodoDeadline => ("期限", "Deadline"),
     TodoReport => ("承办单位限期报告", "Unit's report due"),
+    TodoMilestone => ("包案化解方案节点", "Milestone of the resolution plan"),
     TodoVisit => ("应再次走访", "Due a visit"),
     EarlierRecords => ("显示更早的记录", "Show earlier records"),
     CryptoFailed => ("手机上的数据无法解密", "The data on this phone cannot be decrypted"),

@@ -255,3 +255,44 @@ fn an_assigned_matter_waits_for_the_units_report_until_it_arrives() {
         vec![]
     );
 }
+
+#[test]
+fn the_plans_milestones_fall_due_until_met() {
+    let rules = CaseRules::default();
+    let f = file("f1", "郭先生");
+    // A plan of 20 Nov: the villagers' meeting due 10 Dec, the payment due 31 Jan 2027.
+    let plan = fixtures::on(fixtures::plan("f1", "s1"), d("2026-11-20"));
+    let milestones = |items: Vec<Todo>| -> Vec<(TodoKind, NaiveDate)> {
+        items
+            .into_iter()
+            .filter(|t| matches!(t.kind, TodoKind::Milestone { .. }))
+            .map(|t| (t.kind, t.due))
+            .collect()
+    };
+    let meeting = TodoKind::Milestone {
+        what: "召开村民代表会议重新核算".into(),
+    };
+    let payment = TodoKind::Milestone {
+        what: "兑现集体资产分配款".into(),
+    };
+    let today = d("2026-12-01");
+    assert_eq!(
+        milestones(todos(&f, std::slice::from_ref(&plan), &rules, today)),
+        vec![
+            (meeting.clone(), d("2026-12-10")),
+            (payment.clone(), d("2027-01-31"))
+        ]
+    );
+    // Only the meeting is within the two weeks the home screen looks ahead.
+    let shown = to_do(todos(&f, std::slice::from_ref(&plan), &rules, today), today);
+    assert_eq!(milestones(shown), vec![(meeting, d("2026-12-10"))]);
+    // Met on 8 Dec: only the payment is left.
+    let met = fixtures::on(
+        fixtures::milestone_met("f1", "s1", "召开村民代表会议重新核算"),
+        d("2026-12-08"),
+    );
+    assert_eq!(
+        milestones(todos(&f, &[plan, met], &rules, d("2026-12-09"))),
+        vec![(payment, d("2027-01-31"))]
+    );
+}

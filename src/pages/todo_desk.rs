@@ -186,6 +186,7 @@ fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoVi
             format!("{}：{}", Msg::TodoDeadline.text(lang), kind.label(lang))
         }
         TodoKind::Report { unit } => format!("{}：{unit}", Msg::TodoReport.text(lang)),
+        TodoKind::Milestone { what } => format!("{}：{what}", Msg::TodoMilestone.text(lang)),
         TodoKind::Visit { last: Some(last) } => {
             format!(
                 "{}（{} {last}）",
@@ -205,6 +206,7 @@ fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoVi
         TodoKind::NextStep { .. } => "next-step",
         TodoKind::Deadline { .. } => "deadline",
         TodoKind::Report { .. } => "report",
+        TodoKind::Milestone { .. } => "milestone",
         TodoKind::Visit { .. } => "visit",
     };
     let href = format!("/files/{}", t.file);

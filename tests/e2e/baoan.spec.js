@@ -5,10 +5,9 @@
 // 里程碑完成 moves it to met — late. The demo's own 包案 cases are listed by leader.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, syncNow, unlock } = require("./helpers");
+const { signIn, openFile, shellCached, syncNow, unlock, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
-const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
 const DAY = 86_400_000;
 
 /// The day `days` from now on the phone's calendar (China time), as a date input wants it.

@@ -4,10 +4,9 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, shellCached, goOffline, unlock } = require("./helpers");
+const { signIn, shellCached, goOffline, unlock, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
-const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
 const demo = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "server", "demo", "demo.json"), "utf8"));
 
 /// The demo file whose last visit is the oldest: whatever today is, it waits for a visit.

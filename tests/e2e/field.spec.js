@@ -3,16 +3,9 @@
 // reception of a group (接访) is counted in the console's figures as one batch and its people.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, goOffline, goOnline, syncNow } = require("./helpers");
+const { signIn, openFile, shellCached, goOffline, goOnline, syncNow, isoDaysFromNow, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
-const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
-
-function isoDaysFromNow(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 const RANK = { overdue: 0, "due-soon": 1, ahead: 2 };
 

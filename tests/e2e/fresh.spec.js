@@ -3,10 +3,9 @@
 // itself, shows the return, and the status line says when it last heard from the server.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, serverRecords, signedApi } = require("./helpers");
+const { signIn, openFile, serverRecords, signedApi, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
-const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
 
 /// Tells the page it went to the background or came back, as switching apps on a phone does.
 async function setVisibility(page, state) {

@@ -5,6 +5,15 @@ const { webcrypto } = require("node:crypto");
 const { expect, request } = require("@playwright/test");
 
 const USER = { username: "wangjg", password: "xiafang2026" };
+/// The demo's county supervisor (赵晓峰).
+const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
+
+/// The local date `days` from now, as a date input takes it (YYYY-MM-DD).
+function isoDaysFromNow(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
 /// The PIN the specs set: six digits, not a trivial sequence.
 const PIN = "246810";
 
@@ -337,6 +346,8 @@ function freeStorage(page) {
 }
 
 module.exports = {
+  SUPERVISOR,
+  isoDaysFromNow,
   syncNow,
   signedApi,
   proofHeader,

@@ -5,16 +5,9 @@
 // as 已销号.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, syncNow } = require("./helpers");
+const { signIn, openFile, shellCached, syncNow, isoDaysFromNow, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
-const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
-
-function isoDaysFromNow(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 test("a unit's report arrives offline from the field and the matter is signed off", async ({ browser }) => {
   const tag = `JB-${Date.now()}`;

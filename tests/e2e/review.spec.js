@@ -4,11 +4,9 @@
 // cadre's phone shows it approved.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, goOffline, goOnline, unlock, syncNow } = require("./helpers");
+const { signIn, openFile, shellCached, goOffline, goOnline, unlock, syncNow, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
-const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
-
 
 test("a returned visit log is amended offline by the cadre and approved", async ({ browser }) => {
   const tag = `REVIEW-${Date.now()}`;

@@ -6,12 +6,11 @@ const os = require("node:os");
 const path = require("node:path");
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, shellCached, goOffline, unlock } = require("./helpers");
+const { signIn, shellCached, goOffline, unlock, SUPERVISOR } = require("./helpers");
 
 const rulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "xiafang-rules-")), "rules.json");
 fs.writeFileSync(rulesFile, JSON.stringify({ satisfied: ["satisfied"], case: { due_soon_days: 60 } }));
 const server = useCaseServer(test, ["--rules", rulesFile]);
-const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
 
 test("the phone's figures and deadlines follow the county's own rules", async ({ page, context }) => {
   await signIn(page, server, SUPERVISOR);

@@ -3,16 +3,9 @@
 // stands, and the cadre's phone shows the supervision after its next sync, also offline.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, shellCached, goOffline, unlock } = require("./helpers");
+const { signIn, openFile, shellCached, goOffline, unlock, isoDaysFromNow, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
-const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
-
-function isoDaysFromNow(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 test("a supervisor lists a matter and records a step; the cadre sees it offline", async ({ browser }) => {
   const tag = `SUP-${Date.now()}`;

@@ -1,6 +1,7 @@
 //! 待办: what falls due on a cadre's own files — the next step a visit promised and its date,
 //! the matter's open deadlines (the follow-up visit after closure among them), the handling
-//! unit's report on an assigned matter (交办), and files not visited for
+//! unit's report on an assigned matter (交办), the 包案 plan's milestones not yet met, and files
+//! not visited for
 //! `CaseRules::no_visit_days` — overdue first, then soonest due.
 //!
 //! The phone keeps each file's items and works out again only the files that changed, so what
@@ -21,7 +22,7 @@ pub const AHEAD_DAYS: u64 = 14;
 
 /// What is to be done.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "what", rename_all = "snake_case")]
+#[serde(tag = "todo", rename_all = "snake_case")]
 pub enum TodoKind {
     /// The 下一步 of the file's latest visit, with the date it set.
     NextStep { step: String },
@@ -29,6 +30,8 @@ pub enum TodoKind {
     Deadline { kind: DeadlineKind },
     /// The handling unit's 办结报告 on a matter assigned to it, not yet reported.
     Report { unit: String },
+    /// A milestone of the case's 化解方案 (包案) not yet met.
+    Milestone { what: String },
     /// The file is due a visit: `last` is the latest one, if any was logged in the app.
     Visit { last: Option<NaiveDate> },
 }
@@ -85,6 +88,12 @@ pub fn file_todos(
         items.push(item(TodoKind::NextStep { step }, due));
     }
     items.extend(open_deadlines(&status).map(|(kind, due)| item(TodoKind::Deadline { kind }, due)));
+    if let Some(plan) = &status.plan {
+        items.extend(plan.open().into_iter().map(|m| {
+            let what = m.what.clone();
+            item(TodoKind::Milestone { what }, m.due)
+        }));
+    }
     let rounds = tasks(records, tasking, &rules.limits.calendar, today).rounds;
     items.extend(
         rounds
@@ -126,7 +135,7 @@ pub fn to_do(items: impl IntoIterator<Item = Todo>, today: NaiveDate) -> Vec<Tod
 fn rank(kind: &TodoKind) -> u8 {
     match kind {
         TodoKind::NextStep { .. } => 0,
-        TodoKind::Deadline { .. } | TodoKind::Report { .. } => 1,
+        TodoKind::Deadline { .. } | TodoKind::Report { .. } | TodoKind::Milestone { .. } => 1,
         TodoKind::Visit { .. } => 2,
     }
 }
