@@ -2,9 +2,10 @@
 //! the matters' deadlines (follow-ups among them), files due a visit — overdue first, each one
 //! tap from its file. Read from the phone, so it works offline like the list below it.
 //!
-//! Working it out reads every record on the phone, so it waits for the file list to show, and
-//! afterwards works out again only the files that changed (`Changes::since`): a save or a
-//! download costs one file's records, not the whole phone's.
+//! Working it out reads every record on the phone, so it waits until the file list has been
+//! painted and a moment more (`after_the_list`), and afterwards works out again only the files
+//! that changed (`Changes::since`): a save or a download costs one file's records, not the whole
+//! phone's.
 
 use crate::app::SignedIn;
 use crate::changes::{Since, use_changes};
@@ -61,6 +62,11 @@ pub fn TodoDesk(
             if !shown {
                 return Ok(None);
             }
+            // Only the first reading of the session reads every record; later ones are cheap.
+            let first = WORKED.with_borrow(|w| w.as_ref().is_none_or(|w| w.account != me));
+            if first {
+                after_the_list().await;
+            }
             refresh(me, changes.version(), |v| changes.since(v))
                 .await
                 .map(Some)
@@ -103,6 +109,27 @@ pub fn TodoDesk(
             {body}
         </section>
     })
+}
+
+/// How long after the list's frame the first reading starts: a cadre's first tap on a file
+/// right after unlocking is not kept waiting behind it.
+const AFTER_LIST_MS: i32 = 300;
+
+/// Resolves `AFTER_LIST_MS` after the browser has painted the frame in progress (the list).
+async fn after_the_list() {
+    let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, _| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            return;
+        };
+        let later = window.clone();
+        let then = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = later
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, AFTER_LIST_MS);
+        });
+        let _ = window.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&then));
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The items to show today, working out again only the files changed since the last time.
