@@ -452,3 +452,23 @@ pub fn as_stored(record: &Record) -> Record {
         .clone()
         .with_account_names(|id| Some(format!("{} 姓名", id.0)))
 }
+
+/// The demo accounts' password (`server/demo/demo.json`).
+pub const DEMO_PASSWORD: &str = "xiafang2026";
+
+/// The demo account `username` as a sign-in finds it, its demo password checked.
+pub async fn demo_sign_in(
+    db: &xiafang_server::db::Db,
+    username: &str,
+) -> xiafang_core::account::Account {
+    let (account, hash) = db
+        .account_for_login(username)
+        .await
+        .expect("query")
+        .unwrap_or_else(|| panic!("{username} can sign in"));
+    assert!(
+        xiafang_server::auth::verify_password(DEMO_PASSWORD, &hash),
+        "{username}'s password"
+    );
+    account
+}
