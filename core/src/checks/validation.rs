@@ -307,11 +307,7 @@ fn supervision(c: &mut Check, s: &Supervision, record: &Record) {
         Supervision::Listed {
             deadline, reason, ..
         } => {
-            if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&deadline.year()) {
-                c.fail(Field::Deadline, Problem::DateOutOfRange);
-            } else if *deadline < record.occurred_at.date() {
-                c.fail(Field::Deadline, Problem::BeforeRecordDate);
-            }
+            c.deadline(Field::Deadline, *deadline, record);
             c.text(Field::SupervisionReason, reason, true, MAX_TEXT);
         }
         Supervision::Leader {

@@ -31,13 +31,16 @@ impl WarningState {
 
 /// The file's latest sign as of `today` (reports dated later have not happened yet).
 pub fn warning_state(records: &[Record], today: NaiveDate) -> Option<WarningState> {
-    episodes(records, today).pop()
+    episodes(effective(records), today).pop()
 }
 
 /// Every sign of the file as of `today`, oldest first: each runs from its first report to the
-/// report that settled it.
-pub fn episodes(records: &[Record], today: NaiveDate) -> Vec<WarningState> {
-    let mut reports: Vec<&Record> = effective(records)
+/// report that settled it. `counted` are the file's records that count (`ledger::effective`).
+pub fn episodes<'a>(
+    counted: impl IntoIterator<Item = &'a Record>,
+    today: NaiveDate,
+) -> Vec<WarningState> {
+    let mut reports: Vec<&Record> = counted
         .into_iter()
         .filter(|r| r.occurred_at.date() <= today)
         .filter(|r| matches!(r.body, RecordBody::Warning(_)))

@@ -500,7 +500,7 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
         K::EarlyWarnings => (
             facts
                 .iter()
-                .flat_map(|f| crate::folds::warnings::episodes(&f.counted.iter().map(|r| (*r).clone()).collect::<Vec<_>>(), p.to))
+                .flat_map(|f| crate::folds::warnings::episodes(f.counted.iter().copied(), p.to))
                 .filter(|w| p.contains(w.since))
                 .count() as i64,
             None,
