@@ -82,9 +82,14 @@ test("a large photo reaches the server whole over a link that keeps dropping", a
 
   // The record goes up at once; the photo piece by piece, through the drops.
   const api = await asCadre(server.url);
-  const records = await api.records("file-guo");
-  const stored = records.find((r) => r.body.type === "visit" && r.body.requests === requests);
-  const record = records.find((r) => r.body.type === "photo" && r.body.of === stored.id);
+  // The upload runs after the save, on its own: wait until the server has the photo's record.
+  const photoRecord = async () => {
+    const records = await api.records("file-guo");
+    const stored = records.find((r) => r.body.type === "visit" && r.body.requests === requests);
+    return stored && records.find((r) => r.body.type === "photo" && r.body.of === stored.id);
+  };
+  await expect.poll(photoRecord).toBeTruthy();
+  const record = await photoRecord();
   expect(record.body.image).toMatchObject({ size, mime: "image/jpeg" });
   const sha = record.body.image.sha256;
   await expect
