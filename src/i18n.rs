@@ -22,6 +22,8 @@ macro_rules! messages {
 
 messages! {
     AppName => ("下访", "Xiafang"),
+    AppCrashed => ("应用出错，当前页面已无法继续使用。已保存到手机的记录不会丢失，请重新打开应用。", "The app ran into an error and this page cannot go on. Everything saved on the phone is safe: reopen the app."),
+    AppReopen => ("重新打开", "Reopen"),
     Loading => ("正在读取…", "Loading…"),
     Retry => ("重试", "Retry"),
     Back => ("返回", "Back"),

@@ -7,6 +7,7 @@ pub mod api;
 mod app;
 pub mod changes;
 mod components;
+mod crash;
 pub mod i18n;
 pub mod lock;
 mod pages;
@@ -18,7 +19,8 @@ pub use app::App;
 
 /// Mounts the app and registers the service worker that keeps it working offline.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    crash::install();
+    crash::expose_trigger();
     register_service_worker();
     probe::expose();
     leptos::mount::mount_to_body(App);

@@ -48,13 +48,20 @@ test("300 files opened and notes saved leave no subscriber or listener behind", 
     for (const [source, n] of Object.entries(counts)) peak[source] = Math.max(peak[source] || 0, n);
   };
   for (let round = 1; round <= ROUNDS; round += 1) {
-    await openFile(page, round % 2 ? "郭先生" : "潘女士");
-    if (round <= WARM) seen(await live(page));
-    await saveNote(page, `${tag} 第${round}条`);
-    if (round <= WARM) seen(await live(page));
-    await page.locator("a.back").click();
-    if (round <= WARM) seen(await live(page));
-    if (round === WARM) early = await counts(page, cdp);
+    try {
+      await openFile(page, round % 2 ? "郭先生" : "潘女士");
+      if (round <= WARM) seen(await live(page));
+      await saveNote(page, `${tag} 第${round}条`);
+      if (round <= WARM) seen(await live(page));
+      await page.locator("a.back").click();
+      if (round <= WARM) seen(await live(page));
+      if (round === WARM) early = await counts(page, cdp);
+    } catch (error) {
+      // What the screen showed when a round stuck: the one clue a clean-clone run leaves.
+      const shown = await page.locator("body").innerText().catch(() => "(unreadable)");
+      console.log(`round ${round} stuck at ${page.url()}; the screen read:\n${shown}`);
+      throw error;
+    }
   }
   const late = await counts(page, cdp);
   console.log(`after ${WARM} rounds: ${JSON.stringify(early)}`);

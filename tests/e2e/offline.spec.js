@@ -98,6 +98,31 @@ test("records saved offline survive a reload and upload exactly once", async ({ 
   expect(money.body.amount_fen).toBe(50_000);
 });
 
+test("an app failure says so in Chinese, and reopening it offline keeps what was saved", async ({ page, context }) => {
+  const tag = `CRASH-${Date.now()}`;
+  await signIn(page, server);
+  await shellCached(page);
+  await openFile(page, "郭先生");
+  await goOffline(context, server);
+  await saveNote(page, `崩溃前保存的谈心记录 ${tag}`);
+
+  // A panic freezes the wasm instance where it stood; the page must not just stop answering.
+  await page.evaluate(() => window.__xiafang_panic()).catch(() => {});
+  const crash = page.getByTestId("crash");
+  await expect(crash).toContainText("已保存到手机的记录不会丢失");
+  await crash.getByRole("button", { name: "重新打开" }).click();
+
+  await unlock(page);
+  await expect(page.getByTestId("crash")).toHaveCount(0);
+  await openFile(page, "郭先生");
+  await expect(page.locator("li.entry", { hasText: tag })).toHaveCount(1);
+  await goOnline(context, server);
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
+  await expect
+    .poll(async () => (await serverRecords(server, "file-guo")).filter((r) => JSON.stringify(r.body).includes(tag)).length)
+    .toBe(1);
+});
+
 test("a cadre cannot open another township's file through the API, nor learn that it exists", async () => {
   const api = await signedApi(server);
   const res = await api.get("/api/files/file-yang/records");

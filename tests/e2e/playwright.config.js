@@ -18,6 +18,9 @@ module.exports = defineConfig({
     timezoneId: "Asia/Shanghai",
     serviceWorkers: "allow",
     trace: "retain-on-failure",
+    // A click whose target never comes fails within a minute with what it waited for, instead of
+    // waiting out a long test's whole timeout.
+    actionTimeout: 60_000,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
       // Running as root needs --no-sandbox; the rest keeps Chromium off the closed network.

@@ -95,6 +95,16 @@ function useCaseServer(test, args = []) {
     await server.prepare();
     await server.start();
   });
+  // A panic in the app's wasm leaves the page frozen where it stood, and a test then waits out
+  // its timeout on whatever it looked for next: say what the page threw, when it threw it.
+  test.beforeEach(async ({ page }) => {
+    page.on("pageerror", (error) => console.log(`page error: ${error.stack || error}`));
+    page.on("console", (message) => {
+      if (message.type() === "error" && /panicked/.test(message.text())) {
+        console.log(`page panicked: ${message.text()}`);
+      }
+    });
+  });
   test.afterEach(async () => {
     if (!server.child) await server.start();
   });
