@@ -71,20 +71,72 @@ impl Line {
     }
 
     async fn insert(&self, conn: &mut AnyConnection) -> Result<()> {
-        sqlx::query(
+        insert_lines(conn, &[self]).await
+    }
+}
+
+/// Rows one INSERT carries at most (7 parameters each; far below both databases' limits).
+const ROWS_PER_INSERT: usize = 100;
+
+/// Inserts lines with one statement per `ROWS_PER_INSERT`: each statement is a round trip to
+/// PostgreSQL, and a pushed batch or a group commit has dozens of lines.
+async fn insert_lines(conn: &mut AnyConnection, lines: &[&Line]) -> Result<()> {
+    for chunk in lines.chunks(ROWS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = |k: usize| format!("${}", i * 7 + k);
+                format!(
+                    "({}, {}, {}, {}, {}, {}, {})",
+                    p(1),
+                    p(2),
+                    p(3),
+                    p(4),
+                    p(5),
+                    p(6),
+                    p(7)
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO audit_log (id, at, account_id, device_id, action, file_id, record_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&self.id)
-        .bind(&self.at)
-        .bind(&self.account)
-        .bind(&self.device)
-        .bind(self.action)
-        .bind(&self.file)
-        .bind(&self.record)
-        .execute(conn)
-        .await?;
-        Ok(())
+             VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for line in chunk {
+            query = query
+                .bind(&line.id)
+                .bind(&line.at)
+                .bind(&line.account)
+                .bind(&line.device)
+                .bind(line.action)
+                .bind(&line.file)
+                .bind(&line.record);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The lines of one transaction's writes, kept until it is about to commit and then inserted
+/// together: a stored record still always has its line, since both commit or neither does.
+#[derive(Default)]
+pub(crate) struct WriteLines(Vec<Line>);
+
+impl WriteLines {
+    pub(crate) fn add(
+        &mut self,
+        actor: &Actor<'_>,
+        action: AuditAction,
+        file: &str,
+        record: Option<RecordId>,
+    ) {
+        self.0.push(Line::new(actor, action, file, record));
+    }
+
+    /// Inserts them in `conn`'s transaction; call it before the commit.
+    pub(crate) async fn insert(self, conn: &mut AnyConnection) -> Result<()> {
+        insert_lines(conn, &self.0.iter().collect::<Vec<_>>()).await
     }
 }
 
@@ -179,9 +231,7 @@ async fn commit(
         Backend::Postgres => None,
     };
     let mut tx = pool.begin().await?;
-    for line in lines {
-        line.insert(&mut tx).await?;
-    }
+    insert_lines(&mut tx, lines).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use super::audit::{self, Actor};
 use super::files::{FILE_PLACES, readable, reads_jurisdiction};
-use super::upload::{Names, Reaches, decide_op, seen_ops, seq_of};
+use super::upload::{Known, Names, Reaches, decide_op, seen_ops, seq_of};
 use super::{Db, DbError, Result, parse, to_json};
 use chrono::Utc;
 use sqlx::AnyConnection;
@@ -81,6 +81,7 @@ impl Db {
         let seqs: Vec<i64> = ops.iter().map(|op| seq_of(op.seq)).collect();
         let seen = seen_ops(&mut tx, &device_key, &seqs).await?;
         let (mut reaches, mut names) = (Reaches::default(), Names::default());
+        let mut known = Known::default();
         let mut outcomes = Vec::with_capacity(ops.len());
         for op in ops {
             let op = Op {
@@ -92,13 +93,15 @@ impl Db {
                 Some(_) => Outcome::Rejected {
                     reason: Rejection::IdConflict,
                 },
-                None => match decide_op(&mut tx, &mut reaches, account, &seen, &op).await? {
-                    Decision::Insert => {
-                        queue(&mut tx, account, &device_key, &op).await?;
-                        Outcome::Quarantined
+                None => {
+                    match decide_op(&mut tx, &mut reaches, &mut known, account, &seen, &op).await? {
+                        Decision::Insert => {
+                            queue(&mut tx, account, &device_key, &op).await?;
+                            Outcome::Quarantined
+                        }
+                        decision => decision.outcome(),
                     }
-                    decision => decision.outcome(),
-                },
+                }
             };
             outcomes.push(outcome);
         }

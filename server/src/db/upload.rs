@@ -69,6 +69,12 @@ impl Db {
         let seqs: Vec<i64> = ops.iter().map(|op| seq_of(op.seq)).collect();
         let mut seen = seen_ops(&mut tx, &device_key, &seqs).await?;
         let (mut reaches, mut names) = (Reaches::default(), Names::default());
+        // Repeats are common (a phone that lost an answer sends its batch again): one query
+        // finds every record of the batch already stored instead of one per operation.
+        let mut known = Known::prefetch(&mut tx, ops.iter().map(|op| op.record.id)).await?;
+        // Written just before the commit, one statement each instead of one per operation.
+        let mut lines = audit::WriteLines::default();
+        let mut marks: Vec<(i64, String, String)> = Vec::with_capacity(ops.len());
         let mut outcomes = Vec::with_capacity(ops.len());
         // The device's mark moves only for operations not seen before.
         let mut mark: Option<i64> = None;
@@ -77,13 +83,15 @@ impl Db {
                 seq: op.seq,
                 record: names.set_on(&mut tx, &op.record).await?,
             };
-            let outcome = match decide_op(&mut tx, &mut reaches, account, &seen, op).await? {
+            let decision = decide_op(&mut tx, &mut reaches, &mut known, account, &seen, op).await?;
+            let outcome = match decision {
                 Decision::Repeat(outcome) => {
                     outcomes.push(outcome);
                     continue;
                 }
                 Decision::Insert => {
                     insert_record(&mut tx, &op.record, Some(&device_key)).await?;
+                    known.stored(&op.record);
                     if changes_reach(&op.record) {
                         reaches.forget(&op.record.file_id);
                     }
@@ -97,14 +105,7 @@ impl Db {
                         (_, Some(_)) => AuditAction::Amend,
                         _ => AuditAction::Create,
                     };
-                    audit::log(
-                        &mut tx,
-                        &actor,
-                        action,
-                        &op.record.file_id.0,
-                        Some(op.record.id),
-                    )
-                    .await?;
+                    lines.add(&actor, action, &op.record.file_id.0, Some(op.record.id));
                     if let RecordBody::FileEdit(edit) = &op.record.body {
                         apply_file_edit(&mut tx, &op.record, edit).await?;
                     }
@@ -112,28 +113,18 @@ impl Db {
                 }
                 Decision::Record(outcome) => outcome,
             };
-            // A reused (device, seq) with another record keeps its first entry: the record
-            // itself was still judged and stored by its own id above.
-            sqlx::query(
-                "INSERT INTO device_ops (device_id, seq, account_id, record_id, outcome, \
-                 received_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (device_id, seq) DO NOTHING",
-            )
-            .bind(&device_key)
-            .bind(seq)
-            .bind(&account.id.0)
-            .bind(op.record.id.to_string())
-            .bind(to_json(&outcome))
-            .bind(Utc::now().to_rfc3339())
-            .execute(&mut *tx)
-            .await?;
             // Later operations of the batch with the same seq see this mark, as they would had
-            // it been committed on its own.
-            seen.entry(seq)
-                .or_insert_with(|| (op.record.id.to_string(), outcome.clone()));
+            // it been committed on its own. A reused (device, seq) with another record keeps
+            // its first entry: the record itself was still judged and stored by its own id.
+            if let std::collections::hash_map::Entry::Vacant(entry) = seen.entry(seq) {
+                entry.insert((op.record.id.to_string(), outcome.clone()));
+                marks.push((seq, op.record.id.to_string(), to_json(&outcome)));
+            }
             mark = mark.max(Some(seq));
             outcomes.push(outcome);
         }
+        insert_marks(&mut tx, &device_key, &account.id, &marks).await?;
+        lines.insert(&mut tx).await?;
         if let Some(last_seq) = mark {
             sqlx::query(
                 "INSERT INTO devices (device_id, account_id, last_seq, last_seen, clock_skew_ms) \
@@ -199,6 +190,7 @@ impl Db {
 pub(super) async fn decide_op(
     conn: &mut AnyConnection,
     reaches: &mut Reaches,
+    known: &mut Known,
     account: &Account,
     seen: &HashMap<i64, (String, Outcome)>,
     op: &Op,
@@ -211,13 +203,13 @@ pub(super) async fn decide_op(
         true => reaches.of(&mut *conn, account, &op.record.file_id).await?,
         false => None,
     };
-    let earlier = stored_record(&mut *conn, asks.earlier).await?;
-    let target = stored_record(&mut *conn, asks.target).await?;
+    let earlier = known.get(&mut *conn, asks.earlier).await?;
+    let target = known.get(&mut *conn, asks.target).await?;
     let legal_team = legal_members(&mut *conn, &asks.team).await?;
-    let existing = stored_record(&mut *conn, Some(op.record.id)).await?;
+    let existing = known.get(&mut *conn, Some(op.record.id)).await?;
     let mut evidence = Vec::with_capacity(asks.evidence.len());
     for id in &asks.evidence {
-        evidence.extend(stored_record(&mut *conn, Some(*id)).await?);
+        evidence.extend(known.get(&mut *conn, Some(*id)).await?);
     }
     let facts = Facts {
         caller: &account.id,
@@ -330,17 +322,114 @@ async fn legal_members(conn: &mut AnyConnection, named: &[UserId]) -> Result<Vec
     Ok(members)
 }
 
-/// A stored record by its id, if an id is asked for and such a record is stored.
-async fn stored_record(conn: &mut AnyConnection, id: Option<RecordId>) -> Result<Option<Record>> {
-    let Some(id) = id else {
-        return Ok(None);
-    };
-    sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(conn)
-        .await?
-        .map(|body| parse(&body, "records"))
-        .transpose()
+/// Stored records by id as one transaction sees them: looked up once, and told of each record
+/// the transaction stores, so a later operation of the batch (a repeat, an amendment of it)
+/// sees it as stored.
+#[derive(Default)]
+pub(super) struct Known(HashMap<RecordId, Option<Record>>);
+
+impl Known {
+    /// Looks up `ids` with one query per `ROWS_PER_LOOKUP`.
+    async fn prefetch(
+        conn: &mut AnyConnection,
+        ids: impl Iterator<Item = RecordId>,
+    ) -> Result<Known> {
+        let ids: Vec<RecordId> = ids.collect();
+        let mut known: HashMap<RecordId, Option<Record>> =
+            ids.iter().map(|id| (*id, None)).collect();
+        for chunk in ids.chunks(ROWS_PER_LOOKUP) {
+            let places: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT body FROM records WHERE id IN ({})",
+                places.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql);
+            for id in chunk {
+                query = query.bind(id.to_string());
+            }
+            for body in query.fetch_all(&mut *conn).await? {
+                let record: Record = parse(&body, "records")?;
+                known.insert(record.id, Some(record));
+            }
+        }
+        Ok(Known(known))
+    }
+
+    /// The stored record with this id, if an id is asked for and such a record is stored.
+    async fn get(
+        &mut self,
+        conn: &mut AnyConnection,
+        id: Option<RecordId>,
+    ) -> Result<Option<Record>> {
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        if let Some(known) = self.0.get(&id) {
+            return Ok(known.clone());
+        }
+        let record = sqlx::query_scalar::<_, String>("SELECT body FROM records WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(conn)
+            .await?
+            .map(|body| parse::<Record>(&body, "records"))
+            .transpose()?;
+        self.0.insert(id, record.clone());
+        Ok(record)
+    }
+
+    /// `record` was stored by this transaction.
+    fn stored(&mut self, record: &Record) {
+        self.0.insert(record.id, Some(record.clone()));
+    }
+}
+
+/// Ids one lookup asks for at most, and device marks one INSERT carries at most (6 parameters
+/// each): far below both databases' limits on parameters.
+const ROWS_PER_LOOKUP: usize = 100;
+const MARKS_PER_INSERT: usize = 100;
+
+/// Stores the device's marks (seq, record id, outcome as JSON), one statement per
+/// `MARKS_PER_INSERT`; a mark already stored for a seq keeps its first entry.
+async fn insert_marks(
+    conn: &mut AnyConnection,
+    device: &str,
+    account: &UserId,
+    marks: &[(i64, String, String)],
+) -> Result<()> {
+    let now = Utc::now().to_rfc3339();
+    for chunk in marks.chunks(MARKS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = |k: usize| format!("${}", i * 6 + k);
+                format!(
+                    "({}, {}, {}, {}, {}, {})",
+                    p(1),
+                    p(2),
+                    p(3),
+                    p(4),
+                    p(5),
+                    p(6)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO device_ops (device_id, seq, account_id, record_id, outcome, received_at) \
+             VALUES {} ON CONFLICT (device_id, seq) DO NOTHING",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (seq, record, outcome) in chunk {
+            query = query
+                .bind(device)
+                .bind(*seq)
+                .bind(&account.0)
+                .bind(record)
+                .bind(outcome)
+                .bind(&now);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// A stable 64-bit key for PostgreSQL's advisory locks.
