@@ -41,7 +41,7 @@ pub use records::{
     account, attachment, case_step, file, file_edit, kinds, legal, ownership, reception, record,
     supervision, tasking, warning,
 };
-pub use reports::{export, figures, ledgers, receptions};
+pub use reports::{export, figures, ledgers, receptions, task_ledger};
 pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};
 
 pub use base::ids::{DeviceId, FileId, RecordId, UserId};
