@@ -4,7 +4,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, shellCached, goOffline, unlock, SUPERVISOR } = require("./helpers");
+const { signIn, shellCached, goOffline, unlock, isoDaysFromNow, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
 const demo = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "server", "demo", "demo.json"), "utf8"));
@@ -142,6 +142,15 @@ test("the county supervisor's deadlines, figures, ledger and print work, the fir
   // An .xlsx is a zip archive.
   expect(fs.readFileSync(saved).subarray(0, 2).toString()).toBe("PK");
   await expect(page.getByTestId("ledger-saved")).toContainText(".xlsx");
+  // 交办台账 as CSV: the demo's assignment on 雷女士's file is a row, its 催办 count a number.
+  await page.fill("input[name=from]", isoDaysFromNow(-60));
+  await page.selectOption("select[name=ledger]", { label: "交办台账" });
+  await page.selectOption("select[name=format]", "csv");
+  const [tasks] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载" }).click()]);
+  expect(tasks.suggestedFilename()).toMatch(/^交办台账.*\.csv$/);
+  const csv = fs.readFileSync(await tasks.path(), "utf8");
+  expect(csv.split("\r\n")[0]).toContain("交办日期,乡镇（街道）,村（社区）,信访人,承办单位,交办事项及要求,限期报告日期,催办次数");
+  expect(csv).toMatch(/,雷女士,云周街道办事处,落实雷女士安置地基分配方案，限期报告,\d{4}-\d{2}-\d{2},0,/);
 
   // No network: the ledger page says so; deadlines, figures and the printable file still work.
   await goOffline(context, server);

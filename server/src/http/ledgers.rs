@@ -65,10 +65,13 @@ pub async fn ledger(
         LedgerKind::Assistance => assistance_ledger(&files, q.from, q.to),
         LedgerKind::Cases => case_ledger(&files, q.to, &state.rules.case),
         LedgerKind::Receptions => reception_ledger(&files, q.from, q.to),
+        // As the rounds stand today when the period runs on past it: a deadline still ahead
+        // is not overdue yet.
         LedgerKind::Tasks => task_ledger(
             &files,
             q.from,
-            q.to,
+            q.to.min(xiafang_core::case::china_date(chrono::Utc::now()))
+                .max(q.from),
             &state.rules.tasking,
             &state.rules.case.limits.calendar,
         ),
