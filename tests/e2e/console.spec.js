@@ -171,6 +171,14 @@ test("the county supervisor's deadlines, figures, ledger and print work, the fir
   await expect(printed.getByRole("heading", { name: new RegExp(quiet.name) })).toBeVisible();
   const visitsOfQuiet = demo.records.filter((r) => r.file_id === quiet.id && r.body.type === "visit").length;
   await expect(printed.locator("li.entry.visit")).toHaveCount(visitsOfQuiet);
+  // Every field under the words of the form that wrote it: the file's 住址/联系电话, a visit's
+  // 思想动态/风险等级 and, where a visit set one, 下一步完成时限 (not an unlabelled date).
+  await expect(printed.locator("dt", { hasText: "住址" })).toHaveCount(1);
+  if (quiet.phone) await expect(printed.locator("dt", { hasText: "联系电话" })).toHaveCount(1);
+  await expect(printed.locator("li.entry.visit").first()).toContainText("思想动态：");
+  await expect(printed.locator("li.entry.visit").first()).toContainText("风险等级：");
+  const due = demo.records.find((r) => r.file_id === quiet.id && r.body.type === "visit" && r.body.next_due);
+  if (due) await expect(printed).toContainText("下一步完成时限：");
   await page.evaluate(() => {
     window.printed = 0;
     window.print = () => {
