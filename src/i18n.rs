@@ -418,6 +418,8 @@ messages! {
     AttachNotAllowed => ("只有负责这份档案的干部和法律顾问可以添加签名或照片", "Only the cadres and legal team members on this file can add signatures or photos"),
     NotSignable => ("这类记录不需要签名确认", "Records of this kind are not signed"),
     NotPhotographable => ("这类记录不能附照片", "Photos cannot be attached to records of this kind"),
+    LeaderAccountLabel => ("从账号中选择包案领导", "Pick the leader from the accounts"),
+    LeaderNoAccount => ("未开通账号（手动填写姓名和职务）", "No account (type the name and post)"),
 }
 
 /// The current language, provided once by the app.

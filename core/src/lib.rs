@@ -37,10 +37,12 @@ pub use checks::{permissions, targets, validation, verdict};
 pub use folds::{
     calendar, case, deadlines, ledger, review, search, signatures, tasks, team, todo, warnings,
 };
+pub use records::leader_accounts;
 pub use records::{
     account, attachment, case_step, file, file_edit, kinds, legal, ownership, reception, record,
     supervision, tasking, warning,
 };
+pub use reports::task_ledger;
 pub use reports::{export, figures, ledgers, receptions};
 pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};
 

@@ -32,6 +32,8 @@ struct Case {
     legal_team: Vec<UserId>,
     /// The stored records among those a sign-off names.
     evidence: Vec<Record>,
+    /// The named leader accounts that are supervisors over the file.
+    leaders: Vec<UserId>,
     expected: Option<Rejection>,
 }
 
@@ -49,6 +51,7 @@ fn case(name: &'static str, caller: &'static str, role: Role, record: Record) ->
         target: None,
         legal_team: Vec::new(),
         evidence: Vec::new(),
+        leaders: Vec::new(),
         expected: None,
     }
 }
@@ -81,12 +84,30 @@ impl Case {
             ..self
         }
     }
+    fn leaders(self, ids: &[&str]) -> Self {
+        Case {
+            leaders: ids.iter().map(|&id| UserId::from(id)).collect(),
+            ..self
+        }
+    }
     fn refused(self, why: Rejection) -> Self {
         Case {
             expected: Some(why),
             ..self
         }
     }
+}
+
+/// A 包案 leader record naming the account `id`.
+fn leader_account(id: &str) -> Record {
+    let mut r = fixtures::leader("f1", "s1", "王副书记", "南滨街道党工委副书记");
+    if let RecordBody::Supervision(xiafang_core::supervision::Supervision::Leader {
+        account, ..
+    }) = &mut r.body
+    {
+        *account = Some(id.into());
+    }
+    r
 }
 
 fn elsewhere(mut record: Record) -> Record {
@@ -219,6 +240,11 @@ fn each_rule_refuses_what_it_should_and_only_that() {
             .evidence(&[&elsewhere(report.clone())]).refused(NoSuchEvidence),
         case("a sign-off on a void", "s1", Supervisor, fixtures::signed_off(&[&void], "s1"))
             .evidence(&[&void]).refused(NoSuchEvidence),
+        case("a leader without an account", "s1", Supervisor, fixtures::leader("f1", "s1", "张书记", "县委书记")),
+        case("a leader picked from the supervisors over the file", "s1", Supervisor, leader_account("sup-t"))
+            .leaders(&["sup-t"]),
+        case("a leader account that is no supervisor over the file", "s1", Supervisor, leader_account("sup-other"))
+            .refused(NotALeader),
     ];
     for c in cases {
         let facts = Facts {
@@ -231,6 +257,7 @@ fn each_rule_refuses_what_it_should_and_only_that() {
             seen: None,
             existing: None,
             evidence: &c.evidence,
+            leaders: &c.leaders,
         };
         assert_eq!(refusal(&c.record, &facts), c.expected, "{}", c.name);
     }
@@ -279,6 +306,7 @@ fn the_judge_asks_for_exactly_the_records_and_accounts_a_rule_reads() {
             target,
             team,
             evidence: Vec::new(),
+            leaders: Vec::new(),
         };
         assert_eq!(asks(&op, None), expected, "{name}");
         assert_eq!(
@@ -325,6 +353,7 @@ fn marks_and_stored_records_decide_around_the_rules() {
         seen,
         existing,
         evidence: &[],
+        leaders: &[],
     };
     let rejected = |reason| Decision::Record(Outcome::Rejected { reason });
     let cases: Vec<(&str, Facts, Decision)> = vec![

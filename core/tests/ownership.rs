@@ -224,59 +224,94 @@ fn the_latest_plan_counts_after_corrections_and_a_milestone_met_must_be_in_the_p
     assert_eq!(milestone(&s, MEETING).status, DeadlineStatus::Open);
 }
 
-#[test]
-fn a_leaders_own_visits_are_those_they_wrote_joined_took_part_in_or_received() {
-    let mut leader = fixtures::leader("f1", "s1", "王副书记", "南滨街道党工委副书记");
-    if let RecordBody::Supervision(Supervision::Leader { account, .. }) = &mut leader.body {
-        *account = Some("u-wangzs".into());
+fn own_visit(day: &str, author: &str, participants: &[&str], joined: &[&str]) -> Record {
+    let mut v = on(day, fixtures::visit("f1", author));
+    if let RecordBody::Visit(body) = &mut v.body {
+        body.participants = participants.iter().map(|p| (*p).to_owned()).collect();
+        body.joined = joined
+            .iter()
+            .map(|id| TeamMember {
+                id: (*id).into(),
+                name: "某人".into(),
+            })
+            .collect();
+        body.next_due = None;
     }
-    let leader = on("2026-10-01", leader);
-    let visit = |day: &str, author: &str, participants: &[&str], joined: &[&str]| {
-        let mut v = on(day, fixtures::visit("f1", author));
-        if let RecordBody::Visit(body) = &mut v.body {
-            body.participants = participants.iter().map(|p| (*p).to_owned()).collect();
-            body.joined = joined
-                .iter()
-                .map(|id| TeamMember {
-                    id: (*id).into(),
-                    name: "某人".into(),
-                })
-                .collect();
-            body.next_due = None;
-        }
-        v
-    };
+    v
+}
+
+fn received(day: &str, author: &str, leader: &str) -> Record {
+    let mut r = on(day, fixtures::reception("f1", author));
+    if let RecordBody::Reception(rec) = &mut r.body {
+        rec.leader = leader.into();
+    }
+    r
+}
+
+fn leader_with(name: &str, account: Option<&str>) -> Record {
+    let mut leader = fixtures::leader("f1", "s1", name, "南滨街道党工委副书记");
+    if let RecordBody::Supervision(Supervision::Leader { account: a, .. }) = &mut leader.body {
+        *a = account.map(Into::into);
+    }
+    on("2026-10-01", leader)
+}
+
+#[test]
+fn a_leader_without_an_account_is_matched_by_name_in_visits_and_receptions() {
     let records = vec![
-        leader,
-        visit("2026-10-05", "u-wangzs", &["王副书记"], &[]),
-        visit(
+        leader_with("王副书记", None),
+        own_visit(
             "2026-10-20",
             "u1",
             &["王建国（驻村干部）", "王副书记（南滨街道党工委副书记）"],
             &[],
         ),
-        visit("2026-11-03", "u1", &["王建国（驻村干部）"], &["u-wangzs"]),
         // Another 王 is not the leader.
-        visit("2026-11-10", "u1", &["王副书记长", "王建国"], &[]),
-        visit("2026-11-12", "u1", &["王建国（驻村干部）"], &[]),
+        own_visit("2026-11-10", "u1", &["王副书记长", "王建国"], &[]),
+        own_visit("2026-11-12", "u1", &["王建国（驻村干部）"], &[]),
     ];
     let s = status(&records, "2026-12-01");
     let l = &s.leaders[0];
-    assert_eq!((l.own_visits, l.last_own_visit), (3, Some(d("2026-11-03"))));
+    assert_eq!(l.account, None);
+    assert_eq!((l.own_visits, l.last_own_visit), (1, Some(d("2026-10-20"))));
 
     // A reception (接访) the leader held counts too; one another leader held does not.
-    let reception = |day: &str, leader: &str| {
-        let mut r = on(day, fixtures::reception("f1", "clerk"));
-        if let RecordBody::Reception(rec) = &mut r.body {
-            rec.leader = leader.into();
-        }
-        r
-    };
     let mut more = records.clone();
-    more.push(reception("2026-11-20", "王副书记（南滨街道党工委副书记）"));
-    more.push(reception("2026-11-25", "张志强（县委副书记）"));
+    more.push(received(
+        "2026-11-20",
+        "clerk",
+        "王副书记（南滨街道党工委副书记）",
+    ));
+    more.push(received("2026-11-25", "clerk", "张志强（县委副书记）"));
     let l = &status(&more, "2026-12-01").leaders[0];
-    assert_eq!((l.own_visits, l.last_own_visit), (4, Some(d("2026-11-20"))));
+    assert_eq!((l.own_visits, l.last_own_visit), (2, Some(d("2026-11-20"))));
+}
+
+#[test]
+fn a_leader_with_an_account_is_matched_by_the_account_not_by_a_namesake() {
+    let records = vec![
+        leader_with("王副书记", Some("u-wangzs")),
+        // Written by the leader's account, and one where the leader's account joined.
+        own_visit("2026-10-05", "u-wangzs", &[], &[]),
+        own_visit("2026-11-03", "u1", &["王建国（驻村干部）"], &["u-wangzs"]),
+        // A namesake: another 王副书记 (of another township) in a visit's participants, and a
+        // reception a clerk entered under that name. Not the leader's account: not theirs.
+        own_visit("2026-11-10", "u1", &["王副书记（云周街道）"], &[]),
+        received("2026-11-20", "clerk", "王副书记"),
+        // A reception the leader entered with their own account is theirs.
+        received("2026-11-22", "u-wangzs", "王副书记"),
+    ];
+    let s = status(&records, "2026-12-01");
+    let l = &s.leaders[0];
+    assert_eq!(l.account, Some("u-wangzs".into()));
+    assert_eq!((l.own_visits, l.last_own_visit), (3, Some(d("2026-11-22"))));
+
+    // Two leaders of the same name with different accounts are two leaders.
+    let mut two = records.clone();
+    two.push(leader_with("王副书记", Some("u-wang2")));
+    let s = status(&two, "2026-12-01");
+    assert_eq!(s.leaders.len(), 2, "{:?}", s.leaders);
+    assert_eq!(s.leaders[1].own_visits, 0);
 }
 
 fn problems(r: &Record) -> Vec<(Field, Problem)> {

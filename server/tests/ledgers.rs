@@ -208,3 +208,71 @@ async fn the_reception_ledger_counts_people_as_numbers() {
         assert_eq!(text(&rows[1][8]), "郭某、郭某某、李某");
     }
 }
+
+/// 交办台账: one row per assignment round, the 催办 count a number, the report's day a date and a
+/// late report shown late; a cadre is refused it.
+#[tokio::test]
+async fn the_task_ledger_lists_each_round_with_numbers_and_dates() {
+    use chrono::NaiveDate;
+    use xiafang_core::tasking::{Tasking, UrgeMethod};
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    for server in TestServer::each(&small_world()).await {
+        let sup = server.login("sup-a").await;
+        let step = |t, d| fixtures::on(fixtures::tasking("f-a1", "sup-a", t), day(d));
+        let records = [
+            step(
+                Tasking::Assigned {
+                    unit: "镇农业农村办".into(),
+                    task: "核实土地补偿款发放情况".into(),
+                    report_by: day(10),
+                },
+                2,
+            ),
+            step(
+                Tasking::Urged {
+                    how: UrgeMethod::Phone,
+                    note: String::new(),
+                },
+                8,
+            ),
+            step(
+                Tasking::Reported {
+                    summary: "补偿款已足额发放".into(),
+                    resolved: true,
+                },
+                12,
+            ),
+        ];
+        let batch = common::batch(DeviceId::new_random(), 1, &records);
+        server.push(&sup, &batch).await;
+        let path = format!("/api/ledgers/tasks?{PERIOD}");
+        let (status, _, bytes) = server.get_bytes(&path, &sup).await;
+        assert_eq!(status, StatusCode::OK);
+        let (name, rows) = sheet(&bytes);
+        assert_eq!(name, "交办台账");
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let col = |h: &str| rows[0].iter().position(|c| text(c) == h).expect(h);
+        let row = &rows[1];
+        assert_eq!(text(&row[col("承办单位")]), "镇农业农村办");
+        assert_eq!(row[col("催办次数")], Data::Float(1.0), "a number");
+        assert_eq!(
+            row[col("办结报告日期")].as_date(),
+            Some(day(12)),
+            "a date cell"
+        );
+        assert_eq!(text(&row[col("是否逾期报告")]), "逾期报告");
+        // The same as CSV; a cadre gets neither.
+        let (status, headers, bytes) = server.get_bytes(&format!("{path}&format=csv"), &sup).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+        let csv = String::from_utf8(bytes).unwrap();
+        assert!(
+            csv.contains(",镇农业农村办,核实土地补偿款发放情况,2026-11-10,1,"),
+            "{csv}"
+        );
+        let cadre = server.login("wang").await;
+        let (status, body) = server.get(&path, Some(&cadre)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(body["code"], "not_allowed");
+    }
+}

@@ -190,18 +190,22 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
             let joined = joined.join("、");
             let due = v
                 .next_due
-                .map(|d| format!("（{}）", d.format("%Y-%m-%d")))
+                .map(|d| d.format("%Y-%m-%d").to_string())
                 .unwrap_or_default();
             view! {
                 {line(Field::Place.label(lang), v.place.clone())}
                 {line(Field::Participants.label(lang), v.participants.join("、"))}
                 {line(Field::Requests.label(lang), v.requests.clone())}
+                // Named as the form names the two choices.
                 <p class="assessment">
-                    {v.mood.label(lang)} " · " <span class=format!("risk {}", v.risk.key())>{v.risk.label(lang)}</span>
+                    <span class="label">{Msg::MoodLabel.text(lang)}"："</span>{v.mood.label(lang)} " · "
+                    <span class="label">{Msg::RiskLabel.text(lang)}"："</span>
+                    <span class=format!("risk {}", v.risk.key())>{v.risk.label(lang)}</span>
                 </p>
                 {line(Field::Explained.label(lang), v.explained.clone())}
                 {line(Field::Measures.label(lang), v.measures.clone())}
-                {line(Field::NextStep.label(lang), format!("{}{due}", v.next_step))}
+                {line(Field::NextStep.label(lang), v.next_step.clone())}
+                {line(Field::NextDue.label(lang), due)}
                 {line(Field::Joined.label(lang), joined)}
                 {v.evaluation.as_ref().map(|e| view! {
                     <p class="evaluation" data-testid="evaluation">
@@ -212,7 +216,12 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
                 {line(Field::PetitionerView.label(lang), v.petitioner_view.clone())}
                 {(!v.refused.is_empty()).then(|| {
                     let refused: Vec<&str> = v.refused.iter().map(|r| r.label(lang)).collect();
-                    view! { <p class="refused" data-testid="refused">{refused.join("、")}</p> }
+                    view! {
+                        <p class="refused" data-testid="refused">
+                            <span class="label">{Field::Refused.label(lang)}"："</span>
+                            {refused.join("、")}
+                        </p>
+                    }
                 })}
             }
             .into_any()

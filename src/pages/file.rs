@@ -11,6 +11,7 @@ use crate::store::FileOnPhone;
 use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use xiafang_core::Field;
 use xiafang_core::file_edit::FileConflict;
 use xiafang_core::judge::{Offer, offers, phone_reach, tasking_actions};
 use xiafang_core::tasking::TaskingAction;
@@ -103,10 +104,10 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
                 {file.sex.label(lang)} " " {age} " · " {file.township.clone()} " " {file.village.clone()}
             </p>
             <dl>
-                <dt>{i18n.t(Msg::Address)}</dt>
+                <dt>{Field::Address.label(lang)}</dt>
                 <dd>{file.address.clone()}</dd>
-                {file.phone.clone().map(|p| view! { <dt>{i18n.t(Msg::Phone)}</dt><dd data-testid="phone">{p}</dd> })}
-                <dt>{i18n.t(Msg::Household)}</dt>
+                {file.phone.clone().map(|p| view! { <dt>{Field::Phone.label(lang)}</dt><dd data-testid="phone">{p}</dd> })}
+                <dt>{Field::Household.label(lang)}</dt>
                 <dd>{file.household.clone()}</dd>
             </dl>
             <p class="tags">

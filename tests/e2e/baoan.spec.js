@@ -1,4 +1,5 @@
-// 包案 (case ownership) end to end: the county supervisor names a case-owning leader with post,
+// 包案 (case ownership) end to end: the county supervisor names a case-owning leader picked from
+// the accounts (offline, from the list kept since the last sync) and one without an account, with post,
 // 责任单位 and 责任人 and records a 化解方案 with a milestone due soon on their phone while
 // offline; both upload by themselves once online. With the phone's clock moved past the due
 // date, the console's 包案 view shows the milestone overdue under the leader's name; recording
@@ -58,6 +59,21 @@ test("a leader's milestone recorded offline falls due, shows overdue on the cons
   const fileUrl = await openFile(page, "周先生");
   await context.setOffline(true);
   await supervise(page, "指定包案领导");
+  // A leader with an account is picked from the list the phone kept since it was last online
+  // (the supervisors of the county and below); the name is then the account's, not typed.
+  const accounts = page.locator("select[name=leader_account] option");
+  await expect(accounts.first()).toHaveText("未开通账号（手动填写姓名和职务）");
+  await expect(accounts.filter({ hasText: "赵晓峰（瑞安市）" })).toHaveCount(1);
+  await page.selectOption("select[name=leader_account]", { label: "赵晓峰（瑞安市）" });
+  await expect(page.locator("input[name=leader]")).toHaveCount(0);
+  await page.fill("input[name=leader_post]", "瑞安市信访局局长");
+  await page.getByRole("button", { name: "保存到手机" }).click();
+  await expect(page).toHaveURL(fileUrl);
+  const picked = page.locator("li.entry", { hasText: "瑞安市信访局局长" });
+  await expect(picked).toContainText("赵晓峰");
+
+  // A leader who never uses the app stays possible: typed, and shown as 未开通账号.
+  await supervise(page, "指定包案领导");
   await page.fill("input[name=leader]", "郑主任");
   await page.fill("input[name=leader_post]", "南滨街道办事处主任");
   await page.fill("input[name=responsible_unit]", "南滨街道综治中心");
@@ -80,12 +96,16 @@ test("a leader's milestone recorded offline falls due, shows overdue on the cons
   await expect(page).toHaveURL(fileUrl);
   const planEntry = page.locator("li.entry", { hasText: tag });
   await expect(planEntry).toContainText("化解方案");
-  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "2");
+  await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "3");
 
   // Still offline, the console already shows it, due soon, under the new leader.
   await openOwnership(page);
   const zheng = page.locator('[data-testid=leader][data-leader="郑主任"]');
   await expect(zheng).toContainText("南滨街道办事处主任");
+  await expect(zheng.getByTestId("no-account")).toHaveText("未开通账号");
+  const zhao = page.locator('[data-testid=leader][data-leader="赵晓峰"]');
+  await expect(zhao).toContainText("瑞安市信访局局长");
+  await expect(zhao.getByTestId("no-account")).toHaveCount(0);
   const zhou = zheng.getByTestId("owned-case").filter({ hasText: "周先生" });
   await expect(zhou).toContainText("责任单位：南滨街道综治中心");
   const milestone = zhou.getByTestId("milestone").filter({ hasText: tag });
@@ -98,6 +118,8 @@ test("a leader's milestone recorded offline falls due, shows overdue on the cons
   await page.getByRole("link", { name: "下访", exact: true }).click();
   await openFile(page, "周先生");
   await expect(planEntry.getByTestId("state")).toHaveText("已上传");
+  // The server took the picked account as a leader over this file.
+  await expect(picked.getByTestId("state")).toHaveText("已上传");
 
   // Five days later (the phone's clock; a fresh start, so its idle lock counts from then) the
   // milestone is overdue, under the leader's name.

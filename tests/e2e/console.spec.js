@@ -4,7 +4,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { test, expect } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, shellCached, goOffline, unlock, SUPERVISOR } = require("./helpers");
+const { signIn, shellCached, goOffline, unlock, isoDaysFromNow, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
 const demo = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "server", "demo", "demo.json"), "utf8"));
@@ -142,6 +142,15 @@ test("the county supervisor's deadlines, figures, ledger and print work, the fir
   // An .xlsx is a zip archive.
   expect(fs.readFileSync(saved).subarray(0, 2).toString()).toBe("PK");
   await expect(page.getByTestId("ledger-saved")).toContainText(".xlsx");
+  // 交办台账 as CSV: the demo's assignment on 雷女士's file is a row, its 催办 count a number.
+  await page.fill("input[name=from]", isoDaysFromNow(-60));
+  await page.selectOption("select[name=ledger]", { label: "交办台账" });
+  await page.selectOption("select[name=format]", "csv");
+  const [tasks] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载" }).click()]);
+  expect(tasks.suggestedFilename()).toMatch(/^交办台账.*\.csv$/);
+  const csv = fs.readFileSync(await tasks.path(), "utf8");
+  expect(csv.split("\r\n")[0]).toContain("交办日期,乡镇（街道）,村（社区）,信访人,承办单位,交办事项及要求,限期报告日期,催办次数");
+  expect(csv).toMatch(/,雷女士,云周街道办事处,落实雷女士安置地基分配方案，限期报告,\d{4}-\d{2}-\d{2},0,/);
 
   // No network: the ledger page says so; deadlines, figures and the printable file still work.
   await goOffline(context, server);
@@ -162,6 +171,14 @@ test("the county supervisor's deadlines, figures, ledger and print work, the fir
   await expect(printed.getByRole("heading", { name: new RegExp(quiet.name) })).toBeVisible();
   const visitsOfQuiet = demo.records.filter((r) => r.file_id === quiet.id && r.body.type === "visit").length;
   await expect(printed.locator("li.entry.visit")).toHaveCount(visitsOfQuiet);
+  // Every field under the words of the form that wrote it: the file's 住址/联系电话, a visit's
+  // 思想动态/风险等级 and, where a visit set one, 下一步完成时限 (not an unlabelled date).
+  await expect(printed.locator("dt", { hasText: "住址" })).toHaveCount(1);
+  if (quiet.phone) await expect(printed.locator("dt", { hasText: "联系电话" })).toHaveCount(1);
+  await expect(printed.locator("li.entry.visit").first()).toContainText("思想动态：");
+  await expect(printed.locator("li.entry.visit").first()).toContainText("风险等级：");
+  const due = demo.records.find((r) => r.file_id === quiet.id && r.body.type === "visit" && r.body.next_due);
+  if (due) await expect(printed).toContainText("下一步完成时限：");
   await page.evaluate(() => {
     window.printed = 0;
     window.print = () => {

@@ -35,7 +35,7 @@ test("a cadre's to-do and a follow-up the petitioner would not sign, offline", a
   await page.getByRole("button", { name: "保存到手机" }).click();
   await expect(page).toHaveURL(fileUrl);
   const entry = page.locator("li.entry", { hasText: tag });
-  await expect(entry.getByTestId("refused")).toHaveText("拒绝签字");
+  await expect(entry.getByTestId("refused")).toHaveText("信访人拒绝事项：拒绝签字");
   await expect(entry).toContainText("信访人意见：款项已到账，但对核算方法仍有意见");
 
   // Home: the promise made on the visit is on the to-do, due tomorrow, one tap from its file;

@@ -84,7 +84,7 @@ test("a unit's report arrives offline from the field and the matter is signed of
   await syncNow(sup);
   const signOff = sup.locator("li.entry", { hasText: `报告属实，予以销号 ${tag}` });
   await expect(signOff.getByTestId("state")).toHaveText("已上传");
-  await expect(signOff).toContainText("依据记录 1");
+  await expect(signOff).toContainText("销号依据的记录：1 条");
   await expect(sup.getByTestId("tasks").locator("li.task", { hasText: unit })).toHaveAttribute("data-state", "signed_off");
 
   await sup.getByTestId("console-nav").getByRole("link", { name: "交办" }).click();

@@ -52,6 +52,9 @@ pub enum Rejection {
     /// A sign-off (审核销号) names as its evidence a record this file does not hold
     /// (`targets::evidence_problem`).
     NoSuchEvidence,
+    /// A 包案 leader is named by an account that is not a supervisor whose place covers the
+    /// file (`judge::refusal`).
+    NotALeader,
 }
 
 impl Rejection {
@@ -142,6 +145,15 @@ impl Rejection {
                     "审核销号所依据的记录必须是本档案中已上传的记录（办结报告、走访、照片、签名等）",
                     "A sign-off can only rest on records already uploaded to this file (the \
                      unit's report, visits, photos, signatures)",
+                )
+                .to_owned(),
+            Rejection::NotALeader => lang
+                .pick(
+                    "包案领导只能选本档案所属村、乡镇（街道）或县（市）的领导账号（督办账号）；\
+                     未开通账号的领导请直接填写姓名和职务",
+                    "A case-owning leader picked from the accounts must be a supervisor of this \
+                     file's village, township or county; for a leader without an account, type \
+                     the name and post",
                 )
                 .to_owned(),
         }

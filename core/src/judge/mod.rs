@@ -17,6 +17,7 @@ use crate::checks::verdict::{Outcome, Rejection};
 use crate::records::account::Role;
 use crate::records::attachment::{Photo, Signature};
 use crate::records::record::{Record, RecordBody};
+use crate::records::supervision::Supervision;
 use crate::records::tasking::Tasking;
 use crate::wire::protocol::{Decision, Prior, decide};
 use crate::wire::upload::Op;
@@ -45,6 +46,9 @@ pub struct Facts<'a> {
     /// The stored records among those a sign-off names as its evidence (`Asks::evidence`), of
     /// whichever file they are.
     pub evidence: &'a [Record],
+    /// Which of the accounts the record names as case-owning leaders (`Asks::leaders`) may be
+    /// one: enabled supervisors whose place is the file's village, township or county.
+    pub leaders: &'a [UserId],
 }
 
 /// Which facts the judge needs about an operation, so the server reads only those.
@@ -62,6 +66,9 @@ pub struct Asks {
     /// The records a sign-off (审核销号) names as its evidence: a hostile supervisor must not
     /// take a matter off the list on records that do not exist.
     pub evidence: Vec<RecordId>,
+    /// The account a 包案 leader record names: a leader picked from the accounts must be one
+    /// whose jurisdiction covers the file, not any account a phone makes up.
+    pub leaders: Vec<UserId>,
 }
 
 /// What the judge needs to know about `op`, given the mark already stored for its (device,
@@ -78,6 +85,7 @@ pub fn asks(op: &Op, seen: Option<RecordId>) -> Asks {
         target: named_target(record),
         team: named_team(record),
         evidence: named_evidence(record),
+        leaders: named_leaders(record),
     }
 }
 
@@ -104,7 +112,7 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Decision {
 /// another author's record of the same file that goes to a supervisor; a part of a joint visit
 /// must name a visit of the same file; a signature or photo a record it fits on the same file;
 /// a referral or joint visit must name only legal team members; a sign-off must rest on records
-/// of the same file.
+/// of the same file; a 包案 leader named by account must be a supervisor over the file.
 pub fn refusal(record: &Record, facts: &Facts<'_>) -> Option<Rejection> {
     if &record.author != facts.caller {
         return Some(Rejection::AuthorMismatch);
@@ -138,7 +146,21 @@ pub fn refusal(record: &Record, facts: &Facts<'_>) -> Option<Rejection> {
             .any(|id| !facts.legal_team.contains(id))
             .then_some(Rejection::NotLegalTeam),
         RecordBody::Tasking(_) => evidence_problem(record, facts.evidence),
+        RecordBody::Supervision(_) => named_leaders(record)
+            .iter()
+            .any(|id| !facts.leaders.contains(id))
+            .then_some(Rejection::NotALeader),
         _ => None,
+    }
+}
+
+/// The account a 包案 leader record names (none for a leader without an account).
+fn named_leaders(record: &Record) -> Vec<UserId> {
+    match &record.body {
+        RecordBody::Supervision(Supervision::Leader {
+            account: Some(id), ..
+        }) => vec![id.clone()],
+        _ => Vec::new(),
     }
 }
 

@@ -133,6 +133,9 @@ pub struct Team {
     pub members: Vec<TeamContact>,
     #[serde(default)]
     pub mine: Vec<ServedVillage>,
+    /// For a supervisor: the accounts they may name as case-owning leaders (包案领导).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leaders: Vec<crate::records::leader_accounts::LeaderAccount>,
 }
 
 impl Team {

@@ -7,6 +7,8 @@ pub mod case_step;
 pub mod file;
 pub mod file_edit;
 pub mod kinds;
+pub mod labelled;
+pub mod leader_accounts;
 pub mod legal;
 pub mod ownership;
 pub mod reception;

@@ -148,17 +148,23 @@ impl RecordBody {
     }
 
     /// A one-line account of a lifecycle, supervision or legal team record (timeline, exports),
-    /// in `lang`.
+    /// in `lang`. Each field is named by the label of the form that wrote it (`labelled`), and
+    /// a choice by its own label.
     pub fn summary(&self, lang: crate::base::lang::Lang) -> String {
+        use crate::base::problem::Field as F;
         use crate::records::case_step::Step;
+        use crate::records::labelled::{join, labelled as l, plain};
         use crate::records::supervision::Supervision as S;
+        let sep = lang.pick("、", ", ");
         let text = match self {
             RecordBody::CaseStep(c) => match &c.step {
-                Step::Registered { received } => format!("{received}"),
-                Step::Routed { route, to } => format!("{} {to}", route.label(lang)),
-                Step::BodyReceived { body } => body.clone(),
-                Step::Objected { reason } => reason.clone(),
-                Step::Notified { go_to, .. } => go_to.clone(),
+                Step::Registered { received } => join([l(F::Received, received.to_string(), lang)]),
+                Step::Routed { route, to } => {
+                    join([plain(route.label(lang)), l(F::RoutedTo, to, lang)])
+                }
+                Step::BodyReceived { body } => join([l(F::ReceivingBody, body, lang)]),
+                Step::Objected { reason } => join([l(F::ObjectionReason, reason, lang)]),
+                Step::Notified { go_to, .. } => join([l(F::GoTo, go_to, lang)]),
                 Step::Accepted { simplified: true } => lang.pick("简易办理", "Simplified").into(),
                 Step::Extended {
                     days,
@@ -168,10 +174,15 @@ impl RecordBody {
                     ..
                 } => {
                     let role = approver_role.map_or("", |r| r.label(lang));
-                    format!(
-                        "{days} {} · {role} {approver} · {reason}",
-                        lang.pick("天", "days")
-                    )
+                    join([
+                        l(
+                            F::ExtensionDays,
+                            format!("{days} {}", lang.pick("天", "days")),
+                            lang,
+                        ),
+                        l(F::Approver, format!("{approver} {role}"), lang),
+                        l(F::ExtensionReason, reason, lang),
+                    ])
                 }
                 Step::Replied { outcome } => outcome.label(lang).into(),
                 Step::Served { document, how } => {
@@ -180,9 +191,10 @@ impl RecordBody {
                 Step::Rated {
                     evaluation,
                     comment,
-                } => {
-                    format!("{} {comment}", evaluation.label(lang))
-                }
+                } => join([
+                    plain(evaluation.label(lang)),
+                    l(F::RatingComment, comment, lang),
+                ]),
                 Step::ReviewDecided { outcome } | Step::ReReviewDecided { outcome } => {
                     outcome.label(lang).into()
                 }
@@ -202,32 +214,29 @@ impl RecordBody {
                 | Step::ReReviewRequested
                 | Step::Final => String::new(),
             },
-            RecordBody::Review(r) => r.comment.clone(),
+            RecordBody::Review(r) => join([l(F::ReviewComment, &r.comment, lang)]),
             RecordBody::Supervision(S::Listed {
                 deadline,
                 mode,
                 reason,
-            }) => format!("{} · {deadline} · {reason}", mode.label(lang)),
+            }) => join([
+                plain(mode.label(lang)),
+                l(F::Deadline, deadline.to_string(), lang),
+                l(F::SupervisionReason, reason, lang),
+            ]),
             RecordBody::Supervision(S::Leader {
                 name,
                 post,
                 unit,
                 responsible,
                 ..
-            }) => {
-                let (unit_label, person_label) = match lang {
-                    crate::base::lang::Lang::Zh => ("责任单位 ", "责任人 "),
-                    crate::base::lang::Lang::En => ("unit ", "responsible "),
-                };
-                let mut parts = vec![name.clone()];
-                parts.extend((!post.is_empty()).then(|| post.clone()));
-                parts.extend((!unit.is_empty()).then(|| format!("{unit_label}{unit}")));
-                parts.extend(
-                    (!responsible.is_empty()).then(|| format!("{person_label}{responsible}")),
-                );
-                parts.join(" · ")
-            }
-            RecordBody::Supervision(S::Lifted { note }) => note.clone(),
+            }) => join([
+                plain(name.clone()),
+                l(F::LeaderPost, post, lang),
+                l(F::ResponsibleUnit, unit, lang),
+                l(F::Responsible, responsible, lang),
+            ]),
+            RecordBody::Supervision(S::Lifted { note }) => join([l(F::LiftNote, note, lang)]),
             RecordBody::Supervision(S::Plan {
                 plan,
                 milestones,
@@ -237,39 +246,54 @@ impl RecordBody {
                     .iter()
                     .map(|m| format!("{}（{}）", m.what, m.due))
                     .collect();
-                let (steps_label, team_label, sep) = match lang {
-                    crate::base::lang::Lang::Zh => ("里程碑：", "专班：", "、"),
-                    crate::base::lang::Lang::En => ("milestones: ", "working group: ", ", "),
-                };
-                format!(
-                    "{plan} · {steps_label}{} · {team_label}{}",
-                    steps.join(sep),
-                    team.join(sep)
-                )
+                join([
+                    l(F::Plan, plan, lang),
+                    l(F::Milestones, steps.join(sep), lang),
+                    l(F::Team, team.join(sep), lang),
+                ])
             }
-            RecordBody::Supervision(S::MilestoneMet { what, note }) if note.is_empty() => {
-                what.clone()
-            }
-            RecordBody::Supervision(S::MilestoneMet { what, note }) => format!("{what} · {note}"),
-            RecordBody::Referral(r) => format!("{} · {}", r.to_name, r.need.label(lang)),
-            RecordBody::LegalOpinion(o) => format!("{} · {}", o.channel.label(lang), o.opinion),
+            RecordBody::Supervision(S::MilestoneMet { what, note }) => join([
+                l(F::MilestoneMet, what, lang),
+                l(F::MilestoneNote, note, lang),
+            ]),
+            RecordBody::Referral(r) => join([
+                l(F::ReferredTo, &r.to_name, lang),
+                plain(r.need.label(lang)),
+                l(F::ReferralNote, &r.note, lang),
+            ]),
+            RecordBody::LegalOpinion(o) => join([
+                plain(o.channel.label(lang)),
+                l(F::Opinion, &o.opinion, lang),
+            ]),
             RecordBody::Mediation(m) => match (m.outcome, m.channel) {
-                (MediationOutcome::Failed, Some(route)) => {
-                    format!("{} · {}", m.outcome.label(lang), route.label(lang))
-                }
+                (MediationOutcome::Failed, Some(route)) => join([
+                    plain(m.outcome.label(lang)),
+                    l(F::MediationChannel, route.label(lang), lang),
+                ]),
                 (MediationOutcome::Failed, None) => m.outcome.label(lang).into(),
-                _ => format!("{} · {}", m.outcome.label(lang), m.terms),
+                _ => join([plain(m.outcome.label(lang)), l(F::Terms, &m.terms, lang)]),
             },
-            RecordBody::VisitPart(p) => format!("{} · {}", p.role, p.text),
-            RecordBody::Signature(s) => format!("{} · {}", s.signer_role.label(lang), s.signer),
-            RecordBody::Photo(p) if p.caption.is_empty() => p.subject.label(lang).into(),
-            RecordBody::Photo(p) => format!("{} · {}", p.subject.label(lang), p.caption),
+            RecordBody::VisitPart(p) => {
+                join([l(F::PartRole, &p.role, lang), l(F::PartText, &p.text, lang)])
+            }
+            RecordBody::Signature(s) => join([
+                plain(s.signer_role.label(lang)),
+                l(F::Signer, &s.signer, lang),
+            ]),
+            RecordBody::Photo(p) => join([
+                plain(p.subject.label(lang)),
+                l(F::Caption, &p.caption, lang),
+            ]),
             RecordBody::Reception(r) => {
                 let people = match lang {
                     crate::base::lang::Lang::Zh => format!("{} 人", r.headcount),
                     crate::base::lang::Lang::En => format!("{} people", r.headcount),
                 };
-                format!("{} · {people} · {}", r.leader, r.requests)
+                join([
+                    l(F::ReceptionLeader, &r.leader, lang),
+                    l(F::Headcount, people, lang),
+                    l(F::Requests, &r.requests, lang),
+                ])
             }
             RecordBody::Warning(w) => {
                 let to = format!(
@@ -277,20 +301,21 @@ impl RecordBody {
                     lang.pick("报告至", "reported to "),
                     w.reported_to.label(lang)
                 );
-                let settled = w.settled.then(|| lang.pick("已稳控化解", "settled"));
-                [w.sign.label(lang), &to, &w.what]
-                    .into_iter()
-                    .chain(settled)
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · ")
+                let settled = w
+                    .settled
+                    .then(|| lang.pick("已稳控化解", "settled").to_owned());
+                join([
+                    plain(w.sign.label(lang)),
+                    plain(to),
+                    l(F::WarningWhat, &w.what, lang),
+                    settled,
+                ])
             }
             RecordBody::Tasking(t) => t.summary(lang),
             _ => String::new(),
         };
         match self {
-            RecordBody::CaseStep(c) if !c.note.is_empty() && text.is_empty() => c.note.clone(),
-            RecordBody::CaseStep(c) if !c.note.is_empty() => format!("{text} · {}", c.note),
+            RecordBody::CaseStep(c) => join([plain(text), l(F::StepNote, &c.note, lang)]),
             _ => text,
         }
     }

@@ -95,38 +95,39 @@ impl Tasking {
         }
     }
 
-    /// A one-line account for the timeline and exports.
+    /// A one-line account for the timeline and exports, each field named by the form's label.
     pub fn summary(&self, lang: Lang) -> String {
+        use crate::base::problem::Field as F;
+        use crate::records::labelled::{join, labelled as l, plain};
         match self {
             Tasking::Assigned {
                 unit,
                 task,
                 report_by,
-            } => format!(
-                "{unit} · {} {report_by} · {task}",
-                lang.pick("限期报告", "report by")
-            ),
-            Tasking::Urged { note, .. } => note.clone(),
+            } => join([
+                l(F::TaskUnit, unit, lang),
+                l(F::ReportBy, report_by.to_string(), lang),
+                l(F::Task, task, lang),
+            ]),
+            Tasking::Urged { note, .. } => join([l(F::UrgeNote, note, lang)]),
             Tasking::Reported { summary, resolved } => {
                 let state = match resolved {
                     true => lang.pick("已化解", "resolved"),
                     false => lang.pick("未化解", "not resolved"),
                 };
-                format!("{state} · {summary}")
+                join([plain(state), l(F::ReportSummary, summary, lang)])
             }
-            Tasking::SignedOff { evidence, note } => format!(
-                "{} {} · {note}",
-                lang.pick("依据记录", "evidence records:"),
-                evidence.len()
-            ),
-            Tasking::SentBack {
-                reason,
-                report_by: Some(day),
-            } => format!(
-                "{reason} · {} {day}",
-                lang.pick("重新限期", "report again by")
-            ),
-            Tasking::SentBack { reason, .. } => reason.clone(),
+            Tasking::SignedOff { evidence, note } => {
+                let count = match lang {
+                    Lang::Zh => format!("{} 条", evidence.len()),
+                    Lang::En => format!("{} records", evidence.len()),
+                };
+                join([l(F::Evidence, count, lang), l(F::SignOffNote, note, lang)])
+            }
+            Tasking::SentBack { reason, report_by } => join([
+                l(F::SendBackReason, reason, lang),
+                report_by.and_then(|day| l(F::ReportBy, day.to_string(), lang)),
+            ]),
         }
     }
 }

@@ -65,10 +65,10 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
             cells[6] = v.participants.join("、");
             let refused: Vec<&str> = v.refused.iter().map(|r| r.label(zh)).collect();
             cells[7] = labelled(&[
-                ("诉求", &v.requests),
-                ("释法明理", &v.explained),
-                ("稳控/化解措施", &v.measures),
-                ("下一步", &v.next_step),
+                (Field::Requests.label(zh), &v.requests),
+                (Field::Explained.label(zh), &v.explained),
+                (Field::Measures.label(zh), &v.measures),
+                (Field::NextStep.label(zh), &v.next_step),
                 (Field::PetitionerView.label(zh), &v.petitioner_view),
                 (Field::Refused.label(zh), &refused.join("、")),
             ]);
@@ -88,7 +88,7 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
             cells[7] = n.text.clone();
         }
         RecordBody::Void(v) => {
-            cells[7] = format!("作废原因：{}", v.reason);
+            cells[7] = format!("{}：{}", Field::Reason.label(zh), v.reason);
             corrections.push(format!("作废记录 {}", v.target));
         }
         RecordBody::FileEdit(e) => {
@@ -109,7 +109,7 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
             cells[7] = labelled(&[
                 (Field::ReceptionLeader.label(zh), &rec.leader),
                 (Field::Headcount.label(zh), &rec.headcount.to_string()),
-                ("诉求", &rec.requests),
+                (Field::Requests.label(zh), &rec.requests),
                 (Field::ReceptionResponse.label(zh), &rec.response),
             ]);
         }
@@ -119,27 +119,30 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
         }
         RecordBody::LegalOpinion(o) => {
             cells[7] = labelled(&[
-                ("问题", &o.question),
-                ("事实", &o.facts),
-                ("法律依据", &o.law),
-                ("意见", &o.opinion),
+                (Field::Question.label(zh), &o.question),
+                (Field::Facts.label(zh), &o.facts),
+                (Field::LawCited.label(zh), &o.law),
+                (Field::Opinion.label(zh), &o.opinion),
                 ("建议途径", o.channel.label(zh)),
             ]);
         }
         RecordBody::Mediation(m) => {
             cells[6] = m.parties.join("、");
             cells[7] = labelled(&[
-                ("纠纷", &m.dispute),
-                ("确认事实", &m.facts),
-                ("结果", m.outcome.label(zh)),
-                ("协议", &m.terms),
-                ("引导途径", m.channel.map_or("", |c| c.label(zh))),
+                (Field::Dispute.label(zh), &m.dispute),
+                (Field::ConfirmedFacts.label(zh), &m.facts),
+                ("调解结果", m.outcome.label(zh)),
+                (Field::Terms.label(zh), &m.terms),
+                (
+                    Field::MediationChannel.label(zh),
+                    m.channel.map_or("", |c| c.label(zh)),
+                ),
             ]);
         }
         // A sign-off names the records it rests on, so the ledger can be checked against them.
         RecordBody::Tasking(Tasking::SignedOff { evidence, .. }) => {
             let ids: Vec<String> = evidence.iter().map(|id| id.to_string()).collect();
-            cells[7] = format!("{} · 依据记录 {}", r.body.summary(zh), ids.join("、"));
+            cells[7] = format!("{}（{}）", r.body.summary(zh), ids.join("、"));
         }
         RecordBody::Tasking(_) => cells[7] = r.body.summary(zh),
     }
@@ -152,7 +155,8 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
     cells
 }
 
-/// "诉求：…；下一步：…", leaving out the parts left empty.
+/// "诉求及反映的问题：…；下一步工作：…", leaving out the parts left empty; labels are the
+/// forms' (`Field`).
 fn labelled(parts: &[(&str, &str)]) -> String {
     parts
         .iter()

@@ -23,6 +23,7 @@ labeled_enum!(
         Assistance = "assistance" => ("帮扶台账", "Assistance ledger"),
         Cases = "cases" => ("案件台账", "Case ledger"),
         Receptions = "receptions" => ("接访台账", "Reception ledger"),
+        Tasks = "tasks" => ("交办台账", "Assignment ledger"),
     }
 );
 

@@ -4,3 +4,4 @@ pub mod export;
 pub mod figures;
 pub mod ledgers;
 pub mod receptions;
+pub mod task_ledger;

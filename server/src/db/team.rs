@@ -3,7 +3,8 @@
 use super::files::{FILE_PLACES, readable, reads_jurisdiction};
 use super::{Db, Result};
 use xiafang_core::UserId;
-use xiafang_core::account::{Account, LegalTitle};
+use xiafang_core::account::{Account, LegalTitle, Role};
+use xiafang_core::leader_accounts::LeaderAccount;
 use xiafang_core::legal::{ServedVillage, Team, TeamContact};
 
 impl Db {
@@ -49,7 +50,39 @@ impl Db {
         .into_iter()
         .map(ServedVillage::from)
         .collect();
-        Ok(Team { members, mine })
+        let leaders = self.leader_accounts(account).await?;
+        Ok(Team {
+            members,
+            mine,
+            leaders,
+        })
+    }
+
+    /// For a supervisor, the enabled supervisors of their own place and the places below it: the
+    /// accounts they may name as case-owning leaders. Nobody else gets any (least privilege: a
+    /// township's supervisor never learns another township's accounts).
+    async fn leader_accounts(&self, account: &Account) -> Result<Vec<LeaderAccount>> {
+        if account.role != Role::Supervisor {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query_as::<_, (String, String, String)>(
+            "SELECT a.id, a.display_name, p.name FROM accounts a \
+             JOIN places p ON p.id = a.place_id LEFT JOIN places pp ON pp.id = p.parent_id \
+             WHERE a.role = 'supervisor' AND a.disabled = 0 \
+             AND (SELECT place_id FROM accounts WHERE id = $1) IN (p.id, pp.id, pp.parent_id) \
+             ORDER BY p.name, a.display_name, a.id",
+        )
+        .bind(&account.id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, place)| LeaderAccount {
+                id: UserId(id),
+                name,
+                place,
+            })
+            .collect())
     }
 }
 

@@ -6,7 +6,7 @@ use super::DbError;
 use super::audit::{self, Actor};
 use super::edits::apply_file_edit;
 use super::feed::next_position;
-use super::files::reach_on;
+use super::files::{FILE_PLACES, reach_on};
 use super::{Backend, Db, Result, parse, to_json};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
@@ -206,6 +206,7 @@ pub(super) async fn decide_op(
     let earlier = known.get(&mut *conn, asks.earlier).await?;
     let target = known.get(&mut *conn, asks.target).await?;
     let legal_team = legal_members(&mut *conn, &asks.team).await?;
+    let leaders = leaders_over(&mut *conn, &asks.leaders, &op.record.file_id).await?;
     let existing = known.get(&mut *conn, Some(op.record.id)).await?;
     let mut evidence = Vec::with_capacity(asks.evidence.len());
     for id in &asks.evidence {
@@ -221,6 +222,7 @@ pub(super) async fn decide_op(
         seen,
         existing: existing.as_ref(),
         evidence: &evidence,
+        leaders: &leaders,
     };
     Ok(judge::judge(op, &facts))
 }
@@ -430,6 +432,29 @@ async fn insert_marks(
         query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Those of `named` that may own a case on `file` (包案领导): enabled supervisors whose place is
+/// the file's village, township or county.
+async fn leaders_over(
+    conn: &mut AnyConnection,
+    named: &[UserId],
+    file: &FileId,
+) -> Result<Vec<UserId>> {
+    let mut leaders = Vec::new();
+    for id in named {
+        let found: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT a.id FROM {FILE_PLACES} JOIN accounts a ON a.id = $1 \
+             WHERE f.id = $2 AND a.role = 'supervisor' AND a.disabled = 0 \
+             AND a.place_id IN (v.id, t.id, t.parent_id)"
+        ))
+        .bind(&id.0)
+        .bind(&file.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+        leaders.extend(found.map(UserId));
+    }
+    Ok(leaders)
 }
 
 /// A stable 64-bit key for PostgreSQL's advisory locks.

@@ -1,4 +1,5 @@
-//! `GET /api/team`: the legal team members a phone may refer files to or invite on a visit.
+//! `GET /api/team`: the legal team members a phone may refer files to or invite on a visit, and
+//! for a supervisor the accounts they may name as case-owning leaders (包案领导).
 
 use super::{AppState, HttpError, SignedIn};
 use axum::Json;

@@ -14,6 +14,7 @@ use leptos_router::components::A;
 use std::collections::BTreeMap;
 use xiafang_core::case::{CaseStatus, DeadlineStatus, Leader, MilestoneState, case_status};
 use xiafang_core::figures::{FigureKey, figures};
+use xiafang_core::leader_accounts::no_account_label;
 use xiafang_core::{Lang, PetitionerFile};
 
 /// One owned case under one of its leaders.
@@ -34,14 +35,22 @@ impl Owned {
     }
 }
 
-/// Cases by leader name; a case with two leaders is under both.
-fn by_leader(load: &CaseLoad, today: NaiveDate) -> BTreeMap<String, Vec<Owned>> {
+/// A leader as the page groups them: by name, and by account where they have one, so two
+/// namesakes with accounts are two cards.
+type LeaderKey = (String, Option<String>);
+
+/// Cases by leader; a case with two leaders is under both.
+fn by_leader(load: &CaseLoad, today: NaiveDate) -> BTreeMap<LeaderKey, Vec<Owned>> {
     let rules = settings::rules().case;
-    let mut out: BTreeMap<String, Vec<Owned>> = BTreeMap::new();
+    let mut out: BTreeMap<LeaderKey, Vec<Owned>> = BTreeMap::new();
     for (file, records) in load {
         let status = case_status(file, records, &rules, today);
         for leader in &status.leaders {
-            out.entry(leader.name.clone()).or_default().push(Owned {
+            let key = (
+                leader.name.clone(),
+                leader.account.as_ref().map(|a| a.0.clone()),
+            );
+            out.entry(key).or_default().push(Owned {
                 file: file.clone(),
                 status: status.clone(),
                 leader: leader.clone(),
@@ -74,7 +83,10 @@ pub fn OwnershipPage() -> impl IntoView {
                         } else {
                             groups
                                 .into_iter()
-                                .map(|(name, cases)| view! { <LeaderCard name cases today /> })
+                                .map(|((name, account), cases)| {
+                                    let has_account = account.is_some();
+                                    view! { <LeaderCard name has_account cases today /> }
+                                })
                                 .collect_view()
                                 .into_any()
                         }}
@@ -131,7 +143,12 @@ fn OwnershipRate(load: CaseLoad) -> impl IntoView {
 }
 
 #[component]
-fn LeaderCard(name: String, cases: Vec<Owned>, today: NaiveDate) -> impl IntoView {
+fn LeaderCard(
+    name: String,
+    has_account: bool,
+    cases: Vec<Owned>,
+    today: NaiveDate,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
     // The post as the latest-named case says it; the same leader may hold it on several.
@@ -144,6 +161,12 @@ fn LeaderCard(name: String, cases: Vec<Owned>, today: NaiveDate) -> impl IntoVie
         <section class="card leader" data-testid="leader" data-leader=key>
             <h2>
                 {name} <span class="count">{with_n(Msg::OwnedCount, lang, cases.len())}</span>
+                // Their own visits are matched by name only: say so.
+                {(!has_account).then(|| view! {
+                    <span class="muted small" data-testid="no-account">
+                        {" "}{no_account_label(lang)}
+                    </span>
+                })}
             </h2>
             {post.map(|p| view! { <p class="post">{p}</p> })}
             {cases.into_iter().map(|c| view! { <OwnedCase case=c today /> }).collect_view()}

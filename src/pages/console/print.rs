@@ -6,6 +6,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use xiafang_core::Field;
 
 #[component]
 pub fn PrintPage() -> impl IntoView {
@@ -54,10 +55,11 @@ fn PrintedFile(shown: FileOnPhone) -> impl IntoView {
                     {format!("{} {}", file.name, file.sex.label(lang))}
                     {file.birth_year.map(|y| format!(" · {} {y}", i18n.t(Msg::BornIn)))}
                 </dd>
-                <dt>{i18n.t(Msg::Address)}</dt>
+                // The file's fields under the words of the form that edits them.
+                <dt>{Field::Address.label(lang)}</dt>
                 <dd>{format!("{} {} {}", file.township, file.village, file.address)}</dd>
-                {file.phone.clone().map(|p| view! { <dt>{i18n.t(Msg::Phone)}</dt><dd>{p}</dd> })}
-                <dt>{i18n.t(Msg::Household)}</dt>
+                {file.phone.clone().map(|p| view! { <dt>{Field::Phone.label(lang)}</dt><dd>{p}</dd> })}
+                <dt>{Field::Household.label(lang)}</dt>
                 <dd>{file.household.clone()}</dd>
                 <dt>{i18n.t(Msg::Matter)}</dt>
                 <dd>{format!("{} · {}", m.category.label(lang), m.summary)}</dd>

@@ -8,6 +8,7 @@ mod correction;
 pub(crate) mod draft;
 mod file_edit;
 mod kinds;
+mod leader_pick;
 mod mediation_form;
 mod new_record;
 mod note_form;

@@ -4,6 +4,7 @@
 //! (销号). Each is a record like any other, saved on the phone first.
 
 use super::draft::{Draft, DraftActions, WhenField, parse_optional_date};
+use super::leader_pick::LeaderPick;
 use super::ownership_form::{MilestoneMetFields, PlanDraft, PlanFields};
 use crate::components::{Choice, TextField};
 use crate::i18n::Msg;
@@ -33,6 +34,7 @@ pub fn SupervisionForm(
     let mode = RwSignal::new(SupervisionMode::Written);
     let reason = RwSignal::new(String::new());
     let leader = RwSignal::new(file.matter.case_leader.clone().unwrap_or_default());
+    let leader_account = RwSignal::new(None::<xiafang_core::UserId>);
     let post = RwSignal::new(String::new());
     let unit = RwSignal::new(String::new());
     let responsible = RwSignal::new(String::new());
@@ -53,13 +55,14 @@ pub fn SupervisionForm(
             }
             Supervision::Leader {
                 name,
+                account: a,
                 post: p,
                 unit: u,
                 responsible: r,
-                ..
             } => {
                 action.set(SupervisionAction::Leader);
                 leader.set(name);
+                leader_account.set(a);
                 post.set(p);
                 unit.set(u);
                 responsible.set(r);
@@ -102,7 +105,7 @@ pub fn SupervisionForm(
             }
             SupervisionAction::Leader => Supervision::Leader {
                 name: text(leader),
-                account: None,
+                account: leader_account.get_untracked(),
                 post: text(post),
                 unit: text(unit),
                 responsible: text(responsible),
@@ -124,7 +127,12 @@ pub fn SupervisionForm(
         }
         .into_any(),
         SupervisionAction::Leader => view! {
-            <TextField field=Field::Leader value=leader errors />
+            <LeaderPick account=leader_account name=leader />
+            // A leader picked from the accounts is named by the server; only one without an
+            // account is typed.
+            {move || leader_account.get().is_none().then(|| view! {
+                <TextField field=Field::Leader value=leader errors />
+            })}
             <TextField field=Field::LeaderPost value=post errors />
             <TextField field=Field::ResponsibleUnit value=unit errors />
             <TextField field=Field::Responsible value=responsible errors />

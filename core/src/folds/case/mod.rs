@@ -80,7 +80,7 @@ pub fn case_status(
                 }
             }
             // 接访: the leader who received the petitioners met them on this case.
-            RecordBody::Reception(rec) => owned.reception(&rec.leader, on),
+            RecordBody::Reception(rec) => owned.reception(&rec.leader, &r.author, on),
             _ => {}
         }
     }

@@ -21,8 +21,9 @@ pub struct Leader {
     pub unit: String,
     /// 责任人.
     pub responsible: String,
-    /// 接访/下访 on the file by the leader: visits written by the leader's account or naming the
-    /// leader among those who took part, and receptions (接访) the leader held.
+    /// 接访/下访 on the file by the leader: for a leader with an account, visits and receptions
+    /// that account wrote or joined; for one without, visits naming the leader among those who
+    /// took part and receptions (接访) the leader held.
     pub own_visits: u32,
     pub last_own_visit: Option<NaiveDate>,
 }
@@ -100,8 +101,11 @@ impl Gathered {
                     responsible: responsible.clone(),
                     ..Leader::default()
                 };
-                let same = |l: &Leader| {
-                    l.name == named.name || (l.account.is_some() && l.account == named.account)
+                // Two accounts are two people, whatever their names; a name only stands for a
+                // leader where one of the two has no account.
+                let same = |l: &Leader| match (&l.account, &named.account) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => l.name == named.name,
                 };
                 match self.leaders.iter_mut().find(|l| same(l)) {
                     Some(l) => *l = named,
@@ -148,9 +152,11 @@ impl Gathered {
     }
 
     /// A reception (接访) names who received the petitioners, as "张志强（县委副书记）"; its
-    /// author is whoever entered it, often the office's clerk, so only the name counts.
-    pub(super) fn reception(&mut self, leader: &str, on: NaiveDate) {
-        self.visits.push((on, Vec::new(), vec![leader.to_owned()]));
+    /// author is whoever entered it, often the office's clerk: the name counts for a leader
+    /// without an account, the author's account for one with an account.
+    pub(super) fn reception(&mut self, leader: &str, author: &UserId, on: NaiveDate) {
+        self.visits
+            .push((on, vec![author.clone()], vec![leader.to_owned()]));
     }
 
     pub(super) fn visit(&mut self, v: &Visit, author: &UserId, on: NaiveDate) {
@@ -166,11 +172,14 @@ impl Gathered {
         }
         for leader in &mut s.leaders {
             for (on, accounts, participants) in &self.visits {
-                let by_account = leader
-                    .account
-                    .as_ref()
-                    .is_some_and(|a| accounts.contains(a));
-                if by_account || participants.iter().any(|p| names(p, &leader.name)) {
+                // A leader with an account is matched by it alone, so a namesake (another
+                // 王副书记 in a participant line) is not taken for them; names are for leaders
+                // who never use the app.
+                let theirs = match &leader.account {
+                    Some(a) => accounts.contains(a),
+                    None => participants.iter().any(|p| names(p, &leader.name)),
+                };
+                if theirs {
                     leader.own_visits += 1;
                     leader.last_own_visit = leader.last_own_visit.max(Some(*on));
                 }
