@@ -35,11 +35,12 @@ pub mod fixtures;
 pub use base::{cipher, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
 pub use folds::{
-    calendar, case, deadlines, ledger, review, search, signatures, tasks, team, todo, warnings,
+    calendar, case, deadlines, ledger, repeats, review, search, signatures, tasks, team, todo,
+    warnings,
 };
 pub use records::{
-    account, attachment, case_step, file, file_edit, kinds, legal, ownership, reception, record,
-    supervision, tasking, warning,
+    account, attachment, case_step, file, file_edit, id_number, kinds, legal, ownership, reception,
+    record, supervision, tasking, warning,
 };
 pub use reports::{export, figures, ledgers, receptions};
 pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};
