@@ -3,8 +3,8 @@
 
 use crate::app::SignedIn;
 use crate::components::{
-    CaseCard, Conflicts, RequireSession, TaskCard, Timeline, conflicts_of, file_from_address,
-    loaded,
+    CaseCard, Conflicts, RequireSession, SamePerson, TaskCard, Timeline, conflicts_of,
+    file_from_address, loaded,
 };
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
@@ -106,6 +106,8 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
                 <dt>{i18n.t(Msg::Address)}</dt>
                 <dd>{file.address.clone()}</dd>
                 {file.phone.clone().map(|p| view! { <dt>{i18n.t(Msg::Phone)}</dt><dd data-testid="phone">{p}</dd> })}
+                // Sensitive: masked here; in full only in the edit form.
+                {file.id_number.as_deref().map(xiafang_core::id_number::mask).map(|id| view! { <dt>{i18n.t(Msg::IdNumber)}</dt><dd data-testid="id-number">{id}</dd> })}
                 <dt>{i18n.t(Msg::Household)}</dt>
                 <dd>{file.household.clone()}</dd>
             </dl>
@@ -115,6 +117,7 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
             {edited.then(|| view! { <p class="state pending" data-testid="edits-pending">{i18n.t(Msg::PendingEdits)}</p> })}
         </section>
         <Conflicts list=conflicts />
+        <SamePerson file=file.clone() />
         <section class="card matter">
             <h2>{i18n.t(Msg::Matter)} " · " {m.category.label(lang)}</h2>
             <p class="summary">{m.summary.clone()}</p>

@@ -89,7 +89,7 @@ pub fn birth_date(id: &str) -> Option<NaiveDate> {
 /// the birth date or the sequence being readable. Anything shorter than nine characters is
 /// starred whole.
 pub fn mask(id: &str) -> String {
-    let chars: Vec<char> = id.chars().filter(|c| !c.is_whitespace()).collect();
+    let chars: Vec<char> = normalize(id).chars().collect();
     if chars.len() < 9 {
         return "*".repeat(chars.len());
     }

@@ -57,6 +57,7 @@ fn PrintedFile(shown: FileOnPhone) -> impl IntoView {
                 <dt>{i18n.t(Msg::Address)}</dt>
                 <dd>{format!("{} {} {}", file.township, file.village, file.address)}</dd>
                 {file.phone.clone().map(|p| view! { <dt>{i18n.t(Msg::Phone)}</dt><dd>{p}</dd> })}
+                {file.id_number.as_deref().map(xiafang_core::id_number::mask).map(|id| view! { <dt>{i18n.t(Msg::IdNumber)}</dt><dd>{id}</dd> })}
                 <dt>{i18n.t(Msg::Household)}</dt>
                 <dd>{file.household.clone()}</dd>
                 <dt>{i18n.t(Msg::Matter)}</dt>
