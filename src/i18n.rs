@@ -65,9 +65,6 @@ messages! {
     Matter => ("信访事项", "Petition matter"),
     BornIn => ("出生", "born"),
     YearsOld => ("岁", "years old"),
-    Address => ("住址", "Address"),
-    Phone => ("电话", "Phone"),
-    Household => ("家庭情况", "Household"),
     Since => ("首次信访", "First petition"),
     YearsAgo => ("年", "years"),
     LevelReached => ("最高到", "Reached"),
@@ -420,6 +417,12 @@ messages! {
     NotPhotographable => ("这类记录不能附照片", "Photos cannot be attached to records of this kind"),
     LeaderAccountLabel => ("从账号中选择包案领导", "Pick the leader from the accounts"),
     LeaderNoAccount => ("未开通账号（手动填写姓名和职务）", "No account (type the name and post)"),
+    IdNumberHint => ("18 位，最后一位可以是 X；只在本表单完整显示，其他地方都遮挡中间 10 位", "18 characters, the last may be X; shown in full only in this form, elsewhere the middle 10 are hidden"),
+    SamePersonFiles => ("同一信访人另有档案", "The same petitioner has other files"),
+    SamePersonExplain => ("按身份号码相同，或一方未登记身份号码时姓名和电话均相同认定；只列出本机上有的档案，系统不会自动合并。", "Matched by the same ID number, or the same name and phone when either file lacks one; only files on this phone are listed, and nothing is merged automatically."),
+    SeveralFiles => ("一人多档", "People with several files"),
+    SeveralFilesExplain => ("同一信访人（身份号码相同，或姓名和电话相同）在本机上有多份档案。请核实后人工处理，系统不会自动合并。", "The same petitioner (same ID number, or same name and phone) has several files on this phone. Check and handle them by hand; nothing is merged automatically."),
+    SeveralFilesNone => ("没有一人多档的情况", "No one has several files"),
 }
 
 /// The current language, provided once by the app.

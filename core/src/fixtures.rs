@@ -139,6 +139,7 @@ pub fn file(id: &str) -> crate::records::file::PetitionerFile {
             visits_before_app: 102,
             accused: vec![],
         },
+        id_number: None,
     }
 }
 

@@ -609,3 +609,136 @@ fn assigned_cases_closed_count_by_the_first_deadline() {
             .contains("reported by the deadline")
     );
 }
+
+/// 重复访批次: receptions of a person who already had a matter registered before that day or an
+/// earlier reception, on any of their files (the same ID number, or name + phone).
+#[test]
+fn repeat_receptions_count_the_same_person_across_files() {
+    use FigureKey::RepeatReceptions;
+    use xiafang_core::repeats::RepeatRules;
+    let who = |id: &str, name: &str, phone: &str, id_number: Option<&str>, since: &str| {
+        let mut f = file(id, "南滨街道", "阁一村");
+        f.name = name.into();
+        f.phone = Some(phone.into());
+        f.id_number = id_number.map(str::to_owned);
+        f.matter.since = d(since);
+        f
+    };
+    let reception = |file: &str, day: &str| fixtures::on(fixtures::reception(file, "s1"), d(day));
+    // g1 and g2 are 郭先生 by name and phone; g2's matter is registered on 10 Nov.
+    // l1 and l2 are 李女士 by ID number, with different phones; l1's matter on 20 Nov.
+    // z1 is 张大爷, whose ID number differs from l1's though the name and phone are not the same.
+    let data = vec![
+        (
+            who("g1", "郭先生", "13800000001", None, "2026-11-03"),
+            vec![reception("g1", "2026-11-03")],
+        ),
+        (
+            who("g2", "郭先生", "+86 138 0000 0001", None, "2026-11-10"),
+            vec![reception("g2", "2026-11-10")],
+        ),
+        (
+            who(
+                "l1",
+                "李女士",
+                "13900000002",
+                Some("33019919620708002X"),
+                "2026-11-20",
+            ),
+            vec![reception("l1", "2026-11-20"), reception("l1", "2026-12-24")],
+        ),
+        (
+            who(
+                "l2",
+                "李女士",
+                "13900000003",
+                Some("330199 19620708 002x"),
+                "2026-12-01",
+            ),
+            vec![],
+        ),
+        (
+            who(
+                "z1",
+                "张大爷",
+                "13900000002",
+                Some("330199195603120017"),
+                "2026-11-05",
+            ),
+            vec![reception("z1", "2026-11-05")],
+        ),
+    ];
+    // g1 on 3 Nov: the day its own matter was registered, nothing earlier → first.
+    // g2 on 10 Nov: 郭先生 had g1's matter (3 Nov) and a reception (3 Nov) → repeat.
+    // l1 on 20 Nov: nothing of 李女士 before (l2's matter is registered 1 Dec) → first.
+    // l1 on 24 Dec: her reception of 20 Nov and l2's matter of 1 Dec → repeat.
+    // z1 on 5 Nov: the day of its own matter; same phone as l1 but another name → first.
+    let all = figures(&data, period(), &FigureRules::default());
+    assert_eq!(fig(&all, RepeatReceptions), (2, None, Some(2.0)));
+    assert_eq!(fig(&all, FigureKey::ReceptionBatches), (5, None, Some(5.0)));
+    let definition = &all.get(RepeatReceptions).unwrap().definition.zh;
+    assert!(definition.contains("姓名和联系电话"), "{definition}");
+
+    // Matched by ID number only: g2 is no longer 郭先生 of g1 → only l1's second reception.
+    let by_id = FigureRules {
+        repeats: RepeatRules {
+            name_and_phone: false,
+            ..RepeatRules::default()
+        },
+        ..FigureRules::default()
+    };
+    let all = figures(&data, period(), &by_id);
+    assert_eq!(fig(&all, RepeatReceptions), (1, None, Some(1.0)));
+    let definition = &all.get(RepeatReceptions).unwrap().definition.zh;
+    assert!(!definition.contains("姓名"), "{definition}");
+
+    // Within 30 days: l1's 24 Dec reception had l2's matter 23 days before → still a repeat;
+    // within 7 days neither her 20 Nov reception nor l2's 1 Dec matter count, g2 still does.
+    let within = |days| FigureRules {
+        repeats: RepeatRules {
+            within_days: Some(days),
+            ..RepeatRules::default()
+        },
+        ..FigureRules::default()
+    };
+    assert_eq!(
+        fig(&figures(&data, period(), &within(30)), RepeatReceptions).0,
+        2
+    );
+    assert_eq!(
+        fig(&figures(&data, period(), &within(7)), RepeatReceptions).0,
+        1
+    );
+    assert!(
+        figures(&data, period(), &within(7))
+            .get(RepeatReceptions)
+            .unwrap()
+            .definition
+            .zh
+            .contains("7 日内")
+    );
+
+    // A reception later than the matter's registration on the same file is a repeat, and
+    // rules that count only earlier receptions leave it out.
+    let mut one = vec![data[4].clone()];
+    one[0].1 = vec![reception("z1", "2026-11-06")];
+    assert_eq!(
+        fig(
+            &figures(&one, period(), &FigureRules::default()),
+            RepeatReceptions
+        )
+        .0,
+        1
+    );
+    let receptions_only = FigureRules {
+        repeats: RepeatRules {
+            earlier_matter: false,
+            ..RepeatRules::default()
+        },
+        ..FigureRules::default()
+    };
+    assert_eq!(
+        fig(&figures(&one, period(), &receptions_only), RepeatReceptions).0,
+        0
+    );
+}

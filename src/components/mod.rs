@@ -7,6 +7,7 @@ mod form;
 mod header;
 mod legal_details;
 mod loaded;
+mod same_person;
 mod status_bar;
 mod task_card;
 mod timeline;
@@ -19,6 +20,7 @@ pub use loaded::{
     LoadFailed, RequireSession, file_from_address, file_once_from_address, loaded,
     record_id_from_address,
 };
+pub use same_person::SamePerson;
 pub use status_bar::StatusBar;
 pub use task_card::TaskCard;
 pub use timeline::Timeline;

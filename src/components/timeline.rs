@@ -253,7 +253,11 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
             let change = if e.value.trim().is_empty() {
                 Msg::FieldCleared.text(lang).to_owned()
             } else {
-                format!("{}「{}」", Msg::FieldChangedTo.text(lang), e.value)
+                format!(
+                    "{}「{}」",
+                    Msg::FieldChangedTo.text(lang),
+                    e.field.shown(&e.value)
+                )
             };
             view! { <p class="file-edit">{e.field.label(lang)} " " {change}</p> }.into_any()
         }

@@ -3,8 +3,8 @@
 
 use crate::app::SignedIn;
 use crate::components::{
-    CaseCard, Conflicts, RequireSession, TaskCard, Timeline, conflicts_of, file_from_address,
-    loaded,
+    CaseCard, Conflicts, RequireSession, SamePerson, TaskCard, Timeline, conflicts_of,
+    file_from_address, loaded,
 };
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
@@ -107,6 +107,8 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
                 <dt>{Field::Address.label(lang)}</dt>
                 <dd>{file.address.clone()}</dd>
                 {file.phone.clone().map(|p| view! { <dt>{Field::Phone.label(lang)}</dt><dd data-testid="phone">{p}</dd> })}
+                // Sensitive: masked here; in full only in the edit form.
+                {file.id_number.as_deref().map(xiafang_core::id_number::mask).map(|id| view! { <dt>{Field::IdNumber.label(lang)}</dt><dd data-testid="id-number">{id}</dd> })}
                 <dt>{Field::Household.label(lang)}</dt>
                 <dd>{file.household.clone()}</dd>
             </dl>
@@ -116,6 +118,7 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
             {edited.then(|| view! { <p class="state pending" data-testid="edits-pending">{i18n.t(Msg::PendingEdits)}</p> })}
         </section>
         <Conflicts list=conflicts />
+        <SamePerson file=file.clone() />
         <section class="card matter">
             <h2>{i18n.t(Msg::Matter)} " · " {m.category.label(lang)}</h2>
             <p class="summary">{m.summary.clone()}</p>

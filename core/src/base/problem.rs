@@ -96,6 +96,7 @@ labeled_enum!(
         Team = "team" => ("工作专班成员", "Working group members"),
         MilestoneMet = "milestone_met" => ("完成的里程碑", "Milestone met"),
         MilestoneNote = "milestone_note" => ("完成情况", "How it was done"),
+        IdNumber = "id_number" => ("公民身份号码", "ID number"),
     }
 );
 
@@ -147,6 +148,12 @@ pub enum Problem {
     GroupNeedsRepresentatives,
     /// The same entry twice in a list whose entries are named by their text (milestones).
     Duplicate,
+    /// An ID number that is not 17 digits and a digit or X.
+    IdNumberFormat,
+    /// An ID number whose digits 7–14 are no real birth date.
+    IdNumberBirthDate,
+    /// An ID number whose last character does not match the first 17 (GB 11643).
+    IdNumberCheckDigit,
 }
 
 /// One problem with one field, shown next to that field in the form.
@@ -206,6 +213,15 @@ impl FieldError {
                 format!("{label}无效：仅支持 JPEG、PNG、WebP 格式，且不超过 8 MB")
             }
             (Lang::Zh, Problem::Duplicate) => format!("{label}有重复的项，请改写或删去"),
+            (Lang::Zh, Problem::IdNumberFormat) => {
+                format!("{label}应为 18 位：17 位数字加 1 位数字或 X")
+            }
+            (Lang::Zh, Problem::IdNumberBirthDate) => {
+                format!("{label}中的出生日期（第 7 至 14 位）不是有效日期，请核对")
+            }
+            (Lang::Zh, Problem::IdNumberCheckDigit) => {
+                format!("{label}校验位不符，请逐位核对是否输错")
+            }
             (Lang::En, Problem::Required) => format!("{label} is required"),
             (Lang::En, Problem::TooLong { max }) => {
                 format!("{label} must be at most {max} characters")
@@ -261,6 +277,15 @@ impl FieldError {
             }
             (Lang::En, Problem::Duplicate) => {
                 format!("{label} lists the same entry twice; reword or remove one")
+            }
+            (Lang::En, Problem::IdNumberFormat) => {
+                format!("{label} must be 18 characters: 17 digits and a digit or X")
+            }
+            (Lang::En, Problem::IdNumberBirthDate) => {
+                format!("{label}: the birth date in digits 7 to 14 is not a real date")
+            }
+            (Lang::En, Problem::IdNumberCheckDigit) => {
+                format!("{label}: the check character does not match; check each digit")
             }
         }
     }

@@ -227,6 +227,7 @@ fn file_edit(c: &mut Check, e: &FileEdit) {
         EditableField::Address => (Field::Address, MAX_SHORT),
         EditableField::Household => (Field::Household, MAX_TEXT),
         EditableField::Tags => (Field::Tags, MAX_SHORT),
+        EditableField::IdNumber => (Field::IdNumber, MAX_SHORT),
     };
     // An empty value clears the field; what matters is that it fits.
     c.text(field, &e.value, false, max);
@@ -237,6 +238,16 @@ fn file_edit(c: &mut Check, e: &FileEdit) {
             .all(|ch| ch.is_ascii_digit() || matches!(ch, ' ' | '+' | '-'))
     {
         c.fail(field, Problem::PhoneFormat);
+    }
+    // An empty value clears it; anything else must be a real ID number.
+    if e.field == EditableField::IdNumber && !e.value.trim().is_empty() {
+        use crate::records::id_number::{IdNumberError, parse};
+        match parse(&e.value) {
+            Ok(_) => {}
+            Err(IdNumberError::Format) => c.fail(field, Problem::IdNumberFormat),
+            Err(IdNumberError::BirthDate) => c.fail(field, Problem::IdNumberBirthDate),
+            Err(IdNumberError::CheckDigit) => c.fail(field, Problem::IdNumberCheckDigit),
+        }
     }
     // The base is whatever the author saw; bound it like the longest field.
     c.text(Field::Corrects, &e.base, false, MAX_TEXT);

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod case;
 pub mod deadlines;
 pub mod ledger;
+pub mod repeats;
 pub mod review;
 pub mod search;
 pub mod signatures;

@@ -97,6 +97,7 @@ mod tests {
                 visits_before_app: 0,
                 accused: vec![],
             },
+            id_number: None,
         }
     }
 

@@ -127,6 +127,10 @@ pub struct PetitionerFile {
     pub household: String,
     pub tags: Vec<String>,
     pub matter: Matter,
+    /// 公民身份号码, normalised (`id_number::parse`); older files may lack it. Sensitive: shown
+    /// masked (`id_number::mask`) except in the edit form of someone who may edit the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
 }
 
 impl PetitionerFile {

@@ -17,6 +17,7 @@ labeled_enum!(
         Address = "address" => ("住址", "Address"),
         Household = "household" => ("家庭情况", "Household situation"),
         Tags = "tags" => ("标签", "Tags"),
+        IdNumber = "id_number" => ("公民身份号码", "ID number"),
     }
 );
 
@@ -112,7 +113,18 @@ impl EditableField {
     pub fn normalize(self, value: &str) -> String {
         match self {
             EditableField::Tags => split_tags(value).join(TAG_SEPARATOR),
+            EditableField::IdNumber => crate::records::id_number::normalize(value),
             _ => value.trim().to_owned(),
+        }
+    }
+}
+
+impl EditableField {
+    /// A value as anyone but the file's editor sees it: the ID number masked, the rest as is.
+    pub fn shown(self, value: &str) -> String {
+        match self {
+            EditableField::IdNumber => crate::records::id_number::mask(value),
+            _ => value.to_owned(),
         }
     }
 }
@@ -159,6 +171,7 @@ impl PetitionerFile {
             EditableField::Address => self.address.clone(),
             EditableField::Household => self.household.clone(),
             EditableField::Tags => self.tags.join(TAG_SEPARATOR),
+            EditableField::IdNumber => self.id_number.clone().unwrap_or_default(),
         }
     }
 
@@ -171,6 +184,10 @@ impl PetitionerFile {
             EditableField::Address => self.address = value.to_owned(),
             EditableField::Household => self.household = value.to_owned(),
             EditableField::Tags => self.tags = split_tags(value),
+            EditableField::IdNumber => {
+                let id = crate::records::id_number::normalize(value);
+                self.id_number = (!id.is_empty()).then_some(id);
+            }
         }
     }
 }

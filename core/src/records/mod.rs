@@ -6,6 +6,7 @@ pub mod attachment;
 pub mod case_step;
 pub mod file;
 pub mod file_edit;
+pub mod id_number;
 pub mod kinds;
 pub mod labelled;
 pub mod leader_accounts;

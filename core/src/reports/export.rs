@@ -92,7 +92,13 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
             corrections.push(format!("作废记录 {}", v.target));
         }
         RecordBody::FileEdit(e) => {
-            cells[7] = format!("{}：{} → {}", e.field.label(zh), e.base, e.value);
+            // Sensitive values (the ID number) leave the server masked.
+            cells[7] = format!(
+                "{}：{} → {}",
+                e.field.label(zh),
+                e.field.shown(&e.base),
+                e.field.shown(&e.value)
+            );
         }
         RecordBody::CaseStep(_)
         | RecordBody::Review(_)

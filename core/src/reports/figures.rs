@@ -9,6 +9,7 @@
 use crate::base::lang::Lang;
 use crate::folds::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, case_status};
 use crate::folds::ledger::effective;
+use crate::folds::repeats::{RepeatRules, repeat_receptions};
 use crate::folds::tasks::{Task, TaskingRules, Tasks, closed_in_time, tasks};
 use crate::records::case_step::Evaluation;
 use crate::records::file::{MatterFlag, PetitionerFile, Resolution};
@@ -33,6 +34,8 @@ pub struct FigureRules {
     pub stopped: Vec<Resolution>,
     /// The reminder before a unit's report falls due, and what counts as done in time.
     pub tasking: TaskingRules,
+    /// Who is the same person, and which receptions count as 重复访.
+    pub repeats: RepeatRules,
 }
 
 impl Default for FigureRules {
@@ -44,6 +47,7 @@ impl Default for FigureRules {
             visit_kinds: VisitKind::ALL.to_vec(),
             stopped: vec![Resolution::Stopped],
             tasking: TaskingRules::default(),
+            repeats: RepeatRules::default(),
         }
     }
 }
@@ -110,6 +114,7 @@ labeled_enum!(
         AssistanceDelivered = "assistance_delivered" => ("帮扶措施（已发放/已落实）", "Assistance delivered"),
         AssistanceAmount = "assistance_amount" => ("帮扶金额", "Assistance amount"),
         AssignedClosure = "assigned_closure" => ("上级交办案件办结率", "Assigned cases closed"),
+        RepeatReceptions = "repeat_receptions" => ("重复访批次", "Repeat petitions received (batches)"),
     }
 );
 
@@ -527,6 +532,37 @@ fn figure(key: FigureKey, facts: &[Facts], p: &Period, rules: &FigureRules) -> F
                 Some(due().count() as i64),
                 format!("{}的交办事项数 ÷ 限期报告日期在期内的交办事项数（以首次限期为准；未收到办结报告的销号不计；逾期补录不计为按期）", closure.label(Lang::Zh)),
                 format!("Assigned matters {} ÷ assigned matters whose report fell due in the period (by the first deadline set; a sign-off without a report does not count; a record entered after the deadline is not on time)", closure.label(Lang::En)),
+            )
+        }
+        K::RepeatReceptions => {
+            let r = &rules.repeats;
+            let data: Vec<(&PetitionerFile, Vec<&Record>)> =
+                facts.iter().map(|f| (f.file, f.counted.clone())).collect();
+            let repeats = repeat_receptions(&data, r);
+            let in_period = facts
+                .iter()
+                .flat_map(|f| f.in_period(p))
+                .filter(|rec| repeats.contains(&rec.id))
+                .count() as i64;
+            let (zh_match, en_match) = if r.name_and_phone {
+                ("公民身份号码相同，或一方未登记身份号码时姓名和联系电话均相同", "the same ID number, or, when either file lacks one, the same name and phone")
+            } else {
+                ("公民身份号码相同", "the same ID number")
+            };
+            let (zh_before, en_before) = if r.earlier_matter {
+                ("此前已登记信访事项或已接访过", "already had a matter registered before that day or an earlier reception")
+            } else {
+                ("此前已接访过", "already had an earlier reception")
+            };
+            let (zh_within, en_within) = match r.within_days {
+                Some(n) => (format!("（{n} 日内）"), format!(" (within {n} days)")),
+                None => (String::new(), String::new()),
+            };
+            (
+                in_period,
+                None,
+                format!("期内接访记录中，同一信访人（{zh_match}）{zh_before}{zh_within}的批次数"),
+                format!("Receptions in the period of a petitioner ({en_match}) who {en_before}{en_within}"),
             )
         }
     };

@@ -105,10 +105,12 @@ impl ConflictRow {
             source: serde::de::Error::custom(what),
         };
         let id = |s: String| s.parse().map_err(|_| corrupt("record id"));
+        let field = EditableField::from_key(&r.field).ok_or_else(|| corrupt("field"))?;
+        // An ID number that lost or was kept is shown masked, like everywhere but the edit form.
         Ok(FileConflict {
-            field: EditableField::from_key(&r.field).ok_or_else(|| corrupt("field"))?,
-            kept: r.kept_value,
-            lost: r.lost_value,
+            field,
+            kept: field.shown(&r.kept_value),
+            lost: field.shown(&r.lost_value),
             lost_record: r.lost_record_id.map(id).transpose()?,
             decided_by: id(r.decided_by)?,
             at: DateTime::parse_from_rfc3339(&r.at)

@@ -191,6 +191,7 @@ pub fn file(id: &str, village: &str, assigned: &[&str]) -> DemoFile {
                 visits_before_app: 3,
                 accused: vec![],
             },
+            id_number: None,
         },
     }
 }

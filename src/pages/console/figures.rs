@@ -3,6 +3,7 @@
 //! village. Computed on the phone from the case load (`xiafang_core::figures`), so offline too.
 
 use super::charts::{Bar, Columns, Rows};
+use super::several::SeveralFiles;
 use super::{CaseLoad, PeriodFields, PeriodInput, case_load};
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{I18n, Msg, use_i18n};
@@ -52,6 +53,7 @@ pub fn FiguresPage() -> impl IntoView {
                 <p class="muted small">{move || i18n.t(Msg::ComputedOnPhone)}</p>
                 {loaded(load, move |load: CaseLoad| {
                     let places = places(&load);
+                    let whole = load.clone();
                     view! {
                         <div class="choices">
                             <PeriodFields period />
@@ -62,6 +64,7 @@ pub fn FiguresPage() -> impl IntoView {
                             let here = in_place(&load, &place.get());
                             Some(view! { <FiguresView here period /> })
                         }}
+                        <SeveralFiles load=whole />
                     }
                 })}
             </section>

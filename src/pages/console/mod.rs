@@ -9,6 +9,7 @@ mod figures;
 mod ledgers;
 mod ownership;
 mod print;
+mod several;
 mod tasks;
 
 pub use cases::CasesPage;

@@ -59,6 +59,7 @@ fn PrintedFile(shown: FileOnPhone) -> impl IntoView {
                 <dt>{Field::Address.label(lang)}</dt>
                 <dd>{format!("{} {} {}", file.township, file.village, file.address)}</dd>
                 {file.phone.clone().map(|p| view! { <dt>{Field::Phone.label(lang)}</dt><dd>{p}</dd> })}
+                {file.id_number.as_deref().map(xiafang_core::id_number::mask).map(|id| view! { <dt>{Field::IdNumber.label(lang)}</dt><dd>{id}</dd> })}
                 <dt>{Field::Household.label(lang)}</dt>
                 <dd>{file.household.clone()}</dd>
                 <dt>{i18n.t(Msg::Matter)}</dt>

@@ -1,4 +1,4 @@
-//! 修改档案信息: the file's editable fields (phone, address, household, tags), filled with what
+//! 修改档案信息: the file's editable fields (phone, address, household, tags, ID number), filled with what
 //! the phone shows. Saving writes one `FileEdit` record per changed field, stamped by the phone's
 //! hybrid logical clock, all in one storage transaction; the server merges them field by field.
 
@@ -103,6 +103,11 @@ fn FileEditForm(shown: FileOnPhone) -> impl IntoView {
                     view! { <TextField field=Field::Tags value errors hint=Msg::TagsHint /> }
                         .into_any()
                 }
+                // In full here only: whoever reaches this form may edit the file.
+                EditableField::IdNumber => view! {
+                    <TextField field=Field::IdNumber value errors hint=Msg::IdNumberHint />
+                }
+                .into_any(),
             }
         })
         .collect_view();

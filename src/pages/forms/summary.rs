@@ -35,7 +35,7 @@ pub fn excerpt(body: &RecordBody, lang: Lang) -> String {
         },
         RecordBody::Note(n) => n.text.clone(),
         RecordBody::Void(v) => v.reason.clone(),
-        RecordBody::FileEdit(e) => e.value.clone(),
+        RecordBody::FileEdit(e) => e.field.shown(&e.value),
         RecordBody::CaseStep(_)
         | RecordBody::Review(_)
         | RecordBody::Supervision(_)
