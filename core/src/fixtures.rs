@@ -458,3 +458,28 @@ pub fn signed_off(evidence: &[&Record], author: &str) -> Record {
         },
     )
 }
+
+/// A screening of `place` at `level` that found nothing new, on the place's ledger.
+pub fn screening(
+    level: crate::records::screening::ScreeningLevel,
+    place: &str,
+    author: &str,
+) -> Record {
+    use crate::records::screening::{Screening, ScreeningLevel};
+    let body = Screening {
+        level,
+        place: place.into(),
+        place_name: "阁一村".into(),
+        group: if level == ScreeningLevel::Group {
+            "第三村民小组".into()
+        } else {
+            String::new()
+        },
+        participants: vec!["王建国".into(), "村调解主任 林秀英".into()],
+        scope: "走访全村重点户、网格内住户".into(),
+        covered: 42,
+        nothing_new: true,
+        findings: vec![],
+    };
+    record(&body.ledger().0, author, RecordBody::Screening(body))
+}

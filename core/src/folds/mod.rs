@@ -6,6 +6,7 @@ pub mod case;
 pub mod deadlines;
 pub mod ledger;
 pub mod review;
+pub mod screenings;
 pub mod search;
 pub mod signatures;
 pub mod tasks;

@@ -11,6 +11,7 @@ pub mod legal;
 pub mod ownership;
 pub mod reception;
 pub mod record;
+pub mod screening;
 pub mod supervision;
 pub mod tasking;
 pub mod warning;

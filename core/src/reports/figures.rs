@@ -33,6 +33,8 @@ pub struct FigureRules {
     pub stopped: Vec<Resolution>,
     /// The reminder before a unit's report falls due, and what counts as done in time.
     pub tasking: TaskingRules,
+    /// How often each level screens for disputes (排查), for 排查按时率 and the 待办.
+    pub screening: crate::folds::screenings::ScreeningRules,
 }
 
 impl Default for FigureRules {
@@ -44,6 +46,7 @@ impl Default for FigureRules {
             visit_kinds: VisitKind::ALL.to_vec(),
             stopped: vec![Resolution::Stopped],
             tasking: TaskingRules::default(),
+            screening: Default::default(),
         }
     }
 }
