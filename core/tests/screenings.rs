@@ -385,3 +385,64 @@ fn who_records_a_screening() {
     }
     assert_eq!(Writes::of(&village_screening().body), Writes::Screening);
 }
+
+#[test]
+fn a_village_not_screened_this_week_is_on_the_cadres_todo() {
+    use xiafang_core::records::screening::LedgerPlace;
+    use xiafang_core::todo::{TodoKind, screening_todo};
+    let place = |level: PlaceLevel, id: &str| LedgerPlace {
+        ledger: ledger_id(level, id),
+        level,
+        place: id.into(),
+        name: "阁一村".into(),
+        parent: "南滨街道".into(),
+        groups: vec![],
+    };
+    let rules = ScreeningRules::default();
+    let today = day(2026, 12, 5);
+    let last_week = vec![screened(day(2026, 11, 27), day(2026, 11, 27))];
+    let todo = screening_todo(
+        &place(PlaceLevel::Village, "v-geyi"),
+        &last_week,
+        &rules,
+        today,
+    )
+    .expect("due this week");
+    assert_eq!(
+        todo.kind,
+        TodoKind::Screening {
+            rhythm: Rhythm::Weekly
+        }
+    );
+    assert_eq!(todo.due, day(2026, 12, 6));
+    assert_eq!(todo.file, ledger_id(PlaceLevel::Village, "v-geyi"));
+    assert_eq!(Rhythm::Weekly.this_period(Lang::Zh), "本周排查");
+    // Monday's group screening counts for the village's week.
+    let mut this_week = last_week.clone();
+    this_week.push(fixtures::on(
+        fixtures::screening(ScreeningLevel::Group, "v-geyi", "u1"),
+        day(2026, 11, 30),
+    ));
+    assert_eq!(
+        screening_todo(
+            &place(PlaceLevel::Village, "v-geyi"),
+            &this_week,
+            &rules,
+            today
+        ),
+        None
+    );
+    // A township's screening is the office's, not a cadre's to-do.
+    assert_eq!(
+        screening_todo(
+            &place(PlaceLevel::Township, "tw-nanbin"),
+            &[],
+            &rules,
+            today
+        ),
+        None
+    );
+    assert_eq!(Rhythm::Weekly.back(today, 4), day(2026, 11, 2));
+    assert_eq!(Rhythm::HalfMonthly.back(today, 2), day(2026, 11, 1));
+    assert_eq!(Rhythm::Monthly.back(today, 1), day(2026, 11, 1));
+}

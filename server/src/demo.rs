@@ -59,6 +59,9 @@ pub struct DemoPlace {
     /// "county", "township" or "village".
     pub kind: String,
     pub parent: Option<String>,
+    /// A village's villager groups (村民小组), where the county uses them.
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -23,6 +23,30 @@ labeled_enum!(
     }
 );
 
+impl Rhythm {
+    /// What the current period's screening is called on a to-do list: 本周排查, ….
+    pub fn this_period(self, lang: crate::base::lang::Lang) -> &'static str {
+        match self {
+            Rhythm::Weekly => lang.pick("本周排查", "This week's screening"),
+            Rhythm::HalfMonthly => lang.pick("本半月排查", "This half month's screening"),
+            Rhythm::Monthly => lang.pick("本月排查", "This month's screening"),
+        }
+    }
+
+    /// The first day of the period `n` periods before the one holding `today`: where the
+    /// console starts looking for overdue periods.
+    pub fn back(self, today: NaiveDate, n: usize) -> NaiveDate {
+        let mut from = self.period_of(today).from;
+        for _ in 0..n {
+            match from.pred_opt() {
+                Some(day) => from = self.period_of(day).from,
+                None => break,
+            }
+        }
+        from
+    }
+}
+
 /// A county's screening rhythm per level (in `FigureRules`; `--rules` on the server).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

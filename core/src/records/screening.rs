@@ -75,6 +75,24 @@ pub fn is_ledger(file: &FileId) -> bool {
     file.0.starts_with(LEDGER_PREFIX)
 }
 
+/// A place whose screening ledger an account reads (`GET /api/screening/places`, kept on the
+/// phone like the rules): what the 排查 form offers and the console lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerPlace {
+    /// The ledger's id (`ledger_id(level, place)`).
+    pub ledger: FileId,
+    pub level: PlaceLevel,
+    /// The place's id.
+    pub place: String,
+    pub name: String,
+    /// The name of the place above (a village's township), empty for the county.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parent: String,
+    /// The village's villager groups (村民小组), where the county uses them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+}
+
 /// One 矛盾纠纷排查, recorded on the screened place's ledger; the record's `occurred_at` is the
 /// day it was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

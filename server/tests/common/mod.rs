@@ -147,6 +147,7 @@ fn place(id: &str, kind: &str, parent: Option<&str>) -> DemoPlace {
         name: id.into(),
         kind: kind.into(),
         parent: parent.map(Into::into),
+        groups: Vec::new(),
     }
 }
 
