@@ -206,7 +206,12 @@ pub fn check(demo: &Demo) -> Result<(), String> {
     use std::collections::HashSet;
     let places: HashSet<&str> = demo.places.iter().map(|p| p.id.as_str()).collect();
     let accounts: HashSet<&str> = demo.accounts.iter().map(|a| a.id.as_str()).collect();
-    let files: HashSet<&str> = demo.files.iter().map(|f| f.file.id.0.as_str()).collect();
+    let mut files: HashSet<String> = demo.files.iter().map(|f| f.file.id.0.clone()).collect();
+    // Every place has its screening ledger (`db/screening.rs`).
+    files.extend(demo.places.iter().filter_map(|p| {
+        let level = xiafang_core::screening::PlaceLevel::from_key(&p.kind)?;
+        Some(xiafang_core::screening::ledger_id(level, &p.id).0)
+    }));
     let missing =
         |what: &str, id: &str, of: &str| Err(format!("{what} {id} of {of} does not exist"));
     for p in &demo.places {
@@ -231,7 +236,7 @@ pub fn check(demo: &Demo) -> Result<(), String> {
         }
     }
     for r in &demo.records {
-        if !files.contains(r.file_id.0.as_str()) {
+        if !files.contains(&r.file_id.0) {
             return missing("file", &r.file_id.0, &r.id.to_string());
         }
         if !accounts.contains(r.author.0.as_str()) {

@@ -65,6 +65,7 @@ pub fn FilesPage() -> impl IntoView {
         <RequireSession>
             <TeamDesk />
             <TodoDesk list_shown=Signal::derive(move || list.with(|l| matches!(l, Some(Ok(_))))) />
+            <super::screening::ScreeningLink />
             <h1>{move || i18n.t(Msg::MyFiles)}</h1>
             <input
                 class="search"
