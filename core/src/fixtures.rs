@@ -123,6 +123,7 @@ pub fn file(id: &str) -> crate::records::file::PetitionerFile {
         phone: Some("13800000001".into()),
         township: "南滨街道".into(),
         village: "阁一村".into(),
+        group: String::new(),
         address: "阁一村三组".into(),
         household: "独居".into(),
         tags: vec!["独居".into()],

@@ -234,6 +234,15 @@ pub fn check(demo: &Demo) -> Result<(), String> {
         if let Some(account) = f.assigned.iter().find(|a| !accounts.contains(a.as_str())) {
             return missing("account", account, &f.file.id.0);
         }
+        // A file names a villager group (村民小组) only among its village's.
+        let groups = demo
+            .places
+            .iter()
+            .find(|p| p.id == f.village_id)
+            .map(|p| &p.groups);
+        if !f.file.group.is_empty() && !groups.is_some_and(|g| g.contains(&f.file.group)) {
+            return missing("villager group", &f.file.group, &f.file.id.0);
+        }
     }
     for r in &demo.records {
         if !files.contains(&r.file_id.0) {

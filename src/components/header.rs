@@ -91,7 +91,6 @@ pub fn Header() -> impl IntoView {
                     <A href="/tasks" attr:class="link">{move || i18n.t(Msg::NavTasks)}</A>
                     <A href="/figures" attr:class="link">{move || i18n.t(Msg::NavFigures)}</A>
                     <A href="/ledgers" attr:class="link">{move || i18n.t(Msg::NavLedgers)}</A>
-                    <A href="/screening" attr:class="link">{move || i18n.t(Msg::NavScreening)}</A>
                 </nav>
             </Show>
             <Show when=is_admin>

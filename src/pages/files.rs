@@ -141,7 +141,7 @@ impl Card {
         Card {
             href: format!("/files/{}", file.id),
             name: file.name.clone(),
-            place: format!("{} · {}", file.township, file.village),
+            place: format!("{} · {}{}", file.township, file.village, file.group),
             matter: format!(
                 "{} · {}",
                 file.matter.category.label(lang),

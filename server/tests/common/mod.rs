@@ -176,6 +176,7 @@ pub fn file(id: &str, village: &str, assigned: &[&str]) -> DemoFile {
             phone: None,
             township: "t".into(),
             village: village.into(),
+            group: String::new(),
             address: "村口".into(),
             household: "独居".into(),
             tags: vec![],
