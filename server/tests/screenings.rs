@@ -192,3 +192,24 @@ async fn each_account_is_told_the_places_it_screens_or_oversees() {
         assert_eq!(status, axum::http::StatusCode::NOT_FOUND);
     }
 }
+
+#[test]
+fn a_file_names_a_villager_group_only_among_its_villages() {
+    let mut w = world();
+    w.files[0].file.group = "第二村民小组".into();
+    assert_eq!(xiafang_server::demo::check(&w), Ok(()));
+    w.files[0].file.group = "第九村民小组".into();
+    assert_eq!(
+        xiafang_server::demo::check(&w),
+        Err("villager group 第九村民小组 of f-a1 does not exist".into())
+    );
+    // The demo's 潘女士 lives in 江溪村's second group.
+    let demo = xiafang_server::demo::demo();
+    let pan = demo
+        .files
+        .iter()
+        .find(|f| f.file.id.0 == "file-pan")
+        .expect("潘女士");
+    assert_eq!(pan.file.group, "第二村民小组");
+    assert_eq!(xiafang_server::demo::check(&demo), Ok(()));
+}
