@@ -334,6 +334,13 @@ pub async fn team(token: &str) -> Result<xiafang_core::legal::Team, ApiFailure> 
     get_json("/api/team", token).await
 }
 
+/// The places whose screening ledgers (排查台账) the account reads, with their villager groups.
+pub async fn screening_places(
+    token: &str,
+) -> Result<Vec<xiafang_core::screening::LedgerPlace>, ApiFailure> {
+    get_json("/api/screening/places", token).await
+}
+
 /// The places of the administrator's area, for choosing one instead of typing its id.
 pub async fn admin_places(token: &str) -> Result<Vec<PlaceSummary>, ApiFailure> {
     get_json("/api/admin/places", token).await

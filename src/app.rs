@@ -10,6 +10,7 @@ use crate::pages::{
     CasesPage, FiguresPage, LedgersPage, OwnershipPage, PrintPage, TasksPage, VisitPartPage,
 };
 use crate::pages::{PhotoPage, SignPage};
+use crate::pages::{ScreeningFormPage, ScreeningPage};
 use crate::store::settings::{self, Session};
 use crate::store::vault::{self, Status};
 use crate::sync::SyncStatus;
@@ -163,6 +164,8 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin") view=AdminPage />
             <Route path=path!("/review") view=ReviewQueuePage />
             <Route path=path!("/review/:id/:record") view=ReviewRecordPage />
+            <Route path=path!("/screening") view=ScreeningPage />
+            <Route path=path!("/screening/:ledger") view=ScreeningFormPage />
         </Routes>
     }
 }

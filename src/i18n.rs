@@ -423,6 +423,21 @@ messages! {
     SeveralFiles => ("一人多档", "People with several files"),
     SeveralFilesExplain => ("同一信访人（身份号码相同，或姓名和电话相同）在本机上有多份档案。请核实后人工处理，系统不会自动合并。", "The same petitioner (same ID number, or same name and phone) has several files on this phone. Check and handle them by hand; nothing is merged automatically."),
     SeveralFilesNone => ("没有一人多档的情况", "No one has several files"),
+    NavScreening => ("排查", "Screening"),
+    ScreeningTitle => ("矛盾纠纷排查", "Dispute screening"),
+    ScreeningRecord => ("记录排查", "Record a screening"),
+    ScreeningHome => ("矛盾纠纷排查（本周排查、逾期情况）", "Dispute screening (this week, overdue)"),
+    ScreeningNoPlaces => ("还没有排查地点。联网同步后会列出您负责排查的村（社区）。", "No places yet. The places you screen are listed after you sync online."),
+    ScreeningUnknownPlace => ("找不到这个排查地点。请联网同步后再试。", "This place is not on the phone. Sync online and try again."),
+    ScreeningNotYours => ("您的账号不能记录这一级的排查，保存后服务器会拒收", "Your account cannot record screenings at this level: the server would refuse it"),
+    ScreeningWholeVillage => ("全村（不分村民小组）", "Whole village (not by group)"),
+    ScreeningParticipantsHint => ("多人用顿号或逗号分隔；法律服务团队成员一同排查的也写在这里", "Separate names with 、 or commas; legal team members who took part go here too"),
+    ScreeningNothingNew => ("无新增矛盾", "Nothing new found"),
+    ScreeningFindingsHint => ("每行一件：当事人和矛盾纠纷事由；没有发现的，请勾选“无新增矛盾”", "One per line: who and what; if nothing was found, tick \"Nothing new found\""),
+    ScreeningThisPeriod => ("本期", "This period"),
+    ScreeningMissed => ("逾期未排查 {n} 期", "{n} periods not screened"),
+    ScreeningLate => ("逾期补录 {n} 期", "{n} periods entered late"),
+    ScreeningOnTimeRate => ("排查按时率", "Screened on time"),
 }
 
 /// The current language, provided once by the app.

@@ -123,6 +123,7 @@ pub fn file(id: &str) -> crate::records::file::PetitionerFile {
         phone: Some("13800000001".into()),
         township: "南滨街道".into(),
         village: "阁一村".into(),
+        group: String::new(),
         address: "阁一村三组".into(),
         household: "独居".into(),
         tags: vec!["独居".into()],
@@ -458,4 +459,29 @@ pub fn signed_off(evidence: &[&Record], author: &str) -> Record {
             note: "报告属实，予以销号".into(),
         },
     )
+}
+
+/// A screening of `place` at `level` that found nothing new, on the place's ledger.
+pub fn screening(
+    level: crate::records::screening::ScreeningLevel,
+    place: &str,
+    author: &str,
+) -> Record {
+    use crate::records::screening::{Screening, ScreeningLevel};
+    let body = Screening {
+        level,
+        place: place.into(),
+        place_name: "阁一村".into(),
+        group: if level == ScreeningLevel::Group {
+            "第三村民小组".into()
+        } else {
+            String::new()
+        },
+        participants: vec!["王建国".into(), "村调解主任 林秀英".into()],
+        scope: "走访全村重点户、网格内住户".into(),
+        covered: 42,
+        nothing_new: true,
+        findings: vec![],
+    };
+    record(&body.ledger().0, author, RecordBody::Screening(body))
 }

@@ -45,6 +45,9 @@ pub use records::{
 };
 pub use reports::task_ledger;
 pub use reports::{export, figures, ledgers, receptions};
+// 矛盾纠纷排查: the record (on a place's screening ledger) and its rhythm.
+pub use folds::screenings;
+pub use records::screening;
 pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};
 
 pub use base::ids::{DeviceId, FileId, RecordId, UserId};

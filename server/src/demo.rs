@@ -59,6 +59,9 @@ pub struct DemoPlace {
     /// "county", "township" or "village".
     pub kind: String,
     pub parent: Option<String>,
+    /// A village's villager groups (村民小组), where the county uses them.
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,7 +206,12 @@ pub fn check(demo: &Demo) -> Result<(), String> {
     use std::collections::HashSet;
     let places: HashSet<&str> = demo.places.iter().map(|p| p.id.as_str()).collect();
     let accounts: HashSet<&str> = demo.accounts.iter().map(|a| a.id.as_str()).collect();
-    let files: HashSet<&str> = demo.files.iter().map(|f| f.file.id.0.as_str()).collect();
+    let mut files: HashSet<String> = demo.files.iter().map(|f| f.file.id.0.clone()).collect();
+    // Every place has its screening ledger (`db/screening.rs`).
+    files.extend(demo.places.iter().filter_map(|p| {
+        let level = xiafang_core::screening::PlaceLevel::from_key(&p.kind)?;
+        Some(xiafang_core::screening::ledger_id(level, &p.id).0)
+    }));
     let missing =
         |what: &str, id: &str, of: &str| Err(format!("{what} {id} of {of} does not exist"));
     for p in &demo.places {
@@ -226,9 +234,18 @@ pub fn check(demo: &Demo) -> Result<(), String> {
         if let Some(account) = f.assigned.iter().find(|a| !accounts.contains(a.as_str())) {
             return missing("account", account, &f.file.id.0);
         }
+        // A file names a villager group (村民小组) only among its village's.
+        let groups = demo
+            .places
+            .iter()
+            .find(|p| p.id == f.village_id)
+            .map(|p| &p.groups);
+        if !f.file.group.is_empty() && !groups.is_some_and(|g| g.contains(&f.file.group)) {
+            return missing("villager group", &f.file.group, &f.file.id.0);
+        }
     }
     for r in &demo.records {
-        if !files.contains(r.file_id.0.as_str()) {
+        if !files.contains(&r.file_id.0) {
             return missing("file", &r.file_id.0, &r.id.to_string());
         }
         if !accounts.contains(r.author.0.as_str()) {

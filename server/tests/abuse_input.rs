@@ -31,6 +31,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/api/blobs/{sha256}/upload", false),
     ("GET", "/api/rules", false),
     ("GET", "/api/team", false),
+    ("GET", "/api/screening/places", false),
     ("GET", "/api/ledgers/{kind}", false),
     ("GET", "/api/admin/places", false),
     ("GET", "/api/admin/files", false),

@@ -11,6 +11,7 @@ use xiafang_core::account::{Account, Role};
 use xiafang_core::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, Stage, case_status};
 use xiafang_core::case_step::Evaluation;
 use xiafang_core::permissions::{Reach, Writes, may_write};
+use xiafang_core::screening::{PlaceLevel, ledger_place};
 use xiafang_core::supervision::SupervisionMode;
 use xiafang_core::targets::review_target_problem;
 use xiafang_core::{FileId, PetitionerFile, RecordBody};
@@ -30,6 +31,27 @@ fn place_kinds(demo: &Demo) -> HashMap<&str, &str> {
 /// Where `account` stands with `file` as the server would find it: assigned, or reading it by
 /// jurisdiction from its village, township or county.
 fn reach(demo: &Demo, account: &DemoAccount, file: &str) -> Reach {
+    // A place's screening ledger: the village's and its township's cadres count as assigned.
+    if let Some((level, place)) = ledger_place(&FileId::from(file)) {
+        let parent = demo
+            .places
+            .iter()
+            .find(|p| p.id == place)
+            .and_then(|p| p.parent.clone());
+        let grand = parent
+            .as_ref()
+            .and_then(|t| demo.places.iter().find(|p| &p.id == t))
+            .and_then(|p| p.parent.clone());
+        let above = [Some(place.to_owned()), parent.clone(), grand];
+        return Reach {
+            assigned: level == PlaceLevel::Village
+                && account.role == Role::Cadre
+                && (account.place == place || Some(&account.place) == parent.as_ref()),
+            in_jurisdiction: matches!(account.role, Role::Supervisor | Role::Admin)
+                && above.contains(&Some(account.place.clone())),
+            referred: false,
+        };
+    }
     let village = &demo_file(demo, file).village_id;
     let parent = |place: &str| {
         demo.places
@@ -127,7 +149,7 @@ fn every_record_is_valid_and_its_author_may_upload_it() {
             panic!("record {} is invalid: {errors:?}", r.id);
         }
         assert!(
-            file_ids.contains(&r.file_id),
+            file_ids.contains(&r.file_id) || ledger_place(&r.file_id).is_some(),
             "record {} names an unknown file",
             r.id
         );

@@ -287,5 +287,15 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
         | RecordBody::Tasking(_) => {
             view! { <p class="case-record">{body.summary(lang)}</p> }.into_any()
         }
+        RecordBody::Screening(s) => {
+            let found: Vec<&str> = s.findings.iter().map(|f| f.what.as_str()).collect();
+            view! {
+                <p class="case-record">{body.summary(lang)}</p>
+                {line(Field::Participants.label(lang), s.participants.join("、"))}
+                {line(Field::ScreeningScope.label(lang), s.scope.clone())}
+                {line(Field::Findings.label(lang), found.join("；"))}
+            }
+            .into_any()
+        }
     }
 }

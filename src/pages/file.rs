@@ -101,7 +101,7 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
                 })}
             </div>
             <p class="muted">
-                {file.sex.label(lang)} " " {age} " · " {file.township.clone()} " " {file.village.clone()}
+                {file.sex.label(lang)} " " {age} " · " {file.township.clone()} " " {file.village.clone()} " " {file.group.clone()}
             </p>
             <dl>
                 <dt>{Field::Address.label(lang)}</dt>

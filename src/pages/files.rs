@@ -65,6 +65,7 @@ pub fn FilesPage() -> impl IntoView {
         <RequireSession>
             <TeamDesk />
             <TodoDesk list_shown=Signal::derive(move || list.with(|l| matches!(l, Some(Ok(_))))) />
+            <super::screening::ScreeningLink />
             <h1>{move || i18n.t(Msg::MyFiles)}</h1>
             <input
                 class="search"
@@ -140,7 +141,7 @@ impl Card {
         Card {
             href: format!("/files/{}", file.id),
             name: file.name.clone(),
-            place: format!("{} · {}", file.township, file.village),
+            place: format!("{} · {}{}", file.township, file.village, file.group),
             matter: format!(
                 "{} · {}",
                 file.matter.category.label(lang),

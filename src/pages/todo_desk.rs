@@ -19,7 +19,8 @@ use std::collections::HashMap;
 use xiafang_core::account::Role;
 use xiafang_core::case::CaseRules;
 use xiafang_core::figures::FigureRules;
-use xiafang_core::todo::{Standing, Todo, TodoKind, file_todos, to_do};
+use xiafang_core::screening::{LedgerPlace, is_ledger};
+use xiafang_core::todo::{Standing, Todo, TodoKind, file_todos, screening_todo, to_do};
 use xiafang_core::upload::SyncState;
 use xiafang_core::{FileId, Lang, PetitionerFile, Record, UserId};
 
@@ -157,9 +158,26 @@ async fn refresh(
                 let items = worked_out(&file, local, &rules, today);
                 by_file.insert(file.id, items);
             }
+            for place in settings::screening_places() {
+                let items = screening_items(&store, &place, &rules, today).await?;
+                by_file.insert(place.ledger, items);
+            }
         }
         Since::Files(files) => {
             for id in files {
+                if is_ledger(&id) {
+                    let places = settings::screening_places();
+                    match places.iter().find(|p| p.ledger == id) {
+                        Some(place) => {
+                            let items = screening_items(&store, place, &rules, today).await?;
+                            by_file.insert(id, items);
+                        }
+                        None => {
+                            by_file.remove(&id);
+                        }
+                    }
+                    continue;
+                }
                 match store.file(&id).await? {
                     Some(file) => {
                         let local = store.timeline(&id).await?;
@@ -181,6 +199,25 @@ async fn refresh(
         by_file,
     }));
     Ok(shown)
+}
+
+/// 本周排查 of one of the cadre's villages, from its ledger's records on the phone.
+async fn screening_items(
+    store: &store::Store,
+    place: &LedgerPlace,
+    rules: &FigureRules,
+    today: NaiveDate,
+) -> Result<Vec<Todo>, store::StoreError> {
+    let records: Vec<Record> = store
+        .timeline(&place.ledger)
+        .await?
+        .into_iter()
+        .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
+        .map(|l| l.record)
+        .collect();
+    Ok(screening_todo(place, &records, &rules.screening, today)
+        .into_iter()
+        .collect())
 }
 
 /// One file's items from its records on the phone; a record the server refused does not count.
@@ -228,6 +265,7 @@ fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoVi
                 Msg::NeverVisited.text(lang)
             )
         }
+        TodoKind::Screening { rhythm } => rhythm.this_period(lang).to_owned(),
     };
     let kind = match t.kind {
         TodoKind::NextStep { .. } => "next-step",
@@ -235,8 +273,12 @@ fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoVi
         TodoKind::Report { .. } => "report",
         TodoKind::Milestone { .. } => "milestone",
         TodoKind::Visit { .. } => "visit",
+        TodoKind::Screening { .. } => "screening",
     };
-    let href = format!("/files/{}", t.file);
+    let href = match t.kind {
+        TodoKind::Screening { .. } => format!("/screening/{}", t.file),
+        _ => format!("/files/{}", t.file),
+    };
     let name = t.name.clone();
     let when = format!("{} · {when}", t.due);
     view! {

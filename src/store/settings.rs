@@ -178,6 +178,21 @@ pub fn save_team(
     LocalStorage::set(TEAM, team)
 }
 
+const SCREENING_PLACES: &str = "xiafang.screening_places";
+
+/// The places whose screening ledgers the account reads, as last fetched
+/// (`GET /api/screening/places`), so the 排查 form and view work offline. Officials' geography
+/// only: kept in the clear like the team.
+pub fn screening_places() -> Vec<xiafang_core::screening::LedgerPlace> {
+    LocalStorage::get(SCREENING_PLACES).unwrap_or_default()
+}
+
+pub fn save_screening_places(
+    places: &[xiafang_core::screening::LedgerPlace],
+) -> Result<(), gloo_storage::errors::StorageError> {
+    LocalStorage::set(SCREENING_PLACES, places)
+}
+
 const ERASED: &str = "xiafang.erased";
 
 /// Forgets everything this app keeps in localStorage (session, device, clock, cursor marks) and

@@ -69,12 +69,21 @@ impl SyncStatus {
                 settings::rules,
                 settings::save_rules,
             )),
-            Command::RefreshTeam => spawn_local(refresh(
-                "team",
-                |token| async move { api::team(&token).await },
-                settings::team,
-                settings::save_team,
-            )),
+            Command::RefreshTeam => {
+                spawn_local(refresh(
+                    "team",
+                    |token| async move { api::team(&token).await },
+                    settings::team,
+                    settings::save_team,
+                ));
+                let changes = self.changes;
+                spawn_local(async move {
+                    if refresh_screening_places().await {
+                        // The 待办 and the 排查 view read the places: let them look again.
+                        changes.changed_everything();
+                    }
+                });
+            }
             Command::FetchMissingImages => self.fetch_missing_images(),
             other => spawn_local(async move {
                 let event = answer(other).await;
@@ -289,5 +298,27 @@ async fn refresh<T, Fut>(
         }
         Ok(_) => {}
         Err(e) => web_sys::console::warn_1(&format!("{what} not fetched: {e:?}").into()),
+    }
+}
+
+/// Keeps the places whose screening ledgers the account reads (`GET /api/screening/places`) on
+/// the phone, like the team; true when they changed.
+async fn refresh_screening_places() -> bool {
+    let Some(token) = token() else { return false };
+    match api::screening_places(&token).await {
+        Ok(fresh) if fresh != settings::screening_places() => {
+            match settings::save_screening_places(&fresh) {
+                Ok(()) => true,
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("places not kept: {e}").into());
+                    false
+                }
+            }
+        }
+        Ok(_) => false,
+        Err(e) => {
+            web_sys::console::warn_1(&format!("places not fetched: {e:?}").into());
+            false
+        }
     }
 }

@@ -97,6 +97,11 @@ labeled_enum!(
         MilestoneMet = "milestone_met" => ("完成的里程碑", "Milestone met"),
         MilestoneNote = "milestone_note" => ("完成情况", "How it was done"),
         IdNumber = "id_number" => ("公民身份号码", "ID number"),
+        ScreeningPlace = "screening_place" => ("排查地点", "Place screened"),
+        VillagerGroup = "villager_group" => ("村民小组", "Villager group"),
+        ScreeningScope = "screening_scope" => ("排查范围", "What was covered"),
+        Covered = "covered" => ("排查户数（单位数）", "Households or units covered"),
+        Findings = "findings" => ("排查发现的矛盾纠纷", "Disputes found"),
     }
 );
 
@@ -154,6 +159,16 @@ pub enum Problem {
     IdNumberBirthDate,
     /// An ID number whose last character does not match the first 17 (GB 11643).
     IdNumberCheckDigit,
+    /// A screening neither lists what it found nor says it found nothing new (无新增矛盾).
+    FindingsOrNothingNew,
+    /// A screening says it found nothing new and still lists disputes.
+    NothingNewWithFindings,
+    /// A villager group named on a screening that is not at group level.
+    OnlyAtGroupLevel,
+    /// A screening on a ledger other than its own place's (`screening::ledger_id`).
+    WrongLedger,
+    /// A record other than a screening (or a correction of one) on a place's screening ledger.
+    LedgerOnlyScreenings,
 }
 
 /// One problem with one field, shown next to that field in the form.
@@ -222,6 +237,19 @@ impl FieldError {
             (Lang::Zh, Problem::IdNumberCheckDigit) => {
                 format!("{label}校验位不符，请逐位核对是否输错")
             }
+            (Lang::Zh, Problem::FindingsOrNothingNew) => {
+                format!("请逐条填写{label}，或勾选“无新增矛盾”")
+            }
+            (Lang::Zh, Problem::NothingNewWithFindings) => {
+                format!("已勾选“无新增矛盾”，不能同时填写{label}")
+            }
+            (Lang::Zh, Problem::OnlyAtGroupLevel) => {
+                format!("只有按村民小组排查时才填写{label}")
+            }
+            (Lang::Zh, Problem::WrongLedger) => format!("{label}与排查地点和层级不符"),
+            (Lang::Zh, Problem::LedgerOnlyScreenings) => {
+                format!("{label}是排查台账，只能记录矛盾纠纷排查")
+            }
             (Lang::En, Problem::Required) => format!("{label} is required"),
             (Lang::En, Problem::TooLong { max }) => {
                 format!("{label} must be at most {max} characters")
@@ -286,6 +314,21 @@ impl FieldError {
             }
             (Lang::En, Problem::IdNumberCheckDigit) => {
                 format!("{label}: the check character does not match; check each digit")
+            }
+            (Lang::En, Problem::FindingsOrNothingNew) => {
+                format!("List the {label} one by one, or tick \"nothing new\"")
+            }
+            (Lang::En, Problem::NothingNewWithFindings) => {
+                format!("\"Nothing new\" is ticked: leave {label} empty")
+            }
+            (Lang::En, Problem::OnlyAtGroupLevel) => {
+                format!("{label} is only given for a screening by villager group")
+            }
+            (Lang::En, Problem::WrongLedger) => {
+                format!("{label} does not match the place and level screened")
+            }
+            (Lang::En, Problem::LedgerOnlyScreenings) => {
+                format!("{label} is a screening ledger: only screenings are recorded on it")
             }
         }
     }

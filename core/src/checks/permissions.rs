@@ -12,6 +12,7 @@
 //! | referral to the legal team | a cadre assigned to the file |
 //! | legal opinion, mediation (人民调解) | a legal team member assigned to the file, or referred it in one of their villages |
 //! | a participant's part of a joint visit, a signature, a photo | whoever writes casework on the file, and legal team members who reach it |
+//! | 矛盾纠纷排查 on a place's screening ledger | a supervisor whose jurisdiction holds the place, or a cadre of a village's ledger (the village's or its township's cadres: the server counts them as assigned to it) |
 //!
 //! Administrators manage accounts and assignments; they do not supervise casework, so they record
 //! none of the supervisors' kinds. Legal team members give opinions on the files assigned or
@@ -54,6 +55,9 @@ pub enum Writes {
     /// A handling unit's 办结报告 on a task assigned to it (the rest of the 交办 loop is the
     /// office's: `Supervising`).
     UnitReport,
+    /// A place's 矛盾纠纷排查, on its screening ledger. Legal team members who took part are
+    /// named among its participants; they do not record it.
+    Screening,
 }
 
 impl Writes {
@@ -77,6 +81,7 @@ impl Writes {
             }
             RecordBody::Tasking(Tasking::Reported { .. }) => Writes::UnitReport,
             RecordBody::Tasking(_) => Writes::Supervising,
+            RecordBody::Screening(_) => Writes::Screening,
         }
     }
 }
@@ -94,6 +99,7 @@ pub fn may_write(role: Role, reach: Reach, writes: Writes) -> Result<(), Rejecti
         Writes::Legal => legal_member,
         Writes::VisitPart => reach.assigned || legal_member,
         Writes::UnitReport => supervises || (role == Role::Cadre && reach.assigned),
+        Writes::Screening => supervises || (role == Role::Cadre && reach.assigned),
     };
     match allowed {
         true => Ok(()),

@@ -10,6 +10,7 @@ use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral,
 use crate::records::ownership::{MAX_MILESTONES, Milestone};
 use crate::records::reception::{MAX_HEADCOUNT, MAX_REPRESENTATIVES, Reception};
 use crate::records::record::{Assistance, Note, Record, RecordBody, Visit, Void};
+use crate::records::screening::{self, MAX_COVERED, MAX_FINDINGS, Screening, ScreeningLevel};
 use crate::records::supervision::{Review, ReviewDecision, Supervision};
 use crate::records::tasking::{MAX_EVIDENCE, Tasking};
 use chrono::Datelike;
@@ -107,6 +108,12 @@ impl Record {
                 c.text(Field::WarningMeasures, &w.measures, false, MAX_TEXT);
             }
             RecordBody::Tasking(t) => tasking(&mut c, t, self),
+            RecordBody::Screening(s) => screening_body(&mut c, s, self),
+        }
+        if screening::is_ledger(&self.file_id)
+            && !matches!(self.body, RecordBody::Screening(_) | RecordBody::Void(_))
+        {
+            c.fail(Field::File, Problem::LedgerOnlyScreenings);
         }
         if let Some(target) = self.amends
             && (target == self.id || !self.body.is_amendable())
@@ -530,6 +537,46 @@ fn tasking(c: &mut Check, t: &Tasking, record: &Record) {
             if let Some(day) = report_by {
                 c.deadline(Field::ReportBy, *day, record);
             }
+        }
+    }
+}
+
+/// A screening: on its own place's ledger, who and what it covered, and what it found — or, said
+/// explicitly, that it found nothing new.
+fn screening_body(c: &mut Check, s: &Screening, record: &Record) {
+    c.text(Field::ScreeningPlace, &s.place, true, MAX_SHORT);
+    c.text(Field::ScreeningPlace, &s.place_name, true, MAX_SHORT);
+    if !s.place.trim().is_empty() && s.ledger() != record.file_id {
+        c.fail(Field::File, Problem::WrongLedger);
+    }
+    match s.level {
+        ScreeningLevel::Group => c.text(Field::VillagerGroup, &s.group, true, MAX_NAME),
+        _ if !s.group.trim().is_empty() => c.fail(Field::VillagerGroup, Problem::OnlyAtGroupLevel),
+        _ => {}
+    }
+    c.names(Field::Participants, &s.participants);
+    c.text(Field::ScreeningScope, &s.scope, true, MAX_TEXT);
+    if !(1..=MAX_COVERED).contains(&s.covered) {
+        c.fail(
+            Field::Covered,
+            Problem::CountOutOfRange { max: MAX_COVERED },
+        );
+    }
+    match (s.nothing_new, s.findings.is_empty()) {
+        (true, false) => c.fail(Field::Findings, Problem::NothingNewWithFindings),
+        (false, true) => c.fail(Field::Findings, Problem::FindingsOrNothingNew),
+        _ => {}
+    }
+    if s.findings.len() > MAX_FINDINGS {
+        c.fail(Field::Findings, Problem::TooMany { max: MAX_FINDINGS });
+    }
+    for f in &s.findings {
+        c.text(Field::Findings, &f.what, true, MAX_TEXT);
+        if let Some(file) = &f.file {
+            c.text(Field::Findings, &file.0, true, MAX_SHORT);
+        }
+        if f.warning == Some(record.id) {
+            c.fail(Field::Findings, Problem::SelfReference);
         }
     }
 }

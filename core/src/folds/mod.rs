@@ -7,6 +7,7 @@ pub mod deadlines;
 pub mod ledger;
 pub mod repeats;
 pub mod review;
+pub mod screenings;
 pub mod search;
 pub mod signatures;
 pub mod tasks;

@@ -81,6 +81,7 @@ mod tests {
             phone: Some("13800000000".into()),
             township: "南滨街道".into(),
             village: "阁一村".into(),
+            group: String::new(),
             address: address.into(),
             household: "独居老人".into(),
             tags: vec!["低保户".into()],

@@ -11,9 +11,11 @@
 use crate::base::ids::FileId;
 use crate::folds::case::{CaseRules, CaseStatus, DeadlineKind, DeadlineStatus, case_status};
 use crate::folds::ledger::effective;
+use crate::folds::screenings::{Rhythm, ScreeningRules, place_rhythm};
 use crate::folds::tasks::{TaskState, TaskingRules, tasks};
 use crate::records::file::PetitionerFile;
 use crate::records::record::{Record, RecordBody};
+use crate::records::screening::{LedgerPlace, PlaceLevel};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +36,9 @@ pub enum TodoKind {
     Milestone { what: String },
     /// The file is due a visit: `last` is the latest one, if any was logged in the app.
     Visit { last: Option<NaiveDate> },
+    /// The place's 矛盾纠纷排查 of the current period is not recorded yet; the item's `file` is
+    /// the place's screening ledger, its `name` the place's, its `due` the period's last day.
+    Screening { rhythm: Rhythm },
 }
 
 /// One thing to do on one file, by `due`.
@@ -137,6 +142,7 @@ fn rank(kind: &TodoKind) -> u8 {
         TodoKind::NextStep { .. } => 0,
         TodoKind::Deadline { .. } | TodoKind::Report { .. } | TodoKind::Milestone { .. } => 1,
         TodoKind::Visit { .. } => 2,
+        TodoKind::Screening { .. } => 1,
     }
 }
 
@@ -173,4 +179,23 @@ fn open_deadlines(status: &CaseStatus) -> impl Iterator<Item = (DeadlineKind, Na
             )
         })
         .map(|d| (d.kind, d.due))
+}
+
+/// 本周排查: the village's screening for the current period, when it is not recorded yet
+/// (`records` are the place's ledger's). A township's or county's screening is the office's, not
+/// a cadre's to-do, so only villages give one.
+pub fn screening_todo(
+    place: &LedgerPlace,
+    records: &[Record],
+    rules: &ScreeningRules,
+    today: NaiveDate,
+) -> Option<Todo> {
+    (place.level == PlaceLevel::Village).then_some(())?;
+    let now = place_rhythm(place.level, records, rules, today, today);
+    (!now.screened_now()).then(|| Todo {
+        file: place.ledger.clone(),
+        name: place.name.clone(),
+        kind: TodoKind::Screening { rhythm: now.rhythm },
+        due: now.current.to,
+    })
 }

@@ -122,6 +122,9 @@ pub struct PetitionerFile {
     pub phone: Option<String>,
     pub township: String,
     pub village: String,
+    /// The villager group (村民小组) the petitioner lives in, where the county uses them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
     pub address: String,
     /// Family members and hardship (低保户, 独居老人, …).
     pub household: String,

@@ -14,6 +14,7 @@ pub mod legal;
 pub mod ownership;
 pub mod reception;
 pub mod record;
+pub mod screening;
 pub mod supervision;
 pub mod tasking;
 pub mod warning;

@@ -9,6 +9,7 @@ use crate::records::case_step::{CaseStep, Evaluation};
 use crate::records::file_edit::FileEdit;
 use crate::records::legal::{LegalOpinion, Mediation, MediationOutcome, Referral, VisitPart};
 use crate::records::reception::Reception;
+use crate::records::screening::Screening;
 use crate::records::supervision::{Review, Supervision};
 use crate::records::tasking::Tasking;
 use crate::records::warning::Warning;
@@ -69,6 +70,8 @@ pub enum RecordBody {
     Warning(Warning),
     /// 交办 to a handling unit, 催办, the unit's 办结报告, 审核销号 or 退回重办.
     Tasking(Tasking),
+    /// A place's 矛盾纠纷排查, on the place's screening ledger (`records::screening`).
+    Screening(Screening),
 }
 
 impl RecordBody {
@@ -91,6 +94,7 @@ impl RecordBody {
             RecordBody::Reception(r) => r.kind.label(lang),
             RecordBody::Warning(_) => lang.pick("苗头预警", "Early warning"),
             RecordBody::Tasking(t) => t.label(lang),
+            RecordBody::Screening(_) => lang.pick("矛盾纠纷排查", "Dispute screening"),
         }
     }
 
@@ -114,6 +118,7 @@ impl RecordBody {
             RecordBody::Reception(_) => "reception",
             RecordBody::Warning(_) => "warning",
             RecordBody::Tasking(_) => "tasking",
+            RecordBody::Screening(_) => "screening",
         }
     }
 
@@ -138,6 +143,7 @@ impl RecordBody {
                 | RecordBody::Reception(_)
                 | RecordBody::Warning(_)
                 | RecordBody::Tasking(_)
+                | RecordBody::Screening(_)
         )
     }
 
@@ -312,6 +318,7 @@ impl RecordBody {
                 ])
             }
             RecordBody::Tasking(t) => t.summary(lang),
+            RecordBody::Screening(s) => s.summary(lang),
             _ => String::new(),
         };
         match self {

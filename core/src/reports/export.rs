@@ -151,6 +151,16 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
             cells[7] = format!("{}（{}）", r.body.summary(zh), ids.join("、"));
         }
         RecordBody::Tasking(_) => cells[7] = r.body.summary(zh),
+        RecordBody::Screening(sc) => {
+            cells[5] = sc.place_name.clone();
+            cells[6] = sc.participants.join("、");
+            let found: Vec<&str> = sc.findings.iter().map(|f| f.what.as_str()).collect();
+            cells[7] = labelled(&[
+                ("排查", &r.body.summary(zh)),
+                (Field::ScreeningScope.label(zh), &sc.scope),
+                (Field::Findings.label(zh), &found.join("；")),
+            ]);
+        }
     }
     match standing {
         Some(Standing::Amended { by }) => corrections.push(format!("已被记录 {by} 更正")),

@@ -36,6 +36,8 @@ pub struct FigureRules {
     pub tasking: TaskingRules,
     /// Who is the same person, and which receptions count as 重复访.
     pub repeats: RepeatRules,
+    /// How often each level screens for disputes (排查), for 排查按时率 and the 待办.
+    pub screening: crate::folds::screenings::ScreeningRules,
 }
 
 impl Default for FigureRules {
@@ -48,6 +50,7 @@ impl Default for FigureRules {
             stopped: vec![Resolution::Stopped],
             tasking: TaskingRules::default(),
             repeats: RepeatRules::default(),
+            screening: Default::default(),
         }
     }
 }

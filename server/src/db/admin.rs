@@ -75,10 +75,11 @@ impl Db {
         )
     }
 
-    /// The village a file belongs to, if the file exists.
+    /// The village a petitioner's file belongs to, if the file exists. A place's screening
+    /// ledger is nobody's to assign (its writers follow from their place), so it is not found.
     pub async fn village_of_file(&self, file: &FileId) -> Result<Option<String>> {
         Ok(
-            sqlx::query_scalar("SELECT village_id FROM files WHERE id = $1")
+            sqlx::query_scalar("SELECT village_id FROM files WHERE id = $1 AND ledger = 0")
                 .bind(&file.0)
                 .fetch_optional(&self.pool)
                 .await?,

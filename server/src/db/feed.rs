@@ -1,7 +1,7 @@
 //! The change feed phones download from: every stored record and every changed file has a
 //! position (`feed_seq`), and a phone asks for what lies after the position in its cursor.
 
-use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::files::{FILE_PLACES, PETITIONER, readable, reads_jurisdiction};
 use super::{Db, Result, parse};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
@@ -144,7 +144,7 @@ impl Db {
 
 fn files_query() -> String {
     format!(
-        "SELECT f.feed_seq AS pos, f.data AS json FROM {FILE_PLACES} WHERE {} \
+        "SELECT f.feed_seq AS pos, f.data AS json FROM {FILE_PLACES} WHERE {} AND {PETITIONER} \
          AND f.feed_seq > $3 AND f.feed_seq <= $4 ORDER BY f.feed_seq LIMIT $5",
         readable()
     )

@@ -18,9 +18,15 @@ pub enum Access {
 pub(crate) const FILE_PLACES: &str = "files f JOIN places v ON v.id = f.village_id \
                                       LEFT JOIN places t ON t.id = v.parent_id";
 
-/// True when file `f` is assigned to account `$1`.
-const ASSIGNED: &str =
-    "EXISTS (SELECT 1 FROM assignments WHERE account_id = $1 AND file_id = f.id)";
+/// True when file `f` is assigned to account `$1`; a village's screening ledger counts as assigned
+/// to the cadres of the village and of its township (`records::screening`).
+const ASSIGNED: &str = "(EXISTS (SELECT 1 FROM assignments WHERE account_id = $1 AND file_id = f.id) \
+                        OR (f.ledger = 1 AND v.kind = 'village' AND EXISTS (SELECT 1 FROM accounts la \
+                        WHERE la.id = $1 AND la.role = 'cadre' AND la.place_id IN (v.id, t.id))))";
+
+/// True when `f` is a petitioner's file rather than a place's screening ledger: every query that
+/// hands out files' data (lists, feed, search, ledgers) asks it.
+pub(crate) const PETITIONER: &str = "f.ledger = 0";
 
 /// True when file `f` is an accusation naming account `$1` or the place `$1` belongs to.
 const ACCUSES_READER: &str = "EXISTS (SELECT 1 FROM file_accused fa WHERE fa.file_id = f.id \
@@ -127,7 +133,7 @@ impl Db {
     /// legal team members the files of their villages referred to them.
     pub async fn readable_files(&self, account: &Account) -> Result<Vec<PetitionerFile>> {
         let rows: Vec<String> = sqlx::query_scalar(&format!(
-            "SELECT f.data FROM {FILE_PLACES} WHERE {} ORDER BY f.name",
+            "SELECT f.data FROM {FILE_PLACES} WHERE {} AND {PETITIONER} ORDER BY f.name",
             readable()
         ))
         .bind(&account.id.0)

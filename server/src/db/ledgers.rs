@@ -1,6 +1,6 @@
 //! What the office's ledgers read: the files of a place an account may read, with their records.
 
-use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::files::{FILE_PLACES, PETITIONER, readable, reads_jurisdiction};
 use super::{Db, Result, parse};
 use std::collections::HashMap;
 use xiafang_core::account::Account;
@@ -41,7 +41,7 @@ impl Db {
         place: &str,
     ) -> Result<Vec<(PetitionerFile, Vec<Record>)>> {
         let files = sqlx::query_as::<_, (String, String)>(&format!(
-            "SELECT f.id, f.data FROM {FILE_PLACES} WHERE {} AND {IN_PLACE} \
+            "SELECT f.id, f.data FROM {FILE_PLACES} WHERE {} AND {IN_PLACE} AND {PETITIONER} \
              ORDER BY t.name, v.name, f.name, f.id",
             readable()
         ))
@@ -52,7 +52,7 @@ impl Db {
         .await?;
         let records = sqlx::query_as::<_, (String, String)>(&format!(
             "SELECT r.file_id, r.body FROM {FILE_PLACES} JOIN records r ON r.file_id = f.id \
-             WHERE {} AND {IN_PLACE} ORDER BY r.occurred_at, r.feed_seq",
+             WHERE {} AND {IN_PLACE} AND {PETITIONER} ORDER BY r.occurred_at, r.feed_seq",
             readable()
         ))
         .bind(&account.id.0)

@@ -14,6 +14,7 @@ mod feed;
 mod files;
 mod ledgers;
 mod quarantine;
+mod screening;
 mod search;
 mod seed;
 mod sign_in;
@@ -115,12 +116,14 @@ impl Db {
         append_only::guard_audit_log(&pool, backend).await?;
         let sqlite_writer = Arc::new(Mutex::new(()));
         let audit = audit::AuditWriter::start(pool.clone(), sqlite_writer.clone(), backend);
-        Ok(Db {
+        let db = Db {
             pool,
             backend,
             sqlite_writer,
             audit,
-        })
+        };
+        db.ensure_ledgers().await?;
+        Ok(db)
     }
 
     pub fn backend(&self) -> Backend {

@@ -4,7 +4,7 @@
 //! the term; `xiafang_core::search::matched_fields` then decides, so both databases give the same
 //! answer even where their `LOWER` differs (PostgreSQL may fold more than ASCII).
 
-use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::files::{FILE_PLACES, PETITIONER, readable, reads_jurisdiction};
 use super::{Backend, Db, Result, parse};
 use xiafang_core::PetitionerFile;
 use xiafang_core::account::Account;
@@ -45,7 +45,8 @@ impl Db {
     pub async fn search(&self, account: &Account, term: &str) -> Result<Vec<SearchHit>> {
         let like = |expr: &str| format!("LOWER({expr}) LIKE $3 ESCAPE '!'");
         let sql = format!(
-            "SELECT f.data, v.name AS village FROM {FILE_PLACES} WHERE {} AND ({} OR {} OR {} OR {}) \
+            "SELECT f.data, v.name AS village FROM {FILE_PLACES} WHERE {} AND {PETITIONER} \
+             AND ({} OR {} OR {} OR {}) \
              ORDER BY f.name, f.id LIMIT {MAX_CANDIDATES}",
             readable(),
             like("f.name"),

@@ -18,7 +18,15 @@ impl Db {
                 .bind(&p.parent)
                 .execute(&mut *tx)
                 .await?;
+            for group in &p.groups {
+                sqlx::query("INSERT INTO villager_groups (village_id, name) VALUES ($1, $2)")
+                    .bind(&p.id)
+                    .bind(group)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
+        super::screening::ensure_ledgers(&mut tx).await?;
         for a in &demo.accounts {
             let hash = crate::auth::hash_password(&a.password).map_err(DbError::Demo)?;
             sqlx::query(

@@ -1,6 +1,6 @@
 //! The legal team as an account sees it: who serves the villages of the files it reads.
 
-use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::files::{FILE_PLACES, PETITIONER, readable, reads_jurisdiction};
 use super::{Db, Result};
 use xiafang_core::UserId;
 use xiafang_core::account::{Account, LegalTitle, Role};
@@ -17,7 +17,7 @@ impl Db {
              JOIN places v ON v.id = lv.village_id LEFT JOIN places t ON t.id = v.parent_id \
              WHERE a.role = 'legal' AND a.disabled = 0 AND lv.account_id IN ( \
                SELECT lv2.account_id FROM legal_villages lv2 WHERE lv2.village_id IN ( \
-                 SELECT f.village_id FROM {FILE_PLACES} WHERE {})) \
+                 SELECT f.village_id FROM {FILE_PLACES} WHERE {} AND {PETITIONER})) \
              ORDER BY a.display_name, a.id, t.name, v.name",
             readable()
         ))

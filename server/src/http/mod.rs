@@ -9,6 +9,7 @@ mod extract;
 mod files;
 mod ledgers;
 mod review;
+mod screening;
 mod search;
 mod security;
 mod session;
@@ -95,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .route("/blobs/{sha256}/upload", get(blobs::status))
         .route("/rules", get(session::rules))
         .route("/team", get(team::team))
+        .route("/screening/places", get(screening::places))
         .route("/ledgers/{kind}", get(ledgers::ledger))
         .route("/admin/places", get(admin::places))
         .route("/admin/files", get(admin::files))

@@ -147,6 +147,7 @@ fn place(id: &str, kind: &str, parent: Option<&str>) -> DemoPlace {
         name: id.into(),
         kind: kind.into(),
         parent: parent.map(Into::into),
+        groups: Vec::new(),
     }
 }
 
@@ -175,6 +176,7 @@ pub fn file(id: &str, village: &str, assigned: &[&str]) -> DemoFile {
             phone: None,
             township: "t".into(),
             village: village.into(),
+            group: String::new(),
             address: "村口".into(),
             household: "独居".into(),
             tags: vec![],

@@ -15,6 +15,7 @@ mod tasks;
 pub use cases::CasesPage;
 pub use figures::FiguresPage;
 pub use ledgers::LedgersPage;
+pub(crate) use ownership::CaseTabs;
 pub use ownership::OwnershipPage;
 pub use print::PrintPage;
 pub use tasks::TasksPage;

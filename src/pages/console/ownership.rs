@@ -97,15 +97,16 @@ pub fn OwnershipPage() -> impl IntoView {
     }
 }
 
-/// 案件期限 and 包案, two views of the same case load: the second is reached from the first (the
-/// console's row in the header holds no more on a 360 px phone).
+/// 案件期限, 包案 and 排查: the second and third are reached from the first (the console's row in
+/// the header holds no more on a 360 px phone).
 #[component]
-pub(super) fn CaseTabs() -> impl IntoView {
+pub(crate) fn CaseTabs() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="tabs" data-testid="case-tabs" aria-label=move || i18n.t(Msg::CaseViews)>
             <A href="/cases" attr:class="tab">{move || i18n.t(Msg::NavCases)}</A>
             <A href="/ownership" attr:class="tab">{move || i18n.t(Msg::NavOwnership)}</A>
+            <A href="/screening" attr:class="tab">{move || i18n.t(Msg::NavScreening)}</A>
         </nav>
     }
 }

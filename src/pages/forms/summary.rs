@@ -47,7 +47,8 @@ pub fn excerpt(body: &RecordBody, lang: Lang) -> String {
         | RecordBody::Photo(_)
         | RecordBody::Reception(_)
         | RecordBody::Warning(_)
-        | RecordBody::Tasking(_) => body.summary(lang),
+        | RecordBody::Tasking(_)
+        | RecordBody::Screening(_) => body.summary(lang),
     };
     let text = text.trim();
     match text.char_indices().nth(LENGTH) {

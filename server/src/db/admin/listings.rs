@@ -2,7 +2,7 @@
 //! the places below it.
 
 use super::PLACE_UNDER;
-use crate::db::files::{FILE_PLACES, readable, reads_jurisdiction};
+use crate::db::files::{FILE_PLACES, PETITIONER, readable, reads_jurisdiction};
 use crate::db::{Db, Result};
 use xiafang_core::{FileId, UserId};
 use xiafang_core::{
@@ -65,7 +65,7 @@ impl Db {
     pub async fn files_under(&self, admin: &Account) -> Result<Vec<FileSummary>> {
         let rows = sqlx::query_as::<_, FileRow>(&format!(
             "SELECT f.id, f.name, f.village_id, asg.account_id AS assigned FROM {FILE_PLACES} \
-             LEFT JOIN assignments asg ON asg.file_id = f.id WHERE {} \
+             LEFT JOIN assignments asg ON asg.file_id = f.id WHERE {} AND {PETITIONER} \
              ORDER BY f.name, f.id, asg.account_id",
             readable()
         ))
