@@ -742,3 +742,27 @@ fn repeat_receptions_count_the_same_person_across_files() {
         0
     );
 }
+
+/// A file with neither an ID number nor a phone is still its own person: its second reception,
+/// and a reception after its own matter was registered, are repeats (matching by keys must not
+/// lose the file itself).
+#[test]
+fn a_file_without_id_number_or_phone_repeats_on_its_own() {
+    let mut quiet = file("q1", "南滨街道", "阁一村");
+    quiet.phone = None;
+    quiet.id_number = None;
+    quiet.matter.since = d("2026-11-02");
+    let reception = |day: &str| fixtures::on(fixtures::reception("q1", "s1"), d(day));
+    // 2 Nov: the day its matter was registered → first; 9 Nov: after it → repeat;
+    // 16 Nov: after it and after the 9 Nov reception → repeat.
+    let data = vec![(
+        quiet,
+        vec![
+            reception("2026-11-02"),
+            reception("2026-11-09"),
+            reception("2026-11-16"),
+        ],
+    )];
+    let all = figures(&data, period(), &FigureRules::default());
+    assert_eq!(fig(&all, FigureKey::RepeatReceptions), (2, None, Some(2.0)));
+}

@@ -10,6 +10,7 @@ use crate::records::id_number;
 use crate::records::record::{Record, RecordBody};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
 /// How a county matches people and counts a reception as a repeat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,21 +98,66 @@ pub fn other_files<'a>(
         .collect()
 }
 
+/// Files indexed by the keys that can make two of them the same person — the ID number, or
+/// name and phone — so a file is compared with the files sharing one of its keys, not with
+/// every file: a county's 20,000 files are not 400 million comparisons.
+struct People<'a> {
+    files: Vec<&'a PetitionerFile>,
+    sharing: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> People<'a> {
+    fn keys(file: &PetitionerFile) -> impl Iterator<Item = String> + use<> {
+        let id = id_of(file).map(|id| format!("id {id}"));
+        let name_phone =
+            phone_of(file).map(|p| format!("np {}\u{0}{p}", normalize_name(&file.name)));
+        [id, name_phone].into_iter().flatten()
+    }
+
+    fn of(files: impl IntoIterator<Item = &'a PetitionerFile>) -> Self {
+        let files: Vec<&PetitionerFile> = files.into_iter().collect();
+        let mut sharing: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, file) in files.iter().enumerate() {
+            for key in Self::keys(file) {
+                sharing.entry(key).or_default().push(i);
+            }
+        }
+        People { files, sharing }
+    }
+
+    /// The files that are `file`'s person, itself always among them (a file with neither an ID
+    /// number nor a phone shares no key, and is still its own person).
+    fn same_as(&self, file: &'a PetitionerFile, rules: &RepeatRules) -> Vec<&'a PetitionerFile> {
+        let mut candidates: Vec<usize> = Self::keys(file)
+            .filter_map(|key| self.sharing.get(&key))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut same: Vec<&PetitionerFile> = candidates
+            .into_iter()
+            .map(|i| self.files[i])
+            .filter(|other| other.id != file.id && same_person(file, other, rules))
+            .collect();
+        same.push(file);
+        same
+    }
+}
+
 /// The people with more than one file among `files`: each group the files of one person (a
 /// file and every file the same person as it), ordered by name, then by first file id.
 pub fn people_with_several_files<'a>(
     files: &'a [PetitionerFile],
     rules: &RepeatRules,
 ) -> Vec<Vec<&'a PetitionerFile>> {
+    let people = People::of(files);
+    let mut seen: HashSet<Vec<&str>> = HashSet::new();
     let mut groups: Vec<Vec<&PetitionerFile>> = Vec::new();
     for file in files {
-        let mut group: Vec<&PetitionerFile> = files
-            .iter()
-            .filter(|other| same_person(file, other, rules))
-            .collect();
+        let mut group = people.same_as(file, rules);
         group.sort_by(|a, b| a.id.0.cmp(&b.id.0));
-        let ids = |g: &Vec<&PetitionerFile>| g.iter().map(|f| f.id.0.clone()).collect::<Vec<_>>();
-        if group.len() > 1 && !groups.iter().any(|g| ids(g) == ids(&group)) {
+        if group.len() > 1 && seen.insert(group.iter().map(|f| f.id.0.as_str()).collect()) {
             groups.push(group);
         }
     }
@@ -153,19 +199,25 @@ pub fn repeat_receptions(
                 .within_days
                 .is_none_or(|n| (before - day).num_days() <= i64::from(n))
     };
+    let people = People::of(data.iter().map(|(f, _)| *f));
+    let mut by_file: HashMap<&str, Vec<&Contact>> = HashMap::new();
+    for c in &contacts {
+        by_file.entry(c.file.id.0.as_str()).or_default().push(c);
+    }
     contacts
         .iter()
         .filter(|c| {
             let day = c.at.date();
-            let matter_before = rules.earlier_matter
-                && data
-                    .iter()
-                    .any(|(f, _)| same_person(c.file, f, rules) && recent(day, f.matter.since));
-            let reception_before = contacts.iter().any(|o| {
-                (o.at, o.id) < (c.at, c.id)
-                    && same_person(c.file, o.file, rules)
-                    && (o.at.date() == day || recent(day, o.at.date()))
-            });
+            let same = people.same_as(c.file, rules);
+            let matter_before =
+                rules.earlier_matter && same.iter().any(|f| recent(day, f.matter.since));
+            let reception_before = same
+                .iter()
+                .filter_map(|f| by_file.get(f.id.0.as_str()))
+                .flatten()
+                .any(|o| {
+                    (o.at, o.id) < (c.at, c.id) && (o.at.date() == day || recent(day, o.at.date()))
+                });
             matter_before || reception_before
         })
         .map(|c| c.id)
