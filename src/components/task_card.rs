@@ -5,8 +5,8 @@
 use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
 use leptos::prelude::*;
-use xiafang_core::Record;
 use xiafang_core::tasks::{TaskState, tasks};
+use xiafang_core::{Field, Record};
 
 #[component]
 pub fn TaskCard(records: Vec<Record>) -> impl IntoView {
@@ -24,7 +24,7 @@ pub fn TaskCard(records: Vec<Record>) -> impl IntoView {
         .iter()
         .map(|t| {
             let mut parts = vec![
-                format!("{} {}", Msg::ReportByShort.text(lang), t.report_by),
+                format!("{} {}", Field::ReportBy.label(lang), t.report_by),
                 t.state.label(lang).to_owned(),
             ];
             if matches!(

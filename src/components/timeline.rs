@@ -210,8 +210,9 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
                 {v.evaluation.as_ref().map(|e| view! {
                     <p class="evaluation" data-testid="evaluation">
                         <span class="label">{Msg::EvaluationLabel.text(lang)}"："</span>
-                        {e.rating.label(lang)} " " {e.comment.clone()}
+                        {e.rating.label(lang)}
                     </p>
+                    {line(Field::EvaluationComment.label(lang), e.comment.clone())}
                 })}
                 {line(Field::PetitionerView.label(lang), v.petitioner_view.clone())}
                 {(!v.refused.is_empty()).then(|| {

@@ -31,7 +31,7 @@ test("a unit's report arrives offline from the field and the matter is signed of
   await expect(sup).toHaveURL(fileUrl);
   const task = sup.getByTestId("tasks").locator("li.task", { hasText: unit });
   await expect(task).toHaveAttribute("data-state", "due_soon");
-  await expect(task).toContainText(`限期报告 ${reportBy} · 即将到期，请电话催办 · 还剩 2 天`);
+  await expect(task).toContainText(`限期报告日期 ${reportBy} · 即将到期，请电话催办 · 还剩 2 天`);
   await syncNow(sup);
 
   // The console's 交办 list marks it: phone the unit before the deadline.
@@ -95,7 +95,7 @@ test("a unit's report arrives offline from the field and the matter is signed of
   await expect.poll(() => sup.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   const region = sup.getByRole("region", { name: "已销号" });
   await expect(region).toHaveAttribute("tabindex", "0");
-  await expect(region.getByRole("columnheader")).toHaveText(["档案", "承办单位", "限期报告", "剩余", "催办", "状态"]);
+  await expect(region.getByRole("columnheader")).toHaveText(["档案", "承办单位", "限期报告日期", "剩余", "催办", "状态"]);
   await supContext.close();
   await cadreContext.close();
 });

@@ -40,7 +40,8 @@ test("each participant of a joint visit adds their part offline and both parts a
   await cadre.getByRole("button", { name: "保存到手机" }).click();
   const visit = cadre.locator("li.entry.visit", { hasText: requests });
   await expect(visit).toContainText("陈立山");
-  await expect(visit.getByTestId("evaluation")).toContainText("基本满意 希望尽快复核");
+  await expect(visit.getByTestId("evaluation")).toHaveText("信访人评价：基本满意");
+  await expect(visit).toContainText("信访人评价意见：希望尽快复核");
   await syncNow(cadre);
 
   // The lawyer is not assigned to 潘女士: joining the visit brings the file to their phone.

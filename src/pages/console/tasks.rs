@@ -9,7 +9,7 @@ use crate::store::settings;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::tasks::{Task, TaskState, tasks};
-use xiafang_core::{Lang, PetitionerFile};
+use xiafang_core::{Field, Lang, PetitionerFile};
 
 /// One assignment with its file.
 #[derive(Clone)]
@@ -103,12 +103,13 @@ fn TaskTable(title: Msg, id: &'static str, rows: Vec<Row>) -> impl IntoView {
     let lang = i18n.lang();
     let heading = format!("{id}-title");
     let head = [
-        Msg::ColFile,
-        Msg::ColUnit,
-        Msg::ColReportBy,
-        Msg::ColLeft,
-        Msg::ColUrged,
-        Msg::ColState,
+        Msg::ColFile.text(lang),
+        Msg::ColUnit.text(lang),
+        // The form's own words for the field (one label per field).
+        Field::ReportBy.label(lang),
+        Msg::ColLeft.text(lang),
+        Msg::ColUrged.text(lang),
+        Msg::ColState.text(lang),
     ];
     let body = if rows.is_empty() {
         view! { <p class="muted">{i18n.t(Msg::TasksNone)}</p> }.into_any()
@@ -117,7 +118,7 @@ fn TaskTable(title: Msg, id: &'static str, rows: Vec<Row>) -> impl IntoView {
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby=heading.clone()>
                 <table>
                     <thead>
-                        <tr>{head.iter().map(|m| view! { <th scope="col">{i18n.t(*m)}</th> }).collect_view()}</tr>
+                        <tr>{head.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
                     </thead>
                     <tbody>
                         {rows

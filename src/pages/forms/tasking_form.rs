@@ -250,7 +250,7 @@ fn CurrentTask(records: Vec<Record>) -> impl IntoView {
                 {format!(
                     "{} · {} {} · {}",
                     t.unit,
-                    Msg::ReportByShort.text(lang),
+                    Field::ReportBy.label(lang),
                     t.report_by,
                     t.state.label(lang)
                 )}
