@@ -21,8 +21,7 @@ use xiafang_core::case::CaseRules;
 use xiafang_core::figures::FigureRules;
 use xiafang_core::screening::{LedgerPlace, is_ledger};
 use xiafang_core::todo::{Standing, Todo, TodoKind, file_todos, screening_todo, to_do};
-use xiafang_core::upload::SyncState;
-use xiafang_core::{FileId, Lang, PetitionerFile, Record, UserId};
+use xiafang_core::{FileId, Lang, PetitionerFile, UserId};
 
 /// Items drawn before 显示全部.
 const FIRST: usize = 8;
@@ -208,13 +207,7 @@ async fn screening_items(
     rules: &FigureRules,
     today: NaiveDate,
 ) -> Result<Vec<Todo>, store::StoreError> {
-    let records: Vec<Record> = store
-        .timeline(&place.ledger)
-        .await?
-        .into_iter()
-        .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
-        .map(|l| l.record)
-        .collect();
+    let records = store.counted_timeline(&place.ledger).await?;
     Ok(screening_todo(place, &records, &rules.screening, today)
         .into_iter()
         .collect())
@@ -227,12 +220,13 @@ fn worked_out(
     rules: &FigureRules,
     today: NaiveDate,
 ) -> Vec<Todo> {
-    let records: Vec<Record> = local
-        .into_iter()
-        .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
-        .map(|l| l.record)
-        .collect();
-    file_todos(file, &records, &rules.case, &rules.tasking, today)
+    file_todos(
+        file,
+        &store::counted(local),
+        &rules.case,
+        &rules.tasking,
+        today,
+    )
 }
 
 fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoView + use<> {

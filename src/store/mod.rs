@@ -15,7 +15,7 @@ pub mod vault;
 
 pub use blobs::WaitingBlob;
 pub use persist::{Persistence, ensure_persistent};
-pub use records::{FileOnPhone, LocalRecord};
+pub use records::{FileOnPhone, LocalRecord, counted};
 
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;

@@ -44,6 +44,16 @@ impl LocalRecord {
     }
 }
 
+/// The records that count: all but those the server refused (a refused record stays on the
+/// timeline with its reason, and counts nowhere).
+pub fn counted(local: Vec<LocalRecord>) -> Vec<Record> {
+    local
+        .into_iter()
+        .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
+        .map(|l| l.record)
+        .collect()
+}
+
 /// A file as this phone shows it: the downloaded file with the phone's own edits that wait for
 /// upload laid on top, and its timeline, newest first.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,6 +240,11 @@ impl Store {
     }
 
     /// A file's timeline, newest first.
+    /// The records of `file` that count for folds and figures (`counted`).
+    pub async fn counted_timeline(&self, file: &FileId) -> Result<Vec<Record>, StoreError> {
+        Ok(counted(self.timeline(file).await?))
+    }
+
     pub async fn timeline(&self, file: &FileId) -> Result<Vec<LocalRecord>, StoreError> {
         let tx = transaction(&self.db, &[RECORDS], Readonly)?;
         let index = tx

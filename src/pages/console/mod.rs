@@ -27,7 +27,6 @@ use crate::store::{self, StoreError};
 use chrono::{Datelike, Local, NaiveDate};
 use leptos::prelude::*;
 use xiafang_core::figures::Period;
-use xiafang_core::upload::SyncState;
 use xiafang_core::{PetitionerFile, Record};
 
 /// Every file on the phone with the records that count for it.
@@ -43,14 +42,7 @@ fn case_load() -> LocalResource<Result<CaseLoad, StoreError>> {
             let all = store::shared().await?.overview().await?;
             Ok(all
                 .into_iter()
-                .map(|(file, records)| {
-                    let counted = records
-                        .into_iter()
-                        .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
-                        .map(|l| l.record)
-                        .collect();
-                    (file, counted)
-                })
+                .map(|(file, records)| (file, store::counted(records)))
                 .collect())
         }
     })

@@ -11,7 +11,6 @@ use leptos::prelude::*;
 use xiafang_core::case::{DeadlineStatus, case_status};
 use xiafang_core::ownership::Milestone;
 use xiafang_core::supervision::Supervision;
-use xiafang_core::upload::SyncState;
 use xiafang_core::{Field, FieldError, PetitionerFile, Problem, Visit};
 
 /// One milestone row of the form; `key` keeps a row's inputs when another is removed.
@@ -163,14 +162,7 @@ pub fn MilestoneMetFields(
     let plan = LocalResource::new(move || {
         let (file, id) = (file.clone(), id.clone());
         async move {
-            let records: Vec<_> = store::shared()
-                .await?
-                .timeline(&id)
-                .await?
-                .into_iter()
-                .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
-                .map(|l| l.record)
-                .collect();
+            let records = store::shared().await?.counted_timeline(&id).await?;
             let today = Local::now().date_naive();
             let status = case_status(&file, &records, &settings::rules().case, today);
             Ok::<_, store::StoreError>(status.plan)

@@ -14,7 +14,6 @@ use leptos::prelude::*;
 use xiafang_core::judge::{phone_reach, tasking_actions};
 use xiafang_core::tasking::{Tasking, TaskingAction, UrgeMethod};
 use xiafang_core::tasks::tasks;
-use xiafang_core::upload::SyncState;
 use xiafang_core::{Field, FieldError, PetitionerFile, Problem, Record, RecordBody, RecordId};
 
 /// The form's fields, one signal each, whatever the action.
@@ -142,14 +141,7 @@ pub fn TaskingForm(
     let own_id = original.as_ref().map(|r| r.id);
     let records = LocalResource::new(move || {
         let id = file_id.clone();
-        async move {
-            let timeline = store::shared().await?.timeline(&id).await?;
-            Ok(timeline
-                .into_iter()
-                .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
-                .map(|l| l.record)
-                .collect::<Vec<Record>>())
-        }
+        async move { store::shared().await?.counted_timeline(&id).await }
     });
     let errors = draft.errors;
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -22,7 +22,6 @@ use xiafang_core::screenings::{
     OnTimeRate, PeriodState, PlaceRhythm, ScreeningRules, on_time_definition, on_time_rates,
     place_rhythm,
 };
-use xiafang_core::upload::SyncState;
 use xiafang_core::{Lang, Record};
 
 /// How many ended periods the view looks back over for missed ones and the on-time rate.
@@ -54,13 +53,7 @@ fn ledgers() -> LocalResource<Result<Vec<Ledger>, StoreError>> {
             let store = store::shared().await?;
             let mut out = Vec::new();
             for place in settings::screening_places() {
-                let records = store
-                    .timeline(&place.ledger)
-                    .await?
-                    .into_iter()
-                    .filter(|l| !matches!(l.state, SyncState::Rejected { .. }))
-                    .map(|l| l.record)
-                    .collect();
+                let records = store.counted_timeline(&place.ledger).await?;
                 out.push(Ledger { place, records });
             }
             Ok(out)
