@@ -2,18 +2,45 @@
 // app opens with no signal. It never caches API responses: petitioners' data lives only in the
 // app's own storage (IndexedDB), never in HTTP caches.
 //
-// `cargo xtask build` replaces the two lines below with the build's file list and content hash.
+// `cargo xtask build` fills the three lines below: the build's content hash, the field bundle
+// with the rest of the shell, and the office bundle (docs/ARCHITECTURE.md "Two bundles").
 const VERSION = "dev";
 const PRECACHE = [];
+const OFFICE = [];
 
 const CACHE = `xiafang-shell-${VERSION}`;
+// Put in the shell's cache by the start-up script when the phone fetches the office bundle.
+const USES_OFFICE = "/__office";
+// Trunk names the glue, wasm and CSS by their content: same name, same bytes.
+const CONTENT_NAMED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+
+// Fills this release's cache. A file named by its content that an older release already holds
+// is copied from there, so an update downloads only what changed; the rest comes from the
+// network (through the HTTP cache, which already holds what the page itself just loaded).
+async function fill(cache, urls) {
+  await Promise.all(
+    urls.map(async (url) => {
+      if (CONTENT_NAMED.test(url)) {
+        const held = await caches.match(url);
+        if (held) return cache.put(url, held);
+      }
+      const response = await fetch(url, { cache: CONTENT_NAMED.test(url) ? "default" : "no-cache" });
+      if (!response.ok) throw new Error(`${url}: ${response.status}`);
+      await cache.put(url, response);
+    }),
+  );
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE))
-      .then(() => self.skipWaiting()),
+    (async () => {
+      const cache = await caches.open(CACHE);
+      // A phone that used the office screens keeps them offline across releases.
+      const office = !!(await caches.match(USES_OFFICE));
+      await fill(cache, office ? PRECACHE.concat(OFFICE) : PRECACHE);
+      if (office) await cache.put(USES_OFFICE, new Response("1"));
+      await self.skipWaiting();
+    })(),
   );
 });
 

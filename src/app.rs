@@ -171,7 +171,7 @@ fn AppRoutes() -> impl IntoView {
 }
 
 #[component]
-fn NotFound() -> impl IntoView {
+pub(crate) fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card">

@@ -2,6 +2,7 @@
 
 mod attachment;
 mod case_card;
+mod case_tabs;
 mod conflicts;
 mod form;
 mod header;
@@ -13,6 +14,7 @@ mod task_card;
 mod timeline;
 
 pub use case_card::CaseCard;
+pub use case_tabs::CaseTabs;
 pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Check, Choice, FormErrors, PlainField, TextField};
 pub use header::Header;

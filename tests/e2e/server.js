@@ -39,6 +39,8 @@ class CaseServer {
   /// `args`: more options for the server, e.g. `["--rules", path]`.
   constructor(args = []) {
     this.args = args;
+    /// The PWA it serves: a test may hand it a newer release between two starts.
+    this.dist = dist;
     this.port = null;
     this.dataDir = null;
     this.child = null;
@@ -63,7 +65,7 @@ class CaseServer {
 
   async start() {
     if (!fs.existsSync(bin)) throw new Error(`no server binary at ${bin}; run cargo xtask test`);
-    const args = ["--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", dist, ...this.args];
+    const args = ["--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", this.dist, ...this.args];
     this.child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk) => (this.output += chunk.toString());
     this.child.stdout.on("data", keep);
@@ -114,4 +116,4 @@ function useCaseServer(test, args = []) {
   return server;
 }
 
-module.exports = { CaseServer, useCaseServer };
+module.exports = { CaseServer, useCaseServer, dist };

@@ -1,6 +1,7 @@
 //! Building the release PWA (Trunk) with its service worker's precache list, and running the
 //! case server over it.
 
+use crate::bundles;
 use crate::cmd::{self, Result};
 use crate::tools;
 use std::path::{Path, PathBuf};
@@ -22,52 +23,80 @@ pub fn server_release() -> Result<()> {
     cmd::run(cmd::cargo().args(["build", "--release", "--package", "xiafang-server"]))
 }
 
-/// Builds the PWA into `dist/` and returns that directory.
+/// Builds the PWA's two bundles into `dist/` and returns that directory.
 pub fn pwa_release() -> Result<PathBuf> {
     tools::for_build()?;
-    cmd::run(cmd::new("trunk").args(["build", "--release"]))?;
     let dist = cmd::root().join("dist");
-    write_precache(&dist)?;
+    let (field, office) = bundles::build(&dist)?;
+    let version = shell_version(&dist)?;
+    bundles::write_loader(&dist, &field, &office, &version)?;
+    write_precache(&dist, &office, &version)?;
     Ok(dist)
 }
 
-/// Fills the service worker's precache list with every file of the build and makes its version
-/// a hash of their contents, so a new build replaces the phone's cached shell exactly once.
-fn write_precache(dist: &Path) -> Result<()> {
-    let sw_path = dist.join("sw.js");
-    let sw =
-        std::fs::read_to_string(&sw_path).map_err(|e| format!("{}: {e}", sw_path.display()))?;
+/// A hash of every file of the build and of the start-up script's template: a new build
+/// replaces the phone's cached shell exactly once.
+fn shell_version(dist: &Path) -> Result<String> {
+    let mut hash = Fnv::new();
+    for f in files(dist)? {
+        hash.write(f.as_bytes());
+        hash.write(&std::fs::read(dist.join(&f[1..])).map_err(|e| format!("{f}: {e}"))?);
+    }
+    let start = cmd::root().join("public/start.js");
+    hash.write(&std::fs::read(&start).map_err(|e| format!("{}: {e}", start.display()))?);
+    Ok(format!("{:016x}", hash.0))
+}
+
+/// Every file of the build but the service worker, as paths from the site's root.
+fn files(dist: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
     collect(dist, dist, &mut files)?;
     files.retain(|f| f != "/sw.js");
     files.sort();
-    let mut hash = Fnv::new();
-    for f in &files {
-        hash.write(f.as_bytes());
-        let bytes = std::fs::read(dist.join(&f[1..])).map_err(|e| format!("{f}: {e}"))?;
-        hash.write(&bytes);
-    }
-    let list = files
-        .iter()
-        .map(|f| format!("\"{f}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    Ok(files)
+}
+
+/// Fills the service worker's lists: what it precaches (the field bundle and the rest of the
+/// shell) and the office bundle, which it fetches only for a phone that already uses it.
+fn write_precache(dist: &Path, office: &bundles::Bundle, version: &str) -> Result<()> {
+    let sw_path = dist.join("sw.js");
+    let sw =
+        std::fs::read_to_string(&sw_path).map_err(|e| format!("{}: {e}", sw_path.display()))?;
+    let office = [office.js.clone(), office.wasm.clone()];
+    let mut shell = files(dist)?;
+    shell.retain(|f| !office.contains(f));
+    let list = |files: &[String]| {
+        files
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let replaced = sw
         .replacen(
             "const VERSION = \"dev\";",
-            &format!("const VERSION = \"{:016x}\";", hash.0),
+            &format!("const VERSION = \"{version}\";"),
             1,
         )
         .replacen(
             "const PRECACHE = [];",
-            &format!("const PRECACHE = [{list}];"),
+            &format!("const PRECACHE = [{}];", list(&shell)),
+            1,
+        )
+        .replacen(
+            "const OFFICE = [];",
+            &format!("const OFFICE = [{}];", list(&office)),
             1,
         );
-    if replaced == sw {
-        return Err("public/sw.js lost its VERSION/PRECACHE placeholders".into());
+    if replaced.matches("[]").count() > 0 || !replaced.contains(version) {
+        return Err("public/sw.js lost its VERSION/PRECACHE/OFFICE placeholders".into());
     }
     std::fs::write(&sw_path, replaced).map_err(|e| format!("{}: {e}", sw_path.display()))?;
-    println!("service worker: {} files precached", files.len());
+    println!(
+        "service worker: {} files precached, {} more for office phones",
+        shell.len(),
+        office.len()
+    );
     Ok(())
 }
 

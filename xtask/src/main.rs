@@ -10,6 +10,7 @@
 
 mod bench;
 mod build;
+mod bundles;
 mod cmd;
 mod postgres;
 mod test;

@@ -2,8 +2,8 @@
 //! open and how high they were reported, which follow-ups and visits are due — computed on the phone from the case load, grouped by place, cadre or leader.
 //! Counts per cadre are for planning work and ordered by name: nobody is ranked.
 
-use super::ownership::CaseTabs;
 use super::{CaseLoad, case_load, today, with_n};
+use crate::components::CaseTabs;
 use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;

@@ -1,5 +1,5 @@
 //! The supervisor's console: 案件期限 (deadlines), 交办 (tasks assigned to units), 包案 (case
-//! ownership), 统计 (figures) and 台账 (ledgers), plus the printable case file. Deadlines, tasks,
+//! ownership), 统计 (figures) and 台账 (ledgers). Deadlines, tasks,
 //! ownership and figures are computed on the phone from its whole case load (`Store::overview`),
 //! so they work offline; ledgers are written by the server.
 
@@ -8,16 +8,13 @@ mod charts;
 mod figures;
 mod ledgers;
 mod ownership;
-mod print;
 mod several;
 mod tasks;
 
 pub use cases::CasesPage;
 pub use figures::FiguresPage;
 pub use ledgers::LedgersPage;
-pub(crate) use ownership::CaseTabs;
 pub use ownership::OwnershipPage;
-pub use print::PrintPage;
 pub use tasks::TasksPage;
 
 use crate::changes::use_changes;

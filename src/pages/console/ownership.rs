@@ -5,7 +5,7 @@
 //! is ranked.
 
 use super::{CaseLoad, PeriodInput, case_load, today, with_n};
-use crate::components::{RequireSession, loaded};
+use crate::components::{CaseTabs, RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
 use chrono::NaiveDate;
@@ -94,20 +94,6 @@ pub fn OwnershipPage() -> impl IntoView {
                 })}
             </section>
         </RequireSession>
-    }
-}
-
-/// 案件期限, 包案 and 排查: the second and third are reached from the first (the console's row in
-/// the header holds no more on a 360 px phone).
-#[component]
-pub(crate) fn CaseTabs() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <nav class="tabs" data-testid="case-tabs" aria-label=move || i18n.t(Msg::CaseViews)>
-            <A href="/cases" attr:class="tab">{move || i18n.t(Msg::NavCases)}</A>
-            <A href="/ownership" attr:class="tab">{move || i18n.t(Msg::NavOwnership)}</A>
-            <A href="/screening" attr:class="tab">{move || i18n.t(Msg::NavScreening)}</A>
-        </nav>
     }
 }
 

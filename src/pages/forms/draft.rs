@@ -56,11 +56,13 @@ impl Draft {
             .unwrap_or_else(|| format!("/files/{}", self.file_id.get_value()))
     }
 
-    /// Why the last save attempt failed, if it did.
+    /// Why the last save attempt failed, if it did (the review's decision buttons: office only).
+    #[cfg(feature = "office")]
     pub fn failure(self) -> Option<Msg> {
         self.failure.get()
     }
 
+    #[cfg(feature = "office")]
     pub fn is_saving(self) -> bool {
         self.saving.get()
     }

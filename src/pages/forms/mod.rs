@@ -8,16 +8,19 @@ mod correction;
 pub(crate) mod draft;
 mod file_edit;
 mod kinds;
+#[cfg(feature = "office")]
 mod leader_pick;
 mod mediation_form;
 mod new_record;
 mod note_form;
 mod opinion_form;
+#[cfg(feature = "office")]
 mod ownership_form;
 mod reception_form;
 mod referral_form;
 mod step_form;
 pub(crate) mod summary;
+#[cfg(feature = "office")]
 mod supervision_form;
 mod tasking_form;
 mod visit_form;

@@ -95,7 +95,7 @@ pub fn ScreeningPage() -> impl IntoView {
         <RequireSession>
             <section class="console screening" data-testid="screening-view">
                 <h1>{move || i18n.t(Msg::ScreeningTitle)}</h1>
-                {(role == Some(Role::Supervisor)).then(|| view! { <crate::pages::console::CaseTabs /> })}
+                {(role == Some(Role::Supervisor)).then(|| view! { <crate::components::CaseTabs /> })}
                 {loaded(data, move |all: Vec<Ledger>| {
                     move || levels(&all, role, i18n.lang())
                 })}

@@ -1,5 +1,6 @@
 //! `/files/{id}/print`: one petitioner's case file on paper — the person, the matter and every
-//! record, oldest first — styled for printing (`@media print`), read from the phone.
+//! record, oldest first — styled for printing (`@media print`), read from the phone. In the field
+//! bundle: a cadre prints the files they hold.
 
 use crate::components::{RequireSession, Timeline, file_from_address, loaded};
 use crate::i18n::{Msg, use_i18n};
@@ -47,7 +48,7 @@ fn PrintedFile(shown: FileOnPhone) -> impl IntoView {
         <article class="print-file" data-testid="print-file">
             <h1>{format!("{} · {}", i18n.t(Msg::PrintTitle), file.name)}</h1>
             <p class="muted">
-                {format!("{} {}", i18n.t(Msg::PrintedOn), super::today())}
+                {format!("{} {}", i18n.t(Msg::PrintedOn), chrono::Local::now().date_naive())}
             </p>
             <dl>
                 <dt>{i18n.t(Msg::Petitioner)}</dt>

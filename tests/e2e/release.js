@@ -1,0 +1,62 @@
+// Reading the built PWA's two bundles, and making "the next release" of it for the update test:
+// a copy of dist/ whose field bundle changed (its wasm gains a custom section, so its bytes and
+// its content-hashed names are new) and whose version is new, as a release with one changed
+// field screen looks to a phone. The office bundle and the CSS keep their names and bytes.
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+/// The start-up script's lists in `dir`/index.html: { version, field: [js, wasm], office: [js, wasm] }.
+function bundlesOf(dir) {
+  const index = fs.readFileSync(path.join(dir, "index.html"), "utf8");
+  const list = (name) => JSON.parse(index.match(new RegExp(`const ${name} = (\\[[^\\]]*\\]);`))[1]);
+  return {
+    version: index.match(/const VERSION = "([0-9a-f]+)";/)[1],
+    field: list("FIELD"),
+    office: list("OFFICE"),
+  };
+}
+
+/// A wasm custom section (id 0) named `name` holding `text`: valid anywhere after the header.
+function customSection(name, text) {
+  const leb = (n) => {
+    const out = [];
+    do {
+      let byte = n & 0x7f;
+      n >>>= 7;
+      if (n) byte |= 0x80;
+      out.push(byte);
+    } while (n);
+    return Buffer.from(out);
+  };
+  const nameBytes = Buffer.from(name);
+  const body = Buffer.concat([leb(nameBytes.length), nameBytes, Buffer.from(text)]);
+  return Buffer.concat([Buffer.from([0]), leb(body.length), body]);
+}
+
+/// Writes the next release of `dir` into a new temporary directory and returns its path.
+function nextRelease(dir) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "xiafang-release-"));
+  for (const name of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, name), path.join(out, name));
+  const before = bundlesOf(dir);
+  const hash = (file) => file.match(/-([0-9a-f]{16})/)[1];
+  const oldHash = hash(before.field[0]);
+  const newHash = [...oldHash].reverse().join("");
+  const renamed = (file) => file.replace(oldHash, newHash);
+  const [js, wasm] = before.field;
+  fs.renameSync(path.join(out, js.slice(1)), path.join(out, renamed(js).slice(1)));
+  const wasmBytes = fs.readFileSync(path.join(out, wasm.slice(1)));
+  fs.rmSync(path.join(out, wasm.slice(1)));
+  fs.writeFileSync(path.join(out, renamed(wasm).slice(1)), Buffer.concat([wasmBytes, customSection("xiafang-release", "next")]));
+  const newVersion = [...before.version].reverse().join("");
+  for (const text of ["index.html", "sw.js"]) {
+    const file = path.join(out, text);
+    const updated = fs.readFileSync(file, "utf8").split(oldHash).join(newHash).split(before.version).join(newVersion);
+    fs.writeFileSync(file, updated);
+  }
+  // Precompressed copies (if the build writes them) would still hold the old text: drop them.
+  for (const name of fs.readdirSync(out)) if (/\.(br|gz)$/.test(name)) fs.rmSync(path.join(out, name));
+  return out;
+}
+
+module.exports = { bundlesOf, nextRelease };
