@@ -367,5 +367,8 @@ pub(crate) async fn open<T: serde::de::DeserializeOwned>(
         .open(&bytes, aad.as_bytes())
         .await
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+    // Read as text, like every API answer (gloo's `Response::json`): serde's code for each type
+    // is then instantiated for one reader only, not for both `StrRead` and `SliceRead`.
+    let text = std::str::from_utf8(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
