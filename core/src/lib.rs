@@ -35,13 +35,13 @@ pub mod fixtures;
 pub use base::{cipher, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
 pub use folds::{
-    calendar, case, deadlines, ledger, repeats, review, search, signatures, tasks, team, todo,
-    warnings,
+    calendar, case, chain, deadlines, ledger, repeats, review, search, signatures, tasks, team,
+    todo, warnings,
 };
 pub use records::leader_accounts;
 pub use records::{
-    account, attachment, case_step, file, file_edit, id_number, kinds, legal, ownership, reception,
-    record, supervision, tasking, warning,
+    account, attachment, canonical, case_step, file, file_edit, id_number, kinds, legal, ownership,
+    reception, record, supervision, tasking, warning,
 };
 pub use reports::task_ledger;
 pub use reports::{export, figures, ledgers, receptions};

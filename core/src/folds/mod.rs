@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod chain;
 pub mod deadlines;
 pub mod ledger;
 pub mod repeats;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod attachment;
+pub mod canonical;
 pub mod case_step;
 pub mod file;
 pub mod file_edit;
