@@ -14,11 +14,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let verify = args.first().map(String::as_str) == Some("verify");
+    if verify {
+        args.remove(0);
+    }
     let prune = prune_day(&mut args)?;
     let config = Config::from_args(args)?;
     std::fs::create_dir_all(&config.data_dir)?;
     let db_url = config.database_url();
     let db = Db::connect(&db_url).await?;
+    if verify {
+        return verify_chains(&db).await;
+    }
     if let Some(before) = prune {
         let deleted = db.prune_audit(before, chrono::Utc::now()).await?;
         println!("已删除 {before} 之前的审计记录 {deleted} 条 (audit lines pruned)");
@@ -67,6 +74,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// `verify [options]`: recomputes every file's record chain and names each record that no longer
+/// matches its stored link; exits 1 if any does, so a cron job or a script can act on it.
+async fn verify_chains(db: &Db) -> Result<(), Box<dyn std::error::Error>> {
+    let found = db.verify_chains().await?;
+    for f in &found {
+        println!(
+            "档案 {} 第 {} 条记录（{}）与链上的哈希不符 (record does not match its chain link)",
+            f.file,
+            f.position + 1,
+            f.record
+        );
+    }
+    if found.is_empty() {
+        println!("全部记录链校验通过 (every record chain matches)");
+        return Ok(());
+    }
+    std::process::exit(1);
 }
 
 /// The day of `prune-audit YYYY-MM-DD [options]`, taken off the arguments: the operator's

@@ -10,7 +10,7 @@
 //! `included`): leaves are the files' heads sorted by file id, so a phone checks its file's
 //! head against a signed root with a logarithmic proof and no other file's data.
 
-use crate::base::ids::{FileId, RecordId};
+use crate::base::ids::FileId;
 use crate::records::canonical::canonical;
 use crate::records::record::Record;
 use serde::{Deserialize, Serialize};
@@ -57,11 +57,16 @@ impl<'de> Deserialize<'de> for ChainHash {
 
 /// The link after `prev` for `record`.
 pub fn link(prev: &ChainHash, record: &Record) -> ChainHash {
+    link_canonical(prev, &canonical(record))
+}
+
+/// The link after `prev` for a record whose canonical bytes are `canonical`.
+pub fn link_canonical(prev: &ChainHash, canonical: &[u8]) -> ChainHash {
     let mut h = Sha256::new();
     h.update(LINK_DOMAIN);
     h.update([0u8]);
     h.update(prev.0);
-    h.update(canonical(record));
+    h.update(canonical);
     ChainHash(h.finalize().into())
 }
 
@@ -90,7 +95,7 @@ pub enum Break {
     /// The record at `position` (from 0) no longer gives the hash stored beside it: it was
     /// changed, or a record before it was inserted, removed or moved, so its stored hash was
     /// made after another predecessor.
-    Mismatch { position: u64, record: RecordId },
+    Mismatch { position: u64 },
     /// The chain has fewer records than it had when `anchor` was taken: its end was removed.
     Shortened { anchor: Anchor, now: u64 },
     /// The chain passes `anchor`'s length with another hash although every stored hash agrees:
@@ -101,17 +106,26 @@ pub enum Break {
 /// Checks a chain as stored (each record with the hash stored beside it, in stored order)
 /// against itself and against each anchor. Empty when nothing is wrong.
 pub fn verify(stored: &[(Record, ChainHash)], anchors: &[Anchor]) -> Vec<Break> {
-    let recomputed = chain(stored.iter().map(|(r, _)| r));
-    let mut found: Vec<Break> = stored
-        .iter()
-        .zip(&recomputed)
-        .enumerate()
-        .filter(|(_, ((_, kept), made))| kept != *made)
-        .map(|(i, ((record, _), _))| Break::Mismatch {
-            position: i as u64,
-            record: record.id,
-        })
-        .collect();
+    let canonical: Vec<(Vec<u8>, ChainHash)> =
+        stored.iter().map(|(r, h)| (canonical(r), *h)).collect();
+    verify_canonical(&canonical, anchors)
+}
+
+/// `verify` over records given by their canonical bytes. Each record is checked against the
+/// link stored before it, so a change names that record alone, and a removal or insertion the
+/// record after the gap; the anchors are checked against the chain recomputed from the start.
+pub fn verify_canonical(stored: &[(Vec<u8>, ChainHash)], anchors: &[Anchor]) -> Vec<Break> {
+    let mut found = Vec::new();
+    let mut recomputed = Vec::with_capacity(stored.len());
+    let (mut stored_prev, mut made_prev) = (ChainHash::GENESIS, ChainHash::GENESIS);
+    for (i, (bytes, kept)) in stored.iter().enumerate() {
+        if link_canonical(&stored_prev, bytes) != *kept {
+            found.push(Break::Mismatch { position: i as u64 });
+        }
+        made_prev = link_canonical(&made_prev, bytes);
+        recomputed.push(made_prev);
+        stored_prev = *kept;
+    }
     for anchor in anchors {
         let now = recomputed.len() as u64;
         let at = match anchor.length {

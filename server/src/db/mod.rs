@@ -8,6 +8,7 @@ mod admin;
 mod append_only;
 mod audit;
 mod blobs;
+mod chain;
 mod device_keys;
 mod edits;
 mod feed;
@@ -24,6 +25,7 @@ mod upload;
 pub use admin::Created;
 pub use audit::{AUDIT_RETENTION_DAYS, Actor, ExportLine};
 pub use blobs::{Appended, BlobState, Download, ORPHAN_GRACE_DAYS, Piece, sweep_blobs_every};
+pub use chain::ChainFinding;
 pub use files::Access;
 pub use upload::DeviceMark;
 
@@ -50,6 +52,9 @@ pub enum DbError {
     UnsupportedUrl(String),
     #[error("audit log: {0}")]
     Audit(String),
+    /// A record's chain link is missing or unreadable where the server builds on it.
+    #[error("record chain: {0}")]
+    Integrity(String),
 }
 
 pub(crate) type Result<T> = std::result::Result<T, DbError>;
@@ -123,6 +128,10 @@ impl Db {
             audit,
         };
         db.ensure_ledgers().await?;
+        let linked = db.link_unchained().await?;
+        if linked > 0 {
+            tracing::info!(linked, "records stored before the hash chain were linked");
+        }
         Ok(db)
     }
 

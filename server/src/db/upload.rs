@@ -470,10 +470,13 @@ pub(crate) async fn insert_record(
     device: Option<&str>,
 ) -> Result<()> {
     let kind = record.body.kind_key();
+    // The feed position first: taking it serialises writers, so the file's last link read
+    // next is still the last when this record is stored.
     let position = next_position(&mut *conn).await?;
+    let link = super::chain::next_link(&mut *conn, record).await?;
     sqlx::query(
         "INSERT INTO records (id, file_id, author_id, kind, occurred_at, body, device_id, \
-         received_at, feed_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         received_at, feed_seq, chain_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(record.id.to_string())
     .bind(&record.file_id.0)
@@ -484,6 +487,7 @@ pub(crate) async fn insert_record(
     .bind(device)
     .bind(Utc::now().to_rfc3339())
     .bind(position)
+    .bind(link)
     .execute(&mut *conn)
     .await?;
     if changes_reach(record) {
