@@ -367,5 +367,9 @@ pub(crate) async fn open<T: serde::de::DeserializeOwned>(
         .open(&bytes, aad.as_bytes())
         .await
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+    // Read as text, like plain rows and the server's answers (`from_str`): each type's
+    // deserialiser is then compiled once for serde_json's `StrRead`, not again for `SliceRead`
+    // (issue 17: the wasm's size).
+    let text = std::str::from_utf8(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
