@@ -12,9 +12,14 @@ macro_rules! messages {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Msg { $($key),+ }
 
+        /// The texts in `Msg`'s order: one lookup in a table of data, not a match of a few
+        /// hundred arms compiled to code (issue 17: the wasm's size).
+        const TEXTS: &[(&str, &str)] = &[$(($zh, $en)),+];
+
         impl Msg {
             pub fn text(self, lang: Lang) -> &'static str {
-                match self { $(Msg::$key => lang.pick($zh, $en)),+ }
+                let (zh, en) = TEXTS[self as usize];
+                lang.pick(zh, en)
             }
         }
     };
