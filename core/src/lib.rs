@@ -35,8 +35,8 @@ pub mod fixtures;
 pub use base::{cipher, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
 pub use folds::{
-    calendar, case, chain, deadlines, ledger, repeats, review, search, signatures, tasks, team,
-    todo, warnings,
+    calendar, case, chain, deadlines, ledger, repeats, review, roots, search, signatures, tasks,
+    team, todo, warnings,
 };
 pub use records::leader_accounts;
 pub use records::{

@@ -45,6 +45,14 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The chain signing key's file (`chain_key`): `XIAFANG_CHAIN_KEY_FILE`, else
+    /// `chain-signing.key` in the data directory. Kept out of the database on purpose.
+    pub fn chain_key_path(&self) -> PathBuf {
+        std::env::var_os("XIAFANG_CHAIN_KEY_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.data_dir.join("chain-signing.key"))
+    }
+
     /// The database to open: the configured URL, or the SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         self.database_url

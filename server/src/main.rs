@@ -26,6 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if verify {
         return verify_chains(&db).await;
     }
+    let chain_key = xiafang_server::chain_key::ChainKey::load_or_create(&config.chain_key_path())?;
     if let Some(before) = prune {
         let deleted = db.prune_audit(before, chrono::Utc::now()).await?;
         println!("已删除 {before} 之前的审计记录 {deleted} 条 (audit lines pruned)");
@@ -58,6 +59,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         state.db.clone(),
         std::time::Duration::from_secs(60 * 60),
     ));
+    // The day's signed statement over every record chain: at start if today has none, then
+    // whenever the day (China time) turns.
+    tokio::spawn(xiafang_server::db::publish_roots_daily(
+        state.db.clone(),
+        chain_key,
+        std::time::Duration::from_secs(10 * 60),
+    ));
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     println!("下访 Xiafang 已启动: http://{}/", listener.local_addr()?);
     println!("数据库 (database): {}", xiafang_server::db::redact(&db_url));
@@ -80,6 +88,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// matches its stored link; exits 1 if any does, so a cron job or a script can act on it.
 async fn verify_chains(db: &Db) -> Result<(), Box<dyn std::error::Error>> {
     let found = db.verify_chains().await?;
+    let roots = db.verify_roots().await?;
+    for r in &roots {
+        println!("{}", explain_root(r));
+    }
     for f in &found {
         println!(
             "档案 {} 第 {} 条记录（{}）与链上的哈希不符 (record does not match its chain link)",
@@ -88,11 +100,35 @@ async fn verify_chains(db: &Db) -> Result<(), Box<dyn std::error::Error>> {
             f.record
         );
     }
-    if found.is_empty() {
+    if found.is_empty() && roots.is_empty() {
         println!("全部记录链校验通过 (every record chain matches)");
         return Ok(());
     }
     std::process::exit(1);
+}
+
+fn explain_root(found: &xiafang_server::db::RootFinding) -> String {
+    use xiafang_server::db::RootFinding::*;
+    match found {
+        BadSignature { seq } => {
+            format!("第 {seq} 份签名根的签名无效 (statement {seq}: bad signature)")
+        }
+        BrokenSequence { seq } => {
+            format!("第 {seq} 份签名根之前的签名根缺失或被替换 (statement {seq}: sequence broken)")
+        }
+        HeadsAltered { seq } => {
+            format!("第 {seq} 份签名根保存的各档案链头被改动 (statement {seq}: kept heads altered)")
+        }
+        Rewritten {
+            file,
+            seq,
+            day,
+            last_matched,
+        } => format!(
+            "档案 {file} 的记录与 {day} 第 {seq} 份签名根不符，最后一次相符：{} (file rewritten)",
+            last_matched.map_or("从未".to_owned(), |d| d.to_string())
+        ),
+    }
 }
 
 /// The day of `prune-audit YYYY-MM-DD [options]`, taken off the arguments: the operator's

@@ -8,6 +8,7 @@ pub mod deadlines;
 pub mod ledger;
 pub mod repeats;
 pub mod review;
+pub mod roots;
 pub mod screenings;
 pub mod search;
 pub mod signatures;

@@ -15,6 +15,7 @@ mod feed;
 mod files;
 mod ledgers;
 mod quarantine;
+mod roots;
 mod screening;
 mod search;
 mod seed;
@@ -27,6 +28,7 @@ pub use audit::{AUDIT_RETENTION_DAYS, Actor, ExportLine};
 pub use blobs::{Appended, BlobState, Download, ORPHAN_GRACE_DAYS, Piece, sweep_blobs_every};
 pub use chain::ChainFinding;
 pub use files::Access;
+pub use roots::{PublishedRoot, RootFinding, publish_roots_daily};
 pub use upload::DeviceMark;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -1,0 +1,299 @@
+//! The daily signed statements over every file's chain (`xiafang_core::roots`, issue 19):
+//! publishing one, and checking the whole sequence against the records as they are now.
+
+use super::{Db, Result};
+use crate::chain_key::{ChainKey, signed_by};
+use chrono::{NaiveDate, Utc};
+use std::collections::BTreeMap;
+use xiafang_core::FileId;
+use xiafang_core::canonical::canonical_json;
+use xiafang_core::chain::{Anchor, ChainHash, FileHead, link_canonical, root, sorted_heads};
+use xiafang_core::roots::{RootStatement, sequence_breaks};
+
+/// A statement as published: signed by `public_key`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PublishedRoot {
+    pub statement: RootStatement,
+    pub public_key: String,
+    pub signature: String,
+}
+
+/// What `verify_roots` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootFinding {
+    /// The statement's signature does not verify with the public key it names.
+    BadSignature { seq: u64 },
+    /// A number is missing before it, or it does not name the statement before it.
+    BrokenSequence { seq: u64 },
+    /// The heads kept for it no longer give its signed root: that table was changed.
+    HeadsAltered { seq: u64 },
+    /// The file's records no longer pass the head this statement signed: they were rewritten
+    /// after `last_matched`, the day of the last statement they still matched (none: the first).
+    Rewritten {
+        file: String,
+        seq: u64,
+        day: NaiveDate,
+        last_matched: Option<NaiveDate>,
+    },
+}
+
+#[derive(sqlx::FromRow)]
+struct RootRow {
+    seq: i64,
+    day: String,
+    feed_seq: i64,
+    files: i64,
+    root: String,
+    previous: String,
+    public_key: String,
+    signature: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct HeadRow {
+    seq: i64,
+    file_id: String,
+    length: i64,
+    head: String,
+}
+
+fn hash(hex: &str) -> ChainHash {
+    // An unreadable hash is one that matches nothing.
+    ChainHash::from_hex(hex).unwrap_or(ChainHash([0xff; 32]))
+}
+
+impl Db {
+    /// Signs and keeps a statement over every file's chain as stored now, for `day`.
+    pub async fn publish_root(&self, key: &ChainKey, day: NaiveDate) -> Result<RootStatement> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        // Taking the feed's row waits for uploads in flight, so none lands below the cutoff
+        // after it is read.
+        let (cutoff,): (i64,) =
+            sqlx::query_as("UPDATE feed_head SET seq = seq WHERE id = 1 RETURNING seq")
+                .fetch_one(&mut *tx)
+                .await?;
+        let links: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT file_id, chain_hash FROM records WHERE feed_seq <= $1 \
+             ORDER BY file_id, feed_seq",
+        )
+        .bind(cutoff)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut heads: BTreeMap<String, Anchor> = BTreeMap::new();
+        for (file, link) in links {
+            let entry = heads.entry(file).or_insert(Anchor {
+                length: 0,
+                head: ChainHash::GENESIS,
+            });
+            entry.length += 1;
+            entry.head = hash(link.as_deref().unwrap_or(""));
+        }
+        let last: Option<RootRow> =
+            sqlx::query_as("SELECT * FROM chain_roots ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+        let kept: Vec<HeadRow> = sqlx::query_as("SELECT * FROM chain_root_heads ORDER BY seq")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut before: BTreeMap<String, Anchor> = BTreeMap::new();
+        for h in kept {
+            before.insert(
+                h.file_id,
+                Anchor {
+                    length: h.length as u64,
+                    head: hash(&h.head),
+                },
+            );
+        }
+        let leaves = sorted_heads(
+            heads
+                .iter()
+                .map(|(file, anchor)| FileHead {
+                    file: FileId(file.clone()),
+                    anchor: *anchor,
+                })
+                .collect(),
+        );
+        let statement = RootStatement {
+            seq: last.as_ref().map_or(1, |l| l.seq as u64 + 1),
+            day,
+            feed_seq: cutoff as u64,
+            files: leaves.len() as u64,
+            root: root(&leaves),
+            previous: last
+                .map(|l| statement_of(&l).statement_hash())
+                .unwrap_or(ChainHash::GENESIS),
+        };
+        sqlx::query(
+            "INSERT INTO chain_roots (seq, day, feed_seq, files, root, previous, public_key, \
+             signature, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(statement.seq as i64)
+        .bind(day.format("%Y-%m-%d").to_string())
+        .bind(cutoff)
+        .bind(statement.files as i64)
+        .bind(statement.root.to_hex())
+        .bind(statement.previous.to_hex())
+        .bind(key.public_hex())
+        .bind(key.sign(&statement.statement_bytes()))
+        .bind(Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        for (file, anchor) in &heads {
+            if before.get(file) == Some(anchor) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO chain_root_heads (seq, file_id, length, head) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(statement.seq as i64)
+            .bind(file)
+            .bind(anchor.length as i64)
+            .bind(anchor.head.to_hex())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(statement)
+    }
+
+    /// Every published statement, oldest first.
+    pub async fn roots(&self) -> Result<Vec<PublishedRoot>> {
+        let rows: Vec<RootRow> = sqlx::query_as("SELECT * FROM chain_roots ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| PublishedRoot {
+                statement: statement_of(&r),
+                public_key: r.public_key,
+                signature: r.signature,
+            })
+            .collect())
+    }
+
+    /// Checks every statement: its signature, its place in the sequence, the heads kept for it,
+    /// and each file's records as they are now against the head it signed.
+    pub async fn verify_roots(&self) -> Result<Vec<RootFinding>> {
+        let published = self.roots().await?;
+        let kept: Vec<HeadRow> = sqlx::query_as("SELECT * FROM chain_root_heads ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await?;
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT file_id, feed_seq, body FROM records ORDER BY file_id, feed_seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        // Each file's chain recomputed from its records as they are: (feed position, link).
+        let mut now: BTreeMap<String, Vec<(u64, ChainHash)>> = BTreeMap::new();
+        for (file, feed_seq, body) in rows {
+            let chain = now.entry(file).or_default();
+            let prev = chain.last().map_or(ChainHash::GENESIS, |c| c.1);
+            let bytes = serde_json::from_str(&body)
+                .map(|v| canonical_json(&v))
+                .unwrap_or_else(|_| body.into_bytes());
+            chain.push((feed_seq as u64, link_canonical(&prev, &bytes)));
+        }
+        let statements: Vec<RootStatement> =
+            published.iter().map(|p| p.statement.clone()).collect();
+        let mut found: Vec<RootFinding> = sequence_breaks(&statements)
+            .into_iter()
+            .map(|seq| RootFinding::BrokenSequence { seq })
+            .collect();
+        let mut leaves: BTreeMap<String, Anchor> = BTreeMap::new();
+        let mut matched: BTreeMap<String, NaiveDate> = BTreeMap::new();
+        for p in &published {
+            let s = &p.statement;
+            if !signed_by(&p.public_key, &s.statement_bytes(), &p.signature) {
+                found.push(RootFinding::BadSignature { seq: s.seq });
+            }
+            for h in kept.iter().filter(|h| h.seq as u64 == s.seq) {
+                leaves.insert(
+                    h.file_id.clone(),
+                    Anchor {
+                        length: h.length as u64,
+                        head: hash(&h.head),
+                    },
+                );
+            }
+            let tree: Vec<FileHead> = leaves
+                .iter()
+                .map(|(file, anchor)| FileHead {
+                    file: FileId(file.clone()),
+                    anchor: *anchor,
+                })
+                .collect();
+            if root(&sorted_heads(tree)) != s.root {
+                found.push(RootFinding::HeadsAltered { seq: s.seq });
+            }
+            for (file, anchor) in &leaves {
+                let chain = now.get(file).map(Vec::as_slice).unwrap_or(&[]);
+                let upto: Vec<&(u64, ChainHash)> =
+                    chain.iter().filter(|(seq, _)| *seq <= s.feed_seq).collect();
+                let passes = upto.len() as u64 == anchor.length
+                    && upto.last().map_or(ChainHash::GENESIS, |c| c.1) == anchor.head;
+                if passes {
+                    matched.insert(file.clone(), s.day);
+                } else {
+                    found.push(RootFinding::Rewritten {
+                        file: file.clone(),
+                        seq: s.seq,
+                        day: s.day,
+                        last_matched: matched.get(file).copied(),
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+fn statement_of(r: &RootRow) -> RootStatement {
+    RootStatement {
+        seq: r.seq as u64,
+        day: NaiveDate::parse_from_str(&r.day, "%Y-%m-%d").unwrap_or_default(),
+        feed_seq: r.feed_seq as u64,
+        files: r.files as u64,
+        root: hash(&r.root),
+        previous: hash(&r.previous),
+    }
+}
+
+/// Publishes the day's statement when the day (China time) has none yet, checking every
+/// `period`. Another instance that got there first leaves nothing to do: the numbers are a
+/// primary key, so two statements for one day cannot both be kept.
+pub async fn publish_roots_daily(
+    db: std::sync::Arc<Db>,
+    key: ChainKey,
+    period: std::time::Duration,
+) {
+    let mut ticks = tokio::time::interval(period);
+    loop {
+        ticks.tick().await;
+        let today = xiafang_core::case::china_date(Utc::now());
+        let latest: std::result::Result<Option<(String,)>, _> =
+            sqlx::query_as("SELECT day FROM chain_roots ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&db.pool)
+                .await;
+        let due = match latest {
+            Ok(latest) => latest.is_none_or(|(day,)| day < today.format("%Y-%m-%d").to_string()),
+            Err(cause) => {
+                tracing::warn!(%cause, "cannot read the latest chain statement");
+                continue;
+            }
+        };
+        if !due {
+            continue;
+        }
+        match db.publish_root(&key, today).await {
+            Ok(s) => tracing::info!(
+                seq = s.seq,
+                files = s.files,
+                "published the day's chain statement"
+            ),
+            // The next round tries again; the chains themselves are stored with every record.
+            Err(cause) => tracing::warn!(%cause, "chain statement not published"),
+        }
+    }
+}
