@@ -26,12 +26,18 @@ pub struct Config {
     /// A JSON file with the county's own definitions of the figures and time limits
     /// (`core::figures::FigureRules`); the national defaults when absent.
     pub rules: Option<PathBuf>,
+    /// Human lines or JSON lines (`--log-format json`, `XIAFANG_LOG_FORMAT`).
+    pub log_format: crate::logs::LogFormat,
+    /// The token `/metrics` asks for, from `XIAFANG_METRICS_TOKEN` or the file named by
+    /// `XIAFANG_METRICS_TOKEN_FILE` (systemd's `LoadCredential`); never from the command line,
+    /// which every user of the machine can read with `ps`. Without one, `/metrics` is 404.
+    pub metrics_token: Option<crate::metrics::MetricsToken>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --rules)"
+        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --rules, --log-format)"
     )]
     Unknown(String),
     #[error("option {0} needs a value")]
@@ -40,6 +46,10 @@ pub enum ConfigError {
     BadAddr(String),
     #[error("--device-cipher: {0} is not aes-256-gcm or sm4-gcm")]
     BadCipher(String),
+    #[error("--log-format: {0} is not text or json")]
+    BadLogFormat(String),
+    #[error("metrics token: {0}")]
+    BadMetricsToken(String),
     #[error("--rules: cannot read {path}: {why}")]
     BadRules { path: String, why: String },
 }
@@ -76,6 +86,7 @@ impl Config {
         let mut demo_file = env("XIAFANG_DEMO_FILE");
         let mut cipher = env("XIAFANG_DEVICE_CIPHER");
         let mut rules = env("XIAFANG_RULES");
+        let mut log_format = env("XIAFANG_LOG_FORMAT");
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let mut value = || {
@@ -91,6 +102,7 @@ impl Config {
                 "--demo-file" => demo_file = Some(value()?),
                 "--device-cipher" => cipher = Some(value()?),
                 "--rules" => rules = Some(value()?),
+                "--log-format" => log_format = Some(value()?),
                 _ => return Err(ConfigError::Unknown(arg)),
             }
         }
@@ -106,8 +118,37 @@ impl Config {
                 Some(key) => CipherKind::from_key(&key).ok_or(ConfigError::BadCipher(key))?,
             },
             rules: rules.map(PathBuf::from),
+            log_format: match log_format {
+                None => Default::default(),
+                Some(f) => f.parse().map_err(ConfigError::BadLogFormat)?,
+            },
+            metrics_token: metrics_token(
+                env("XIAFANG_METRICS_TOKEN"),
+                env("XIAFANG_METRICS_TOKEN_FILE"),
+            )?,
         })
     }
+}
+
+/// The metrics token from the variable or, failing that, the file; a token shorter than 16
+/// characters is refused rather than guessed.
+fn metrics_token(
+    value: Option<String>,
+    file: Option<String>,
+) -> Result<Option<crate::metrics::MetricsToken>, ConfigError> {
+    let secret = match (value, file) {
+        (Some(value), _) => value,
+        (None, Some(path)) => std::fs::read_to_string(&path)
+            .map_err(|e| ConfigError::BadMetricsToken(format!("cannot read {path}: {e}")))?,
+        (None, None) => return Ok(None),
+    };
+    let secret = secret.trim();
+    if secret.chars().count() < 16 {
+        return Err(ConfigError::BadMetricsToken(
+            "shorter than 16 characters".into(),
+        ));
+    }
+    Ok(Some(crate::metrics::MetricsToken::new(secret)))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod edits;
 mod feed;
 mod files;
 mod ledgers;
+mod ops;
 mod quarantine;
 mod screening;
 mod search;
