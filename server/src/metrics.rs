@@ -135,6 +135,21 @@ impl Default for Metrics {
     }
 }
 
+/// `value` as the text format wants a label value: prometheus-client writes values as given, and
+/// a route template is the router's text, not ours to trust blindly.
+fn escaped(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Counts a request as in flight until dropped.
 pub struct InFlight(Gauge);
 
@@ -151,7 +166,7 @@ impl Metrics {
             .in_flight
             .get_or_create(&RouteLabels {
                 method: method.into(),
-                route: route.into(),
+                route: escaped(route),
             })
             .clone();
         gauge.inc();
@@ -163,14 +178,14 @@ impl Metrics {
         self.requests
             .get_or_create(&RequestLabels {
                 method: method.into(),
-                route: route.into(),
+                route: escaped(route),
                 status: status.to_string(),
             })
             .inc();
         self.latency
             .get_or_create(&RouteLabels {
                 method: method.into(),
-                route: route.into(),
+                route: escaped(route),
             })
             .observe(took.as_secs_f64());
     }
