@@ -146,9 +146,7 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    let mut router = Router::new()
-        .nest("/api", api)
-        .route("/metrics", get(ops::metrics));
+    let mut router = Router::new().nest("/api", api).merge(ops::scrape());
     if let Some(dist) = &state.dist {
         let index = ServeFile::new(dist.join("index.html"));
         // Unknown paths are the PWA's own routes (/files/…): serve the app shell for them.

@@ -27,6 +27,12 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
+/// `/metrics`, outside `/api`: for a scraper with its own token, not for phones' sessions (so it
+/// is not in `tests/abuse_input.rs`'s table of API routes; `tests/operations.rs` tests it).
+pub fn scrape() -> axum::Router<AppState> {
+    axum::Router::new().route("/metrics", axum::routing::get(metrics))
+}
+
 /// `GET /metrics`: not there at all unless a token is configured (404), and only for a scraper
 /// that presents it (401 otherwise).
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
