@@ -32,12 +32,15 @@ pub struct Config {
     /// `XIAFANG_METRICS_TOKEN_FILE` (systemd's `LoadCredential`); never from the command line,
     /// which every user of the machine can read with `ps`. Without one, `/metrics` is 404.
     pub metrics_token: Option<crate::metrics::MetricsToken>,
+    /// How long requests under way may finish after SIGTERM (`--shutdown-grace SECONDS`,
+    /// `XIAFANG_SHUTDOWN_GRACE`); `shutdown::GRACE` by default.
+    pub shutdown_grace: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --rules, --log-format)"
+        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --rules, --log-format, --shutdown-grace)"
     )]
     Unknown(String),
     #[error("option {0} needs a value")]
@@ -48,6 +51,8 @@ pub enum ConfigError {
     BadCipher(String),
     #[error("--log-format: {0} is not text or json")]
     BadLogFormat(String),
+    #[error("--shutdown-grace: {0} is not a number of seconds")]
+    BadGrace(String),
     #[error("metrics token: {0}")]
     BadMetricsToken(String),
     #[error("--rules: cannot read {path}: {why}")]
@@ -87,6 +92,7 @@ impl Config {
         let mut cipher = env("XIAFANG_DEVICE_CIPHER");
         let mut rules = env("XIAFANG_RULES");
         let mut log_format = env("XIAFANG_LOG_FORMAT");
+        let mut grace = env("XIAFANG_SHUTDOWN_GRACE");
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let mut value = || {
@@ -103,6 +109,7 @@ impl Config {
                 "--device-cipher" => cipher = Some(value()?),
                 "--rules" => rules = Some(value()?),
                 "--log-format" => log_format = Some(value()?),
+                "--shutdown-grace" => grace = Some(value()?),
                 _ => return Err(ConfigError::Unknown(arg)),
             }
         }
@@ -121,6 +128,12 @@ impl Config {
             log_format: match log_format {
                 None => Default::default(),
                 Some(f) => f.parse().map_err(ConfigError::BadLogFormat)?,
+            },
+            shutdown_grace: match grace {
+                None => crate::shutdown::GRACE,
+                Some(s) => {
+                    std::time::Duration::from_secs(s.parse().map_err(|_| ConfigError::BadGrace(s))?)
+                }
             },
             metrics_token: metrics_token(
                 env("XIAFANG_METRICS_TOKEN"),
@@ -203,6 +216,40 @@ mod tests {
         assert!(matches!(
             missing.figure_rules(),
             Err(ConfigError::BadRules { .. })
+        ));
+    }
+
+    #[test]
+    fn the_metrics_token_comes_from_the_environment_or_a_file_and_is_long_enough() {
+        assert!(metrics_token(None, None).unwrap().is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metrics-token");
+        std::fs::write(&path, "from-a-credential-file\n").unwrap();
+        let file = Some(path.display().to_string());
+        let token = metrics_token(None, file.clone()).unwrap().unwrap();
+        assert!(token.admits("from-a-credential-file"), "trimmed");
+        let token = metrics_token(Some("from-the-environment".into()), file).unwrap();
+        assert!(token.unwrap().admits("from-the-environment"));
+        assert!(matches!(
+            metrics_token(Some("short".into()), None),
+            Err(ConfigError::BadMetricsToken(_))
+        ));
+        let missing = Some(dir.path().join("none").display().to_string());
+        assert!(metrics_token(None, missing).is_err());
+    }
+
+    #[test]
+    fn log_format_and_grace_are_options() {
+        let config = parse(&["--log-format", "json", "--shutdown-grace", "5"]).unwrap();
+        assert_eq!(config.log_format, crate::logs::LogFormat::Json);
+        assert_eq!(config.shutdown_grace, std::time::Duration::from_secs(5));
+        assert!(matches!(
+            parse(&["--log-format", "xml"]),
+            Err(ConfigError::BadLogFormat(_))
+        ));
+        assert!(matches!(
+            parse(&["--shutdown-grace", "soon"]),
+            Err(ConfigError::BadGrace(_))
         ));
     }
 }

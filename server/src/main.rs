@@ -66,7 +66,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             a.role.label(xiafang_core::Lang::Zh)
         );
     }
-    shutdown::serve(listener, app(state), shutdown::GRACE).await?;
+    shutdown::serve(listener, app(state), config.shutdown_grace).await?;
     Ok(())
 }
 

@@ -4,9 +4,11 @@
 
 use std::time::Duration;
 
-/// How long requests under way may take after the signal. A batch upload on a poor link takes
-/// seconds; systemd's `TimeoutStopSec` (deploy/xiafang.service) must be longer than this, or it
-/// kills the server before the grace period ends.
+/// How long requests under way may take after the signal, unless `--shutdown-grace` says
+/// otherwise. A batch upload on a poor link takes seconds; systemd's `TimeoutStopSec`
+/// (deploy/xiafang.service) must be longer than this, or it kills the server before the grace
+/// period ends. A phone whose request was cut off hears no answer and sends it again; the server
+/// stores it once, whether or not the cut-off copy had committed.
 pub const GRACE: Duration = Duration::from_secs(25);
 
 /// Serves `app` on `listener` until a stop signal, then drains for at most `grace`.
