@@ -54,7 +54,26 @@ async fn readiness_answers_only_while_the_database_does() {
             (StatusCode::OK, "ready".into())
         );
         let db = server.db.as_ref().unwrap();
-        if db.backend != "postgres" {
+        if db.backend == "sqlite" {
+            // The file is moved away under the running server, whose connections would go on
+            // writing into it unseen, then put back.
+            let path = db
+                .url
+                .strip_prefix("sqlite://")
+                .unwrap()
+                .split('?')
+                .next()
+                .unwrap();
+            let moved = format!("{path}.moved");
+            std::fs::rename(path, &moved).unwrap();
+            let (status, body) = get_text(&server, "/api/ready").await;
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+            assert_eq!(body, "database unavailable", "a short reason, no internals");
+            std::fs::rename(&moved, path).unwrap();
+            assert_eq!(
+                get_text(&server, "/api/ready").await,
+                (StatusCode::OK, "ready".into())
+            );
             continue;
         }
         // The database goes away under the running server: its connections end, its name is gone.

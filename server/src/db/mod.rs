@@ -51,6 +51,8 @@ pub enum DbError {
     UnsupportedUrl(String),
     #[error("audit log: {0}")]
     Audit(String),
+    #[error("the database file {0} is gone, unreadable or replaced")]
+    FileGone(String),
 }
 
 pub(crate) type Result<T> = std::result::Result<T, DbError>;
@@ -70,6 +72,8 @@ pub struct Db {
     sqlite_writer: Arc<Mutex<()>>,
     /// Group-commits the lines of reads (`audit.rs`).
     audit: audit::AuditWriter,
+    /// The SQLite file as opened, which readiness checks is still there (`ops.rs`).
+    sqlite_file: Option<ops::OpenedFile>,
 }
 
 /// Held by a writing transaction on SQLite; nothing on PostgreSQL.
@@ -122,6 +126,7 @@ impl Db {
             backend,
             sqlite_writer,
             audit,
+            sqlite_file: ops::OpenedFile::of(url),
         };
         db.ensure_ledgers().await?;
         Ok(db)
