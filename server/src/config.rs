@@ -26,12 +26,21 @@ pub struct Config {
     /// A JSON file with the county's own definitions of the figures and time limits
     /// (`core::figures::FigureRules`); the national defaults when absent.
     pub rules: Option<PathBuf>,
+    /// Human lines or JSON lines (`--log-format json`, `XIAFANG_LOG_FORMAT`).
+    pub log_format: crate::logs::LogFormat,
+    /// The token `/metrics` asks for, from `XIAFANG_METRICS_TOKEN` or the file named by
+    /// `XIAFANG_METRICS_TOKEN_FILE` (systemd's `LoadCredential`); never from the command line,
+    /// which every user of the machine can read with `ps`. Without one, `/metrics` is 404.
+    pub metrics_token: Option<crate::metrics::MetricsToken>,
+    /// How long requests under way may finish after SIGTERM (`--shutdown-grace SECONDS`,
+    /// `XIAFANG_SHUTDOWN_GRACE`); `shutdown::GRACE` by default.
+    pub shutdown_grace: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --rules)"
+        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --rules, --log-format, --shutdown-grace)"
     )]
     Unknown(String),
     #[error("option {0} needs a value")]
@@ -40,6 +49,12 @@ pub enum ConfigError {
     BadAddr(String),
     #[error("--device-cipher: {0} is not aes-256-gcm or sm4-gcm")]
     BadCipher(String),
+    #[error("--log-format: {0} is not text or json")]
+    BadLogFormat(String),
+    #[error("--shutdown-grace: {0} is not a number of seconds")]
+    BadGrace(String),
+    #[error("metrics token: {0}")]
+    BadMetricsToken(String),
     #[error("--rules: cannot read {path}: {why}")]
     BadRules { path: String, why: String },
 }
@@ -84,6 +99,8 @@ impl Config {
         let mut demo_file = env("XIAFANG_DEMO_FILE");
         let mut cipher = env("XIAFANG_DEVICE_CIPHER");
         let mut rules = env("XIAFANG_RULES");
+        let mut log_format = env("XIAFANG_LOG_FORMAT");
+        let mut grace = env("XIAFANG_SHUTDOWN_GRACE");
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let mut value = || {
@@ -99,6 +116,8 @@ impl Config {
                 "--demo-file" => demo_file = Some(value()?),
                 "--device-cipher" => cipher = Some(value()?),
                 "--rules" => rules = Some(value()?),
+                "--log-format" => log_format = Some(value()?),
+                "--shutdown-grace" => grace = Some(value()?),
                 _ => return Err(ConfigError::Unknown(arg)),
             }
         }
@@ -114,8 +133,43 @@ impl Config {
                 Some(key) => CipherKind::from_key(&key).ok_or(ConfigError::BadCipher(key))?,
             },
             rules: rules.map(PathBuf::from),
+            log_format: match log_format {
+                None => Default::default(),
+                Some(f) => f.parse().map_err(ConfigError::BadLogFormat)?,
+            },
+            shutdown_grace: match grace {
+                None => crate::shutdown::GRACE,
+                Some(s) => {
+                    std::time::Duration::from_secs(s.parse().map_err(|_| ConfigError::BadGrace(s))?)
+                }
+            },
+            metrics_token: metrics_token(
+                env("XIAFANG_METRICS_TOKEN"),
+                env("XIAFANG_METRICS_TOKEN_FILE"),
+            )?,
         })
     }
+}
+
+/// The metrics token from the variable or, failing that, the file; a token shorter than 16
+/// characters is refused rather than guessed.
+fn metrics_token(
+    value: Option<String>,
+    file: Option<String>,
+) -> Result<Option<crate::metrics::MetricsToken>, ConfigError> {
+    let secret = match (value, file) {
+        (Some(value), _) => value,
+        (None, Some(path)) => std::fs::read_to_string(&path)
+            .map_err(|e| ConfigError::BadMetricsToken(format!("cannot read {path}: {e}")))?,
+        (None, None) => return Ok(None),
+    };
+    let secret = secret.trim();
+    if secret.chars().count() < 16 {
+        return Err(ConfigError::BadMetricsToken(
+            "shorter than 16 characters".into(),
+        ));
+    }
+    Ok(Some(crate::metrics::MetricsToken::new(secret)))
 }
 
 #[cfg(test)]
@@ -170,6 +224,40 @@ mod tests {
         assert!(matches!(
             missing.figure_rules(),
             Err(ConfigError::BadRules { .. })
+        ));
+    }
+
+    #[test]
+    fn the_metrics_token_comes_from_the_environment_or_a_file_and_is_long_enough() {
+        assert!(metrics_token(None, None).unwrap().is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metrics-token");
+        std::fs::write(&path, "from-a-credential-file\n").unwrap();
+        let file = Some(path.display().to_string());
+        let token = metrics_token(None, file.clone()).unwrap().unwrap();
+        assert!(token.admits("from-a-credential-file"), "trimmed");
+        let token = metrics_token(Some("from-the-environment".into()), file).unwrap();
+        assert!(token.unwrap().admits("from-the-environment"));
+        assert!(matches!(
+            metrics_token(Some("short".into()), None),
+            Err(ConfigError::BadMetricsToken(_))
+        ));
+        let missing = Some(dir.path().join("none").display().to_string());
+        assert!(metrics_token(None, missing).is_err());
+    }
+
+    #[test]
+    fn log_format_and_grace_are_options() {
+        let config = parse(&["--log-format", "json", "--shutdown-grace", "5"]).unwrap();
+        assert_eq!(config.log_format, crate::logs::LogFormat::Json);
+        assert_eq!(config.shutdown_grace, std::time::Duration::from_secs(5));
+        assert!(matches!(
+            parse(&["--log-format", "xml"]),
+            Err(ConfigError::BadLogFormat(_))
+        ));
+        assert!(matches!(
+            parse(&["--shutdown-grace", "soon"]),
+            Err(ConfigError::BadGrace(_))
         ));
     }
 }

@@ -7,7 +7,10 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod limits;
+pub mod logs;
+pub mod metrics;
 pub mod proof;
+pub mod shutdown;
 pub mod xlsx;
 
 pub use http::{AppState, app};

@@ -3,16 +3,10 @@
 
 use xiafang_server::config::Config;
 use xiafang_server::db::Db;
-use xiafang_server::{AppState, app, demo};
+use xiafang_server::{AppState, app, demo, logs, shutdown};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "xiafang_server=info".into()),
-        )
-        .init();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let verify = args.first().map(String::as_str) == Some("verify");
     if verify {
@@ -20,6 +14,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let prune = prune_day(&mut args)?;
     let config = Config::from_args(args)?;
+    let log = config.log_format;
+    logs::init(log);
     std::fs::create_dir_all(&config.data_dir)?;
     let db_url = config.database_url();
     let db = Db::connect(&db_url).await?;
@@ -41,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Some(path) => demo::seed_from(&db, demo::from_file(path)?).await?,
         };
-        println!("首次启动：已载入演示数据 (demo data loaded)");
+        logs::say(log, "首次启动：已载入演示数据 (demo data loaded)");
     }
     if !config.dist.join("index.html").exists() {
         eprintln!(
@@ -52,7 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rules = config.figure_rules()?;
     let state = AppState::new(db, Some(config.dist.clone()))
         .with_device_cipher(config.device_cipher)
-        .with_rules(rules);
+        .with_rules(rules)
+        .with_metrics_token(config.metrics_token.clone());
     // Abandoned uploads and images no record shows go once they are a week old; an hour late
     // matters to nobody.
     tokio::spawn(xiafang_server::db::sweep_blobs_every(
@@ -67,9 +64,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::time::Duration::from_secs(10 * 60),
     ));
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
-    println!("下访 Xiafang 已启动: http://{}/", listener.local_addr()?);
-    println!("数据库 (database): {}", xiafang_server::db::redact(&db_url));
-    for a in &demo_accounts {
+    let addr = listener.local_addr()?;
+    logs::say(log, &format!("下访 Xiafang 已启动: http://{addr}/"));
+    let db_shown = xiafang_server::db::redact(&db_url);
+    logs::say(log, &format!("数据库 (database): {db_shown}"));
+    // Demo passwords are for a person at the console, never for a log collector.
+    for a in demo_accounts
+        .iter()
+        .filter(|_| log == logs::LogFormat::Text)
+    {
         println!(
             "  演示账号 demo account: {:<8} 密码 password: {:<12} {}（{}）",
             a.username,
@@ -78,9 +81,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             a.role.label(xiafang_core::Lang::Zh)
         );
     }
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    shutdown::serve(listener, app(state), config.shutdown_grace).await?;
     Ok(())
 }
 
@@ -147,27 +148,4 @@ fn prune_day(args: &mut Vec<String>) -> Result<Option<chrono::NaiveDate>, String
     chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| format!("prune-audit needs the date YYYY-MM-DD to delete before, not {day:?}"))
-}
-
-/// Ctrl-C or SIGTERM (service managers, the end-to-end tests) stop the server gracefully.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(e) => {
-                    eprintln!("cannot listen for SIGTERM: {e}");
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }

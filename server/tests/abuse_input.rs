@@ -52,7 +52,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
 ];
 
 /// Routes anyone may call without signing in.
-const PUBLIC: &[&str] = &["/api/login", "/api/health"];
+const PUBLIC: &[&str] = &["/api/login", "/api/health", "/api/ready"];
 
 /// Path values an attacker tries: traversal, injection, markup, a huge id, odd Unicode and
 /// broken percent-encoding.

@@ -14,6 +14,7 @@ mod edits;
 mod feed;
 mod files;
 mod ledgers;
+mod ops;
 mod quarantine;
 mod roots;
 mod screening;
@@ -57,6 +58,8 @@ pub enum DbError {
     /// A record's chain link is missing or unreadable where the server builds on it.
     #[error("record chain: {0}")]
     Integrity(String),
+    #[error("the database file {0} is gone, unreadable or replaced")]
+    FileGone(String),
 }
 
 pub(crate) type Result<T> = std::result::Result<T, DbError>;
@@ -76,6 +79,8 @@ pub struct Db {
     sqlite_writer: Arc<Mutex<()>>,
     /// Group-commits the lines of reads (`audit.rs`).
     audit: audit::AuditWriter,
+    /// The SQLite file as opened, which readiness checks is still there (`ops.rs`).
+    sqlite_file: Option<ops::OpenedFile>,
 }
 
 /// Held by a writing transaction on SQLite; nothing on PostgreSQL.
@@ -128,6 +133,7 @@ impl Db {
             backend,
             sqlite_writer,
             audit,
+            sqlite_file: ops::OpenedFile::of(url),
         };
         db.ensure_ledgers().await?;
         let linked = db.link_unchained().await?;

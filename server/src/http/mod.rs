@@ -8,6 +8,7 @@ mod export;
 mod extract;
 mod files;
 mod ledgers;
+mod ops;
 mod review;
 mod screening;
 mod search;
@@ -44,6 +45,10 @@ pub struct AppState {
     pub device_cipher: xiafang_core::cipher::CipherKind,
     /// The county's definitions of figures and time limits, for the ledgers and the phones.
     pub rules: Arc<xiafang_core::figures::FigureRules>,
+    /// This process's request and upload counts, for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// The token `/metrics` asks for; without one it is not served.
+    pub metrics_token: Option<crate::metrics::MetricsToken>,
 }
 
 impl AppState {
@@ -54,12 +59,20 @@ impl AppState {
             passwords: Arc::new(crate::auth::PasswordPool::for_this_machine()),
             device_cipher: Default::default(),
             rules: Arc::default(),
+            metrics: Arc::default(),
+            metrics_token: None,
         }
     }
 
     /// This deployment's figure and time-limit rules (`--rules`).
     pub fn with_rules(mut self, rules: xiafang_core::figures::FigureRules) -> Self {
         self.rules = Arc::new(rules);
+        self
+    }
+
+    /// The token a Prometheus scraper presents to `/metrics`.
+    pub fn with_metrics_token(mut self, token: Option<crate::metrics::MetricsToken>) -> Self {
+        self.metrics_token = token;
         self
     }
 
@@ -74,6 +87,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(ops::ready))
         .route("/login", post(session::login))
         .route("/me", get(session::me))
         .route("/logout", post(session::logout))
@@ -132,7 +146,7 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    let mut router = Router::new().nest("/api", api);
+    let mut router = Router::new().nest("/api", api).merge(ops::scrape());
     if let Some(dist) = &state.dist {
         let index = ServeFile::new(dist.join("index.html"));
         // Unknown paths are the PWA's own routes (/files/…): serve the app shell for them.
@@ -143,6 +157,10 @@ pub fn app(state: AppState) -> Router {
                 HeaderValue::from_static("no-cache"),
             ));
     }
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        ops::observe,
+    ));
     security::harden(router, state.dist.as_deref())
         // Brotli for browsers that take it, gzip otherwise. Quality 5, not brotli's default 11:
         // the wasm compresses on the fly per request, at 11 in ≈ 5 s of CPU, at 5 in ≈ 0.1 s

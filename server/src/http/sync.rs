@@ -51,6 +51,7 @@ pub async fn push(
             .apply_batch(&account, req.device_id, &req.ops, skew_ms)
             .await?
     };
+    state.metrics.uploaded(&outcomes);
     let acks = req
         .ops
         .iter()
