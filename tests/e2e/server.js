@@ -36,9 +36,11 @@ async function waitUntilUp(url, child, deadline) {
 }
 
 class CaseServer {
-  /// `args`: more options for the server, e.g. `["--rules", path]`.
-  constructor(args = []) {
+  /// `args`: more options for the server, e.g. `["--rules", path]`; `options.dist`: the built PWA
+  /// to serve instead of XIAFANG_DIST (a bench swaps releases between restarts).
+  constructor(args = [], options = {}) {
     this.args = args;
+    this.dist = options.dist || dist;
     this.port = null;
     this.dataDir = null;
     this.child = null;
@@ -63,7 +65,7 @@ class CaseServer {
 
   async start() {
     if (!fs.existsSync(bin)) throw new Error(`no server binary at ${bin}; run cargo xtask test`);
-    const args = ["--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", dist, ...this.args];
+    const args = ["--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", this.dist, ...this.args];
     this.child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk) => (this.output += chunk.toString());
     this.child.stdout.on("data", keep);

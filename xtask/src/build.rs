@@ -28,6 +28,7 @@ pub fn pwa_release() -> Result<PathBuf> {
     cmd::run(cmd::new("trunk").args(["build", "--release"]))?;
     let dist = cmd::root().join("dist");
     write_precache(&dist)?;
+    crate::compress::precompress(&dist)?;
     Ok(dist)
 }
 

@@ -9,8 +9,10 @@
 //!   (docs/PERFORMANCE.md); never part of `test`.
 
 mod bench;
+mod bench_update;
 mod build;
 mod cmd;
+mod compress;
 mod postgres;
 mod test;
 mod tools;
