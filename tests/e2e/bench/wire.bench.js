@@ -54,7 +54,7 @@ function fileKey(urlPath) {
 
 /// Waits until the page's service worker is active, none is installing or waiting, and every
 /// `list` entry is in a cache.
-async function shellComplete(page, list) {
+async function shellComplete(page, list, timeout = 600_000) {
   await expect
     .poll(
       () =>
@@ -64,9 +64,18 @@ async function shellComplete(page, list) {
           for (const u of list) if (!(await caches.match(u))) return false;
           return true;
         }, list),
-      { timeout: 600_000, intervals: [100] },
+      { timeout, intervals: [100] },
     )
     .toBe(true);
+}
+
+/// The registration's workers and the caches, as text.
+async function workerState() {
+  const reg = await navigator.serviceWorker.getRegistration();
+  const w = (x) => (x ? `${x.state}` : "none");
+  const keys = await caches.keys();
+  const held = await Promise.all(keys.map(async (k) => `${k}: ${(await (await caches.open(k)).keys()).length} entries`));
+  return `active ${w(reg?.active)}, waiting ${w(reg?.waiting)}, installing ${w(reg?.installing)}; ${held.join(", ")}`;
 }
 
 /// Prints every response and the figures `<prefix>_wire_kb`, `_requests`, `_wasm_downloads`
@@ -124,7 +133,14 @@ test("first visit and update over the wire, and Lighthouse", async ({ browser })
     page = await context.newPage();
     await page.goto(`${proxy.url}/`);
     await expect(page.locator("input[name=username]")).toBeVisible({ timeout: 120_000 });
-    await shellComplete(page, precacheList(UPDATE_DIST));
+    try {
+      await shellComplete(page, precacheList(UPDATE_DIST), 180_000);
+    } catch (e) {
+      // Say what did cross the wire and where the worker stands before giving up.
+      report("update_unfinished", proxy.take());
+      console.log(`service worker: ${await page.evaluate(workerState)}`);
+      throw e;
+    }
     await proxy.idle();
     report("update", proxy.take());
   } finally {
