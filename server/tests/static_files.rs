@@ -196,3 +196,26 @@ async fn the_api_is_never_cached_and_the_csp_allows_the_start_up_script() {
         assert!(!csp.contains("'unsafe-inline'"), "{csp}");
     }
 }
+
+/// A rollback, or a release copied with its build's times, has files older than the phone's
+/// copy: asked "changed since?" the server must still send them, or phones keep the release
+/// they have.
+#[tokio::test]
+async fn an_older_release_still_replaces_the_shell_and_the_service_worker() {
+    let (_dir, _, servers) = servers().await;
+    for server in servers {
+        for path in ["/", "/index.html", "/sw.js"] {
+            let res = server
+                .raw(
+                    Request::get(path)
+                        .header(header::ACCEPT_ENCODING, "br")
+                        .header(header::IF_MODIFIED_SINCE, "Fri, 01 Jan 2100 00:00:00 GMT")
+                        .body(Body::empty())
+                        .expect("request"),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert!(res.headers().get(header::LAST_MODIFIED).is_none(), "{path}");
+        }
+    }
+}

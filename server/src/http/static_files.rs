@@ -40,15 +40,25 @@ pub fn serve<S: Clone + Send + Sync + 'static>(router: Router<S>, dist: &Path) -
 }
 
 /// Sets `Cache-Control` on a response that has none (the API sets its own `no-store`).
-async fn cache_policy(dist: &Path, req: Request, next: Next) -> Response {
+async fn cache_policy(dist: &Path, mut req: Request, next: Next) -> Response {
     // Only a file that exists under its hashed name is immutable: for a name that is gone (an
     // old release's wasm) the shell comes back instead, and that must not be kept for a year.
     let immutable = hashed_file(req.uri().path()).is_some_and(|rel| dist.join(rel).is_file());
+    if !immutable {
+        // The shell and the service worker are compared by modification time only (ServeDir
+        // has no ETag): a release whose files are older than the phone's copy (a rollback, a
+        // copy that kept the build's times) would be answered 304 and never reach the phone.
+        // They are a few KiB; send them whole.
+        req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    }
     let mut res = next.run(req).await;
     if !res.headers().contains_key(header::CACHE_CONTROL) {
         let kept = immutable && (res.status().is_success() || res.status().as_u16() == 304);
         let value = if kept { IMMUTABLE } else { REVALIDATE };
         res.headers_mut().insert(header::CACHE_CONTROL, value);
+        if !kept {
+            res.headers_mut().remove(header::LAST_MODIFIED);
+        }
     }
     res
 }
