@@ -166,11 +166,16 @@ async function lighthouse(url) {
       "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run",
       "--quiet",
     ];
-    const code = await new Promise((resolve) => {
-      const child = spawn(process.execPath, args, { env: { ...process.env, CHROME_PATH: CHROME }, stdio: "inherit" });
-      child.on("exit", resolve);
-    });
-    if (code !== 0) throw new Error(`lighthouse exited with ${code}`);
+    // Lighthouse now and then loses its trace (NO_NAVSTART: "Please run Lighthouse again").
+    let code = null;
+    for (let attempt = 1; attempt <= 3 && code !== 0; attempt++) {
+      code = await new Promise((resolve) => {
+        const child = spawn(process.execPath, args, { env: { ...process.env, CHROME_PATH: CHROME }, stdio: "inherit" });
+        child.on("exit", resolve);
+      });
+      if (code !== 0) console.log(`lighthouse run ${i + 1}, attempt ${attempt}: exited with ${code}`);
+    }
+    if (code !== 0) throw new Error(`lighthouse exited with ${code} three times`);
     runs.push(JSON.parse(fs.readFileSync(file, "utf8")));
   }
   const score = (lhr, c) => Math.round(100 * (lhr.categories[c]?.score ?? NaN));
