@@ -98,7 +98,7 @@ async fn get(
     (status, headers, body.to_vec())
 }
 
-fn header<'a>(headers: &'a axum::http::HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header(headers: &axum::http::HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).map(|v| v.to_str().expect("ascii"))
 }
 
