@@ -36,11 +36,12 @@ async function waitUntilUp(url, child, deadline) {
 }
 
 class CaseServer {
-  /// `args`: more options for the server, e.g. `["--rules", path]`.
-  constructor(args = []) {
+  /// `args`: more options for the server, e.g. `["--rules", path]`; `options.dist`: the built PWA
+  /// to serve instead of XIAFANG_DIST (a bench swaps releases between restarts).
+  constructor(args = [], options = {}) {
     this.args = args;
     /// The PWA it serves: a test may hand it a newer release between two starts.
-    this.dist = dist;
+    this.dist = options.dist || dist;
     this.port = null;
     this.dataDir = null;
     this.child = null;

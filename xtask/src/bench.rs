@@ -6,8 +6,11 @@
 //! server bench (`server/benches/load.rs`), ingest on SQLite and PostgreSQL against a plain
 //! insert loop, and simulated devices under load; through the phone bench
 //! (`tests/e2e/bench/phone.bench.js`, Debian Chromium against the release server and PWA with
-//! 2,000 files and 20,000 records), cold start, save, search, upload over 3G and memory.
+//! 2,000 files and 20,000 records), cold start, save, search, upload over 3G and memory; through
+//! the wire bench (`tests/e2e/bench/wire.bench.js`), the first visit's and an update's bytes on
+//! the wire (through a counting proxy) and Lighthouse's mobile figures.
 
+use crate::bench_update;
 use crate::build;
 use crate::cmd::{self, Result};
 use crate::postgres;
@@ -29,6 +32,10 @@ struct Options {
     phone_only: bool,
     /// Visits the phone bench saves through the form (and then uploads).
     phone_saves: u64,
+    /// Only the transfer sizes and the wire bench (first visit, update, Lighthouse).
+    wire_only: bool,
+    /// Leave out the update figure (it builds a second release).
+    no_update: bool,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -41,6 +48,8 @@ fn options(args: &[String]) -> Result<Options> {
         skip_phone: false,
         phone_only: false,
         phone_saves: 1000,
+        wire_only: false,
+        no_update: false,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -60,10 +69,13 @@ fn options(args: &[String]) -> Result<Options> {
             "--skip-phone" => o.skip_phone = true,
             "--phone-only" => o.phone_only = true,
             "--phone-saves" => o.phone_saves = number(value()?)?.max(1),
+            "--wire-only" => o.wire_only = true,
+            "--no-update" => o.no_update = true,
             other => {
                 return Err(format!(
                     "unknown bench option {other} (--seconds S, --devices 100,500, --runs N, \
-                     --period-ms P, --skip-build, --skip-phone, --phone-only, --phone-saves N)"
+                     --period-ms P, --skip-build, --skip-phone, --phone-only, --phone-saves N, \
+                     --wire-only, --no-update)"
                 ));
             }
         }
@@ -113,11 +125,23 @@ pub fn run(args: &[String]) -> Result<()> {
     } else {
         build::pwa_release()?
     };
+    let update = if o.no_update || (o.skip_phone && !o.wire_only && !o.phone_only) {
+        None
+    } else {
+        Some(bench_update::release(&dist, !o.skip_build)?)
+    };
     build::server_release()?;
     let mut figures = transfer(&dist)?;
     let server_bin = target_dir().join("release/xiafang-server");
-    if o.phone_only {
-        figures.extend(run_phone_bench(&server_bin, &dist, &o)?);
+    if o.phone_only || o.wire_only {
+        let spec = o.wire_only.then_some("wire.bench.js");
+        figures.extend(run_phone_bench(
+            &server_bin,
+            &dist,
+            update.as_deref(),
+            spec,
+            &o,
+        )?);
         print_table(&figures);
         return write_json(&figures);
     }
@@ -146,7 +170,13 @@ pub fn run(args: &[String]) -> Result<()> {
     drop(pg);
     figures.extend(postgres);
     if !o.skip_phone {
-        figures.extend(run_phone_bench(&server_bin, &dist, &o)?);
+        figures.extend(run_phone_bench(
+            &server_bin,
+            &dist,
+            update.as_deref(),
+            None,
+            &o,
+        )?);
     }
 
     print_table(&figures);
@@ -160,12 +190,14 @@ fn target_dir() -> PathBuf {
 }
 
 /// Bytes of what the first screen loads, from the release build: `index.html` and what it
-/// links (JS glue, wasm, CSS, icon, manifest), and the service worker it registers.
+/// links (JS glue, wasm, CSS, icon, manifest), and the service worker it registers. The build's
+/// precompressed copies (`.br`, `.gz`) are the same files and are left out.
 fn transfer(dist: &Path) -> Result<Vec<Figure>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_file() {
+        let copy = path.extension().is_some_and(|e| e == "br" || e == "gz");
+        if path.is_file() && !copy {
             files.push(path);
         }
     }
@@ -348,17 +380,36 @@ fn figure_line(line: &str) -> Result<Option<Figure>> {
 
 /// The phone figures: `tests/e2e/bench/phone.bench.js` under Playwright, with Debian Chromium,
 /// against the release server binary and `dist`. CPU profiles of a cold start and of saves go
-/// to `target/bench/profiles/` (open them in Chromium's DevTools, Performance panel).
-fn run_phone_bench(server: &Path, dist: &Path, o: &Options) -> Result<Vec<Figure>> {
+/// to `target/bench/profiles/` (open them in Chromium's DevTools, Performance panel). With it,
+/// the wire bench, or only that one when `spec` names it; `update` is the next release's dist
+/// for its update figure, Lighthouse's reports go to `target/bench/lighthouse-N.json`.
+fn run_phone_bench(
+    server: &Path,
+    dist: &Path,
+    update: Option<&Path>,
+    spec: Option<&str>,
+    o: &Options,
+) -> Result<Vec<Figure>> {
     tools::for_tests()?;
-    println!("\n=== phone bench: Chromium, 2,000 files, 20,000 records ===");
-    let out = Command::new("npx")
-        .args([
-            "playwright",
-            "test",
-            "--config",
-            "bench/playwright.config.js",
-        ])
+    println!(
+        "\n=== phone bench: Chromium, 2,000 files, 20,000 records; the wire and Lighthouse ==="
+    );
+    let mut c = Command::new("npx");
+    c.args([
+        "playwright",
+        "test",
+        "--config",
+        "bench/playwright.config.js",
+    ])
+    .args(spec)
+    .env(
+        "XIAFANG_BENCH_LIGHTHOUSE_OUT",
+        cmd::root().join("target/bench"),
+    );
+    if let Some(update) = update {
+        c.env("XIAFANG_BENCH_UPDATE_DIST", update);
+    }
+    let out = c
         .current_dir(cmd::root().join("tests/e2e"))
         .env("XIAFANG_SERVER_BIN", server)
         .env("XIAFANG_DIST", dist)
@@ -406,6 +457,11 @@ fn phone_budget(key: &str) -> Option<Budget> {
         "phone_upload_gzip_share" => Budget::AtLeast(1.0),
         // Issue #15: p95 of the last 100 of the saves ≤ 1.5 × p95 of the first 100.
         "phone_save_p95_growth" => Budget::AtMost(1.5),
+        // Issue #17.
+        "first_visit_wire_kb" => Budget::AtMost(250.0),
+        "lighthouse_performance" => Budget::AtLeast(90.0),
+        "lighthouse_lcp_s" => Budget::AtMost(2.5),
+        "lighthouse_accessibility" | "lighthouse_best_practices" => Budget::AtLeast(100.0),
         _ => return None,
     })
 }

@@ -31,6 +31,8 @@ pub fn pwa_release() -> Result<PathBuf> {
     let version = shell_version(&dist)?;
     bundles::write_loader(&dist, &field, &office, &version)?;
     write_precache(&dist, &office, &version)?;
+    // Last: the precache list and the loader must not name the .br/.gz copies.
+    crate::compress::precompress(&dist)?;
     Ok(dist)
 }
 

@@ -9,9 +9,11 @@
 //!   (docs/PERFORMANCE.md); never part of `test`.
 
 mod bench;
+mod bench_update;
 mod build;
 mod bundles;
 mod cmd;
+mod compress;
 mod postgres;
 mod test;
 mod tools;

@@ -14,6 +14,7 @@ mod screening;
 mod search;
 mod security;
 mod session;
+mod static_files;
 mod sync;
 mod team;
 
@@ -30,7 +31,6 @@ use std::sync::Arc;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use xiafang_core::upload::MAX_BODY_BYTES;
 
@@ -148,23 +148,18 @@ pub fn app(state: AppState) -> Router {
         ));
     let mut router = Router::new().nest("/api", api).merge(ops::scrape());
     if let Some(dist) = &state.dist {
-        let index = ServeFile::new(dist.join("index.html"));
-        // Unknown paths are the PWA's own routes (/files/…): serve the app shell for them.
-        router = router
-            .fallback_service(ServeDir::new(dist).fallback(index))
-            .layer(SetResponseHeaderLayer::if_not_present(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-cache"),
-            ));
+        router = static_files::serve(router, dist);
     }
     let router = router.layer(axum::middleware::from_fn_with_state(
         state.clone(),
         ops::observe,
     ));
     security::harden(router, state.dist.as_deref())
-        // Brotli for browsers that take it, gzip otherwise. Quality 5, not brotli's default 11:
-        // the wasm compresses on the fly per request, at 11 in ≈ 5 s of CPU, at 5 in ≈ 0.1 s
-        // and still ≈ 15 % smaller than gzip (measured on dist/, docs/PERFORMANCE.md).
+        // API answers (and any static file the build left uncompressed): brotli for browsers
+        // that take it, gzip otherwise. Quality 5, not brotli's default 11: compressing on the
+        // fly per request, the wasm takes ≈ 5 s of CPU at 11 and ≈ 0.1 s at 5. The PWA's files
+        // come precompressed at 11 (`static_files`); a response that already has a
+        // Content-Encoding is passed through as it is.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .with_state(state)
 }
