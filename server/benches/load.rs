@@ -28,6 +28,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
+use xiafang_core::chain::{ChainHash, link};
 use xiafang_core::fixtures;
 use xiafang_core::{DeviceId, Record};
 use xiafang_core::{
@@ -147,6 +148,10 @@ async fn measure(args: &Args, server: &Server, db_url: &str) -> Result<()> {
         // Like with like: the plain loop commits batches of a push's size.
         figure(&format!("ingest_{b}_plain_records_per_s"), plain, "rec/s");
         figure(&format!("ingest_{b}_ratio"), http / plain, "ratio");
+        // What the chain link adds to storing a record: the canonical form and one SHA-256.
+        if b == "sqlite" {
+            figure("chain_link_us_per_record", link_cost_us(), "µs");
+        }
         // For reference, a loop committing each record on its own (the old, flattering base).
         figure(
             &format!("ingest_{b}_plain_each_records_per_s"),
@@ -247,7 +252,7 @@ impl Server {
             .arg(&args.dist)
             .env("XIAFANG_DATABASE_URL", db_url)
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::inherit())
             .kill_on_drop(true)
             .spawn()?;
         let started = Instant::now();
@@ -402,6 +407,19 @@ async fn ingest_http(port: u16, tokens: &[String], run: usize) -> Result<f64> {
 
 /// Records per second of a plain loop of the same inserts (the record row at the next feed
 /// position, like the server) into the same database, committing `batch` records per
+/// Microseconds to make one record's chain link (canonical form and SHA-256), over 20,000
+/// records of the bench's mix.
+fn link_cost_us() -> f64 {
+    let recs = records(20_000, 0);
+    let started = Instant::now();
+    let mut prev = ChainHash::GENESIS;
+    for r in &recs {
+        prev = link(&prev, r);
+    }
+    std::hint::black_box(prev);
+    started.elapsed().as_secs_f64() * 1e6 / recs.len() as f64
+}
+
 /// transaction: `INGEST_BATCH` compares like with like (a push commits its batch at once), 1 is
 /// what a naive loop does.
 async fn ingest_plain(db_url: &str, batch: usize) -> Result<f64> {
@@ -435,9 +453,20 @@ async fn ingest_plain(db_url: &str, batch: usize) -> Result<f64> {
                 sqlx::query_scalar("UPDATE feed_head SET seq = seq + 1 WHERE id = 1 RETURNING seq")
                     .fetch_one(&mut *tx)
                     .await?;
+            // Like the server: the file's last link, and this record's link on it (issue 19).
+            let prev: Option<String> = sqlx::query_scalar(
+                "SELECT chain_hash FROM records WHERE file_id = $1 ORDER BY feed_seq DESC LIMIT 1",
+            )
+            .bind(&record.file_id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let prev = prev
+                .and_then(|h| ChainHash::from_hex(&h))
+                .unwrap_or(ChainHash::GENESIS);
             sqlx::query(
                 "INSERT INTO records (id, file_id, author_id, kind, occurred_at, body, device_id, \
-                 received_at, feed_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 received_at, feed_seq, chain_hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(record.id.to_string())
             .bind(&record.file_id.0)
@@ -448,6 +477,7 @@ async fn ingest_plain(db_url: &str, batch: usize) -> Result<f64> {
             .bind(&device)
             .bind(chrono::Utc::now().to_rfc3339())
             .bind(position)
+            .bind(link(&prev, record).to_hex())
             .execute(&mut *tx)
             .await?;
         }

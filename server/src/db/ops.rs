@@ -18,14 +18,16 @@ type FileIdentity = (u64, u64);
 #[cfg(unix)]
 fn identity(path: &std::path::Path) -> Option<FileIdentity> {
     use std::os::unix::fs::MetadataExt;
-    // Opened, not only looked up: a file the server may no longer read fails too.
-    let meta = std::fs::File::open(path).ok()?.metadata().ok()?;
+    // Looked up, never opened: closing any descriptor of a SQLite file drops every POSIX lock
+    // this process holds on it (sqlite.org/howtocorrupt.html §2.2), and another process writing
+    // the same file (an operator's tool, `verify`) could then corrupt it.
+    let meta = std::fs::metadata(path).ok()?;
     Some((meta.dev(), meta.ino()))
 }
 
 #[cfg(not(unix))]
 fn identity(path: &std::path::Path) -> Option<FileIdentity> {
-    std::fs::File::open(path).ok().map(|_| (0, 0))
+    std::fs::metadata(path).ok().map(|_| (0, 0))
 }
 
 impl OpenedFile {
