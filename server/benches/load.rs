@@ -121,6 +121,9 @@ async fn main() -> Result<()> {
     let server = Server::start(&args, &tmp, &db_url, world.as_deref()).await?;
     let result = measure(&args, &server, &db_url).await;
     server.stop().await;
+    if result.is_ok() && args.ingest {
+        verify_time(&args, &tmp, &db_url).await?;
+    }
     let _ = std::fs::remove_dir_all(&tmp);
     result
 }
@@ -407,6 +410,36 @@ async fn ingest_http(port: u16, tokens: &[String], run: usize) -> Result<f64> {
 
 /// Records per second of a plain loop of the same inserts (the record row at the next feed
 /// position, like the server) into the same database, committing `batch` records per
+/// How long `xiafang-server verify` (every chain and signed statement, issue 19) takes over the
+/// database the ingest runs filled, and over how many records.
+async fn verify_time(args: &Args, data_dir: &std::path::Path, db_url: &str) -> Result<()> {
+    sqlx::any::install_default_drivers();
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(db_url)
+        .await?;
+    let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records")
+        .fetch_one(&pool)
+        .await?;
+    pool.close().await;
+    let started = Instant::now();
+    let out = tokio::process::Command::new(&args.server_bin)
+        .arg("verify")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("XIAFANG_DATABASE_URL", db_url)
+        .output()
+        .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !out.status.success() {
+        return Err(format!("verify failed: {}", String::from_utf8_lossy(&out.stdout)).into());
+    }
+    let b = &args.backend;
+    figure(&format!("verify_{b}_records"), records as f64, "records");
+    figure(&format!("verify_{b}_s"), seconds, "s");
+    Ok(())
+}
+
 /// Microseconds to make one record's chain link (canonical form and SHA-256), over 20,000
 /// records of the bench's mix.
 fn link_cost_us() -> f64 {

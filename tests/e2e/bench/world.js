@@ -29,6 +29,8 @@ function rng(seed) {
 
 const pad = (n, w = 2) => String(n).padStart(w, "0");
 
+const GROUPS = ["第一村民小组", "第二村民小组", "第三村民小组"];
+
 function generate({ files = 2000, records = 20000, seed = 7 } = {}) {
   const demo = JSON.parse(fs.readFileSync(DEMO, "utf8"));
   const random = rng(seed);
@@ -39,7 +41,8 @@ function generate({ files = 2000, records = 20000, seed = 7 } = {}) {
     places.push({ id: `tw-${t}`, name: township, kind: "township", parent: "county-bench" });
     VILLAGES.forEach((village, v) => {
       const id = `v-${t}-${v}`;
-      places.push({ id, name: `${village}`, kind: "village", parent: `tw-${t}` });
+      // The demo's files name their 村民小组; every bench village has the same three.
+      places.push({ id, name: `${village}`, kind: "village", parent: `tw-${t}`, groups: GROUPS });
       villages.push({ id, township, village });
     });
   });
