@@ -5,20 +5,10 @@
 
 mod common;
 
-use common::{TestServer, as_stored, batch, small_world};
+use common::{TestServer, as_stored, batch, small_world, sql_behind};
 use xiafang_core::chain::chain;
 use xiafang_core::{DeviceId, Record, fixtures};
 use xiafang_server::db::ChainFinding;
-
-async fn sql(url: &str, statement: &str, binds: &[&str]) {
-    let pool = sqlx::AnyPool::connect(url).await.expect("connects");
-    let mut q = sqlx::query(statement);
-    for b in binds {
-        q = q.bind(*b);
-    }
-    q.execute(&pool).await.expect("tampering statement runs");
-    pool.close().await;
-}
 
 async fn stored_links(url: &str, file: &str) -> Vec<String> {
     let pool = sqlx::AnyPool::connect(url).await.expect("connects");
@@ -65,7 +55,7 @@ async fn a_record_changed_removed_or_inserted_in_sql_is_named_with_its_file_and_
 
         // Changed: the assistance's amount, in the stored JSON.
         let id = records[2].id.to_string();
-        sql(
+        sql_behind(
             &url,
             "UPDATE records SET body = REPLACE(body, '200000', '20000') WHERE id = $1",
             &[&id],
@@ -75,7 +65,7 @@ async fn a_record_changed_removed_or_inserted_in_sql_is_named_with_its_file_and_
             db.verify_chains().await.expect("verify"),
             vec![finding(&records[2], 2)]
         );
-        sql(
+        sql_behind(
             &url,
             "UPDATE records SET body = REPLACE(body, '20000', '200000') WHERE id = $1",
             &[&id],
@@ -85,7 +75,7 @@ async fn a_record_changed_removed_or_inserted_in_sql_is_named_with_its_file_and_
 
         // Removed: the note at position 1; the record after it no longer follows its link.
         let id = records[1].id.to_string();
-        sql(&url, "DELETE FROM records WHERE id = $1", &[&id]).await;
+        sql_behind(&url, "DELETE FROM records WHERE id = $1", &[&id]).await;
         assert_eq!(
             db.verify_chains().await.expect("verify"),
             vec![finding(&records[2], 1)]
@@ -96,7 +86,7 @@ async fn a_record_changed_removed_or_inserted_in_sql_is_named_with_its_file_and_
         forged.id = xiafang_core::RecordId::new_random();
         let body = serde_json::to_string(&forged).expect("json");
         let forged_id = forged.id.to_string();
-        sql(
+        sql_behind(
             &url,
             "INSERT INTO records (id, file_id, author_id, kind, occurred_at, body, received_at, \
              feed_seq, chain_hash) VALUES ($1, 'f-a1', 'wang', 'note', '2026-11-20T09:30:00', $2, \
@@ -126,7 +116,7 @@ async fn records_stored_before_the_chain_are_linked_at_start_as_they_would_have_
             .await;
         let linked = stored_links(&url, "f-a1").await;
         // As a database from before migration 0016 holds them.
-        sql(&url, "UPDATE records SET chain_hash = NULL", &[]).await;
+        sql_behind(&url, "UPDATE records SET chain_hash = NULL", &[]).await;
         let server = server.restart().await;
         assert_eq!(stored_links(&url, "f-a1").await, linked);
         assert_eq!(
@@ -181,7 +171,7 @@ async fn the_verify_command_says_which_record_no_longer_matches_and_fails() {
         assert!(ok, "{said}");
         assert!(said.contains("全部记录链校验通过"), "{said}");
         let id = records[1].id.to_string();
-        sql(
+        sql_behind(
             &url,
             "UPDATE records SET body = REPLACE(body, '情绪平稳', '情绪激动') WHERE id = $1",
             &[&id],

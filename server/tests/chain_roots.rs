@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{TestServer, batch, small_world};
+use common::{TestServer, batch, small_world, sql_behind};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use xiafang_core::canonical::canonical_json;
 use xiafang_core::chain::{ChainHash, link_canonical};
@@ -14,20 +14,10 @@ use xiafang_core::{DeviceId, fixtures};
 use xiafang_server::chain_key::ChainKey;
 use xiafang_server::db::RootFinding;
 
-async fn sql(url: &str, statement: &str, binds: &[&str]) {
-    let pool = sqlx::AnyPool::connect(url).await.expect("connects");
-    let mut q = sqlx::query(statement);
-    for b in binds {
-        q = q.bind(*b);
-    }
-    q.execute(&pool).await.expect("statement runs");
-    pool.close().await;
-}
-
 /// What someone with the database and this code can do: change a record and recompute every
 /// stored link of its file so that the chain agrees with itself again.
 async fn rewrite_and_rehash(url: &str, file: &str, record: &str, from: &str, to: &str) {
-    sql(
+    sql_behind(
         url,
         "UPDATE records SET body = REPLACE(body, $1, $2) WHERE id = $3",
         &[from, to, record],
@@ -120,7 +110,7 @@ async fn a_rewrite_hidden_by_recomputed_links_is_found_by_the_signed_statements(
         assert_eq!(db.verify_roots().await.expect("verify"), vec![]);
 
         // A kept head changed, a signature forged, the first statement removed.
-        sql(
+        sql_behind(
             &url,
             "UPDATE chain_root_heads SET length = length + 1 WHERE seq = 2",
             &[],
@@ -131,14 +121,14 @@ async fn a_rewrite_hidden_by_recomputed_links_is_found_by_the_signed_statements(
             found.contains(&RootFinding::HeadsAltered { seq: 2 }),
             "{found:?}"
         );
-        sql(
+        sql_behind(
             &url,
             "UPDATE chain_root_heads SET length = length - 1 WHERE seq = 2",
             &[],
         )
         .await;
         let forged = "00".repeat(64);
-        sql(
+        sql_behind(
             &url,
             "UPDATE chain_roots SET signature = $1 WHERE seq = 2",
             &[&forged],
@@ -148,8 +138,8 @@ async fn a_rewrite_hidden_by_recomputed_links_is_found_by_the_signed_statements(
             db.verify_roots().await.expect("verify"),
             vec![RootFinding::BadSignature { seq: 2 }]
         );
-        sql(&url, "DELETE FROM chain_root_heads WHERE seq = 1", &[]).await;
-        sql(&url, "DELETE FROM chain_roots WHERE seq = 1", &[]).await;
+        sql_behind(&url, "DELETE FROM chain_root_heads WHERE seq = 1", &[]).await;
+        sql_behind(&url, "DELETE FROM chain_roots WHERE seq = 1", &[]).await;
         let found = db.verify_roots().await.expect("verify");
         assert!(
             found.contains(&RootFinding::BrokenSequence { seq: 2 }),

@@ -475,3 +475,15 @@ pub async fn demo_sign_in(
     );
     account
 }
+
+/// Runs one statement straight on the test's database, behind the server's back, as someone
+/// with access to the database could (the tamper tests of the record chains).
+pub async fn sql_behind(url: &str, statement: &str, binds: &[&str]) {
+    let pool = sqlx::AnyPool::connect(url).await.expect("connects");
+    let mut q = sqlx::query(statement);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    q.execute(&pool).await.expect("statement runs");
+    pool.close().await;
+}
