@@ -70,6 +70,11 @@ pub fn signed_by(public_key: &str, message: &[u8], signature: &str) -> bool {
     }
 }
 
+/// Whether a published statement's signature verifies with the public key it names.
+pub fn verifies(s: &xiafang_core::roots::SignedStatement) -> bool {
+    signed_by(&s.public_key, &s.statement.statement_bytes(), &s.signature)
+}
+
 /// Creates `path` readable and writable by this user only, and writes `text` into it.
 fn write_private(path: &Path, text: &str) -> Result<(), String> {
     use std::io::Write;
