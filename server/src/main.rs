@@ -26,7 +26,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(path) = ledger {
         return verify_ledger(&db, &path, &config).await;
     }
-    let chain_key = xiafang_server::chain_key::ChainKey::load_or_create(&config.chain_key_path())?;
+    let chain_key = xiafang_server::chain_key::ChainKey::load_or_create_for(
+        config.chain_signature,
+        &config.chain_key_path(),
+    )?;
     if let Some(before) = prune {
         let deleted = db.prune_audit(before, chrono::Utc::now()).await?;
         println!("已删除 {before} 之前的审计记录 {deleted} 条 (audit lines pruned)");
@@ -129,12 +132,13 @@ async fn verify_ledger(
     path: &std::path::Path,
     config: &Config,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let key = config.chain_key_path();
-    // Never made here: a missing key means no statement can be this deployment's.
-    let own_keys = match key.exists() {
-        true => vec![xiafang_server::chain_key::ChainKey::load_or_create(&key)?.public_hex()],
-        false => Vec::new(),
-    };
+    // Never made here: a key that is not there cannot have signed anything.
+    let mut own_keys = Vec::new();
+    for file in config.chain_key_files() {
+        if let Some(key) = xiafang_server::chain_key::ChainKey::load(&file)? {
+            own_keys.push(key.public_hex());
+        }
+    }
     let found = xiafang_server::ledger_check::verify_ledger(db, path, &own_keys).await?;
     for line in found.lines(xiafang_core::Lang::Zh) {
         println!("{line}");

@@ -3,12 +3,12 @@
 
 use super::chain::{LINKS, LinkRow, canonical_of};
 use super::{Db, Result};
-use crate::chain_key::{ChainKey, signed_by};
+use crate::chain_key::{ChainKey, verifies};
 use chrono::{NaiveDate, Utc};
 use std::collections::BTreeMap;
 use xiafang_core::FileId;
 use xiafang_core::chain::{Anchor, ChainHash, FileHead, link_canonical, root, sorted_heads};
-use xiafang_core::roots::{RootStatement, SignedStatement, sequence_breaks};
+use xiafang_core::roots::{RootStatement, SignatureAlgorithm, SignedStatement, sequence_breaks};
 
 /// A statement as published (`xiafang_core::roots::SignedStatement`).
 pub type PublishedRoot = SignedStatement;
@@ -42,6 +42,7 @@ struct RootRow {
     previous: String,
     public_key: String,
     signature: String,
+    algorithm: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -122,7 +123,7 @@ impl Db {
         };
         sqlx::query(
             "INSERT INTO chain_roots (seq, day, feed_seq, files, root, previous, public_key, \
-             signature, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             signature, published_at, algorithm) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(statement.seq as i64)
         .bind(day.format("%Y-%m-%d").to_string())
@@ -133,6 +134,7 @@ impl Db {
         .bind(key.public_hex())
         .bind(key.sign(&statement.statement_bytes()))
         .bind(Utc::now().to_rfc3339())
+        .bind(key.algorithm().key())
         .execute(&mut *tx)
         .await?;
         for (file, anchor) in &heads {
@@ -162,7 +164,9 @@ impl Db {
             .into_iter()
             .map(|r| PublishedRoot {
                 statement: statement_of(&r),
-                algorithm: Default::default(),
+                // A name changed by hand is read as Ed25519: an SM2 signature then fails to
+                // verify, and an Ed25519 one was Ed25519 all along, so nothing is hidden.
+                algorithm: SignatureAlgorithm::from_key(&r.algorithm).unwrap_or_default(),
                 public_key: r.public_key,
                 signature: r.signature,
             })
@@ -216,7 +220,7 @@ pub(super) fn root_findings(
     let mut first_broken: BTreeMap<String, Option<NaiveDate>> = BTreeMap::new();
     for p in published {
         let s = &p.statement;
-        if !signed_by(&p.public_key, &s.statement_bytes(), &p.signature) {
+        if !verifies(p) {
             found.push(RootFinding::BadSignature { seq: s.seq });
         }
         for h in kept.iter().filter(|h| h.seq as u64 == s.seq) {
