@@ -444,6 +444,15 @@ messages! {
     ScreeningMissed => ("逾期未排查 {n} 期", "{n} periods not screened"),
     ScreeningLate => ("逾期补录 {n} 期", "{n} periods entered late"),
     ScreeningOnTimeRate => ("排查按时率", "Screened on time"),
+    // Issue 19, office side ("office"): 核验记录链 on the admin screen.
+    VerifyTitle => ("核验记录链", "Check the record chains"),
+    VerifyExplain => ("重新计算每份档案的记录链，并核对服务器每天签发的签名根，列出内容或顺序已不相符的记录。", "Recomputes every file's record chain and checks the statements the server signs each day, listing each record whose content or order no longer matches."),
+    VerifyRun => ("开始核验", "Check now"),
+    VerifyRunning => ("正在核验…", "Checking…"),
+    VerifyAllMatch => ("全部相符：{chains} 份档案的记录链（{records} 条记录）与 {statements} 份签名根均未被改动。", "All match: the record chains of {chains} files ({records} records) and {statements} signed statements are unchanged."),
+    VerifyFound => ("发现 {n} 处不符：", "{n} mismatches found:"),
+    VerifyElsewhere => ("另有 {elsewhere} 处不符涉及您辖区以外的档案，请告知上级管理员。", "{elsewhere} more concern files outside your area: tell the administrator above you."),
+    VerifyBusy => ("已有一次核验正在进行，请稍后再试。", "A check is already running; try again shortly."),
 }
 
 /// The current language, provided once by the app.

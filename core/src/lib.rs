@@ -44,11 +44,11 @@ pub use records::{
     reception, record, supervision, tasking, warning,
 };
 pub use reports::task_ledger;
-pub use reports::{export, figures, ledgers, receptions};
+pub use reports::{export, figures, ledger_chain, ledgers, receptions};
 // 矛盾纠纷排查: the record (on a place's screening ledger) and its rhythm.
 pub use folds::screenings;
 pub use records::screening;
-pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload};
+pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload, verify};
 
 pub use base::ids::{DeviceId, FileId, RecordId, UserId};
 pub use base::labeled::Labeled;

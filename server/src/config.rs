@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use xiafang_core::cipher::CipherKind;
 use xiafang_core::figures::FigureRules;
+use xiafang_core::roots::SignatureAlgorithm;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -23,6 +24,10 @@ pub struct Config {
     pub demo_file: Option<PathBuf>,
     /// The cipher phones seal their data with (`aes-256-gcm`, or `sm4-gcm` for GB/T 39786).
     pub device_cipher: CipherKind,
+    /// What signs the daily chain statements (`--chain-signature ed25519|sm2`,
+    /// `XIAFANG_CHAIN_SIGNATURE`); Ed25519 by default. Statements signed before a switch stay
+    /// verifiable: each names its algorithm and public key.
+    pub chain_signature: SignatureAlgorithm,
     /// A JSON file with the county's own definitions of the figures and time limits
     /// (`core::figures::FigureRules`); the national defaults when absent.
     pub rules: Option<PathBuf>,
@@ -40,7 +45,7 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --rules, --log-format, --shutdown-grace)"
+        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --chain-signature, --rules, --log-format, --shutdown-grace)"
     )]
     Unknown(String),
     #[error("option {0} needs a value")]
@@ -49,6 +54,8 @@ pub enum ConfigError {
     BadAddr(String),
     #[error("--device-cipher: {0} is not aes-256-gcm or sm4-gcm")]
     BadCipher(String),
+    #[error("--chain-signature: {0} is not ed25519 or sm2")]
+    BadSignature(String),
     #[error("--log-format: {0} is not text or json")]
     BadLogFormat(String),
     #[error("--shutdown-grace: {0} is not a number of seconds")]
@@ -60,12 +67,36 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// The chain signing key's file (`chain_key`): `XIAFANG_CHAIN_KEY_FILE`, else
-    /// `chain-signing.key` in the data directory. Kept out of the database on purpose.
+    /// The file of the key that signs the chain statements (`chain_key`), for the chosen
+    /// algorithm: `XIAFANG_CHAIN_KEY_FILE`, else its default file in the data directory. Kept
+    /// out of the database on purpose.
     pub fn chain_key_path(&self) -> PathBuf {
         std::env::var_os("XIAFANG_CHAIN_KEY_FILE")
             .map(PathBuf::from)
-            .unwrap_or_else(|| self.data_dir.join("chain-signing.key"))
+            .unwrap_or_else(|| self.default_key_path(self.chain_signature))
+    }
+
+    /// Where a key of `algorithm` is kept unless `XIAFANG_CHAIN_KEY_FILE` says otherwise: one
+    /// file per algorithm, so switching never overwrites the key older statements name.
+    pub fn default_key_path(&self, algorithm: SignatureAlgorithm) -> PathBuf {
+        self.data_dir.join(match algorithm {
+            SignatureAlgorithm::Ed25519 => "chain-signing.key",
+            SignatureAlgorithm::Sm2 => "chain-signing-sm2.key",
+        })
+    }
+
+    /// Every chain key file of this deployment that exists: the chosen one and the defaults of
+    /// both algorithms (a deployment that switched keeps the other).
+    pub fn chain_key_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![self.chain_key_path()];
+        for algorithm in [SignatureAlgorithm::Ed25519, SignatureAlgorithm::Sm2] {
+            let path = self.default_key_path(algorithm);
+            if !files.contains(&path) {
+                files.push(path);
+            }
+        }
+        files.retain(|p| p.exists());
+        files
     }
 
     /// The database to open: the configured URL, or the SQLite file in the data directory.
@@ -98,6 +129,7 @@ impl Config {
         let mut demo = env("XIAFANG_NO_DEMO").is_none();
         let mut demo_file = env("XIAFANG_DEMO_FILE");
         let mut cipher = env("XIAFANG_DEVICE_CIPHER");
+        let mut signature = env("XIAFANG_CHAIN_SIGNATURE");
         let mut rules = env("XIAFANG_RULES");
         let mut log_format = env("XIAFANG_LOG_FORMAT");
         let mut grace = env("XIAFANG_SHUTDOWN_GRACE");
@@ -115,6 +147,7 @@ impl Config {
                 "--no-demo" => demo = false,
                 "--demo-file" => demo_file = Some(value()?),
                 "--device-cipher" => cipher = Some(value()?),
+                "--chain-signature" => signature = Some(value()?),
                 "--rules" => rules = Some(value()?),
                 "--log-format" => log_format = Some(value()?),
                 "--shutdown-grace" => grace = Some(value()?),
@@ -131,6 +164,12 @@ impl Config {
             device_cipher: match cipher {
                 None => CipherKind::default(),
                 Some(key) => CipherKind::from_key(&key).ok_or(ConfigError::BadCipher(key))?,
+            },
+            chain_signature: match signature {
+                None => SignatureAlgorithm::default(),
+                Some(key) => {
+                    SignatureAlgorithm::from_key(&key).ok_or(ConfigError::BadSignature(key))?
+                }
             },
             rules: rules.map(PathBuf::from),
             log_format: match log_format {
@@ -190,6 +229,26 @@ mod tests {
         assert!(matches!(
             parse(&["--device-cipher", "des"]),
             Err(ConfigError::BadCipher(k)) if k == "des"
+        ));
+    }
+
+    #[test]
+    fn the_chain_signature_is_a_deployment_choice_with_a_key_file_per_algorithm() {
+        if std::env::var("XIAFANG_CHAIN_SIGNATURE").is_err() {
+            assert_eq!(
+                parse(&[]).unwrap().chain_signature,
+                SignatureAlgorithm::Ed25519
+            );
+        }
+        let national = parse(&["--chain-signature", "SM2", "--data-dir", "d"]).unwrap();
+        assert_eq!(national.chain_signature, SignatureAlgorithm::Sm2);
+        assert_ne!(
+            national.default_key_path(SignatureAlgorithm::Sm2),
+            national.default_key_path(SignatureAlgorithm::Ed25519)
+        );
+        assert!(matches!(
+            parse(&["--chain-signature", "rsa"]),
+            Err(ConfigError::BadSignature(k)) if k == "rsa"
         ));
     }
 

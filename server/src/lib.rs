@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod ledger_check;
 pub mod limits;
 pub mod logs;
 pub mod metrics;

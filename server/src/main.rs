@@ -12,6 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if verify {
         args.remove(0);
     }
+    let ledger = ledger_path(&mut args)?;
     let prune = prune_day(&mut args)?;
     let config = Config::from_args(args)?;
     let log = config.log_format;
@@ -22,7 +23,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if verify {
         return verify_chains(&db).await;
     }
-    let chain_key = xiafang_server::chain_key::ChainKey::load_or_create(&config.chain_key_path())?;
+    if let Some(path) = ledger {
+        return verify_ledger(&db, &path, &config).await;
+    }
+    let chain_key = xiafang_server::chain_key::ChainKey::load_or_create_for(
+        config.chain_signature,
+        &config.chain_key_path(),
+    )?;
     if let Some(before) = prune {
         let deleted = db.prune_audit(before, chrono::Utc::now()).await?;
         println!("已删除 {before} 之前的审计记录 {deleted} 条 (audit lines pruned)");
@@ -85,51 +92,61 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `verify [options]`: recomputes every file's record chain and names each record that no longer
-/// matches its stored link; exits 1 if any does, so a cron job or a script can act on it.
+/// `verify [options]`: recomputes every file's record chain and checks every signed statement,
+/// naming each record that no longer matches (the same words as the admin screen's,
+/// `xiafang_core::verify::Finding::text`); exits 1 if anything does, so a cron job or a script
+/// can act on it.
 async fn verify_chains(db: &Db) -> Result<(), Box<dyn std::error::Error>> {
-    let found = db.verify_chains().await?;
-    let roots = db.verify_roots().await?;
-    for r in &roots {
-        println!("{}", explain_root(r));
+    let report = db.verify_report(None).await?;
+    for f in &report.findings {
+        println!("{}", f.text(xiafang_core::Lang::Zh));
     }
-    for f in &found {
+    if report.all_match() {
         println!(
-            "档案 {} 第 {} 条记录（{}）与链上的哈希不符 (record does not match its chain link)",
-            f.file,
-            f.position + 1,
-            f.record
+            "全部记录链校验通过：{} 份档案的记录链（{} 条记录）与 {} 份签名根均相符 \
+             (every record chain matches)",
+            report.chains, report.records, report.statements
         );
-    }
-    if found.is_empty() && roots.is_empty() {
-        println!("全部记录链校验通过 (every record chain matches)");
         return Ok(());
     }
     std::process::exit(1);
 }
 
-fn explain_root(found: &xiafang_server::db::RootFinding) -> String {
-    use xiafang_server::db::RootFinding::*;
-    match found {
-        BadSignature { seq } => {
-            format!("第 {seq} 份签名根的签名无效 (statement {seq}: bad signature)")
-        }
-        BrokenSequence { seq } => {
-            format!("第 {seq} 份签名根之前的签名根缺失或被替换 (statement {seq}: sequence broken)")
-        }
-        HeadsAltered { seq } => {
-            format!("第 {seq} 份签名根保存的各档案链头被改动 (statement {seq}: kept heads altered)")
-        }
-        Rewritten {
-            file,
-            seq,
-            day,
-            last_matched,
-        } => format!(
-            "档案 {file} 的记录与 {day} 第 {seq} 份签名根不符，最后一次相符：{} (file rewritten)",
-            last_matched.map_or("从未".to_owned(), |d| d.to_string())
-        ),
+/// The file of `verify-ledger <file.csv|file.xlsx> [options]`, taken off the arguments.
+fn ledger_path(args: &mut Vec<String>) -> Result<Option<std::path::PathBuf>, String> {
+    if args.first().map(String::as_str) != Some("verify-ledger") {
+        return Ok(None);
     }
+    args.remove(0);
+    if args.is_empty() || args[0].starts_with("--") {
+        return Err("verify-ledger needs the ledger file (.csv or .xlsx) to check".into());
+    }
+    Ok(Some(args.remove(0).into()))
+}
+
+/// `verify-ledger`: says, row by row, whether an exported ledger still agrees with the database
+/// and whether the statement it names is published and signed by this deployment's key; exits
+/// 1 if not.
+async fn verify_ledger(
+    db: &Db,
+    path: &std::path::Path,
+    config: &Config,
+) -> Result<(), Box<dyn std::error::Error>> {
+    // Never made here: a key that is not there cannot have signed anything.
+    let mut own_keys = Vec::new();
+    for file in config.chain_key_files() {
+        if let Some(key) = xiafang_server::chain_key::ChainKey::load(&file)? {
+            own_keys.push(key.public_hex());
+        }
+    }
+    let found = xiafang_server::ledger_check::verify_ledger(db, path, &own_keys).await?;
+    for line in found.lines(xiafang_core::Lang::Zh) {
+        println!("{line}");
+    }
+    if found.consistent() {
+        return Ok(());
+    }
+    std::process::exit(1);
 }
 
 /// The day of `prune-audit YYYY-MM-DD [options]`, taken off the arguments: the operator's

@@ -19,7 +19,16 @@ pub fn workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
         sheet.set_column_width(col, 14)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    for (i, row) in ledger.rows.iter().enumerate() {
+    // The footer (the signed statement) follows the rows after one empty row, as in the CSV.
+    let footer_at = ledger.rows.len() + 2;
+    let lines = ledger.rows.iter().enumerate().chain(
+        ledger
+            .footer
+            .iter()
+            .enumerate()
+            .map(|(i, line)| (footer_at + i - 1, line)),
+    );
+    for (i, row) in lines {
         let r = i as u32 + 1;
         for (col, cell) in row.iter().enumerate() {
             let c = col as u16;

@@ -32,13 +32,19 @@ async fn seed(server: &TestServer) -> (Record, Record) {
     (ours.0.unwrap(), ours.1.unwrap())
 }
 
-/// The first sheet of a workbook: its name and every row.
+/// The first sheet of a workbook: its name and the rows of its table, header first (up to the
+/// empty row before the signed statement, `tests/ledger_chain.rs`).
 fn sheet(bytes: &[u8]) -> (String, Vec<Vec<Data>>) {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec()))
         .expect("a workbook a real reader opens");
     let name = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&name).expect("the sheet");
-    (name, range.rows().map(<[Data]>::to_vec).collect())
+    let table = range
+        .rows()
+        .take_while(|row| row.iter().any(|c| *c != Data::Empty))
+        .map(<[Data]>::to_vec)
+        .collect();
+    (name, table)
 }
 
 fn text(d: &Data) -> String {

@@ -105,3 +105,34 @@ test("a cadre has no 管理 link and the server refuses the admin screen", async
   expect((await cadre.get("/api/admin/accounts")).status()).toBe(403);
   await cadre.dispose();
 });
+
+// Issue 19: the administrator's 核验记录链. Someone with the database file rewrites a record of
+// 郭先生's file behind the server's back; the check names it in Chinese, on a 360 px screen.
+test("an administrator's chain check names a record rewritten in the database, in Chinese, at 360 px", async ({ page }) => {
+  const { execFileSync } = require("node:child_process");
+  const path = require("node:path");
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signIn(page, server, ADMIN);
+  await page.getByRole("link", { name: "管理" }).click();
+  const card = page.getByTestId("verify-chains");
+  await card.getByRole("button", { name: "开始核验" }).click();
+  await expect(card.getByRole("status")).toContainText("全部相符");
+
+  const db = path.join(server.dataDir, "xiafang.db");
+  const sql = (statement) => execFileSync("sqlite3", [db, statement]).toString().trim();
+  await server.stop();
+  const id = sql("SELECT id FROM records WHERE file_id = 'file-guo' ORDER BY feed_seq LIMIT 1 OFFSET 1");
+  sql(`UPDATE records SET body = json_set(body, '$.author_name', '某某') WHERE id = '${id}'`);
+  await server.start();
+
+  await page.reload();
+  await unlock(page);
+  await card.getByRole("button", { name: "开始核验" }).click();
+  await expect(card.getByRole("alert")).toContainText("处不符");
+  const finding = card.getByTestId("verify-findings").locator("li", { hasText: id });
+  await expect(finding).toContainText(`档案 file-guo 第 2 条记录（${id}）`);
+  await expect(finding).toContainText("与链上的哈希不符");
+  await expect(finding).toContainText("最后一次与签名根相符");
+  // Readable at 360 px: nothing runs off the side of the screen.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+});

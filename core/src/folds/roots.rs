@@ -59,3 +59,45 @@ pub fn sequence_breaks(statements: &[RootStatement]) -> Vec<u64> {
     }
     broken
 }
+
+/// Which signature scheme signed a statement: the deployment's choice (`--chain-signature`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureAlgorithm {
+    /// Ed25519 (RFC 8032): the public key and signature as 64 and 128 hex digits.
+    #[default]
+    Ed25519,
+    /// SM2 (GB/T 32918.2) with SM3 and the default distinguishing ID `1234567812345678`: the
+    /// public key as the uncompressed SEC1 point (130 hex digits), the signature as r ‖ s
+    /// (128 hex digits).
+    Sm2,
+}
+
+impl SignatureAlgorithm {
+    /// Its name as stored and printed.
+    pub fn key(self) -> &'static str {
+        match self {
+            SignatureAlgorithm::Ed25519 => "ed25519",
+            SignatureAlgorithm::Sm2 => "sm2",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<SignatureAlgorithm> {
+        match key.trim().to_ascii_lowercase().as_str() {
+            "ed25519" => Some(SignatureAlgorithm::Ed25519),
+            "sm2" => Some(SignatureAlgorithm::Sm2),
+            _ => None,
+        }
+    }
+}
+
+/// A statement as published: signed with `algorithm` by the key whose public half is
+/// `public_key` (hex), `signature` (hex) over `statement.statement_bytes()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedStatement {
+    pub statement: RootStatement,
+    #[serde(default)]
+    pub algorithm: SignatureAlgorithm,
+    pub public_key: String,
+    pub signature: String,
+}

@@ -74,6 +74,33 @@ pub enum RecordBody {
     Screening(Screening),
 }
 
+/// The general name of a kind by its stable key (`RecordBody::kind_key`), for where only the
+/// key is at hand: a stored row whose body may no longer be readable.
+pub fn kind_label_of(key: &str, lang: crate::base::lang::Lang) -> Option<&'static str> {
+    let (zh, en) = match key {
+        "visit" => ("走访记录", "Visit"),
+        "assistance" => ("帮扶措施", "Assistance"),
+        "note" => ("谈心记录", "Conversation note"),
+        "void" => ("作废说明", "Voided record"),
+        "file_edit" => ("档案信息修改", "File change"),
+        "case_step" => ("办理步骤", "Case step"),
+        "review" => ("审核意见", "Review"),
+        "supervision" => ("督办", "Supervision"),
+        "referral" => ("转介法律服务团队", "Referral to the legal team"),
+        "legal_opinion" => ("法律意见", "Legal opinion"),
+        "mediation" => ("人民调解", "People's mediation"),
+        "visit_part" => ("联合走访记录", "Part of a joint visit"),
+        "signature" => ("签名确认", "Signature"),
+        "photo" => ("照片", "Photo"),
+        "reception" => ("接访", "Reception"),
+        "warning" => ("苗头预警", "Early warning"),
+        "tasking" => ("交办", "Tasking"),
+        "screening" => ("矛盾纠纷排查", "Dispute screening"),
+        _ => return None,
+    };
+    Some(lang.pick(zh, en))
+}
+
 impl RecordBody {
     pub fn kind_label(&self, lang: crate::base::lang::Lang) -> &'static str {
         match self {

@@ -66,12 +66,24 @@ impl Cell {
     }
 }
 
+/// What a ledger row was made from: where its chain hash comes from (`ledger_chain`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowSource {
+    Record(crate::base::ids::RecordId),
+    /// A row about the file as a whole: its hash is the file's head.
+    File(crate::base::ids::FileId),
+}
+
 /// A ledger ready to be written out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ledger {
     pub kind: LedgerKind,
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
+    /// What each row was made from, in `rows`' order (`ledger_chain`: its hash).
+    pub sources: Vec<RowSource>,
+    /// Lines written after the rows, past one empty line: the signed statement.
+    pub footer: Vec<Vec<Cell>>,
 }
 
 impl Ledger {
@@ -89,6 +101,13 @@ impl Ledger {
         out.push_str("\r\n");
         for row in &self.rows {
             out.push_str(&row.iter().map(Cell::csv).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        }
+        if !self.footer.is_empty() {
+            out.push_str("\r\n");
+        }
+        for line in &self.footer {
+            out.push_str(&line.iter().map(Cell::csv).collect::<Vec<_>>().join(","));
             out.push_str("\r\n");
         }
         out
@@ -177,41 +196,46 @@ pub fn visit_ledger(
     to: NaiveDate,
 ) -> Ledger {
     let zh = Lang::Zh;
-    let rows = in_period(files, from, to)
+    let (sources, rows) = in_period(files, from, to)
         .into_iter()
         .filter_map(|(file, r)| match &r.body {
-            RecordBody::Visit(v) => Some(vec![
-                Cell::DateTime(r.occurred_at),
-                Cell::text(&file.township),
-                Cell::text(&file.village),
-                Cell::text(&file.name),
-                Cell::text(v.kind.label(zh)),
-                Cell::text(&v.place),
-                Cell::text(v.participants.join("、")),
-                Cell::text(&v.requests),
-                Cell::text(v.mood.label(zh)),
-                Cell::text(v.risk.label(zh)),
-                Cell::text(&v.explained),
-                Cell::text(&v.measures),
-                v.next_due.map_or(Cell::Empty, Cell::Date),
-                Cell::text(&r.author_name),
-                Cell::text(&v.petitioner_view),
-                Cell::text(
-                    v.refused
-                        .iter()
-                        .map(|x| x.label(zh))
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                ),
-                Cell::Date(china_date(r.saved_at)),
-            ]),
+            RecordBody::Visit(v) => Some((
+                RowSource::Record(r.id),
+                vec![
+                    Cell::DateTime(r.occurred_at),
+                    Cell::text(&file.township),
+                    Cell::text(&file.village),
+                    Cell::text(&file.name),
+                    Cell::text(v.kind.label(zh)),
+                    Cell::text(&v.place),
+                    Cell::text(v.participants.join("、")),
+                    Cell::text(&v.requests),
+                    Cell::text(v.mood.label(zh)),
+                    Cell::text(v.risk.label(zh)),
+                    Cell::text(&v.explained),
+                    Cell::text(&v.measures),
+                    v.next_due.map_or(Cell::Empty, Cell::Date),
+                    Cell::text(&r.author_name),
+                    Cell::text(&v.petitioner_view),
+                    Cell::text(
+                        v.refused
+                            .iter()
+                            .map(|x| x.label(zh))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
+                    Cell::Date(china_date(r.saved_at)),
+                ],
+            )),
             _ => None,
         })
-        .collect();
+        .unzip();
     Ledger {
         kind: LedgerKind::Visits,
         headers: visit_headers(),
         rows,
+        sources,
+        footer: Vec::new(),
     }
 }
 
@@ -222,30 +246,35 @@ pub fn assistance_ledger(
     to: NaiveDate,
 ) -> Ledger {
     let zh = Lang::Zh;
-    let rows = in_period(files, from, to)
+    let (sources, rows) = in_period(files, from, to)
         .into_iter()
         .filter_map(|(file, r)| match &r.body {
-            RecordBody::Assistance(a) => Some(vec![
-                Cell::Date(r.occurred_at.date()),
-                Cell::text(&file.township),
-                Cell::text(&file.village),
-                Cell::text(&file.name),
-                Cell::text(a.kind.label(zh)),
-                Cell::yuan(a.amount_fen),
-                Cell::text(&a.items),
-                Cell::text(&a.funding_source),
-                Cell::text(a.status.label(zh)),
-                Cell::text(&r.author_name),
-                Cell::text(if r.amends.is_some() { "已更正" } else { "" }),
-                Cell::Date(china_date(r.saved_at)),
-            ]),
+            RecordBody::Assistance(a) => Some((
+                RowSource::Record(r.id),
+                vec![
+                    Cell::Date(r.occurred_at.date()),
+                    Cell::text(&file.township),
+                    Cell::text(&file.village),
+                    Cell::text(&file.name),
+                    Cell::text(a.kind.label(zh)),
+                    Cell::yuan(a.amount_fen),
+                    Cell::text(&a.items),
+                    Cell::text(&a.funding_source),
+                    Cell::text(a.status.label(zh)),
+                    Cell::text(&r.author_name),
+                    Cell::text(if r.amends.is_some() { "已更正" } else { "" }),
+                    Cell::Date(china_date(r.saved_at)),
+                ],
+            )),
             _ => None,
         })
-        .collect();
+        .unzip();
     Ledger {
         kind: LedgerKind::Assistance,
         headers: ASSISTANCE_HEADERS.to_vec(),
         rows,
+        sources,
+        footer: Vec::new(),
     }
 }
 
@@ -361,6 +390,11 @@ pub fn case_ledger(
         kind: LedgerKind::Cases,
         headers: CASE_HEADERS.to_vec(),
         rows,
+        sources: files
+            .iter()
+            .map(|(file, _)| RowSource::File(file.id.clone()))
+            .collect(),
+        footer: Vec::new(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod figures;
+pub mod ledger_chain;
 pub mod ledgers;
 pub mod receptions;
 pub mod task_ledger;

@@ -7,7 +7,7 @@ use crate::base::problem::Field;
 use crate::folds::case::china_date;
 use crate::records::file::PetitionerFile;
 use crate::records::record::{Record, RecordBody};
-use crate::reports::ledgers::{Cell, ENTERED, Ledger, LedgerKind, in_period};
+use crate::reports::ledgers::{Cell, ENTERED, Ledger, LedgerKind, RowSource, in_period};
 use chrono::NaiveDate;
 
 /// The reception ledger of `files` for `[from, to]`, oldest first.
@@ -17,27 +17,30 @@ pub fn reception_ledger(
     to: NaiveDate,
 ) -> Ledger {
     let zh = Lang::Zh;
-    let rows = in_period(files, from, to)
+    let (sources, rows) = in_period(files, from, to)
         .into_iter()
         .filter_map(|(file, r)| match &r.body {
-            RecordBody::Reception(rec) => Some(vec![
-                Cell::DateTime(r.occurred_at),
-                Cell::text(&file.township),
-                Cell::text(&file.village),
-                Cell::text(&file.name),
-                Cell::text(rec.kind.label(zh)),
-                Cell::text(&rec.leader),
-                Cell::text(&rec.place),
-                Cell::Count(i64::from(rec.headcount)),
-                Cell::text(rec.representatives.join("、")),
-                Cell::text(&rec.requests),
-                Cell::text(&rec.response),
-                Cell::text(&r.author_name),
-                Cell::Date(china_date(r.saved_at)),
-            ]),
+            RecordBody::Reception(rec) => Some((
+                RowSource::Record(r.id),
+                vec![
+                    Cell::DateTime(r.occurred_at),
+                    Cell::text(&file.township),
+                    Cell::text(&file.village),
+                    Cell::text(&file.name),
+                    Cell::text(rec.kind.label(zh)),
+                    Cell::text(&rec.leader),
+                    Cell::text(&rec.place),
+                    Cell::Count(i64::from(rec.headcount)),
+                    Cell::text(rec.representatives.join("、")),
+                    Cell::text(&rec.requests),
+                    Cell::text(&rec.response),
+                    Cell::text(&r.author_name),
+                    Cell::Date(china_date(r.saved_at)),
+                ],
+            )),
             _ => None,
         })
-        .collect();
+        .unzip();
     Ledger {
         kind: LedgerKind::Receptions,
         headers: vec![
@@ -56,6 +59,8 @@ pub fn reception_ledger(
             ENTERED,
         ],
         rows,
+        sources,
+        footer: Vec::new(),
     }
 }
 

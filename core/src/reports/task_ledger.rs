@@ -11,7 +11,7 @@ use crate::folds::tasks::{ReportTiming, Task, TaskState, TaskingRules, tasks};
 use crate::records::file::PetitionerFile;
 use crate::records::record::Record;
 use crate::records::tasking::TaskingAction;
-use crate::reports::ledgers::{Cell, ENTERED, Ledger, LedgerKind};
+use crate::reports::ledgers::{Cell, ENTERED, Ledger, LedgerKind, RowSource};
 use chrono::NaiveDate;
 
 /// The 交办 ledger of `files`: the rounds assigned within `[from, to]`, as of `to`, oldest first.
@@ -61,10 +61,15 @@ pub fn task_ledger(
             Field::Evidence.label(zh),
             ENTERED,
         ],
+        sources: rounds
+            .iter()
+            .map(|(file, _, _)| RowSource::File(file.id.clone()))
+            .collect(),
         rows: rounds
             .into_iter()
             .map(|(file, records, t)| row(file, records, &t))
             .collect(),
+        footer: Vec::new(),
     }
 }
 

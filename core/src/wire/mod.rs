@@ -8,3 +8,4 @@ pub mod protocol;
 pub mod retry;
 pub mod session;
 pub mod upload;
+pub mod verify;

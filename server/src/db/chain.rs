@@ -53,10 +53,25 @@ pub struct ChainFinding {
 #[derive(sqlx::FromRow)]
 struct Row {
     id: String,
-    file_id: String,
     body: String,
     chain_hash: Option<String>,
 }
+
+/// A stored record as `verify` reads it, in the order of `LINKS`.
+#[derive(sqlx::FromRow)]
+pub(super) struct LinkRow {
+    pub id: String,
+    pub file_id: String,
+    pub feed_seq: i64,
+    pub kind: String,
+    pub occurred_at: String,
+    pub body: String,
+    pub chain_hash: Option<String>,
+}
+
+/// Every record, file by file in stored order: what chains and statements are checked against.
+pub(super) const LINKS: &str = "SELECT id, file_id, feed_seq, kind, occurred_at, body, chain_hash \
+                                FROM records ORDER BY file_id, feed_seq";
 
 impl Db {
     /// Links the records stored before chains existed, file by file in stored order. Returns
@@ -72,7 +87,7 @@ impl Db {
         let mut linked = 0;
         for (file,) in files {
             let rows: Vec<Row> = sqlx::query_as(
-                "SELECT id, file_id, body, chain_hash FROM records WHERE file_id = $1 \
+                "SELECT id, body, chain_hash FROM records WHERE file_id = $1 \
                  ORDER BY feed_seq",
             )
             .bind(&file)
@@ -102,38 +117,44 @@ impl Db {
     /// Recomputes every file's chain from its rows as they are now and names each record whose
     /// stored link no longer matches: the first one of a file is where it was tampered with.
     pub async fn verify_chains(&self) -> Result<Vec<ChainFinding>> {
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, file_id, body, chain_hash FROM records ORDER BY file_id, feed_seq",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut found = Vec::new();
-        for file_rows in rows.chunk_by(|a, b| a.file_id == b.file_id) {
-            let stored: Vec<(Vec<u8>, ChainHash)> = file_rows
-                .iter()
-                .map(|r| {
-                    let kept = r.chain_hash.as_deref().and_then(ChainHash::from_hex);
-                    // A missing or unreadable link is one that cannot match.
-                    (canonical_of(&r.body), kept.unwrap_or(ChainHash([0xff; 32])))
-                })
-                .collect();
-            for b in verify_canonical(&stored, &[]) {
-                if let Break::Mismatch { position } = b {
-                    found.push(ChainFinding {
-                        file: file_rows[0].file_id.clone(),
-                        position,
-                        record: file_rows[position as usize].id.clone(),
-                    });
-                }
+        let rows: Vec<LinkRow> = sqlx::query_as(LINKS).fetch_all(&self.pool).await?;
+        let canonical: Vec<Vec<u8>> = rows.iter().map(|r| canonical_of(&r.body)).collect();
+        Ok(chain_breaks(&rows, &canonical))
+    }
+}
+
+/// The records of `rows` (in `LINKS` order, with their canonical bytes) that no longer give the
+/// link stored beside them.
+pub(super) fn chain_breaks(rows: &[LinkRow], canonical: &[Vec<u8>]) -> Vec<ChainFinding> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for file_rows in rows.chunk_by(|a, b| a.file_id == b.file_id) {
+        let stored: Vec<(Vec<u8>, ChainHash)> = file_rows
+            .iter()
+            .zip(&canonical[start..])
+            .map(|(r, bytes)| {
+                let kept = r.chain_hash.as_deref().and_then(ChainHash::from_hex);
+                // A missing or unreadable link is one that cannot match.
+                (bytes.clone(), kept.unwrap_or(ChainHash([0xff; 32])))
+            })
+            .collect();
+        start += file_rows.len();
+        for b in verify_canonical(&stored, &[]) {
+            if let Break::Mismatch { position } = b {
+                found.push(ChainFinding {
+                    file: file_rows[0].file_id.clone(),
+                    position,
+                    record: file_rows[position as usize].id.clone(),
+                });
             }
         }
-        Ok(found)
     }
+    found
 }
 
 /// The canonical bytes of a stored body; a body that is not JSON any more is hashed as it is,
 /// so it never matches the link made from the record.
-fn canonical_of(body: &str) -> Vec<u8> {
+pub(super) fn canonical_of(body: &str) -> Vec<u8> {
     match serde_json::from_str::<Value>(body) {
         Ok(value) => canonical_json(&value),
         Err(_) => body.as_bytes().to_vec(),

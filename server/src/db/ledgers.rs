@@ -4,7 +4,26 @@ use super::files::{FILE_PLACES, PETITIONER, readable, reads_jurisdiction};
 use super::{Db, Result, parse};
 use std::collections::HashMap;
 use xiafang_core::account::Account;
-use xiafang_core::{PetitionerFile, Record};
+use xiafang_core::chain::ChainHash;
+use xiafang_core::ledger_chain::RowSource;
+use xiafang_core::{PetitionerFile, Record, RecordId};
+
+/// The chain links of the records a ledger was made from, and each file's head.
+#[derive(Debug, Default)]
+pub struct Links {
+    records: HashMap<RecordId, ChainHash>,
+    heads: HashMap<String, ChainHash>,
+}
+
+impl Links {
+    /// The hash a ledger row made from `source` carries.
+    pub fn of(&self, source: &RowSource) -> Option<ChainHash> {
+        match source {
+            RowSource::Record(id) => self.records.get(id).copied(),
+            RowSource::File(file) => self.heads.get(&file.0).copied(),
+        }
+    }
+}
 
 /// True when file `f`'s village, township or county is place `$3`.
 const IN_PLACE: &str = "$3 IN (v.id, t.id, t.parent_id)";
@@ -34,12 +53,13 @@ impl Db {
     }
 
     /// Every file in `place` the account may read (an accusation stays hidden from those it
-    /// names), each with all its records, oldest first, files by township, village and name.
+    /// names), each with all its records, oldest first, files by township, village and name;
+    /// and the chain links of those records, read with them.
     pub async fn files_in_place(
         &self,
         account: &Account,
         place: &str,
-    ) -> Result<Vec<(PetitionerFile, Vec<Record>)>> {
+    ) -> Result<(Vec<(PetitionerFile, Vec<Record>)>, Links)> {
         let files = sqlx::query_as::<_, (String, String)>(&format!(
             "SELECT f.id, f.data FROM {FILE_PLACES} WHERE {} AND {IN_PLACE} AND {PETITIONER} \
              ORDER BY t.name, v.name, f.name, f.id",
@@ -50,8 +70,8 @@ impl Db {
         .bind(place)
         .fetch_all(&self.pool)
         .await?;
-        let records = sqlx::query_as::<_, (String, String)>(&format!(
-            "SELECT r.file_id, r.body FROM {FILE_PLACES} JOIN records r ON r.file_id = f.id \
+        let records = sqlx::query_as::<_, (String, String, i64, Option<String>)>(&format!(
+            "SELECT r.file_id, r.body, r.feed_seq, r.chain_hash FROM {FILE_PLACES} JOIN records r ON r.file_id = f.id \
              WHERE {} AND {IN_PLACE} AND {PETITIONER} ORDER BY r.occurred_at, r.feed_seq",
             readable()
         ))
@@ -61,19 +81,28 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         let mut by_file: HashMap<String, Vec<Record>> = HashMap::new();
-        for (file_id, body) in records {
-            by_file
-                .entry(file_id)
-                .or_default()
-                .push(parse(&body, "records")?);
+        let mut links = Links::default();
+        // The file's head is the link of its record stored last.
+        let mut last: HashMap<String, i64> = HashMap::new();
+        for (file_id, body, feed_seq, link) in records {
+            let record: Record = parse(&body, "records")?;
+            if let Some(link) = link.as_deref().and_then(ChainHash::from_hex) {
+                links.records.insert(record.id, link);
+                if last.get(&file_id).is_none_or(|seen| *seen < feed_seq) {
+                    last.insert(file_id.clone(), feed_seq);
+                    links.heads.insert(file_id.clone(), link);
+                }
+            }
+            by_file.entry(file_id).or_default().push(record);
         }
-        files
+        let files = files
             .iter()
             .map(|(id, data)| {
                 let file: PetitionerFile = parse(data, "files")?;
                 let records = by_file.remove(id).unwrap_or_default();
                 Ok((file, records))
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok((files, links))
     }
 }

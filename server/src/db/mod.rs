@@ -23,6 +23,7 @@ mod seed;
 mod sign_in;
 mod team;
 mod upload;
+mod verify;
 
 pub use admin::Created;
 pub use audit::{AUDIT_RETENTION_DAYS, Actor, ExportLine};

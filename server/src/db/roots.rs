@@ -1,22 +1,17 @@
 //! The daily signed statements over every file's chain (`xiafang_core::roots`, issue 19):
 //! publishing one, and checking the whole sequence against the records as they are now.
 
+use super::chain::{LINKS, LinkRow, canonical_of};
 use super::{Db, Result};
-use crate::chain_key::{ChainKey, signed_by};
+use crate::chain_key::{ChainKey, verifies};
 use chrono::{NaiveDate, Utc};
 use std::collections::BTreeMap;
 use xiafang_core::FileId;
-use xiafang_core::canonical::canonical_json;
 use xiafang_core::chain::{Anchor, ChainHash, FileHead, link_canonical, root, sorted_heads};
-use xiafang_core::roots::{RootStatement, sequence_breaks};
+use xiafang_core::roots::{RootStatement, SignatureAlgorithm, SignedStatement, sequence_breaks};
 
-/// A statement as published: signed by `public_key`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct PublishedRoot {
-    pub statement: RootStatement,
-    pub public_key: String,
-    pub signature: String,
-}
+/// A statement as published (`xiafang_core::roots::SignedStatement`).
+pub type PublishedRoot = SignedStatement;
 
 /// What `verify_roots` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,10 +42,11 @@ struct RootRow {
     previous: String,
     public_key: String,
     signature: String,
+    algorithm: String,
 }
 
 #[derive(sqlx::FromRow)]
-struct HeadRow {
+pub(super) struct HeadRow {
     seq: i64,
     file_id: String,
     length: i64,
@@ -127,7 +123,7 @@ impl Db {
         };
         sqlx::query(
             "INSERT INTO chain_roots (seq, day, feed_seq, files, root, previous, public_key, \
-             signature, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             signature, published_at, algorithm) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(statement.seq as i64)
         .bind(day.format("%Y-%m-%d").to_string())
@@ -138,6 +134,7 @@ impl Db {
         .bind(key.public_hex())
         .bind(key.sign(&statement.statement_bytes()))
         .bind(Utc::now().to_rfc3339())
+        .bind(key.algorithm().key())
         .execute(&mut *tx)
         .await?;
         for (file, anchor) in &heads {
@@ -167,6 +164,9 @@ impl Db {
             .into_iter()
             .map(|r| PublishedRoot {
                 statement: statement_of(&r),
+                // A name changed by hand is read as Ed25519: an SM2 signature then fails to
+                // verify, and an Ed25519 one was Ed25519 all along, so nothing is hidden.
+                algorithm: SignatureAlgorithm::from_key(&r.algorithm).unwrap_or_default(),
                 public_key: r.public_key,
                 signature: r.signature,
             })
@@ -176,77 +176,98 @@ impl Db {
     /// Checks every statement: its signature, its place in the sequence, the heads kept for it,
     /// and each file's records as they are now against the head it signed.
     pub async fn verify_roots(&self) -> Result<Vec<RootFinding>> {
+        let (published, kept) = self.statements_and_heads().await?;
+        let rows: Vec<LinkRow> = sqlx::query_as(LINKS).fetch_all(&self.pool).await?;
+        let canonical: Vec<Vec<u8>> = rows.iter().map(|r| canonical_of(&r.body)).collect();
+        Ok(root_findings(&published, &kept, &rows, &canonical).0)
+    }
+
+    /// Every published statement and the heads kept for each, read before the records that are
+    /// checked against them, so every record a statement covers is among those read.
+    pub(super) async fn statements_and_heads(&self) -> Result<(Vec<PublishedRoot>, Vec<HeadRow>)> {
         let published = self.roots().await?;
         let kept: Vec<HeadRow> = sqlx::query_as("SELECT * FROM chain_root_heads ORDER BY seq")
             .fetch_all(&self.pool)
             .await?;
-        let rows: Vec<(String, i64, String)> = sqlx::query_as(
-            "SELECT file_id, feed_seq, body FROM records ORDER BY file_id, feed_seq",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        // Each file's chain recomputed from its records as they are: (feed position, link).
-        let mut now: BTreeMap<String, Vec<(u64, ChainHash)>> = BTreeMap::new();
-        for (file, feed_seq, body) in rows {
-            let chain = now.entry(file).or_default();
-            let prev = chain.last().map_or(ChainHash::GENESIS, |c| c.1);
-            let bytes = serde_json::from_str(&body)
-                .map(|v| canonical_json(&v))
-                .unwrap_or_else(|_| body.into_bytes());
-            chain.push((feed_seq as u64, link_canonical(&prev, &bytes)));
-        }
-        let statements: Vec<RootStatement> =
-            published.iter().map(|p| p.statement.clone()).collect();
-        let mut found: Vec<RootFinding> = sequence_breaks(&statements)
-            .into_iter()
-            .map(|seq| RootFinding::BrokenSequence { seq })
-            .collect();
-        let mut leaves: BTreeMap<String, Anchor> = BTreeMap::new();
-        let mut matched: BTreeMap<String, NaiveDate> = BTreeMap::new();
-        for p in &published {
-            let s = &p.statement;
-            if !signed_by(&p.public_key, &s.statement_bytes(), &p.signature) {
-                found.push(RootFinding::BadSignature { seq: s.seq });
-            }
-            for h in kept.iter().filter(|h| h.seq as u64 == s.seq) {
-                leaves.insert(
-                    h.file_id.clone(),
-                    Anchor {
-                        length: h.length as u64,
-                        head: hash(&h.head),
-                    },
-                );
-            }
-            let tree: Vec<FileHead> = leaves
-                .iter()
-                .map(|(file, anchor)| FileHead {
-                    file: FileId(file.clone()),
-                    anchor: *anchor,
-                })
-                .collect();
-            if root(&sorted_heads(tree)) != s.root {
-                found.push(RootFinding::HeadsAltered { seq: s.seq });
-            }
-            for (file, anchor) in &leaves {
-                let chain = now.get(file).map(Vec::as_slice).unwrap_or(&[]);
-                let upto: Vec<&(u64, ChainHash)> =
-                    chain.iter().filter(|(seq, _)| *seq <= s.feed_seq).collect();
-                let passes = upto.len() as u64 == anchor.length
-                    && upto.last().map_or(ChainHash::GENESIS, |c| c.1) == anchor.head;
-                if passes {
-                    matched.insert(file.clone(), s.day);
-                } else {
-                    found.push(RootFinding::Rewritten {
-                        file: file.clone(),
-                        seq: s.seq,
-                        day: s.day,
-                        last_matched: matched.get(file).copied(),
-                    });
-                }
-            }
-        }
-        Ok(found)
+        Ok((published, kept))
     }
+}
+
+/// What is wrong with the statements and the chains they signed, given every record (in
+/// `LINKS` order, with their canonical bytes); and for each file, the day of the last statement
+/// its records agree with before the first they do not.
+pub(super) fn root_findings(
+    published: &[PublishedRoot],
+    kept: &[HeadRow],
+    rows: &[LinkRow],
+    canonical: &[Vec<u8>],
+) -> (Vec<RootFinding>, BTreeMap<String, NaiveDate>) {
+    // Each file's chain recomputed from its records as they are: (feed position, link).
+    let mut now: BTreeMap<&str, Vec<(u64, ChainHash)>> = BTreeMap::new();
+    for (row, bytes) in rows.iter().zip(canonical) {
+        let chain = now.entry(row.file_id.as_str()).or_default();
+        let prev = chain.last().map_or(ChainHash::GENESIS, |c| c.1);
+        chain.push((row.feed_seq as u64, link_canonical(&prev, bytes)));
+    }
+    let statements: Vec<RootStatement> = published.iter().map(|p| p.statement.clone()).collect();
+    let mut found: Vec<RootFinding> = sequence_breaks(&statements)
+        .into_iter()
+        .map(|seq| RootFinding::BrokenSequence { seq })
+        .collect();
+    let mut leaves: BTreeMap<String, Anchor> = BTreeMap::new();
+    let mut matched: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    // Files found rewritten: their last match stays the one before the first disagreement.
+    let mut first_broken: BTreeMap<String, Option<NaiveDate>> = BTreeMap::new();
+    for p in published {
+        let s = &p.statement;
+        if !verifies(p) {
+            found.push(RootFinding::BadSignature { seq: s.seq });
+        }
+        for h in kept.iter().filter(|h| h.seq as u64 == s.seq) {
+            leaves.insert(
+                h.file_id.clone(),
+                Anchor {
+                    length: h.length as u64,
+                    head: hash(&h.head),
+                },
+            );
+        }
+        let tree: Vec<FileHead> = leaves
+            .iter()
+            .map(|(file, anchor)| FileHead {
+                file: FileId(file.clone()),
+                anchor: *anchor,
+            })
+            .collect();
+        if root(&sorted_heads(tree)) != s.root {
+            found.push(RootFinding::HeadsAltered { seq: s.seq });
+        }
+        for (file, anchor) in &leaves {
+            let chain = now.get(file.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let upto = chain.iter().take_while(|(seq, _)| *seq <= s.feed_seq);
+            let (length, head) = upto.fold((0u64, ChainHash::GENESIS), |(n, _), c| (n + 1, c.1));
+            if length == anchor.length && head == anchor.head {
+                matched.insert(file.clone(), s.day);
+            } else {
+                let last_matched = matched.get(file).copied();
+                first_broken.entry(file.clone()).or_insert(last_matched);
+                found.push(RootFinding::Rewritten {
+                    file: file.clone(),
+                    seq: s.seq,
+                    day: s.day,
+                    last_matched,
+                });
+            }
+        }
+    }
+    let mut last = matched;
+    for (file, before) in first_broken {
+        match before {
+            Some(day) => last.insert(file, day),
+            None => last.remove(&file),
+        };
+    }
+    (found, last)
 }
 
 fn statement_of(r: &RootRow) -> RootStatement {

@@ -48,6 +48,9 @@ pub enum HttpError {
     /// 503 when too many password checks wait (`busy`); 500 when one failed (logged).
     #[error("password check: {0}")]
     Password(#[from] crate::auth::PoolError),
+    /// 503: a long check of this kind is already running; try again when it is done.
+    #[error("busy")]
+    Busy,
     /// 500: logged with its cause.
     #[error("internal: {0}")]
     Internal(#[from] crate::db::DbError),
@@ -73,7 +76,7 @@ impl IntoResponse for HttpError {
             HttpError::TooManyAttempts { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ApiErrorCode::TooManyAttempts)
             }
-            HttpError::Password(crate::auth::PoolError::Busy) => {
+            HttpError::Busy | HttpError::Password(crate::auth::PoolError::Busy) => {
                 (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::Busy)
             }
             HttpError::Password(cause) => {

@@ -59,7 +59,7 @@ pub async fn ledger(
     if !state.db.place_in_jurisdiction(&account, &place).await? {
         return Err(HttpError::NotAllowed);
     }
-    let files = state.db.files_in_place(&account, &place).await?;
+    let (files, links) = state.db.files_in_place(&account, &place).await?;
     let ledger = match kind {
         LedgerKind::Visits => visit_ledger(&files, q.from, q.to),
         LedgerKind::Assistance => assistance_ledger(&files, q.from, q.to),
@@ -76,6 +76,10 @@ pub async fn ledger(
             &state.rules.case.limits.calendar,
         ),
     };
+    // Each row's chain hash and the latest signed statement, so a printed ledger can be
+    // checked later (`xiafang-server verify-ledger`).
+    let latest = state.db.roots().await?.pop();
+    let ledger = ledger.with_chain(|source| links.of(source), latest.as_ref());
     let shown: Vec<&str> = files
         .iter()
         .filter(|(_, records)| {

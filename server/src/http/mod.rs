@@ -17,6 +17,7 @@ mod session;
 mod static_files;
 mod sync;
 mod team;
+mod verify;
 
 pub use error::HttpError;
 pub use extract::{ApiJson, ApiPath, ApiQuery, ReadableFile, SignedIn, SupervisedFile, Uploader};
@@ -49,6 +50,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The token `/metrics` asks for; without one it is not served.
     pub metrics_token: Option<crate::metrics::MetricsToken>,
+    /// Held while an administrator's chain check runs: one at a time (`http/verify.rs`).
+    pub verifying: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
             rules: Arc::default(),
             metrics: Arc::default(),
             metrics_token: None,
+            verifying: Arc::default(),
         }
     }
 
@@ -119,6 +123,7 @@ pub fn app(state: AppState) -> Router {
             get(admin::accounts).post(admin::create_account),
         )
         .route("/admin/accounts/{id}/disable", post(admin::disable))
+        .route("/admin/verify", post(verify::verify))
         .route("/admin/devices/{id}/revoke", post(admin::revoke_device))
         .route("/quarantine", get(review::quarantined))
         .route("/quarantine/{device}/{record}/accept", post(review::accept))

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod links;
+mod verify;
 
 use crate::api::{self, ApiFailure};
 use crate::app::SignedIn;
@@ -16,6 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use links::{AssignmentForm, LegalVillageForm, RevokeDeviceForm};
 use std::future::Future;
+use verify::VerifyChains;
 use xiafang_core::Lang;
 use xiafang_core::{
     admin::{AccountSummary, FileSummary, PlaceSummary},
@@ -134,6 +136,7 @@ fn AdminScreen() -> impl IntoView {
                 <AssignmentForm />
                 <LegalVillageForm />
                 <RevokeDeviceForm />
+                <VerifyChains />
             </div>
         </Show>
     }
