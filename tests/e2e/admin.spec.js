@@ -119,7 +119,9 @@ test("an administrator's chain check names a record rewritten in the database, i
   await expect(card.getByRole("status")).toContainText("全部相符");
 
   const db = path.join(server.dataDir, "xiafang.db");
-  const sql = (statement) => execFileSync("sqlite3", [db, statement]).toString().trim();
+  // Python's sqlite3 module: Python is on every machine this runs on, the sqlite3 tool is not.
+  const script = "import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nr=c.execute(sys.argv[2]).fetchall()\nc.commit()\nprint(r[0][0] if r else '')";
+  const sql = (statement) => execFileSync("python3", ["-c", script, db, statement]).toString().trim();
   await server.stop();
   const id = sql("SELECT id FROM records WHERE file_id = 'file-guo' ORDER BY feed_seq LIMIT 1 OFFSET 1");
   sql(`UPDATE records SET body = json_set(body, '$.author_name', '某某') WHERE id = '${id}'`);
