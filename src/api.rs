@@ -16,7 +16,7 @@ use xiafang_core::{
         PlaceSummary,
     },
     api_error::{ApiError, ApiErrorCode},
-    feed::{Cursor, PullResponse},
+    feed::{PullResponse, Standing},
     session::{LoginRequest, LoginResponse},
     upload::{AcksQuery, PushRequest, PushResponse},
 };
@@ -242,13 +242,15 @@ pub async fn logout(token: &str) -> Result<(), ApiFailure> {
 /// One page of the change feed after `cursor`; the device id is for the server's audit log.
 pub async fn pull(
     token: &str,
-    cursor: Option<&Cursor>,
+    standing: &Standing,
     device: DeviceId,
 ) -> Result<PullResponse, ApiFailure> {
     let device = device.to_string();
+    let acked = standing.acked.map(|n| n.to_string());
     let builder = Request::get("/api/sync/pull")
-        .query(cursor.map(|c| ("cursor", c.0.as_str())))
-        .query([("device_id", device.as_str())]);
+        .query(standing.cursor.as_ref().map(|c| ("cursor", c.0.as_str())))
+        .query([("device_id", device.as_str())])
+        .query(acked.as_deref().map(|n| ("acked", n)));
     read_signed(token, build(authorised(builder))).await
 }
 

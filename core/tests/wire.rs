@@ -349,11 +349,23 @@ fn session_pull_and_error_messages_round_trip() {
         cursor: Cursor("v1.42.abc".into()),
         more: false,
         server_time: chrono::Utc::now(),
+        resend: true,
     });
     assert_eq!(
         pull["cursor"], "v1.42.abc",
         "a cursor is a plain string on the wire"
     );
+    assert_eq!(pull["resend"], true);
+    // A phone of the release before reads pages without `resend`, and a server of that release
+    // sends none: an ordinary page leaves it out, and reading one without it means false.
+    let ordinary = PullResponse {
+        resend: false,
+        ..serde_json::from_value(pull.clone()).expect("read back")
+    };
+    let json = serde_json::to_value(&ordinary).expect("serialise");
+    assert!(json.get("resend").is_none(), "{json}");
+    let read: PullResponse = serde_json::from_value(json).expect("read without resend");
+    assert!(!read.resend);
     let json = round_trip(&ApiError {
         code: ApiErrorCode::Forbidden,
         message: "x".into(),

@@ -1,6 +1,7 @@
 //! The Xiafang case server: stores what phones upload, exactly once, and serves the PWA.
 
 pub mod auth;
+pub mod backup;
 pub mod chain_key;
 pub mod config;
 pub mod db;

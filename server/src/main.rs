@@ -14,11 +14,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let ledger = ledger_path(&mut args)?;
     let prune = prune_day(&mut args)?;
+    let copy = backup_file(&mut args)?;
     let config = Config::from_args(args)?;
     let log = config.log_format;
     logs::init(log);
     std::fs::create_dir_all(&config.data_dir)?;
     let db_url = config.database_url();
+    if let Some((task, file)) = copy {
+        return backup_or_restore(task, &file, &db_url).await;
+    }
     let db = Db::connect(&db_url).await?;
     if verify {
         return verify_chains(&db).await;
@@ -152,6 +156,49 @@ async fn verify_ledger(
 /// The day of `prune-audit YYYY-MM-DD [options]`, taken off the arguments: the operator's
 /// explicit order to delete audit lines dated before it, which the server carries out only when
 /// the day lies past the retention. Never reachable from the API.
+/// `backup <file>` or `restore <file>`, taken off the arguments.
+fn backup_file(args: &mut Vec<String>) -> Result<Option<(&'static str, String)>, String> {
+    let task = match args.first().map(String::as_str) {
+        Some("backup") => "backup",
+        Some("restore") => "restore",
+        _ => return Ok(None),
+    };
+    args.remove(0);
+    if args.is_empty() || args[0].starts_with("--") {
+        return Err(format!(
+            "{task} needs a file name: xiafang-server {task} <file> [options]"
+        ));
+    }
+    Ok(Some((task, args.remove(0))))
+}
+
+/// `backup <file>`: a consistent copy of the running server's SQLite database.
+/// `restore <file>`: puts a backup back while the server is stopped.
+async fn backup_or_restore(
+    task: &str,
+    file: &str,
+    db_url: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use xiafang_server::backup;
+    let db = backup::sqlite_file(db_url)?;
+    let file = std::path::Path::new(file);
+    if task == "backup" {
+        let bytes = backup::backup(&db, file).await?;
+        println!(
+            "已备份到 {} ({bytes} 字节) (backup written)",
+            file.display()
+        );
+    } else {
+        backup::restore(file, &db).await?;
+        println!(
+            "已从 {} 恢复数据库；手机下次同步时会重新上传备份之后保存的记录 (restored; phones upload \
+             again what the backup lacks at their next sync)",
+            file.display()
+        );
+    }
+    Ok(())
+}
+
 fn prune_day(args: &mut Vec<String>) -> Result<Option<chrono::NaiveDate>, String> {
     if args.first().map(String::as_str) != Some("prune-audit") {
         return Ok(None);

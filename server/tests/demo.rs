@@ -481,7 +481,7 @@ async fn seeded_database_shows_each_account_its_files() {
             Access::Read
         );
         assert_eq!(
-            db.pull(&supervisor, None, 10_000)
+            db.pull(&supervisor, None, None, 10_000)
                 .await
                 .expect("records")
                 .records
@@ -499,7 +499,11 @@ async fn seeded_database_shows_each_account_its_files() {
             );
         }
         // The visit he returned reaches the cadre's phone with his comment, and so do the steps.
-        let li_records = db.pull(&li, None, 10_000).await.expect("pull").records;
+        let li_records = db
+            .pull(&li, None, None, 10_000)
+            .await
+            .expect("pull")
+            .records;
         assert!(li_records.iter().any(|r| matches!(
             &r.body,
             RecordBody::Review(review) if !review.comment.is_empty() && r.author.0 == "u-zhaoxf"

@@ -146,7 +146,7 @@ async fn pages_are_bounded_and_together_hold_everything_once() {
             let page = server
                 .state
                 .db
-                .pull(&account, cursor.as_ref(), 5)
+                .pull(&account, cursor.as_ref(), None, 5)
                 .await
                 .unwrap();
             assert!(page.records.len() + page.files.len() <= 5);

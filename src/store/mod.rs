@@ -9,6 +9,7 @@ mod idb;
 mod overview;
 mod persist;
 mod records;
+mod resend;
 mod seal;
 pub mod settings;
 pub mod vault;

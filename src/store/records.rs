@@ -350,20 +350,25 @@ impl Store {
             .filter_map(|ack| Some((ops.iter().find(|op| protocol::settles(op, ack))?, ack)))
             .collect();
         let sealed = seal_records(RECORDS, settled.iter().map(|(op, _)| &op.record)).await?;
-        let tx = transaction(&self.db, &[RECORDS, OUTBOX], Readwrite)?;
+        let tx = transaction(&self.db, &[RECORDS, OUTBOX, META], Readwrite)?;
         let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
         let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
         for ((op, ack), sealed) in settled.iter().zip(&sealed) {
+            // Marked as the phone's own: a reset keeps it, and a restored server gets it again.
             records
-                .put(&record_row(
+                .put(&super::resend::marked_own(record_row(
                     &op.record,
                     &SyncState::from(&ack.outcome),
                     sealed,
-                ))
+                )))
                 .map_err(StoreError::from_js)?;
             outbox
                 .delete(&JsValue::from_f64(op.seq as f64))
                 .map_err(StoreError::from_js)?;
+        }
+        if let Some(last) = settled.iter().map(|(op, _)| op.seq).max() {
+            let meta = tx.object_store(META).map_err(StoreError::from_js)?;
+            Store::keep_acked(&meta, last).await?;
         }
         committed(&tx).await
     }

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::time::Duration;
 use xiafang_core::api_error::ApiErrorCode;
 use xiafang_core::engine::{Answer, Changed, Command, Event, Failure, Start};
+use xiafang_core::feed::Standing;
 
 /// Every tab of the app shares one outbox; only the tab holding this lock uploads it.
 const UPLOAD_LOCK: &str = "xiafang-upload";
@@ -103,9 +104,9 @@ async fn answer(command: Command) -> Event {
         Command::AskAcks(query) => ask(|token| async move { api::acks(&token, &query).await })
             .await
             .map_or_else(Event::Failed, |r| Event::Answer(Answer::Acks(r))),
-        Command::Pull { cursor } => {
+        Command::Pull(standing) => {
             let device = settings::device_id();
-            ask(|token| async move { api::pull(&token, cursor.as_ref(), device).await })
+            ask(|token| async move { api::pull(&token, &standing, device).await })
                 .await
                 .map_or_else(Event::Failed, |r| Event::Answer(Answer::Pulled(r)))
         }
@@ -214,8 +215,23 @@ async fn stored(command: Command) -> Result<Event, StoreError> {
             store.settle(&ops, &acks).await?;
             Event::Written
         }
-        Command::ReadCursor => Event::Cursor(store.cursor().await?),
+        Command::ReadCursor => Event::Cursor(Standing {
+            cursor: store.cursor().await?,
+            acked: store.acked().await?,
+        }),
         Command::ApplyPull(page) => {
+            if page.resend {
+                // Before the reset below, which drops what the server sent before.
+                let account = HELD.with(|h| {
+                    h.borrow()
+                        .credentials
+                        .as_ref()
+                        .map(|c| c.account.id.clone())
+                });
+                if let Some(account) = account {
+                    store.requeue_own(&account).await?;
+                }
+            }
             store.apply_pull(&page).await?;
             Event::Written
         }

@@ -117,4 +117,4 @@ function useCaseServer(test, args = []) {
   return server;
 }
 
-module.exports = { CaseServer, useCaseServer, dist };
+module.exports = { CaseServer, useCaseServer, dist, serverBinary: bin };

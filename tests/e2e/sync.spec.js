@@ -1,7 +1,9 @@
 // The upload engine under a bad network, a closed page, two tabs and a full phone: every record
 // a cadre saves reaches the case server exactly once, and nothing is shown as saved that is not.
 const { test, expect } = require("@playwright/test");
-const { useCaseServer } = require("./server");
+const { execFileSync } = require("node:child_process");
+const path = require("node:path");
+const { useCaseServer, serverBinary } = require("./server");
 const {
   signIn,
   openFile,
@@ -12,6 +14,7 @@ const {
   sleep,
   SyncWatch,
   unlock,
+  syncNow,
   rowCounts,
   fillStorage,
   freeStorage,
@@ -219,4 +222,35 @@ test("the browser is asked once to keep the phone's storage, and a refusal is sh
     }
   }
   expect(await page.evaluate(() => localStorage.getItem("e2e.persist_calls"))).toBe("1");
+});
+
+test("after the server is restored from an older backup, the phone uploads what it lacks, once", async ({
+  page,
+}) => {
+  const tag = `RESTORE-${Date.now()}`;
+  const [early, late] = [`${tag} 备份之前的谈心记录`, `${tag} 备份之后已确认上传的谈心记录`];
+  await signIn(page, server);
+  await openFile(page, "郭先生");
+  await saveNote(page, early);
+  await syncNow(page);
+  // A consistent backup while the server runs (docs/OPERATIONS.md).
+  const backup = path.join(server.dataDir, `backup-${Date.now()}.db`);
+  execFileSync(serverBinary, ["backup", backup, "--data-dir", server.dataDir]);
+  await saveNote(page, late);
+  await syncNow(page);
+  await expect(page.locator("li.entry", { hasText: late }).getByTestId("state")).toHaveText("已上传");
+
+  // The server's disk is lost: it comes back from the backup, which lacks the second note.
+  await server.stop();
+  execFileSync(serverBinary, ["restore", backup, "--data-dir", server.dataDir]);
+  await server.start();
+  expect(await copiesOnServer(server, "file-guo", [early, late])).toEqual({ [early]: 1, [late]: 0 });
+
+  // Nobody does anything on the phone but its ordinary sync.
+  await syncNow(page);
+  await expectEachOnceOnServer([early, late]);
+  await expect(page.locator("li.entry", { hasText: tag }).getByTestId("state")).toHaveText([
+    "已上传",
+    "已上传",
+  ]);
 });

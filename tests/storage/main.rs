@@ -25,6 +25,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod blobs;
 mod download;
 mod ledger;
+mod resend;
 mod saving;
 
 mod sealed;
@@ -77,6 +78,7 @@ fn page(
         cursor: Cursor(cursor.to_owned()),
         more: false,
         server_time: chrono::Utc::now(),
+        resend: false,
     }
 }
 

@@ -5,6 +5,7 @@
 use super::images::{ImageStep, Images};
 use super::timing::{MAX_PAGES_PER_RUN, OTHER_TAB_RETRY_MS};
 use super::{Answer, Changed, Command, Engine, Event, Failure, Moment, Problem, Start, Timer};
+use crate::wire::feed::Standing;
 use crate::wire::protocol::settles;
 use crate::wire::upload::{AcksQuery, MAX_BATCH_OPS, Op, PushRequest, PushResponse};
 
@@ -13,6 +14,18 @@ pub(super) struct Run {
     step: Step,
     /// The server kept a batch for review: this phone was revoked; the rest goes the same way.
     revoked: bool,
+    /// The operation numbers to tell the feed, and whether a page asked for everything again.
+    acked: Option<u64>,
+    resend: Resend,
+}
+
+/// A restored server asks for the phone's records again (`PullResponse::resend`): once per run,
+/// the run goes back to its outbox after the download, so they reach the server now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resend {
+    No,
+    Asked,
+    Done,
 }
 
 /// What the run waits for.
@@ -53,6 +66,8 @@ impl Run {
         Run {
             step: Step::Starting,
             revoked: false,
+            acked: None,
+            resend: Resend::No,
         }
     }
 
@@ -152,11 +167,15 @@ impl Engine {
                 out.push(self.read_outbox());
                 Next::Go(Step::Outbox)
             }
-            (Step::Cursor, Event::Cursor(cursor)) => {
-                out.push(Command::Pull { cursor });
+            (Step::Cursor, Event::Cursor(standing)) => {
+                run.acked = standing.acked;
+                out.push(Command::Pull(standing));
                 Next::Go(Step::Pulled { pages: 1 })
             }
             (Step::Pulled { pages }, Event::Answer(Answer::Pulled(page))) => {
+                if page.resend && run.resend == Resend::No {
+                    run.resend = Resend::Asked;
+                }
                 // A guard against a server that always answers "more": the rest waits.
                 let next = (page.more && pages < MAX_PAGES_PER_RUN).then(|| page.cursor.clone());
                 let changed = if page.reset {
@@ -188,10 +207,16 @@ impl Engine {
                 out.push(Command::Changed(changed));
                 match next {
                     Some(cursor) => {
-                        out.push(Command::Pull {
+                        out.push(Command::Pull(Standing {
                             cursor: Some(cursor),
-                        });
+                            acked: run.acked,
+                        }));
                         Next::Go(Step::Pulled { pages: pages + 1 })
+                    }
+                    None if run.resend == Resend::Asked => {
+                        run.resend = Resend::Done;
+                        out.push(self.read_outbox());
+                        Next::Go(Step::Outbox)
                     }
                     None => {
                         out.push(Command::ListImages);

@@ -3,7 +3,7 @@
 use super::images::{PieceAnswer, UploadStatus};
 use crate::base::ids::{DeviceId, FileId};
 use crate::records::attachment::BlobRef;
-use crate::wire::feed::{Cursor, PullResponse};
+use crate::wire::feed::{PullResponse, Standing};
 use crate::wire::upload::{Ack, AcksQuery, Op, PushRequest, PushResponse};
 use chrono::{DateTime, Utc};
 
@@ -45,8 +45,9 @@ pub enum Event {
     RunStart(Start),
     /// The answer to `Command::ReadOutbox`: the signed-in account's oldest operations, in seq order.
     Outbox(Vec<Op>),
-    /// The answer to `Command::ReadCursor`.
-    Cursor(Option<Cursor>),
+    /// The answer to `Command::ReadCursor`: the stored cursor and the last acknowledged
+    /// operation.
+    Cursor(Standing),
     /// The answer to `Command::ListImages`: the phone's images whose records the server accepted.
     Images(Vec<BlobRef>),
     /// The answer to `Command::ReadImage`: its size, or `None` if the phone no longer has it.
@@ -146,10 +147,10 @@ pub enum Command {
     KeepLastUpload(DateTime<Utc>),
     ReadCursor,
     /// Ask the change feed after `cursor`; answer `Answer::Pulled`.
-    Pull {
-        cursor: Option<Cursor>,
-    },
-    /// Store the page and its cursor in one transaction; answer `Written`.
+    Pull(Standing),
+    /// Store the page and its cursor in one transaction; answer `Written`. A page with
+    /// `resend` first puts every record the phone saved and the server acknowledged back into
+    /// the outbox (still marked as saved on the phone), so none is dropped by the reset.
     ApplyPull(PullResponse),
     ListImages,
     /// Load the image's bytes for the pieces that follow; answer `ImageRead`.

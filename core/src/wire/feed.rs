@@ -33,4 +33,20 @@ pub struct PullResponse {
     /// More pages wait: pull again at once with the new cursor.
     pub more: bool,
     pub server_time: DateTime<Utc>,
+    /// The server no longer holds everything it acknowledged to this phone (it was restored from
+    /// a backup): comes with `reset`. The phone queues every record it saved for upload again;
+    /// the server stores each one it lacks and answers the others as already there, so nothing
+    /// is stored twice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resend: bool,
+}
+
+/// What a phone says about itself when it pulls: where it stands in the feed, and the last of
+/// its own upload operations the server acknowledged (`&acked=N`). A server that lost that
+/// operation, or the records up to the cursor, lost history the phone holds: it answers with
+/// `resend`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub cursor: Option<Cursor>,
+    pub acked: Option<u64>,
 }

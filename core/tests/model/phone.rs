@@ -5,6 +5,7 @@ use super::server::Server;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, VecDeque};
 use xiafang_core::engine::{Answer, Command, Engine, Event, Moment, Start, Timer};
+use xiafang_core::feed::Standing;
 use xiafang_core::protocol::{next_batch, settles};
 use xiafang_core::{DeviceId, RecordId, UserId};
 use xiafang_core::{
@@ -123,7 +124,10 @@ impl Phone {
                 self.settle(&ops, &acks);
                 Some(Event::Written)
             }
-            Command::ReadCursor => Some(Event::Cursor(store.cursor.clone())),
+            Command::ReadCursor => Some(Event::Cursor(Standing {
+                cursor: store.cursor.clone(),
+                acked: None,
+            })),
             Command::ApplyPull(page) => {
                 store.cursor = Some(page.cursor);
                 Some(Event::Written)

@@ -51,6 +51,7 @@ impl Server {
 
     pub fn pull(&self, now: DateTime<Utc>) -> PullResponse {
         PullResponse {
+            resend: false,
             reset: false,
             files: vec![],
             records: vec![],

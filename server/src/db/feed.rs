@@ -6,7 +6,7 @@ use super::{Db, Result, parse};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
-use xiafang_core::{PetitionerFile, Record};
+use xiafang_core::{DeviceId, PetitionerFile, Record};
 use xiafang_core::{
     account::Account,
     feed::{Cursor, PullResponse},
@@ -26,21 +26,43 @@ pub(crate) async fn next_position(conn: &mut AnyConnection) -> Result<i64> {
 #[derive(Debug, PartialEq, Eq)]
 struct Position {
     seq: i64,
+    /// The fingerprint of the last record at or below `seq` when the cursor was given (`mark`);
+    /// `None` in a cursor of the first release, which carried none.
+    mark: Option<String>,
     scope: String,
 }
 
-fn encode(seq: i64, scope: &str) -> Cursor {
-    Cursor(format!("v1.{seq}.{scope}"))
+fn encode(seq: i64, mark: &str, scope: &str) -> Cursor {
+    Cursor(format!("v2.{seq}.{mark}.{scope}"))
 }
 
 fn decode(cursor: &Cursor) -> Option<Position> {
-    let mut parts = cursor.0.splitn(3, '.');
-    if parts.next()? != "v1" {
-        return None;
-    }
+    let mut parts = cursor.0.splitn(4, '.');
+    let version = parts.next()?;
     let seq = parts.next()?.parse().ok()?;
-    let scope = parts.next()?.to_owned();
-    Some(Position { seq, scope })
+    let mark = match version {
+        "v1" => None,
+        "v2" => Some(parts.next()?.to_owned()),
+        _ => return None,
+    };
+    let scope: String = parts.collect::<Vec<_>>().join(".");
+    (!scope.is_empty() && !scope.contains('.')).then_some(Position { seq, mark, scope })
+}
+
+/// A fingerprint of the record with the highest feed position at or below a cursor's: records
+/// are never deleted or moved, so it stays the same as long as the server's history up to the
+/// cursor does. After a restore from a backup older than the cursor, that position is empty or
+/// holds another record, even once new uploads have moved the head past it again.
+fn mark_of(record_id: Option<&str>) -> String {
+    match record_id {
+        None => "0".to_owned(),
+        Some(id) => {
+            let mut h = Sha256::new();
+            h.update(b"xiafang-feed-mark\0");
+            h.update(id.as_bytes());
+            hex::encode(&h.finalize()[..8])
+        }
+    }
 }
 
 /// A fingerprint of the files an account may read: when it changes (a new assignment, a file
@@ -68,21 +90,40 @@ impl Db {
         Ok(seq)
     }
 
-    /// One page of what changed after `cursor` in the files `account` may read. A missing cursor,
-    /// one from another scope or one beyond the head (a restored backup) restarts from zero with
-    /// `reset`, so the phone rebuilds its copy instead of missing anything.
+    /// One page of what changed after `cursor` in the files `account` may read. A missing cursor
+    /// or one from another scope restarts from zero with `reset`, so the phone rebuilds its copy
+    /// instead of missing anything. A server that lost history the phone holds — a cursor beyond
+    /// the head or whose position now holds another record, or an acknowledged operation
+    /// (`acked`: the phone and its last acknowledged operation) it no longer knows — was
+    /// restored from a backup: it also answers `resend`, so the phone uploads its records again.
     pub async fn pull(
         &self,
         account: &Account,
         cursor: Option<&Cursor>,
+        acked: Option<(DeviceId, u64)>,
         limit: usize,
     ) -> Result<PullResponse> {
         // The head first: everything at or below it is committed, so bounding the reads by it
         // keeps them consistent with each other and with the next page.
         let head = self.feed_head().await?;
         let scope = scope_of(&self.readable_file_ids(account).await?);
-        let (from, reset) = match cursor.and_then(decode) {
-            Some(p) if p.scope == scope && p.seq <= head => (p.seq, false),
+        let position = cursor.and_then(decode);
+        let history_lost = match &position {
+            Some(p) if p.seq > head => true,
+            Some(Position {
+                seq,
+                mark: Some(mark),
+                ..
+            }) => *mark != mark_of(self.last_record_at(*seq).await?.as_deref()),
+            _ => false,
+        };
+        let ack_lost = match acked {
+            Some((device, seq)) if seq > 0 => !self.knows_operation(device, seq).await?,
+            _ => false,
+        };
+        let resend = history_lost || ack_lost;
+        let (from, reset) = match position {
+            Some(p) if p.scope == scope && !resend => (p.seq, false),
             _ => (0, true),
         };
         let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
@@ -109,14 +150,39 @@ impl Db {
                 Item::Record(r) => records.push(r),
             }
         }
+        let mark = mark_of(self.last_record_at(next).await?.as_deref());
         Ok(PullResponse {
             reset,
             files,
             records,
-            cursor: encode(next, &scope),
+            cursor: encode(next, &mark, &scope),
             more,
             server_time: Utc::now(),
+            resend,
         })
+    }
+
+    /// The id of the record with the highest feed position at or below `seq` (an index seek).
+    async fn last_record_at(&self, seq: i64) -> Result<Option<String>> {
+        let id = sqlx::query_scalar(
+            "SELECT id FROM records WHERE feed_seq <= $1 ORDER BY feed_seq DESC LIMIT 1",
+        )
+        .bind(seq)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Whether the server still holds the outcome of the phone's operation `seq`.
+    async fn knows_operation(&self, device: DeviceId, seq: u64) -> Result<bool> {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM device_ops WHERE device_id = $1 AND seq = $2")
+                .bind(device.to_string())
+                .bind(seq)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
     }
 
     /// Items of one kind with positions in `(from, head]`, in the account's scope, oldest first.
@@ -173,15 +239,33 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_not_a_position() {
-        let c = encode(42, "abcd");
+        let c = encode(42, "0f0f", "abcd");
         assert_eq!(
             decode(&c),
             Some(Position {
                 seq: 42,
+                mark: Some("0f0f".into()),
                 scope: "abcd".into()
             })
         );
-        for bad in ["", "v1", "v1.x.abcd", "v2.1.abcd", "garbage"] {
+        // A phone of the first release still holds a cursor without a mark.
+        assert_eq!(
+            decode(&Cursor("v1.7.abcd".into())),
+            Some(Position {
+                seq: 7,
+                mark: None,
+                scope: "abcd".into()
+            })
+        );
+        for bad in [
+            "",
+            "v1",
+            "v1.x.abcd",
+            "v2.1.abcd",
+            "v3.1.m.abcd",
+            "v2.1.m.a.b",
+            "garbage",
+        ] {
             assert_eq!(decode(&Cursor(bad.into())), None, "{bad}");
         }
     }

@@ -115,6 +115,8 @@ pub struct PullQuery {
     cursor: Option<Cursor>,
     /// The downloading phone, for the audit log.
     device_id: Option<DeviceId>,
+    /// The last of this phone's operations the server acknowledged (`Standing::acked`).
+    acked: Option<u64>,
 }
 
 /// One page of the change feed of the files the account may read.
@@ -125,7 +127,12 @@ pub async fn pull(
 ) -> Result<Json<PullResponse>, HttpError> {
     let page = state
         .db
-        .pull(&account, query.cursor.as_ref(), MAX_PULL_ITEMS)
+        .pull(
+            &account,
+            query.cursor.as_ref(),
+            query.device_id.zip(query.acked),
+            MAX_PULL_ITEMS,
+        )
         .await?;
     let mut files: Vec<&str> = page
         .files

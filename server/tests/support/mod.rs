@@ -1,6 +1,8 @@
-//! Pieces of the fault-injection test (`tests/faults.rs`): a bare HTTP/1.1 client, a proxy that
-//! mistreats requests, and the real server binary as a child process that can be killed.
+//! Pieces of the fault-injection and restore tests (`tests/faults.rs`, `tests/restore.rs`): a
+//! bare HTTP/1.1 client, a proxy that mistreats requests, the real server binary as a child
+//! process that can be killed, phones running the shipping sync engine, and what the server holds.
 
+pub mod holdings;
 pub mod http;
 pub mod phone;
 pub mod process;

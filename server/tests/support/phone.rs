@@ -17,7 +17,7 @@ use xiafang_core::engine::{Answer, Command, Engine, Event, Failure, Moment, Star
 use xiafang_core::protocol::{next_batch, settles};
 use xiafang_core::{DeviceId, Record, RecordBody, RecordId, fixtures};
 use xiafang_core::{
-    feed::{Cursor, PullResponse},
+    feed::{Cursor, PullResponse, Standing},
     session::LoginResponse,
     upload::{Ack, AcksQuery, Op, PushRequest, PushResponse},
     verdict::Outcome,
@@ -165,6 +165,16 @@ pub struct Phone {
     pub outcomes: HashMap<RecordId, Outcome>,
     in_flight: bool,
     cursor: Option<Cursor>,
+    /// The last operation the server acknowledged, told to the feed with each pull.
+    acked: Option<u64>,
+    /// How many records this phone saves before it may stop (`RECORDS_PER_PHONE` by default).
+    pub quota: usize,
+    /// A run of the phone stops only after a download page was applied (`run_until_pulled`).
+    must_pull: bool,
+    pulled: bool,
+    /// Pages that asked for everything again (`PullResponse::resend`), and the records requeued.
+    pub resends: u32,
+    pub requeued: usize,
     /// When the last acks call that ended a settle round was sent.
     asked_acks_at: Option<Instant>,
     timers: Vec<(Instant, Timer)>,
@@ -189,6 +199,12 @@ impl Phone {
             outcomes: HashMap::new(),
             in_flight: false,
             cursor: None,
+            acked: None,
+            quota: RECORDS_PER_PHONE,
+            must_pull: false,
+            pulled: false,
+            resends: 0,
+            requeued: 0,
             asked_acks_at: None,
             timers: Vec::new(),
             last_failure: String::new(),
@@ -205,10 +221,10 @@ impl Phone {
         }]);
         let mut next_save = Instant::now();
         loop {
-            let saving = self.saved.len() < RECORDS_PER_PHONE;
+            let saving = self.saved.len() < self.quota;
             if saving && Instant::now() >= next_save {
                 for _ in 0..self.rng.gen_range(1..=2) {
-                    if self.saved.len() < RECORDS_PER_PHONE {
+                    if self.saved.len() < self.quota {
                         self.save();
                         board.saved.fetch_add(1, Ordering::SeqCst);
                     }
@@ -229,7 +245,7 @@ impl Phone {
                 board.waiting[self.index].store(self.outbox.len(), Ordering::SeqCst);
                 continue;
             }
-            if !saving && self.outbox.is_empty() {
+            if !saving && self.outbox.is_empty() && (self.pulled || !self.must_pull) {
                 return self;
             }
             // Idle: sleep until the next save or timer, whichever comes first.
@@ -246,6 +262,50 @@ impl Phone {
                 self.timers.drain(..).partition(|(at, _)| *at <= now);
             self.timers = later;
             events.extend(due.into_iter().map(|(_, timer)| Event::Timer(timer)));
+        }
+    }
+
+    /// Runs again (the app opened anew) until `quota` records are saved, the outbox is empty and
+    /// one download was applied: what a phone does at its next sync.
+    pub async fn run_until_pulled(
+        mut self,
+        quota: usize,
+        proxy: Arc<Proxy>,
+        board: Arc<Board>,
+    ) -> Phone {
+        self.quota = quota;
+        self.must_pull = true;
+        self.pulled = false;
+        self.timers.clear();
+        self.engine = Engine::new(self.id, None).with_batch(BATCH_OPS);
+        self.run(proxy, board).await
+    }
+
+    /// What the phone's `Store::apply_pull` does with `resend`: every record the server
+    /// acknowledged goes back into the outbox under a new operation number.
+    fn requeue_acknowledged(&mut self) {
+        let queued: std::collections::HashSet<RecordId> =
+            self.outbox.iter().map(|op| op.record.id).collect();
+        let again: Vec<Record> = self
+            .saved
+            .iter()
+            .filter(|r| !queued.contains(&r.id))
+            .filter(|r| {
+                matches!(
+                    self.outcomes.get(&r.id),
+                    Some(Outcome::Stored | Outcome::Quarantined)
+                )
+            })
+            .cloned()
+            .collect();
+        self.requeued += again.len();
+        for record in again {
+            self.outcomes.remove(&record.id);
+            self.outbox.push(Op {
+                seq: self.next_seq,
+                record,
+            });
+            self.next_seq += 1;
         }
     }
 
@@ -295,10 +355,18 @@ impl Phone {
                 self.settle(&ops, &acks);
                 Event::Written
             }
-            Command::ReadCursor => Event::Cursor(self.cursor.clone()),
-            Command::Pull { cursor } => self.pull(proxy, cursor).await,
+            Command::ReadCursor => Event::Cursor(Standing {
+                cursor: self.cursor.clone(),
+                acked: self.acked,
+            }),
+            Command::Pull(standing) => self.pull(proxy, standing).await,
             Command::ApplyPull(page) => {
+                if page.resend {
+                    self.resends += 1;
+                    self.requeue_acknowledged();
+                }
                 self.cursor = Some(page.cursor);
+                self.pulled = true;
                 Event::Written
             }
             Command::ListImages => Event::Images(vec![]),
@@ -433,11 +501,14 @@ impl Phone {
         }
     }
 
-    async fn pull(&mut self, proxy: &Proxy, cursor: Option<Cursor>) -> Event {
+    async fn pull(&mut self, proxy: &Proxy, standing: Standing) -> Event {
         self.stats.pulls += 1;
         let mut path = format!("/api/sync/pull?device_id={}", self.id);
-        if let Some(cursor) = cursor {
+        if let Some(cursor) = standing.cursor {
             path.push_str(&format!("&cursor={}", percent_encoded(&cursor.0)));
+        }
+        if let Some(acked) = standing.acked {
+            path.push_str(&format!("&acked={acked}"));
         }
         let reply = call::<PullResponse>(proxy.addr(), "GET", &path, Some(self.token()), None);
         match self.failed(reply.await, "pull") {
@@ -454,6 +525,7 @@ impl Phone {
             }
             if let Some(at) = self.outbox.iter().position(|op| settles(op, ack)) {
                 let op = self.outbox.remove(at);
+                self.acked = self.acked.max(Some(op.seq));
                 self.outcomes.insert(op.record.id, ack.outcome.clone());
             }
         }

@@ -9,7 +9,7 @@ use super::*;
 use crate::checks::verdict::Outcome;
 use crate::fixtures;
 use crate::records::attachment::BlobRef;
-use crate::wire::feed::{Cursor, PullResponse};
+use crate::wire::feed::{Cursor, PullResponse, Standing};
 use crate::wire::upload::{Ack, Op, PushResponse};
 use chrono::{DateTime, TimeDelta, Utc};
 fn at(ms: i64) -> Moment {
@@ -43,6 +43,7 @@ fn page(more: bool) -> PullResponse {
         cursor: Cursor("c".into()),
         more,
         server_time: at(0).now,
+        resend: false,
     }
 }
 
@@ -68,7 +69,7 @@ fn starts_run(commands: &[Command]) -> bool {
 fn at_pull(e: &mut Engine, ms: i64) -> Vec<Command> {
     e.handle(Event::RunStart(ready(false)), at(ms));
     e.handle(Event::Outbox(vec![]), at(ms));
-    e.handle(Event::Cursor(None), at(ms))
+    e.handle(Event::Cursor(Standing::default()), at(ms))
 }
 
 /// Carries a run with nothing to upload through to its end at `ms`, answering a pull.
@@ -108,15 +109,53 @@ fn returning_to_the_foreground_pulls_with_nothing_to_upload() {
     assert!(starts_run(&out), "{out:?}");
     e.handle(Event::RunStart(ready(false)), at(30_000));
     e.handle(Event::Outbox(vec![]), at(30_000));
-    let out = e.handle(Event::Cursor(Some(Cursor("c".into()))), at(30_000));
-    assert_eq!(
-        out,
-        vec![Command::Pull {
-            cursor: Some(Cursor("c".into()))
-        }]
-    );
+    let standing = Standing {
+        cursor: Some(Cursor("c".into())),
+        acked: Some(4),
+    };
+    let out = e.handle(Event::Cursor(standing.clone()), at(30_000));
+    assert_eq!(out, vec![Command::Pull(standing)]);
     e.handle(Event::Answer(Answer::Pulled(page(false))), at(31_000));
     assert_eq!(e.view().last_heard, Some(at(31_000).now));
+}
+
+#[test]
+fn a_restored_server_gets_the_phones_records_again_in_the_same_run_once() {
+    let mut e = opened();
+    assert!(starts_run(&e.handle(Event::UploadNow, at(10_000))));
+    at_pull(&mut e, 10_000);
+    let restored = PullResponse {
+        reset: true,
+        resend: true,
+        ..page(false)
+    };
+    e.handle(Event::Answer(Answer::Pulled(restored.clone())), at(10_000));
+    let out = e.handle(Event::Written, at(10_000));
+    assert!(
+        out.iter().any(|c| matches!(c, Command::ReadOutbox { .. })),
+        "the requeued records go up before the run ends: {out:?}"
+    );
+    // The store put them back in the outbox: they are pushed, then the feed is read again.
+    let requeued = vec![op(1), op(2)];
+    let out = e.handle(Event::Outbox(requeued.clone()), at(10_000));
+    assert!(out.iter().any(|c| matches!(c, Command::Push(_))), "{out:?}");
+    let acks: Vec<Ack> = requeued.iter().map(ack).collect();
+    e.handle(
+        Event::Answer(Answer::Pushed(PushResponse { acks, erase: false })),
+        at(10_000),
+    );
+    e.handle(Event::Written, at(10_000));
+    e.handle(Event::Outbox(vec![]), at(10_000));
+    let standing = Standing {
+        cursor: Some(Cursor("c".into())),
+        acked: Some(2),
+    };
+    let out = e.handle(Event::Cursor(standing.clone()), at(10_000));
+    assert_eq!(out, vec![Command::Pull(standing)]);
+    // A server that keeps asking is not followed round in circles within one run.
+    e.handle(Event::Answer(Answer::Pulled(restored)), at(10_000));
+    let out = e.handle(Event::Written, at(10_000));
+    assert!(out.contains(&Command::ListImages), "{out:?}");
 }
 
 #[test]
