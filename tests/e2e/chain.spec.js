@@ -6,7 +6,7 @@ const { test, expect } = require("@playwright/test");
 const { execFileSync } = require("node:child_process");
 const path = require("node:path");
 const { useCaseServer } = require("./server");
-const { signIn, openFile, saveNote, syncNow, signedApi, serverRecords, SUPERVISOR } = require("./helpers");
+const { signIn, openFile, saveNote, syncNow, signedApi, serverRecords, unlock, SUPERVISOR } = require("./helpers");
 
 const server = useCaseServer(test);
 
@@ -15,11 +15,15 @@ const server = useCaseServer(test);
 // form being sorted keys, no whitespace, UTF-8 as is (core/src/records/canonical.rs).
 const REWRITE = `
 import hashlib, json, sqlite3, sys
-db, record, text = sys.argv[1:4]
+db, record, text, resend = sys.argv[1:5]
 con = sqlite3.connect(db, timeout=30)
 body = json.loads(con.execute("SELECT body FROM records WHERE id = ?", (record,)).fetchone()[0])
 body["body"]["text"] = text
 con.execute("UPDATE records SET body = ? WHERE id = ?", (json.dumps(body, ensure_ascii=False), record))
+if resend == "1":
+    # A new feed position, so the change feed brings the rewrite to every phone.
+    seq = con.execute("UPDATE feed_head SET seq = seq + 1 WHERE id = 1 RETURNING seq").fetchone()[0]
+    con.execute("UPDATE records SET feed_seq = ? WHERE id = ?", (seq, record))
 file = body["file_id"]
 prev = bytes(32)
 for rid, raw in con.execute("SELECT id, body FROM records WHERE file_id = ? ORDER BY feed_seq", (file,)).fetchall():
@@ -29,8 +33,10 @@ for rid, raw in con.execute("SELECT id, body FROM records WHERE file_id = ? ORDE
 con.commit()
 `;
 
-function rewriteBehindTheServer(recordId, text) {
-  execFileSync("python3", ["-c", REWRITE, path.join(server.dataDir, "xiafang.db"), recordId, text]);
+/// `resend`: also give the record a new feed position, so phones download the rewrite.
+function rewriteBehindTheServer(recordId, text, { resend = false } = {}) {
+  const db = path.join(server.dataDir, "xiafang.db");
+  execFileSync("python3", ["-c", REWRITE, db, recordId, text, resend ? "1" : "0"]);
 }
 
 async function matchedCount(page) {
@@ -80,4 +86,25 @@ test("new records raise nothing, and a rewrite with recomputed links is shown, k
     })
     .toEqual([`changed:${note.id}`]);
   await supervisor.dispose();
+});
+
+test("a rewrite pushed down the change feed to the phone does not replace the phone's copy", async ({ page }) => {
+  const tag = `CHAIN-FEED-${Date.now()}`;
+  await signIn(page, server);
+  await openFile(page, "潘女士");
+  await saveNote(page, `${tag} 原话`);
+  await syncNow(page);
+  await expect(page.getByTestId("chain-matched")).toBeVisible();
+  // The newest record, so moving it to the feed's head keeps the file's order.
+  const note = (await serverRecords(server, "file-pan")).find((r) => r.body.text === `${tag} 原话`);
+  rewriteBehindTheServer(note.id, `${tag} 改写`, { resend: true });
+  await syncNow(page);
+  await expect(page.getByTestId("chain-warning")).toContainText("与本机保存的不一致");
+  await expect(page.locator("li.entry", { hasText: `${tag} 原话` })).toBeVisible();
+  await expect(page.locator("li.entry", { hasText: `${tag} 改写` })).toHaveCount(0);
+  // Still so after the app is opened again.
+  await page.reload();
+  await unlock(page);
+  await expect(page.locator("li.entry", { hasText: `${tag} 原话` })).toBeVisible();
+  await expect(page.getByTestId("chain-warning")).toBeVisible();
 });
