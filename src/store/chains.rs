@@ -4,9 +4,8 @@
 //! the server. Kept in `meta`, sealed like the records, one row per file.
 
 use super::idb::{self, committed, request, transaction};
-use super::records::local_records;
 use super::seal::{aad, content, contents, seal_all};
-use super::{BY_FILE, META, RECORDS, Store, StoreError};
+use super::{META, Store, StoreError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -144,18 +143,8 @@ impl Store {
         &self,
         file: &FileId,
     ) -> Result<HashMap<RecordId, Vec<u8>>, StoreError> {
-        let tx = transaction(&self.db, &[RECORDS], Readonly)?;
-        let index = tx
-            .object_store(RECORDS)
-            .and_then(|s| s.index(BY_FILE))
-            .map_err(StoreError::from_js)?;
-        let rows = request(
-            &index
-                .get_all_with_key(&JsValue::from_str(&file.0))
-                .map_err(StoreError::from_js)?,
-        )
-        .await?;
-        Ok(local_records(&rows)
+        Ok(self
+            .timeline(file)
             .await?
             .into_iter()
             .filter(|l| l.state == SyncState::Uploaded)

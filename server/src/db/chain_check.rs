@@ -3,15 +3,15 @@
 //! signed statement's proof for it, and the reports phones send back when something differs.
 
 use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::roots::{RootRow, statement_of};
 use super::{Db, DbError, Result, parse, to_json};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use xiafang_core::account::Account;
 use xiafang_core::canonical::canonical_json;
 use xiafang_core::chain::{Anchor, ChainHash, FileHead, audit_path, sorted_heads};
 use xiafang_core::chain_check::{ChainReport, ReceivedReport, StatementProof};
 use xiafang_core::held_chain::{StatedLink, content_hash};
-use xiafang_core::roots::RootStatement;
 use xiafang_core::{FileId, RecordId, UserId};
 
 fn hash(hex: Option<&str>) -> ChainHash {
@@ -32,18 +32,6 @@ struct LinkRow {
     id: String,
     body: String,
     chain_hash: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct StatementRow {
-    seq: i64,
-    day: String,
-    feed_seq: i64,
-    files: i64,
-    root: String,
-    previous: String,
-    public_key: String,
-    signature: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -120,7 +108,7 @@ impl Db {
         file: &FileId,
         since: u64,
     ) -> Result<Option<StatementProof>> {
-        let latest: Option<StatementRow> =
+        let latest: Option<RootRow> =
             sqlx::query_as("SELECT * FROM chain_roots ORDER BY seq DESC LIMIT 1")
                 .fetch_optional(&self.pool)
                 .await?;
@@ -156,14 +144,7 @@ impl Db {
         let Some(index) = heads.iter().position(|h| h.file == *file) else {
             return Ok(None);
         };
-        let statement = RootStatement {
-            seq: s.seq as u64,
-            day: NaiveDate::parse_from_str(&s.day, "%Y-%m-%d").unwrap_or_default(),
-            feed_seq: s.feed_seq as u64,
-            files: s.files as u64,
-            root: hash(Some(&s.root)),
-            previous: hash(Some(&s.previous)),
-        };
+        let statement = statement_of(&s);
         Ok(Some(StatementProof {
             statement,
             public_key: s.public_key,
