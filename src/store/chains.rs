@@ -148,7 +148,7 @@ impl Store {
             .await?
             .into_iter()
             .filter(|l| l.state == SyncState::Uploaded)
-            .map(|l| (l.record.id, xiafang_core::canonical::canonical(&l.record)))
+            .map(|l| (l.record.id, canonical_bytes(&l.record)))
             .collect())
     }
 
@@ -170,6 +170,19 @@ impl Store {
         let values = js_sys::Array::from(&read[1]).iter().collect();
         Ok((keys, values))
     }
+}
+
+/// A record's canonical bytes (`xiafang_core::canonical`), made from the JSON text the phone
+/// already writes to seal rows rather than by serde's serializer into a `Value`: the wasm then
+/// carries one serializer of every record kind instead of two (issue 17, about 40 KB).
+pub(super) fn canonical_bytes(record: &xiafang_core::Record) -> Vec<u8> {
+    serde_json::to_string(record)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        // A record always serialises; nothing at all would match no stated content.
+        .map_or_else(Vec::new, |value| {
+            xiafang_core::canonical::canonical_json(&value)
+        })
 }
 
 /// A `meta` value is the sealed value itself; `content` reads it from a row's `sealed` field.

@@ -6,7 +6,6 @@ use super::{BY_FILE, FILES, META, OUTBOX, RECORDS, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsValue;
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
-use xiafang_core::canonical::canonical;
 use xiafang_core::file_edit::FileEdit;
 use xiafang_core::held_chain::content_hash;
 use xiafang_core::judge;
@@ -474,7 +473,7 @@ impl Store {
             if own.contains(&id) {
                 continue;
             }
-            let sha = content_hash(&canonical(record)).to_hex();
+            let sha = content_hash(&super::chains::canonical_bytes(record)).to_hex();
             if kept.get(&id).is_some_and(|had| *had != sha) {
                 continue;
             }
