@@ -460,3 +460,32 @@ fn suggested_name(disposition: &str) -> Option<String> {
     let encoded = encoded.split(';').next()?.trim();
     js_sys::decode_uri_component(encoded).ok().map(String::from)
 }
+
+// Issue 19: checking the phone's copies against the server's chains.
+
+/// The stored heads of the files the account reads.
+pub async fn chain_heads(token: &str) -> Result<xiafang_core::chain_check::ChainHeads, ApiFailure> {
+    get_json("/api/chain/heads", token).await
+}
+
+/// One file's chain as stored, with the latest statement newer than `since`.
+pub async fn file_chain(
+    token: &str,
+    file: &FileId,
+    since: u64,
+) -> Result<xiafang_core::chain_check::FileChain, ApiFailure> {
+    get_json(
+        &format!("/api/files/{}/chain?since={since}", segment(&file.0)),
+        token,
+    )
+    .await
+}
+
+/// Tells the server what no longer matched (kept once however often it is sent).
+pub async fn report_chain(
+    token: &str,
+    report: &xiafang_core::chain_check::ChainReport,
+) -> Result<(), ApiFailure> {
+    let path = format!("/api/files/{}/chain/reports", segment(&report.file.0));
+    done_signed(token, json_body(authorised(Request::post(&path)), report)).await
+}

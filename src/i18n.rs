@@ -453,6 +453,18 @@ messages! {
     VerifyFound => ("发现 {n} 处不符：", "{n} mismatches found:"),
     VerifyElsewhere => ("另有 {elsewhere} 处不符涉及您辖区以外的档案，请告知上级管理员。", "{elsewhere} more concern files outside your area: tell the administrator above you."),
     VerifyBusy => ("已有一次核验正在进行，请稍后再试。", "A check is already running; try again shortly."),
+    // Issue 19 (helper "phone"): the phone's copy against the server's chain.
+    ChainWarningTitle => ("服务器上的记录与本机保存的不一致", "The server's records no longer match this phone's copy"),
+    ChainChanged => ("服务器上的第 {n} 条记录（{what}）与本机保存的不一致", "Record {n} on the server ({what}) differs from the copy on this phone"),
+    ChainVanished => ("服务器上已没有本机保存的第 {n} 条记录（{what}）", "Record {n} kept on this phone ({what}) is gone from the server"),
+    ChainMoved => ("服务器上第 {n} 条记录（{what}）的先后顺序被改动", "Record {n} ({what}) was moved to another place on the server"),
+    ChainInserted => ("服务器上在第 {n} 条的位置多出一条本机从未收到的记录", "The server has, at place {n}, a record this phone never received"),
+    ChainRelinked => ("服务器上第 {n} 条记录（{what}）的校验值被改动", "The check value of record {n} ({what}) was changed on the server"),
+    ChainKeptHere => ("本机保留原来的记录，下方显示的是本机保存的内容；已报告给上级核查。", "This phone keeps the original records, shown below, and has reported it for checking."),
+    ChainLastMatched => ("最后一次核对一致：{d}", "Last matched on {d}"),
+    ChainNeverMatched => ("本机此前未核对过这份档案", "This phone had not checked this file before"),
+    ChainMatched => ("本机保存的 {n} 条记录与服务器核对一致（{d}）", "The {n} records on this phone match the server's ({d})"),
+    ChainAlerts => ("以下档案在服务器上的记录与本机保存的不一致，请联系上级核查：", "These files' records on the server no longer match this phone's copy; ask your supervisor to check:"),
 }
 
 /// The current language, provided once by the app.

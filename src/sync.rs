@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use xiafang_core::engine::{Engine, Event, Moment, View};
 
 mod blobs;
+mod chains;
 mod shell;
 pub use blobs::{ImageOnPhone, image_bytes};
 pub use xiafang_core::engine::Problem as SyncProblem;

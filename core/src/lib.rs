@@ -35,8 +35,8 @@ pub mod fixtures;
 pub use base::{cipher, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
 pub use folds::{
-    calendar, case, chain, deadlines, ledger, repeats, review, roots, search, signatures, tasks,
-    team, todo, warnings,
+    calendar, case, chain, deadlines, held_chain, ledger, repeats, review, roots, search,
+    signatures, tasks, team, todo, warnings,
 };
 pub use records::leader_accounts;
 pub use records::{
@@ -48,7 +48,9 @@ pub use reports::{export, figures, ledger_chain, ledgers, receptions};
 // 矛盾纠纷排查: the record (on a place's screening ledger) and its rhythm.
 pub use folds::screenings;
 pub use records::screening;
-pub use wire::{admin, api_error, audit, feed, protocol, retry, session, upload, verify};
+pub use wire::{
+    admin, api_error, audit, chain_check, feed, protocol, retry, session, upload, verify,
+};
 
 pub use base::ids::{DeviceId, FileId, RecordId, UserId};
 pub use base::labeled::Labeled;

@@ -6,43 +6,11 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{TestServer, batch, small_world, sql_behind};
+use common::{TestServer, batch, rewrite_and_rehash, small_world, sql_behind};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-use xiafang_core::canonical::canonical_json;
-use xiafang_core::chain::{ChainHash, link_canonical};
 use xiafang_core::{DeviceId, fixtures};
 use xiafang_server::chain_key::ChainKey;
 use xiafang_server::db::RootFinding;
-
-/// What someone with the database and this code can do: change a record and recompute every
-/// stored link of its file so that the chain agrees with itself again.
-async fn rewrite_and_rehash(url: &str, file: &str, record: &str, from: &str, to: &str) {
-    sql_behind(
-        url,
-        "UPDATE records SET body = REPLACE(body, $1, $2) WHERE id = $3",
-        &[from, to, record],
-    )
-    .await;
-    let pool = sqlx::AnyPool::connect(url).await.expect("connects");
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, body FROM records WHERE file_id = $1 ORDER BY feed_seq")
-            .bind(file)
-            .fetch_all(&pool)
-            .await
-            .expect("rows");
-    let mut prev = ChainHash::GENESIS;
-    for (id, body) in rows {
-        let value: serde_json::Value = serde_json::from_str(&body).expect("json");
-        prev = link_canonical(&prev, &canonical_json(&value));
-        sqlx::query("UPDATE records SET chain_hash = $1 WHERE id = $2")
-            .bind(prev.to_hex())
-            .bind(id)
-            .execute(&pool)
-            .await
-            .expect("rehash");
-    }
-    pool.close().await;
-}
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).expect("day")

@@ -3,6 +3,7 @@
 mod attachment;
 mod case_card;
 mod case_tabs;
+mod chain_warning;
 mod conflicts;
 mod form;
 mod header;
@@ -15,6 +16,7 @@ mod timeline;
 
 pub use case_card::CaseCard;
 pub use case_tabs::CaseTabs;
+pub use chain_warning::{ChainAlerts, ChainWarning};
 pub use conflicts::{Conflicts, conflicts_of};
 pub use form::{Check, Choice, FormErrors, PlainField, TextField};
 pub use header::Header;

@@ -3,8 +3,8 @@
 
 use crate::app::SignedIn;
 use crate::components::{
-    CaseCard, Conflicts, RequireSession, SamePerson, TaskCard, Timeline, conflicts_of,
-    file_from_address, loaded,
+    CaseCard, ChainWarning, Conflicts, RequireSession, SamePerson, TaskCard, Timeline,
+    conflicts_of, file_from_address, loaded,
 };
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
@@ -43,6 +43,7 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
         file,
         edited,
         timeline: records,
+        chain,
     } = shown;
     let today = Local::now().date_naive();
     let visits = file.visit_count(records.iter().map(|r| &r.record));
@@ -93,6 +94,7 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
         .collect_view();
     let all: Vec<xiafang_core::Record> = records.iter().map(|l| l.record.clone()).collect();
     view! {
+        <ChainWarning chain records=records.clone() />
         <section class="card person">
             <div class="card-head">
                 <h1>{file.name.clone()}</h1>

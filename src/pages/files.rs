@@ -3,7 +3,7 @@
 use super::team_desk::TeamDesk;
 use super::todo_desk::TodoDesk;
 use crate::changes::use_changes;
-use crate::components::{LoadFailed, RequireSession};
+use crate::components::{ChainAlerts, LoadFailed, RequireSession};
 use crate::i18n::{Msg, use_i18n};
 use crate::store;
 use leptos::prelude::*;
@@ -63,6 +63,7 @@ pub fn FilesPage() -> impl IntoView {
     };
     view! {
         <RequireSession>
+            <ChainAlerts />
             <TeamDesk />
             <TodoDesk list_shown=Signal::derive(move || list.with(|l| matches!(l, Some(Ok(_))))) />
             <super::screening::ScreeningLink />

@@ -3,6 +3,7 @@
 //! (`settings`). Views use only this module's typed functions, never `web_sys` storage.
 
 mod blobs;
+mod chains;
 pub mod crypto;
 pub mod device_key;
 mod idb;
@@ -15,6 +16,7 @@ pub mod settings;
 pub mod vault;
 
 pub use blobs::WaitingBlob;
+pub use chains::{FileChainState, SeenStatement};
 pub use persist::{Persistence, ensure_persistent};
 pub use records::{FileOnPhone, LocalRecord, counted};
 

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsValue;
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
 use xiafang_core::file_edit::FileEdit;
+use xiafang_core::held_chain::content_hash;
 use xiafang_core::judge;
 use xiafang_core::ledger::{self, Standing};
 use xiafang_core::protocol;
@@ -62,6 +63,8 @@ pub struct FileOnPhone {
     /// Some of `file`'s values are the phone's own edits, not uploaded yet.
     pub edited: bool,
     pub timeline: Vec<LocalRecord>,
+    /// What the phone found when it last checked the file's chain (issue 19).
+    pub chain: Option<super::FileChainState>,
 }
 
 impl FileOnPhone {
@@ -141,6 +144,11 @@ async fn outbox_ops(rows: &JsValue) -> Result<Vec<Op>, StoreError> {
         .map(|(seq, record)| Op { seq, record })
         .collect())
 }
+
+/// The field of a downloaded record's row holding the SHA-256 of its canonical content
+/// (`xiafang_core::held_chain::content_hash`), in the clear so a download can compare without
+/// opening the sealed copy.
+const CONTENT: &str = "content";
 
 fn cursor_key() -> JsValue {
     JsValue::from_str("pull_cursor")
@@ -280,6 +288,7 @@ impl Store {
             file: downloaded.with_edits(edits.iter().copied()),
             edited: !edits.is_empty(),
             timeline,
+            chain: self.chain_state(id).await?,
         }))
     }
 
@@ -430,6 +439,10 @@ impl Store {
         };
         // The phone's own records: queued for upload, or not marked as downloaded.
         let mut own = queued;
+        // Downloaded copies by the hash of their content: a record the feed brings again with
+        // other content was rewritten on the server, and the phone keeps what it had (issue
+        // 19; the chain check names it).
+        let mut kept: HashMap<String, String> = HashMap::new();
         for row in existing.iter().filter(|row| !row.is_undefined()) {
             let Some(id) = field_str(row, "id") else {
                 continue;
@@ -439,7 +452,11 @@ impl Store {
             }
             if !is_downloaded(row) {
                 own.insert(id);
-            } else if reset {
+            } else if !reset {
+                if let Some(sha) = field_str(row, CONTENT) {
+                    kept.insert(id, sha);
+                }
+            } else {
                 records
                     .delete(&JsValue::from_str(&id))
                     .map_err(StoreError::from_js)?;
@@ -457,12 +474,18 @@ impl Store {
                 .map_err(StoreError::from_js)?;
         }
         for (record, sealed) in page.records.iter().zip(&records_sealed) {
-            if own.contains(&record.id.to_string()) {
+            let id = record.id.to_string();
+            if own.contains(&id) {
                 continue;
             }
-            records
-                .put(&record_row(record, &SyncState::Uploaded, sealed))
+            let sha = content_hash(&super::chains::canonical_bytes(record)).to_hex();
+            if kept.get(&id).is_some_and(|had| *had != sha) {
+                continue;
+            }
+            let row = record_row(record, &SyncState::Uploaded, sealed);
+            js_sys::Reflect::set(&row, &JsValue::from_str(CONTENT), &JsValue::from_str(&sha))
                 .map_err(StoreError::from_js)?;
+            records.put(&row).map_err(StoreError::from_js)?;
         }
         meta.put_with_key(&JsValue::from_str(&page.cursor.0), &cursor_key())
             .map_err(StoreError::from_js)?;

@@ -85,7 +85,11 @@ impl SyncStatus {
                     }
                 });
             }
-            Command::FetchMissingImages => self.fetch_missing_images(),
+            Command::FetchMissingImages => {
+                self.fetch_missing_images();
+                // After a good run, like the images: the phone's copies against the chains.
+                self.check_chains();
+            }
             other => spawn_local(async move {
                 let event = answer(other).await;
                 self.handle(event);

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod case;
 pub mod chain;
 pub mod deadlines;
+pub mod held_chain;
 pub mod ledger;
 pub mod repeats;
 pub mod review;

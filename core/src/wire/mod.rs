@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api_error;
 pub mod audit;
+pub mod chain_check;
 pub mod feed;
 pub mod protocol;
 pub mod retry;

@@ -33,16 +33,16 @@ pub enum RootFinding {
 }
 
 #[derive(sqlx::FromRow)]
-struct RootRow {
-    seq: i64,
-    day: String,
-    feed_seq: i64,
-    files: i64,
-    root: String,
-    previous: String,
-    public_key: String,
-    signature: String,
-    algorithm: String,
+pub(super) struct RootRow {
+    pub(super) seq: i64,
+    pub(super) day: String,
+    pub(super) feed_seq: i64,
+    pub(super) files: i64,
+    pub(super) root: String,
+    pub(super) previous: String,
+    pub(super) public_key: String,
+    pub(super) signature: String,
+    pub(super) algorithm: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -270,7 +270,7 @@ pub(super) fn root_findings(
     (found, last)
 }
 
-fn statement_of(r: &RootRow) -> RootStatement {
+pub(super) fn statement_of(r: &RootRow) -> RootStatement {
     RootStatement {
         seq: r.seq as u64,
         day: NaiveDate::parse_from_str(&r.day, "%Y-%m-%d").unwrap_or_default(),

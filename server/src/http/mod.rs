@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod blobs;
+mod chain_check;
 mod error;
 mod export;
 mod extract;
@@ -103,6 +104,13 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{id}/conflicts", get(files::conflicts))
         .route("/files/{id}/audit", get(files::audit))
         .route("/files/{id}/export", get(export::export))
+        // Issue 19, the phone's check of its copies against the chains.
+        .route("/chain/heads", get(chain_check::heads))
+        .route("/files/{id}/chain", get(chain_check::file_chain))
+        .route(
+            "/files/{id}/chain/reports",
+            get(chain_check::reports).post(chain_check::report),
+        )
         .route("/audit/export", get(audit::export))
         .route("/search", get(search::search))
         .route(

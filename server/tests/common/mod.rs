@@ -487,3 +487,36 @@ pub async fn sql_behind(url: &str, statement: &str, binds: &[&str]) {
     q.execute(&pool).await.expect("statement runs");
     pool.close().await;
 }
+
+/// What someone with the database and this code can do: change a record and recompute every
+/// stored link of its file so that the chain agrees with itself again.
+pub async fn rewrite_and_rehash(url: &str, file: &str, record: &str, from: &str, to: &str) {
+    sql_behind(
+        url,
+        "UPDATE records SET body = REPLACE(body, $1, $2) WHERE id = $3",
+        &[from, to, record],
+    )
+    .await;
+    let pool = sqlx::AnyPool::connect(url).await.expect("connects");
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, body FROM records WHERE file_id = $1 ORDER BY feed_seq")
+            .bind(file)
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+    let mut prev = xiafang_core::chain::ChainHash::GENESIS;
+    for (id, body) in rows {
+        let value: serde_json::Value = serde_json::from_str(&body).expect("json");
+        prev = xiafang_core::chain::link_canonical(
+            &prev,
+            &xiafang_core::canonical::canonical_json(&value),
+        );
+        sqlx::query("UPDATE records SET chain_hash = $1 WHERE id = $2")
+            .bind(prev.to_hex())
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("rehash");
+    }
+    pool.close().await;
+}
