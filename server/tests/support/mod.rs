@@ -2,6 +2,7 @@
 //! bare HTTP/1.1 client, a proxy that mistreats requests, the real server binary as a child
 //! process that can be killed, phones running the shipping sync engine, and what the server holds.
 
+pub mod faults;
 pub mod holdings;
 pub mod http;
 pub mod phone;

@@ -1,0 +1,265 @@
+//! Two server processes share one PostgreSQL database behind a load balancer with no stickiness
+//! (`support::proxy`, round-robin per request): whatever one instance stored or counted, the
+//! other answers by. Phones upload through the balancer while one instance is SIGKILLed
+//! mid-upload and started again; afterwards the server holds exactly what the phones saved.
+//! PostgreSQL only (SQLite is one process's file); like every test, it fails rather than skips
+//! when PostgreSQL is not configured, unless XIAFANG_TEST_SQLITE_ONLY=1 says so.
+
+mod common;
+#[allow(dead_code)] // each test uses a part of the support code
+mod support;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use support::holdings::{CADRES, check_server_holds_exactly_what_phones_saved, timelines};
+use support::http::{self, Response};
+use support::phone::{Board, DEMO_PASSWORD, Phone, PhoneStats, RECORDS_PER_PHONE};
+use support::process::ServerProcess;
+use support::proxy::Proxy;
+use tokio::task::JoinSet;
+
+const LIMIT: Duration = Duration::from_secs(15);
+const PHONES_PER_CADRE: usize = 2;
+const KILLS: u32 = 2;
+const PHASE_LIMIT: Duration = Duration::from_secs(120);
+
+/// The fresh PostgreSQL database, or `None` when the run left PostgreSQL out on purpose.
+async fn postgres() -> Option<common::TestDb> {
+    common::fresh_databases()
+        .await
+        .into_iter()
+        .find(|db| db.backend == "postgres")
+}
+
+/// Two instances over `url`, each with its own data directory but one chain signing key, as
+/// `docs/OPERATIONS.md` ("Several instances") asks of a deployment.
+async fn two_instances(dir: &Path, url: &str) -> [ServerProcess; 2] {
+    let key = dir.join("chain-key");
+    let key = key.to_str().expect("temp path is text");
+    let env = [("XIAFANG_CHAIN_KEY_FILE", key)];
+    let a_dir = dir.join("a");
+    let b_dir = dir.join("b");
+    std::fs::create_dir_all(&a_dir).expect("data dir a");
+    std::fs::create_dir_all(&b_dir).expect("data dir b");
+    // One after the other: the first seeds the demo data, the second finds it there.
+    let a = ServerProcess::start_with_env(&a_dir, Some(url), &env).await;
+    let b = ServerProcess::start_with_env(&b_dir, Some(url), &env).await;
+    [a, b]
+}
+
+async fn send(
+    to: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&[u8]>,
+) -> Response {
+    http::send(to, method, path, token, body, LIMIT)
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+fn sign_in_body(username: &str, password: &str) -> Vec<u8> {
+    json!({"username": username, "password": password})
+        .to_string()
+        .into_bytes()
+}
+
+async fn sign_in(to: SocketAddr, username: &str) -> String {
+    let r = send(
+        to,
+        "POST",
+        "/api/login",
+        None,
+        Some(&sign_in_body(username, DEMO_PASSWORD)),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        200,
+        "sign in as {username}: {}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let body: Value = serde_json::from_slice(&r.body).expect("login answer");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sessions_sign_in_limits_and_image_pieces_hold_across_instances() {
+    let Some(db) = postgres().await else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let instances = two_instances(dir.path(), &db.url).await;
+    let [a, b] = [instances[0].addr(), instances[1].addr()];
+    let balancer = Proxy::round_robin(vec![a, b], 0).await;
+    balancer.stop_faults();
+    let lb = balancer.addr();
+
+    // A session made on one instance is good on the other, and signing out on one ends it on both.
+    let token = sign_in(lb, "wangjg").await;
+    for _ in 0..4 {
+        let me = send(lb, "GET", "/api/me", Some(&token), None).await;
+        assert_eq!(
+            me.status, 200,
+            "a session made on one instance refused by the other"
+        );
+    }
+    let out = send(lb, "POST", "/api/logout", Some(&token), None).await;
+    assert!(out.status < 300, "sign out: {}", out.status);
+    for at in [a, b] {
+        let me = send(at, "GET", "/api/me", Some(&token), None).await;
+        assert_eq!(
+            me.status, 401,
+            "a session signed out on one instance still works at {at}"
+        );
+    }
+
+    // Wrong passwords spread over both instances lock the name as they would on one.
+    let wrong = sign_in_body("lixm", "not-the-password");
+    for attempt in 0..xiafang_server::limits::MAX_ATTEMPTS {
+        let r = send(lb, "POST", "/api/login", None, Some(&wrong)).await;
+        assert_eq!(r.status, 401, "wrong password {attempt}: {}", r.status);
+    }
+    for at in [a, b] {
+        let r = send(
+            at,
+            "POST",
+            "/api/login",
+            None,
+            Some(&sign_in_body("lixm", DEMO_PASSWORD)),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            429,
+            "after {} wrong passwords over two instances, {at} still checked the right one",
+            xiafang_server::limits::MAX_ATTEMPTS
+        );
+    }
+
+    // An image sent in pieces, each piece to the next instance, completes once on both.
+    let token = sign_in(lb, "wangjg").await;
+    let image: Vec<u8> = (0..40 * 1024u32).map(|i| (i * 7 % 251) as u8).collect();
+    let sha = hex::encode(Sha256::digest(&image));
+    let piece = 16 * 1024;
+    for (n, chunk) in image.chunks(piece).enumerate() {
+        let path = format!(
+            "/api/blobs/{sha}?offset={}&size={}&mime=image/jpeg",
+            n * piece,
+            image.len()
+        );
+        let r = send(lb, "PUT", &path, Some(&token), Some(chunk)).await;
+        assert!(
+            r.status < 300,
+            "piece {n} refused ({}): {}",
+            r.status,
+            String::from_utf8_lossy(&r.body)
+        );
+    }
+    for at in [a, b] {
+        let r = send(
+            at,
+            "GET",
+            &format!("/api/blobs/{sha}/upload"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 200, "upload status at {at}");
+        let status: Value = serde_json::from_slice(&r.body).expect("upload status");
+        assert_eq!(
+            status["complete"], true,
+            "image incomplete at {at}: {status}"
+        );
+        let r = send(at, "GET", &format!("/api/blobs/{sha}"), Some(&token), None).await;
+        assert_eq!(r.status, 200, "download at {at}");
+        assert!(r.body == image, "{at} gave other bytes than were uploaded");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn phones_upload_exactly_once_through_two_instances_while_one_is_killed() {
+    let Some(db) = postgres().await else { return };
+    let seed: u64 = match std::env::var("XIAFANG_FAULT_SEED") {
+        Ok(s) => s
+            .parse()
+            .unwrap_or_else(|e| panic!("XIAFANG_FAULT_SEED={s}: {e}")),
+        Err(_) => rand::random(),
+    };
+    println!("fault seed {seed}");
+    let started = Instant::now();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let [a, b] = two_instances(dir.path(), &db.url).await;
+    let survivor = b.addr();
+    let demo_records = timelines(survivor).await;
+    let balancer = Arc::new(Proxy::round_robin(vec![a.addr(), b.addr()], seed).await);
+    let victim = Arc::new(tokio::sync::Mutex::new(a));
+
+    let phone_count = CADRES.len() * PHONES_PER_CADRE;
+    let board = Arc::new(Board::new(phone_count));
+    let mut running = JoinSet::new();
+    for index in 0..phone_count {
+        let phone = Phone::new(index, &CADRES[index / PHONES_PER_CADRE], seed);
+        running.spawn(phone.run(Arc::clone(&balancer), Arc::clone(&board)));
+    }
+    let killer = tokio::spawn(support::faults::kill_and_restart(
+        Arc::clone(&victim),
+        Arc::clone(&balancer),
+        seed,
+        KILLS,
+    ));
+    let mut phones = Vec::new();
+    while board.saved.load(Ordering::SeqCst) < phone_count * RECORDS_PER_PHONE
+        || !killer.is_finished()
+    {
+        while let Some(done) = running.try_join_next() {
+            phones.push(support::faults::finished(done));
+        }
+        assert!(
+            started.elapsed() < PHASE_LIMIT,
+            "the phase with kills did not end within {PHASE_LIMIT:?}: {}",
+            board.describe()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let kills = killer.await.expect("kill-and-restart task");
+    balancer.stop_faults();
+    let drained = tokio::time::timeout(PHASE_LIMIT, async {
+        while let Some(done) = running.join_next().await {
+            phones.push(support::faults::finished(done));
+        }
+    })
+    .await;
+    assert!(drained.is_ok(), "outboxes not empty: {}", board.describe());
+    phones.sort_by_key(|p| p.index);
+
+    // Read from each instance: both hold exactly what the phones saved.
+    for at in [survivor, victim.lock().await.addr()] {
+        let stored = timelines(at).await;
+        check_server_holds_exactly_what_phones_saved(&demo_records, &stored, &phones);
+    }
+    let total = phones
+        .iter()
+        .fold(PhoneStats::default(), |sum, p| sum.add(&p.stats));
+    let requests: u64 = balancer.counts().iter().map(|(_, n)| n).sum();
+    println!(
+        "instances seed={seed} requests={requests} kills={} ({} mid-upload) pushes={} \
+         unanswered={} logins={} signed_out={} records={} duplicates=0 took {:.1}s",
+        kills.total,
+        kills.mid_upload,
+        total.pushes,
+        total.unanswered,
+        total.logins,
+        total.signed_out,
+        phones.iter().map(|p| p.saved.len()).sum::<usize>(),
+        started.elapsed().as_secs_f64(),
+    );
+    assert_eq!(
+        total.signed_out, 0,
+        "phones were signed out: a session did not hold across instances"
+    );
+}
