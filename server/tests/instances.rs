@@ -263,3 +263,47 @@ async fn phones_upload_exactly_once_through_two_instances_while_one_is_killed() 
         "phones were signed out: a session did not hold across instances"
     );
 }
+
+/// Every instance runs the daily publisher: however many publish at the same moment, the
+/// statements form one unbroken sequence, with one statement for the day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_publishing_the_day_at_once_keep_one_sequence_and_one_statement() {
+    let Some(db) = postgres().await else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = Arc::new(
+        xiafang_server::chain_key::ChainKey::load_or_create(&dir.path().join("chain.key"))
+            .expect("chain key"),
+    );
+    // Each `Db` is its own pool, as each process has.
+    let (first, second) = tokio::join!(
+        xiafang_server::db::Db::connect(&db.url),
+        xiafang_server::db::Db::connect(&db.url)
+    );
+    let instances = [
+        Arc::new(first.expect("instance one connects")),
+        Arc::new(second.expect("instance two connects")),
+    ];
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("day");
+    let mut publishing = JoinSet::new();
+    for round in 0..8 {
+        let db = Arc::clone(&instances[round % 2]);
+        let key = Arc::clone(&key);
+        publishing.spawn(async move { db.publish_root_if_due(&key, today).await });
+    }
+    let mut published = 0;
+    while let Some(done) = publishing.join_next().await {
+        let outcome = done
+            .expect("publishing task")
+            .expect("publish or find it done");
+        published += usize::from(outcome.is_some());
+    }
+    let roots = instances[0].roots().await.expect("statements");
+    let seqs: Vec<u64> = roots.iter().map(|r| r.statement.seq).collect();
+    assert_eq!(
+        seqs,
+        vec![1],
+        "statements for one day from two instances: {seqs:?}"
+    );
+    assert_eq!(published, 1, "more than one publisher said it published");
+    assert_eq!(instances[1].verify_roots().await.expect("verify"), vec![]);
+}
