@@ -307,3 +307,126 @@ async fn instances_publishing_the_day_at_once_keep_one_sequence_and_one_statemen
     assert_eq!(published, 1, "more than one publisher said it published");
     assert_eq!(instances[1].verify_roots().await.expect("verify"), vec![]);
 }
+
+/// A lost phone's hand-over stored by one instance is reviewed on the other, and the record it
+/// lets in is read on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_handover_quarantined_by_one_instance_is_reviewed_on_the_other() {
+    let Some(db) = postgres().await else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let instances = two_instances(dir.path(), &db.url).await;
+    let [a, b] = [instances[0].addr(), instances[1].addr()];
+
+    // wang's phone signs in on one instance and is revoked on the other.
+    let phone = xiafang_core::DeviceId::new_random();
+    let login = json!({"username": "wangjg", "password": DEMO_PASSWORD, "device_id": phone});
+    let r = send(
+        a,
+        "POST",
+        "/api/login",
+        None,
+        Some(login.to_string().as_bytes()),
+    )
+    .await;
+    assert_eq!(r.status, 200, "sign in from the phone");
+    let wang: Value = serde_json::from_slice(&r.body).expect("login answer");
+    let wang = wang["token"].as_str().expect("token").to_owned();
+    let admin = sign_in(b, "admin").await;
+    let revoke = format!("/api/admin/devices/{phone}/revoke");
+    let r = send(b, "POST", &revoke, Some(&admin), Some(b"{}")).await;
+    assert!(r.status < 300, "revoke on instance b: {}", r.status);
+
+    // The hand-over reaches instance a, which quarantines it.
+    let note = xiafang_core::fixtures::note("file-guo", "u-wangjg");
+    let push = serde_json::to_vec(&common::batch(phone, 1, std::slice::from_ref(&note)))
+        .expect("push body");
+    let r = send(a, "POST", "/api/sync/push", Some(&wang), Some(&push)).await;
+    assert_eq!(
+        r.status,
+        200,
+        "hand-over: {}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let answer: xiafang_core::upload::PushResponse =
+        serde_json::from_slice(&r.body).expect("push answer");
+    assert_eq!(
+        answer.acks.first().map(|ack| &ack.outcome),
+        Some(&xiafang_core::verdict::Outcome::Quarantined)
+    );
+
+    // The supervisor sees it on instance b and accepts it there; both instances then show it.
+    let supervisor = sign_in(b, "zhaoxf").await;
+    let r = send(b, "GET", "/api/quarantine", Some(&supervisor), None).await;
+    assert_eq!(r.status, 200, "quarantine list on b");
+    let id = note.id.to_string();
+    assert!(
+        String::from_utf8_lossy(&r.body).contains(&id),
+        "instance b does not list the hand-over instance a quarantined"
+    );
+    let accept = format!("/api/quarantine/{phone}/{id}/accept");
+    let r = send(b, "POST", &accept, Some(&supervisor), Some(b"{}")).await;
+    assert!(
+        r.status < 300,
+        "accept on b: {} {}",
+        r.status,
+        String::from_utf8_lossy(&r.body)
+    );
+    for at in [a, b] {
+        let r = send(
+            at,
+            "GET",
+            "/api/files/file-guo/records",
+            Some(&supervisor),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 200, "records at {at}");
+        let records: Vec<xiafang_core::Record> = serde_json::from_slice(&r.body).expect("records");
+        assert_eq!(
+            records.iter().filter(|r| r.id == note.id).count(),
+            1,
+            "the accepted hand-over is not there once at {at}"
+        );
+    }
+}
+
+/// A province starts its instances together on a new database: each comes up, and the first
+/// start's data is loaded once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_started_at_once_on_an_empty_database_all_come_up() {
+    let Some(db) = postgres().await else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = dir.path().join("chain-key");
+    let key = key.to_str().expect("temp path is text");
+    let env = [("XIAFANG_CHAIN_KEY_FILE", key)];
+    let dirs: Vec<_> = (0..3).map(|i| dir.path().join(format!("i{i}"))).collect();
+    for d in &dirs {
+        std::fs::create_dir_all(d).expect("data dir");
+    }
+    let (x, y, z) = tokio::join!(
+        ServerProcess::start_with_env(&dirs[0], Some(&db.url), &env),
+        ServerProcess::start_with_env(&dirs[1], Some(&db.url), &env),
+        ServerProcess::start_with_env(&dirs[2], Some(&db.url), &env),
+    );
+    let timelines_at: Vec<_> = [x.addr(), y.addr(), z.addr()].into_iter().collect();
+    let first = timelines(timelines_at[0]).await;
+    for at in &timelines_at[1..] {
+        let other = timelines(*at).await;
+        for (file, records) in &first {
+            assert_eq!(
+                other[file].len(),
+                records.len(),
+                "{file} differs between instances"
+            );
+        }
+    }
+    let accounts = send(
+        timelines_at[0],
+        "POST",
+        "/api/login",
+        None,
+        Some(&sign_in_body("admin", DEMO_PASSWORD)),
+    )
+    .await;
+    assert_eq!(accounts.status, 200, "the demo's administrator signs in");
+}
