@@ -430,3 +430,35 @@ async fn instances_started_at_once_on_an_empty_database_all_come_up() {
     .await;
     assert_eq!(accounts.status, 200, "the demo's administrator signs in");
 }
+
+/// An administrator's chain check reads every record, so one runs at a time in the whole
+/// deployment: while one instance's runs, every instance answers "busy".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_chain_check_at_a_time_across_instances() {
+    let Some(db) = postgres().await else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let instances = two_instances(dir.path(), &db.url).await;
+    let [a, b] = [instances[0].addr(), instances[1].addr()];
+    let admin = sign_in(a, "admin").await;
+    // A third instance (this test's own connection to the database) is running a check.
+    let third = xiafang_server::db::Db::connect(&db.url)
+        .await
+        .expect("third instance connects");
+    let running = third
+        .try_verify_turn()
+        .await
+        .expect("ask for the turn")
+        .expect("no check is running yet");
+    for at in [a, b] {
+        let r = send(at, "POST", "/api/admin/verify", Some(&admin), Some(b"{}")).await;
+        assert_eq!(
+            r.status, 503,
+            "{at} started a second check while another ran"
+        );
+    }
+    running.end().await.expect("the check ends");
+    for at in [a, b] {
+        let r = send(at, "POST", "/api/admin/verify", Some(&admin), Some(b"{}")).await;
+        assert_eq!(r.status, 200, "{at}: {}", String::from_utf8_lossy(&r.body));
+    }
+}

@@ -21,8 +21,8 @@ mod screening;
 mod search;
 mod seed;
 mod sign_in;
-mod startup;
 mod team;
+mod turns;
 mod upload;
 mod verify;
 
@@ -32,7 +32,7 @@ pub use blobs::{Appended, BlobState, Download, ORPHAN_GRACE_DAYS, Piece, sweep_b
 pub use chain::ChainFinding;
 pub use files::Access;
 pub use roots::{PublishedRoot, RootFinding, publish_roots_daily};
-pub use startup::StartupTurn;
+pub use turns::Turn;
 pub use upload::DeviceMark;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -129,7 +129,7 @@ impl Db {
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         // Migrations take their own lock; the steps after them wait for other starting instances.
-        let turn = startup::startup_turn(&pool, backend).await?;
+        let turn = turns::startup_turn(&pool, backend).await?;
         append_only::guard_audit_log(&pool, backend).await?;
         let sqlite_writer = Arc::new(Mutex::new(()));
         let audit = audit::AuditWriter::start(pool.clone(), sqlite_writer.clone(), backend);
