@@ -11,19 +11,16 @@ mod support;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use support::holdings::{CADRES, check_server_holds_exactly_what_phones_saved, timelines};
-use support::http::{self, Response};
+use support::instances::{send, sign_in, sign_in_body, two_instances};
 use support::phone::{Board, DEMO_PASSWORD, Phone, PhoneStats, RECORDS_PER_PHONE};
 use support::process::ServerProcess;
 use support::proxy::Proxy;
 use tokio::task::JoinSet;
 
-const LIMIT: Duration = Duration::from_secs(15);
 const PHONES_PER_CADRE: usize = 2;
 const KILLS: u32 = 2;
 const PHASE_LIMIT: Duration = Duration::from_secs(120);
@@ -34,59 +31,6 @@ async fn postgres() -> Option<common::TestDb> {
         .await
         .into_iter()
         .find(|db| db.backend == "postgres")
-}
-
-/// Two instances over `url`, each with its own data directory but one chain signing key, as
-/// `docs/OPERATIONS.md` ("Several instances") asks of a deployment.
-async fn two_instances(dir: &Path, url: &str) -> [ServerProcess; 2] {
-    let key = dir.join("chain-key");
-    let key = key.to_str().expect("temp path is text");
-    let env = [("XIAFANG_CHAIN_KEY_FILE", key)];
-    let a_dir = dir.join("a");
-    let b_dir = dir.join("b");
-    std::fs::create_dir_all(&a_dir).expect("data dir a");
-    std::fs::create_dir_all(&b_dir).expect("data dir b");
-    // One after the other: the first seeds the demo data, the second finds it there.
-    let a = ServerProcess::start_with_env(&a_dir, Some(url), &env).await;
-    let b = ServerProcess::start_with_env(&b_dir, Some(url), &env).await;
-    [a, b]
-}
-
-async fn send(
-    to: SocketAddr,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&[u8]>,
-) -> Response {
-    http::send(to, method, path, token, body, LIMIT)
-        .await
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
-}
-
-fn sign_in_body(username: &str, password: &str) -> Vec<u8> {
-    json!({"username": username, "password": password})
-        .to_string()
-        .into_bytes()
-}
-
-async fn sign_in(to: SocketAddr, username: &str) -> String {
-    let r = send(
-        to,
-        "POST",
-        "/api/login",
-        None,
-        Some(&sign_in_body(username, DEMO_PASSWORD)),
-    )
-    .await;
-    assert_eq!(
-        r.status,
-        200,
-        "sign in as {username}: {}",
-        String::from_utf8_lossy(&r.body)
-    );
-    let body: Value = serde_json::from_slice(&r.body).expect("login answer");
-    body["token"].as_str().expect("token").to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -245,14 +189,22 @@ async fn phones_upload_exactly_once_through_two_instances_while_one_is_killed() 
     let total = phones
         .iter()
         .fold(PhoneStats::default(), |sum, p| sum.add(&p.stats));
-    let requests: u64 = balancer.counts().iter().map(|(_, n)| n).sum();
+    let counts = balancer.counts();
+    let requests: u64 = counts.iter().map(|(_, n)| n).sum();
+    let per_fault: Vec<String> = counts
+        .iter()
+        .map(|(fault, n)| format!("{}={n}", fault.name()))
+        .collect();
+    // Duplicates: none, or the holdings check above would have failed.
     println!(
-        "instances seed={seed} requests={requests} kills={} ({} mid-upload) pushes={} \
-         unanswered={} logins={} signed_out={} records={} duplicates=0 took {:.1}s",
+        "instances seed={seed} requests={requests} ({}) kills={} ({} mid-upload) pushes={} \
+         unanswered={} pulls={} logins={} signed_out={} records={} duplicates=0 took {:.1}s",
+        per_fault.join(" "),
         kills.total,
         kills.mid_upload,
         total.pushes,
         total.unanswered,
+        total.pulls,
         total.logins,
         total.signed_out,
         phones.iter().map(|p| p.saved.len()).sum::<usize>(),

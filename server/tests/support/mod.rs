@@ -5,6 +5,7 @@
 pub mod faults;
 pub mod holdings;
 pub mod http;
+pub mod instances;
 pub mod phone;
 pub mod process;
 pub mod proxy;
