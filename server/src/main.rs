@@ -40,6 +40,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     let mut demo_accounts = Vec::new();
+    // Instances starting together on an empty database: one loads the demo, the others find it.
+    let turn = db.startup_turn().await?;
     if config.demo && !db.has_accounts().await? {
         demo_accounts = match &config.demo_file {
             None => {
@@ -50,6 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         logs::say(log, "首次启动：已载入演示数据 (demo data loaded)");
     }
+    turn.end().await?;
     if !config.dist.join("index.html").exists() {
         eprintln!(
             "warning: {} has no index.html; build the PWA first (cargo xtask run does)",

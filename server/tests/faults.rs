@@ -9,16 +9,15 @@ mod common;
 #[allow(dead_code)] // each test uses a part of the support code
 mod support;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+use support::faults::{finished, kill_and_restart};
 use support::holdings::{CADRES, check_server_holds_exactly_what_phones_saved, timelines};
 use support::phone::{Board, Phone, PhoneStats, RECORDS_PER_PHONE};
 use support::process::ServerProcess;
 use support::proxy::Proxy;
-use tokio::task::{JoinError, JoinSet};
+use tokio::task::JoinSet;
 
 const PHONES_PER_CADRE: usize = 2;
 const KILLS: u32 = 3;
@@ -65,6 +64,7 @@ async fn run(seed: u64, backend: &str, database_url: Option<&str>) {
         Arc::clone(&server),
         Arc::clone(&proxy),
         seed,
+        KILLS,
     ));
 
     // Faults and kills go on until every phone has saved all its records and the last restart
@@ -144,55 +144,4 @@ async fn run(seed: u64, backend: &str, database_url: Option<&str>) {
         "[{backend}] phones were signed out: sessions did not survive a server restart"
     );
     server.lock().await.kill().await;
-}
-
-fn finished(done: Result<Phone, JoinError>) -> Phone {
-    match done {
-        Ok(phone) => phone,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("phone task: {e}"),
-    }
-}
-
-#[derive(Debug, Default)]
-struct Kills {
-    total: u32,
-    /// Kills while the proxy was waiting for the server's answer to an upload.
-    mid_upload: u32,
-}
-
-/// SIGKILLs the server a few times at random moments, preferably while an upload is at the
-/// server, and starts it again on the same port and data after a short pause.
-async fn kill_and_restart(
-    server: Arc<tokio::sync::Mutex<ServerProcess>>,
-    proxy: Arc<Proxy>,
-    seed: u64,
-) -> Kills {
-    let mut rng = StdRng::seed_from_u64(seed.rotate_left(17));
-    let mut kills = Kills::default();
-    for _ in 0..KILLS {
-        tokio::time::sleep(Duration::from_millis(rng.gen_range(150..600))).await;
-        // Wait for an upload at the server, then kill somewhere inside it: between or within
-        // its operations' transactions. If none comes, kill anyway.
-        let waiting = Instant::now();
-        let mid_upload = loop {
-            if proxy.pushes_in_flight() > 0 {
-                tokio::time::sleep(Duration::from_millis(rng.gen_range(0..4))).await;
-                if proxy.pushes_in_flight() > 0 {
-                    break true;
-                }
-            }
-            if waiting.elapsed() > Duration::from_secs(3) {
-                break false;
-            }
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        };
-        let mut server = server.lock().await;
-        server.kill().await;
-        kills.total += 1;
-        kills.mid_upload += u32::from(mid_upload);
-        tokio::time::sleep(Duration::from_millis(rng.gen_range(50..300))).await;
-        server.restart().await;
-    }
-    kills
 }

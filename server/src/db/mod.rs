@@ -23,6 +23,7 @@ mod search;
 mod seed;
 mod sign_in;
 mod team;
+mod turns;
 mod upload;
 mod verify;
 
@@ -33,6 +34,7 @@ pub use chain::ChainFinding;
 pub use chain_check::Kept;
 pub use files::Access;
 pub use roots::{PublishedRoot, RootFinding, publish_roots_daily};
+pub use turns::Turn;
 pub use upload::DeviceMark;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -128,6 +130,8 @@ impl Db {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
+        // Migrations take their own lock; the steps after them wait for other starting instances.
+        let turn = turns::startup_turn(&pool, backend).await?;
         append_only::guard_audit_log(&pool, backend).await?;
         let sqlite_writer = Arc::new(Mutex::new(()));
         let audit = audit::AuditWriter::start(pool.clone(), sqlite_writer.clone(), backend);
@@ -143,6 +147,7 @@ impl Db {
         if linked > 0 {
             tracing::info!(linked, "records stored before the hash chain were linked");
         }
+        turn.end().await?;
         Ok(db)
     }
 

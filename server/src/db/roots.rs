@@ -59,8 +59,28 @@ fn hash(hex: &str) -> ChainHash {
 }
 
 impl Db {
+    /// Publishes `day`'s statement unless the latest statement is already for `day` (another
+    /// instance's, or this one's before a restart). `None`: there was nothing to do.
+    pub async fn publish_root_if_due(
+        &self,
+        key: &ChainKey,
+        day: NaiveDate,
+    ) -> Result<Option<RootStatement>> {
+        self.publish(key, day, true).await
+    }
+
     /// Signs and keeps a statement over every file's chain as stored now, for `day`.
     pub async fn publish_root(&self, key: &ChainKey, day: NaiveDate) -> Result<RootStatement> {
+        let published = self.publish(key, day, false).await?;
+        Ok(published.expect("published unconditionally"))
+    }
+
+    async fn publish(
+        &self,
+        key: &ChainKey,
+        day: NaiveDate,
+        only_if_due: bool,
+    ) -> Result<Option<RootStatement>> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         // Taking the feed's row waits for uploads in flight, so none lands below the cutoff
@@ -85,10 +105,19 @@ impl Db {
             entry.length += 1;
             entry.head = hash(link.as_deref().unwrap_or(""));
         }
+        // Read under the feed's row lock, which every publisher takes first: a publisher that
+        // waited for another sees its statement here, so instances never publish a day twice.
         let last: Option<RootRow> =
             sqlx::query_as("SELECT * FROM chain_roots ORDER BY seq DESC LIMIT 1")
                 .fetch_optional(&mut *tx)
                 .await?;
+        if only_if_due
+            && last
+                .as_ref()
+                .is_some_and(|l| l.day >= day.format("%Y-%m-%d").to_string())
+        {
+            return Ok(None);
+        }
         let kept: Vec<HeadRow> = sqlx::query_as("SELECT * FROM chain_root_heads ORDER BY seq")
             .fetch_all(&mut *tx)
             .await?;
@@ -152,7 +181,7 @@ impl Db {
             .await?;
         }
         tx.commit().await?;
-        Ok(statement)
+        Ok(Some(statement))
     }
 
     /// Every published statement, oldest first.
@@ -282,8 +311,8 @@ pub(super) fn statement_of(r: &RootRow) -> RootStatement {
 }
 
 /// Publishes the day's statement when the day (China time) has none yet, checking every
-/// `period`. Another instance that got there first leaves nothing to do: the numbers are a
-/// primary key, so two statements for one day cannot both be kept.
+/// `period`. Another instance that got there first leaves nothing to do (`publish_root_if_due`
+/// decides under the lock every publisher takes).
 pub async fn publish_roots_daily(
     db: std::sync::Arc<Db>,
     key: ChainKey,
@@ -293,22 +322,9 @@ pub async fn publish_roots_daily(
     loop {
         ticks.tick().await;
         let today = xiafang_core::case::china_date(Utc::now());
-        let latest: std::result::Result<Option<(String,)>, _> =
-            sqlx::query_as("SELECT day FROM chain_roots ORDER BY seq DESC LIMIT 1")
-                .fetch_optional(&db.pool)
-                .await;
-        let due = match latest {
-            Ok(latest) => latest.is_none_or(|(day,)| day < today.format("%Y-%m-%d").to_string()),
-            Err(cause) => {
-                tracing::warn!(%cause, "cannot read the latest chain statement");
-                continue;
-            }
-        };
-        if !due {
-            continue;
-        }
-        match db.publish_root(&key, today).await {
-            Ok(s) => tracing::info!(
+        match db.publish_root_if_due(&key, today).await {
+            Ok(None) => {}
+            Ok(Some(s)) => tracing::info!(
                 seq = s.seq,
                 files = s.files,
                 "published the day's chain statement"

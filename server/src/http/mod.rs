@@ -51,7 +51,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The token `/metrics` asks for; without one it is not served.
     pub metrics_token: Option<crate::metrics::MetricsToken>,
-    /// Held while an administrator's chain check runs: one at a time (`http/verify.rs`).
+    /// Held while an administrator's chain check runs: one at a time in this process (and in the
+    /// deployment, by `Db::try_verify_turn`; `http/verify.rs`).
     pub verifying: Arc<tokio::sync::Mutex<()>>,
 }
 

@@ -2,8 +2,10 @@
 //! bare HTTP/1.1 client, a proxy that mistreats requests, the real server binary as a child
 //! process that can be killed, phones running the shipping sync engine, and what the server holds.
 
+pub mod faults;
 pub mod holdings;
 pub mod http;
+pub mod instances;
 pub mod phone;
 pub mod process;
 pub mod proxy;

@@ -14,6 +14,8 @@ const START_LIMIT: Duration = Duration::from_secs(30);
 pub struct ServerProcess {
     addr: SocketAddr,
     args: Vec<String>,
+    /// Environment given to the binary on every start, e.g. a shared chain key file.
+    env: Vec<(String, String)>,
     log: PathBuf,
     child: Option<Child>,
 }
@@ -29,6 +31,15 @@ impl ServerProcess {
     /// Starts the server with its data in `data_dir` (the SQLite file there, or `database_url`)
     /// and waits until it answers.
     pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Self {
+        ServerProcess::start_with_env(data_dir, database_url, &[]).await
+    }
+
+    /// `start`, with these environment variables set for the binary (on restarts too).
+    pub async fn start_with_env(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Self {
         let addr = free_addr();
         let mut args = vec![
             "--addr".to_owned(),
@@ -45,6 +56,10 @@ impl ServerProcess {
         let mut server = ServerProcess {
             addr,
             args,
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             log: data_dir.join("server.log"),
             child: None,
         };
@@ -89,9 +104,11 @@ impl ServerProcess {
             "XIAFANG_DATABASE_URL",
             "XIAFANG_DIST",
             "XIAFANG_NO_DEMO",
+            "XIAFANG_CHAIN_KEY_FILE",
         ] {
             command.env_remove(var);
         }
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
         let mut child = command.spawn().expect("start xiafang-server");
         let started = Instant::now();
         loop {

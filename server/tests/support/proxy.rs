@@ -78,7 +78,9 @@ pub struct Proxy {
 }
 
 struct Shared {
-    upstream: SocketAddr,
+    /// The server instances, taken in turn per request (round-robin, no stickiness).
+    upstreams: Vec<SocketAddr>,
+    next: AtomicUsize,
     faults_on: AtomicBool,
     rng: Mutex<StdRng>,
     counts: [AtomicU64; Fault::ALL.len()],
@@ -96,12 +98,19 @@ struct Request {
 
 impl Proxy {
     pub async fn start(upstream: SocketAddr, seed: u64) -> Self {
+        Proxy::round_robin(vec![upstream], seed).await
+    }
+
+    /// A proxy that sends each request to the next of `upstreams` in turn.
+    pub async fn round_robin(upstreams: Vec<SocketAddr>, seed: u64) -> Self {
+        assert!(!upstreams.is_empty(), "a proxy needs an upstream");
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind the proxy");
         let addr = listener.local_addr().expect("proxy address");
         let shared = Arc::new(Shared {
-            upstream,
+            upstreams,
+            next: AtomicUsize::new(0),
             faults_on: AtomicBool::new(true),
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
             counts: Default::default(),
@@ -180,6 +189,12 @@ impl Drop for InFlight<'_> {
 }
 
 impl Shared {
+    /// The instance the next request goes to.
+    fn upstream(&self) -> SocketAddr {
+        let turn = self.next.fetch_add(1, Ordering::SeqCst);
+        self.upstreams[turn % self.upstreams.len()]
+    }
+
     async fn handle(self: Arc<Self>, mut client: TcpStream) {
         let Ok(Some(request)) = tokio::time::timeout(REQUEST_LIMIT, read_request(&mut client))
             .await
@@ -222,7 +237,7 @@ impl Shared {
                 self.forward(&request).await
             }
             Fault::CutBody => {
-                if let Ok(mut upstream) = TcpStream::connect(self.upstream).await {
+                if let Ok(mut upstream) = TcpStream::connect(self.upstream()).await {
                     // Whether the partial write arrives is up to the network; either way both
                     // connections close now.
                     upstream.write_all(&request.raw[..cut_at]).await.ok();
@@ -243,7 +258,7 @@ impl Shared {
     async fn forward(&self, request: &Request) -> Option<Vec<u8>> {
         let _in_flight = InFlight::new(&self.pushes_upstream, request.is_push());
         let exchange = async {
-            let mut upstream = TcpStream::connect(self.upstream).await.ok()?;
+            let mut upstream = TcpStream::connect(self.upstream()).await.ok()?;
             upstream.write_all(&request.raw).await.ok()?;
             let mut response = Vec::new();
             upstream.read_to_end(&mut response).await.ok()?;
