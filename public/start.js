@@ -30,15 +30,6 @@ async function fetched([js, wasm]) {
   return { bindings, module };
 }
 
-// index.html's static first screen is painted before the glue and the wasm are asked for: on a
-// slow link it comes long before them anyway, and this way a fast load (the one Lighthouse
-// records and then simulates a slow link from) shows the same order, so its largest contentful
-// paint is not charged with the wasm's download (docs/PERFORMANCE.md). It costs one frame. A tab
-// opened in the background paints nothing (and runs no animation frame) until it is shown: it
-// starts at once.
-if (document.visibilityState === "visible") {
-  await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));
-}
 let bundle;
 if (localStorage.getItem(BUNDLE) === "office") {
   try {

@@ -180,7 +180,11 @@ async function watchFirstPaint(page) {
       };
       const text = (e) => (e ? e.innerText.replace(/\s+/g, " ").trim() : null);
       const form = one("main form.card.login");
-      return {
+      // The warning that the browser did not promise to keep the data comes with an answer the
+      // app waits for, and may be there or not by this frame: measured without it.
+      const warning = one(".status .warning");
+      if (warning) warning.style.display = "none";
+      const shown = {
         header: { box: box(one("header.top")), text: text(one("header.top")) },
         status: { box: box(one(".status")), text: text(one(".status")) },
         form: { box: box(form), text: text(form) },
@@ -188,6 +192,8 @@ async function watchFirstPaint(page) {
         wide: document.documentElement.scrollWidth,
         lang: document.documentElement.lang,
       };
+      if (warning) warning.style.display = "";
+      return shown;
     };
     const watch = (window.__firstPaint = { shell: null, app: null });
     document.addEventListener("DOMContentLoaded", () => {
@@ -198,13 +204,13 @@ async function watchFirstPaint(page) {
       watch.shell.inert = shell.inert;
     });
     new MutationObserver((changes) => {
-      for (const { target } of changes) {
-        // What the first frame without it shows: animation frame callbacks run just before it.
-        if (target.id === "first-paint" && target.className === "over" && !watch.app) {
-          requestAnimationFrame(() => (watch.app = { ...seen(document), shellShown: target.checkVisibility({ visibilityProperty: true }) }));
+      for (const change of changes) {
+        for (const node of change.removedNodes) {
+          // What the first frame without it shows: animation frame callbacks run just before it.
+          if (node.id === "first-paint") requestAnimationFrame(() => (watch.app = seen(document)));
         }
       }
-    }).observe(document, { attributes: true, attributeFilter: ["class"], subtree: true });
+    }).observe(document, { childList: true, subtree: true });
   });
 }
 
@@ -217,7 +223,6 @@ async function handedOver(page) {
   expect(shell.typable, "no field on the static screen takes a key").toBe(0);
   expect(shell.inert).toBe(true);
   expect(shell.wide, "it fits 360 px").toBeLessThanOrEqual(360);
-  expect(app.shellShown, "the static screen is hidden").toBe(false);
   for (const part of ["header", "status", "form"]) expect(app[part], part).toEqual(shell[part]);
   expect(app.parts).toEqual(shell.parts);
   expect(app.lang).toBe(shell.lang);

@@ -53,9 +53,9 @@ fn quoted_after(html: &str, marker: &str) -> Result<String> {
     Ok(html[start..start + end].to_owned())
 }
 
-/// Replaces Trunk's start-up script and its preloads with `public/start.js` (comments dropped).
-/// No preloads: the start-up script asks for the glue and the wasm once index.html's static first
-/// screen is painted (issue 17, docs/PERFORMANCE.md).
+/// Replaces Trunk's start-up script and its preloads of the field files with `public/start.js`
+/// (comments dropped), and preloads of the field bundle: most phones start it, and a phone that
+/// starts the office bundle finds the field files in its cache.
 pub fn write_loader(dist: &Path, field: &Bundle, office: &Bundle, version: &str) -> Result<()> {
     let path = dist.join("index.html");
     let index = read(&path)?;
@@ -72,8 +72,13 @@ pub fn write_loader(dist: &Path, field: &Bundle, office: &Bundle, version: &str)
         .ok_or("Trunk's index.html has no modulepreload")?;
     let head_end = index.find("</head>").ok_or("no </head>")?;
     let loader = loader_script(field, office, version)?;
+    let preloads = format!(
+        "<link rel=\"modulepreload\" href=\"{}\"><link rel=\"preload\" href=\"{}\" as=\"fetch\" \
+         type=\"application/wasm\" crossorigin>",
+        field.js, field.wasm
+    );
     let out = format!(
-        "{}{loader}{}{}",
+        "{}{loader}{}{preloads}{}",
         &index[..script_start],
         &index[script_end..preload],
         &index[head_end..]
