@@ -173,6 +173,7 @@ fn AppRoutes() -> impl IntoView {
 #[component]
 pub(crate) fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
+    crate::first_paint::hand_over();
     view! {
         <section class="card">
             <p>{move || i18n.t(Msg::NotFound)}</p>

@@ -49,6 +49,8 @@ fn show_banner() {
         banner.append_child(&form)?;
         let body = document.body().ok_or("no body")?;
         body.prepend_with_node_1(&banner)?;
+        // A panic before the first screen was handed over must not leave the static one on top.
+        crate::first_paint::hand_over();
         Ok(())
     };
     if let Err(e) = build() {

@@ -8,6 +8,7 @@ mod app;
 pub mod changes;
 mod components;
 mod crash;
+mod first_paint;
 pub mod i18n;
 pub mod lock;
 mod pages;

@@ -47,6 +47,8 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
             when=move || session.get().is_some()
             fallback=|| view! { <Redirect path="/login" /> }
         >
+            // A signed-in screen first after a start takes the static first screen's place.
+            {crate::first_paint::hand_over()}
             {children()}
         </Show>
     }

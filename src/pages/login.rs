@@ -50,6 +50,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = RwSignal::new(erased.or(why.map(|m| i18n.t(m).to_owned())));
     let busy = RwSignal::new(false);
 
+    crate::first_paint::hand_over();
     if session.get_untracked().is_some() && vault::is_open() {
         navigate("/", Default::default());
     }

@@ -50,6 +50,7 @@ pub fn UnlockPage() -> impl IntoView {
         Msg::UnlockExplain
     };
     let lock = expect_context::<DataLock>();
+    crate::first_paint::hand_over();
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -90,6 +91,7 @@ pub fn UnlockPage() -> impl IntoView {
 pub fn SetPinPage() -> impl IntoView {
     let i18n = use_i18n();
     let lock = expect_context::<DataLock>();
+    crate::first_paint::hand_over();
     let pin = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);

@@ -1,8 +1,11 @@
 // A cadre logs a visit, an assistance action and a note with no network; they survive a reload
 // while still offline and reach the case server by themselves, exactly once, when it returns.
+// Before the app has started, the page already shows its first screen (index.html's static
+// copy), online and offline, which the app's own screen replaces in place.
 const { test, expect, request } = require("@playwright/test");
 const { useCaseServer } = require("./server");
-const { signIn, shellCached, goOffline, goOnline, serverRecords, unlock, signedApi, openFile, saveNote } = require("./helpers");
+const { signIn, shellCached, goOffline, goOnline, serverRecords, unlock, signedApi, openFile, saveNote, syncNow } =
+  require("./helpers");
 
 const server = useCaseServer(test);
 
@@ -158,4 +161,124 @@ test("a phone locked while the network returns uploads the moment it is unlocked
   await unlock(page);
   await expect(page.getByTestId("pending")).toHaveAttribute("data-count", "0");
   expect(await stored()).toBe(1);
+});
+
+/// Watches the static first screen (index.html's `#first-paint`) from before the page's own
+/// scripts: what it showed once the HTML was parsed, and what the first frame painted without it
+/// showed.
+async function watchFirstPaint(page) {
+  await page.addInitScript(() => {
+    // The screen's parts in `root`, leaving out the static screen unless it is `root`.
+    const seen = (root) => {
+      const all = (selector) =>
+        [...root.querySelectorAll(selector)].filter((e) => !e.hidden && (root !== document || !e.closest("#first-paint")));
+      const one = (selector) => all(selector)[0] || null;
+      const box = (e) => {
+        if (!e) return null;
+        const r = e.getBoundingClientRect();
+        return [r.x, r.y, r.width, r.height].map(Math.round);
+      };
+      const text = (e) => (e ? e.innerText.replace(/\s+/g, " ").trim() : null);
+      const form = one("main form.card.login");
+      // The warning that the browser did not promise to keep the data comes with an answer the
+      // app waits for, and may be there or not by this frame: measured without it.
+      const warning = one(".status .warning");
+      if (warning) warning.style.display = "none";
+      const shown = {
+        header: { box: box(one("header.top")), text: text(one("header.top")) },
+        status: { box: box(one(".status")), text: text(one(".status")) },
+        form: { box: box(form), text: text(form) },
+        parts: form ? [...form.querySelectorAll("h1, .hint, .label, input, button")].map(box) : [],
+        wide: document.documentElement.scrollWidth,
+        lang: document.documentElement.lang,
+      };
+      if (warning) warning.style.display = "";
+      return shown;
+    };
+    const watch = (window.__firstPaint = { shell: null, app: null });
+    document.addEventListener("DOMContentLoaded", () => {
+      const shell = document.getElementById("first-paint");
+      if (!shell) return;
+      watch.shell = seen(shell);
+      watch.shell.typable = shell.querySelectorAll("input:not([disabled])").length;
+      watch.shell.inert = shell.inert;
+    });
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        for (const node of change.removedNodes) {
+          // What the first frame without it shows: animation frame callbacks run just before it.
+          if (node.id === "first-paint") requestAnimationFrame(() => (watch.app = seen(document)));
+        }
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+/// What the static first screen showed and what replaced it; fails unless the first frame
+/// without it showed the app's screen, with the same words in the same places.
+async function handedOver(page) {
+  await expect.poll(() => page.evaluate(() => !!window.__firstPaint.app)).toBe(true);
+  const { shell, app } = await page.evaluate(() => window.__firstPaint);
+  expect(shell, "the static first screen was in the page").not.toBeNull();
+  expect(shell.typable, "no field on the static screen takes a key").toBe(0);
+  expect(shell.inert).toBe(true);
+  expect(shell.wide, "it fits 360 px").toBeLessThanOrEqual(360);
+  for (const part of ["header", "status", "form"]) expect(app[part], part).toEqual(shell[part]);
+  expect(app.parts).toEqual(shell.parts);
+  expect(app.lang).toBe(shell.lang);
+  return shell;
+}
+
+test("the first screen is painted before the app starts, and the app's own takes its place", async ({ page }) => {
+  await watchFirstPaint(page);
+  // The wasm is held back: the static screen is all there is, and typing into it does nothing.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route("**/*.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${server.url}/`);
+  const shell = page.locator("#first-paint");
+  await expect(shell.locator("h1:visible")).toHaveText("干部登录");
+  await expect(shell.locator("input:visible")).toHaveCount(2);
+  const box = await shell.locator("input:visible").first().boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.keyboard.type("wangjg");
+  expect(await page.evaluate(() => [...document.querySelectorAll("input")].map((i) => i.value))).toEqual(["", "", ""]);
+  release();
+
+  await expect(page.getByRole("heading", { name: "干部登录" })).toBeVisible();
+  await expect(shell).toBeHidden();
+  const first = await handedOver(page);
+  expect(first.form.text).toContain("干部登录");
+  expect(first.status.text).toContain("在线");
+
+  // In English when the cadre chose English.
+  await page.unroute("**/*.wasm");
+  await page.getByRole("button", { name: "English" }).click();
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  const english = await handedOver(page);
+  expect(english.form.text).toContain("Sign in");
+  expect(english.lang).toBe("en");
+});
+
+test("offline, the first screen is the PIN screen the app then shows", async ({ page, context }) => {
+  await signIn(page, server);
+  await shellCached(page);
+  await openFile(page, "郭先生");
+  await saveNote(page, `首屏 ${Date.now()}`);
+  await syncNow(page);
+  await goOffline(context, server);
+  await watchFirstPaint(page);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "输入解锁码" })).toBeVisible();
+  const shell = await handedOver(page);
+  expect(shell.form.text).toContain("输入解锁码");
+  expect(shell.status.text).toContain("离线");
+  expect(shell.status.text).toContain("上次上传");
+  expect(shell.header.text).toContain("王建国");
+  await unlock(page);
+  await goOnline(context, server);
 });
