@@ -82,6 +82,7 @@ async fn a_phone_finds_a_rewrite_with_recomputed_links_and_the_statement_proves_
             &proof.statement.root
         ));
         assert!(xiafang_server::chain_key::signed_by(
+            proof.algorithm,
             &proof.public_key,
             &proof.statement.statement_bytes(),
             &proof.signature

@@ -14,6 +14,7 @@ use std::cell::Cell;
 use xiafang_core::chain::included;
 use xiafang_core::chain_check::{ChainReport, FileChain, MAX_REPORT_MISMATCHES};
 use xiafang_core::held_chain::{Mismatch, agrees, check};
+use xiafang_core::roots::SignatureAlgorithm;
 use xiafang_core::{FileId, case::china_date};
 
 thread_local! {
@@ -148,12 +149,19 @@ async fn check_file(
                 }
             }
             Some(true) if in_root => {
-                let signed = signature_holds(
-                    &proof.public_key,
-                    &proof.statement.statement_bytes(),
-                    &proof.signature,
-                )
-                .await;
+                // Browsers verify Ed25519, not SM2: a deployment signing with SM2 has its
+                // statements kept unchecked here (`xiafang-server verify` checks them).
+                let signed = match proof.algorithm {
+                    SignatureAlgorithm::Ed25519 => {
+                        signature_holds(
+                            &proof.public_key,
+                            &proof.statement.statement_bytes(),
+                            &proof.signature,
+                        )
+                        .await
+                    }
+                    SignatureAlgorithm::Sm2 => None,
+                };
                 // A signature that does not hold is no statement; a browser without Ed25519
                 // keeps it unchecked.
                 if signed != Some(false) {

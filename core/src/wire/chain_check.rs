@@ -5,7 +5,7 @@
 use crate::base::ids::FileId;
 use crate::folds::chain::{ChainHash, FileHead};
 use crate::folds::held_chain::{Mismatch, StatedLink};
-use crate::folds::roots::RootStatement;
+use crate::folds::roots::{RootStatement, SignatureAlgorithm};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -32,7 +32,10 @@ pub struct FileChain {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementProof {
     pub statement: RootStatement,
-    /// Ed25519, hex: the public key and its signature of `statement.statement_bytes()`.
+    /// Which scheme signed it (the deployment's choice), and, hex, the public key and its
+    /// signature of `statement.statement_bytes()`.
+    #[serde(default)]
+    pub algorithm: SignatureAlgorithm,
     pub public_key: String,
     pub signature: String,
     /// The file's leaf, its index among the statement's sorted leaves, and its audit path.

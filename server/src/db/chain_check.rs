@@ -12,6 +12,7 @@ use xiafang_core::canonical::canonical_json;
 use xiafang_core::chain::{Anchor, ChainHash, FileHead, audit_path, sorted_heads};
 use xiafang_core::chain_check::{ChainReport, ReceivedReport, StatementProof};
 use xiafang_core::held_chain::{StatedLink, content_hash};
+use xiafang_core::roots::SignatureAlgorithm;
 use xiafang_core::{FileId, RecordId, UserId};
 
 fn hash(hex: Option<&str>) -> ChainHash {
@@ -147,6 +148,7 @@ impl Db {
         let statement = statement_of(&s);
         Ok(Some(StatementProof {
             statement,
+            algorithm: SignatureAlgorithm::from_key(&s.algorithm).unwrap_or_default(),
             public_key: s.public_key,
             signature: s.signature,
             head: heads[index].clone(),
