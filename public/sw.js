@@ -12,7 +12,8 @@ const CACHE = `xiafang-shell-${VERSION}`;
 // Put in the shell's cache by the start-up script when the phone fetches the office bundle.
 const USES_OFFICE = "/__office";
 // Trunk names the glue, wasm and CSS by their content: same name, same bytes.
-const CONTENT_NAMED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+// Trunk prints its hash without leading zeros: 16 hex digits, sometimes fewer.
+const CONTENT_NAMED = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
 
 // Fills this release's cache. A file named by its content that an older release already holds
 // is copied from there, so an update downloads only what changed; the rest comes from the

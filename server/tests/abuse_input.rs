@@ -24,6 +24,10 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/api/files/{id}/conflicts", false),
     ("GET", "/api/files/{id}/audit", false),
     ("GET", "/api/files/{id}/export", false),
+    ("GET", "/api/chain/heads", false),
+    ("GET", "/api/files/{id}/chain", false),
+    ("GET", "/api/files/{id}/chain/reports", false),
+    ("POST", "/api/files/{id}/chain/reports", true),
     ("GET", "/api/audit/export", false),
     ("GET", "/api/search", false),
     ("GET", "/api/blobs/{sha256}", false),
@@ -42,6 +46,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("POST", "/api/admin/accounts/{id}/password", true),
     ("POST", "/api/admin/accounts/{id}/unlock", false),
     ("POST", "/api/admin/devices/{id}/revoke", false),
+    ("POST", "/api/admin/verify", false),
     ("GET", "/api/quarantine", false),
     ("POST", "/api/quarantine/{device}/{record}/accept", false),
     ("POST", "/api/quarantine/{device}/{record}/reject", false),
@@ -113,6 +118,7 @@ async fn stored(server: &TestServer) -> Vec<(String, i64)> {
         "revoked_devices",
         "device_ops",
         "blobs",
+        "chain_reports",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&pool)
@@ -128,8 +134,10 @@ async fn stored(server: &TestServer) -> Vec<(String, i64)> {
 fn every_route_is_in_the_abuse_table() {
     let router = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/mod.rs"))
         .expect("router source");
-    for line in router.lines().map(str::trim) {
-        let Some(rest) = line.strip_prefix(".route(\"") else {
+    // `.route("/path", …)`, also with the path on the next line as rustfmt writes long ones.
+    for piece in router.split(".route(").skip(1) {
+        let rest = piece.trim_start();
+        let Some(rest) = rest.strip_prefix('"') else {
             continue;
         };
         let path = format!("/api{}", &rest[..rest.find('"').expect("closing quote")]);

@@ -22,6 +22,9 @@ const WASM: &str = "xiafang-0123456789abcdef_bg.wasm";
 const JS: &str = "xiafang-0123456789abcdef.js";
 const START: &str =
     "import init from '/xiafang-0123456789abcdef.js';init('/xiafang-0123456789abcdef_bg.wasm');";
+/// Trunk writes its content hash as a number in hex without leading zeros: one build in 16 names
+/// its files with 15 digits (seen: the office bundle's `xiafang-c302055125fecd1.js`).
+const SHORT_HASH_JS: &str = "xiafang-c302055125fecd1.js";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// A dist/ as `cargo xtask build` leaves it: each compressible file with its `.br` and `.gz`.
@@ -36,6 +39,10 @@ fn built_dist(dir: &Path) -> Vec<u8> {
     let files: Vec<(&str, Vec<u8>)> = vec![
         (WASM, wasm.clone()),
         (JS, b"export default async function init(){}\n".repeat(50)),
+        (
+            SHORT_HASH_JS,
+            b"export default async function init(){}\n".repeat(40),
+        ),
         ("index.html", index.into_bytes()),
         (
             "sw.js",
@@ -124,6 +131,16 @@ async fn a_hashed_wasm_comes_as_the_builds_brotli_and_is_kept_for_a_year() {
         let mut inflated = Vec::new();
         brotli::BrotliDecompress(&mut &body[..], &mut inflated).expect("brotli");
         assert_eq!(inflated, wasm);
+    }
+}
+
+#[tokio::test]
+async fn a_file_whose_hash_trunk_wrote_with_fifteen_digits_is_kept_for_a_year_too() {
+    let (_dir, _, servers) = servers().await;
+    for server in servers {
+        let (status, headers, _) = get(&server, &format!("/{SHORT_HASH_JS}"), "br").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(header(&headers, header::CACHE_CONTROL), Some(IMMUTABLE));
     }
 }
 

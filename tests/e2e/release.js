@@ -39,7 +39,7 @@ function nextRelease(dir) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "xiafang-release-"));
   for (const name of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, name), path.join(out, name));
   const before = bundlesOf(dir);
-  const hash = (file) => file.match(/-([0-9a-f]{16})/)[1];
+  const hash = (file) => file.match(/-([0-9a-f]{12,16})(_bg)?\./)[1];
   const oldHash = hash(before.field[0]);
   const newHash = [...oldHash].reverse().join("");
   const renamed = (file) => file.replace(oldHash, newHash);

@@ -3,8 +3,8 @@
 //! `cargo xtask build` writes `name.br` (brotli -q 11) and `name.gz` (gzip -9) beside each
 //! compressible file (`xtask/src/compress.rs`); they are sent to browsers that accept them, so the
 //! wire carries the smallest bytes at no CPU per request (compressing the wasm at quality 11 on
-//! the fly takes seconds). A file whose name carries Trunk's content hash (`name-<16 hex>.ext`,
-//! `name-<16 hex>_bg.wasm`) never changes under that name, so browsers keep it for a year without
+//! the fly takes seconds). A file whose name carries Trunk's content hash (`name-<12–16 hex>.ext`,
+//! `name-<12–16 hex>_bg.wasm`) never changes under that name, so browsers keep it for a year without
 //! asking again; everything else (index.html, sw.js, the manifest, the icon) is revalidated on
 //! each use, so a new release is seen at once.
 
@@ -77,7 +77,9 @@ fn hashed_file(path: &str) -> Option<&str> {
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     let (_, hash) = stem.rsplit_once('-')?;
     let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
-    (hash.len() == 16 && hash.chars().all(hex)).then_some(rel)
+    // Trunk prints its 64-bit hash without leading zeros: 16 digits, 15 one build in 16, fewer
+    // rarely. Twelve or more is still no word a hand-named file ends in.
+    ((12..=16).contains(&hash.len()) && hash.chars().all(hex)).then_some(rel)
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ function fileKey(urlPath) {
   if (p.startsWith("/api/")) return "api";
   const name = p === "/" ? "index.html" : p.slice(1);
   return name
-    .replace(/-[0-9a-f]{16}(?=(_bg)?\.)/, "")
+    .replace(/-[0-9a-f]{12,16}(?=(_bg)?\.)/, "")
     .replace(/[^A-Za-z0-9]+/g, "_")
     .replace(/^_|_$/g, "");
 }
