@@ -362,13 +362,26 @@ impl Store {
         let tx = transaction(&self.db, &[RECORDS, OUTBOX, META], Readwrite)?;
         let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
         let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
-        for ((op, ack), sealed) in settled.iter().zip(&sealed) {
+        let rows = idb::all(
+            &settled
+                .iter()
+                .map(|(op, _)| outbox.get(&JsValue::from_f64(op.seq as f64)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(StoreError::from_js)?,
+        )
+        .await?;
+        for (((op, ack), sealed), row) in settled.iter().zip(&sealed).zip(&rows) {
+            // A record offered again to a restored server was acknowledged once: refused now
+            // (another record under its id, a file moved away), it stays as the server first
+            // took it, and the chain check says what the server holds instead.
+            let state = match SyncState::from(&ack.outcome) {
+                SyncState::Rejected { .. } if super::resend::is_resent(row) => SyncState::Uploaded,
+                state => state,
+            };
             // Marked as the phone's own: a reset keeps it, and a restored server gets it again.
             records
                 .put(&super::resend::marked_own(record_row(
-                    &op.record,
-                    &SyncState::from(&ack.outcome),
-                    sealed,
+                    &op.record, &state, sealed,
                 )))
                 .map_err(StoreError::from_js)?;
             outbox

@@ -27,6 +27,14 @@ pub(super) fn marked_own(row: JsValue) -> JsValue {
     row
 }
 
+/// The mark on an outbox row that offers an acknowledged record again (`requeue_own`).
+const RESENT: &str = "resent";
+
+/// Whether the outbox row offers an acknowledged record again.
+pub(super) fn is_resent(row: &JsValue) -> bool {
+    js_sys::Reflect::get(row, &JsValue::from_str(RESENT)).is_ok_and(|v| v.is_truthy())
+}
+
 fn is_own(row: &JsValue) -> bool {
     js_sys::Reflect::get(row, &JsValue::from_str(OWN)).is_ok_and(|v| v.is_truthy())
 }
@@ -130,6 +138,7 @@ impl Store {
                 .add(&object(&[
                     ("record_id", JsValue::from_str(&record.id.to_string())),
                     (SEALED, queued.clone()),
+                    (RESENT, JsValue::TRUE),
                 ]))
                 .map_err(StoreError::from_js)?;
             count += 1;

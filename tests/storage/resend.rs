@@ -83,4 +83,23 @@ async fn a_restored_server_gets_every_acknowledged_record_of_the_phone_again_onc
         2,
         "the colleague's record waits for the colleague's sign-in"
     );
+
+    // The server refuses one it holds other content under (a rewrite): it stays as the server
+    // first took it, not "refused"; the chain check names the rewrite.
+    let ops = store.outbox(3).await.unwrap();
+    let acks: Vec<Ack> = ops[1..]
+        .iter()
+        .map(|op| Ack {
+            seq: op.seq,
+            record_id: op.record.id,
+            outcome: Outcome::Rejected {
+                reason: Rejection::NotPermitted,
+            },
+        })
+        .collect();
+    store.settle(&ops, &acks).await.unwrap();
+    let timeline = store.timeline(&FileId::from("f1")).await.unwrap();
+    for id in [mine.id, colleague.id] {
+        assert_eq!(state_of(&timeline, id), Some(SyncState::Uploaded), "{id}");
+    }
 }
