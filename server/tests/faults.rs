@@ -12,9 +12,9 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use support::faults::{finished, kill_and_restart};
+use support::faults::{finished, kill_and_restart, requests_by_fault, totals};
 use support::holdings::{CADRES, check_server_holds_exactly_what_phones_saved, timelines};
-use support::phone::{Board, Phone, PhoneStats, RECORDS_PER_PHONE};
+use support::phone::{Board, Phone, RECORDS_PER_PHONE};
 use support::process::ServerProcess;
 use support::proxy::Proxy;
 use tokio::task::JoinSet;
@@ -103,22 +103,15 @@ async fn run(seed: u64, backend: &str, database_url: Option<&str>) {
     let stored = timelines(direct).await;
     check_server_holds_exactly_what_phones_saved(&demo_records, &stored, &phones);
 
-    let total = phones
-        .iter()
-        .fold(PhoneStats::default(), |sum, p| sum.add(&p.stats));
-    let counts = proxy.counts();
-    let requests: u64 = counts.iter().map(|(_, n)| n).sum();
-    let per_fault: Vec<String> = counts
-        .iter()
-        .map(|(fault, n)| format!("{}={n}", fault.name()))
-        .collect();
+    let total = totals(&phones);
+    let (requests, per_fault) = requests_by_fault(&proxy);
     println!(
         "faults[{backend}] seed={seed} requests={requests} ({}) kills={} ({} mid-upload) \
          engine runs={} pushes={} unanswered={} acks_calls={} pulls={} logins={} signed_out={} \
          resent_after_ack={} (after an acks call that knew: {}) \
          settled_by_acks_without_answer={} records={} \
          drained {:.1}s after faults stopped, took {:.1}s",
-        per_fault.join(" "),
+        per_fault,
         kills.total,
         kills.mid_upload,
         total.runs,

@@ -14,9 +14,10 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+use support::faults::{requests_by_fault, totals};
 use support::holdings::{CADRES, check_server_holds_exactly_what_phones_saved, timelines};
 use support::instances::{send, sign_in, sign_in_body, two_instances};
-use support::phone::{Board, DEMO_PASSWORD, Phone, PhoneStats, RECORDS_PER_PHONE};
+use support::phone::{Board, DEMO_PASSWORD, Phone, RECORDS_PER_PHONE};
 use support::process::ServerProcess;
 use support::proxy::Proxy;
 use tokio::task::JoinSet;
@@ -186,20 +187,13 @@ async fn phones_upload_exactly_once_through_two_instances_while_one_is_killed() 
         let stored = timelines(at).await;
         check_server_holds_exactly_what_phones_saved(&demo_records, &stored, &phones);
     }
-    let total = phones
-        .iter()
-        .fold(PhoneStats::default(), |sum, p| sum.add(&p.stats));
-    let counts = balancer.counts();
-    let requests: u64 = counts.iter().map(|(_, n)| n).sum();
-    let per_fault: Vec<String> = counts
-        .iter()
-        .map(|(fault, n)| format!("{}={n}", fault.name()))
-        .collect();
+    let total = totals(&phones);
+    let (requests, per_fault) = requests_by_fault(&balancer);
     // Duplicates: none, or the holdings check above would have failed.
     println!(
         "instances seed={seed} requests={requests} ({}) kills={} ({} mid-upload) pushes={} \
          unanswered={} pulls={} logins={} signed_out={} records={} duplicates=0 took {:.1}s",
-        per_fault.join(" "),
+        per_fault,
         kills.total,
         kills.mid_upload,
         total.pushes,

@@ -1,7 +1,7 @@
 //! What the fault tests share (`tests/faults.rs`, `tests/instances.rs`): killing a server
 //! process mid-upload and starting it again, and collecting finished phones.
 
-use super::phone::Phone;
+use super::phone::{Phone, PhoneStats};
 use super::process::ServerProcess;
 use super::proxy::Proxy;
 use rand::rngs::StdRng;
@@ -16,6 +16,24 @@ pub fn finished(done: Result<Phone, JoinError>) -> Phone {
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => panic!("phone task: {e}"),
     }
+}
+
+/// The phones' statistics added up.
+pub fn totals(phones: &[Phone]) -> PhoneStats {
+    phones
+        .iter()
+        .fold(PhoneStats::default(), |sum, p| sum.add(&p.stats))
+}
+
+/// How many requests went through the proxy, and how many met each fault (`name=n …`).
+pub fn requests_by_fault(proxy: &Proxy) -> (u64, String) {
+    let counts = proxy.counts();
+    let requests = counts.iter().map(|(_, n)| n).sum();
+    let per_fault: Vec<String> = counts
+        .iter()
+        .map(|(fault, n)| format!("{}={n}", fault.name()))
+        .collect();
+    (requests, per_fault.join(" "))
 }
 
 #[derive(Debug, Default)]
