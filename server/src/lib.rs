@@ -11,6 +11,7 @@ pub mod ledger_check;
 pub mod limits;
 pub mod logs;
 pub mod metrics;
+pub mod moving;
 pub mod proof;
 pub mod shutdown;
 pub mod xlsx;

@@ -8,6 +8,9 @@ use xiafang_server::{AppState, app, demo, logs, shutdown};
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(xiafang_server::moving::COMMAND) {
+        return move_to_postgres(args).await;
+    }
     let verify = args.first().map(String::as_str) == Some("verify");
     if verify {
         args.remove(0);
@@ -117,6 +120,33 @@ async fn verify_chains(db: &Db) -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     std::process::exit(1);
+}
+
+/// `move-to-postgres [--to-file FILE] [--data-dir DIR]`: copies the stopped SQLite deployment of
+/// the data directory into an empty PostgreSQL database and checks the record chains there;
+/// exits 1 with the reason (in Chinese) otherwise. docs/OPERATIONS.md, "Moving from SQLite to
+/// PostgreSQL".
+async fn move_to_postgres(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+    use xiafang_server::moving::{MoveArgs, TARGET_VAR, report};
+    let wanted = MoveArgs::parse(args, std::env::var(TARGET_VAR).ok())?;
+    let config = Config::from_args(wanted.rest)?;
+    logs::init(config.log_format);
+    let source = config.data_dir.join("xiafang.db");
+    match xiafang_server::db::move_to_postgres(&source, &wanted.target).await {
+        Ok(moved) => {
+            for line in report(&moved) {
+                println!("{line}");
+            }
+            if !moved.verified.all_match() {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 /// The file of `verify-ledger <file.csv|file.xlsx> [options]`, taken off the arguments.

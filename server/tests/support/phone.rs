@@ -175,6 +175,10 @@ pub struct Phone {
     /// Pages that asked for everything again (`PullResponse::resend`), and the records requeued.
     pub resends: u32,
     pub requeued: usize,
+    /// Pages that told the phone to forget its downloaded copy and start over (`reset`).
+    pub resets: u32,
+    /// How often each record came down the feed: more than once means a download repeated.
+    pub downloaded: HashMap<RecordId, u32>,
     /// When the last acks call that ended a settle round was sent.
     asked_acks_at: Option<Instant>,
     timers: Vec<(Instant, Timer)>,
@@ -205,6 +209,8 @@ impl Phone {
             pulled: false,
             resends: 0,
             requeued: 0,
+            resets: 0,
+            downloaded: HashMap::new(),
             asked_acks_at: None,
             timers: Vec::new(),
             last_failure: String::new(),
@@ -309,6 +315,13 @@ impl Phone {
         }
     }
 
+    /// Records saved while the phone has no connection: they wait in its outbox.
+    pub fn save_offline(&mut self, records: usize) {
+        for _ in 0..records {
+            self.save();
+        }
+    }
+
     /// A new record on one of the cadre's files, saved with the next seq.
     fn save(&mut self) {
         let n = self.saved.len();
@@ -361,6 +374,10 @@ impl Phone {
             }),
             Command::Pull(standing) => self.pull(proxy, standing).await,
             Command::ApplyPull(page) => {
+                self.resets += u32::from(page.reset);
+                for record in &page.records {
+                    *self.downloaded.entry(record.id).or_default() += 1;
+                }
                 if page.resend {
                     self.resends += 1;
                     self.requeue_acknowledged();

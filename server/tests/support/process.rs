@@ -84,6 +84,17 @@ impl ServerProcess {
         self.spawn().await;
     }
 
+    /// Starts the binary again on the same port and data directory, on another database (the
+    /// unit's database URL switched after a move).
+    pub async fn restart_on(&mut self, database_url: &str) {
+        if let Some(at) = self.args.iter().position(|a| a == "--database-url") {
+            self.args.drain(at..at + 2);
+        }
+        self.args
+            .extend(["--database-url".to_owned(), database_url.to_owned()]);
+        self.restart().await;
+    }
+
     async fn spawn(&mut self) {
         let log = std::fs::OpenOptions::new()
             .create(true)
