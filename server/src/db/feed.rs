@@ -66,10 +66,14 @@ fn mark_of(record_id: Option<&str>) -> String {
 }
 
 /// A fingerprint of the files an account may read: when it changes (a new assignment, a file
-/// moved out of the jurisdiction), the phone's copy must be rebuilt from the start.
+/// moved out of the jurisdiction), the phone's copy must be rebuilt from the start. Taken over
+/// the ids in byte order, whatever order the database's collation listed them in, so the same
+/// files give the same scope on SQLite and on PostgreSQL (a moved deployment's phones).
 fn scope_of(file_ids: &[String]) -> String {
+    let mut ids: Vec<&String> = file_ids.iter().collect();
+    ids.sort_unstable();
     let mut h = Sha256::new();
-    for id in file_ids {
+    for id in ids {
         h.update(id.as_bytes());
         h.update(b"\n");
     }
@@ -276,5 +280,25 @@ mod tests {
         assert_eq!(a, scope_of(&["f1".into(), "f2".into()]));
         assert_ne!(a, scope_of(&["f1".into()]));
         assert_ne!(a, scope_of(&["f1".into(), "f2".into(), "f3".into()]));
+    }
+
+    #[test]
+    fn the_scope_is_the_same_whichever_order_the_database_lists_the_files_in() {
+        // SQLite orders text by its bytes, PostgreSQL by the database's collation (zh_CN puts
+        // 甲 jiǎ before 乙 yǐ by pinyin, en_US "a" before "B"): after a move to PostgreSQL the
+        // phones' cursors must still name the same scope.
+        let bytes = scope_of(&[
+            "B-1".into(),
+            "a-1".into(),
+            "档案-乙".into(),
+            "档案-甲".into(),
+        ]);
+        let locale = scope_of(&[
+            "a-1".into(),
+            "B-1".into(),
+            "档案-甲".into(),
+            "档案-乙".into(),
+        ]);
+        assert_eq!(bytes, locale);
     }
 }
