@@ -24,7 +24,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&config.data_dir)?;
     let db_url = config.database_url();
     if let Some((task, file)) = copy {
-        return backup_or_restore(task, &file, &db_url).await;
+        // The reason in Chinese for the operator, not the error's debug form.
+        if let Err(e) = backup_or_restore(task, &file, &db_url).await {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+        return Ok(());
     }
     let db = Db::connect(&db_url).await?;
     if verify {

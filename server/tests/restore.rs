@@ -87,6 +87,30 @@ async fn run(backend: &str, database_url: Option<&str>) {
     server.kill().await;
 }
 
+/// An idle server keeps its SQLite file open: putting a backup under it would lose what it writes
+/// next, or corrupt the file. The restore must notice and leave the database as it was.
+#[tokio::test]
+async fn a_restore_under_a_running_server_is_refused_and_changes_nothing() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut server = ServerProcess::start(data_dir.path(), None).await;
+    let before = timelines(server.addr()).await;
+    let backup = data_dir.path().join("backup");
+    take_backup(data_dir.path(), None, &backup).await;
+    let mut c = server_binary();
+    c.arg("restore")
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(data_dir.path());
+    let out = c.output().expect("run xiafang-server restore");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("停止服务"),
+        "a restore under a running server must be refused: {stderr}"
+    );
+    assert_eq!(timelines(server.addr()).await, before);
+    server.kill().await;
+}
+
 fn server_binary() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_xiafang-server"))
 }
