@@ -86,22 +86,11 @@ async fn check(file: &Path) -> Result<(), BackupError> {
 pub async fn restore(from: &Path, db: &Path) -> Result<(), BackupError> {
     check(from).await?;
     if db.exists() {
-        // A running server holds the database open: an exclusive lock it cannot give up proves
-        // it. Waiting briefly only covers a checkpoint in progress. On a WAL database a plain
-        // `BEGIN EXCLUSIVE` only excludes writers, so an idle server went unnoticed; in
-        // exclusive locking mode the lock is on the file itself, which every open connection
-        // holds a share of.
-        let url = format!("sqlite://{}?mode=rw", db.display());
-        let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)?
-            .locking_mode(sqlx::sqlite::SqliteLockingMode::Exclusive)
-            .busy_timeout(std::time::Duration::from_millis(100));
-        let mut conn = SqliteConnection::connect_with(&options).await?;
-        let locked = sqlx::query("BEGIN EXCLUSIVE").execute(&mut conn).await;
-        if locked.is_err() {
-            return Err(BackupError::InUse(db.display().to_string()));
+        // A running server holds the database open, which holding it alone proves it does not.
+        match crate::db::hold_sqlite_file(db).await? {
+            None => return Err(BackupError::InUse(db.display().to_string())),
+            Some(conn) => conn.close().await?,
         }
-        sqlx::query("ROLLBACK").execute(&mut conn).await?;
-        conn.close().await?;
     }
     let staged = db.with_extension("db.restoring");
     std::fs::copy(from, &staged)?;

@@ -15,11 +15,9 @@ use sqlx::AnyPool;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Output;
-use std::sync::Arc;
+use support::fleet::Fleet;
 use support::holdings::{CADRES, check_server_holds_exactly_what_phones_saved, timelines};
-use support::phone::{Board, Phone};
 use support::process::ServerProcess;
-use support::proxy::Proxy;
 
 const ON_SQLITE: usize = 10;
 /// Saved by the first phone while the server is stopped for the move.
@@ -45,17 +43,8 @@ async fn a_deployment_moved_to_postgres_keeps_every_record_and_its_phones_sync_o
     let mut server = ServerProcess::start(data_dir.path(), None).await;
     let direct = server.addr();
     let demo = timelines(direct).await;
-    let proxy = Arc::new(Proxy::start(direct, 1).await);
-    proxy.stop_faults();
-    let board = Arc::new(Board::new(CADRES.len()));
-    let sync = |phone: Phone, quota: usize| {
-        let (proxy, board) = (Arc::clone(&proxy), Arc::clone(&board));
-        async move { phone.run_until_pulled(quota, proxy, board).await }
-    };
-    let mut phones = Vec::new();
-    for (index, cadre) in CADRES.iter().enumerate() {
-        phones.push(sync(Phone::new(index, cadre, 17), ON_SQLITE).await);
-    }
+    let fleet = Fleet::new(direct).await;
+    let mut phones = fleet.first_sync(17, ON_SQLITE).await;
 
     let busy = move_to_postgres(data_dir.path(), &url_file);
     refused(&busy, "停止", "while the server holds the SQLite file");
@@ -87,7 +76,7 @@ async fn a_deployment_moved_to_postgres_keeps_every_record_and_its_phones_sync_o
     let mut after = Vec::new();
     for phone in phones {
         let quota = phone.saved.len() + ON_POSTGRES;
-        after.push(sync(phone, quota).await);
+        after.push(fleet.sync(phone, quota).await);
     }
     let stored = timelines(direct).await;
     check_server_holds_exactly_what_phones_saved(&demo, &stored, &after);

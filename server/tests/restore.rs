@@ -10,11 +10,10 @@ mod common;
 mod support;
 
 use std::path::Path;
-use std::sync::Arc;
+use support::fleet::Fleet;
 use support::holdings::{CADRES, check_server_holds_exactly_what_phones_saved, timelines};
-use support::phone::{Board, Phone};
+use support::phone::Phone;
 use support::process::ServerProcess;
-use support::proxy::Proxy;
 
 const BEFORE_BACKUP: usize = 8;
 const AFTER_BACKUP: usize = 16;
@@ -34,23 +33,13 @@ async fn run(backend: &str, database_url: Option<&str>) {
     let mut server = ServerProcess::start(data_dir.path(), database_url).await;
     let direct = server.addr();
     let demo = timelines(direct).await;
-    let proxy = Arc::new(Proxy::start(direct, 1).await);
-    proxy.stop_faults();
-    let board = Arc::new(Board::new(CADRES.len()));
-    let sync = |phone: Phone, quota: usize| {
-        let (proxy, board) = (Arc::clone(&proxy), Arc::clone(&board));
-        async move { phone.run_until_pulled(quota, proxy, board).await }
-    };
-
-    let mut phones = Vec::new();
-    for (index, cadre) in CADRES.iter().enumerate() {
-        phones.push(sync(Phone::new(index, cadre, 7), BEFORE_BACKUP).await);
-    }
+    let fleet = Fleet::new(direct).await;
+    let phones = fleet.first_sync(7, BEFORE_BACKUP).await;
     let backup = data_dir.path().join("backup");
     take_backup(data_dir.path(), database_url, &backup).await;
     let mut after = Vec::new();
     for phone in phones {
-        after.push(sync(phone, AFTER_BACKUP).await);
+        after.push(fleet.sync(phone, AFTER_BACKUP).await);
     }
     let acknowledged: usize = after.iter().map(|p| p.saved.len()).sum();
 
@@ -59,8 +48,8 @@ async fn run(backend: &str, database_url: Option<&str>) {
     server.restart().await;
 
     let [first, second]: [Phone; 2] = after.try_into().ok().expect("two phones");
-    let second = sync(second, AFTER_RESTORE).await;
-    let first = sync(first, AFTER_BACKUP).await;
+    let second = fleet.sync(second, AFTER_RESTORE).await;
+    let first = fleet.sync(first, AFTER_BACKUP).await;
     let phones = [first, second];
 
     let stored = timelines(direct).await;

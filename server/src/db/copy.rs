@@ -109,15 +109,25 @@ async fn open_exclusively(path: &Path) -> Result<SqliteConnection> {
     if !path.is_file() {
         return Err(MoveError::Missing(shown));
     }
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{shown}?mode=rw"))?
+    hold_sqlite_file(path).await?.ok_or(MoveError::InUse(shown))
+}
+
+/// The SQLite file at `path` held by this connection alone, in an open transaction, until it
+/// closes; `None` while another process (a server, even an idle one) has it open. On a WAL
+/// database a plain `BEGIN EXCLUSIVE` only keeps writers out; in exclusive locking mode the lock
+/// is on the file itself, of which every open connection holds a share.
+pub async fn hold_sqlite_file(
+    path: &Path,
+) -> std::result::Result<Option<SqliteConnection>, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}?mode=rw", path.display()))?
         .locking_mode(SqliteLockingMode::Exclusive)
+        // Waiting briefly only covers a checkpoint in progress.
         .busy_timeout(std::time::Duration::from_millis(200));
     let mut conn = SqliteConnection::connect_with(&options).await?;
-    // One read transaction for the whole copy, under the lock no one else may share.
     match sqlx::query("BEGIN EXCLUSIVE").execute(&mut conn).await {
-        Ok(_) => Ok(conn),
-        Err(e) if is_busy(&e) => Err(MoveError::InUse(shown)),
-        Err(e) => Err(e.into()),
+        Ok(_) => Ok(Some(conn)),
+        Err(e) if is_busy(&e) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -483,4 +493,33 @@ async fn insert_rows(tx: &mut PgConnection, insert: &str, rows: Vec<Vec<Value>>)
 /// Names come from the schemas themselves; quoted all the same.
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(id: &str, parent: Option<&str>) -> Vec<Value> {
+        vec![
+            Value::Text(Some(id.into())),
+            Value::Text(parent.map(Into::into)),
+        ]
+    }
+
+    fn ids(rows: &[Vec<Value>]) -> Vec<String> {
+        rows.iter().filter_map(|r| r[0].key()).collect()
+    }
+
+    #[test]
+    fn a_place_is_written_after_the_place_it_belongs_to() {
+        // Stored village first (an import may add a county above existing townships).
+        let rows = vec![
+            place("village", Some("township")),
+            place("township", Some("county")),
+            place("county", None),
+            place("orphan", Some("nowhere")),
+        ];
+        let ordered = parents_first(rows, &[(1, 0)]);
+        assert_eq!(ids(&ordered), ["county", "township", "village", "orphan"]);
+    }
 }

@@ -33,7 +33,7 @@ pub use audit::{AUDIT_RETENTION_DAYS, Actor, ExportLine};
 pub use blobs::{Appended, BlobState, Download, ORPHAN_GRACE_DAYS, Piece, sweep_blobs_every};
 pub use chain::ChainFinding;
 pub use chain_check::Kept;
-pub use copy::{MoveError, Moved, move_to_postgres};
+pub use copy::{MoveError, Moved, hold_sqlite_file, move_to_postgres};
 pub use files::Access;
 pub use roots::{PublishedRoot, RootFinding, publish_roots_daily};
 pub use turns::Turn;

@@ -3,6 +3,7 @@
 //! process that can be killed, phones running the shipping sync engine, and what the server holds.
 
 pub mod faults;
+pub mod fleet;
 pub mod holdings;
 pub mod http;
 pub mod instances;
