@@ -5,7 +5,8 @@
 //! server stops; the move copies every table; it is refused again now that the target is not
 //! empty; the server starts on PostgreSQL and the phones sync with the cursors, sessions and
 //! operation numbers they had: no reset, nothing downloaded twice, nothing sent again, the unsent
-//! records stored once, and the server holds exactly what the phones saved.
+//! records stored once, and the server holds exactly what the phones saved. Last, a file an
+//! older release ran is refused before anything is written.
 
 mod common;
 #[allow(dead_code)] // each test uses a part of the support code
@@ -103,6 +104,7 @@ async fn a_deployment_moved_to_postgres_keeps_every_record_and_its_phones_sync_o
             "phone {i} downloaded nothing new on PostgreSQL"
         );
     }
+    older_release_refused(&sqlite_url, data_dir.path(), &url_file).await;
     println!(
         "move: {copied} rows in every table alike; {} records saved on SQLite, {UNSENT} unsent \
          at the move, {} after it; resets 0, resends 0, sign-ins again 0, duplicates 0",
@@ -130,6 +132,25 @@ fn move_to_postgres(data_dir: &Path, url_file: &Path) -> Output {
     command
         .output()
         .expect("run xiafang-server move-to-postgres")
+}
+
+/// A SQLite file another release last ran has other tables or columns than this release makes
+/// on PostgreSQL: the command says to run this release on it first, before touching the target.
+async fn older_release_refused(sqlite_url: &str, data_dir: &Path, url_file: &Path) {
+    let sqlite = AnyPool::connect(sqlite_url).await.expect("open SQLite");
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(&sqlite)
+    .await
+    .expect("make the file look older");
+    sqlite.close().await;
+    let out = move_to_postgres(data_dir, url_file);
+    refused(
+        &out,
+        "请先用本版本在 SQLite 上启动一次服务器",
+        "of a file an older release ran",
+    );
 }
 
 fn refused(out: &Output, says: &str, when: &str) {
