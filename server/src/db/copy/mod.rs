@@ -5,9 +5,9 @@
 //!
 //! The tables come from the schema, not from a list here: a table a later migration adds is
 //! copied without anyone remembering to. The SQLite file is only read, under an exclusive lock
-//! that no running server holds (`PRAGMA locking_mode = EXCLUSIVE`: an idle server keeps a shared
-//! lock on a WAL database, which a plain `BEGIN EXCLUSIVE` does not notice), and kept while the
-//! copy runs, so no server can start writing to it meanwhile.
+//! that no running server holds (`PRAGMA locking_mode = EXCLUSIVE`: each connection a server has
+//! open keeps a shared lock on a WAL database, which a plain `BEGIN EXCLUSIVE` does not notice),
+//! and kept while the copy runs, so no server can start writing to it meanwhile.
 
 mod rows;
 
