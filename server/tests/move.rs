@@ -12,7 +12,7 @@ mod common;
 #[allow(dead_code)] // each test uses a part of the support code
 mod support;
 
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, Connection};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Output;
@@ -137,14 +137,18 @@ fn move_to_postgres(data_dir: &Path, url_file: &Path) -> Output {
 /// A SQLite file another release last ran has other tables or columns than this release makes
 /// on PostgreSQL: the command says to run this release on it first, before touching the target.
 async fn older_release_refused(sqlite_url: &str, data_dir: &Path, url_file: &Path) {
-    let sqlite = AnyPool::connect(sqlite_url).await.expect("open SQLite");
+    // One connection, closed before the command runs: a pool returns its connections in the
+    // background and may still hold the file when the command looks.
+    let mut sqlite = AnyConnection::connect(sqlite_url)
+        .await
+        .expect("open SQLite");
     sqlx::query(
         "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
     )
-    .execute(&sqlite)
+    .execute(&mut sqlite)
     .await
     .expect("make the file look older");
-    sqlite.close().await;
+    sqlite.close().await.expect("close SQLite");
     let out = move_to_postgres(data_dir, url_file);
     refused(
         &out,
@@ -200,15 +204,17 @@ async fn every_table_alike(
     postgres_url: &str,
     reported: &HashMap<String, usize>,
 ) -> usize {
-    let sqlite = AnyPool::connect(sqlite_url).await.expect("open SQLite");
-    let postgres = AnyPool::connect(postgres_url)
+    let mut sqlite = AnyConnection::connect(sqlite_url)
+        .await
+        .expect("open SQLite");
+    let mut postgres = AnyConnection::connect(postgres_url)
         .await
         .expect("open PostgreSQL");
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
          AND name <> '_sqlx_migrations' ORDER BY name",
     )
-    .fetch_all(&sqlite)
+    .fetch_all(&mut sqlite)
     .await
     .expect("list tables");
     assert!(tables.len() >= 25, "the schema lists only {tables:?}");
@@ -222,7 +228,7 @@ async fn every_table_alike(
         let columns: Vec<(String, String)> =
             sqlx::query_as("SELECT name, type FROM pragma_table_info($1) ORDER BY cid")
                 .bind(table)
-                .fetch_all(&sqlite)
+                .fetch_all(&mut sqlite)
                 .await
                 .expect("list columns");
         let text: Vec<String> = columns
@@ -234,11 +240,11 @@ async fn every_table_alike(
             .collect();
         let sql = format!("SELECT {} FROM {table}", text.join(" || '|' || "));
         let mut on_sqlite: Vec<String> = sqlx::query_scalar(&sql)
-            .fetch_all(&sqlite)
+            .fetch_all(&mut sqlite)
             .await
             .unwrap_or_else(|e| panic!("read {table} on SQLite: {e}"));
         let mut on_postgres: Vec<String> = sqlx::query_scalar(&sql)
-            .fetch_all(&postgres)
+            .fetch_all(&mut postgres)
             .await
             .unwrap_or_else(|e| panic!("read {table} on PostgreSQL: {e}"));
         on_sqlite.sort();
@@ -262,7 +268,7 @@ async fn every_table_alike(
         "records",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {must_have}"))
-            .fetch_one(&postgres)
+            .fetch_one(&mut postgres)
             .await
             .expect("count");
         assert!(
@@ -270,21 +276,21 @@ async fn every_table_alike(
             "the scenario left {must_have} empty, so it proves nothing"
         );
     }
-    sqlite.close().await;
-    postgres.close().await;
+    sqlite.close().await.expect("close SQLite");
+    postgres.close().await.expect("close PostgreSQL");
     rows
 }
 
 async fn audit_log_stays_append_only(postgres_url: &str) {
-    let postgres = AnyPool::connect(postgres_url)
+    let mut postgres = AnyConnection::connect(postgres_url)
         .await
         .expect("open PostgreSQL");
     for sql in ["DELETE FROM audit_log", "UPDATE audit_log SET action = 'x'"] {
         let err = sqlx::query(sql)
-            .execute(&postgres)
+            .execute(&mut postgres)
             .await
             .expect_err("the audit log refuses changes after the move");
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
-    postgres.close().await;
+    postgres.close().await.expect("close PostgreSQL");
 }
