@@ -94,7 +94,14 @@ pub fn report(moved: &Moved) -> Vec<String> {
     for finding in &v.findings {
         lines.push(finding.text(xiafang_core::Lang::Zh));
     }
-    if v.all_match() {
+    if !v.all_match() {
+        lines.push(
+            "数据已复制并提交，但 PostgreSQL 上的记录链校验发现以上问题：请在 SQLite 文件上运行 \
+             xiafang-server verify 比较，相同的问题在迁移之前就已存在 (copied, but the chain \
+             check names the records above)"
+                .into(),
+        );
+    } else {
         lines.push(format!(
             "PostgreSQL 上的记录链校验通过：{} 份档案的记录链（{} 条记录）与 {} 份签名根均相符 \
              (every record chain matches)",
