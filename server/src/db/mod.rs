@@ -119,8 +119,15 @@ impl Db {
             return Err(DbError::UnsupportedUrl(redact(url)));
         };
         let options = AnyConnectOptions::from_str(url)?;
+        let sqlite = backend == Backend::Sqlite;
+        // On SQLite one connection stays open for the server's whole life: `restore` and
+        // `move-to-postgres` know a server still uses the file by its open connections
+        // (`hold_sqlite_file`), and sqlx would otherwise close them all after ten idle minutes.
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .max_connections(if sqlite { 4 } else { 16 })
+            .min_connections(if sqlite { 1 } else { 0 })
+            .idle_timeout((!sqlite).then_some(std::time::Duration::from_secs(600)))
+            .max_lifetime((!sqlite).then_some(std::time::Duration::from_secs(1800)))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -191,6 +198,18 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn an_idle_sqlite_server_keeps_the_file_held_so_restore_and_move_see_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("xiafang.db");
+        let db = super::Db::open(&path).await.unwrap();
+        let options = db.pool.options();
+        assert!(options.get_min_connections() >= 1);
+        assert_eq!(options.get_idle_timeout(), None, "idle connections closed");
+        assert_eq!(options.get_max_lifetime(), None, "connections recycled");
+        assert!(super::hold_sqlite_file(&path).await.unwrap().is_none());
+    }
+
     #[test]
     fn passwords_never_reach_messages() {
         assert_eq!(
