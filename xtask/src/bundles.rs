@@ -54,7 +54,7 @@ fn quoted_after(html: &str, marker: &str) -> Result<String> {
 }
 
 /// Replaces Trunk's start-up script and its preloads of the field files with `public/start.js`
-/// (comments dropped), which asks for the bundle it starts after the first frame: no preloads, so
+/// (comments dropped), which asks for the bundle it starts after the first paint: no preloads, so
 /// that nothing but the page and its CSS is downloaded before the static first screen is painted
 /// (docs/PERFORMANCE.md, "The first screen before the wasm").
 pub fn write_loader(dist: &Path, field: &Bundle, office: &Bundle, version: &str) -> Result<()> {
