@@ -32,7 +32,7 @@ pub mod wire;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 
-pub use base::{cipher, hlc, ids, lang, money, pin, problem};
+pub use base::{cipher, dates, hlc, ids, lang, money, pin, problem};
 pub use checks::{permissions, targets, validation, verdict};
 pub use folds::{
     calendar, case, chain, deadlines, held_chain, ledger, repeats, review, roots, search,

@@ -8,6 +8,7 @@ use crate::store::{self, FileChainState, LocalRecord};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::Lang;
+use xiafang_core::dates::Day;
 use xiafang_core::held_chain::Mismatch;
 
 /// One line per mismatch, in the user's language.
@@ -18,7 +19,7 @@ fn line(m: &Mismatch, records: &[LocalRecord], lang: Lang) -> String {
         .map(|l| {
             format!(
                 "{} {}",
-                l.record.occurred_at.format("%Y-%m-%d"),
+                Day(l.record.occurred_at),
                 l.record.body.kind_label(lang)
             )
         })
@@ -42,7 +43,7 @@ pub fn ChainWarning(chain: Option<FileChainState>, records: Vec<LocalRecord>) ->
     let i18n = use_i18n();
     let chain = chain?;
     let lang = i18n.lang();
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| Day(d).to_string());
     if chain.mismatches.is_empty() {
         let n = chain.held.ids.len();
         let text = Msg::ChainMatched

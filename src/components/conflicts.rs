@@ -7,6 +7,7 @@ use crate::sync::SyncStatus;
 use chrono::Local;
 use leptos::prelude::*;
 use xiafang_core::FileId;
+use xiafang_core::dates::DayMinute;
 use xiafang_core::file_edit::FileConflict;
 
 /// The conflicts of file `file`, read again whenever the phone goes online or its data changes
@@ -67,7 +68,7 @@ fn ConflictCard(list: Vec<FileConflict>) -> impl IntoView {
                     <strong>{c.field.label(lang)}</strong>
                     <span class="kept">{format!("{}{}", i18n.t(Msg::ConflictKept), shown(&c.kept))}</span>
                     <span class="lost">{format!("{}{}", i18n.t(Msg::ConflictLost), shown(&c.lost))}</span>
-                    <time>{c.at.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()}</time>
+                    <time>{DayMinute(c.at.with_timezone(&Local)).to_string()}</time>
                 </li>
             }
         })

@@ -3,6 +3,7 @@
 
 use crate::i18n::Msg;
 use leptos::prelude::*;
+use xiafang_core::dates::Day;
 use xiafang_core::legal::{LegalOpinion, Mediation, MediationOutcome};
 use xiafang_core::{Field, Lang};
 
@@ -33,11 +34,7 @@ pub(super) fn opinion(o: &LegalOpinion, lang: Lang) -> AnyView {
 }
 
 pub(super) fn mediation(m: &Mediation, lang: Lang) -> AnyView {
-    let sessions: Vec<String> = m
-        .sessions
-        .iter()
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .collect();
+    let sessions: Vec<String> = m.sessions.iter().map(|d| Day(*d).to_string()).collect();
     let ending = match (m.outcome, m.channel) {
         (MediationOutcome::Failed, Some(route)) => line(
             Field::MediationChannel.label(lang),

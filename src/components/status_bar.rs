@@ -5,6 +5,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::sync::{SyncProblem, SyncStatus};
 use chrono::Local;
 use leptos::prelude::*;
+use xiafang_core::dates::MonthDayMinute;
 
 #[component]
 pub fn StatusBar() -> impl IntoView {
@@ -29,7 +30,7 @@ pub fn StatusBar() -> impl IntoView {
         Some(at) => Some(format!(
             "{} {}",
             i18n.t(Msg::LastUpload),
-            at.with_timezone(&Local).format("%m-%d %H:%M")
+            MonthDayMinute(at.with_timezone(&Local))
         )),
         None if sync.pending.get() > 0 => Some(i18n.t(Msg::NeverUploaded).to_owned()),
         None => None,
@@ -40,7 +41,7 @@ pub fn StatusBar() -> impl IntoView {
             format!(
                 "{} {}",
                 i18n.t(Msg::LastHeard),
-                at.with_timezone(&Local).format("%m-%d %H:%M")
+                MonthDayMinute(at.with_timezone(&Local))
             )
         })
     };

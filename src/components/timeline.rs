@@ -9,6 +9,7 @@ use crate::store::LocalRecord;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::HashMap;
+use xiafang_core::dates::{Day, DayMinute};
 use xiafang_core::judge::{may_attach, phone_reach};
 use xiafang_core::ledger::{Standing, standings};
 use xiafang_core::money::format_yuan;
@@ -139,7 +140,7 @@ fn Entry(
         >
             <header>
                 <strong>{r.body.kind_label(lang)}</strong>
-                <time>{r.occurred_at.format("%Y-%m-%d %H:%M").to_string()}</time>
+                <time>{DayMinute(r.occurred_at).to_string()}</time>
                 <span class="muted">{format!("{}：{}", i18n.t(Msg::Recorder), r.author_name)}</span>
             </header>
             {standing_text.map(|t| view! { <p class="standing" data-testid="standing">{t}</p> })}
@@ -188,10 +189,7 @@ fn details(body: &RecordBody, lang: Lang) -> AnyView {
         RecordBody::Visit(v) => {
             let joined: Vec<&str> = v.joined.iter().map(|m| m.name.as_str()).collect();
             let joined = joined.join("、");
-            let due = v
-                .next_due
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default();
+            let due = v.next_due.map(|d| Day(d).to_string()).unwrap_or_default();
             view! {
                 {line(Field::Place.label(lang), v.place.clone())}
                 {line(Field::Participants.label(lang), v.participants.join("、"))}

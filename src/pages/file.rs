@@ -12,6 +12,7 @@ use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::Field;
+use xiafang_core::dates::Day;
 use xiafang_core::file_edit::FileConflict;
 use xiafang_core::judge::{Offer, offers, phone_reach, tasking_actions};
 use xiafang_core::tasking::TaskingAction;
@@ -126,7 +127,7 @@ fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> 
             <p class="summary">{m.summary.clone()}</p>
             <dl>
                 <dt>{i18n.t(Msg::Since)}</dt>
-                <dd>{format!("{}（{years} {}）", m.since.format("%Y-%m-%d"), i18n.t(Msg::YearsAgo))}</dd>
+                <dd>{format!("{}（{years} {}）", Day(m.since), i18n.t(Msg::YearsAgo))}</dd>
                 <dt>{i18n.t(Msg::LevelReached)}</dt>
                 <dd>{m.level_reached.label(lang)} " · " {m.channel.label(lang)} " · " {m.classification.label(lang)}</dd>
                 <dt>{i18n.t(Msg::Resolution)}</dt>

@@ -13,6 +13,7 @@ use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
+use xiafang_core::dates::DayMinute;
 use xiafang_core::session::LoginResponse;
 
 #[component]
@@ -34,11 +35,7 @@ pub fn LoginPage() -> impl IntoView {
         settings::take_signed_out_offline().map(|until| {
             let until = until.map_or_else(
                 || i18n.t(Msg::SessionDaysLeft).to_owned(),
-                |at| {
-                    at.with_timezone(&chrono::Local)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string()
-                },
+                |at| DayMinute(at.with_timezone(&chrono::Local)).to_string(),
             );
             format!("{}{until}", i18n.t(Msg::SignedOutOffline))
         })

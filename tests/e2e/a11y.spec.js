@@ -73,7 +73,7 @@ async function axe(page, screen) {
 /// The header fits the phone: nothing sticks out sideways, every item is on one line (its text
 /// makes one line box), and the header is no taller than `rows` rows of touch targets.
 async function headerFits(page, role, rows) {
-  const header = page.locator("header.top");
+  const header = page.getByRole("banner");
   await expect(header).toBeVisible();
   const m = await header.evaluate((h) => {
     const wrapped = [];
@@ -100,8 +100,8 @@ async function headerFits(page, role, rows) {
 
 /// Waits until the screen is drawn: its heading shows and nothing is still being read.
 async function ready(page) {
-  await expect(page.locator("main h1").first()).toBeVisible();
-  await expect(page.locator("main").getByText("正在读取…")).toHaveCount(0);
+  await expect(page.getByRole("main").getByRole("heading", { level: 1 }).first()).toBeVisible();
+  await expect(page.getByRole("main").getByText("正在读取…")).toHaveCount(0);
 }
 
 /// Goes to `path` inside the app, as a link would (a reload would lock the phone's data): first
@@ -121,12 +121,12 @@ function push(page, path) {
 
 async function nowhere(page) {
   await push(page, "/a11y-nowhere");
-  await expect(page.locator("main").getByText("找不到这个页面")).toBeVisible();
+  await expect(page.getByRole("main").getByText("找不到这个页面")).toBeVisible();
 }
 
 /// The app's own links on the screen: address, and the kind of the timeline entry it sits in.
 function linksOn(page) {
-  return page.locator("main a[href^='/']").evaluateAll((as) =>
+  return page.getByRole("main").locator("a[href^='/']").evaluateAll((as) =>
     as.map((a) => {
       const entry = a.closest("li.entry");
       return { href: a.getAttribute("href"), kind: entry ? entry.classList[1] : "" };
@@ -183,7 +183,7 @@ for (const { role, username, rows, screens } of ROLES) {
       if (href !== "/" && !href.startsWith("/login") && !seen.has(key)) seen.set(key, href);
     };
     (await linksOn(page)).forEach(add);
-    const headerLinks = await page.locator("header.top a[href^='/']").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const headerLinks = await page.getByRole("banner").locator("a[href^='/']").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     headerLinks.forEach((href) => add({ href, kind: "" }));
     const visited = new Set();
     for (let more = true; more; ) {

@@ -93,7 +93,7 @@ test("an administrator creates, assigns, resets and disables a cadre account in 
 
 test("a cadre has no 管理 link and the server refuses the admin screen", async ({ page }) => {
   await signIn(page, server);
-  await expect(page.locator("header.top")).toContainText("王建国");
+  await expect(page.getByRole("banner")).toContainText("王建国");
   await expect(page.getByRole("link", { name: "管理" })).toHaveCount(0);
   // The cadre's phone has no 管理 screen at all (it is in the office bundle, which it never
   // downloads), and the server refuses the cadre's own session the administrator's API.

@@ -40,7 +40,7 @@ test("a cadre's to-do and a follow-up the petitioner would not sign, offline", a
 
   // Home: the promise made on the visit is on the to-do, due tomorrow, one tap from its file;
   // the overdue come first, then the soonest due.
-  await page.locator("a.brand").click();
+  await page.getByRole("link", { name: "下访", exact: true }).click();
   const items = await todoItems(page);
   const item = items.filter({ hasText: tag });
   await expect(item).toHaveAttribute("data-kind", "next-step");
@@ -85,7 +85,7 @@ test("a leader's reception of a group counts as one batch and its people, offlin
   const batches = await figure(page, "reception_batches");
   const persons = await figure(page, "reception_persons");
 
-  await page.locator("a.brand").click();
+  await page.getByRole("link", { name: "下访", exact: true }).click();
   const fileUrl = await openFile(page, "郭先生");
   await page.getByRole("link", { name: "接访", exact: true }).click();
   await expect(page.getByRole("heading", { name: "记录接访" })).toBeVisible();
@@ -113,7 +113,7 @@ test("a leader's reception of a group counts as one batch and its people, offlin
 
   await goOnline(context, server);
   await syncNow(page);
-  await page.locator("a.brand").click();
+  await page.getByRole("link", { name: "下访", exact: true }).click();
   await openFile(page, "郭先生");
   await expect(entry.getByTestId("state")).toHaveText("已上传");
 });
@@ -146,7 +146,7 @@ test("an early sign goes up from the village to the county and leaves the consol
   await expect(row).toContainText("越级访苗头 · 报告至乡镇（街道）");
   await expect(row).toContainText(tag);
   // The township escalates it to the county.
-  await sup.locator("a.brand").click();
+  await sup.getByRole("link", { name: "下访", exact: true }).click();
   await openFile(sup, "郭先生");
   await sup.getByRole("link", { name: "报苗头" }).click();
   await sup.fill("textarea[name=warning_what]", `串联其他村民 ${tag}`);
@@ -155,7 +155,7 @@ test("an early sign goes up from the village to the county and leaves the consol
   await sup.getByRole("link", { name: "案件期限" }).click();
   await expect(row).toContainText("报告至县（市、区）");
   // Settled: it leaves the list.
-  await sup.locator("a.brand").click();
+  await sup.getByRole("link", { name: "下访", exact: true }).click();
   await openFile(sup, "郭先生");
   await sup.getByRole("link", { name: "报苗头" }).click();
   await sup.fill("textarea[name=warning_what]", `已当面答复，情绪平稳 ${tag}`);

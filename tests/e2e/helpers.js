@@ -8,11 +8,11 @@ const USER = { username: "wangjg", password: "xiafang2026" };
 /// The demo's county supervisor (赵晓峰).
 const SUPERVISOR = { username: "zhaoxf", password: "xiafang2026" };
 
-/// The local date `days` from now, as a date input takes it (YYYY-MM-DD).
+/// The date `days` from now on the phone's calendar (China time, playwright.config.js's
+/// `timezoneId`), as a date input takes it (YYYY-MM-DD). The machine's own zone would be a day
+/// behind the phone's from 16:00 to 24:00 UTC.
 function isoDaysFromNow(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return new Date(Date.now() + days * 86_400_000).toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
 }
 /// The PIN the specs set: six digits, not a trivial sequence.
 const PIN = "246810";

@@ -54,8 +54,9 @@ fn quoted_after(html: &str, marker: &str) -> Result<String> {
 }
 
 /// Replaces Trunk's start-up script and its preloads of the field files with `public/start.js`
-/// (comments dropped), and preloads of the field bundle: most phones start it, and a phone that
-/// starts the office bundle finds the field files in its cache.
+/// (comments dropped), which asks for the bundle it starts after the first paint: no preloads, so
+/// that nothing but the page and its CSS is downloaded before the static first screen is painted
+/// (docs/PERFORMANCE.md, "The first screen before the wasm").
 pub fn write_loader(dist: &Path, field: &Bundle, office: &Bundle, version: &str) -> Result<()> {
     let path = dist.join("index.html");
     let index = read(&path)?;
@@ -72,13 +73,8 @@ pub fn write_loader(dist: &Path, field: &Bundle, office: &Bundle, version: &str)
         .ok_or("Trunk's index.html has no modulepreload")?;
     let head_end = index.find("</head>").ok_or("no </head>")?;
     let loader = loader_script(field, office, version)?;
-    let preloads = format!(
-        "<link rel=\"modulepreload\" href=\"{}\"><link rel=\"preload\" href=\"{}\" as=\"fetch\" \
-         type=\"application/wasm\" crossorigin>",
-        field.js, field.wasm
-    );
     let out = format!(
-        "{}{loader}{}{preloads}{}",
+        "{}{loader}{}{}",
         &index[..script_start],
         &index[script_end..preload],
         &index[head_end..]

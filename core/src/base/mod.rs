@@ -3,6 +3,7 @@
 #[macro_use]
 pub mod labeled;
 pub mod cipher;
+pub mod dates;
 pub mod hlc;
 pub mod ids;
 pub mod lang;

@@ -4,6 +4,7 @@
 //! counted in calendar days whose last day is a rest day: by national practice (民法典 §203) it
 //! ends on the next working day; a county's rules may keep it where it falls.
 
+use crate::base::dates::Day;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
@@ -169,13 +170,10 @@ impl CalendarUse {
         });
         if let Some(from) = self.moved_from {
             parts.push(match lang {
-                Lang::Zh => format!(
-                    "期限末日{}为休息日，顺延至下一个工作日",
-                    from.format("%Y-%m-%d")
-                ),
+                Lang::Zh => format!("期限末日{}为休息日，顺延至下一个工作日", Day(from)),
                 Lang::En => format!(
                     "the limit's last day, {}, is a rest day: moved to the next working day",
-                    from.format("%Y-%m-%d")
+                    Day(from)
                 ),
             });
         }

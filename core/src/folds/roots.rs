@@ -4,6 +4,7 @@
 //! `statement_bytes` with a key kept outside the database (Ed25519); anyone holding the public
 //! key checks a statement with these bytes and no Xiafang code.
 
+use crate::base::dates::Day;
 use crate::folds::chain::ChainHash;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,7 @@ impl RootStatement {
         format!(
             "xiafang-root-v1\n{}\n{}\n{}\n{}\n{}\n{}\n",
             self.seq,
-            self.day.format("%Y-%m-%d"),
+            Day(self.day),
             self.feed_seq,
             self.files,
             self.root.to_hex(),

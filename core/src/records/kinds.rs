@@ -1,6 +1,7 @@
 //! What each kind of record allows: which kinds are signed, photographed or reviewed, the text
 //! a signer confirms, and the image a signature or photo holds.
 
+use crate::base::dates::DayMinute;
 use crate::base::lang::Lang;
 use crate::base::money;
 use crate::records::attachment::BlobRef;
@@ -20,7 +21,7 @@ pub fn blob_of(body: &RecordBody) -> Option<&BlobRef> {
 /// the signed document is the Chinese one, and its hash must not depend on a setting.
 pub fn signed_text(record: &Record) -> Option<String> {
     let zh = Lang::Zh;
-    let when = record.occurred_at.format("%Y-%m-%d %H:%M");
+    let when = DayMinute(record.occurred_at);
     let lines: Vec<String> = match &record.body {
         RecordBody::Visit(v) => {
             let mut lines = vec![

@@ -2,6 +2,7 @@
 //! use it: UTF-8 with a byte-order mark, Chinese headers, one row per record in time order.
 //! Cells typed by users are neutralised so a spreadsheet never runs them as formulas.
 
+use crate::base::dates::Minute;
 use crate::base::lang::Lang;
 use crate::base::money::plain_yuan;
 use crate::base::problem::Field;
@@ -52,7 +53,7 @@ fn row(r: &Record, standing: Option<&Standing>) -> [String; 16] {
     let mut cells: [String; 16] = Default::default();
     cells[0] = r.id.to_string();
     cells[1] = r.occurred_at.date().to_string();
-    cells[2] = r.occurred_at.format("%H:%M").to_string();
+    cells[2] = Minute(r.occurred_at).to_string();
     cells[3] = r.body.kind_label(zh).to_owned();
     cells[4] = r.author_name.clone();
     let mut corrections = Vec::new();

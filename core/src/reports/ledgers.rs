@@ -7,6 +7,7 @@
 //! Only records that still count are listed: an amended record appears once, as amended, and a
 //! voided one not at all, as in the visit count.
 
+use crate::base::dates::DayMinute;
 use crate::base::lang::Lang;
 use crate::base::problem::Field;
 use crate::folds::case::{CaseRules, DeadlineKind, DeadlineStatus, case_status, china_date};
@@ -58,7 +59,7 @@ impl Cell {
         match self {
             Cell::Text(s) => cell(s),
             Cell::Date(d) => d.to_string(),
-            Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::DateTime(t) => DayMinute(*t).to_string(),
             Cell::Yuan(y) => crate::base::money::plain_yuan((y * 100.0).round() as i64),
             Cell::Count(n) => n.to_string(),
             Cell::Empty => String::new(),

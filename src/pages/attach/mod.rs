@@ -15,6 +15,7 @@ use crate::components::{RequireSession, file_once_from_address, loaded, record_i
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
 use leptos::prelude::*;
+use xiafang_core::dates::DayMinute;
 use xiafang_core::judge::{may_attach, phone_reach};
 use xiafang_core::ledger::Standing;
 use xiafang_core::upload::SyncState;
@@ -116,7 +117,7 @@ fn TargetHeading(record: Record) -> impl IntoView {
         <p class="muted">
             <strong>{record.body.kind_label(lang)}</strong>
             " "
-            <time>{record.occurred_at.format("%Y-%m-%d %H:%M").to_string()}</time>
+            <time>{DayMinute(record.occurred_at).to_string()}</time>
         </p>
     }
 }

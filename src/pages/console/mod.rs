@@ -23,6 +23,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, StoreError};
 use chrono::{Datelike, Local, NaiveDate};
 use leptos::prelude::*;
+use xiafang_core::dates::parse_day;
 use xiafang_core::figures::Period;
 use xiafang_core::{PetitionerFile, Record};
 
@@ -73,7 +74,7 @@ impl PeriodInput {
 
     /// `None` while a date is missing or the period ends before it starts.
     fn period(self) -> Option<Period> {
-        let day = |s: RwSignal<String>| s.with(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+        let day = |s: RwSignal<String>| s.with(|s| parse_day(s));
         Period::new(day(self.from)?, day(self.to)?).ok()
     }
 }

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use xiafang_core::dates;
 use xiafang_core::{Field, FieldError, FileId, Problem, Record, RecordBody, RecordId};
 
 /// What a form is saving: the file, the record it amends, the time, and how the save went.
@@ -36,7 +37,7 @@ impl Draft {
         Draft {
             file_id: StoredValue::new(file_id),
             amends: original.map(|r| r.id),
-            occurred_at: RwSignal::new(occurred_at.format(DATETIME_INPUT).to_string()),
+            occurred_at: RwSignal::new(dates::input_minute(occurred_at)),
             errors: FormErrors::new(),
             saving: RwSignal::new(false),
             failure: RwSignal::new(None),
@@ -156,14 +157,9 @@ impl Draft {
     }
 }
 
-/// How a `datetime-local` input reads and writes a time.
-const DATETIME_INPUT: &str = "%Y-%m-%dT%H:%M";
-
+/// A `datetime-local` input's time.
 pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim();
-    NaiveDateTime::parse_from_str(text, DATETIME_INPUT)
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .ok()
+    dates::parse_input_minute(text.trim())
 }
 
 /// An optional date field: empty is `None`; anything unreadable is reported against `field`.
@@ -176,7 +172,7 @@ pub fn parse_optional_date(
     if text.is_empty() {
         return None;
     }
-    let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let parsed = dates::parse_day(text);
     if parsed.is_none() {
         problems.push(FieldError::new(field, Problem::DateOutOfRange));
     }

@@ -8,6 +8,7 @@ use crate::i18n::{Msg, use_i18n};
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
 use xiafang_core::case_step::LegalRoute;
+use xiafang_core::dates::Day;
 use xiafang_core::legal::{Mediation, MediationOutcome};
 use xiafang_core::{Field, FieldError, PetitionerFile, Record, RecordBody, Visit};
 
@@ -38,7 +39,7 @@ pub fn MediationForm(
         start
             .sessions
             .iter()
-            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map(|d| Day(*d).to_string())
             .collect::<Vec<_>>()
             .join("，"),
     );

@@ -3,6 +3,7 @@
 
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
+use xiafang_core::dates::DayMinute;
 use xiafang_core::money::format_yuan;
 use xiafang_core::{Lang, Record, RecordBody};
 
@@ -14,7 +15,7 @@ pub fn RecordSummary(record: Record) -> impl IntoView {
         <section class="card record-summary" data-testid="record-summary">
             <strong>{record.body.kind_label(lang)}</strong>
             " "
-            <time>{record.occurred_at.format("%Y-%m-%d %H:%M").to_string()}</time>
+            <time>{DayMinute(record.occurred_at).to_string()}</time>
             <p class="excerpt">{excerpt(&record.body, lang)}</p>
         </section>
     }

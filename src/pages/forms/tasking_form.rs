@@ -11,6 +11,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, settings};
 use chrono::Local;
 use leptos::prelude::*;
+use xiafang_core::dates::Day;
 use xiafang_core::judge::{phone_reach, tasking_actions};
 use xiafang_core::tasking::{Tasking, TaskingAction, UrgeMethod};
 use xiafang_core::tasks::tasks;
@@ -271,7 +272,7 @@ fn EvidenceChoice(
             let label = format!(
                 "{} · {} · {}",
                 r.body.kind_label(lang),
-                r.occurred_at.format("%Y-%m-%d"),
+                Day(r.occurred_at),
                 excerpt(&r.body, lang)
             );
             view! {

@@ -8,6 +8,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
 use leptos::prelude::*;
 use xiafang_core::case_step::Evaluation;
+use xiafang_core::dates::Day;
 use xiafang_core::record::{Refusal, TeamMember, VisitEvaluation};
 use xiafang_core::{Field, Mood, PetitionerFile, Record, RecordBody, RiskLevel, Visit, VisitKind};
 
@@ -58,7 +59,7 @@ pub fn VisitForm(
     let next_due = RwSignal::new(
         start
             .next_due
-            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map(|d| Day(d).to_string())
             .unwrap_or_default(),
     );
     // Location is never collected unless a cadre chooses to (not offered yet); an amendment

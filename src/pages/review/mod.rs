@@ -14,6 +14,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use xiafang_core::dates::DayMinute;
 use xiafang_core::review::review_states;
 use xiafang_core::{PetitionerFile, Record, UserId};
 
@@ -108,7 +109,7 @@ fn WaitingFile(waiting: Waiting) -> impl IntoView {
                             <li class="queue-item" data-record-id=r.id.to_string()>
                                 <A href=href attr:class="button">{i18n.t(Msg::ReviewIt)}</A>
                                 <strong>{r.body.kind_label(lang)}</strong>
-                                " " <time>{r.occurred_at.format("%Y-%m-%d %H:%M").to_string()}</time>
+                                " " <time>{DayMinute(r.occurred_at).to_string()}</time>
                                 " · " {r.author_name.clone()}
                                 <p class="muted">{excerpt(&r.body, lang)}</p>
                             </li>

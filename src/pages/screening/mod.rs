@@ -17,6 +17,7 @@ use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use xiafang_core::account::Role;
+use xiafang_core::dates::MonthDay;
 use xiafang_core::screening::{LedgerPlace, PlaceLevel};
 use xiafang_core::screenings::{
     OnTimeRate, PeriodState, PlaceRhythm, ScreeningRules, on_time_definition, on_time_rates,
@@ -209,14 +210,14 @@ fn place_row(l: &Ledger, r: &PlaceRhythm, role: Option<Role>, lang: Lang) -> imp
     let now = format!(
         "{}（{}—{}）：{}",
         Msg::ScreeningThisPeriod.text(lang),
-        r.current.from.format("%m-%d"),
-        r.current.to.format("%m-%d"),
+        MonthDay(r.current.from),
+        MonthDay(r.current.to),
         r.current_state.label(lang)
     );
     let missed_text = (!missed.is_empty()).then(|| {
         let list: Vec<String> = missed
             .iter()
-            .map(|p| format!("{}—{}", p.from.format("%m-%d"), p.to.format("%m-%d")))
+            .map(|p| format!("{}—{}", MonthDay(p.from), MonthDay(p.to)))
             .collect();
         format!(
             "{}：{}",
