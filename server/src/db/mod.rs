@@ -14,6 +14,7 @@ mod device_keys;
 mod edits;
 mod feed;
 mod files;
+mod import;
 mod ledgers;
 mod ops;
 mod quarantine;
@@ -33,6 +34,7 @@ pub use blobs::{Appended, BlobState, Download, ORPHAN_GRACE_DAYS, Piece, sweep_b
 pub use chain::ChainFinding;
 pub use chain_check::Kept;
 pub use files::Access;
+pub use import::NO_PASSWORD;
 pub use roots::{PublishedRoot, RootFinding, publish_roots_daily};
 pub use turns::Turn;
 pub use upload::DeviceMark;

@@ -741,8 +741,13 @@ impl Run<'_> {
                 .unwrap_or_default(),
         };
         match duty {
-            Duty::Cadre if role != Some(Role::Cadre) => {
-                row.fail(col::USERNAME, Fault::WrongRole { need: "干部" });
+            Duty::Cadre if !matches!(role, Some(Role::Cadre | Role::Legal)) => {
+                row.fail(
+                    col::USERNAME,
+                    Fault::WrongRole {
+                        need: "干部或法律服务团队成员",
+                    },
+                );
                 return;
             }
             Duty::Leader if role != Some(Role::Supervisor) => {
