@@ -227,3 +227,64 @@ async fn an_administrator_cannot_import_into_another_township() {
         assert_eq!(counts(&url).await, before);
     }
 }
+
+/// `POST /api/admin/import` with `bytes` as the body.
+async fn post_import(
+    server: &TestServer,
+    token: &str,
+    query: &str,
+    bytes: Vec<u8>,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    let req = common::authorised(
+        axum::http::Request::post(format!("/api/admin/import{query}")),
+        token,
+    )
+    .body(axum::body::Body::from(bytes))
+    .expect("request");
+    server.send(req).await
+}
+
+#[tokio::test]
+async fn only_an_administrator_imports_over_http_and_sees_the_problems_in_chinese() {
+    sqlx::any::install_default_drivers();
+    for server in TestServer::each(&small_world()).await {
+        let csv = "\u{feff}信访人姓名,身份证号,乡镇（街道）,村（社区）,用户名,职责\r\n\
+                   f-a1 信访人,,ta,a1,nobody,责任干部\r\n"
+            .as_bytes()
+            .to_vec();
+        for who in ["wang", "sup-a", "law", "sup-county"] {
+            let token = server.login(who).await;
+            let (status, _) = post_import(&server, &token, "?dry_run=1", csv.clone()).await;
+            assert_eq!(status, axum::http::StatusCode::FORBIDDEN, "{who}");
+        }
+        let admin = server.login("admin-a").await;
+        let (status, body) = post_import(&server, &admin, "?dry_run=1", csv.clone()).await;
+        assert_eq!(status, axum::http::StatusCode::OK, "{body}");
+        let report: xiafang_core::ledger_import::ImportReport = common::parse(body);
+        let lines: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["分派 第 2 行 用户名：没有这个用户名的账号（系统和“账号”表中都没有）"]
+        );
+        let good = csv_replace(&csv, "nobody", "wang");
+        let (status, body) = post_import(&server, &admin, "", good.clone()).await;
+        assert_eq!(status, axum::http::StatusCode::OK, "{body}");
+        let report: xiafang_core::ledger_import::ImportReport = common::parse(body);
+        assert!(report.stored && report.problems.is_empty(), "{report:?}");
+        assert_eq!(report.already.assignments, 1, "wang was already assigned");
+
+        let (status, _) =
+            post_import(&server, &admin, "", b"not a workbook \xff\xfe".to_vec()).await;
+        assert_eq!(status, axum::http::StatusCode::BAD_REQUEST);
+        let huge = vec![b'a'; xiafang_server::import::MAX_UPLOAD_BYTES + 1];
+        let (status, _) = post_import(&server, &admin, "", huge).await;
+        assert_eq!(status, axum::http::StatusCode::PAYLOAD_TOO_LARGE);
+    }
+}
+
+fn csv_replace(csv: &[u8], from: &str, to: &str) -> Vec<u8> {
+    String::from_utf8(csv.to_vec())
+        .expect("utf-8")
+        .replace(from, to)
+        .into_bytes()
+}
