@@ -59,6 +59,7 @@ fn facts() -> Facts {
         }],
         assignments: vec![],
         leaders: vec![],
+        visit_ids: Default::default(),
         scope: Some("county".into()),
         today: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
     }
@@ -111,6 +112,26 @@ fn every_fault_is_named_by_sheet_row_and_column_in_chinese() {
             SheetKind::Assignments,
             &[&["无名氏", "", "南滨街道", "阁一村", "nobody", "责任干部"]],
         ),
+        grid(
+            SheetKind::Visits,
+            &[&[
+                "郭先生",
+                "",
+                "南滨街道",
+                "阁一村",
+                "2026-13-01",
+                "上门走访",
+                "家中",
+                "王建国",
+                "wangjg",
+                "要求补偿",
+                "平稳",
+                "一般",
+                "",
+                "",
+                "",
+            ]],
+        ),
     ]);
     let (_, problems) = plan(&book, &facts());
     let lines: Vec<String> = problems
@@ -128,6 +149,7 @@ fn every_fault_is_named_by_sheet_row_and_column_in_chinese() {
         "信访人档案 第 5 行 首次信访日期：日期晚于今天",
         "分派 第 2 行 信访人姓名：找不到这份档案",
         "分派 第 2 行 用户名：没有这个用户名的账号",
+        "走访记录 第 2 行 走访日期：日期不存在",
     ];
     for e in expect {
         assert!(
@@ -177,6 +199,26 @@ fn a_clean_workbook_is_planned_whole_and_again_adds_nothing() {
                 "责任干部",
             ]],
         ),
+        grid(
+            SheetKind::Visits,
+            &[&[
+                "郭先生",
+                "",
+                "南滨街道",
+                "阁一村",
+                "2026年3月1日",
+                "上门走访",
+                "家中",
+                "王建国",
+                "wangjg",
+                "要求补偿",
+                "平稳",
+                "一般",
+                "",
+                "",
+                "",
+            ]],
+        ),
     ]);
     let (planned, problems) = plan(&book, &facts());
     assert!(problems.is_empty(), "{problems:?}");
@@ -210,10 +252,13 @@ fn a_clean_workbook_is_planned_whole_and_again_adds_nothing() {
         id_number: Some("330399197001010013".into()),
     });
     after.assignments.push(("f1".into(), "u-lihua".into()));
+    assert_eq!(planned.visits.len(), 1, "{:?}", planned.already);
+    let stored = planned.visits[0].record("file-guo", chrono::Utc::now());
+    after.visit_ids.insert(stored.id);
     let (again, problems) = plan(&book, &after);
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(again.counts().total(), 0);
-    assert_eq!(again.already.total(), 4);
+    assert_eq!(again.already.total(), 5);
 }
 
 #[test]

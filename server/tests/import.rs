@@ -62,6 +62,16 @@ async fn the_demo_example_imports_whole_once_and_its_files_reach_the_assigned_ca
         assert!(done.stored && done.problems.is_empty(), "{done:?}");
         assert_eq!(done.new.files as usize, demo.files.len());
         assert_eq!(done.new.accounts as usize, demo.accounts.len());
+        let visits = demo
+            .records
+            .iter()
+            .filter(|r| r.amends.is_none() && r.body.kind_key() == "visit")
+            .count();
+        assert!(visits > 0);
+        assert_eq!(
+            done.new.visits as usize, visits,
+            "every visit on paper came in"
+        );
         let (files, accounts, assignments) = counts(&test_db.url).await;
         assert_eq!(
             (files, accounts),
@@ -120,6 +130,13 @@ async fn the_demo_example_imports_whole_once_and_its_files_reach_the_assigned_ca
             expected.id = got.id.clone();
             assert_eq!(got, &expected);
         }
+        // The visits on paper came down with them, each in its file's chain.
+        let theirs = page
+            .records
+            .iter()
+            .filter(|r| r.body.kind_key() == "visit")
+            .count();
+        assert!(theirs > 0, "{:?}", page.records);
         let report = server.state.db.verify_report(None).await.expect("verify");
         assert!(report.all_match(), "{report:?}");
     }

@@ -1,6 +1,6 @@
 //! Storing an imported workbook (issue 18 item 1): the facts the dry run checks against, read in
 //! the same transaction that then stores everything or nothing. Files take feed positions as
-//! the demo's do, 包案领导 records go through `insert_record` (feed position, chain link) and
+//! the demo's do, visits on paper and 包案领导 records go through `insert_record` (feed position, chain link) and
 //! every file and record gets its audit line under the importing administrator.
 
 use super::audit::{Actor, WriteLines};
@@ -173,7 +173,13 @@ async fn facts(
             leaders.push((record.file_id.0.clone(), a.0.clone()));
         }
     }
+    let visit_ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM records WHERE kind = 'visit' AND device_id IS NULL")
+            .fetch_all(&mut *conn)
+            .await?;
+    let visit_ids = visit_ids.iter().filter_map(|id| id.parse().ok()).collect();
     Ok(Facts {
+        visit_ids,
         places,
         accounts,
         files,
@@ -281,6 +287,19 @@ async fn store(
         }
         insert_record(&mut *conn, &record, None).await?;
         lines.add(&actor_line, AuditAction::Create, &file.0, Some(record.id));
+    }
+    for visit in &plan.visits {
+        let record = visit.record(&file_id(&visit.file).0, now);
+        if let Err(errors) = record.validate() {
+            return Err(DbError::Demo(format!("imported visit: {errors:?}")));
+        }
+        insert_record(&mut *conn, &record, None).await?;
+        lines.add(
+            &actor_line,
+            AuditAction::Create,
+            &record.file_id.0,
+            Some(record.id),
+        );
     }
     lines.insert(&mut *conn).await?;
     Ok(())

@@ -7,8 +7,9 @@ use crate::demo::{Demo, DemoPlace};
 use xiafang_core::Lang;
 use xiafang_core::ledger_import::{SheetKind, Workbook, col, columns};
 
-/// The demo's places, accounts, files and assignments as the template's rows. Passwords, the
-/// legal team's villages and the records (visits, steps…) are not in the template.
+/// The demo's places, accounts, files, assignments and visits as the template's rows.
+/// Passwords, the legal team's villages and the other records (steps, notes…) are not in the
+/// template; a visit's time of day, joined members and evaluation are not either.
 pub fn demo_workbook(demo: &Demo) -> Workbook {
     let place = |id: &str| demo.places.iter().find(|p| p.id == id);
     // County, township and village names of a place, from the top.
@@ -115,6 +116,36 @@ pub fn demo_workbook(demo: &Demo) -> Workbook {
             }));
         }
     }
+    let mut visits = Vec::new();
+    for r in demo.records.iter().filter(|r| r.amends.is_none()) {
+        let xiafang_core::RecordBody::Visit(v) = &r.body else {
+            continue;
+        };
+        let (Some(f), Some(a)) = (
+            demo.files.iter().find(|f| f.file.id == r.file_id),
+            demo.accounts.iter().find(|a| a.id == r.author.0),
+        ) else {
+            continue;
+        };
+        visits.push(row(SheetKind::Visits, |c| match c {
+            col::PETITIONER => f.file.name.clone(),
+            col::ID_NUMBER => f.file.id_number.clone().unwrap_or_default(),
+            col::TOWNSHIP => f.file.township.clone(),
+            col::VILLAGE => f.file.village.clone(),
+            col::VISIT_DATE => r.occurred_at.date().to_string(),
+            col::VISIT_KIND => v.kind.label(Lang::Zh).to_owned(),
+            col::VISIT_PLACE => v.place.clone(),
+            col::PARTICIPANTS => v.participants.join("、"),
+            col::RECORDER => a.username.clone(),
+            col::REQUESTS => v.requests.clone(),
+            col::MOOD => v.mood.label(Lang::Zh).to_owned(),
+            col::RISK => v.risk.label(Lang::Zh).to_owned(),
+            col::EXPLAINED => v.explained.clone(),
+            col::MEASURES => v.measures.clone(),
+            col::NEXT_STEP => v.next_step.clone(),
+            _ => String::new(),
+        }));
+    }
     let header = |kind: SheetKind| -> Vec<String> {
         columns(kind).iter().map(|c| c.name.to_owned()).collect()
     };
@@ -124,6 +155,7 @@ pub fn demo_workbook(demo: &Demo) -> Workbook {
             (SheetKind::Accounts, accounts),
             (SheetKind::Files, files),
             (SheetKind::Assignments, assignments),
+            (SheetKind::Visits, visits),
         ]
         .into_iter()
         .map(|(kind, rows)| (kind, std::iter::once(header(kind)).chain(rows).collect()))

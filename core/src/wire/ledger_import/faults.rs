@@ -71,6 +71,10 @@ pub enum Fault {
     },
     /// A 包案领导 must belong to the file's village, township or county.
     LeaderElsewhere,
+    /// The record's own rules refused it; `text` is their message.
+    Invalid {
+        text: String,
+    },
 }
 
 impl Fault {
@@ -188,6 +192,7 @@ impl Fault {
                     format!("This duty needs the role {need}")
                 }
             }
+            Fault::Invalid { text } => text.clone(),
             Fault::LeaderElsewhere => s(
                 "包案领导须属于档案所在的村、乡镇（街道）或县",
                 "A case-owning leader must belong to the file's village, township or county",

@@ -20,6 +20,7 @@ labeled_enum!(
         Accounts = "accounts" => ("账号", "Accounts"),
         Files = "files" => ("信访人档案", "Petitioner files"),
         Assignments = "assignments" => ("分派", "Assignments"),
+        Visits = "visits" => ("走访记录", "Visits"),
     }
 );
 
@@ -52,6 +53,17 @@ pub mod col {
     pub const VISITS_BEFORE: &str = "此前走访次数";
     pub const PETITIONER: &str = "信访人姓名";
     pub const DUTY: &str = "职责";
+    pub const VISIT_DATE: &str = "走访日期";
+    pub const VISIT_KIND: &str = "走访方式";
+    pub const VISIT_PLACE: &str = "走访地点";
+    pub const PARTICIPANTS: &str = "参加人员";
+    pub const RECORDER: &str = "记录人用户名";
+    pub const REQUESTS: &str = "诉求及反映情况";
+    pub const MOOD: &str = "思想动态";
+    pub const RISK: &str = "风险等级";
+    pub const EXPLAINED: &str = "释法明理";
+    pub const MEASURES: &str = "稳控化解措施";
+    pub const NEXT_STEP: &str = "下一步工作";
 }
 
 /// One column of a sheet: its header and whether every row must fill it.
@@ -117,6 +129,24 @@ const ASSIGNMENTS: &[Column] = &[
     c(DUTY, true),
 ];
 
+const VISITS: &[Column] = &[
+    c(PETITIONER, true),
+    c(ID_NUMBER, false),
+    c(TOWNSHIP, true),
+    c(VILLAGE, true),
+    c(VISIT_DATE, true),
+    c(VISIT_KIND, true),
+    c(VISIT_PLACE, true),
+    c(PARTICIPANTS, true),
+    c(RECORDER, true),
+    c(REQUESTS, true),
+    c(MOOD, true),
+    c(RISK, true),
+    c(EXPLAINED, false),
+    c(MEASURES, false),
+    c(NEXT_STEP, false),
+];
+
 /// The columns of each sheet, in the template's order.
 pub fn columns(sheet: SheetKind) -> &'static [Column] {
     match sheet {
@@ -124,13 +154,16 @@ pub fn columns(sheet: SheetKind) -> &'static [Column] {
         SheetKind::Accounts => ACCOUNTS,
         SheetKind::Files => FILES,
         SheetKind::Assignments => ASSIGNMENTS,
+        SheetKind::Visits => VISITS,
     }
 }
 
 /// Which sheet a CSV file is, by its header row: each sheet has a column no other has.
 pub fn sheet_of_headers(headers: &[String]) -> Option<SheetKind> {
     let has = |name: &str| headers.iter().any(|h| h.trim() == name);
-    if has(col::SUMMARY) {
+    if has(col::VISIT_KIND) {
+        Some(SheetKind::Visits)
+    } else if has(col::SUMMARY) {
         Some(SheetKind::Files)
     } else if has(col::DUTY) {
         Some(SheetKind::Assignments)
@@ -235,11 +268,14 @@ pub struct Counts {
     pub files: u32,
     pub assignments: u32,
     pub leaders: u32,
+    /// Visits already on paper (走访记录), stored as records of their files.
+    #[serde(default)]
+    pub visits: u32,
 }
 
 impl Counts {
     pub fn total(&self) -> u32 {
-        self.places + self.accounts + self.files + self.assignments + self.leaders
+        self.places + self.accounts + self.files + self.assignments + self.leaders + self.visits
     }
 
     /// "新增：档案 N 份、账号 N 个……" in the user's language.
@@ -316,6 +352,9 @@ pub struct Facts {
     /// The place the importing administrator answers for; `None` for the operator at the
     /// server's console, who answers for the whole deployment.
     pub scope: Option<String>,
+    /// Ids of the visits stored without a phone (imported or loaded): an imported visit's id
+    /// comes from its content, so a second import finds it here.
+    pub visit_ids: std::collections::HashSet<crate::base::ids::RecordId>,
     /// Today (China time): no petition began in the future.
     pub today: chrono::NaiveDate,
 }
@@ -348,7 +387,7 @@ pub struct NewFile {
 }
 
 /// A file an assignment names: one already stored, or the `n`th new one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileRef {
     Stored(String),
     New(usize),
@@ -366,7 +405,56 @@ pub struct Plan {
     pub assignments: Vec<(FileRef, String)>,
     /// 包案领导: (file, account id, display name), stored as a supervision record.
     pub leaders: Vec<(FileRef, String, String)>,
+    /// Visits on paper, stored as records of their files.
+    pub visits: Vec<NewVisit>,
     pub already: Counts,
+}
+
+/// A visit of the 走访记录 sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewVisit {
+    pub file: FileRef,
+    /// The recorder's account id and name.
+    pub author: String,
+    pub author_name: String,
+    pub occurred_at: chrono::NaiveDateTime,
+    pub visit: crate::records::record::Visit,
+}
+
+impl NewVisit {
+    /// The record it becomes on `file`, saved `now`. Its id comes from the file, recorder, day,
+    /// kind and what was said, so importing the same row again names the same record.
+    pub fn record(
+        &self,
+        file: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::records::record::Record {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(b"xiafang-import-visit\0")
+            .chain_update(file.as_bytes())
+            .chain_update([0])
+            .chain_update(self.author.as_bytes())
+            .chain_update([0])
+            .chain_update(self.occurred_at.to_string().as_bytes())
+            .chain_update([0])
+            .chain_update(self.visit.kind.key().as_bytes())
+            .chain_update([0])
+            .chain_update(self.visit.requests.as_bytes())
+            .finalize();
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        crate::records::record::Record {
+            id: crate::base::ids::RecordId(uuid::Builder::from_sha1_bytes(bytes).into_uuid()),
+            file_id: crate::base::ids::FileId(file.to_owned()),
+            author: crate::base::ids::UserId(self.author.clone()),
+            author_name: self.author_name.clone(),
+            occurred_at: self.occurred_at,
+            saved_at: now,
+            amends: None,
+            body: crate::records::record::RecordBody::Visit(self.visit.clone()),
+        }
+    }
 }
 
 impl Plan {
@@ -378,6 +466,7 @@ impl Plan {
             files: n(self.files.len()),
             assignments: n(self.assignments.len()),
             leaders: n(self.leaders.len()),
+            visits: n(self.visits.len()),
         }
     }
 }
