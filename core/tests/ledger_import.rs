@@ -225,6 +225,10 @@ fn a_clean_workbook_is_planned_whole_and_again_adds_nothing() {
     let n = planned.counts();
     assert_eq!((n.places, n.accounts, n.files, n.assignments), (1, 1, 1, 1));
     assert_eq!(planned.groups.len(), 1);
+    assert_eq!(
+        n.text(Lang::Zh),
+        "档案 1 份、账号 1 个、地点 1 个、分派 1 条、包案领导 0 条、走访记录 1 条"
+    );
     assert_eq!(planned.files[0].file.matter.flags.len(), 2);
 
     // The database after that import: the same rows add nothing.

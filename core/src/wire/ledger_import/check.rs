@@ -253,6 +253,26 @@ impl Run<'_> {
         complete.then_some(index)
     }
 
+    /// A required day no later than today and no earlier than `EARLIEST_SINCE`.
+    fn past_day(&self, row: &mut Row, column: &'static str) -> Option<NaiveDate> {
+        let typed = row.raw(column).to_owned();
+        if typed.is_empty() {
+            row.fail(column, Fault::Required);
+            return None;
+        }
+        match parse_day(&typed) {
+            Some(day) if day > self.facts.today => {
+                row.fail(column, Fault::FutureDate);
+                None
+            }
+            Some(day) if day.year() >= EARLIEST_SINCE => Some(day),
+            _ => {
+                row.fail(column, Fault::ImpossibleDate);
+                None
+            }
+        }
+    }
+
     fn place(&self, id: &str) -> Option<&KnownPlace> {
         self.places.iter().find(|p| p.id == id)
     }

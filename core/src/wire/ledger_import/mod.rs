@@ -289,6 +289,7 @@ impl Counts {
                 self.leaders,
                 lang.pick("包案领导 {} 条", "{} case-owning leaders"),
             ),
+            (self.visits, lang.pick("走访记录 {} 条", "{} visits")),
         ];
         parts
             .iter()

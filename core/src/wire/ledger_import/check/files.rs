@@ -25,7 +25,7 @@ impl Run<'_> {
         let tags = row.text(col::TAGS, MAX_SHORT);
         let summary = row.text(col::SUMMARY, MAX_TEXT);
         let category = row.required_choice::<Category>(col::CATEGORY);
-        let since = self.since(row);
+        let since = self.past_day(row, col::SINCE);
         let channel = row.required_choice::<Channel>(col::CHANNEL);
         let classification = row.required_choice::<Classification>(col::CLASSIFICATION);
         let level = row.required_choice::<Level>(col::LEVEL);
@@ -155,25 +155,6 @@ impl Run<'_> {
         }
         self.id_rows.insert(id.clone(), row.number);
         Some(Some(id))
-    }
-
-    pub(super) fn since(&self, row: &mut Row) -> Option<NaiveDate> {
-        let typed = row.raw(col::SINCE).to_owned();
-        if typed.is_empty() {
-            row.fail(col::SINCE, Fault::Required);
-            return None;
-        }
-        match parse_day(&typed) {
-            Some(day) if day > self.facts.today => {
-                row.fail(col::SINCE, Fault::FutureDate);
-                None
-            }
-            Some(day) if day.year() >= EARLIEST_SINCE => Some(day),
-            _ => {
-                row.fail(col::SINCE, Fault::ImpossibleDate);
-                None
-            }
-        }
     }
 
     pub(super) fn flags(&self, row: &mut Row) -> Option<Vec<MatterFlag>> {

@@ -8,7 +8,7 @@ impl Run<'_> {
     pub(super) fn visit_row(&mut self, row: &mut Row) {
         let petitioner = row.text(col::PETITIONER, MAX_NAME);
         let file = petitioner.and_then(|name| self.file_of(row, &name));
-        let day = self.visit_day(row);
+        let day = self.past_day(row, col::VISIT_DATE);
         let kind = row.required_choice::<VisitKind>(col::VISIT_KIND);
         let place = row.text(col::VISIT_PLACE, MAX_SHORT);
         let participants = row.text(col::PARTICIPANTS, MAX_TEXT);
@@ -134,24 +134,5 @@ impl Run<'_> {
             return;
         }
         self.plan.visits.push(visit);
-    }
-
-    pub(super) fn visit_day(&self, row: &mut Row) -> Option<NaiveDate> {
-        let typed = row.raw(col::VISIT_DATE).to_owned();
-        if typed.is_empty() {
-            row.fail(col::VISIT_DATE, Fault::Required);
-            return None;
-        }
-        match parse_day(&typed) {
-            Some(day) if day > self.facts.today => {
-                row.fail(col::VISIT_DATE, Fault::FutureDate);
-                None
-            }
-            Some(day) if day.year() >= EARLIEST_SINCE => Some(day),
-            _ => {
-                row.fail(col::VISIT_DATE, Fault::ImpossibleDate);
-                None
-            }
-        }
     }
 }
