@@ -305,3 +305,67 @@ fn csv_replace(csv: &[u8], from: &str, to: &str) -> Vec<u8> {
         .replace(from, to)
         .into_bytes()
 }
+
+#[tokio::test]
+async fn a_case_owning_leader_is_stored_once_as_a_record_in_the_files_chain() {
+    sqlx::any::install_default_drivers();
+    for server in TestServer::each(&small_world()).await {
+        let db = &server.state.db;
+        let sheet = |who: &'static str| {
+            Workbook::from_grids(vec![grid(
+                SheetKind::Assignments,
+                &[vec!["f-a1 信访人", "", "ta", "a1", who, "包案领导"]],
+            )])
+        };
+        let admin = UserId("admin-a".into());
+        let wrong = db
+            .import(&sheet("wang"), Some("ta"), &admin, false)
+            .await
+            .expect("import");
+        let lines: Vec<String> = wrong.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(lines, ["分派 第 2 行 用户名：此职责须由督办人员担任"]);
+
+        let done = db
+            .import(&sheet("sup-a"), Some("ta"), &admin, false)
+            .await
+            .expect("import");
+        assert!(done.stored && done.problems.is_empty(), "{done:?}");
+        assert_eq!(done.new.leaders, 1);
+        let again = db
+            .import(&sheet("sup-a"), Some("ta"), &admin, false)
+            .await
+            .expect("again");
+        assert_eq!((again.new.leaders, again.already.leaders), (0, 1));
+
+        let records = db
+            .records_for_file(&xiafang_core::FileId("f-a1".into()))
+            .await
+            .expect("records");
+        let leaders: Vec<_> = records
+            .iter()
+            .filter(|r| {
+                matches!(
+                    &r.body,
+                    xiafang_core::RecordBody::Supervision(
+                        xiafang_core::supervision::Supervision::Leader { account: Some(a), .. }
+                    ) if a.0 == "sup-a"
+                )
+            })
+            .collect();
+        assert_eq!(leaders.len(), 1, "{records:?}");
+        assert_eq!(leaders[0].author.0, "admin-a");
+        let report = db.verify_report(None).await.expect("verify");
+        assert!(report.all_match(), "{report:?}");
+        let (status, body) = server
+            .get(
+                "/api/files/f-a1/audit",
+                Some(&server.login("admin-a").await),
+            )
+            .await;
+        assert_eq!(status, axum::http::StatusCode::OK, "{body}");
+        assert!(
+            body.to_string().contains(&leaders[0].id.to_string()),
+            "{body}"
+        );
+    }
+}
