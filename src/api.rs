@@ -2,6 +2,7 @@
 //! "no signal, will retry" from "the server refused, the user must act".
 
 pub mod blobs;
+pub mod import;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

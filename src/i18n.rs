@@ -465,6 +465,23 @@ messages! {
     ChainNeverMatched => ("本机此前未核对过这份档案", "This phone had not checked this file before"),
     ChainMatched => ("本机保存的 {n} 条记录与服务器核对一致（{d}）", "The {n} records on this phone match the server's ({d})"),
     ChainAlerts => ("以下档案在服务器上的记录与本机保存的不一致，请联系上级核查：", "These files' records on the server no longer match this phone's copy; ask your supervisor to check:"),
+    // Issue 18 item 1 (helper "import"): 管理 → 导入台账.
+    ImportTitle => ("导入台账", "Import ledgers"),
+    ImportExplain => ("选择按模板填写的 Excel 文件（.xlsx），或其中一张表的 CSV 文件。先检查，列出全部问题；没有问题才能导入，要么全部导入，要么一条也不导入。同一文件重复导入不会新增任何内容。导入的账号没有密码，请在上方为其设置。", "Choose the workbook (.xlsx) filled in from the template, or one sheet as CSV. Check it first: every problem is listed; it can be imported only when there are none, all of it or nothing. Importing the same file again adds nothing. Imported accounts have no password: set one above."),
+    ImportFile => ("台账文件", "Ledger file"),
+    ImportCheck => ("检查", "Check"),
+    ImportRun => ("导入", "Import"),
+    ImportChecking => ("正在检查…", "Checking…"),
+    ImportNoFile => ("请先选择文件", "Choose a file first"),
+    ImportTooLarge => ("文件超过 16 MB，请分表导入", "The file is over 16 MB; import it sheet by sheet"),
+    ImportUnreadableFile => ("无法读取所选文件", "The chosen file cannot be read"),
+    ImportProblems => ("发现 {n} 处问题，未导入任何内容。请在文件中改正后重新选择：", "{n} problems found; nothing was imported. Correct them in the file and choose it again:"),
+    ImportSheet => ("表", "Sheet"),
+    ImportRow => ("行", "Row"),
+    ImportColumn => ("列", "Column"),
+    ImportProblem => ("问题", "Problem"),
+    ImportReady => ("检查通过，可以导入。将新增：{new}；已存在：{already}", "No problems. It would add: {new}; already there: {already}"),
+    ImportDone => ("已导入。新增：{new}；已存在：{already}", "Imported. Added: {new}; already there: {already}"),
 }
 
 /// The current language, provided once by the app.

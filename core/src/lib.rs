@@ -49,7 +49,8 @@ pub use reports::{export, figures, ledger_chain, ledgers, receptions};
 pub use folds::screenings;
 pub use records::screening;
 pub use wire::{
-    admin, api_error, audit, chain_check, feed, protocol, retry, session, upload, verify,
+    admin, api_error, audit, chain_check, feed, ledger_import, protocol, retry, session, upload,
+    verify,
 };
 
 pub use base::ids::{DeviceId, FileId, RecordId, UserId};

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod import;
 pub mod ledger_check;
 pub mod limits;
 pub mod logs;

@@ -47,6 +47,8 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("POST", "/api/admin/accounts/{id}/unlock", false),
     ("POST", "/api/admin/devices/{id}/revoke", false),
     ("POST", "/api/admin/verify", false),
+    // The office's workbook or a CSV sheet as raw bytes (xlsx, UTF-8 or GB18030 text).
+    ("POST", "/api/admin/import", true),
     ("GET", "/api/quarantine", false),
     ("POST", "/api/quarantine/{device}/{record}/accept", false),
     ("POST", "/api/quarantine/{device}/{record}/reject", false),

@@ -138,3 +138,36 @@ test("an administrator's chain check names a record rewritten in the database, i
   // Readable at 360 px: nothing runs off the side of the screen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 });
+
+// Issue 18 item 1: 管理 → 导入台账. A sheet with a wrong ID number is checked and the problem shown
+// by sheet, row and column in Chinese, nothing imported; the corrected sheet is checked, then
+// imported, and the count of new files shown; at 360 px.
+test("an administrator imports a ledger sheet: the faulty one's problem in Chinese, the good one's count", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signIn(page, server, ADMIN);
+  await page.getByRole("link", { name: "管理" }).click();
+  const card = page.getByTestId("import-ledgers");
+  const header = "姓名,性别,出生年份,身份证号,联系电话,乡镇（街道）,村（社区）,村民小组,住址,家庭情况,标签,诉求,诉求类别,首次信访日期,信访渠道,事项分类,最高到达层级,事项标记,化解状态,包案领导（职务）,此前走访次数";
+  const sheet = (id) => ({
+    name: "信访人档案.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`\ufeff${header}\r\n吴某,男,1970,${id},,南滨街道,阁一村,,阁一村五号,,,要求补偿,征地拆迁,2024-03-01,来访,申诉求决类,县,重复访,化解中,,0\r\n`),
+  });
+
+  await card.getByTestId("import-file").setInputFiles(sheet("330399197001010014"));
+  await card.getByRole("button", { name: "检查" }).click();
+  await expect(card.getByRole("alert")).toContainText("发现 1 处问题，未导入任何内容");
+  const problem = card.getByTestId("import-problems").locator("tbody tr");
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toContainText("信访人档案");
+  await expect(problem.locator("td").nth(1)).toHaveText("2");
+  await expect(problem).toContainText("身份证号校验位不对");
+  await expect(card.getByRole("button", { name: "导入", exact: true })).toHaveCount(0);
+
+  await card.getByTestId("import-file").setInputFiles(sheet("330399197001010013"));
+  await card.getByRole("button", { name: "检查" }).click();
+  await expect(card.getByTestId("import-counts")).toContainText("检查通过，可以导入。将新增：档案 1 份");
+  await card.getByRole("button", { name: "导入", exact: true }).click();
+  await expect(card.getByTestId("import-counts")).toContainText("已导入。新增：档案 1 份");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+});

@@ -5,6 +5,7 @@ pub mod api_error;
 pub mod audit;
 pub mod chain_check;
 pub mod feed;
+pub mod ledger_import;
 pub mod protocol;
 pub mod retry;
 pub mod session;

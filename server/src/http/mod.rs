@@ -8,6 +8,7 @@ mod error;
 mod export;
 mod extract;
 mod files;
+mod import;
 mod ledgers;
 mod ops;
 mod review;
@@ -133,6 +134,10 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/admin/accounts/{id}/disable", post(admin::disable))
         .route("/admin/verify", post(verify::verify))
+        .route(
+            "/admin/import",
+            post(import::import).layer(DefaultBodyLimit::max(crate::import::MAX_UPLOAD_BYTES)),
+        )
         .route("/admin/devices/{id}/revoke", post(admin::revoke_device))
         .route("/quarantine", get(review::quarantined))
         .route("/quarantine/{device}/{record}/accept", post(review::accept))

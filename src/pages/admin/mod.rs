@@ -3,6 +3,7 @@
 //! connection; the server decides who may do what and its refusals are shown as they come.
 
 mod accounts;
+mod import;
 mod links;
 mod verify;
 
@@ -13,6 +14,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::settings::Session;
 use crate::sync::SyncStatus;
 use accounts::{AccountList, NewAccountForm, PasswordForm};
+use import::ImportLedgers;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use links::{AssignmentForm, LegalVillageForm, RevokeDeviceForm};
@@ -137,6 +139,7 @@ fn AdminScreen() -> impl IntoView {
                 <LegalVillageForm />
                 <RevokeDeviceForm />
                 <VerifyChains />
+                <ImportLedgers />
             </div>
         </Show>
     }
