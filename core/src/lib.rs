@@ -57,7 +57,7 @@ pub use base::ids::{DeviceId, FileId, RecordId, UserId};
 pub use base::labeled::Labeled;
 pub use base::lang::Lang;
 pub use base::problem::{Field, FieldError, Problem};
-pub use records::file::{Category, Matter, PetitionerFile, Sex};
+pub use records::file::{Category, FileSummary, Matter, PetitionerFile, Sex};
 pub use records::record::{
     Assistance, AssistanceKind, AssistanceStatus, Mood, Note, Record, RecordBody, RiskLevel, Visit,
     VisitKind,

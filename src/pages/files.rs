@@ -8,7 +8,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use xiafang_core::{Lang, PetitionerFile};
+use xiafang_core::{FileSummary, Lang};
 
 /// File cards drawn at first, and added by each 显示更多.
 const PAGE: usize = 50;
@@ -24,7 +24,8 @@ pub fn FilesPage() -> impl IntoView {
     let files = LocalResource::new(move || {
         changes.any();
         async move {
-            let mut files = store::shared().await?.files().await?;
+            // The list's summary, not the files: one sealed row to open at a cold start.
+            let mut files = store::shared().await?.file_list().await?;
             files.sort_by(|a, b| {
                 (&a.township, &a.village, &a.name).cmp(&(&b.township, &b.village, &b.name))
             });
@@ -112,8 +113,8 @@ struct List {
 }
 
 impl List {
-    fn of(files: &[PetitionerFile], query: &str, limit: usize, lang: Lang) -> List {
-        let matching: Vec<&PetitionerFile> = files.iter().filter(|f| f.matches(query)).collect();
+    fn of(files: &[FileSummary], query: &str, limit: usize, lang: Lang) -> List {
+        let matching: Vec<&FileSummary> = files.iter().filter(|f| f.matches(query)).collect();
         List {
             more: matching.len().saturating_sub(limit),
             cards: matching
@@ -137,16 +138,16 @@ struct Card {
 }
 
 impl Card {
-    fn of(file: &PetitionerFile, lang: Lang) -> Card {
-        let flags: Vec<_> = file.matter.flags.iter().map(|f| f.label(lang)).collect();
+    fn of(file: &FileSummary, lang: Lang) -> Card {
+        let flags: Vec<_> = file.flags.iter().map(|f| f.label(lang)).collect();
         Card {
             href: format!("/files/{}", file.id),
             name: file.name.clone(),
             place: format!("{} · {}{}", file.township, file.village, file.group),
             matter: format!(
                 "{} · {}",
-                file.matter.category.label(lang),
-                file.matter.resolution.label(lang)
+                file.category.label(lang),
+                file.resolution.label(lang)
             ),
             flags: flags.join("、"),
         }

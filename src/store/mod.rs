@@ -6,6 +6,7 @@ mod blobs;
 mod chains;
 pub mod crypto;
 pub mod device_key;
+mod file_list;
 mod idb;
 mod overview;
 mod persist;

@@ -2,7 +2,7 @@
 
 use super::idb::{self, committed, field_str, object, request, transaction};
 use super::seal::{SEALED, aad, content, contents, seal_all};
-use super::{BY_FILE, FILES, META, OUTBOX, RECORDS, Store, StoreError};
+use super::{BY_FILE, FILES, META, OUTBOX, RECORDS, Store, StoreError, file_list};
 use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsValue;
 use web_sys::IdbTransactionMode::{Readonly, Readwrite};
@@ -419,6 +419,7 @@ impl Store {
         )
         .await?;
         let records_sealed = seal_records(RECORDS, page.records.iter()).await?;
+        let summary = self.prepare_file_list(page).await?;
         let tx = transaction(&self.db, &[RECORDS, OUTBOX, FILES, META], Readwrite)?;
         let records = tx.object_store(RECORDS).map_err(StoreError::from_js)?;
         let outbox = tx.object_store(OUTBOX).map_err(StoreError::from_js)?;
@@ -431,6 +432,7 @@ impl Store {
         let read = idb::all(&[
             outbox.get_all().map_err(StoreError::from_js)?,
             meta.get(&cursor_key()).map_err(StoreError::from_js)?,
+            meta.get(&file_list::key()).map_err(StoreError::from_js)?,
         ])
         .await?;
         let queued: HashSet<String> = js_sys::Array::from(&read[0])
@@ -502,6 +504,14 @@ impl Store {
         }
         meta.put_with_key(&JsValue::from_str(&page.cursor.0), &cursor_key())
             .map_err(StoreError::from_js)?;
+        // The list's summary changes with the files, in this same transaction.
+        summary.apply(
+            &meta,
+            &read[2],
+            reset,
+            read[1].as_string().as_deref(),
+            &page.cursor.0,
+        )?;
         committed(&tx).await
     }
 

@@ -24,6 +24,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod blobs;
 mod download;
+mod file_list;
 mod ledger;
 mod resend;
 mod saving;

@@ -139,17 +139,64 @@ pub struct PetitionerFile {
 impl PetitionerFile {
     /// Whether the file matches what the cadre typed in the search box (name or village).
     pub fn matches(&self, query: &str) -> bool {
-        let q = query.trim();
-        q.is_empty()
-            || self.name.contains(q)
-            || self.village.contains(q)
-            || self.township.contains(q)
-            || self.address.contains(q)
+        searched_by(
+            query,
+            [&self.name, &self.village, &self.township, &self.address],
+        )
     }
 
     /// Age in whole years at `today`, when the birth year is known.
     pub fn age(&self, today: NaiveDate) -> Option<i32> {
         use chrono::Datelike;
         self.birth_year.map(|y| today.year() - y)
+    }
+}
+
+/// Whether any of a file's searched fields holds what the cadre typed (nothing typed: all do).
+fn searched_by(query: &str, fields: [&str; 4]) -> bool {
+    let q = query.trim();
+    q.is_empty() || fields.iter().any(|f| f.contains(q))
+}
+
+/// What the file list (我的档案) shows and searches of a file: the phone keeps these for all
+/// its files in one sealed value, so drawing the list opens one row instead of every file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub id: FileId,
+    pub name: String,
+    pub township: String,
+    pub village: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    pub address: String,
+    pub category: Category,
+    pub resolution: Resolution,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<MatterFlag>,
+}
+
+impl From<&PetitionerFile> for FileSummary {
+    fn from(file: &PetitionerFile) -> Self {
+        FileSummary {
+            id: file.id.clone(),
+            name: file.name.clone(),
+            township: file.township.clone(),
+            village: file.village.clone(),
+            group: file.group.clone(),
+            address: file.address.clone(),
+            category: file.matter.category,
+            resolution: file.matter.resolution,
+            flags: file.matter.flags.clone(),
+        }
+    }
+}
+
+impl FileSummary {
+    /// The same search as `PetitionerFile::matches`, over the same fields.
+    pub fn matches(&self, query: &str) -> bool {
+        searched_by(
+            query,
+            [&self.name, &self.village, &self.township, &self.address],
+        )
     }
 }
