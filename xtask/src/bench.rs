@@ -10,6 +10,7 @@
 //! the wire bench (`tests/e2e/bench/wire.bench.js`), the first visit's and an update's bytes on
 //! the wire (through a counting proxy) and Lighthouse's mobile figures.
 
+use crate::bench_slope;
 use crate::bench_update;
 use crate::build;
 use crate::cmd::{self, Result};
@@ -36,6 +37,8 @@ struct Options {
     wire_only: bool,
     /// Leave out the update figure (it builds a second release).
     no_update: bool,
+    /// Server processes of the second PostgreSQL run (1: no second run).
+    instances: u32,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -50,6 +53,7 @@ fn options(args: &[String]) -> Result<Options> {
         phone_saves: 1000,
         wire_only: false,
         no_update: false,
+        instances: 2,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -71,11 +75,12 @@ fn options(args: &[String]) -> Result<Options> {
             "--phone-saves" => o.phone_saves = number(value()?)?.max(1),
             "--wire-only" => o.wire_only = true,
             "--no-update" => o.no_update = true,
+            "--instances" => o.instances = number(value()?)?.max(1) as u32,
             other => {
                 return Err(format!(
                     "unknown bench option {other} (--seconds S, --devices 100,500, --runs N, \
                      --period-ms P, --skip-build, --skip-phone, --phone-only, --phone-saves N, \
-                     --wire-only, --no-update)"
+                     --wire-only, --no-update, --instances N)"
                 ));
             }
         }
@@ -147,28 +152,35 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let bench_bin = server_bench_binary()?;
 
-    let sqlite = run_server_bench(
-        &bench_bin,
-        &server_bin,
-        &dist,
-        "sqlite",
-        None,
-        &o,
-        &o.devices,
-    )?;
+    let sqlite = run_server_bench(&bench_bin, &server_bin, &dist, "sqlite", None, &o, 1)?;
     figures.extend(sqlite);
     let pg = postgres::Cluster::start()?;
+    let url = pg.admin_url();
     let postgres = run_server_bench(
         &bench_bin,
         &server_bin,
         &dist,
         "postgres",
-        Some(&pg.admin_url()),
+        Some(&url),
         &o,
-        &o.devices,
+        1,
     )?;
-    drop(pg);
     figures.extend(postgres);
+    // The same load spread over several instances on one database: does it scale?
+    if o.instances > 1 {
+        let n = o.instances;
+        let several = run_server_bench(
+            &bench_bin,
+            &server_bin,
+            &dist,
+            "postgres",
+            Some(&url),
+            &o,
+            n,
+        )?;
+        figures.extend(several);
+    }
+    drop(pg);
     if !o.skip_phone {
         figures.extend(run_phone_bench(
             &server_bin,
@@ -180,6 +192,8 @@ pub fn run(args: &[String]) -> Result<()> {
     }
 
     print_table(&figures);
+    let values: Vec<(&str, f64)> = figures.iter().map(|f| (f.key.as_str(), f.value)).collect();
+    bench_slope::print(&values, o.instances);
     write_json(&figures)
 }
 
@@ -337,19 +351,27 @@ fn run_server_bench(
     backend: &str,
     pg_admin: Option<&str>,
     o: &Options,
-    devices: &[u32],
+    instances: u32,
 ) -> Result<Vec<Figure>> {
     let mut figures = Vec::new();
-    // Ingest once; then per device count a closed-loop run (saturation) and a paced run, each
-    // on a fresh database.
-    let mut passes: Vec<(u32, u64, u32, u64)> = vec![(0, 0, o.runs, 0)];
-    for &d in devices {
-        passes.push((d, o.seconds, 1, 0));
+    // Ingest once (on one instance); then per device count a closed-loop run (saturation) and
+    // a paced run, each on a fresh database; and, with the most devices, paced syncs with
+    // nothing to push (phones open and online pull every 5 minutes): (devices, seconds, runs,
+    // period, records per push).
+    let mut passes: Vec<(u32, u64, u32, u64, u32)> = Vec::new();
+    if instances == 1 {
+        passes.push((0, 0, o.runs, 0, 20));
+    }
+    for &d in &o.devices {
+        passes.push((d, o.seconds, 1, 0, 20));
         if o.period_ms > 0 {
-            passes.push((d, o.seconds, 1, o.period_ms));
+            passes.push((d, o.seconds, 1, o.period_ms, 20));
         }
     }
-    for (n, seconds, runs, period_ms) in passes {
+    if let Some(&d) = o.devices.iter().max().filter(|_| o.period_ms > 0) {
+        passes.push((d, o.seconds, 1, o.period_ms, 0));
+    }
+    for (n, seconds, runs, period_ms, batch) in passes {
         if seconds == 0 && n != 0 {
             continue;
         }
@@ -362,18 +384,23 @@ fn run_server_bench(
             .args(["--runs", &runs.to_string()])
             .args(["--devices", &n.max(1).to_string()])
             .args(["--seconds", &seconds.to_string()])
-            .args(["--period-ms", &period_ms.to_string()]);
+            .args(["--period-ms", &period_ms.to_string()])
+            .args(["--instances", &instances.to_string()])
+            .args(["--batch", &batch.to_string()]);
         if n != 0 {
             c.arg("--no-ingest");
         }
         if let Some(url) = pg_admin {
             c.args(["--pg-admin", url]);
         }
-        let form = match period_ms {
-            0 => "closed loop".to_string(),
-            p => format!("paced, one sync per {p} ms"),
+        let form = match (period_ms, batch) {
+            (0, _) => "closed loop".to_string(),
+            (p, 0) => format!("paced, one pull with nothing to push per {p} ms"),
+            (p, _) => format!("paced, one sync per {p} ms"),
         };
-        println!("\n=== server bench: {backend}, {n} devices, {seconds} s, {form} ===");
+        println!(
+            "\n=== server bench: {backend} ({instances} instance(s)), {n} devices, {seconds} s, {form} ==="
+        );
         let out = c
             .stderr(Stdio::inherit())
             .output()
