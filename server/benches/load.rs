@@ -8,6 +8,9 @@
 //! Usage: `load --server-bin PATH --dist DIR --backend sqlite|postgres [--pg-admin URL]
 //! [--runs N] [--devices N] [--seconds S] [--period-ms P] [--instances N] [--batch N]`
 //!
+//! `--world N` gives the county N cadres (10 files each) of which `--devices` sync, to see what
+//! a county's size does to the cost of a sync (keys `load_<backend>_<devices>of<N>_…`).
+//!
 //! `--batch 0` makes every sync a pull with nothing to push, as a phone that is open and
 //! online pulls every 5 minutes (keys `…_idle_…`); each phone has pulled once before it starts.
 //!
@@ -84,6 +87,8 @@ struct Args {
     instances: usize,
     /// Records a sync pushes (0: it only pulls).
     batch: usize,
+    /// Cadres in the county (at least `devices`), each with their own files.
+    world: usize,
 }
 
 fn args() -> Result<Args> {
@@ -99,6 +104,7 @@ fn args() -> Result<Args> {
         ingest: true,
         instances: 1,
         batch: LOAD_BATCH,
+        world: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -114,6 +120,7 @@ fn args() -> Result<Args> {
             "--period-ms" => a.period_ms = value()?.parse()?,
             "--instances" => a.instances = value()?.parse::<usize>()?.max(1),
             "--batch" => a.batch = value()?.parse()?,
+            "--world" => a.world = value()?.parse()?,
             // `cargo bench` passes `--bench` to every bench binary.
             "--no-ingest" => a.ingest = false,
             "--bench" => {}
@@ -147,7 +154,8 @@ async fn main() -> Result<()> {
         None
     } else {
         let path = tmp.join("world.json");
-        std::fs::write(&path, serde_json::to_vec(&own_world(args.devices)?)?)?;
+        let cadres = args.world.max(args.devices);
+        std::fs::write(&path, serde_json::to_vec(&own_world(cadres)?)?)?;
         Some(path)
     };
     let server = Servers::start(
@@ -778,7 +786,11 @@ async fn load(
     s.pull_ms.sort_by(f64::total_cmp);
     let mut all: Vec<f64> = s.push_ms.iter().chain(&s.pull_ms).copied().collect();
     all.sort_by(f64::total_cmp);
-    let n = args.devices;
+    let n = if args.world > args.devices {
+        format!("{}of{}", args.devices, args.world)
+    } else {
+        args.devices.to_string()
+    };
     let form = match (period.is_zero(), args.batch) {
         (true, _) => "",
         (false, 0) => "_idle",
@@ -789,7 +801,7 @@ async fn load(
         figure(&key("period_ms"), args.period_ms as f64, "ms");
         figure(
             &key("offered_records_per_s"),
-            (n * args.batch) as f64 / period.as_secs_f64(),
+            (args.devices * args.batch) as f64 / period.as_secs_f64(),
             "rec/s",
         );
     }

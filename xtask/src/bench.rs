@@ -39,6 +39,8 @@ struct Options {
     no_update: bool,
     /// Server processes of the second PostgreSQL run (1: no second run).
     instances: u32,
+    /// Cadres of the county in which 100 of them sync, paced (0: no such pass).
+    county: u32,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -54,6 +56,7 @@ fn options(args: &[String]) -> Result<Options> {
         wire_only: false,
         no_update: false,
         instances: 2,
+        county: 2000,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -76,11 +79,12 @@ fn options(args: &[String]) -> Result<Options> {
             "--wire-only" => o.wire_only = true,
             "--no-update" => o.no_update = true,
             "--instances" => o.instances = number(value()?)?.max(1) as u32,
+            "--county" => o.county = number(value()?)? as u32,
             other => {
                 return Err(format!(
                     "unknown bench option {other} (--seconds S, --devices 100,500, --runs N, \
                      --period-ms P, --skip-build, --skip-phone, --phone-only, --phone-saves N, \
-                     --wire-only, --no-update, --instances N)"
+                     --wire-only, --no-update, --instances N, --county N)"
                 ));
             }
         }
@@ -356,22 +360,27 @@ fn run_server_bench(
     let mut figures = Vec::new();
     // Ingest once (on one instance); then per device count a closed-loop run (saturation) and
     // a paced run, each on a fresh database; and, with the most devices, paced syncs with
-    // nothing to push (phones open and online pull every 5 minutes): (devices, seconds, runs,
-    // period, records per push).
-    let mut passes: Vec<(u32, u64, u32, u64, u32)> = Vec::new();
+    // nothing to push (phones open and online pull every 5 minutes); on one instance, 100 of a
+    // county's cadres syncing both ways (`--county`): (devices, seconds, runs, period, records
+    // per push, cadres in the county).
+    let mut passes: Vec<(u32, u64, u32, u64, u32, u32)> = Vec::new();
     if instances == 1 {
-        passes.push((0, 0, o.runs, 0, 20));
+        passes.push((0, 0, o.runs, 0, 20, 0));
     }
     for &d in &o.devices {
-        passes.push((d, o.seconds, 1, 0, 20));
+        passes.push((d, o.seconds, 1, 0, 20, 0));
         if o.period_ms > 0 {
-            passes.push((d, o.seconds, 1, o.period_ms, 20));
+            passes.push((d, o.seconds, 1, o.period_ms, 20, 0));
         }
     }
     if let Some(&d) = o.devices.iter().max().filter(|_| o.period_ms > 0) {
-        passes.push((d, o.seconds, 1, o.period_ms, 0));
+        passes.push((d, o.seconds, 1, o.period_ms, 0, 0));
     }
-    for (n, seconds, runs, period_ms, batch) in passes {
+    if instances == 1 && o.county > 100 && o.period_ms > 0 {
+        passes.push((100, o.seconds, 1, o.period_ms, 20, o.county));
+        passes.push((100, o.seconds, 1, o.period_ms, 0, o.county));
+    }
+    for (n, seconds, runs, period_ms, batch, world) in passes {
         if seconds == 0 && n != 0 {
             continue;
         }
@@ -386,7 +395,8 @@ fn run_server_bench(
             .args(["--seconds", &seconds.to_string()])
             .args(["--period-ms", &period_ms.to_string()])
             .args(["--instances", &instances.to_string()])
-            .args(["--batch", &batch.to_string()]);
+            .args(["--batch", &batch.to_string()])
+            .args(["--world", &world.to_string()]);
         if n != 0 {
             c.arg("--no-ingest");
         }
@@ -398,8 +408,13 @@ fn run_server_bench(
             (p, 0) => format!("paced, one pull with nothing to push per {p} ms"),
             (p, _) => format!("paced, one sync per {p} ms"),
         };
+        let of = if world > n {
+            format!(" of a county of {world} cadres")
+        } else {
+            String::new()
+        };
         println!(
-            "\n=== server bench: {backend} ({instances} instance(s)), {n} devices, {seconds} s, {form} ==="
+            "\n=== server bench: {backend} ({instances} instance(s)), {n} devices{of}, {seconds} s, {form} ==="
         );
         let out = c
             .stderr(Stdio::inherit())

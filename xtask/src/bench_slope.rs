@@ -28,6 +28,7 @@ pub fn print(figures: &[(&str, f64)], instances: u32) {
         .iter()
         .filter_map(|(k, _)| k.strip_prefix(several.as_str()))
         .filter_map(|rest| rest.strip_suffix("_records_per_s"))
+        .filter(|pass| !pass.ends_with("_offered"))
         .collect();
     for pass in passes {
         println!("\n1 vs {instances} instances on one PostgreSQL, {pass} devices:");
@@ -39,8 +40,12 @@ pub fn print(figures: &[(&str, f64)], instances: u32) {
             let (Some(one), Some(more)) = (one, more) else {
                 continue;
             };
-            let ratio = if one == 0.0 { f64::NAN } else { more / one };
-            println!("| {name} | {one:.1} | {more:.1} | {ratio:.2} |");
+            let ratio = if one == 0.0 {
+                "–".to_owned()
+            } else {
+                format!("{:.2}", more / one)
+            };
+            println!("| {name} | {one:.1} | {more:.1} | {ratio} |");
         }
     }
 }
