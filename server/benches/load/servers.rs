@@ -89,7 +89,8 @@ impl Servers {
 
 async fn healthy(port: u16) -> Result<()> {
     let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(60) {
+    // Loading a county of 20,000 files (`--world`) takes a while.
+    while started.elapsed() < Duration::from_secs(300) {
         if let Ok(mut c) = Client::connect(port).await
             && let Ok((200, _)) = c.request("GET", "/api/health", None, None).await
         {
@@ -97,7 +98,7 @@ async fn healthy(port: u16) -> Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Err("the server did not answer /api/health within 60 s".into())
+    Err("the server did not answer /api/health within 300 s".into())
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
