@@ -6,7 +6,17 @@
 //! figure for xtask to collect.
 //!
 //! Usage: `load --server-bin PATH --dist DIR --backend sqlite|postgres [--pg-admin URL]
-//! [--runs N] [--devices N] [--seconds S] [--period-ms P]`
+//! [--runs N] [--devices N] [--seconds S] [--period-ms P] [--instances N] [--batch N]`
+//!
+//! `--world N` gives the county N cadres (10 files each) of which `--devices` sync, to see what
+//! a county's size does to the cost of a sync (keys `load_<backend>_<devices>of<N>_…`).
+//!
+//! `--batch 0` makes every sync a pull with nothing to push, as a phone that is open and
+//! online pulls every 5 minutes (keys `…_idle_…`); each phone has pulled once before it starts.
+//!
+//! With `--instances N` (PostgreSQL only) N server processes share the database and each phone
+//! sends its requests to them in turn, with no stickiness. Every load pass also says what a
+//! sync cost (`load/cost.rs`): server and database CPU, bytes each way, WAL, growth on disk.
 //!
 //! The load has two forms. Without `--period-ms` (or with 0) it is a closed loop: every device
 //! pushes again as soon as it has its answers, which measures throughput at saturation (and
@@ -19,22 +29,24 @@ mod phone_key;
 
 #[path = "load/client.rs"]
 mod client;
+#[path = "load/cost.rs"]
+mod cost;
+#[path = "load/phones.rs"]
+mod phones;
+#[path = "load/servers.rs"]
+mod servers;
 
 use client::{Client, sign_in, sign_in_phones};
+use phones::{LoadPass, load};
+use servers::Servers;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Connection, Executor};
-use std::process::Stdio;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
+use std::time::Instant;
 use xiafang_core::chain::{ChainHash, link};
 use xiafang_core::fixtures;
+use xiafang_core::upload::{Op, PushRequest, PushResponse};
 use xiafang_core::{DeviceId, Record};
-use xiafang_core::{
-    feed::PullResponse,
-    upload::{Op, PushRequest, PushResponse},
-};
 
 /// Files the demo assigns to wangjg, so his pushes are accepted.
 const FILES: [&str; 3] = ["file-guo", "file-pan", "file-zhou"];
@@ -43,6 +55,14 @@ const INGEST_DEVICES: usize = 4;
 const INGEST_BATCHES: usize = 10;
 const INGEST_BATCH: usize = 50;
 const LOAD_BATCH: usize = 20;
+/// What the phone's engine asks after each good run (`core::engine`'s `succeeded`, the chain
+/// check in `src/sync/chains.rs`), so a simulated sync costs what a phone's does.
+const AFTER_RUN: [&str; 4] = [
+    "/api/rules",
+    "/api/team",
+    "/api/screening/places",
+    "/api/chain/heads",
+];
 /// Devices share this many sessions: a password sign-in costs an argon2 hash, and the push
 /// endpoint does not tie a session to one device.
 const SESSIONS: usize = 8;
@@ -61,6 +81,12 @@ struct Args {
     /// 0: closed loop; otherwise each device syncs once per this many milliseconds.
     period_ms: u64,
     ingest: bool,
+    /// Server processes sharing the database (more than one: PostgreSQL only).
+    instances: usize,
+    /// Records a sync pushes (0: it only pulls).
+    batch: usize,
+    /// Cadres in the county (at least `devices`), each with their own files.
+    world: usize,
 }
 
 fn args() -> Result<Args> {
@@ -74,6 +100,9 @@ fn args() -> Result<Args> {
         seconds: 60,
         period_ms: 0,
         ingest: true,
+        instances: 1,
+        batch: LOAD_BATCH,
+        world: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -87,6 +116,9 @@ fn args() -> Result<Args> {
             "--devices" => a.devices = value()?.parse()?,
             "--seconds" => a.seconds = value()?.parse()?,
             "--period-ms" => a.period_ms = value()?.parse()?,
+            "--instances" => a.instances = value()?.parse::<usize>()?.max(1),
+            "--batch" => a.batch = value()?.parse()?,
+            "--world" => a.world = value()?.parse()?,
             // `cargo bench` passes `--bench` to every bench binary.
             "--no-ingest" => a.ingest = false,
             "--bench" => {}
@@ -95,6 +127,11 @@ fn args() -> Result<Args> {
     }
     if a.server_bin.is_empty() {
         return Err("--server-bin is required".into());
+    }
+    if a.instances > 1 && a.backend != "postgres" {
+        return Err(
+            "--instances above 1 needs --backend postgres (SQLite is one process's file)".into(),
+        );
     }
     Ok(a)
 }
@@ -115,12 +152,39 @@ async fn main() -> Result<()> {
         None
     } else {
         let path = tmp.join("world.json");
-        std::fs::write(&path, serde_json::to_vec(&own_world(args.devices)?)?)?;
+        let world = own_world(args.devices, args.world.max(args.devices))?;
+        std::fs::write(&path, serde_json::to_vec(&world)?)?;
         Some(path)
     };
-    let server = Server::start(&args, &tmp, &db_url, world.as_deref()).await?;
-    let result = measure(&args, &server, &db_url).await;
+    let server = Servers::start(
+        &args.server_bin,
+        &args.dist,
+        args.instances,
+        &tmp,
+        &db_url,
+        world.as_deref(),
+    )
+    .await?;
+    let probe = cost::Db::open(&db_url).await?;
+    let result = measure(&args, &server, &db_url, &probe).await;
     server.stop().await;
+    // The database's share is read once the server's connections are closed (their statistics
+    // are flushed as they exit).
+    let result = match result {
+        Ok(Some(mut pass)) => {
+            async {
+                probe.settle().await?;
+                pass.used.db = probe.snapshot().await?.since(&pass.db_before);
+                pass.used
+                    .figures(probe.is_postgres(), &|name| format!("{}_{name}", pass.key));
+                Ok(())
+            }
+            .await
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
+    probe.close().await;
     if result.is_ok() && args.ingest {
         verify_time(&args, &tmp, &db_url).await?;
     }
@@ -128,12 +192,19 @@ async fn main() -> Result<()> {
     result
 }
 
-async fn measure(args: &Args, server: &Server, db_url: &str) -> Result<()> {
+/// Runs ingest and the load; a load pass comes back with what it used so far, for `main` to
+/// add the database's share after stopping the server.
+async fn measure(
+    args: &Args,
+    server: &Servers,
+    db_url: &str,
+    probe: &cost::Db,
+) -> Result<Option<LoadPass>> {
     let b = &args.backend;
     let tokens = if args.ingest {
-        sign_in(server.port, SESSIONS).await?
+        sign_in(server.port(), SESSIONS).await?
     } else {
-        sign_in_phones(server.port, args.devices).await?
+        sign_in_phones(server.port(), args.devices).await?
     };
 
     if args.ingest {
@@ -141,7 +212,7 @@ async fn measure(args: &Args, server: &Server, db_url: &str) -> Result<()> {
         let mut plain = Vec::new();
         let mut one_by_one = Vec::new();
         for run in 0..args.runs {
-            http.push(ingest_http(server.port, &tokens, run).await?);
+            http.push(ingest_http(server.port(), &tokens, run).await?);
             plain.push(ingest_plain(db_url, INGEST_BATCH).await?);
             one_by_one.push(ingest_plain(db_url, 1).await?);
         }
@@ -163,13 +234,15 @@ async fn measure(args: &Args, server: &Server, db_url: &str) -> Result<()> {
         );
     }
 
-    if args.seconds > 0 {
-        load(args, server, &tokens).await?;
-    }
+    let pass = if args.seconds > 0 {
+        Some(load(args, server, &tokens, probe).await?)
+    } else {
+        None
+    };
     if args.ingest {
         pin_guess_native();
     }
-    Ok(())
+    Ok(pass)
 }
 
 /// What one offline guess at a phone's PIN costs natively on this machine: the phone's
@@ -227,60 +300,6 @@ async fn fresh_pg_database(admin: &str) -> Result<String> {
     Ok(format!("{base}/{name}"))
 }
 
-struct Server {
-    child: tokio::process::Child,
-    port: u16,
-}
-
-impl Server {
-    async fn start(
-        args: &Args,
-        data_dir: &std::path::Path,
-        db_url: &str,
-        world: Option<&std::path::Path>,
-    ) -> Result<Server> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let mut command = tokio::process::Command::new(&args.server_bin);
-        if let Some(world) = world {
-            command.arg("--demo-file").arg(world);
-        }
-        let child = command
-            .arg("--addr")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--dist")
-            .arg(&args.dist)
-            .env("XIAFANG_DATABASE_URL", db_url)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()?;
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(60) {
-            if let Ok(mut c) = Client::connect(port).await
-                && let Ok((200, _)) = c.request("GET", "/api/health", None, None).await
-            {
-                return Ok(Server { child, port });
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err("the server did not answer /api/health within 60 s".into())
-    }
-
-    fn rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-        line.split_whitespace().nth(1)?.parse().ok()
-    }
-
-    async fn stop(mut self) {
-        let _ = self.child.kill().await;
-    }
-}
-
 fn records(n: usize, salt: usize) -> Vec<Record> {
     let files: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
     records_of(n, salt, &files, AUTHOR)
@@ -300,10 +319,22 @@ fn records_of(n: usize, salt: usize, files: &[String], author: &str) -> Vec<Reco
         .collect()
 }
 
-/// The load phase's county: one cadre account per simulated phone, each with its own file, so
+/// Files each simulated cadre is assigned: a county's 20,000 files over 2,000 cadres.
+const FILES_PER_PHONE: usize = 10;
+
+/// The phone's files in `own_world`.
+fn phone_files(d: usize) -> Vec<String> {
+    (0..FILES_PER_PHONE)
+        .map(|f| format!("file-phone{d}-{f}"))
+        .collect()
+}
+
+/// The load phase's county: one cadre account per simulated phone, each with its own files, so
 /// a phone's pull carries what its own account may read (as in a real county, where a cadre
-/// sees the changes to their own files), not every other phone's uploads.
-fn own_world(devices: usize) -> Result<serde_json::Value> {
+/// sees the changes to their own files), not every other phone's uploads. The county's other
+/// `cadres - devices` cadres are there by their files only, all assigned to one more account:
+/// every account costs an argon2 hash when the world is loaded, ≈ 0.1 s each.
+fn own_world(devices: usize, cadres: usize) -> Result<serde_json::Value> {
     let demo: serde_json::Value = serde_json::from_str(include_str!("../demo/demo.json"))?;
     let villages: Vec<String> = demo["places"]
         .as_array()
@@ -315,23 +346,29 @@ fn own_world(devices: usize) -> Result<serde_json::Value> {
     let template = demo["files"][0]["file"].clone();
     let mut accounts = Vec::new();
     let mut files = Vec::new();
-    for d in 0..devices {
-        accounts.push(serde_json::json!({
-            "id": format!("u-phone{d}"),
-            "username": format!("phone{d}"),
-            "display_name": format!("干部{d}"),
-            "role": "cadre",
-            "place": "county-ruian",
-            "password": "xiafang2026",
-        }));
-        let mut file = template.clone();
-        file["id"] = format!("file-phone{d}").into();
-        file["name"] = format!("信访人{d}").into();
-        files.push(serde_json::json!({
-            "village_id": villages[d % villages.len()],
-            "assigned": [format!("u-phone{d}")],
-            "file": file,
-        }));
+    for d in 0..cadres {
+        // The silent cadres' files belong to `u-phone{devices}`, which never syncs.
+        let owner = d.min(devices);
+        if d == owner {
+            accounts.push(serde_json::json!({
+                "id": format!("u-phone{d}"),
+                "username": format!("phone{d}"),
+                "display_name": format!("干部{d}"),
+                "role": "cadre",
+                "place": "county-ruian",
+                "password": "xiafang2026",
+            }));
+        }
+        for (f, id) in phone_files(d).into_iter().enumerate() {
+            let mut file = template.clone();
+            file["id"] = id.into();
+            file["name"] = format!("信访人{d}-{f}").into();
+            files.push(serde_json::json!({
+                "village_id": villages[(d + f) % villages.len()],
+                "assigned": [format!("u-phone{owner}")],
+                "file": file,
+            }));
+        }
     }
     Ok(serde_json::json!({
         "places": demo["places"],
@@ -519,173 +556,4 @@ async fn ingest_plain(db_url: &str, batch: usize) -> Result<f64> {
     let rate = n as f64 / started.elapsed().as_secs_f64();
     pool.close().await;
     Ok(rate)
-}
-
-#[derive(Default)]
-struct LoadStats {
-    push_ms: Vec<f64>,
-    pull_ms: Vec<f64>,
-    errors: u64,
-    records: u64,
-}
-
-/// One simulated phone: its connection, operation numbers and download cursor.
-struct Phone {
-    port: u16,
-    token: String,
-    /// The files this phone writes to, as `author`.
-    files: Vec<String>,
-    author: String,
-    device: DeviceId,
-    salt: usize,
-    client: Option<Client>,
-    seq: u64,
-    cursor: Option<String>,
-    stats: LoadStats,
-}
-
-impl Phone {
-    /// One sync: push a batch of `LOAD_BATCH`, then pull one page. The push's latency counts
-    /// from `due` (when the sync should have started), the pull's from when the push answered.
-    async fn sync(&mut self, due: Instant) {
-        if self.client.is_none() {
-            self.client = Client::connect(self.port).await.ok();
-        }
-        let Some(c) = self.client.as_mut() else {
-            self.stats.errors += 1;
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            return;
-        };
-        let (device, token, stats) = (self.device, &self.token, &mut self.stats);
-        let (seq, cursor) = (&mut self.seq, &mut self.cursor);
-        let ok = async {
-            let batch = records_of(LOAD_BATCH, self.salt, &self.files, &self.author);
-            let body = push_body(device, *seq, batch)?;
-            push(c, token, &body, LOAD_BATCH).await?;
-            stats.push_ms.push(due.elapsed().as_secs_f64() * 1e3);
-            stats.records += LOAD_BATCH as u64;
-            *seq += LOAD_BATCH as u64;
-            let path = match cursor.as_ref() {
-                Some(cur) => format!("/api/sync/pull?device_id={device}&cursor={cur}"),
-                None => format!("/api/sync/pull?device_id={device}"),
-            };
-            let t = Instant::now();
-            let (status, resp) = c.request("GET", &path, Some(token), None).await?;
-            if status != 200 {
-                return Err::<(), Error>(format!("pull answered {status}").into());
-            }
-            stats.pull_ms.push(t.elapsed().as_secs_f64() * 1e3);
-            let page: PullResponse = serde_json::from_slice(&resp)?;
-            *cursor = Some(page.cursor.0);
-            Ok(())
-        }
-        .await;
-        if let Err(e) = ok {
-            if self.stats.errors == 0 {
-                eprintln!("device {}: {e}", self.salt);
-            }
-            self.stats.errors += 1;
-            self.client = None;
-        }
-    }
-}
-
-/// `devices` phones, each pushing a batch of 20 and pulling one page: back to back (closed
-/// loop, `period_ms` 0) or once per period at a random phase (paced).
-async fn load(args: &Args, server: &Server, tokens: &[String]) -> Result<()> {
-    let b = &args.backend;
-    let stats = Arc::new(Mutex::new(LoadStats::default()));
-    let start = Instant::now();
-    let deadline = start + Duration::from_secs(args.seconds);
-    let period = Duration::from_millis(args.period_ms);
-    let mut tasks = Vec::new();
-    for d in 0..args.devices {
-        let (files, author) = if args.ingest {
-            (
-                FILES.iter().map(|f| f.to_string()).collect(),
-                AUTHOR.to_owned(),
-            )
-        } else {
-            (vec![format!("file-phone{d}")], format!("u-phone{d}"))
-        };
-        let mut phone = Phone {
-            port: server.port,
-            token: tokens[d % tokens.len()].clone(),
-            files,
-            author,
-            device: DeviceId::new_random(),
-            salt: d,
-            client: None,
-            seq: 1,
-            cursor: None,
-            stats: LoadStats::default(),
-        };
-        let stats = stats.clone();
-        let phase = if period.is_zero() {
-            Duration::ZERO
-        } else {
-            period.mul_f64(rand::random::<f64>())
-        };
-        tasks.push(tokio::spawn(async move {
-            if period.is_zero() {
-                while Instant::now() < deadline {
-                    phone.sync(Instant::now()).await;
-                }
-            } else {
-                // Open loop: the k-th sync is due at start + phase + k × period whether or not
-                // the previous one has finished; a late one counts its lateness.
-                let mut due = start + phase;
-                while due < deadline {
-                    tokio::time::sleep_until(due.into()).await;
-                    phone.sync(due).await;
-                    due += period;
-                }
-            }
-            let mut all = stats.lock().await;
-            all.push_ms.extend(phone.stats.push_ms);
-            all.pull_ms.extend(phone.stats.pull_ms);
-            all.errors += phone.stats.errors;
-            all.records += phone.stats.records;
-        }));
-    }
-    let mut peak_rss = 0;
-    while Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        peak_rss = peak_rss.max(server.rss_kib().unwrap_or(0));
-    }
-    for t in tasks {
-        t.await?;
-    }
-    let elapsed = start.elapsed().as_secs_f64();
-    let mut s = stats.lock().await;
-    s.push_ms.sort_by(f64::total_cmp);
-    s.pull_ms.sort_by(f64::total_cmp);
-    let mut all: Vec<f64> = s.push_ms.iter().chain(&s.pull_ms).copied().collect();
-    all.sort_by(f64::total_cmp);
-    let n = args.devices;
-    let key = |name: &str| {
-        if period.is_zero() {
-            format!("load_{b}_{n}_{name}")
-        } else {
-            format!("load_{b}_{n}_paced_{name}")
-        }
-    };
-    if !period.is_zero() {
-        figure(&key("period_ms"), args.period_ms as f64, "ms");
-        figure(
-            &key("offered_records_per_s"),
-            (n * LOAD_BATCH) as f64 / period.as_secs_f64(),
-            "rec/s",
-        );
-    }
-    figure(&key("devices_seconds"), elapsed, "s");
-    figure(&key("records_per_s"), s.records as f64 / elapsed, "rec/s");
-    figure(&key("requests_per_s"), all.len() as f64 / elapsed, "req/s");
-    figure(&key("p50_ms"), percentile(&all, 0.5), "ms");
-    figure(&key("p99_ms"), percentile(&all, 0.99), "ms");
-    figure(&key("push_p99_ms"), percentile(&s.push_ms, 0.99), "ms");
-    figure(&key("pull_p99_ms"), percentile(&s.pull_ms, 0.99), "ms");
-    figure(&key("errors"), s.errors as f64, "count");
-    figure(&key("server_peak_rss_mib"), peak_rss as f64 / 1024.0, "MiB");
-    Ok(())
 }

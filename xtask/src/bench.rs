@@ -10,11 +10,15 @@
 //! the wire bench (`tests/e2e/bench/wire.bench.js`), the first visit's and an update's bytes on
 //! the wire (through a counting proxy) and Lighthouse's mobile figures.
 
+use crate::bench_slope;
+#[path = "bench_server.rs"]
+mod server;
 use crate::bench_update;
 use crate::build;
 use crate::cmd::{self, Result};
 use crate::postgres;
 use crate::tools;
+use server::{run_server_bench, server_bench_binary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -36,6 +40,10 @@ struct Options {
     wire_only: bool,
     /// Leave out the update figure (it builds a second release).
     no_update: bool,
+    /// Server processes of the second PostgreSQL run (1: no second run).
+    instances: u32,
+    /// Cadres of the county in which 100 of them sync, paced (0: no such pass).
+    county: u32,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -50,6 +58,8 @@ fn options(args: &[String]) -> Result<Options> {
         phone_saves: 1000,
         wire_only: false,
         no_update: false,
+        instances: 2,
+        county: 2000,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -71,11 +81,13 @@ fn options(args: &[String]) -> Result<Options> {
             "--phone-saves" => o.phone_saves = number(value()?)?.max(1),
             "--wire-only" => o.wire_only = true,
             "--no-update" => o.no_update = true,
+            "--instances" => o.instances = number(value()?)?.max(1) as u32,
+            "--county" => o.county = number(value()?)? as u32,
             other => {
                 return Err(format!(
                     "unknown bench option {other} (--seconds S, --devices 100,500, --runs N, \
                      --period-ms P, --skip-build, --skip-phone, --phone-only, --phone-saves N, \
-                     --wire-only, --no-update)"
+                     --wire-only, --no-update, --instances N, --county N)"
                 ));
             }
         }
@@ -147,28 +159,35 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let bench_bin = server_bench_binary()?;
 
-    let sqlite = run_server_bench(
-        &bench_bin,
-        &server_bin,
-        &dist,
-        "sqlite",
-        None,
-        &o,
-        &o.devices,
-    )?;
+    let sqlite = run_server_bench(&bench_bin, &server_bin, &dist, "sqlite", None, &o, 1)?;
     figures.extend(sqlite);
     let pg = postgres::Cluster::start()?;
+    let url = pg.admin_url();
     let postgres = run_server_bench(
         &bench_bin,
         &server_bin,
         &dist,
         "postgres",
-        Some(&pg.admin_url()),
+        Some(&url),
         &o,
-        &o.devices,
+        1,
     )?;
-    drop(pg);
     figures.extend(postgres);
+    // The same load spread over several instances on one database: does it scale?
+    if o.instances > 1 {
+        let n = o.instances;
+        let several = run_server_bench(
+            &bench_bin,
+            &server_bin,
+            &dist,
+            "postgres",
+            Some(&url),
+            &o,
+            n,
+        )?;
+        figures.extend(several);
+    }
+    drop(pg);
     if !o.skip_phone {
         figures.extend(run_phone_bench(
             &server_bin,
@@ -180,6 +199,8 @@ pub fn run(args: &[String]) -> Result<()> {
     }
 
     print_table(&figures);
+    let values: Vec<(&str, f64)> = figures.iter().map(|f| (f.key.as_str(), f.value)).collect();
+    bench_slope::print(&values, o.instances);
     write_json(&figures)
 }
 
@@ -294,100 +315,6 @@ fn compressed(program: &str, args: &[&str], file: &Path) -> Result<u64> {
         return Err(format!("{program} failed on {}", file.display()));
     }
     Ok(out.stdout.len() as u64)
-}
-
-/// Builds the server bench (release profile) and returns its executable.
-fn server_bench_binary() -> Result<PathBuf> {
-    let out = cmd::cargo()
-        .args([
-            "bench",
-            "--package",
-            "xiafang-server",
-            "--bench",
-            "load",
-            "--no-run",
-            "--message-format",
-            "json",
-        ])
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
-    if !out.status.success() {
-        return Err("cargo bench --no-run failed".into());
-    }
-    // The last artifact line naming an executable of the `load` bench.
-    let text = String::from_utf8_lossy(&out.stdout);
-    let exe = text
-        .lines()
-        .filter(|l| l.contains("\"name\":\"load\"") && l.contains("\"executable\":\""))
-        .filter_map(|l| {
-            let start = l.find("\"executable\":\"")? + "\"executable\":\"".len();
-            let end = l[start..].find('"')?;
-            Some(PathBuf::from(&l[start..start + end]))
-        })
-        .next_back()
-        .ok_or("cargo bench did not name the load bench's executable")?;
-    Ok(exe)
-}
-
-fn run_server_bench(
-    bench: &Path,
-    server: &Path,
-    dist: &Path,
-    backend: &str,
-    pg_admin: Option<&str>,
-    o: &Options,
-    devices: &[u32],
-) -> Result<Vec<Figure>> {
-    let mut figures = Vec::new();
-    // Ingest once; then per device count a closed-loop run (saturation) and a paced run, each
-    // on a fresh database.
-    let mut passes: Vec<(u32, u64, u32, u64)> = vec![(0, 0, o.runs, 0)];
-    for &d in devices {
-        passes.push((d, o.seconds, 1, 0));
-        if o.period_ms > 0 {
-            passes.push((d, o.seconds, 1, o.period_ms));
-        }
-    }
-    for (n, seconds, runs, period_ms) in passes {
-        if seconds == 0 && n != 0 {
-            continue;
-        }
-        let mut c = Command::new(bench);
-        c.arg("--server-bin")
-            .arg(server)
-            .arg("--dist")
-            .arg(dist)
-            .args(["--backend", backend])
-            .args(["--runs", &runs.to_string()])
-            .args(["--devices", &n.max(1).to_string()])
-            .args(["--seconds", &seconds.to_string()])
-            .args(["--period-ms", &period_ms.to_string()]);
-        if n != 0 {
-            c.arg("--no-ingest");
-        }
-        if let Some(url) = pg_admin {
-            c.args(["--pg-admin", url]);
-        }
-        let form = match period_ms {
-            0 => "closed loop".to_string(),
-            p => format!("paced, one sync per {p} ms"),
-        };
-        println!("\n=== server bench: {backend}, {n} devices, {seconds} s, {form} ===");
-        let out = c
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", bench.display()))?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        for line in text.lines() {
-            println!("{line}");
-            figures.extend(figure_line(line)?);
-        }
-        if !out.status.success() {
-            return Err(format!("the server bench ({backend}) failed"));
-        }
-    }
-    Ok(figures)
 }
 
 /// A `FIGURE <key> <value> <unit>` line of a bench's output; `None` for any other line.

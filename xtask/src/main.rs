@@ -5,10 +5,11 @@
 //!   the case server (demo data on first start).
 //! - `cargo xtask test`: every test the project has, stopping at the first failure.
 //! - `cargo xtask build`: only build the release PWA into `dist/`.
-//! - `cargo xtask bench [-- --seconds S --devices 100,500 --runs N --skip-build]`: measure
+//! - `cargo xtask bench [-- --seconds S --devices 100,500 --runs N --skip-build --instances N]`: measure
 //!   (docs/PERFORMANCE.md); never part of `test`.
 
 mod bench;
+mod bench_slope;
 mod bench_update;
 mod build;
 mod bundles;

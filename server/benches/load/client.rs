@@ -1,8 +1,10 @@
 //! The bench's own HTTP/1.1 client: one keep-alive connection to our server, every request
 //! signed like a phone's (the server checks each request's proof of its phone), and the sign-ins
-//! that give each simulated phone its session and key.
+//! that give each simulated phone its session and key. Like a phone's browser, it gzips what it
+//! pushes and accepts compressed answers, and it counts the bytes it writes and reads.
 
 use super::Result;
+use std::io::{Read, Write};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use xiafang_core::session::LoginResponse;
@@ -11,7 +13,14 @@ use xiafang_core::session::LoginResponse;
 pub struct Client {
     port: u16,
     stream: BufReader<TcpStream>,
+    /// Bytes written to the server (request lines, headers, bodies as sent).
+    pub bytes_out: u64,
+    /// Bytes read from the server (status lines, headers, bodies as encoded on the wire).
+    pub bytes_in: u64,
 }
+
+/// What Chromium offers; the server answers brotli or gzip.
+const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
 
 impl Client {
     pub async fn connect(port: u16) -> Result<Client> {
@@ -20,6 +29,8 @@ impl Client {
         Ok(Client {
             port,
             stream: BufReader::new(stream),
+            bytes_out: 0,
+            bytes_in: 0,
         })
     }
 
@@ -31,7 +42,7 @@ impl Client {
         body: Option<&[u8]>,
     ) -> Result<(u16, Vec<u8>)> {
         let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept-Encoding: {ACCEPT_ENCODING}\r\n",
             self.port
         );
         if let Some(t) = token {
@@ -44,7 +55,14 @@ impl Client {
                 ));
             }
         }
-        let body = body.unwrap_or_default();
+        // The phone gzips a push's body (`CompressionStream`, src/api.rs); sign-ins go plain.
+        let body = match body {
+            Some(b) if path == "/api/sync/push" => {
+                head.push_str("Content-Encoding: gzip\r\n");
+                gzip(b)?
+            }
+            other => other.unwrap_or_default().to_vec(),
+        };
         if method == "POST" {
             head.push_str(&format!(
                 "Content-Type: application/json\r\nContent-Length: {}\r\n",
@@ -53,22 +71,25 @@ impl Client {
         }
         head.push_str("\r\n");
         let mut out = head.into_bytes();
-        out.extend_from_slice(body);
+        out.extend_from_slice(&body);
         self.stream.get_mut().write_all(&out).await?;
+        self.bytes_out += out.len() as u64;
 
         let mut line = String::new();
-        self.stream.read_line(&mut line).await?;
+        self.bytes_in += self.stream.read_line(&mut line).await? as u64;
         let status: u16 = line
             .split_whitespace()
             .nth(1)
             .ok_or("no status line")?
             .parse()?;
-        let (mut length, mut chunked) = (None, false);
+        let (mut length, mut chunked, mut encoding) = (None, false, String::new());
         loop {
             line.clear();
-            if self.stream.read_line(&mut line).await? == 0 {
+            let n = self.stream.read_line(&mut line).await?;
+            if n == 0 {
                 return Err("connection closed in headers".into());
             }
+            self.bytes_in += n as u64;
             let l = line.trim_end();
             if l.is_empty() {
                 break;
@@ -78,16 +99,19 @@ impl Client {
                 length = Some(v.trim().parse::<usize>()?);
             } else if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
                 chunked = true;
+            } else if let Some(v) = lower.strip_prefix("content-encoding:") {
+                encoding = v.trim().to_owned();
             }
         }
         let mut body = Vec::new();
         if chunked {
             loop {
                 line.clear();
-                self.stream.read_line(&mut line).await?;
+                self.bytes_in += self.stream.read_line(&mut line).await? as u64;
                 let size = usize::from_str_radix(line.trim(), 16)?;
                 let mut chunk = vec![0; size + 2];
                 self.stream.read_exact(&mut chunk).await?;
+                self.bytes_in += chunk.len() as u64;
                 if size == 0 {
                     break;
                 }
@@ -96,9 +120,31 @@ impl Client {
         } else if let Some(n) = length {
             body.resize(n, 0);
             self.stream.read_exact(&mut body).await?;
+            self.bytes_in += n as u64;
         }
-        Ok((status, body))
+        Ok((status, decoded(&encoding, body)?))
     }
+}
+
+fn gzip(body: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(body)?;
+    Ok(enc.finish()?)
+}
+
+fn decoded(encoding: &str, body: Vec<u8>) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match encoding {
+        "" | "identity" => return Ok(body),
+        "gzip" => {
+            flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut out)?;
+        }
+        "br" => {
+            brotli::Decompressor::new(&body[..], 4096).read_to_end(&mut out)?;
+        }
+        other => return Err(format!("unexpected Content-Encoding {other}").into()),
+    }
+    Ok(out)
 }
 
 /// One session per phone of `own_world`, signed in as its own account.
