@@ -46,11 +46,27 @@ const REFERRED: &str = "EXISTS (SELECT 1 FROM referrals rf \
 const IN_JURISDICTION: &str = "($2 = 1 AND (SELECT place_id FROM accounts WHERE id = $1) \
                                IN (v.id, t.id, t.parent_id))";
 
+/// Every file account `$1` might read, each found through an index: its assignments, its
+/// referrals, and the files of the villages at or under its place (only the screening ledgers
+/// unless it reads by jurisdiction, `$2` = 1). A superset of what `readable()` allows, which then
+/// decides: without it PostgreSQL tested every row of `files` against the correlated conditions
+/// below, so each sync cost more the more files the deployment held (docs/OPERATIONS.md, "Sizing").
+const CANDIDATES: &str = "f.id IN (SELECT file_id FROM assignments WHERE account_id = $1 \
+                          UNION ALL SELECT file_id FROM referrals WHERE account_id = $1 \
+                          UNION ALL SELECT fv.id FROM accounts pa \
+                          JOIN places pv ON pa.place_id IN (pv.id, pv.parent_id, \
+                          (SELECT pt.parent_id FROM places pt WHERE pt.id = pv.parent_id)) \
+                          JOIN files fv ON fv.village_id = pv.id \
+                          WHERE pa.id = $1 AND ($2 = 1 OR fv.ledger = 1))";
+
 /// The files account `$1` (with `$2` from `reads_jurisdiction`) may read; needs `FILE_PLACES`.
 /// A legal team member also reads the files of their villages referred to them. An accusation is
 /// never readable by those it names, even when assigned, in jurisdiction or referred.
 pub(crate) fn readable() -> String {
-    format!("(({ASSIGNED} OR {IN_JURISDICTION} OR {REFERRED}) AND NOT {ACCUSES_READER})")
+    format!(
+        "({CANDIDATES} AND ({ASSIGNED} OR {IN_JURISDICTION} OR {REFERRED}) \
+         AND NOT {ACCUSES_READER})"
+    )
 }
 
 /// `readable()` for the account and jurisdiction flag in other placeholders (say `$3`, `$4`),
