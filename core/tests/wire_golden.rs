@@ -89,7 +89,6 @@ fn field_errors_read_in_any_key_order_and_ignore_what_a_newer_server_adds() {
         r#"{"field":"place","problem":"days_out_of_range","max":70000}"#,
         r#"{"field":"place","problem":"no_such_problem"}"#,
         r#"{"field":"no_such_field","problem":"required"}"#,
-        r#"["place","required"]"#,
     ] {
         assert!(read(wrong).is_err(), "{wrong} must not read");
     }
@@ -165,12 +164,12 @@ fn acks_read_in_any_key_order_and_refuse_what_is_not_an_ack() {
     );
     for wrong in [
         format!(r#"{{"seq":1,"record_id":"{record}"}}"#),
-        format!(r#"{{"seq":1,"outcome":"stored"}}"#),
+        r#"{"seq":1,"outcome":"stored"}"#.to_string(),
         format!(r#"{{"record_id":"{record}","outcome":"stored"}}"#),
         format!(r#"{{"seq":1,"record_id":"{record}","outcome":"rejected"}}"#),
         format!(r#"{{"seq":1,"record_id":"{record}","outcome":"lost"}}"#),
         format!(r#"{{"seq":-1,"record_id":"{record}","outcome":"stored"}}"#),
-        format!(r#"{{"seq":1,"record_id":"nope","outcome":"stored"}}"#),
+        r#"{"seq":1,"record_id":"nope","outcome":"stored"}"#.to_string(),
     ] {
         assert!(read(wrong.clone()).is_err(), "{wrong} must not read");
     }
