@@ -3,8 +3,9 @@
 //! keep giving the same text, whatever reads them (issue 17 replaces the derived readers).
 
 use serde_json::json;
+use xiafang_core::upload::{Ack, SyncState};
 use xiafang_core::verdict::{Outcome, Rejection};
-use xiafang_core::{Field, FieldError, Problem, RecordId, upload::Ack};
+use xiafang_core::{Field, FieldError, Problem, RecordId};
 
 /// Every problem, with the text a deployed server writes for it.
 fn problems() -> Vec<(Problem, serde_json::Value)> {
@@ -172,5 +173,102 @@ fn acks_read_in_any_key_order_and_refuse_what_is_not_an_ack() {
         r#"{"seq":1,"record_id":"nope","outcome":"stored"}"#.to_string(),
     ] {
         assert!(read(wrong.clone()).is_err(), "{wrong} must not read");
+    }
+}
+
+/// Every rejection, with the text a deployed server writes and a phone keeps (in `SyncState`).
+fn rejections() -> Vec<(Rejection, serde_json::Value)> {
+    use Rejection::*;
+    let unit = |r: Rejection, code: &str| (r, json!({ "code": code }));
+    vec![
+        (
+            Invalid {
+                errors: vec![
+                    FieldError::new(Field::Place, Problem::Required),
+                    FieldError::new(Field::Text, Problem::TooLong { max: 9 }),
+                ],
+            },
+            json!({"code": "invalid", "errors": [
+                {"field": "place", "problem": "required"},
+                {"field": "text", "problem": "too_long", "max": 9}]}),
+        ),
+        (
+            Invalid { errors: vec![] },
+            json!({"code": "invalid", "errors": []}),
+        ),
+        unit(NotPermitted, "not_permitted"),
+        unit(AuthorMismatch, "author_mismatch"),
+        unit(IdConflict, "id_conflict"),
+        unit(TargetMissing, "target_missing"),
+        unit(TargetNotYours, "target_not_yours"),
+        unit(TargetKindMismatch, "target_kind_mismatch"),
+        unit(RoleNotAllowed, "role_not_allowed"),
+        unit(NotReviewable, "not_reviewable"),
+        unit(NoSuchVisit, "no_such_visit"),
+        unit(NotLegalTeam, "not_legal_team"),
+        unit(NotAttachable, "not_attachable"),
+        unit(NoSuchEvidence, "no_such_evidence"),
+        unit(NotALeader, "not_a_leader"),
+    ]
+}
+
+#[test]
+fn every_rejection_and_sync_state_a_phone_holds_reads_back_and_writes_the_same_text() {
+    let states = [
+        (SyncState::Pending, json!({"state": "pending"})),
+        (SyncState::Uploaded, json!({"state": "uploaded"})),
+    ];
+    let rejected = rejections().into_iter().map(|(reason, golden)| {
+        (
+            SyncState::Rejected { reason },
+            json!({"state": "rejected", "reason": golden}),
+        )
+    });
+    for (reason, golden) in rejections() {
+        assert_eq!(serde_json::to_value(&reason).unwrap(), golden, "{reason:?}");
+        let text = golden.to_string();
+        assert_eq!(serde_json::from_str::<Rejection>(&text).unwrap(), reason);
+    }
+    for (state, golden) in states.into_iter().chain(rejected) {
+        assert_eq!(serde_json::to_value(&state).unwrap(), golden, "{state:?}");
+        let text = golden.to_string();
+        assert_eq!(serde_json::from_str::<SyncState>(&text).unwrap(), state);
+    }
+    assert_eq!(
+        serde_json::to_string(&SyncState::Rejected {
+            reason: Rejection::IdConflict
+        })
+        .unwrap(),
+        r#"{"state":"rejected","reason":{"code":"id_conflict"}}"#
+    );
+}
+
+#[test]
+fn rejections_and_sync_states_refuse_what_no_server_or_phone_wrote() {
+    assert_eq!(
+        serde_json::from_str::<Rejection>(r#"{"errors":[],"code":"invalid","x":1}"#).unwrap(),
+        Rejection::Invalid { errors: vec![] }
+    );
+    for wrong in [
+        r#"{}"#,
+        r#"{"code":"invalid"}"#,
+        r#"{"code":"lost"}"#,
+        r#"{"code":"invalid","errors":[{"field":"place"}]}"#,
+    ] {
+        assert!(
+            serde_json::from_str::<Rejection>(wrong).is_err(),
+            "{wrong} must not read"
+        );
+    }
+    for wrong in [
+        r#"{}"#,
+        r#"{"state":"rejected"}"#,
+        r#"{"state":"rejected","reason":{"code":"lost"}}"#,
+        r#"{"state":"gone"}"#,
+    ] {
+        assert!(
+            serde_json::from_str::<SyncState>(wrong).is_err(),
+            "{wrong} must not read"
+        );
     }
 }
