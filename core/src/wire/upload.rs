@@ -89,8 +89,9 @@ impl<'de> Deserialize<'de> for Ack {
     }
 }
 
-/// Where a record on the phone stands with the server.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Where a record on the phone stands with the server. Kept on the phone as
+/// `{"state", "reason"?}`; read by hand (below), like `Ack`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncState {
     /// Saved on the phone, waiting in the outbox.
@@ -100,6 +101,26 @@ pub enum SyncState {
     Rejected {
         reason: Rejection,
     },
+}
+
+impl<'de> Deserialize<'de> for SyncState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Flat {
+            state: String,
+            #[serde(default)]
+            reason: Option<Rejection>,
+        }
+        use serde::de::Error;
+        let flat = Flat::deserialize(deserializer)?;
+        Ok(match (flat.state.as_str(), flat.reason) {
+            ("pending", _) => SyncState::Pending,
+            ("uploaded", _) => SyncState::Uploaded,
+            ("rejected", Some(reason)) => SyncState::Rejected { reason },
+            ("rejected", None) => return Err(D::Error::missing_field("reason")),
+            (other, _) => return Err(D::Error::unknown_variant(other, &[])),
+        })
+    }
 }
 
 impl From<&Outcome> for SyncState {
