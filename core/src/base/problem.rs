@@ -171,12 +171,81 @@ pub enum Problem {
     LedgerOnlyScreenings,
 }
 
-/// One problem with one field, shown next to that field in the form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// One problem with one field, shown next to that field in the form. Written flat
+/// (`{"field", "problem", "max"?}`) through `#[serde(flatten)]`; read by hand (below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: Field,
     #[serde(flatten)]
     pub problem: Problem,
+}
+
+/// The derived reader of a flattened, internally tagged enum buffers the object in serde's
+/// `Content` and reads it twice: ≈ 10 KB of the field wasm more than reading the flat object
+/// into a plain struct (issue 17). `core/tests/wire_golden.rs` holds every shape to the text
+/// the derive wrote and read.
+impl<'de> Deserialize<'de> for FieldError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Flat {
+            field: Field,
+            problem: String,
+            #[serde(default)]
+            max: Option<u64>,
+        }
+        use serde::de::Error;
+        let flat = Flat::deserialize(deserializer)?;
+        let max = || flat.max.ok_or_else(|| D::Error::missing_field("max"));
+        let fit = |max: u64| {
+            move |_| D::Error::invalid_value(serde::de::Unexpected::Unsigned(max), &"a smaller max")
+        };
+        use Problem::*;
+        let problem = match flat.problem.as_str() {
+            "required" => Required,
+            "too_long" => TooLong {
+                max: max()?.try_into().map_err(fit(max()?))?,
+            },
+            "too_many" => TooMany {
+                max: max()?.try_into().map_err(fit(max()?))?,
+            },
+            "amount_format" => AmountFormat,
+            "amount_too_large" => AmountTooLarge,
+            "amount_not_positive" => AmountNotPositive,
+            "date_out_of_range" => DateOutOfRange,
+            "due_before_occurred" => DueBeforeOccurred,
+            "due_without_next_step" => DueWithoutNextStep,
+            "location_out_of_range" => LocationOutOfRange,
+            "phone_format" => PhoneFormat,
+            "markup" => Markup,
+            "control_character" => ControlCharacter,
+            "not_correctable" => NotCorrectable,
+            "days_out_of_range" => DaysOutOfRange {
+                max: max()?.try_into().map_err(fit(max()?))?,
+            },
+            "after_record_date" => AfterRecordDate,
+            "before_record_date" => BeforeRecordDate,
+            "self_reference" => SelfReference,
+            "image_format" => ImageFormat,
+            "count_out_of_range" => CountOutOfRange {
+                max: max()?.try_into().map_err(fit(max()?))?,
+            },
+            "group_needs_representatives" => GroupNeedsRepresentatives,
+            "duplicate" => Duplicate,
+            "id_number_format" => IdNumberFormat,
+            "id_number_birth_date" => IdNumberBirthDate,
+            "id_number_check_digit" => IdNumberCheckDigit,
+            "findings_or_nothing_new" => FindingsOrNothingNew,
+            "nothing_new_with_findings" => NothingNewWithFindings,
+            "only_at_group_level" => OnlyAtGroupLevel,
+            "wrong_ledger" => WrongLedger,
+            "ledger_only_screenings" => LedgerOnlyScreenings,
+            other => return Err(D::Error::unknown_variant(other, &[])),
+        };
+        Ok(Self {
+            field: flat.field,
+            problem,
+        })
+    }
 }
 
 impl FieldError {

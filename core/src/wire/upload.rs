@@ -49,7 +49,9 @@ pub struct PushResponse {
     pub erase: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Written flat (`{"seq", "record_id", "outcome", "reason"?}`) through `#[serde(flatten)]`;
+/// read by hand (below).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ack {
     pub seq: u64,
     pub record_id: RecordId,
@@ -57,8 +59,39 @@ pub struct Ack {
     pub outcome: Outcome,
 }
 
-/// Where a record on the phone stands with the server.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The derived reader of a flattened, internally tagged enum buffers the object in serde's
+/// `Content` first; a plain struct reads the same text with less code in the phone's wasm
+/// (issue 17). `core/tests/wire_golden.rs` holds every shape to the text the derive read.
+impl<'de> Deserialize<'de> for Ack {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Flat {
+            seq: u64,
+            record_id: RecordId,
+            outcome: String,
+            #[serde(default)]
+            reason: Option<Rejection>,
+        }
+        use serde::de::Error;
+        let flat = Flat::deserialize(deserializer)?;
+        let outcome = match (flat.outcome.as_str(), flat.reason) {
+            ("stored", _) => Outcome::Stored,
+            ("quarantined", _) => Outcome::Quarantined,
+            ("rejected", Some(reason)) => Outcome::Rejected { reason },
+            ("rejected", None) => return Err(D::Error::missing_field("reason")),
+            (other, _) => return Err(D::Error::unknown_variant(other, &[])),
+        };
+        Ok(Self {
+            seq: flat.seq,
+            record_id: flat.record_id,
+            outcome,
+        })
+    }
+}
+
+/// Where a record on the phone stands with the server. Kept on the phone as
+/// `{"state", "reason"?}`; read by hand (below), like `Ack`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncState {
     /// Saved on the phone, waiting in the outbox.
@@ -68,6 +101,26 @@ pub enum SyncState {
     Rejected {
         reason: Rejection,
     },
+}
+
+impl<'de> Deserialize<'de> for SyncState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Flat {
+            state: String,
+            #[serde(default)]
+            reason: Option<Rejection>,
+        }
+        use serde::de::Error;
+        let flat = Flat::deserialize(deserializer)?;
+        Ok(match (flat.state.as_str(), flat.reason) {
+            ("pending", _) => SyncState::Pending,
+            ("uploaded", _) => SyncState::Uploaded,
+            ("rejected", Some(reason)) => SyncState::Rejected { reason },
+            ("rejected", None) => return Err(D::Error::missing_field("reason")),
+            (other, _) => return Err(D::Error::unknown_variant(other, &[])),
+        })
+    }
 }
 
 impl From<&Outcome> for SyncState {
