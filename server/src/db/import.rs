@@ -5,6 +5,7 @@
 
 use super::audit::{Actor, WriteLines};
 use super::feed::next_position;
+use super::seed::{AccountRow, insert_account};
 use super::upload::insert_record;
 use super::{Backend, Db, DbError, Result, parse, to_json};
 use chrono::Utc;
@@ -214,19 +215,16 @@ async fn store(
     }
     super::screening::ensure_ledgers(&mut *conn).await?;
     for a in &plan.accounts {
-        sqlx::query(
-            "INSERT INTO accounts (id, username, display_name, role, place_id, password_hash, \
-             legal_title) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&a.id)
-        .bind(&a.username)
-        .bind(&a.display_name)
-        .bind(a.role.key())
-        .bind(&a.place_id)
-        .bind(NO_PASSWORD)
-        .bind(a.legal_title.map(|t| t.key()))
-        .execute(&mut *conn)
-        .await?;
+        let row = AccountRow {
+            id: &a.id,
+            username: &a.username,
+            display_name: &a.display_name,
+            role: a.role,
+            place_id: &a.place_id,
+            password_hash: NO_PASSWORD,
+            legal_title: a.legal_title,
+        };
+        insert_account(&mut *conn, &row).await?;
     }
     let actor_line = Actor {
         account: actor,

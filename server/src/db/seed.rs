@@ -5,6 +5,37 @@ use super::feed::next_position;
 use super::upload::insert_record;
 use super::{Db, DbError, Result, to_json};
 use crate::demo::Demo;
+use sqlx::AnyConnection;
+use xiafang_core::account::{LegalTitle, Role};
+
+/// An account as the demo and an import write it into an empty slot (a taken id or name is an
+/// error here; the admin screen's `create_account` answers "name taken" instead).
+pub(crate) struct AccountRow<'a> {
+    pub id: &'a str,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub place_id: &'a str,
+    pub password_hash: &'a str,
+    pub legal_title: Option<LegalTitle>,
+}
+
+pub(crate) async fn insert_account(conn: &mut AnyConnection, a: &AccountRow<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO accounts (id, username, display_name, role, place_id, password_hash, \
+         legal_title) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(a.id)
+    .bind(a.username)
+    .bind(a.display_name)
+    .bind(a.role.key())
+    .bind(a.place_id)
+    .bind(a.password_hash)
+    .bind(a.legal_title.map(|t| t.key()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 impl Db {
     pub async fn seed_demo(&self, demo: &Demo) -> Result<()> {
@@ -29,19 +60,16 @@ impl Db {
         super::screening::ensure_ledgers(&mut tx).await?;
         for a in &demo.accounts {
             let hash = crate::auth::hash_password(&a.password).map_err(DbError::Demo)?;
-            sqlx::query(
-                "INSERT INTO accounts (id, username, display_name, role, place_id, password_hash, \
-                 legal_title) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&a.id)
-            .bind(&a.username)
-            .bind(&a.display_name)
-            .bind(a.role.key())
-            .bind(&a.place)
-            .bind(hash)
-            .bind(a.legal_title.map(|t| t.key()))
-            .execute(&mut *tx)
-            .await?;
+            let row = AccountRow {
+                id: &a.id,
+                username: &a.username,
+                display_name: &a.display_name,
+                role: a.role,
+                place_id: &a.place,
+                password_hash: &hash,
+                legal_title: a.legal_title,
+            };
+            insert_account(&mut tx, &row).await?;
             for village in &a.villages {
                 sqlx::query("INSERT INTO legal_villages (account_id, village_id) VALUES ($1, $2)")
                     .bind(&a.id)
