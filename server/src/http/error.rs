@@ -54,6 +54,9 @@ pub enum HttpError {
     /// 500: logged with its cause.
     #[error("internal: {0}")]
     Internal(#[from] crate::db::DbError),
+    /// 500: a task off the request threads (reading a workbook) failed; logged.
+    #[error("task: {0}")]
+    Task(#[from] tokio::task::JoinError),
     /// 500: a workbook could not be written (a bug, not the user's doing); logged.
     #[error("spreadsheet: {0}")]
     Spreadsheet(#[from] rust_xlsxwriter::XlsxError),
@@ -85,6 +88,10 @@ impl IntoResponse for HttpError {
             }
             HttpError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
+            }
+            HttpError::Task(cause) => {
+                tracing::error!(%cause, "task failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
             }
             HttpError::Spreadsheet(cause) => {

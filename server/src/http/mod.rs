@@ -55,6 +55,10 @@ pub struct AppState {
     /// Held while an administrator's chain check runs: one at a time in this process (and in the
     /// deployment, by `Db::try_verify_turn`; `http/verify.rs`).
     pub verifying: Arc<tokio::sync::Mutex<()>>,
+    /// Held while a workbook is read and imported: one at a time in this process, so what
+    /// reading costs (up to `import::LIMITS`) is not multiplied by repeated requests
+    /// (`http/import.rs`).
+    pub importing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -68,6 +72,7 @@ impl AppState {
             metrics: Arc::default(),
             metrics_token: None,
             verifying: Arc::default(),
+            importing: Arc::default(),
         }
     }
 

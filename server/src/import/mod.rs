@@ -4,10 +4,10 @@
 //! (`ledger_import::check`); storing is `Db::import` (`db/import.rs`).
 
 pub mod example;
+mod xlsx;
 
-use calamine::{Data, Reader};
+use calamine::Data;
 use rust_xlsxwriter::{Format, XlsxError};
-use std::io::Cursor;
 use xiafang_core::Lang;
 use xiafang_core::ledger_import::{SheetKind, Workbook, columns, sheet_of_headers};
 
@@ -25,7 +25,43 @@ pub enum ReadError {
     /// Neither .xlsx nor CSV.
     #[error("只能导入 .xlsx 或 .csv 文件")]
     UnknownKind,
+    /// The workbook's zip unpacks to more than `Limits::unzipped_bytes`.
+    #[error("Excel 文件解压后超过 {} MiB，请按乡镇分开导入", .limit >> 20)]
+    TooLarge { limit: u64 },
+    /// More cells with something in them than `Limits::cells`.
+    #[error("工作簿超过 {limit} 个有内容的单元格，请按乡镇分开导入")]
+    TooManyCells { limit: usize },
+    /// A value far right of any sheet of the template (1-based, as Excel numbers them).
+    #[error(
+        "“{sheet}”表第 {row} 行第 {column} 列有内容：导入的表最多 {MAX_COLUMNS} 列，请删去模板以外的列"
+    )]
+    TooWide {
+        sheet: String,
+        row: u32,
+        column: u32,
+    },
+    /// A row below Excel's last (only a hand-made file has one).
+    #[error("“{sheet}”表第 {row} 行超出 Excel 的最后一行（{MAX_ROWS}）")]
+    TooLong { sheet: String, row: u64 },
 }
+
+/// The widest sheet an import reads: the template's widest has 21 columns.
+pub const MAX_COLUMNS: u32 = 64;
+/// Excel's own last row.
+pub const MAX_ROWS: u32 = 1_048_576;
+
+/// How much one workbook may cost to read: its unpacked XML (a county's 20,000 files and 20,000
+/// visits unpack to ≈ 20 MiB) and the cells with something in them.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub unzipped_bytes: u64,
+    pub cells: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    unzipped_bytes: 256 << 20,
+    cells: 5_000_000,
+};
 
 /// Whether the bytes are an xlsx workbook (a zip archive).
 fn is_xlsx(bytes: &[u8]) -> bool {
@@ -33,30 +69,19 @@ fn is_xlsx(bytes: &[u8]) -> bool {
 }
 
 /// Reads one uploaded file into `book`: an xlsx workbook's sheets by their names (others are
-/// left alone: an office's workbook may hold notes), or a CSV by its header row.
+/// left alone: an office's workbook may hold notes), or a CSV by its header row. Within `LIMITS`.
 pub fn read_into(book: &mut Workbook, bytes: &[u8]) -> Result<(), ReadError> {
+    read_into_within(book, bytes, &LIMITS)
+}
+
+/// `read_into` within other limits (tests use small ones).
+pub fn read_into_within(
+    book: &mut Workbook,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(), ReadError> {
     if is_xlsx(bytes) {
-        let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes))
-            .map_err(|e: calamine::XlsxError| ReadError::Xlsx(e.to_string()))?;
-        for name in xlsx.sheet_names() {
-            let Some(kind) = SheetKind::ALL
-                .iter()
-                .copied()
-                .find(|k| k.label(Lang::Zh) == name.trim())
-            else {
-                continue;
-            };
-            let range = xlsx
-                .worksheet_range(&name)
-                .map_err(|e| ReadError::Xlsx(e.to_string()))?;
-            let grid = range
-                .rows()
-                .map(|row| row.iter().map(cell_text).collect())
-                .collect();
-            book.sheets
-                .extend(Workbook::from_grids(vec![(kind, grid)]).sheets);
-        }
-        return Ok(());
+        return xlsx::read_into(book, bytes, limits);
     }
     let text = decode_csv(bytes).ok_or(ReadError::UnknownKind)?;
     let grid = xiafang_core::ledger_chain::csv_grid(&text);
@@ -80,7 +105,7 @@ fn decode_csv(bytes: &[u8]) -> Option<String> {
 
 /// A cell as the office typed it: whole numbers without ".0" (a birth year, a phone number), a
 /// date as 2024-03-15.
-fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty | Data::Error(_) => String::new(),
         Data::String(s) => s.clone(),
