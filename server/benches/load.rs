@@ -11,6 +11,8 @@
 //! `--world N` gives the county N cadres (10 files each) of which `--devices` sync, to see what
 //! a county's size does to the cost of a sync (keys `load_<backend>_<devices>of<N>_…`).
 //!
+//! `--import-files N` runs only the import of a county's workbook of N files (`load/import.rs`).
+//!
 //! `--batch 0` makes every sync a pull with nothing to push, as a phone that is open and
 //! online pulls every 5 minutes (keys `…_idle_…`); each phone has pulled once before it starts.
 //!
@@ -31,6 +33,8 @@ mod phone_key;
 mod client;
 #[path = "load/cost.rs"]
 mod cost;
+#[path = "load/import.rs"]
+mod import;
 #[path = "load/phones.rs"]
 mod phones;
 #[path = "load/servers.rs"]
@@ -87,6 +91,8 @@ struct Args {
     batch: usize,
     /// Cadres in the county (at least `devices`), each with their own files.
     world: usize,
+    /// Only the import pass (`load/import.rs`): a county's workbook of this many files.
+    import_files: usize,
 }
 
 fn args() -> Result<Args> {
@@ -103,6 +109,7 @@ fn args() -> Result<Args> {
         instances: 1,
         batch: LOAD_BATCH,
         world: 0,
+        import_files: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -119,6 +126,7 @@ fn args() -> Result<Args> {
             "--instances" => a.instances = value()?.parse::<usize>()?.max(1),
             "--batch" => a.batch = value()?.parse()?,
             "--world" => a.world = value()?.parse()?,
+            "--import-files" => a.import_files = value()?.parse()?,
             // `cargo bench` passes `--bench` to every bench binary.
             "--no-ingest" => a.ingest = false,
             "--bench" => {}
@@ -146,6 +154,19 @@ async fn main() -> Result<()> {
         ("postgres", Some(admin)) => fresh_pg_database(admin).await?,
         _ => return Err("--backend postgres needs --pg-admin".into()),
     };
+    if args.import_files > 0 {
+        let result = import::import_pass(
+            &args.server_bin,
+            &args.backend,
+            &tmp,
+            &db_url,
+            args.import_files,
+        )
+        .await;
+        let _ = std::fs::remove_dir_all(&tmp);
+        drop_pg_database(&args, &db_url).await;
+        return result;
+    }
     // A load-only run gets a county of one account per phone (`own_world`); the ingest run
     // keeps the demo, whose files its plain loop writes to.
     let world = if args.ingest {
@@ -189,7 +210,24 @@ async fn main() -> Result<()> {
         verify_time(&args, &tmp, &db_url).await?;
     }
     let _ = std::fs::remove_dir_all(&tmp);
+    drop_pg_database(&args, &db_url).await;
     result
+}
+
+/// The pass's PostgreSQL database is dropped when it is done: a full bench makes a dozen, each
+/// up to hundreds of MB.
+async fn drop_pg_database(args: &Args, db_url: &str) {
+    let (Some(admin), Some((_, name))) = (&args.pg_admin, db_url.rsplit_once('/')) else {
+        return;
+    };
+    if args.backend != "postgres" {
+        return;
+    }
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(admin).await {
+        let _ = conn
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+    }
 }
 
 /// Runs ingest and the load; a load pass comes back with what it used so far, for `main` to

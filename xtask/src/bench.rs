@@ -44,6 +44,8 @@ struct Options {
     instances: u32,
     /// Cadres of the county in which 100 of them sync, paced (0: no such pass).
     county: u32,
+    /// Files of the county whose ledgers are imported (0: no import pass).
+    import_files: u32,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -60,6 +62,7 @@ fn options(args: &[String]) -> Result<Options> {
         no_update: false,
         instances: 2,
         county: 2000,
+        import_files: 2000,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -83,11 +86,12 @@ fn options(args: &[String]) -> Result<Options> {
             "--no-update" => o.no_update = true,
             "--instances" => o.instances = number(value()?)?.max(1) as u32,
             "--county" => o.county = number(value()?)? as u32,
+            "--import-files" => o.import_files = number(value()?)? as u32,
             other => {
                 return Err(format!(
                     "unknown bench option {other} (--seconds S, --devices 100,500, --runs N, \
                      --period-ms P, --skip-build, --skip-phone, --phone-only, --phone-saves N, \
-                     --wire-only, --no-update, --instances N, --county N)"
+                     --wire-only, --no-update, --instances N, --county N, --import-files N)"
                 ));
             }
         }

@@ -109,18 +109,42 @@ pub(super) fn run_server_bench(
         println!(
             "\n=== server bench: {backend} ({instances} instance(s)), {n} devices{of}, {seconds} s, {form} ==="
         );
-        let out = c
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", bench.display()))?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        for line in text.lines() {
-            println!("{line}");
-            figures.extend(figure_line(line)?);
+        figures.extend(collect(c, bench, &format!("the server bench ({backend})"))?);
+    }
+    if instances == 1 && o.import_files > 0 {
+        println!(
+            "\n=== import: {backend}, a county's workbook of {} files, twice ===",
+            o.import_files
+        );
+        let mut c = Command::new(bench);
+        c.arg("--server-bin")
+            .arg(server)
+            .arg("--dist")
+            .arg(dist)
+            .args(["--backend", backend])
+            .args(["--import-files", &o.import_files.to_string()]);
+        if let Some(url) = pg_admin {
+            c.args(["--pg-admin", url]);
         }
-        if !out.status.success() {
-            return Err(format!("the server bench ({backend}) failed"));
-        }
+        figures.extend(collect(c, bench, &format!("the import bench ({backend})"))?);
+    }
+    Ok(figures)
+}
+
+/// Runs one pass of the bench, echoing its output and collecting its `FIGURE` lines.
+fn collect(mut c: Command, bench: &Path, what: &str) -> Result<Vec<Figure>> {
+    let out = c
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", bench.display()))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut figures = Vec::new();
+    for line in text.lines() {
+        println!("{line}");
+        figures.extend(figure_line(line)?);
+    }
+    if !out.status.success() {
+        return Err(format!("{what} failed"));
     }
     Ok(figures)
 }

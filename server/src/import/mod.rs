@@ -51,7 +51,7 @@ pub const MAX_COLUMNS: u32 = 64;
 pub const MAX_ROWS: u32 = 1_048_576;
 
 /// How much one workbook may cost to read: its unpacked XML (a county's 20,000 files and 20,000
-/// visits unpack to ≈ 20 MiB) and the cells with something in them.
+/// visits unpack to 15 MB, `cargo xtask bench`'s import pass) and the cells with something in them.
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub unzipped_bytes: u64,
