@@ -77,13 +77,8 @@ pub(super) fn run_server_bench(
         if seconds == 0 && n != 0 {
             continue;
         }
-        let mut c = Command::new(bench);
-        c.arg("--server-bin")
-            .arg(server)
-            .arg("--dist")
-            .arg(dist)
-            .args(["--backend", backend])
-            .args(["--runs", &runs.to_string()])
+        let mut c = bench_command(bench, server, dist, backend, pg_admin);
+        c.args(["--runs", &runs.to_string()])
             .args(["--devices", &n.max(1).to_string()])
             .args(["--seconds", &seconds.to_string()])
             .args(["--period-ms", &period_ms.to_string()])
@@ -92,9 +87,6 @@ pub(super) fn run_server_bench(
             .args(["--world", &world.to_string()]);
         if n != 0 {
             c.arg("--no-ingest");
-        }
-        if let Some(url) = pg_admin {
-            c.args(["--pg-admin", url]);
         }
         let form = match (period_ms, batch) {
             (0, _) => "closed loop".to_string(),
@@ -116,19 +108,31 @@ pub(super) fn run_server_bench(
             "\n=== import: {backend}, a county's workbook of {} files, twice ===",
             o.import_files
         );
-        let mut c = Command::new(bench);
-        c.arg("--server-bin")
-            .arg(server)
-            .arg("--dist")
-            .arg(dist)
-            .args(["--backend", backend])
-            .args(["--import-files", &o.import_files.to_string()]);
-        if let Some(url) = pg_admin {
-            c.args(["--pg-admin", url]);
-        }
+        let mut c = bench_command(bench, server, dist, backend, pg_admin);
+        c.args(["--import-files", &o.import_files.to_string()]);
         figures.extend(collect(c, bench, &format!("the import bench ({backend})"))?);
     }
     Ok(figures)
+}
+
+/// The bench's command with what every pass gives it.
+fn bench_command(
+    bench: &Path,
+    server: &Path,
+    dist: &Path,
+    backend: &str,
+    pg_admin: Option<&str>,
+) -> Command {
+    let mut c = Command::new(bench);
+    c.arg("--server-bin")
+        .arg(server)
+        .arg("--dist")
+        .arg(dist)
+        .args(["--backend", backend]);
+    if let Some(url) = pg_admin {
+        c.args(["--pg-admin", url]);
+    }
+    c
 }
 
 /// Runs one pass of the bench, echoing its output and collecting its `FIGURE` lines.
