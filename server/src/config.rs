@@ -40,12 +40,16 @@ pub struct Config {
     /// How long requests under way may finish after SIGTERM (`--shutdown-grace SECONDS`,
     /// `XIAFANG_SHUTDOWN_GRACE`); `shutdown::GRACE` by default.
     pub shutdown_grace: std::time::Duration,
+    /// Sign with this instance's key although the deployment's latest statement was signed by
+    /// another (`--replace-chain-key`): the operator replacing a key on purpose. Without it a
+    /// server whose key differs refuses to start (`Db::check_chain_key`).
+    pub replace_chain_key: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --chain-signature, --rules, --log-format, --shutdown-grace)"
+        "unknown option {0} (options: --addr, --data-dir, --database-url, --dist, --no-demo, --demo-file, --device-cipher, --chain-signature, --rules, --log-format, --shutdown-grace, --replace-chain-key)"
     )]
     Unknown(String),
     #[error("option {0} needs a value")]
@@ -127,6 +131,7 @@ impl Config {
         let mut database_url = env("XIAFANG_DATABASE_URL");
         let mut dist = env("XIAFANG_DIST").unwrap_or_else(|| "dist".into());
         let mut demo = env("XIAFANG_NO_DEMO").is_none();
+        let mut replace_chain_key = false;
         let mut demo_file = env("XIAFANG_DEMO_FILE");
         let mut cipher = env("XIAFANG_DEVICE_CIPHER");
         let mut signature = env("XIAFANG_CHAIN_SIGNATURE");
@@ -145,6 +150,7 @@ impl Config {
                 "--database-url" => database_url = Some(value()?),
                 "--dist" => dist = value()?,
                 "--no-demo" => demo = false,
+                "--replace-chain-key" => replace_chain_key = true,
                 "--demo-file" => demo_file = Some(value()?),
                 "--device-cipher" => cipher = Some(value()?),
                 "--chain-signature" => signature = Some(value()?),
@@ -186,6 +192,7 @@ impl Config {
                 env("XIAFANG_METRICS_TOKEN"),
                 env("XIAFANG_METRICS_TOKEN_FILE"),
             )?,
+            replace_chain_key,
         })
     }
 }

@@ -68,6 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         logs::say(log, "首次启动：已载入演示数据 (demo data loaded)");
     }
     turn.end().await?;
+    start_signing(&db, &chain_key, config.replace_chain_key, log).await?;
     if !config.dist.join("index.html").exists() {
         eprintln!(
             "warning: {} has no index.html; build the PWA first (cargo xtask run does)",
@@ -171,6 +172,38 @@ fn ledger_path(args: &mut Vec<String>) -> Result<Option<std::path::PathBuf>, Str
         return Err("verify-ledger needs the ledger file (.csv or .xlsx) to check".into());
     }
     Ok(Some(args.remove(0).into()))
+}
+
+/// A server whose signing key is not the deployment's does not serve: it says how to share the
+/// key file and exits 1. Asked to replace the key, it signs a statement with it at once, so the
+/// other instances (still holding the old key) are the ones that stop publishing.
+async fn start_signing(
+    db: &Db,
+    key: &xiafang_server::chain_key::ChainKey,
+    replace: bool,
+    log: logs::LogFormat,
+) -> Result<(), Box<dyn std::error::Error>> {
+    match db.check_chain_key(key).await {
+        Ok(()) => Ok(()),
+        Err(e @ xiafang_server::db::DbError::ChainKeyDiffers { .. }) if !replace => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+        Err(xiafang_server::db::DbError::ChainKeyDiffers { deployment }) => {
+            let today = xiafang_core::case::china_date(chrono::Utc::now());
+            let statement = db.publish_root(key, today).await?;
+            logs::say(
+                log,
+                &format!(
+                    "已更换链签名密钥：第 {} 号声明起由公钥 {} 签发，此前为 {deployment} (chain key replaced)",
+                    statement.seq,
+                    key.public_hex()
+                ),
+            );
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `verify-ledger`: says, row by row, whether an exported ledger still agrees with the database

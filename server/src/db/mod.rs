@@ -69,6 +69,12 @@ pub enum DbError {
     Integrity(String),
     #[error("the database file {0} is gone, unreadable or replaced")]
     FileGone(String),
+    /// This process's signing key is not the one that signed the deployment's latest statement
+    /// of its algorithm (`roots.rs`): instances must share one key file.
+    #[error(
+        "本部署的链签名由另一把密钥签发（公钥 {deployment}），本实例的密钥与之不同：多个实例须共用同一个密钥文件（XIAFANG_CHAIN_KEY_FILE）；确需更换密钥时以 --replace-chain-key 启动一次 (this instance's chain signing key is not the deployment's)"
+    )]
+    ChainKeyDiffers { deployment: String },
 }
 
 pub(crate) type Result<T> = std::result::Result<T, DbError>;
@@ -105,6 +111,12 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FU
                               PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
 impl Db {
+    /// Closes every connection and waits until they are closed (a test hands the file to a
+    /// server process next).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// Opens the SQLite file at `path`, creating it if needed.
     pub async fn open(path: &std::path::Path) -> Result<Self> {
         Self::connect(&sqlite_url(path)).await

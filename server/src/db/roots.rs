@@ -2,7 +2,7 @@
 //! publishing one, and checking the whole sequence against the records as they are now.
 
 use super::chain::{LINKS, LinkRow, canonical_of};
-use super::{Db, Result};
+use super::{Db, DbError, Result};
 use crate::chain_key::{ChainKey, verifies};
 use chrono::{NaiveDate, Utc};
 use std::collections::BTreeMap;
@@ -58,7 +58,28 @@ fn hash(hex: &str) -> ChainHash {
     ChainHash::from_hex(hex).unwrap_or(ChainHash([0xff; 32]))
 }
 
+/// The public key of the latest statement of `key`'s algorithm, when it is not `key`'s.
+async fn other_key(conn: &mut sqlx::AnyConnection, key: &ChainKey) -> Result<Option<String>> {
+    let latest: Option<String> = sqlx::query_scalar(
+        "SELECT public_key FROM chain_roots WHERE algorithm = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(key.algorithm().key())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(latest.filter(|k| *k != key.public_hex()))
+}
+
 impl Db {
+    /// `Err(ChainKeyDiffers)` when the deployment's latest statement of `key`'s algorithm was
+    /// signed by another key: checked at start, so a misconfigured instance does not serve.
+    pub async fn check_chain_key(&self, key: &ChainKey) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        match other_key(&mut conn, key).await? {
+            Some(deployment) => Err(DbError::ChainKeyDiffers { deployment }),
+            None => Ok(()),
+        }
+    }
+
     /// Publishes `day`'s statement unless the latest statement is already for `day` (another
     /// instance's, or this one's before a restart). `None`: there was nothing to do.
     pub async fn publish_root_if_due(
@@ -117,6 +138,11 @@ impl Db {
                 .is_some_and(|l| l.day >= day.format("%Y-%m-%d").to_string())
         {
             return Ok(None);
+        }
+        // The daily statement only by the deployment's key (an instance with a key of its own
+        // would sign every other day); an unconditional publication is how a key is replaced.
+        if only_if_due && let Some(deployment) = other_key(&mut tx, key).await? {
+            return Err(DbError::ChainKeyDiffers { deployment });
         }
         let kept: Vec<HeadRow> = sqlx::query_as("SELECT * FROM chain_root_heads ORDER BY seq")
             .fetch_all(&mut *tx)

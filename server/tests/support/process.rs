@@ -40,6 +40,16 @@ impl ServerProcess {
         database_url: Option<&str>,
         env: &[(&str, &str)],
     ) -> Self {
+        ServerProcess::start_with(data_dir, database_url, &[], env).await
+    }
+
+    /// `start_with_env` with more options on the command line (on restarts too).
+    pub async fn start_with(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let addr = free_addr();
         let mut args = vec![
             "--addr".to_owned(),
@@ -53,6 +63,7 @@ impl ServerProcess {
         if let Some(url) = database_url {
             args.extend(["--database-url".to_owned(), url.to_owned()]);
         }
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
         let mut server = ServerProcess {
             addr,
             args,
