@@ -192,3 +192,39 @@ fn write_private(path: &Path, text: &str) -> Result<(), String> {
     file.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
     file.sync_all().map_err(|e| e.to_string())
 }
+
+/// Where the public keys a deployment replaced are listed, beside its key file: one hex key a
+/// line. Public, like every statement; kept outside the database for the same reason the key is.
+pub fn retired_path(key_file: &Path) -> std::path::PathBuf {
+    let mut name = key_file.as_os_str().to_owned();
+    name.push(".retired");
+    name.into()
+}
+
+/// Adds `public_hex` to the keys `key_file` replaced (`--replace-chain-key`), so the statements
+/// it signed still count as the deployment's.
+pub fn retire(key_file: &Path, public_hex: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut list = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(retired_path(key_file))?;
+    writeln!(list, "{public_hex}")
+}
+
+/// The public keys this deployment signs with or did: those of `key_files` and the keys each
+/// replaced. `None` when no key file could be read (`verify` run by a user who may not read
+/// them): then no one can tell whose key signed a statement.
+pub fn trusted_public_keys(key_files: &[std::path::PathBuf]) -> Option<Vec<String>> {
+    let mut keys = Vec::new();
+    for file in key_files {
+        let Ok(Some(key)) = ChainKey::load(file) else {
+            continue;
+        };
+        keys.push(key.public_hex());
+        if let Ok(text) = std::fs::read_to_string(retired_path(file)) {
+            keys.extend(text.split_whitespace().map(str::to_owned));
+        }
+    }
+    (!keys.is_empty()).then_some(keys)
+}

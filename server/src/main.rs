@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let db = Db::connect(&db_url).await?;
     if verify {
-        return verify_chains(&db).await;
+        return verify_chains(&db, &config).await;
     }
     if let Some(path) = ledger {
         return verify_ledger(&db, &path, &config).await;
@@ -68,7 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         logs::say(log, "首次启动：已载入演示数据 (demo data loaded)");
     }
     turn.end().await?;
-    start_signing(&db, &chain_key, config.replace_chain_key, log).await?;
+    start_signing(&db, &chain_key, &config, log).await?;
     if !config.dist.join("index.html").exists() {
         eprintln!(
             "warning: {} has no index.html; build the PWA first (cargo xtask run does)",
@@ -79,7 +79,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState::new(db, Some(config.dist.clone()))
         .with_device_cipher(config.device_cipher)
         .with_rules(rules)
-        .with_metrics_token(config.metrics_token.clone());
+        .with_metrics_token(config.metrics_token.clone())
+        .with_trusted_chain_keys(xiafang_server::chain_key::trusted_public_keys(
+            &config.chain_key_files(),
+        ));
     // Abandoned uploads and images no record shows go once they are a week old; an hour late
     // matters to nobody.
     tokio::spawn(xiafang_server::db::sweep_blobs_every(
@@ -119,8 +122,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// naming each record that no longer matches (the same words as the admin screen's,
 /// `xiafang_core::verify::Finding::text`); exits 1 if anything does, so a cron job or a script
 /// can act on it.
-async fn verify_chains(db: &Db) -> Result<(), Box<dyn std::error::Error>> {
-    let report = db.verify_report(None).await?;
+async fn verify_chains(db: &Db, config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let trusted = xiafang_server::chain_key::trusted_public_keys(&config.chain_key_files());
+    if trusted.is_none() {
+        println!(
+            "未核对签名根由谁的密钥签发：读不到本部署的密钥文件（请以服务器的用户运行） \
+             (the deployment's key files are unreadable: whose key signed each statement is not checked)"
+        );
+    }
+    let report = db.verify_report(None, trusted.as_deref()).await?;
     for f in &report.findings {
         println!("{}", f.text(xiafang_core::Lang::Zh));
     }
@@ -180,16 +190,20 @@ fn ledger_path(args: &mut Vec<String>) -> Result<Option<std::path::PathBuf>, Str
 async fn start_signing(
     db: &Db,
     key: &xiafang_server::chain_key::ChainKey,
-    replace: bool,
+    config: &Config,
     log: logs::LogFormat,
 ) -> Result<(), Box<dyn std::error::Error>> {
     match db.check_chain_key(key).await {
         Ok(()) => Ok(()),
-        Err(e @ xiafang_server::db::DbError::ChainKeyDiffers { .. }) if !replace => {
+        Err(e @ xiafang_server::db::DbError::ChainKeyDiffers { .. })
+            if !config.replace_chain_key =>
+        {
             eprintln!("{e}");
             std::process::exit(1);
         }
         Err(xiafang_server::db::DbError::ChainKeyDiffers { deployment }) => {
+            // Listed first: the statements the old key signed stay the deployment's.
+            xiafang_server::chain_key::retire(&config.chain_key_path(), &deployment)?;
             let today = xiafang_core::case::china_date(chrono::Utc::now());
             let statement = db.publish_root(key, today).await?;
             logs::say(
@@ -215,12 +229,8 @@ async fn verify_ledger(
     config: &Config,
 ) -> Result<(), Box<dyn std::error::Error>> {
     // Never made here: a key that is not there cannot have signed anything.
-    let mut own_keys = Vec::new();
-    for file in config.chain_key_files() {
-        if let Some(key) = xiafang_server::chain_key::ChainKey::load(&file)? {
-            own_keys.push(key.public_hex());
-        }
-    }
+    let own_keys = xiafang_server::chain_key::trusted_public_keys(&config.chain_key_files())
+        .unwrap_or_default();
     let found = xiafang_server::ledger_check::verify_ledger(db, path, &own_keys).await?;
     for line in found.lines(xiafang_core::Lang::Zh) {
         println!("{line}");

@@ -136,9 +136,77 @@ async fn a_server_with_another_key_refuses_to_start_unless_told_to_replace_it() 
     assert_eq!(roots.last().expect("latest").public_key, b.public_hex());
     drop(roots);
     db.close().await;
+    // The old key's statement is still the deployment's (listed beside the new key file as
+    // replaced), so the operator's check passes.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xiafang-server"))
+        .arg("verify")
+        .arg("--data-dir")
+        .arg(data.path())
+        .env_remove("XIAFANG_DATABASE_URL")
+        .env("XIAFANG_CHAIN_KEY_FILE", &b_file)
+        .output()
+        .expect("verify");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
     // From now on the old key is the one refused.
     let (status, said) = run_until_exit(data.path(), &a_file, &[])
         .await
         .expect("it exits");
     assert_eq!(status.code(), Some(1), "{said}");
+}
+
+/// Someone who can write the database rewrites a record, recomputes the links and publishes a
+/// statement over it with a key of their own: every signature verifies with the key it names,
+/// so only the deployment's own keys tell. A key retired by `--replace-chain-key` still counts
+/// for the statements it signed.
+#[tokio::test]
+async fn a_statement_signed_by_a_key_not_the_deployments_is_found() {
+    for server in TestServer::each(&small_world()).await {
+        let dir = tempfile::tempdir().expect("dir");
+        let own = ChainKey::load_or_create(&dir.path().join("own.key")).expect("own");
+        let outsider = ChainKey::load_or_create(&dir.path().join("x.key")).expect("outsider");
+        let db = &server.state.db;
+        db.publish_root(&own, day(20)).await.expect("publish");
+        let trusted = vec![own.public_hex()];
+        let clean = db
+            .verify_report(None, Some(trusted.as_slice()))
+            .await
+            .expect("verify");
+        assert!(clean.all_match(), "{:?}", clean.findings);
+
+        db.publish_root(&outsider, day(21))
+            .await
+            .expect("the outsider's");
+        let found = db
+            .verify_report(None, Some(trusted.as_slice()))
+            .await
+            .expect("verify");
+        let texts: Vec<String> = found
+            .findings
+            .iter()
+            .map(|f| f.text(xiafang_core::Lang::Zh))
+            .collect();
+        assert_eq!(
+            texts,
+            [format!(
+                "第 2 份签名根不是由本部署的密钥签发（公钥 {}）：签名根可能被整体替换",
+                outsider.public_hex()
+            )]
+        );
+        // Not knowing the deployment's keys, the check cannot tell, and says nothing of it.
+        assert!(
+            db.verify_report(None, None)
+                .await
+                .expect("verify")
+                .all_match()
+        );
+        // The outsider's key, had it been the replaced one, would be trusted with the new one.
+        let both = vec![own.public_hex(), outsider.public_hex()];
+        assert!(
+            db.verify_report(None, Some(both.as_slice()))
+                .await
+                .expect("v")
+                .all_match()
+        );
+    }
 }

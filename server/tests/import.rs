@@ -137,7 +137,7 @@ async fn the_demo_example_imports_whole_once_and_its_files_reach_the_assigned_ca
             .filter(|r| r.body.kind_key() == "visit")
             .count();
         assert!(theirs > 0, "{:?}", page.records);
-        let report = server.state.db.verify_report(None).await.expect("verify");
+        let report = server.state.db.verify_report(None, None).await.expect("verify");
         assert!(report.all_match(), "{report:?}");
     }
 }
@@ -354,7 +354,7 @@ async fn a_case_owning_leader_is_stored_once_as_a_record_in_the_files_chain() {
             .collect();
         assert_eq!(leaders.len(), 1, "{records:?}");
         assert_eq!(leaders[0].author.0, "admin-a");
-        let report = db.verify_report(None).await.expect("verify");
+        let report = db.verify_report(None, None).await.expect("verify");
         assert!(report.all_match(), "{report:?}");
         let (status, body) = server
             .get(

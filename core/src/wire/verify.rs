@@ -65,6 +65,9 @@ pub enum Finding {
     BrokenSequence { seq: u64 },
     /// The heads kept for the statement no longer give its signed root.
     HeadsAltered { seq: u64 },
+    /// The statement verifies, but with a key that is not one of the deployment's (its key
+    /// file, or one it replaced): someone who can write the database signed it.
+    ForeignKey { seq: u64, public_key: String },
 }
 
 impl Finding {
@@ -140,6 +143,15 @@ impl Finding {
             Finding::HeadsAltered { seq } => match lang {
                 Lang::Zh => format!("第 {seq} 份签名根保存的各档案链头被改动"),
                 Lang::En => format!("Statement {seq}: the file heads kept for it were altered"),
+            },
+            Finding::ForeignKey { seq, public_key } => match lang {
+                Lang::Zh => format!(
+                    "第 {seq} 份签名根不是由本部署的密钥签发（公钥 {public_key}）：签名根可能被整体替换"
+                ),
+                Lang::En => format!(
+                    "Statement {seq} was not signed by this deployment's key (public key \
+                     {public_key}): the statements may have been replaced"
+                ),
             },
         }
     }

@@ -22,6 +22,8 @@ pub enum RootFinding {
     BrokenSequence { seq: u64 },
     /// The heads kept for it no longer give its signed root: that table was changed.
     HeadsAltered { seq: u64 },
+    /// Signed by a key that is not among the deployment's (`trusted`).
+    ForeignKey { seq: u64, public_key: String },
     /// The file's records no longer pass the head this statement signed: they were rewritten
     /// after `last_matched`, the day of the last statement they still matched (none: the first).
     Rewritten {
@@ -234,7 +236,7 @@ impl Db {
         let (published, kept) = self.statements_and_heads().await?;
         let rows: Vec<LinkRow> = sqlx::query_as(LINKS).fetch_all(&self.pool).await?;
         let canonical: Vec<Vec<u8>> = rows.iter().map(|r| canonical_of(&r.body)).collect();
-        Ok(root_findings(&published, &kept, &rows, &canonical).0)
+        Ok(root_findings(&published, &kept, &rows, &canonical, None).0)
     }
 
     /// Every published statement and the heads kept for each, read before the records that are
@@ -249,13 +251,15 @@ impl Db {
 }
 
 /// What is wrong with the statements and the chains they signed, given every record (in
-/// `LINKS` order, with their canonical bytes); and for each file, the day of the last statement
-/// its records agree with before the first they do not.
+/// `LINKS` order, with their canonical bytes) and, when known, the public keys the deployment
+/// signs with or did; and for each file, the day of the last statement its records agree with
+/// before the first they do not.
 pub(super) fn root_findings(
     published: &[PublishedRoot],
     kept: &[HeadRow],
     rows: &[LinkRow],
     canonical: &[Vec<u8>],
+    trusted: Option<&[String]>,
 ) -> (Vec<RootFinding>, BTreeMap<String, NaiveDate>) {
     // Each file's chain recomputed from its records as they are: (feed position, link).
     let mut now: BTreeMap<&str, Vec<(u64, ChainHash)>> = BTreeMap::new();
@@ -277,6 +281,11 @@ pub(super) fn root_findings(
         let s = &p.statement;
         if !verifies(p) {
             found.push(RootFinding::BadSignature { seq: s.seq });
+        } else if trusted.is_some_and(|keys| !keys.contains(&p.public_key)) {
+            found.push(RootFinding::ForeignKey {
+                seq: s.seq,
+                public_key: p.public_key.clone(),
+            });
         }
         for h in kept.iter().filter(|h| h.seq as u64 == s.seq) {
             leaves.insert(

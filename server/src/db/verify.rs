@@ -15,8 +15,14 @@ use xiafang_core::verify::{Finding, VerifyReport};
 impl Db {
     /// Checks every chain and statement. With `reader`, findings about files that account may
     /// not read are only counted (`elsewhere`); without, everything is named (the operator's
-    /// command line).
-    pub async fn verify_report(&self, reader: Option<&Account>) -> Result<VerifyReport> {
+    /// command line). With `trusted`, the public keys the deployment signs with or did
+    /// (`chain_key::trusted_public_keys`), a statement signed by any other is named.
+    pub async fn verify_report(
+        &self,
+        reader: Option<&Account>,
+        trusted: Option<&[String]>,
+    ) -> Result<VerifyReport> {
+        let trusted = trusted.map(<[String]>::to_vec);
         // Statements first: every record one covers is then among the rows read after.
         let (published, kept) = self.statements_and_heads().await?;
         let rows: Vec<LinkRow> = sqlx::query_as(LINKS).fetch_all(&self.pool).await?;
@@ -33,7 +39,8 @@ impl Db {
         let mut report = tokio::task::spawn_blocking(move || {
             let canonical: Vec<Vec<u8>> = rows.iter().map(|r| canonical_of(&r.body)).collect();
             let chains = chain_breaks(&rows, &canonical);
-            let (roots, last_matched) = root_findings(&published, &kept, &rows, &canonical);
+            let (roots, last_matched) =
+                root_findings(&published, &kept, &rows, &canonical, trusted.as_deref());
             let by_id: HashMap<&str, &LinkRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
             let mut findings: Vec<Finding> = roots.into_iter().map(finding_of).collect();
             findings.extend(chains.into_iter().map(|c| {
@@ -92,6 +99,7 @@ fn finding_of(found: RootFinding) -> Finding {
         RootFinding::BadSignature { seq } => Finding::BadSignature { seq },
         RootFinding::BrokenSequence { seq } => Finding::BrokenSequence { seq },
         RootFinding::HeadsAltered { seq } => Finding::HeadsAltered { seq },
+        RootFinding::ForeignKey { seq, public_key } => Finding::ForeignKey { seq, public_key },
         RootFinding::Rewritten {
             file,
             seq,

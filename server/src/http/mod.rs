@@ -59,6 +59,9 @@ pub struct AppState {
     /// reading costs (up to `import::LIMITS`) is not multiplied by repeated requests
     /// (`http/import.rs`).
     pub importing: Arc<tokio::sync::Mutex<()>>,
+    /// The public keys this deployment signs statements with or did (`chain_key::
+    /// trusted_public_keys`), for the chain check to name a statement signed by any other.
+    pub trusted_chain_keys: Option<Arc<[String]>>,
 }
 
 impl AppState {
@@ -73,7 +76,14 @@ impl AppState {
             metrics_token: None,
             verifying: Arc::default(),
             importing: Arc::default(),
+            trusted_chain_keys: None,
         }
+    }
+
+    /// The deployment's signing keys, present and replaced (`chain_key::trusted_public_keys`).
+    pub fn with_trusted_chain_keys(mut self, keys: Option<Vec<String>>) -> Self {
+        self.trusted_chain_keys = keys.map(Arc::from);
+        self
     }
 
     /// This deployment's figure and time-limit rules (`--rules`).

@@ -16,7 +16,8 @@ pub async fn verify(
 ) -> Result<Json<VerifyReport>, HttpError> {
     let _running = state.verifying.try_lock().map_err(|_| HttpError::Busy)?;
     let turn = state.db.try_verify_turn().await?.ok_or(HttpError::Busy)?;
-    let report = state.db.verify_report(Some(&admin)).await;
+    let trusted = state.trusted_chain_keys.as_deref();
+    let report = state.db.verify_report(Some(&admin), trusted).await;
     turn.end().await?;
     Ok(Json(report?))
 }

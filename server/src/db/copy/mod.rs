@@ -102,7 +102,7 @@ pub async fn move_to_postgres(sqlite: &Path, target: &str) -> Result<Moved> {
     let tables = copy_all(&mut source, &mut pg).await?;
     pg.close().await?;
     source.close().await?;
-    let verified = db.verify_report(None).await?;
+    let verified = db.verify_report(None, None).await?;
     Ok(Moved { tables, verified })
 }
 
