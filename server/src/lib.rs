@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod backup;
 pub mod chain_key;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -130,7 +130,12 @@ async fn switching_to_sm2_keeps_the_ed25519_statements_before_it_verifiable() {
         );
         assert_eq!(roots[1].public_key, sm2_key.public_hex());
         assert_eq!(db.verify_roots().await.expect("verify"), vec![]);
-        assert!(db.verify_report(None, None).await.expect("report").all_match());
+        assert!(
+            db.verify_report(None, None)
+                .await
+                .expect("report")
+                .all_match()
+        );
 
         // A forged SM2 signature is named; so is an algorithm changed by hand.
         let forged = "11".repeat(64);

@@ -137,7 +137,12 @@ async fn the_demo_example_imports_whole_once_and_its_files_reach_the_assigned_ca
             .filter(|r| r.body.kind_key() == "visit")
             .count();
         assert!(theirs > 0, "{:?}", page.records);
-        let report = server.state.db.verify_report(None, None).await.expect("verify");
+        let report = server
+            .state
+            .db
+            .verify_report(None, None)
+            .await
+            .expect("verify");
         assert!(report.all_match(), "{report:?}");
     }
 }
