@@ -42,6 +42,35 @@ pub struct TestDb {
     pub url: String,
     /// Keeps the SQLite file's directory alive as long as the test runs.
     _dir: Option<tempfile::TempDir>,
+    /// The cluster's admin URL of a PostgreSQL database, which is dropped with it: a suite run
+    /// makes hundreds, and a developer's shared cluster would keep every one.
+    admin: Option<String>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(admin) = self.admin.take() else {
+            return;
+        };
+        let Some((_, name)) = self.url.rsplit_once('/') else {
+            return;
+        };
+        let name = name.to_owned();
+        // Its own thread and runtime: a drop cannot await, and may run inside a test's runtime.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::Executor::execute(&mut conn, sql.as_str()).await.ok()
+            })
+        });
+        let _ = dropped.join();
+    }
 }
 
 impl TestDb {
@@ -59,6 +88,7 @@ pub async fn fresh_databases() -> Vec<TestDb> {
         backend: "sqlite",
         url: xiafang_server::db::sqlite_url(&dir.path().join("xiafang.db")),
         _dir: Some(dir),
+        admin: None,
     }];
     match postgres_choice() {
         Postgres::Cluster(admin_url) => dbs.push(fresh_postgres(&admin_url).await),
@@ -136,6 +166,7 @@ async fn fresh_postgres(admin_url: &str) -> TestDb {
         backend: "postgres",
         url: format!("{base}/{name}"),
         _dir: None,
+        admin: Some(admin_url.to_owned()),
     }
 }
 
