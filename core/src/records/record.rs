@@ -35,7 +35,8 @@ pub struct Record {
     pub body: RecordBody,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read by hand (`records::readers`), not by the derive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RecordBody {
     Visit(Visit),
