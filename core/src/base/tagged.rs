@@ -135,7 +135,7 @@ impl<'de> de::VariantAccess<'de> for Tagged<'de> {
         self,
         seed: T,
     ) -> Result<T::Value, Self::Error> {
-        seed.deserialize(&mut serde_json::Deserializer::from_str(self.text))
+        seed.deserialize(Fields(&mut serde_json::Deserializer::from_str(self.text)))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, Self::Error> {
@@ -148,5 +148,42 @@ impl<'de> de::VariantAccess<'de> for Tagged<'de> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         serde_json::Deserializer::from_str(self.text).deserialize_map(visitor)
+    }
+}
+
+/// The object's text for a variant's own struct, read as an object only: serde_json would also
+/// read a struct from an array of its fields, which no writer of ours produces, and that second
+/// reader of every variant's struct was code the phone downloaded for nothing.
+struct Fields<'a, 'de>(&'a mut serde_json::Deserializer<serde_json::de::StrRead<'de>>);
+
+impl<'de> Deserializer<'de> for Fields<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    /// Where a variant's struct is itself read through `read` (`CaseStep`), its raw text.
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_newtype_struct(name, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct seq tuple tuple_struct map enum
+        identifier ignored_any
     }
 }
