@@ -607,6 +607,13 @@ fn texts_older_releases_wrote_read_with_the_defaults() {
         panic!("a visit")
     };
     assert_eq!((v.next_due, v.location, v.evaluation), (None, None, None));
+    // …or leaves them out altogether.
+    let RecordBody::Visit(v) = read(
+        r#"{"type":"visit","kind":"phone","place":"","participants":[],"requests":"r","mood":"calm","risk":"ordinary","explained":"","measures":"","next_step":""}"#,
+    ) else {
+        panic!("a visit")
+    };
+    assert_eq!((v.next_due, v.location), (None, None));
 }
 
 /// A whole record as a phone writes it, with and without `amends`, and the dates as other
@@ -649,6 +656,14 @@ fn whole_records_and_their_dates_read_and_write_the_same_text() {
         "{written}"
     );
     assert_eq!(serde_json::from_str::<Record>(&written).unwrap(), fraction);
+    // Milliseconds as JavaScript's `toISOString` writes them, microseconds, an offset west.
+    let (occurred, saved) = at(
+        "2026-11-20T09:30:00.123456",
+        "2026-11-19T21:00:00.123-05:00",
+    )
+    .unwrap();
+    assert_eq!(occurred.to_string(), "2026-11-20 09:30:00.123456");
+    assert_eq!(saved.to_rfc3339(), "2026-11-20T02:00:00.123+00:00");
     for wrong in [
         ("2026-13-45T09:00:00", "2026-11-20T02:00:00Z"),
         ("2026-11-20", "2026-11-20T02:00:00Z"),

@@ -90,6 +90,7 @@ enum RecordBodyDef {
 #[serde(remote = "Step", rename_all = "snake_case")]
 enum StepDef {
     Registered {
+        #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
         received: NaiveDate,
     },
     Routed {
@@ -157,6 +158,7 @@ enum StepDef {
 #[serde(remote = "Supervision", rename_all = "snake_case")]
 enum SupervisionDef {
     Listed {
+        #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
         deadline: NaiveDate,
         mode: SupervisionMode,
         reason: String,
@@ -194,6 +196,7 @@ enum TaskingDef {
     Assigned {
         unit: String,
         task: String,
+        #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
         report_by: NaiveDate,
     },
     Urged {
@@ -213,6 +216,7 @@ enum TaskingDef {
     SentBack {
         reason: String,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::base::dates::wire::naive_date_opt")]
         report_by: Option<NaiveDate>,
     },
 }
