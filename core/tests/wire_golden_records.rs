@@ -741,3 +741,21 @@ fn unreadable_bodies_are_refused_with_what_is_wrong_named() {
         );
     }
 }
+
+/// Each enum is read through a copy of it (`records::readers`): a step or tasking action added
+/// to the enum and not to its copy would read as an unknown variant.
+#[test]
+fn every_step_and_tasking_action_has_a_reader() {
+    let known = |text: String| match serde_json::from_str::<RecordBody>(&text) {
+        Ok(_) => true,
+        Err(e) => !e.to_string().contains("unknown variant"),
+    };
+    for step in StepKind::ALL {
+        let text = format!(r#"{{"type":"case_step","step":"{}"}}"#, step.key());
+        assert!(known(text), "{step:?}");
+    }
+    for action in TaskingAction::ALL {
+        let text = format!(r#"{{"type":"tasking","action":"{}"}}"#, action.key());
+        assert!(known(text), "{action:?}");
+    }
+}

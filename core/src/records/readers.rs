@@ -3,7 +3,9 @@
 //! its own derive; here an externally tagged `#[serde(remote)]` copy of each enum reads the
 //! variant through `base::tagged`, from the object's text, instead of serde's `Content`
 //! buffering (issue 17: the phone's wasm). A field added to an enum is added to its copy here
-//! too (the compiler insists), with `#[serde(default)]` where older records lack it.
+//! too (the compiler insists), with `#[serde(default)]` where older records lack it; a variant
+//! added to an enum must be added here by hand (the compiler does not see it missing; for steps
+//! and tasking actions `core/tests/wire_golden_records.rs` does), with its golden text.
 
 use crate::base::ids::{RecordId, UserId};
 use crate::base::tagged;
