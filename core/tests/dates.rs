@@ -2,7 +2,7 @@
 //! (`%Y-%m-%d`, `%Y-%m-%d %H:%M`, `%m-%d`, `%H:%M`, `%Y-%m-%dT%H:%M`): the screens, the text a
 //! signer confirms and the exports must not change by a character.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
 use xiafang_core::dates::{
     Day, DayMinute, Minute, MonthDay, MonthDayMinute, input_minute, parse_day, parse_input_minute,
 };
@@ -139,5 +139,123 @@ fn readers_agree_with_chrono_on_typed_text() {
             .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
             .ok();
         assert_eq!(parse_input_minute(text), chrono, "{text:?}");
+    }
+}
+
+#[derive(serde::Deserialize, Debug, PartialEq)]
+struct Wire {
+    #[serde(deserialize_with = "xiafang_core::dates::wire::naive_date")]
+    day: NaiveDate,
+    #[serde(deserialize_with = "xiafang_core::dates::wire::naive_date_time")]
+    moment: NaiveDateTime,
+    #[serde(deserialize_with = "xiafang_core::dates::wire::date_time")]
+    utc: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+struct Chrono {
+    day: NaiveDate,
+    moment: NaiveDateTime,
+    utc: chrono::DateTime<chrono::Utc>,
+}
+
+/// The wire readers (`dates::wire`, what records and sync messages are read with) read every
+/// date and moment chrono's serde writes, fractions of a second and signed years included.
+#[test]
+fn wire_readers_read_what_chronos_serde_writes() {
+    for t in moments() {
+        for nanos in [0, 5_000_000, 123_456_000, 123_456_789] {
+            let t = t.with_nanosecond(nanos).unwrap();
+            let value = Chrono {
+                day: t.date(),
+                moment: t,
+                utc: t.and_utc(),
+            };
+            let text = serde_json::to_string(&value).unwrap();
+            let read: Wire = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                (read.day, read.moment, read.utc),
+                (value.day, value.moment, value.utc),
+                "{text}"
+            );
+        }
+    }
+}
+
+/// On hand-made text the wire readers accept what chrono's serde accepts.
+#[test]
+fn wire_readers_agree_with_chronos_serde_on_other_text() {
+    let day = |t: &str| {
+        let json = serde_json::Value::from(t);
+        let ours: Result<NaiveDate, _> = xiafang_core::dates::wire::naive_date(&json);
+        (ours.ok(), serde_json::from_value::<NaiveDate>(json).ok())
+    };
+    for text in [
+        "2026-12-05",
+        "2026-02-29",
+        "2024-02-29",
+        "2026-13-01",
+        "2026-12-32",
+        "",
+        "2026-12",
+        "2026-12-05x",
+        "2026-12-05T00:00:00",
+        "+12345-01-09",
+        "-0001-01-09",
+        "-10000-01-09",
+        "2026/12/05",
+        "24.12.2026",
+    ] {
+        let (ours, chrono) = day(text);
+        assert_eq!(ours, chrono, "{text:?}");
+    }
+    let moment = |t: &str| {
+        let json = serde_json::Value::from(t);
+        let ours: Result<NaiveDateTime, _> = xiafang_core::dates::wire::naive_date_time(&json);
+        (
+            ours.ok(),
+            serde_json::from_value::<NaiveDateTime>(json).ok(),
+        )
+    };
+    for text in [
+        "2026-12-05T14:30:00",
+        "2026-12-05T14:30:59.5",
+        "2026-12-05T14:30:59.1234567891",
+        "2026-12-05T23:59:60",
+        "2026-12-05T24:00:00",
+        "2026-12-05T14:30",
+        "2026-12-05 14:30:00",
+        "2026-12-05",
+        "2026-12-05T14:30:00Z",
+        "2026-12-05T14:30:00.",
+    ] {
+        let (ours, chrono) = moment(text);
+        assert_eq!(ours, chrono, "{text:?}");
+    }
+    let utc = |t: &str| {
+        let json = serde_json::Value::from(t);
+        let ours: Result<chrono::DateTime<chrono::Utc>, _> =
+            xiafang_core::dates::wire::date_time(&json);
+        (
+            ours.ok(),
+            serde_json::from_value::<chrono::DateTime<chrono::Utc>>(json).ok(),
+        )
+    };
+    for text in [
+        "2026-12-05T14:30:00Z",
+        "2026-12-05t14:30:00z",
+        "2026-12-05 14:30:00Z",
+        "2026-12-05T14:30:00.123Z",
+        "2026-12-05T14:30:00+08:00",
+        "2026-12-05T14:30:00-05:30",
+        "2026-12-05T00:30:00+08:00",
+        "2026-12-05T14:30:00",
+        "2026-12-05T14:30:00+24:00",
+        "2026-12-05T14:30:00 Z",
+        "2026-12-05",
+        "",
+    ] {
+        let (ours, chrono) = utc(text);
+        assert_eq!(ours, chrono, "{text:?}");
     }
 }

@@ -272,3 +272,78 @@ fn rejections_and_sync_states_refuse_what_no_server_or_phone_wrote() {
         );
     }
 }
+
+/// Every chain mismatch a phone keeps in a chain report and sends (`ChainReport::mismatches`).
+#[test]
+fn every_chain_mismatch_reads_back_and_writes_the_same_text() {
+    use xiafang_core::held_chain::Mismatch::*;
+    let record = "0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b";
+    for (mismatch, kind) in [
+        (
+            Changed {
+                position: 0,
+                id: id(),
+            },
+            "changed",
+        ),
+        (
+            Vanished {
+                position: 7,
+                id: id(),
+            },
+            "vanished",
+        ),
+        (
+            Moved {
+                position: 12,
+                id: id(),
+            },
+            "moved",
+        ),
+        (
+            Inserted {
+                position: 3,
+                id: id(),
+            },
+            "inserted",
+        ),
+        (
+            Relinked {
+                position: 1,
+                id: id(),
+            },
+            "relinked",
+        ),
+    ] {
+        let position = match &mismatch {
+            Changed { position, .. }
+            | Vanished { position, .. }
+            | Moved { position, .. }
+            | Inserted { position, .. }
+            | Relinked { position, .. } => *position,
+        };
+        let text = format!(r#"{{"kind":"{kind}","position":{position},"id":"{record}"}}"#);
+        assert_eq!(serde_json::to_string(&mismatch).unwrap(), text);
+        assert_eq!(
+            serde_json::from_str::<xiafang_core::held_chain::Mismatch>(&text).unwrap(),
+            mismatch
+        );
+        let reordered =
+            format!(r#"{{"id":"{record}","x":[1],"position":{position},"kind":"{kind}"}}"#);
+        assert_eq!(
+            serde_json::from_str::<xiafang_core::held_chain::Mismatch>(&reordered).unwrap(),
+            mismatch
+        );
+    }
+    for wrong in [
+        r#"{"kind":"lost","position":1,"id":"0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b"}"#,
+        r#"{"kind":"moved","id":"0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b"}"#,
+        r#"{"kind":"moved","position":-1,"id":"0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b"}"#,
+        r#"{"position":1,"id":"0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b"}"#,
+    ] {
+        assert!(
+            serde_json::from_str::<xiafang_core::held_chain::Mismatch>(wrong).is_err(),
+            "{wrong} must not read"
+        );
+    }
+}

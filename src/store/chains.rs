@@ -24,6 +24,7 @@ const REPORT_PREFIX: &str = "chain-report:";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeenStatement {
     pub seq: u64,
+    #[serde(deserialize_with = "xiafang_core::dates::wire::naive_date")]
     pub day: NaiveDate,
     pub head: FileHead,
     /// Its signature checked with the public key (Web Crypto's Ed25519), where the browser can.
@@ -37,6 +38,7 @@ pub struct FileChainState {
     pub held: Held,
     /// The last day (China time) the server's chain matched the phone's copy.
     #[serde(default)]
+    #[serde(deserialize_with = "xiafang_core::dates::wire::naive_date_opt")]
     pub matched_on: Option<NaiveDate>,
     #[serde(default)]
     pub statement: Option<SeenStatement>,

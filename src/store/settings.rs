@@ -25,6 +25,7 @@ pub struct Session {
     /// When the server ends the session by itself (`SESSION_DAYS` after the sign-in), for the
     /// sign-out that could not reach the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "xiafang_core::dates::wire::date_time_opt")]
     pub expires: Option<DateTime<Utc>>,
 }
 
@@ -33,6 +34,7 @@ pub struct Session {
 struct Kept {
     account: Account,
     #[serde(default)]
+    #[serde(deserialize_with = "xiafang_core::dates::wire::date_time_opt")]
     expires: Option<DateTime<Utc>>,
     /// A token kept in the clear by an older version.
     #[serde(default)]
@@ -121,7 +123,9 @@ pub fn save_lang(lang: Lang) -> Result<(), gloo_storage::errors::StorageError> {
 }
 
 pub fn last_upload() -> Option<DateTime<Utc>> {
-    LocalStorage::get(LAST_UPLOAD).ok()
+    // Read through core's reader, not chrono's (issue 17: chrono's parser left the wasm).
+    let at: xiafang_core::dates::wire::Utc3339 = LocalStorage::get(LAST_UPLOAD).ok()?;
+    Some(at.0)
 }
 
 pub fn save_last_upload(at: DateTime<Utc>) -> Result<(), gloo_storage::errors::StorageError> {
@@ -216,7 +220,9 @@ pub fn note_signed_out_offline(until: Option<DateTime<Utc>>) {
 
 /// The note of a sign-out that did not reach the server, if any; reading it clears it.
 pub fn take_signed_out_offline() -> Option<Option<DateTime<Utc>>> {
-    let note = LocalStorage::get::<Option<DateTime<Utc>>>(SIGNED_OUT_OFFLINE).ok();
+    let note = LocalStorage::get::<Option<xiafang_core::dates::wire::Utc3339>>(SIGNED_OUT_OFFLINE)
+        .ok()
+        .map(|at| at.map(|at| at.0));
     LocalStorage::delete(SIGNED_OUT_OFFLINE);
     note
 }

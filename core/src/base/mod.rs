@@ -10,3 +10,4 @@ pub mod lang;
 pub mod money;
 pub mod pin;
 pub mod problem;
+pub mod tagged;

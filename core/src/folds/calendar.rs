@@ -15,8 +15,10 @@ pub struct Calendar {
     /// Count the State Council's published holidays and make-up working days.
     pub national: bool,
     /// Rest days the county's rules add (a local festival, a county's own arrangement).
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_dates")]
     pub holidays: Vec<NaiveDate>,
     /// Weekend days the county's rules make working days.
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_dates")]
     pub working_weekends: Vec<NaiveDate>,
     /// A limit in calendar days whose last day is a rest day ends on the next working day.
     pub extend_past_rest_days: bool,
@@ -39,7 +41,9 @@ struct Year {
     year: i32,
     source: String,
     /// First and last day of each holiday, inclusive.
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date_pairs")]
     holidays: Vec<(NaiveDate, NaiveDate)>,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_dates")]
     working_days: Vec<NaiveDate>,
 }
 
@@ -73,6 +77,7 @@ pub struct CalendarUse {
     /// Counted in working days.
     pub working_days: bool,
     /// The limit's own last day was a rest day; the deadline moved from it.
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub moved_from: Option<NaiveDate>,
     /// Years the count touched whose national arrangement is not published (not shipped yet):
     /// only weekends and the county's own days were known for them.

@@ -59,6 +59,7 @@ pub use super::calendar::{Calendar, CalendarUse};
 /// A limit's last day, and how the calendar was used to find it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Due {
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub day: NaiveDate,
     pub calendar: CalendarUse,
 }

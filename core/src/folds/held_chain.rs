@@ -51,8 +51,9 @@ pub struct StatedLink {
 }
 
 /// A record of the phone's copy that the server no longer states as the phone holds it.
-/// Positions count from 0 in the phone's held order (`Inserted`: in the server's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Positions count from 0 in the phone's held order (`Inserted`: in the server's). Read by
+/// `base::tagged` through `MismatchDef` (below), not serde's `Content` buffering (issue 17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Mismatch {
     /// The server's record differs from the phone's copy.
@@ -64,6 +65,24 @@ pub enum Mismatch {
     /// The server has a record the phone never held among those it did.
     Inserted { position: u64, id: RecordId },
     /// The record is the same, but its stored link does not follow from the records before it.
+    Relinked { position: u64, id: RecordId },
+}
+
+impl<'de> Deserialize<'de> for Mismatch {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::base::tagged::read(deserializer, "kind", |object| {
+            MismatchDef::deserialize(object)
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "Mismatch", rename_all = "snake_case")]
+enum MismatchDef {
+    Changed { position: u64, id: RecordId },
+    Vanished { position: u64, id: RecordId },
+    Moved { position: u64, id: RecordId },
+    Inserted { position: u64, id: RecordId },
     Relinked { position: u64, id: RecordId },
 }
 

@@ -22,6 +22,7 @@ pub struct Decision {
     pub comment: String,
     pub by: UserId,
     pub by_name: String,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date_time")]
     pub at: NaiveDateTime,
 }
 

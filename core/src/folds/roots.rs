@@ -15,6 +15,7 @@ pub struct RootStatement {
     /// 1, 2, 3, … without gaps.
     pub seq: u64,
     /// The day (China time) it was published on.
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub day: NaiveDate,
     /// It covers every record stored at or before this feed position.
     pub feed_seq: u64,

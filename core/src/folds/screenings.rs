@@ -80,7 +80,9 @@ impl ScreeningRules {
 /// One screening period: the days `from` to `to`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ScreeningPeriod {
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub from: NaiveDate,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub to: NaiveDate,
 }
 

@@ -87,7 +87,9 @@ pub struct TaskProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub record: RecordId,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub on: NaiveDate,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub recorded: NaiveDate,
 }
 
@@ -107,8 +109,10 @@ pub struct Task {
     pub task: String,
     /// The deadline first set; the figure counts by it, so a new date given when sending the
     /// report back does not make a late matter look on time.
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub first_report_by: NaiveDate,
     /// The deadline in force (a send-back may set a new one).
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub report_by: NaiveDate,
     /// Days from the day asked to `report_by`; negative when overdue.
     pub days_left: i64,

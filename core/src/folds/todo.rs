@@ -35,7 +35,10 @@ pub enum TodoKind {
     /// A milestone of the case's 化解方案 (包案) not yet met.
     Milestone { what: String },
     /// The file is due a visit: `last` is the latest one, if any was logged in the app.
-    Visit { last: Option<NaiveDate> },
+    Visit {
+        #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
+        last: Option<NaiveDate>,
+    },
     /// The place's 矛盾纠纷排查 of the current period is not recorded yet; the item's `file` is
     /// the place's screening ledger, its `name` the place's, its `due` the period's last day.
     Screening { rhythm: Rhythm },
@@ -48,6 +51,7 @@ pub struct Todo {
     /// The petitioner's name, so the list reads without opening the file.
     pub name: String,
     pub kind: TodoKind,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub due: NaiveDate,
 }
 

@@ -5,10 +5,11 @@
 
 use crate::records::file::Resolution;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// One lifecycle step with an optional remark (e.g. "已电话告知本人").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One lifecycle step with an optional remark (e.g. "已电话告知本人"). Read by hand
+/// (`records::readers`), not by the derive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseStep {
     #[serde(flatten)]
     pub step: Step,
@@ -17,7 +18,7 @@ pub struct CaseStep {
 }
 
 /// The steps, in the order DOMAIN.md's "Suggested states" gives them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
     /// 登记: the 15-day limits for routing and notice run from `received` (§22, §23).

@@ -82,6 +82,7 @@ pub struct Matter {
     /// 诉求: what the petitioner asks for, in their terms.
     pub summary: String,
     pub category: Category,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub since: NaiveDate,
     pub channel: Channel,
     pub classification: Classification,

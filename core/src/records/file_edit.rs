@@ -149,6 +149,7 @@ pub struct FileConflict {
     pub lost_record: Option<RecordId>,
     /// The edit whose arrival made the conflict.
     pub decided_by: RecordId,
+    #[serde(deserialize_with = "crate::base::dates::wire::date_time")]
     pub at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -87,6 +87,7 @@ pub struct Mediation {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub facts: String,
     /// The days sessions were held, at least one.
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_dates")]
     pub sessions: Vec<NaiveDate>,
     pub outcome: MediationOutcome,
     /// What was agreed: required when (partly) agreed.

@@ -13,6 +13,7 @@ pub mod labelled;
 pub mod leader_accounts;
 pub mod legal;
 pub mod ownership;
+pub mod readers;
 pub mod reception;
 pub mod record;
 pub mod screening;

@@ -14,6 +14,7 @@ pub struct Milestone {
     /// What is to be done, e.g. "召开村民代表会议重新核算分配方案". A `MilestoneMet` names it by
     /// this text.
     pub what: String,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub due: NaiveDate,
 }
 

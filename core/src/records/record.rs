@@ -25,8 +25,10 @@ pub struct Record {
     /// The recorder's name at the time of writing, so the timeline reads without a user lookup.
     pub author_name: String,
     /// When it happened (local time, as the cadre entered it).
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date_time")]
     pub occurred_at: NaiveDateTime,
     /// When the phone saved it (device clock, which may be wrong; shown, never trusted for order).
+    #[serde(deserialize_with = "crate::base::dates::wire::date_time")]
     pub saved_at: DateTime<Utc>,
     /// This record replaces an earlier record of the same kind by the same author; the timeline
     /// shows both, and only this one counts.
@@ -35,7 +37,8 @@ pub struct Record {
     pub body: RecordBody,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read by hand (`records::readers`), not by the derive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RecordBody {
     Visit(Visit),
@@ -407,6 +410,7 @@ pub struct Visit {
     /// Measures taken (稳控/化解措施).
     pub measures: String,
     pub next_step: String,
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub next_due: Option<NaiveDate>,
     /// Only when the cadre chose to record it: location is never required (no fingertip formalism).
     pub location: Option<GeoPoint>,

@@ -23,8 +23,9 @@ labeled_enum!(
     }
 );
 
-/// Listed supervision of a matter and the leader who owns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Listed supervision of a matter and the leader who owns it. Read by hand
+/// (`records::readers`), not by the derive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Supervision {
     /// 挂牌督办: the matter must be done by `deadline`.

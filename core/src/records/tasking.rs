@@ -8,10 +8,11 @@
 use crate::base::ids::RecordId;
 use crate::base::lang::Lang;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// One step of the 交办/催办/销号 loop with a handling unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One step of the 交办/催办/销号 loop with a handling unit. Read by hand
+/// (`records::readers`), not by the derive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Tasking {
     /// 交办: the matter goes to `unit`, which must report what it did by `report_by`. A new

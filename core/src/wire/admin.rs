@@ -159,6 +159,7 @@ pub struct QuarantinedRecord {
     /// That account's name as the server knows it, never as the phone sent it.
     pub handed_over_by_name: String,
     /// When the server received it.
+    #[serde(deserialize_with = "crate::base::dates::wire::date_time")]
     pub received_at: DateTime<Utc>,
 }
 
@@ -169,6 +170,7 @@ pub struct DeviceReport {
     pub device_id: DeviceId,
     pub account: UserId,
     pub display_name: String,
+    #[serde(deserialize_with = "crate::base::dates::wire::date_time")]
     pub last_seen: DateTime<Utc>,
     /// Device clock minus server clock when it last sent, in milliseconds.
     pub clock_skew_ms: i64,

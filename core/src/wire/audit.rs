@@ -23,6 +23,7 @@ labeled_enum!(
 /// One line of a file's audit log (`GET /api/files/{id}/audit`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
+    #[serde(deserialize_with = "crate::base::dates::wire::date_time")]
     pub at: DateTime<Utc>,
     pub account: UserId,
     pub display_name: String,

@@ -57,6 +57,7 @@ pub struct ChainReport {
     pub mismatches: Vec<Mismatch>,
     /// The last day (China time) the phone found the file as it held it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub last_matched: Option<NaiveDate>,
 }
 
@@ -65,6 +66,7 @@ pub struct ChainReport {
 pub struct ReceivedReport {
     pub report: ChainReport,
     pub account: crate::base::ids::UserId,
+    #[serde(deserialize_with = "crate::base::dates::wire::date_time")]
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 

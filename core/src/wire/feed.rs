@@ -32,6 +32,7 @@ pub struct PullResponse {
     pub cursor: Cursor,
     /// More pages wait: pull again at once with the new cursor.
     pub more: bool,
+    #[serde(deserialize_with = "crate::base::dates::wire::date_time")]
     pub server_time: DateTime<Utc>,
     /// The server no longer holds everything it acknowledged to this phone (it was restored from
     /// a backup): comes with `reset`. The phone queues every record it saved for upload again;

@@ -27,6 +27,7 @@ pub struct PushRequest {
     pub ops: Vec<Op>,
     /// The phone's clock when it sent the batch. Never used to order anything: the server only
     /// compares it with its own clock so a supervisor can see that a device's clock was off.
+    #[serde(deserialize_with = "crate::base::dates::wire::date_time")]
     pub device_time: DateTime<Utc>,
 }
 

@@ -46,9 +46,11 @@ pub enum Finding {
         /// Its kind as stored (`RecordBody::kind_key`).
         kind: String,
         /// The day it says it happened, as stored.
+        #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
         occurred_on: Option<NaiveDate>,
         /// The day of the last signed statement the file's records still agree with, before
         /// the first that they do not (none: no statement ever covered them unchanged).
+        #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
         last_matched: Option<NaiveDate>,
     },
     /// The file's records no longer give the head statement `seq` (of `day`) signed for it,
@@ -56,7 +58,9 @@ pub enum Finding {
     FileRewritten {
         file: FileId,
         seq: u64,
+        #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
         day: NaiveDate,
+        #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
         last_matched: Option<NaiveDate>,
     },
     /// The statement's signature does not verify with the public key it names.

@@ -25,6 +25,7 @@ pub struct Leader {
     /// that account wrote or joined; for one without, visits naming the leader among those who
     /// took part and receptions (接访) the leader held.
     pub own_visits: u32,
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub last_own_visit: Option<NaiveDate>,
 }
 
@@ -53,6 +54,7 @@ impl CasePlan {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MilestoneState {
     pub what: String,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub due: NaiveDate,
     /// The day it was met, the day that was entered, and the note.
     pub met: Option<Dated<String>>,

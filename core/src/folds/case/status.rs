@@ -102,9 +102,12 @@ labeled_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deadline {
     pub kind: DeadlineKind,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub due: NaiveDate,
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub met_on: Option<NaiveDate>,
     /// The day the record that met it was entered (China time), when it was met.
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub recorded_on: Option<NaiveDate>,
     pub status: DeadlineStatus,
     /// How the calendar counted it, when that matters to the reader (working days, a last day
@@ -116,7 +119,9 @@ pub struct Deadline {
 /// be entered after the fact, and a deadline it meets must show that.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dated<T> {
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub on: NaiveDate,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub recorded: NaiveDate,
     pub what: T,
 }
@@ -145,13 +150,16 @@ pub struct Extension {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewRound {
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub requested_on: NaiveDate,
     pub decided: Option<Dated<ReviewOutcome>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupervisionState {
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub listed_on: NaiveDate,
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_date")]
     pub deadline: NaiveDate,
     pub mode: SupervisionMode,
     pub reason: String,
@@ -200,8 +208,10 @@ pub struct CaseStatus {
     /// None until the first step is recorded.
     pub stage: Option<Stage>,
     /// The day of receipt of the first registration; the 15-day clocks run from it.
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub received: Option<NaiveDate>,
     /// Every registration; a second one is the same matter brought again (重复访).
+    #[serde(deserialize_with = "crate::base::dates::wire::naive_dates")]
     pub registrations: Vec<NaiveDate>,
     pub routing: Option<Dated<(Route, String)>>,
     /// A forwarded or assigned matter reached the body that handles it; its clocks start here.
@@ -227,13 +237,16 @@ pub struct CaseStatus {
     /// Rounds sent back by a review or re-review (撤销原处理意见，责令重新办理), oldest first.
     pub earlier_rounds: Vec<EarlierRound>,
     pub rating: Option<Dated<(Evaluation, String)>>,
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub closed_on: Option<NaiveDate>,
     pub review: Option<ReviewRound>,
     pub re_review: Option<ReviewRound>,
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub final_on: Option<NaiveDate>,
     /// The day the record that closed the matter to review (a re-review opinion, 终结) was
     /// entered: only what is entered from then on is refused, so a decision entered late and
     /// dated back cannot undo an acceptance, and the deadline it started.
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub closed_entered: Option<NaiveDate>,
     /// The first follow-up on or after the latest closure.
     pub follow_up_on: Option<Dated<()>>,
@@ -247,6 +260,7 @@ pub struct CaseStatus {
     pub leaders: Vec<Leader>,
     /// 化解方案: the plan that counts now, its milestones as they stand.
     pub plan: Option<CasePlan>,
+    #[serde(default, deserialize_with = "crate::base::dates::wire::naive_date_opt")]
     pub last_visit: Option<NaiveDate>,
     /// No visit for `CaseRules::no_visit_days` or more (or never one in the app).
     pub needs_visit: bool,
