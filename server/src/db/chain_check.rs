@@ -2,7 +2,7 @@
 //! the heads of the files an account reads, one file's chain as stored now with the latest
 //! signed statement's proof for it, and the reports phones send back when something differs.
 
-use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::files::{FILE_PLACES, readable_for, reads_jurisdiction};
 use super::roots::{RootRow, statement_of};
 use super::{Db, DbError, Result, parse, to_json};
 use chrono::{DateTime, Utc};
@@ -58,7 +58,7 @@ impl Db {
              COUNT(*) AS length, MAX(rr.feed_seq) AS last FROM {FILE_PLACES} \
              JOIN records rr ON rr.file_id = f.id WHERE {} GROUP BY f.id) h \
              JOIN records r ON r.feed_seq = h.last AND r.file_id = h.file_id ORDER BY h.file_id",
-            readable()
+            readable_for(account)
         ))
         .bind(&account.id.0)
         .bind(reads_jurisdiction(account))
