@@ -258,14 +258,20 @@ fn files_query(backend: Backend, account: &Account) -> String {
     page_query(backend, account, ("files", "data", &petitioners, within))
 }
 
-/// A file's records in the window compared as `(file_id, feed_seq)` pairs, which only the index
-/// of each file's records in feed order (`records_chain`) can answer: with `feed_seq > $3` a
-/// planner may take the feed's own index and read the whole deployment's records since the
-/// cursor for each of the account's files (its statistics lag behind the newest positions,
-/// where every cursor points).
+/// A file's records in the window. On PostgreSQL compared as `(file_id, feed_seq)` pairs, which
+/// only the index of each file's records in feed order (`records_chain`) can answer: with
+/// `feed_seq > $3` its planner may take the feed's own index and read the whole deployment's
+/// records since the cursor for each of the account's files (its statistics lag behind the
+/// newest positions, where every cursor points). SQLite answers the plain range from
+/// `records_chain` (and would not use it for the pairs).
 fn records_query(backend: Backend, account: &Account) -> String {
-    let within = "w.file_id = mine.id AND (w.file_id, w.feed_seq) > (mine.id, $3) \
-                  AND (w.file_id, w.feed_seq) <= (mine.id, $4)";
+    let within = match backend {
+        Backend::Postgres => {
+            "w.file_id = mine.id AND (w.file_id, w.feed_seq) > (mine.id, $3) \
+             AND (w.file_id, w.feed_seq) <= (mine.id, $4)"
+        }
+        Backend::Sqlite => "w.file_id = mine.id AND w.feed_seq > $3 AND w.feed_seq <= $4",
+    };
     page_query(backend, account, ("records", "body", "", within))
 }
 

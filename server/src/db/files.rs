@@ -46,12 +46,16 @@ const REFERRED: &str = "EXISTS (SELECT 1 FROM referrals rf \
 const IN_JURISDICTION: &str = "($2 = 1 AND (SELECT place_id FROM accounts WHERE id = $1) \
                                IN (v.id, t.id, t.parent_id))";
 
-/// Files `fv` of the villages at or under account `$1`'s place (the place itself, its villages,
-/// its townships' villages).
-const UNDER_PLACE: &str = "FROM accounts pa \
-                           JOIN places pv ON pa.place_id IN (pv.id, pv.parent_id, \
-                           (SELECT pt.parent_id FROM places pt WHERE pt.id = pv.parent_id)) \
-                           JOIN files fv ON fv.village_id = pv.id WHERE pa.id = $1";
+/// Files `fv` of the places at or under account `$1`'s place: the place itself, the places
+/// whose parent it is, and theirs, each level found through an index (`places_by_parent`,
+/// migration 0021) rather than by testing every place of the deployment.
+const UNDER_PLACE: &str = "FROM (SELECT pa.place_id AS id FROM accounts pa WHERE pa.id = $1 \
+                           UNION ALL SELECT c.id FROM accounts pa \
+                           JOIN places c ON c.parent_id = pa.place_id WHERE pa.id = $1 \
+                           UNION ALL SELECT g.id FROM accounts pa \
+                           JOIN places c ON c.parent_id = pa.place_id \
+                           JOIN places g ON g.parent_id = c.id WHERE pa.id = $1) pu \
+                           JOIN files fv ON fv.village_id = pu.id WHERE";
 
 /// Every file account `$1` might read, each found through an index: its assignments, its
 /// referrals, the screening ledgers of the villages at or under its place, and, with `jurisdiction`
@@ -64,14 +68,14 @@ const UNDER_PLACE: &str = "FROM accounts pa \
 /// few ledgers.
 fn candidates(jurisdiction: bool) -> String {
     let all_under = if jurisdiction {
-        format!(" UNION ALL SELECT fv.id {UNDER_PLACE} AND $2 = 1")
+        format!(" UNION ALL SELECT fv.id {UNDER_PLACE} $2 = 1")
     } else {
         String::new()
     };
     format!(
         "f.id IN (SELECT file_id FROM assignments WHERE account_id = $1 \
          UNION ALL SELECT file_id FROM referrals WHERE account_id = $1 \
-         UNION ALL SELECT fv.id {UNDER_PLACE} AND fv.ledger = 1{all_under})"
+         UNION ALL SELECT fv.id {UNDER_PLACE} fv.ledger = 1{all_under})"
     )
 }
 
