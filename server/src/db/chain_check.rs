@@ -2,7 +2,7 @@
 //! the heads of the files an account reads, one file's chain as stored now with the latest
 //! signed statement's proof for it, and the reports phones send back when something differs.
 
-use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::files::{FILE_PLACES, readable_for, reads_jurisdiction};
 use super::roots::{RootRow, statement_of};
 use super::{Db, DbError, Result, parse, to_json};
 use chrono::{DateTime, Utc};
@@ -51,14 +51,18 @@ pub enum Kept {
 }
 
 impl Db {
-    /// The stored head (length, last link) of every file `account` reads that has records.
+    /// The stored head (length, last link) of every file `account` reads that has records. Each
+    /// file's count and last link are read through the index of its records in feed order, file
+    /// by file, so the reads cost the account's own files' records, never the deployment's.
     pub async fn chain_heads(&self, account: &Account) -> Result<Vec<FileHead>> {
         let rows: Vec<HeadRow> = sqlx::query_as(&format!(
-            "SELECT h.file_id, h.length, r.chain_hash FROM (SELECT f.id AS file_id, \
-             COUNT(*) AS length, MAX(rr.feed_seq) AS last FROM {FILE_PLACES} \
-             JOIN records rr ON rr.file_id = f.id WHERE {} GROUP BY f.id) h \
-             JOIN records r ON r.feed_seq = h.last AND r.file_id = h.file_id ORDER BY h.file_id",
-            readable()
+            "SELECT mine.id AS file_id, \
+             (SELECT COUNT(*) FROM records c WHERE c.file_id = mine.id) AS length, \
+             (SELECT r.chain_hash FROM records r WHERE r.file_id = mine.id \
+              ORDER BY r.feed_seq DESC LIMIT 1) AS chain_hash \
+             FROM (SELECT f.id FROM {FILE_PLACES} WHERE {}) mine \
+             WHERE EXISTS (SELECT 1 FROM records e WHERE e.file_id = mine.id) ORDER BY mine.id",
+            readable_for(account)
         ))
         .bind(&account.id.0)
         .bind(reads_jurisdiction(account))

@@ -1,8 +1,8 @@
 //! The change feed phones download from: every stored record and every changed file has a
 //! position (`feed_seq`), and a phone asks for what lies after the position in its cursor.
 
-use super::files::{FILE_PLACES, PETITIONER, readable, reads_jurisdiction};
-use super::{Db, Result, parse};
+use super::files::{FILE_PLACES, PETITIONER, readable_for, reads_jurisdiction};
+use super::{Backend, Db, Result, parse};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
@@ -133,11 +133,21 @@ impl Db {
         let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
         let window = (from, head, fetch);
         let mut items = self
-            .items_after(&files_query(), account, window, file_item)
+            .items_after(
+                &files_query(self.backend, account),
+                account,
+                window,
+                file_item,
+            )
             .await?;
         items.extend(
-            self.items_after(&records_query(), account, window, record_item)
-                .await?,
+            self.items_after(
+                &records_query(self.backend, account),
+                account,
+                window,
+                record_item,
+            )
+            .await?,
         );
         items.sort_by_key(|(seq, _)| *seq);
         let more = items.len() > limit;
@@ -212,21 +222,57 @@ impl Db {
     }
 }
 
-fn files_query() -> String {
-    format!(
-        "SELECT f.feed_seq AS pos, f.data AS json FROM {FILE_PLACES} WHERE {} AND {PETITIONER} \
-         AND f.feed_seq > $3 AND f.feed_seq <= $4 ORDER BY f.feed_seq LIMIT $5",
-        readable()
-    )
+/// One kind of item of an account's feed page: rows `w` of `table` (`files` or `records`) that
+/// `within` puts in a file the account reads (`mine.id`; for files, a petitioner's) with positions
+/// in `($3, $4]`, oldest first, at most `$5`. Walked file by file through the account's own files,
+/// each row found through an index by its file and position, so a page costs what the account
+/// reads. Walking the feed's positions instead (what a planner picks for `ORDER BY feed_seq
+/// LIMIT`) tested every file or record the whole deployment changed since the cursor, or every
+/// file after a reset. PostgreSQL is held to that order by a lateral subquery, SQLite by a
+/// `CROSS JOIN` (its left side is always the outer loop).
+fn page_query(
+    backend: Backend,
+    account: &Account,
+    (table, column, files, within): (&str, &str, &str, &str),
+) -> String {
+    let mine = format!(
+        "(SELECT f.id FROM {FILE_PLACES} WHERE {} {files}) mine",
+        readable_for(account)
+    );
+    match backend {
+        Backend::Postgres => format!(
+            "SELECT w.feed_seq AS pos, w.{column} AS json FROM {mine} CROSS JOIN LATERAL \
+             (SELECT w.feed_seq, w.{column} FROM {table} w WHERE {within} \
+             ORDER BY w.feed_seq LIMIT $5) w ORDER BY w.feed_seq LIMIT $5"
+        ),
+        Backend::Sqlite => format!(
+            "SELECT w.feed_seq AS pos, w.{column} AS json FROM {mine} CROSS JOIN {table} w \
+             WHERE {within} ORDER BY w.feed_seq LIMIT $5"
+        ),
+    }
 }
 
-fn records_query() -> String {
-    format!(
-        "SELECT r.feed_seq AS pos, r.body AS json FROM {FILE_PLACES} \
-         JOIN records r ON r.file_id = f.id WHERE {} \
-         AND r.feed_seq > $3 AND r.feed_seq <= $4 ORDER BY r.feed_seq LIMIT $5",
-        readable()
-    )
+fn files_query(backend: Backend, account: &Account) -> String {
+    let petitioners = format!("AND {PETITIONER}");
+    let within = "w.id = mine.id AND w.feed_seq > $3 AND w.feed_seq <= $4";
+    page_query(backend, account, ("files", "data", &petitioners, within))
+}
+
+/// A file's records in the window. On PostgreSQL compared as `(file_id, feed_seq)` pairs, which
+/// only the index of each file's records in feed order (`records_chain`) can answer: with
+/// `feed_seq > $3` its planner may take the feed's own index and read the whole deployment's
+/// records since the cursor for each of the account's files (its statistics lag behind the
+/// newest positions, where every cursor points). SQLite answers the plain range from
+/// `records_chain` (and would not use it for the pairs).
+fn records_query(backend: Backend, account: &Account) -> String {
+    let within = match backend {
+        Backend::Postgres => {
+            "w.file_id = mine.id AND (w.file_id, w.feed_seq) > (mine.id, $3) \
+             AND (w.file_id, w.feed_seq) <= (mine.id, $4)"
+        }
+        Backend::Sqlite => "w.file_id = mine.id AND w.feed_seq > $3 AND w.feed_seq <= $4",
+    };
+    page_query(backend, account, ("records", "body", "", within))
 }
 
 fn file_item(json: &str) -> Result<Item> {

@@ -46,27 +46,59 @@ const REFERRED: &str = "EXISTS (SELECT 1 FROM referrals rf \
 const IN_JURISDICTION: &str = "($2 = 1 AND (SELECT place_id FROM accounts WHERE id = $1) \
                                IN (v.id, t.id, t.parent_id))";
 
+/// Files `fv` of the places at or under account `$1`'s place: the place itself, the places
+/// whose parent it is, and theirs, each level found through an index (`places_by_parent`,
+/// migration 0021) rather than by testing every place of the deployment.
+const UNDER_PLACE: &str = "FROM (SELECT pa.place_id AS id FROM accounts pa WHERE pa.id = $1 \
+                           UNION ALL SELECT c.id FROM accounts pa \
+                           JOIN places c ON c.parent_id = pa.place_id WHERE pa.id = $1 \
+                           UNION ALL SELECT g.id FROM accounts pa \
+                           JOIN places c ON c.parent_id = pa.place_id \
+                           JOIN places g ON g.parent_id = c.id WHERE pa.id = $1) pu \
+                           JOIN files fv ON fv.village_id = pu.id WHERE";
+
 /// Every file account `$1` might read, each found through an index: its assignments, its
-/// referrals, and the files of the villages at or under its place (only the screening ledgers
-/// unless it reads by jurisdiction, `$2` = 1). A superset of what `readable()` allows, which then
-/// decides: without it PostgreSQL tested every row of `files` against the correlated conditions
-/// below, so each sync cost more the more files the deployment held (docs/OPERATIONS.md, "Sizing").
-const CANDIDATES: &str = "f.id IN (SELECT file_id FROM assignments WHERE account_id = $1 \
-                          UNION ALL SELECT file_id FROM referrals WHERE account_id = $1 \
-                          UNION ALL SELECT fv.id FROM accounts pa \
-                          JOIN places pv ON pa.place_id IN (pv.id, pv.parent_id, \
-                          (SELECT pt.parent_id FROM places pt WHERE pt.id = pv.parent_id)) \
-                          JOIN files fv ON fv.village_id = pv.id \
-                          WHERE pa.id = $1 AND ($2 = 1 OR fv.ledger = 1))";
+/// referrals, the screening ledgers of the villages at or under its place, and, with `jurisdiction`
+/// (when `$2` = 1), every file of those villages. A superset of what `readable()` allows, which
+/// then decides: without it PostgreSQL tested every row of `files` against the correlated
+/// conditions below, so each sync cost more the more files the deployment held
+/// (docs/OPERATIONS.md, "Sizing"). The ledgers and the jurisdiction are separate branches, not
+/// one with `($2 = 1 OR fv.ledger = 1)`: PostgreSQL plans a statement the server runs often once
+/// for any `$2` (a generic plan), and then read every file of a cadre's villages to find their
+/// few ledgers.
+fn candidates(jurisdiction: bool) -> String {
+    let all_under = if jurisdiction {
+        format!(" UNION ALL SELECT fv.id {UNDER_PLACE} $2 = 1")
+    } else {
+        String::new()
+    };
+    format!(
+        "f.id IN (SELECT file_id FROM assignments WHERE account_id = $1 \
+         UNION ALL SELECT file_id FROM referrals WHERE account_id = $1 \
+         UNION ALL SELECT fv.id {UNDER_PLACE} fv.ledger = 1{all_under})"
+    )
+}
+
+fn readable_from(candidates: &str) -> String {
+    format!(
+        "({candidates} AND ({ASSIGNED} OR {IN_JURISDICTION} OR {REFERRED}) \
+         AND NOT {ACCUSES_READER})"
+    )
+}
 
 /// The files account `$1` (with `$2` from `reads_jurisdiction`) may read; needs `FILE_PLACES`.
 /// A legal team member also reads the files of their villages referred to them. An accusation is
 /// never readable by those it names, even when assigned, in jurisdiction or referred.
 pub(crate) fn readable() -> String {
-    format!(
-        "({CANDIDATES} AND ({ASSIGNED} OR {IN_JURISDICTION} OR {REFERRED}) \
-         AND NOT {ACCUSES_READER})"
-    )
+    readable_from(&candidates(true))
+}
+
+/// `readable()` as SQL of `account`'s own kind: for one who does not read by jurisdiction, without
+/// the branch of every file under its place. In a generic plan PostgreSQL counts that branch's
+/// rows even when `$2` = 0 switches it off, and then reads all of `files` to join the few
+/// candidates; the reads a sync makes use this, so a cadre's sync reads what the cadre reads.
+pub(crate) fn readable_for(account: &Account) -> String {
+    readable_from(&candidates(reads_jurisdiction(account) == 1))
 }
 
 /// `readable()` for the account and jurisdiction flag in other placeholders (say `$3`, `$4`),
@@ -150,7 +182,7 @@ impl Db {
     pub async fn readable_files(&self, account: &Account) -> Result<Vec<PetitionerFile>> {
         let rows: Vec<String> = sqlx::query_scalar(&format!(
             "SELECT f.data FROM {FILE_PLACES} WHERE {} AND {PETITIONER} ORDER BY f.name",
-            readable()
+            readable_for(account)
         ))
         .bind(&account.id.0)
         .bind(reads_jurisdiction(account))
@@ -163,7 +195,7 @@ impl Db {
     pub async fn readable_file_ids(&self, account: &Account) -> Result<Vec<String>> {
         let ids = sqlx::query_scalar(&format!(
             "SELECT f.id FROM {FILE_PLACES} WHERE {} ORDER BY f.id",
-            readable()
+            readable_for(account)
         ))
         .bind(&account.id.0)
         .bind(reads_jurisdiction(account))

@@ -2,7 +2,7 @@
 //! screenings travel as ordinary records (migration 0015, `xiafang_core::screening`).
 
 use super::feed::next_position;
-use super::files::{FILE_PLACES, readable, reads_jurisdiction};
+use super::files::{FILE_PLACES, readable_for, reads_jurisdiction};
 use super::{Db, Result};
 use sqlx::AnyConnection;
 use xiafang_core::account::Account;
@@ -73,7 +73,7 @@ impl Db {
              WHERE f.ledger = 1 AND {} \
              ORDER BY CASE v.kind WHEN 'county' THEN 0 WHEN 'township' THEN 1 ELSE 2 END, \
              t.name, v.name, v.id",
-            readable()
+            readable_for(account)
         ))
         .bind(&account.id.0)
         .bind(reads_jurisdiction(account))

@@ -1,6 +1,6 @@
 //! The legal team as an account sees it: who serves the villages of the files it reads.
 
-use super::files::{FILE_PLACES, PETITIONER, readable, reads_jurisdiction};
+use super::files::{FILE_PLACES, PETITIONER, readable_for, reads_jurisdiction};
 use super::{Db, Result};
 use xiafang_core::UserId;
 use xiafang_core::account::{Account, LegalTitle, Role};
@@ -19,7 +19,7 @@ impl Db {
                SELECT lv2.account_id FROM legal_villages lv2 WHERE lv2.village_id IN ( \
                  SELECT f.village_id FROM {FILE_PLACES} WHERE {} AND {PETITIONER})) \
              ORDER BY a.display_name, a.id, t.name, v.name",
-            readable()
+            readable_for(account)
         ))
         .bind(&account.id.0)
         .bind(reads_jurisdiction(account))
