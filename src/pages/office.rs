@@ -21,10 +21,8 @@ pub enum OfficePage {
     Admin,
     ReviewQueue,
     ReviewRecord,
-    Supervision {
-        file: PetitionerFile,
-        original: Option<Record>,
-    },
+    /// The 督办 form on a file; with a record, it amends that record.
+    Supervision(Box<(PetitionerFile, Option<Record>)>),
 }
 
 /// The chunk could not be fetched (offline before it was ever fetched, or the server is down).
@@ -49,7 +47,10 @@ fn office_view(page: OfficePage) -> Result<AnyView, ChunkMissing> {
         OfficePage::Admin => view! { <admin::AdminPage /> }.into_any(),
         OfficePage::ReviewQueue => view! { <review::ReviewQueuePage /> }.into_any(),
         OfficePage::ReviewRecord => view! { <review::ReviewRecordPage /> }.into_any(),
-        OfficePage::Supervision { file, original } => forms::supervision(file, original),
+        OfficePage::Supervision(form) => {
+            let (file, original) = *form;
+            forms::supervision(file, original)
+        }
     })
 }
 

@@ -18,9 +18,8 @@ function isoDaysFromNow(days) {
 const PIN = "246810";
 
 /// Signs in through the form, as the demo cadre unless another account is given, and sets the
-/// PIN that opens the phone's encrypted data offline when the phone asks for one. An office
-/// account's phone then moves to the office bundle, unless `{ office: false }`.
-async function signIn(page, server, user = USER, { office = true } = {}) {
+/// PIN that opens the phone's encrypted data offline when the phone asks for one.
+async function signIn(page, server, user = USER) {
   await page.goto(`${server.url}/`);
   await expect(page).toHaveURL(/\/login$/);
   await page.fill("input[name=username]", user.username);
@@ -31,19 +30,6 @@ async function signIn(page, server, user = USER, { office = true } = {}) {
   await expect(files.or(setPin)).toBeVisible();
   if (await setPin.isVisible()) await choosePin(page);
   await expect(files).toBeVisible();
-  // A supervisor or administrator works on the office bundle, as their phone does from the
-  // first office screen they open on (bundles.spec.js takes that step through the screens).
-  if (office && (await page.getByRole("link", { name: /^(审核|管理)$/ }).count())) await toOffice(page);
-}
-
-/// Moves the phone to the office bundle (src/pages/office.rs): the start-up script stores it and
-/// reloads, and the reload asks for the PIN once.
-async function toOffice(page) {
-  await page.evaluate(() => {
-    window.__xiafang_office();
-  });
-  await unlock(page);
-  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
 }
 
 /// Sets the PIN on the 设置解锁码 screen.
@@ -360,7 +346,6 @@ function freeStorage(page) {
 }
 
 module.exports = {
-  toOffice,
   SUPERVISOR,
   isoDaysFromNow,
   syncNow,

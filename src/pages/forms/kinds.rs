@@ -29,7 +29,7 @@ pub(super) fn record_form(
         "case_step" => view! { <StepForm file original /> }.into_any(),
         // The 督办 form is in the office chunk (pages/office.rs).
         "supervision" => {
-            let page = crate::pages::OfficePage::Supervision { file, original };
+            let page = crate::pages::OfficePage::Supervision(Box::new((file, original)));
             crate::pages::office(page).into_any()
         }
         "referral" => view! { <ReferralForm file original /> }.into_any(),
