@@ -80,6 +80,19 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(caches.match(request).then((cached) => cached || fetch(request)));
 });
 
+// The app says it uses the office screens (src/pages/office.rs) once the chunk has come, also on
+// a first visit this worker did not control yet: keep the chunk and the mark.
+self.addEventListener("message", (event) => {
+  if (event.data !== "office") return;
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await fill(cache, OFFICE);
+      await cache.put(USES_OFFICE, new Response("1"));
+    })(),
+  );
+});
+
 // The office chunk, fetched by the app's split loader when an office screen first opens: kept
 // in this release's cache, with the mark that makes the next release precache it, so the office
 // screens open offline from then on.

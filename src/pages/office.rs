@@ -86,7 +86,10 @@ fn Fetched(page: OfficePage) -> impl IntoView {
                 let page = page.clone();
                 Suspend::new(async move {
                     match office_view(page).await {
-                        Ok(screen) => screen,
+                        Ok(screen) => {
+                            keep_offline();
+                            screen
+                        }
                         Err(ChunkMissing) => view! {
                             <section class="card" aria-live="polite">
                                 <p class="error" role="alert" data-testid="office-offline">
@@ -103,6 +106,31 @@ fn Fetched(page: OfficePage) -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// Tells the service worker this phone uses the office screens, so it keeps the chunk for
+/// offline use and the next release precaches it. The worker does the same when it served the
+/// chunk itself; this covers a first visit whose page it did not control yet. Asked again at each
+/// office screen; the worker copies the chunk from its cache, so that costs no download.
+fn keep_offline() {
+    leptos::task::spawn_local(async {
+        if let Err(e) = tell_worker().await {
+            web_sys::console::warn_2(&"the office chunk is not kept for offline use".into(), &e);
+        }
+    });
+}
+
+async fn tell_worker() -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or("no window")?;
+    let ready = window.navigator().service_worker().ready()?;
+    let registration = wasm_bindgen_futures::JsFuture::from(ready).await?;
+    let active = js_sys::Reflect::get(&registration, &"active".into())?;
+    let post = js_sys::Reflect::get(&active, &"postMessage".into())?
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| "no active service worker")?;
+    post.call1(&active, &"office".into())?;
+    Ok(())
 }
 
 /// The office screen at `page`, for a route.

@@ -66,7 +66,7 @@ function codeFetched(page) {
 }
 
 test("a supervisor's first office screen fetches only the office chunk, then works offline", async ({ page, context }) => {
-  await signIn(page, server, SUPERVISOR);
+  await signIn(page, server, SUPERVISOR, { office: false });
   await shellCached(page);
   expect(await filesOnPhone(page)).not.toContain(release.office[0]);
 

@@ -18,8 +18,9 @@ function isoDaysFromNow(days) {
 const PIN = "246810";
 
 /// Signs in through the form, as the demo cadre unless another account is given, and sets the
-/// PIN that opens the phone's encrypted data offline when the phone asks for one.
-async function signIn(page, server, user = USER) {
+/// PIN that opens the phone's encrypted data offline when the phone asks for one. An office
+/// account's phone then fetches the office chunk, unless `{ office: false }`.
+async function signIn(page, server, user = USER, { office = true } = {}) {
   await page.goto(`${server.url}/`);
   await expect(page).toHaveURL(/\/login$/);
   await page.fill("input[name=username]", user.username);
@@ -30,6 +31,30 @@ async function signIn(page, server, user = USER) {
   await expect(files.or(setPin)).toBeVisible();
   if (await setPin.isVisible()) await choosePin(page);
   await expect(files).toBeVisible();
+  // A supervisor or administrator has opened an office screen before, as their phone has from
+  // the first one they open online (bundles.spec.js takes that step through the screens).
+  if (office && (await page.getByRole("link", { name: /^(审核|管理)$/ }).count())) await toOffice(page);
+}
+
+/// Opens the first office screen the header offers, which fetches the office chunk
+/// (src/pages/office.rs), waits until the service worker keeps it, and goes back to 我的档案.
+async function toOffice(page) {
+  await page.getByRole("banner").getByRole("link", { name: /^(审核|管理)$/ }).first().click();
+  await expect(page.getByTestId("office-loading")).toHaveCount(0);
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        for (const name of await caches.keys()) {
+          for (const request of await (await caches.open(name)).keys()) {
+            if (/office-[0-9a-f]+\.wasm$/.test(request.url)) return true;
+          }
+        }
+        return false;
+      }),
+    )
+    .toBe(true);
+  await page.getByRole("link", { name: "下访", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
 }
 
 /// Sets the PIN on the 设置解锁码 screen.
@@ -346,6 +371,7 @@ function freeStorage(page) {
 }
 
 module.exports = {
+  toOffice,
   SUPERVISOR,
   isoDaysFromNow,
   syncNow,
