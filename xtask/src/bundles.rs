@@ -2,7 +2,7 @@
 //! `#[wasm_split]` point) become a chunk of their own that a phone fetches the first time an
 //! office screen opens. Trunk does not split, so Trunk only builds the page, the CSS and the
 //! copied files; this module builds the wasm the way `cargo leptos --split` does: cargo (with
-//! the linker's relocations kept, `.cargo/config.toml`), `wasm_split_cli`, wasm-bindgen keeping
+//! the linker's relocations kept), `wasm_split_cli`, wasm-bindgen keeping
 //! the linker's exports the chunk imports, then wasm-opt on each module
 //! (docs/ARCHITECTURE.md "One app, one office chunk").
 
@@ -40,6 +40,8 @@ const SPLIT_LINK_MODULE: &str = "./__wasm_split.js";
 /// beside it.
 pub fn build(dist: &Path) -> Result<Bundle> {
     cmd::run(cmd::new("trunk").args(["build", "--release"]))?;
+    // The linker keeps its relocations for the splitter. Only here, added to
+    // `.cargo/config.toml`'s flags (cargo joins the two lists): tests and clippy do not need them.
     cmd::run(cmd::cargo().args([
         "build",
         "--release",
@@ -49,6 +51,8 @@ pub fn build(dist: &Path) -> Result<Bundle> {
         "xiafang",
         "--target",
         "wasm32-unknown-unknown",
+        "--config",
+        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\"]",
     ]))?;
     let work = cmd::root().join("target/split");
     if work.exists() {
