@@ -2,14 +2,15 @@
 // app opens with no signal. It never caches API responses: petitioners' data lives only in the
 // app's own storage (IndexedDB), never in HTTP caches.
 //
-// `cargo xtask build` fills the three lines below: the build's content hash, the field bundle
-// with the rest of the shell, and the office bundle (docs/ARCHITECTURE.md "Two bundles").
+// `cargo xtask build` fills the three lines below: the build's content hash, the app with the
+// rest of the shell, and the office chunk (docs/ARCHITECTURE.md "One app, one office chunk").
 const VERSION = "dev";
 const PRECACHE = [];
 const OFFICE = [];
 
 const CACHE = `xiafang-shell-${VERSION}`;
-// Put in the shell's cache by the start-up script when the phone fetches the office bundle.
+// Put in the shell's cache when the phone first fetches the office chunk (and, by the release
+// before, when it fetched the office bundle): the next release precaches the chunk too.
 const USES_OFFICE = "/__office";
 // Trunk names the glue, wasm and CSS by their content: same name, same bytes.
 // Trunk prints its hash without leading zeros: 16 hex digits, sometimes fewer.
@@ -72,5 +73,37 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
+  if (OFFICE.includes(url.pathname)) {
+    event.respondWith(office(request));
+    return;
+  }
   event.respondWith(caches.match(request).then((cached) => cached || fetch(request)));
 });
+
+// The app says it uses the office screens (src/pages/office.rs) once the chunk has come, also on
+// a first visit this worker did not control yet: keep the chunk and the mark.
+self.addEventListener("message", (event) => {
+  if (event.data !== "office") return;
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await fill(cache, OFFICE);
+      await cache.put(USES_OFFICE, new Response("1"));
+    })(),
+  );
+});
+
+// The office chunk, fetched by the app's split loader when an office screen first opens: kept
+// in this release's cache, with the mark that makes the next release precache it, so the office
+// screens open offline from then on.
+async function office(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(CACHE);
+    await cache.put(request, response.clone());
+    await cache.put(USES_OFFICE, new Response("1"));
+  }
+  return response;
+}

@@ -3,11 +3,8 @@
 use crate::components::{Header, StatusBar};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::pages::{
-    AdminPage, AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage,
-    ReviewQueuePage, ReviewRecordPage, SetPinPage, UnlockPage, VoidPage,
-};
-use crate::pages::{
-    CasesPage, FiguresPage, LedgersPage, OwnershipPage, PrintPage, TasksPage, VisitPartPage,
+    AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage, OfficePage, PrintPage,
+    SetPinPage, UnlockPage, VisitPartPage, VoidPage, office,
 };
 use crate::pages::{PhotoPage, SignPage};
 use crate::pages::{ScreeningFormPage, ScreeningPage};
@@ -156,14 +153,14 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/files/:id/records/:rid/photo") view=PhotoPage />
             <Route path=path!("/files/:id/edit") view=FileEditPage />
             <Route path=path!("/files/:id/print") view=PrintPage />
-            <Route path=path!("/cases") view=CasesPage />
-            <Route path=path!("/ownership") view=OwnershipPage />
-            <Route path=path!("/tasks") view=TasksPage />
-            <Route path=path!("/figures") view=FiguresPage />
-            <Route path=path!("/ledgers") view=LedgersPage />
-            <Route path=path!("/admin") view=AdminPage />
-            <Route path=path!("/review") view=ReviewQueuePage />
-            <Route path=path!("/review/:id/:record") view=ReviewRecordPage />
+            <Route path=path!("/cases") view=|| office(OfficePage::Cases) />
+            <Route path=path!("/ownership") view=|| office(OfficePage::Ownership) />
+            <Route path=path!("/tasks") view=|| office(OfficePage::Tasks) />
+            <Route path=path!("/figures") view=|| office(OfficePage::Figures) />
+            <Route path=path!("/ledgers") view=|| office(OfficePage::Ledgers) />
+            <Route path=path!("/admin") view=|| office(OfficePage::Admin) />
+            <Route path=path!("/review") view=|| office(OfficePage::ReviewQueue) />
+            <Route path=path!("/review/:id/:record") view=|| office(OfficePage::ReviewRecord) />
             <Route path=path!("/screening") view=ScreeningPage />
             <Route path=path!("/screening/:ledger") view=ScreeningFormPage />
         </Routes>

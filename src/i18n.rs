@@ -32,7 +32,6 @@ messages! {
     Loading => ("正在读取…", "Loading…"),
     OfficeLoading => ("正在下载办公页面（每台手机只需一次）…", "Downloading the office screens (once per phone)…"),
     OfficeNeedsNetwork => ("办公页面需要联网下载一次，当前无法下载。请连上网络后重试；外勤页面照常可用。", "The office screens must be downloaded once and cannot be now. Connect and retry; the field screens keep working."),
-    OfficeReady => ("办公页面已下载。为保护手机上的数据，请再输入一次解锁码。", "The office screens are downloaded. To protect the data on this phone, enter the PIN once more."),
     Retry => ("重试", "Retry"),
     Back => ("返回", "Back"),
     NotFound => ("找不到这个页面", "Page not found"),

@@ -10,6 +10,7 @@ mod components;
 mod crash;
 mod first_paint;
 pub mod i18n;
+mod later;
 pub mod lock;
 mod pages;
 pub mod probe;

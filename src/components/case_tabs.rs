@@ -1,5 +1,5 @@
-//! The tabs above 案件期限, 包案 and 排查. In both bundles: a cadre's phone shows 排查 too, and a
-//! supervisor on the field bundle who follows a tab fetches the office screens.
+//! The tabs above 案件期限, 包案 and 排查. Not in the office chunk: a cadre's phone shows 排查
+//! too, and a supervisor who follows a tab before the chunk came fetches it.
 
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;

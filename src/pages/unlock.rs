@@ -23,32 +23,9 @@ pub fn explain(e: &UnlockError, lang: xiafang_core::Lang) -> String {
     }
 }
 
-/// Set in sessionStorage by the field bundle just before it reloads into the office bundle
-/// (`pages::office`): the reload dropped the data key, and the unlock page says why it asks.
-pub const OFFICE_JUST_LOADED: &str = "xiafang.office_just_loaded";
-
-/// Whether this page load follows the office bundle's download; asked once, then forgotten.
-fn office_just_loaded() -> bool {
-    let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
-        return false;
-    };
-    let set = session
-        .get_item(OFFICE_JUST_LOADED)
-        .ok()
-        .flatten()
-        .is_some();
-    let _ = session.remove_item(OFFICE_JUST_LOADED);
-    set
-}
-
 #[component]
 pub fn UnlockPage() -> impl IntoView {
     let i18n = use_i18n();
-    let explain_msg = if office_just_loaded() {
-        Msg::OfficeReady
-    } else {
-        Msg::UnlockExplain
-    };
     let lock = expect_context::<DataLock>();
     crate::first_paint::hand_over();
     let pin = RwSignal::new(String::new());
@@ -74,7 +51,7 @@ pub fn UnlockPage() -> impl IntoView {
     view! {
         <form class="card login" on:submit=submit>
             <h1>{move || i18n.t(Msg::UnlockTitle)}</h1>
-            <p class="hint" data-testid="unlock-why">{move || i18n.t(explain_msg)}</p>
+            <p class="hint">{move || i18n.t(Msg::UnlockExplain)}</p>
             <PlainField name="pin" label=Msg::Pin value=pin input_type="password" inputmode="numeric" />
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button type="submit" class="primary" disabled=move || busy.get()>

@@ -8,7 +8,6 @@ use crate::lock::{self, Guard, Taken};
 use crate::store::settings;
 use crate::store::vault::{self, Credentials};
 use crate::store::{self, Store, StoreError};
-use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::RefCell;
 use std::time::Duration;
@@ -60,9 +59,9 @@ impl SyncStatus {
             }
             Command::Changed(Changed::Everything) => self.changes.changed_everything(),
             Command::Changed(Changed::Files(files)) => self.changes.changed_files(&files),
-            Command::Wait { timer, ms } => set_timeout(
-                move || self.handle(Event::Timer(timer)),
+            Command::Wait { timer, ms } => crate::later::after(
                 Duration::from_millis(ms),
+                Box::new(move || self.handle(Event::Timer(timer))),
             ),
             Command::RefreshRules => spawn_local(refresh(
                 "rules",

@@ -5,7 +5,7 @@
 const { test, expect } = require("@playwright/test");
 const AxeBuilder = require("@axe-core/playwright").default;
 const { useCaseServer } = require("./server");
-const { choosePin, unlock, toOffice } = require("./helpers");
+const { choosePin, unlock } = require("./helpers");
 
 const server = useCaseServer(test);
 test.use({ viewport: { width: 360, height: 740 } });
@@ -165,8 +165,6 @@ for (const { role, username, rows, screens } of ROLES) {
     await axe(page, `${role} set PIN`);
     await choosePin(page);
     await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
-    // The office's accounts work on the office bundle (bundles.spec.js checks the step itself).
-    if (role === "supervisor" || role === "admin") await toOffice(page);
     // The first download has come: the server answered and the run is over.
     await expect(page.getByTestId("status")).toHaveAttribute("data-heard", /\d/);
     await expect(page.getByTestId("upload-now")).toBeEnabled();

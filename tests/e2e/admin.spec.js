@@ -95,7 +95,7 @@ test("a cadre has no 管理 link and the server refuses the admin screen", async
   await signIn(page, server);
   await expect(page.getByRole("banner")).toContainText("王建国");
   await expect(page.getByRole("link", { name: "管理" })).toHaveCount(0);
-  // The cadre's phone has no 管理 screen at all (it is in the office bundle, which it never
+  // The cadre's phone has no 管理 screen at all (it is in the office chunk, which it never
   // downloads), and the server refuses the cadre's own session the administrator's API.
   await page.goto(`${server.url}/admin`);
   await unlock(page);

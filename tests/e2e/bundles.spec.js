@@ -1,7 +1,8 @@
-// The field bundle and the office bundle (docs/ARCHITECTURE.md "Two bundles"): a cadre's phone
-// never downloads the office screens and works offline without them; a supervisor's phone
-// fetches them at the first office screen it opens, then opens them offline; and a new release
-// reaches phones holding unsent records, which then upload them once.
+// The app and its office chunk (docs/ARCHITECTURE.md "One app, one office chunk"): a cadre's
+// phone never downloads the office screens and works offline without them; a supervisor's phone
+// fetches only the chunk at the first office screen it opens, with no reload, then opens the
+// office screens offline; and a new release reaches phones holding unsent records, which then
+// upload them once.
 const { test, expect } = require("@playwright/test");
 const { useCaseServer, dist } = require("./server");
 const { bundlesOf, nextRelease } = require("./release");
@@ -38,37 +39,68 @@ test("a cadre's phone works offline and never downloads the office screens", asy
   const files = await filesOnPhone(page);
   expect(files).toContain(release.field[1]);
   for (const office of release.office) expect(files).not.toContain(office);
+  expect(release.office.length).toBeGreaterThan(0);
   await goOnline(context, server);
 });
 
-test("a supervisor fetches the office screens at the first one, then uses them offline", async ({ page, context }) => {
+/// The files the service worker keeps for offline use, as paths. (The browser's HTTP cache may
+/// hold more, but it is no promise of working offline.)
+async function cachedFiles(page) {
+  return page.evaluate(async () => {
+    const kept = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) kept.push(new URL(request.url).pathname);
+    }
+    return kept;
+  });
+}
+
+/// The code (scripts and wasm) `page` asks for from now on, as paths.
+function codeFetched(page) {
+  const fetched = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/\.(js|wasm)$/.test(path)) fetched.push(path);
+  });
+  return fetched;
+}
+
+test("a supervisor's first office screen fetches only the office chunk, then works offline", async ({ page, context }) => {
   await signIn(page, server, SUPERVISOR, { office: false });
   await shellCached(page);
-  expect(await filesOnPhone(page)).not.toContain(release.office[1]);
+  expect(await filesOnPhone(page)).not.toContain(release.office[0]);
 
   // With no network the office screens cannot come: the phone says so, and the field screens
   // still work.
   await goOffline(context, server);
   await page.getByRole("link", { name: "审核", exact: true }).click();
   await expect(page.getByTestId("office-offline")).toHaveText(/办公页面需要联网下载一次/);
+  await page.getByRole("link", { name: "下访", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
+  await page.getByRole("link", { name: "审核", exact: true }).click();
+  await expect(page.getByTestId("office-offline")).toBeVisible();
   await goOnline(context, server);
 
-  // Online, the same screen fetches them; the page reopens with them and asks for the PIN once,
-  // saying why.
+  // Online, the same screen fetches the chunk and nothing else, and opens in place: no reload,
+  // so no PIN asked again.
+  const fetched = codeFetched(page);
   await page.getByRole("button", { name: "重试" }).click();
-  await expect(page.getByTestId("unlock-why")).toHaveText(/办公页面已下载/);
-  await unlock(page);
-  await expect(page).toHaveURL(/\/review$/);
   await expect(page.getByRole("heading", { name: "待审核的工作记录" })).toBeVisible();
-  expect(await filesOnPhone(page)).toContain(release.office[1]);
+  await expect(page).toHaveURL(/\/review$/);
+  await expect(page.getByRole("heading", { name: "输入解锁码" })).toBeHidden();
+  expect(fetched).toEqual(release.office);
+  await page.getByRole("link", { name: "统计", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "统计", exact: true })).toBeVisible();
+  expect(fetched).toEqual(release.office);
+  expect(await cachedFiles(page)).toEqual(expect.arrayContaining(release.office));
 
-  // From now on the phone starts with them, offline too.
+  // From now on the office screens open offline too.
   await goOffline(context, server);
   await page.reload();
   await unlock(page);
-  await expect(page.getByRole("heading", { name: "待审核的工作记录" })).toBeVisible();
-  await page.getByRole("link", { name: "统计", exact: true }).click();
   await expect(page.getByRole("heading", { name: "统计", exact: true })).toBeVisible();
+  await page.getByRole("link", { name: "审核", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "待审核的工作记录" })).toBeVisible();
   await goOnline(context, server);
 });
 
@@ -82,6 +114,9 @@ test("a new release reaches a phone with unsent records; the new code uploads th
   const desk = await office.newPage();
   await signIn(desk, server, SUPERVISOR);
   await shellCached(desk);
+  // The supervisor has used the office screens on this release.
+  await desk.getByRole("link", { name: "审核", exact: true }).click();
+  await expect(desk.getByRole("heading", { name: "待审核的工作记录" })).toBeVisible();
 
   // Saved offline on this release, not uploaded.
   await goOffline(cadre, server);
@@ -111,11 +146,13 @@ test("a new release reaches a phone with unsent records; the new code uploads th
   expect(await copiesOnServer(server, "file-guo", [tag])).toEqual({ [tag]: 1 });
 
   // The supervisor's phone kept the office screens across the release, and opens them offline.
+  expect(await cachedFiles(desk)).toEqual(expect.arrayContaining(upgraded.office));
   await office.setOffline(true);
   await desk.reload();
   await unlock(desk);
-  await desk.getByRole("link", { name: "审核", exact: true }).click();
   await expect(desk.getByRole("heading", { name: "待审核的工作记录" })).toBeVisible();
+  await desk.getByRole("link", { name: "统计", exact: true }).click();
+  await expect(desk.getByRole("heading", { name: "统计", exact: true })).toBeVisible();
   await cadre.close();
   await office.close();
   server.dist = dist;

@@ -19,7 +19,7 @@ const PIN = "246810";
 
 /// Signs in through the form, as the demo cadre unless another account is given, and sets the
 /// PIN that opens the phone's encrypted data offline when the phone asks for one. An office
-/// account's phone then moves to the office bundle, unless `{ office: false }`.
+/// account's phone then fetches the office chunk, unless `{ office: false }`.
 async function signIn(page, server, user = USER, { office = true } = {}) {
   await page.goto(`${server.url}/`);
   await expect(page).toHaveURL(/\/login$/);
@@ -31,18 +31,29 @@ async function signIn(page, server, user = USER, { office = true } = {}) {
   await expect(files.or(setPin)).toBeVisible();
   if (await setPin.isVisible()) await choosePin(page);
   await expect(files).toBeVisible();
-  // A supervisor or administrator works on the office bundle, as their phone does from the
-  // first office screen they open on (bundles.spec.js takes that step through the screens).
+  // A supervisor or administrator has opened an office screen before, as their phone has from
+  // the first one they open online (bundles.spec.js takes that step through the screens).
   if (office && (await page.getByRole("link", { name: /^(审核|管理)$/ }).count())) await toOffice(page);
 }
 
-/// Moves the phone to the office bundle (src/pages/office.rs): the start-up script stores it and
-/// reloads, and the reload asks for the PIN once.
+/// Opens the first office screen the header offers, which fetches the office chunk
+/// (src/pages/office.rs), waits until the service worker keeps it, and goes back to 我的档案.
 async function toOffice(page) {
-  await page.evaluate(() => {
-    window.__xiafang_office();
-  });
-  await unlock(page);
+  await page.getByRole("banner").getByRole("link", { name: /^(审核|管理)$/ }).first().click();
+  await expect(page.getByTestId("office-loading")).toHaveCount(0);
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        for (const name of await caches.keys()) {
+          for (const request of await (await caches.open(name)).keys()) {
+            if (/office-[0-9a-f]+\.wasm$/.test(request.url)) return true;
+          }
+        }
+        return false;
+      }),
+    )
+    .toBe(true);
+  await page.getByRole("link", { name: "下访", exact: true }).click();
   await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
 }
 

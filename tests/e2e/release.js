@@ -1,19 +1,21 @@
-// Reading the built PWA's two bundles, and making "the next release" of it for the update test:
-// a copy of dist/ whose field bundle changed (its wasm gains a custom section, so its bytes and
-// its content-hashed names are new) and whose version is new, as a release with one changed
-// field screen looks to a phone. The office bundle and the CSS keep their names and bytes.
+// Reading the built PWA's files, and making "the next release" of it for the update test: a copy
+// of dist/ whose main wasm changed (it gains a custom section, so its bytes and its
+// content-hashed name are new) and whose version is new, as a release with one changed field
+// screen looks to a phone. The glue, the office chunk and the CSS keep their names and bytes.
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
-/// The start-up script's lists in `dir`/index.html: { version, field: [js, wasm], office: [js, wasm] }.
+/// What `dir` holds: { version, field: [js, wasm] (the start-up script's), office: [the office
+/// chunk's files] (the service worker's list) }.
 function bundlesOf(dir) {
   const index = fs.readFileSync(path.join(dir, "index.html"), "utf8");
-  const list = (name) => JSON.parse(index.match(new RegExp(`const ${name} = (\\[[^\\]]*\\]);`))[1]);
+  const sw = fs.readFileSync(path.join(dir, "sw.js"), "utf8");
+  const list = (text, name) => JSON.parse(text.match(new RegExp(`const ${name} = (\\[[^\\]]*\\]);`))[1]);
   return {
     version: index.match(/const VERSION = "([0-9a-f]+)";/)[1],
-    field: list("FIELD"),
-    office: list("OFFICE"),
+    field: list(index, "FIELD"),
+    office: list(sw, "OFFICE"),
   };
 }
 
@@ -40,11 +42,10 @@ function nextRelease(dir) {
   for (const name of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, name), path.join(out, name));
   const before = bundlesOf(dir);
   const hash = (file) => file.match(/-([0-9a-f]{12,16})(_bg)?\./)[1];
-  const oldHash = hash(before.field[0]);
+  const wasm = before.field[1];
+  const oldHash = hash(wasm);
   const newHash = [...oldHash].reverse().join("");
   const renamed = (file) => file.replace(oldHash, newHash);
-  const [js, wasm] = before.field;
-  fs.renameSync(path.join(out, js.slice(1)), path.join(out, renamed(js).slice(1)));
   const wasmBytes = fs.readFileSync(path.join(out, wasm.slice(1)));
   fs.rmSync(path.join(out, wasm.slice(1)));
   fs.writeFileSync(path.join(out, renamed(wasm).slice(1)), Buffer.concat([wasmBytes, customSection("xiafang-release", "next")]));

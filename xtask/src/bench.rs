@@ -231,7 +231,7 @@ fn transfer(dist: &Path) -> Result<Vec<Figure>> {
     let (mut raw, mut gz, mut br) = (0u64, 0u64, 0u64);
     let (mut office_raw, mut office_br) = (0u64, 0u64);
     let mut out = Vec::new();
-    println!("\nfiles of the build (raw / gzip -9 / brotli -q 11; * = office bundle):");
+    println!("\nfiles of the build (raw / gzip -9 / brotli -q 11; * = office chunk):");
     for f in &files {
         let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
         let (r, g, b) = (
@@ -285,7 +285,7 @@ fn transfer(dist: &Path) -> Result<Vec<Figure>> {
     Ok(out)
 }
 
-/// The office bundle's files, as the service worker lists them (`const OFFICE = [...]`).
+/// The office chunk's files, as the service worker lists them (`const OFFICE = [...]`).
 fn office_files(dist: &Path) -> Result<Vec<String>> {
     let sw = std::fs::read_to_string(dist.join("sw.js")).map_err(|e| format!("sw.js: {e}"))?;
     let list = sw

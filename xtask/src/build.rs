@@ -1,4 +1,4 @@
-//! Building the release PWA (Trunk) with its service worker's precache list, and running the
+//! Building the release PWA (Trunk and the split wasm, `bundles.rs`) with its service worker's precache list, and running the
 //! case server over it.
 
 use crate::bundles;
@@ -23,14 +23,14 @@ pub fn server_release() -> Result<()> {
     cmd::run(cmd::cargo().args(["build", "--release", "--package", "xiafang-server"]))
 }
 
-/// Builds the PWA's two bundles into `dist/` and returns that directory.
+/// Builds the PWA (the app and its office chunk) into `dist/` and returns that directory.
 pub fn pwa_release() -> Result<PathBuf> {
     tools::for_build()?;
     let dist = cmd::root().join("dist");
-    let (field, office) = bundles::build(&dist)?;
+    let bundle = bundles::build(&dist)?;
     let version = shell_version(&dist)?;
-    bundles::write_loader(&dist, &field, &office, &version)?;
-    write_precache(&dist, &office, &version)?;
+    bundles::write_loader(&dist, &bundle, &version)?;
+    write_precache(&dist, &bundle.office, &version)?;
     // Last: the precache list and the loader must not name the .br/.gz copies.
     crate::compress::precompress(&dist)?;
     Ok(dist)
@@ -58,13 +58,12 @@ fn files(dist: &Path) -> Result<Vec<String>> {
     Ok(files)
 }
 
-/// Fills the service worker's lists: what it precaches (the field bundle and the rest of the
-/// shell) and the office bundle, which it fetches only for a phone that already uses it.
-fn write_precache(dist: &Path, office: &bundles::Bundle, version: &str) -> Result<()> {
+/// Fills the service worker's lists: what it precaches (the app and the rest of the shell) and
+/// the office chunk, which it keeps once fetched and precaches only for a phone that used it.
+fn write_precache(dist: &Path, office: &[String], version: &str) -> Result<()> {
     let sw_path = dist.join("sw.js");
     let sw =
         std::fs::read_to_string(&sw_path).map_err(|e| format!("{}: {e}", sw_path.display()))?;
-    let office = [office.js.clone(), office.wasm.clone()];
     let mut shell = files(dist)?;
     shell.retain(|f| !office.contains(f));
     let list = |files: &[String]| {
@@ -87,7 +86,7 @@ fn write_precache(dist: &Path, office: &bundles::Bundle, version: &str) -> Resul
         )
         .replacen(
             "const OFFICE = [];",
-            &format!("const OFFICE = [{}];", list(&office)),
+            &format!("const OFFICE = [{}];", list(office)),
             1,
         );
     if replaced.matches("[]").count() > 0 || !replaced.contains(version) {

@@ -1,89 +1,187 @@
-//! The PWA's two bundles: the field bundle (built without the `office` feature) that every phone
-//! starts with, and the office bundle (every screen) a supervisor's phone fetches the first time
-//! it opens an office screen. Both are Trunk builds; the field build's `dist/` gets the office
-//! glue and wasm beside its own, and index.html's start-up script becomes `public/start.js`,
-//! which picks one at start (docs/ARCHITECTURE.md "Two bundles").
+//! The PWA's wasm, split: one app whose office screens (`src/pages/office.rs`, a
+//! `#[wasm_split]` point) become a chunk of their own that a phone fetches the first time an
+//! office screen opens. Trunk does not split, so Trunk only builds the page, the CSS and the
+//! copied files; this module builds the wasm the way `cargo leptos --split` does: cargo (with
+//! the linker's relocations kept), `wasm_split_cli`, wasm-bindgen keeping
+//! the linker's exports the chunk imports, then wasm-opt on each module
+//! (docs/ARCHITECTURE.md "One app, one office chunk").
 
 use crate::cmd::{self, Result};
-use std::path::Path;
+use crate::tools;
+use std::path::{Path, PathBuf};
 
-/// The glue script and the wasm of one bundle, as paths from the site's root (`/xiafang-….js`).
+/// What the start-up script starts and what the office chunk is, as paths from the site's root
+/// (`/xiafang-….js`).
 pub struct Bundle {
+    /// The glue script the start-up script imports.
     pub js: String,
+    /// The main wasm, passed to the glue's `init`.
     pub wasm: String,
+    /// The office chunk's files (its wasm), fetched by the split loader on demand.
+    pub office: Vec<String>,
 }
 
-/// Builds both bundles into `dist` (Trunk empties it first) and returns (field, office).
-pub fn build(dist: &Path) -> Result<(Bundle, Bundle)> {
-    let office_dist = cmd::root().join("target/office-dist");
+/// The flags the wasm needs from wasm-opt (the features rustc's wasm32 target uses).
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-reference-types",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+];
+
+/// The module the split loader imports the glue from before we rename it.
+const SPLIT_MAIN_MODULE: &str = "\"./main.js\"";
+/// The module the glue imports the split loader from, as wasm_split_cli names it.
+const SPLIT_LINK_MODULE: &str = "./__wasm_split.js";
+
+/// Builds the page with Trunk into `dist` (which Trunk empties first), then the split wasm
+/// beside it.
+pub fn build(dist: &Path) -> Result<Bundle> {
+    cmd::run(cmd::new("trunk").args(["build", "--release"]))?;
+    // The linker keeps its relocations for the splitter. Only here, added to
+    // `.cargo/config.toml`'s flags (cargo joins the two lists): tests and clippy do not need them.
+    cmd::run(cmd::cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "xiafang",
+        "--bin",
+        "xiafang",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--config",
+        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\"]",
+    ]))?;
+    let work = cmd::root().join("target/split");
+    if work.exists() {
+        std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    }
+    let linked = cmd::root().join("target/wasm32-unknown-unknown/release/xiafang.wasm");
+    cmd::run(cmd::new(tools::WASM_SPLIT).arg(&linked).arg(&work))?;
+    let bindgen = work.join("pkg");
     cmd::run(
-        cmd::new("trunk")
-            .args(["build", "--release", "--dist"])
-            .arg(&office_dist),
+        cmd::new("wasm-bindgen")
+            .arg(work.join("main.wasm"))
+            .arg("--out-dir")
+            .arg(&bindgen)
+            .args([
+                "--out-name",
+                "xiafang",
+                "--target",
+                "web",
+                "--no-demangle",
+                "--keep-lld-exports",
+                "--no-typescript",
+            ]),
     )?;
-    let office = started_by(&office_dist)?;
-    cmd::run(cmd::new("trunk").args(["build", "--release", "--no-default-features"]))?;
-    let field = started_by(dist)?;
-    if field.wasm == office.wasm {
-        return Err("the field and office bundles came out the same: was `office` ignored?".into());
+    let main = bindgen.join("xiafang_bg.wasm");
+    optimise(&main)?;
+    let mut chunks = Vec::new();
+    for entry in std::fs::read_dir(&work).map_err(|e| format!("{}: {e}", work.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = file_name(&path);
+        if name.ends_with(".wasm") && name != "main.wasm" {
+            optimise(&path)?;
+            chunks.push(path);
+        }
     }
-    for file in [&office.js, &office.wasm] {
-        let (from, to) = (office_dist.join(&file[1..]), dist.join(&file[1..]));
-        std::fs::copy(&from, &to).map_err(|e| format!("{}: {e}", from.display()))?;
+    if chunks.is_empty() {
+        return Err(
+            "wasm_split_cli split nothing off: is `office_view` still a split point?".into(),
+        );
     }
-    Ok((field, office))
+    chunks.sort();
+    place(dist, &work, &bindgen, &main, &chunks)
 }
 
-/// The bundle Trunk's index.html starts: the glue it imports and the wasm it passes to `init`.
-fn started_by(dist: &Path) -> Result<Bundle> {
-    let index = read(&dist.join("index.html"))?;
-    let js = quoted_after(&index, "from '")?;
-    let wasm = quoted_after(&index, "module_or_path: '")?;
-    Ok(Bundle { js, wasm })
+/// Copies the modules into `dist` under names that change with their content, and points the
+/// glue, the split loader and the loader's chunks at those names.
+///
+/// The main wasm and each chunk are named by their own bytes, so a release that changes only the
+/// office screens leaves the main wasm's name alone (and the other way round). The glue imports
+/// the split loader and the loader imports the glue: both are named by one hash of the two.
+fn place(
+    dist: &Path,
+    work: &Path,
+    bindgen: &Path,
+    main: &Path,
+    chunks: &[PathBuf],
+) -> Result<Bundle> {
+    let mut link = read(&work.join(&SPLIT_LINK_MODULE[2..]))?;
+    let mut office = Vec::new();
+    for chunk in chunks {
+        let bytes = read_bytes(chunk)?;
+        let stem = file_name(chunk).trim_end_matches(".wasm").to_owned();
+        let named = format!("{}-{}.wasm", stem.replace('_', "-"), hash(&[&bytes]));
+        let quoted = format!("\"./{stem}.wasm\"");
+        if !link.contains(&quoted) {
+            return Err(format!("the split loader does not name {quoted}"));
+        }
+        link = link.replace(&quoted, &format!("\"./{named}\""));
+        write(&dist.join(&named), &bytes)?;
+        office.push(format!("/{named}"));
+    }
+    let glue = read(&bindgen.join("xiafang.js"))?;
+    let shared = hash(&[glue.as_bytes(), link.as_bytes()]);
+    let (glue_name, link_name) = (format!("xiafang-{shared}.js"), format!("split-{shared}.js"));
+    // Only the import statements: the wasm's own import names stay as they are.
+    let link_import = format!("from \"{SPLIT_LINK_MODULE}\"");
+    let main_import = format!("from {SPLIT_MAIN_MODULE}");
+    if glue.matches(&link_import).count() != 1 || link.matches(&main_import).count() != 1 {
+        return Err("the glue and the split loader no longer import each other as expected".into());
+    }
+    let glue = glue.replace(&link_import, &format!("from \"./{link_name}\""));
+    let link = link.replace(&main_import, &format!("from \"./{glue_name}\""));
+    write(&dist.join(&glue_name), glue.as_bytes())?;
+    write(&dist.join(&link_name), link.as_bytes())?;
+    let wasm = read_bytes(main)?;
+    let wasm_name = format!("xiafang-{}_bg.wasm", hash(&[&wasm]));
+    write(&dist.join(&wasm_name), &wasm)?;
+    Ok(Bundle {
+        js: format!("/{glue_name}"),
+        wasm: format!("/{wasm_name}"),
+        office,
+    })
 }
 
-fn quoted_after(html: &str, marker: &str) -> Result<String> {
-    let start = html
-        .find(marker)
-        .ok_or_else(|| format!("Trunk's index.html has no `{marker}`"))?
-        + marker.len();
-    let end = html[start..]
-        .find('\'')
-        .ok_or("unterminated quote in Trunk's index.html")?;
-    Ok(html[start..start + end].to_owned())
+fn optimise(wasm: &Path) -> Result<()> {
+    cmd::run(
+        cmd::new("wasm-opt")
+            .arg("-Oz")
+            .args(WASM_OPT_FEATURES)
+            .arg(wasm)
+            .arg("-o")
+            .arg(wasm),
+    )
 }
 
-/// Replaces Trunk's start-up script and its preloads of the field files with `public/start.js`
-/// (comments dropped), which asks for the bundle it starts after the first paint: no preloads, so
-/// that nothing but the page and its CSS is downloaded before the static first screen is painted
-/// (docs/PERFORMANCE.md, "The first screen before the wasm").
-pub fn write_loader(dist: &Path, field: &Bundle, office: &Bundle, version: &str) -> Result<()> {
+/// Puts `public/start.js` (filled in, comments dropped) where the page's scripts go: the end of
+/// `<head>`. No preloads, so that nothing but the page and its CSS is downloaded before the
+/// static first screen is painted (docs/PERFORMANCE.md, "The first screen before the wasm").
+pub fn write_loader(dist: &Path, bundle: &Bundle, version: &str) -> Result<()> {
     let path = dist.join("index.html");
     let index = read(&path)?;
-    let script_start = index
-        .find("<script type=\"module\">")
-        .ok_or("Trunk's index.html has no start-up script")?;
-    let script_end = index[script_start..]
-        .find("</script>")
-        .ok_or("unterminated start-up script")?
-        + script_start
-        + "</script>".len();
-    let preload = index
-        .find("<link rel=\"modulepreload\"")
-        .ok_or("Trunk's index.html has no modulepreload")?;
+    if index.contains("<script type=\"module\">") {
+        return Err(
+            "Trunk's index.html already has a start-up script: is the rust link back?".into(),
+        );
+    }
+    // Trunk leaves the skipped rust link in the page; the browser has no use for it.
+    let index: String = index
+        .lines()
+        .filter(|l| !l.contains("data-trunk-skip"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let head_end = index.find("</head>").ok_or("no </head>")?;
-    let loader = loader_script(field, office, version)?;
-    let out = format!(
-        "{}{loader}{}{}",
-        &index[..script_start],
-        &index[script_end..preload],
-        &index[head_end..]
-    );
-    std::fs::write(&path, out).map_err(|e| format!("{}: {e}", path.display()))
+    let loader = loader_script(bundle, version)?;
+    let out = format!("{}{loader}{}", &index[..head_end], &index[head_end..]);
+    write(&path, out.as_bytes())
 }
 
 /// `public/start.js` with this build's names filled in and its comment lines left out.
-pub fn loader_script(field: &Bundle, office: &Bundle, version: &str) -> Result<String> {
+pub fn loader_script(bundle: &Bundle, version: &str) -> Result<String> {
     let template = read(&cmd::root().join("public/start.js"))?;
     let body: String = template
         .lines()
@@ -92,16 +190,41 @@ pub fn loader_script(field: &Bundle, office: &Bundle, version: &str) -> Result<S
         .collect();
     let filled = body
         .replace("@VERSION@", version)
-        .replace("@FIELD_JS@", &field.js)
-        .replace("@FIELD_WASM@", &field.wasm)
-        .replace("@OFFICE_JS@", &office.js)
-        .replace("@OFFICE_WASM@", &office.wasm);
+        .replace("@FIELD_JS@", &bundle.js)
+        .replace("@FIELD_WASM@", &bundle.wasm);
     if filled.contains('@') {
         return Err("public/start.js has a placeholder xtask does not fill".into());
     }
     Ok(format!("<script type=\"module\">\n{filled}</script>"))
 }
 
+/// FNV-1a of the parts, as Trunk-like 16 hex digits: enough to tell builds apart, with no
+/// dependency to compile.
+fn hash(parts: &[&[u8]]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in *part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -23,25 +23,17 @@ pub fn all() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    // Both bundles: every screen (the default features), and the field bundle without the
-    // office screens, whose code paths differ (`#[cfg(feature = "office")]`).
-    for features in [None, Some("--no-default-features")] {
-        cmd::run(
-            cmd::cargo().args(
-                [
-                    "clippy",
-                    "--package",
-                    "xiafang",
-                    "--target",
-                    WASM,
-                    "--all-targets",
-                ]
-                .into_iter()
-                .chain(features)
-                .chain(["--", "-D", "warnings"]),
-            ),
-        )?;
-    }
+    cmd::run(cmd::cargo().args([
+        "clippy",
+        "--package",
+        "xiafang",
+        "--target",
+        WASM,
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
 
     step("core and server tests (real SQLite files and a real PostgreSQL cluster)");
     let pg = postgres::Cluster::start()?;

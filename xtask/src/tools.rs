@@ -16,6 +16,7 @@ pub fn for_build() -> Result<()> {
     // turns wasm-bindgen's externref table into one the browser refuses at start-up.
     npm_ci(&cmd::root().join("tools"))?;
     trunk()?;
+    wasm_split()?;
     wasm_bindgen()
 }
 
@@ -59,6 +60,23 @@ fn trunk() -> Result<()> {
     cargo_install("trunk", TRUNK_REQ)
 }
 
+/// The program that splits the office chunk off the linked wasm (`bundles.rs`).
+pub const WASM_SPLIT: &str = "wasm_split_cli";
+/// Its crate's version: the file format it reads must match the `wasm_split_helpers` in
+/// Cargo.lock (0.2.x), which stamps the wasm with the format it wrote.
+const WASM_SPLIT_VERSION: &str = "0.2.2";
+
+fn wasm_split() -> Result<()> {
+    if on_path(WASM_SPLIT) {
+        return Ok(());
+    }
+    cargo_install_with(
+        "wasm_split_cli_support",
+        &format!("={WASM_SPLIT_VERSION}"),
+        &["--features", "build-binary"],
+    )
+}
+
 /// The wasm-bindgen CLI must be exactly the version of the `wasm-bindgen` crate in Cargo.lock,
 /// or the generated JS glue does not match the compiled wasm.
 fn wasm_bindgen() -> Result<()> {
@@ -74,9 +92,14 @@ fn wasm_bindgen() -> Result<()> {
 /// version the registry no longer serves (seen with wasm-bindgen-cli 0.2.130 and a withdrawn
 /// webpki-roots); then resolve afresh within the crate's own version requirements.
 fn cargo_install(krate: &str, version: &str) -> Result<()> {
+    cargo_install_with(krate, version, &[])
+}
+
+/// `cargo_install` with more arguments (features).
+fn cargo_install_with(krate: &str, version: &str, more: &[&str]) -> Result<()> {
     let install = |locked: bool| {
         let mut c = cmd::cargo();
-        c.args(["install", krate, "--version", version]);
+        c.args(["install", krate, "--version", version]).args(more);
         if locked {
             c.arg("--locked");
         }

@@ -151,13 +151,14 @@ fn save(file: &Download, fallback: &str) -> Result<String, JsValue> {
     link.click();
     link.remove();
     // The browser has started reading the blob by now; the URL is not needed afterwards.
-    set_timeout(
-        move || {
+    // Through `later`: this screen is in the office chunk.
+    crate::later::after(
+        std::time::Duration::from_secs(60),
+        Box::new(move || {
             if let Err(e) = web_sys::Url::revoke_object_url(&url) {
                 web_sys::console::warn_1(&e);
             }
-        },
-        std::time::Duration::from_secs(60),
+        }),
     );
     Ok(name)
 }

@@ -58,12 +58,10 @@ impl Draft {
     }
 
     /// Why the last save attempt failed, if it did (the review's decision buttons: office only).
-    #[cfg(feature = "office")]
     pub fn failure(self) -> Option<Msg> {
         self.failure.get()
     }
 
-    #[cfg(feature = "office")]
     pub fn is_saving(self) -> bool {
         self.saving.get()
     }

@@ -8,8 +8,6 @@ use super::opinion_form::OpinionForm;
 use super::reception_form::ReceptionForm;
 use super::referral_form::ReferralForm;
 use super::step_form::StepForm;
-#[cfg(feature = "office")]
-use super::supervision_form::SupervisionForm;
 use super::tasking_form::TaskingForm;
 use super::visit_form::VisitForm;
 use super::visit_part::VisitPartForm;
@@ -29,11 +27,11 @@ pub(super) fn record_form(
         "assistance" => view! { <AssistanceForm file original /> }.into_any(),
         "note" => view! { <NoteForm file original /> }.into_any(),
         "case_step" => view! { <StepForm file original /> }.into_any(),
-        #[cfg(feature = "office")]
-        "supervision" => view! { <SupervisionForm file original /> }.into_any(),
-        // The field bundle has no 督办 form: opening one fetches the office bundle.
-        #[cfg(not(feature = "office"))]
-        "supervision" => view! { <crate::pages::OfficeScreen /> }.into_any(),
+        // The 督办 form is in the office chunk (pages/office.rs).
+        "supervision" => {
+            let page = crate::pages::OfficePage::Supervision(Box::new((file, original)));
+            crate::pages::office(page).into_any()
+        }
         "referral" => view! { <ReferralForm file original /> }.into_any(),
         "legal_opinion" => view! { <OpinionForm file original /> }.into_any(),
         "mediation" => view! { <MediationForm file original /> }.into_any(),

@@ -8,19 +8,16 @@ mod correction;
 pub(crate) mod draft;
 mod file_edit;
 mod kinds;
-#[cfg(feature = "office")]
 mod leader_pick;
 mod mediation_form;
 mod new_record;
 mod note_form;
 mod opinion_form;
-#[cfg(feature = "office")]
 mod ownership_form;
 mod reception_form;
 mod referral_form;
 mod step_form;
 pub(crate) mod summary;
-#[cfg(feature = "office")]
 mod supervision_form;
 mod tasking_form;
 mod visit_form;
@@ -31,3 +28,12 @@ pub use correction::{AmendPage, VoidPage};
 pub use file_edit::FileEditPage;
 pub use new_record::NewRecordPage;
 pub use visit_part::VisitPartPage;
+
+/// The 督办 form, for the office chunk's split point (`pages::office`): only it reaches the form.
+pub(crate) fn supervision(
+    file: xiafang_core::PetitionerFile,
+    original: Option<xiafang_core::Record>,
+) -> leptos::prelude::AnyView {
+    use leptos::prelude::*;
+    view! { <supervision_form::SupervisionForm file original /> }.into_any()
+}
