@@ -107,6 +107,10 @@ async function saveNote(page, text) {
   await page.fill("textarea[name=text]", text);
   await page.getByRole("button", { name: "保存到手机" }).click();
   await expect(page).toHaveURL(fileUrl);
+  // The timeline shows the note, as the cadre sees it before going on: the address changes
+  // before the file page has rendered, and a tap on "back" in between was seen lost once in a
+  // long_day run (the page stayed on the file; cause not pinned down).
+  await expect(page.getByText(text, { exact: true }).first()).toBeVisible();
 }
 
 // Take the network away for real: the server stops, and the browser is told it is offline.
