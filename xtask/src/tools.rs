@@ -12,6 +12,7 @@ const TRUNK_PREFIX: &str = "trunk 0.21";
 /// Everything `cargo xtask run` needs to build the release PWA.
 pub fn for_build() -> Result<()> {
     wasm_target()?;
+    rust_src()?;
     // wasm-opt comes from npm's binaryen (pinned in tools/package.json): Debian's binaryen 108
     // turns wasm-bindgen's externref table into one the browser refuses at start-up.
     npm_ci(&cmd::root().join("tools"))?;
@@ -51,6 +52,24 @@ fn wasm_target() -> Result<()> {
         return Ok(());
     }
     cmd::run(cmd::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The standard library's source: the release wasm builds its own `std` for size
+/// (`bundles.rs`, "The standard library built for size").
+fn rust_src() -> Result<()> {
+    let installed = cmd::new("rustup")
+        .args(["component", "list", "--installed"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.starts_with("rust-src"))
+        })
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    cmd::run(cmd::new("rustup").args(["component", "add", "rust-src"]))
 }
 
 fn trunk() -> Result<()> {
