@@ -7,6 +7,20 @@ const FIELD = ["@FIELD_JS@", "@FIELD_WASM@"];
 // Phones of the release with two bundles may still say which one they started.
 localStorage.removeItem("xiafang.bundle");
 
+// A trap in the wasm (in a release build, any Rust panic is one) leaves the instance unusable:
+// show the banner index.html holds (src/crash.rs) from here, where nothing runs in the broken
+// instance. Traps reach the page as uncaught errors (an event handler, a timer, a task of the
+// app's own queue) or as rejected promises.
+const trapped = (error) => {
+  if (!(error instanceof WebAssembly.RuntimeError)) return;
+  if (document.getElementById("crash")) return;
+  document.body.prepend(document.getElementById("crash-banner").content.cloneNode(true));
+  // A trap before the app's first screen must not leave the static one on top.
+  document.getElementById("first-paint").hidden = true;
+};
+addEventListener("error", (event) => trapped(event.error));
+addEventListener("unhandledrejection", (event) => trapped(event.reason));
+
 // The glue and the wasm are asked for after the page's first contentful paint (the static first
 // screen, index.html), not preloaded: Lighthouse simulates a slow link from an unthrottled trace,
 // and a download that began before that paint is charged to it (docs/PERFORMANCE.md, "The first
@@ -33,6 +47,9 @@ const [bindings, module] = await Promise.all([
     return r;
   }),
 ]);
-const instance = await bindings.default({ module_or_path: module });
+const instance = await bindings.default({ module_or_path: module }).catch((e) => {
+  trapped(e);
+  throw e;
+});
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: instance } }));

@@ -496,12 +496,14 @@ impl I18n {
         });
         provide_context(I18n(signal));
         mark_page_lang(lang);
+        crate::crash::say_in(lang);
     }
 
     /// Shows the app in `lang` from now on.
     pub fn set_lang(self, lang: Lang) {
         self.0.set(lang);
         mark_page_lang(lang);
+        crate::crash::say_in(lang);
     }
 
     /// The language of the moment, without subscribing (in an event handler, a task).

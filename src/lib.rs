@@ -21,7 +21,6 @@ pub use app::App;
 
 /// Mounts the app and registers the service worker that keeps it working offline.
 pub fn start() {
-    crash::install();
     crash::expose_trigger();
     register_service_worker();
     probe::expose();

@@ -141,9 +141,12 @@ fn place(
 /// The standard library built for size (docs/PERFORMANCE.md "The standard library built for
 /// size"): the prebuilt `std` is compiled for speed, with its sorts unrolled for every element
 /// type and every panic's file and line kept as data. Rebuilt with `optimize_for_size` and
-/// `-Zlocation-detail=none` the field wasm is ≈ 26 KB smaller brotli-compressed. Both are
-/// unstable options of the pinned 1.95 toolchain, reached with `RUSTC_BOOTSTRAP` for this one
-/// build only: a toolchain update must build this again and compare (`cargo xtask bench`).
+/// `-Zlocation-detail=none` the field wasm is ≈ 26 KB smaller brotli-compressed, and a panic
+/// that traps at once (`-Cpanic=immediate-abort`: no hook, no message formatting at each
+/// `unwrap`) takes ≈ 16 KB more; the crash banner is shown from the start-up script instead
+/// (src/crash.rs). All are unstable options of the pinned 1.95 toolchain, reached with
+/// `RUSTC_BOOTSTRAP` for this one build only: a toolchain update must build this again and
+/// compare (`cargo xtask bench`).
 fn wasm_release_build() -> std::process::Command {
     let mut build = cmd::cargo();
     build.env("RUSTC_BOOTSTRAP", "1").args([
@@ -158,7 +161,7 @@ fn wasm_release_build() -> std::process::Command {
         "-Zbuild-std=std,panic_abort",
         "-Zbuild-std-features=optimize_for_size",
         "--config",
-        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zlocation-detail=none\"]",
+        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zlocation-detail=none\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\"]",
     ]);
     build
 }
