@@ -80,7 +80,7 @@ messages! {
     VisitCount => ("走访次数", "Visits so far"),
     Timeline => ("工作记录", "Timeline"),
     EmptyTimeline => ("还没有记录", "Nothing recorded yet"),
-    AddVisit => ("记录走访", "Log visit"),
+    AddVisit => ("记走访", "Log visit"),
     AddAssistance => ("记帮扶", "Log assistance"),
     AddNote => ("记谈心", "Log conversation"),
     NewVisit => ("新增走访记录", "New home visit"),
