@@ -46,7 +46,12 @@ fn release(n: u8, wasm: Vec<u8>) -> Release {
     let files = [
         (main.clone(), wasm.clone()),
         (office.clone(), noise(1000 + u64::from(n), 50_000)),
-        (js, b"export default async function init(){}\n".repeat(50)),
+        (
+            js,
+            format!("export default async function init(){{ return {n}; }}\n")
+                .repeat(50)
+                .into_bytes(),
+        ),
         (
             "index.html".into(),
             b"<!DOCTYPE html><title>x</title>".to_vec(),
@@ -216,6 +221,32 @@ async fn an_update_downloads_the_new_wasm_as_a_delta_against_the_one_the_phone_h
             .expect("a zstd frame against the old wasm");
         assert_eq!(decoded, two.wasm, "exactly release 2's wasm");
     }
+    // The glue script comes the same way, against the old glue.
+    let glue = |n: u64| format!("xiafang-{:016x}.js", 0x3000 + n);
+    let old_glue = std::fs::read(one.dir.path().join(glue(1))).expect("read");
+    let update = get(
+        addr,
+        &format!("/{}", glue(2)),
+        &[
+            ("Accept-Encoding", CHROMIUM),
+            ("Available-Dictionary", &sf_sha(&old_glue)),
+        ],
+    )
+    .await;
+    assert_eq!(update.header("content-encoding"), Some("dcz"));
+    assert_eq!(update.header("content-type"), Some("text/javascript"));
+    assert_eq!(
+        update.header("use-as-dictionary"),
+        Some("match=\"/xiafang-*.js\"")
+    );
+    let decoded = zstd::bulk::Decompressor::with_dictionary(&old_glue)
+        .expect("decoder")
+        .decompress(&update.body[40..], 1 << 20)
+        .expect("a zstd frame against the old glue");
+    assert_eq!(
+        decoded,
+        std::fs::read(two.dir.path().join(glue(2))).expect("read")
+    );
 }
 
 #[tokio::test]
@@ -238,6 +269,7 @@ async fn anything_but_a_kept_wasms_hash_with_dcz_offered_gets_the_plain_file() {
         (main.as_str(), CHROMIUM, ":not base64!:"),
         (main.as_str(), "gzip, deflate, br, zstd", known.as_str()),
         (main.as_str(), "gzip, br, dcz;q=0", known.as_str()),
+        // A script, with a wasm's hash: a dictionary of another kind.
         (js.as_str(), CHROMIUM, known.as_str()),
         ("/index.html", CHROMIUM, known.as_str()),
     ] {
@@ -263,26 +295,29 @@ async fn anything_but_a_kept_wasms_hash_with_dcz_offered_gets_the_plain_file() {
 async fn the_history_keeps_the_last_releases_wasm_across_restarts() {
     let server = sqlite_server().await;
     let history = tempfile::tempdir().expect("temp dir");
-    let releases: Vec<Release> = (1..=8)
+    // Each release here has three files the history keeps: two more releases than it holds.
+    let held = KEPT_FILES / 3;
+    let releases: Vec<Release> = (1..=held as u8 + 2)
         .map(|n| release(n, noise(u64::from(n), 20_000)))
         .collect();
+    let last = releases.len() - 1;
     for release in &releases {
         start(&server, release, history.path()).await;
     }
-    let kept = ShellHistory::open(history.path(), releases[7].dir.path())
+    let kept = ShellHistory::open(history.path(), releases[last].dir.path())
         .expect("history")
         .kept_files();
     assert_eq!(kept.len(), KEPT_FILES);
-    let newest: Vec<&Release> = releases.iter().rev().take(KEPT_FILES / 2).collect();
+    let newest: Vec<&Release> = releases.iter().rev().take(held).collect();
     for release in &newest {
         assert!(kept.contains(&release.main), "{}", release.main);
         assert!(kept.contains(&release.office), "{}", release.office);
     }
     // A phone still on the first release gets the whole wasm.
-    let addr = start(&server, &releases[7], history.path()).await;
+    let addr = start(&server, &releases[last], history.path()).await;
     let answer = get(
         addr,
-        &format!("/{}", releases[7].main),
+        &format!("/{}", releases[last].main),
         &[
             ("Accept-Encoding", CHROMIUM),
             ("Available-Dictionary", &sf_sha(&releases[0].wasm)),
@@ -292,10 +327,7 @@ async fn the_history_keeps_the_last_releases_wasm_across_restarts() {
     assert_eq!(answer.header("content-encoding"), Some("br"));
     let on_disk = std::fs::read_dir(history.path())
         .expect("list")
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".wasm"))
-        })
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name() != "deltas"))
         .count();
     assert_eq!(on_disk, KEPT_FILES, "older files are deleted");
 }

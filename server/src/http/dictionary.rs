@@ -1,10 +1,11 @@
-//! Updates as deltas: the PWA's wasm sent compressed against the wasm the phone already holds
-//! (Compression Dictionary Transport, RFC 9842).
+//! Updates as deltas: the PWA's wasm and scripts sent compressed against the ones the phone
+//! already holds (Compression Dictionary Transport, RFC 9842).
 //!
-//! Every wasm response says `Use-As-Dictionary`, so the browser keeps it as a dictionary for the
-//! next release's wasm of the same kind; asking for that one, it sends `Available-Dictionary`
-//! with the old file's SHA-256. When that hash is a file this server keeps (the last releases'
-//! wasm, copied into `<data-dir>/shell/` at start), the answer is `Content-Encoding: dcz`: zstd
+//! Every response of a content-named wasm or script says `Use-As-Dictionary`, so the browser
+//! keeps it as a dictionary for the next release's file of the same kind; asking for that one,
+//! it sends `Available-Dictionary` with the old file's SHA-256. When that hash is a file of that
+//! kind this server keeps (the last releases' files, copied into `<data-dir>/shell/` at start),
+//! the answer is `Content-Encoding: dcz`: zstd
 //! with the old file as a raw dictionary, behind the RFC's 40-byte header. A one-string release
 //! then costs kilobytes instead of the whole wasm (docs/PERFORMANCE.md). Anything else — an
 //! unknown or malformed hash, a client without `dcz`, any failure — gets the plain response.
@@ -20,9 +21,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// How many wasm files the history keeps: the main wasm and the office chunk of the last six
-/// releases (about 16 MB). A phone further behind downloads the plain brotli file, as before.
-pub const KEPT_FILES: usize = 12;
+/// How many files the history keeps: the main wasm, the office chunk, the glue and the split
+/// loader of the last six releases (about 17 MB). A phone further behind downloads the plain
+/// brotli files, as before.
+pub const KEPT_FILES: usize = 24;
 /// RFC 9842 §4.2: a zstd skippable frame of 32 bytes holding the dictionary's SHA-256.
 const DCZ_MAGIC: [u8; 8] = [0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00];
 /// zstd's strongest ordinary level: computed once per (old, new) pair and kept on disk.
@@ -36,24 +38,38 @@ type Sha = [u8; 32];
 /// A (dictionary, file name) pair's turn to compute its delta.
 type Turns = HashMap<(Sha, String), Arc<tokio::sync::Mutex<()>>>;
 
-/// The wasm files of the last releases, by SHA-256, and the deltas computed between them.
+/// The wasm files and scripts of the last releases, by SHA-256, and the deltas computed between them.
 pub struct ShellHistory {
     dir: PathBuf,
-    kept: HashMap<Sha, PathBuf>,
+    kept: HashMap<Sha, (Kind, PathBuf)>,
     /// One lock per (dictionary, file) pair being computed, so a pair is computed once at a time.
     computing: Mutex<Turns>,
 }
 
-/// What kind of wasm a request names, and the dictionary pattern its response announces.
+/// What kind of file a request names (`xtask/src/bundles.rs` names them), and the dictionary
+/// pattern its response announces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
+    /// `/xiafang-<hex>_bg.wasm`
     Main,
+    /// `/split-office-<hex>.wasm`
     Office,
+    /// `/xiafang-<hex>.js`, the wasm-bindgen glue
+    Glue,
+    /// `/split-<hex>.js`, the split loader
+    Loader,
 }
 
+const KINDS: [(Kind, &str, &str); 4] = [
+    (Kind::Main, "xiafang-", "_bg.wasm"),
+    (Kind::Office, "split-office-", ".wasm"),
+    (Kind::Glue, "xiafang-", ".js"),
+    (Kind::Loader, "split-", ".js"),
+];
+
 impl Kind {
-    /// The file name when `path` names a content-named wasm of the app: `/xiafang-<hex>_bg.wasm`
-    /// (the main wasm) or `/split-office-<hex>.wasm` (the office chunk), at the site's root.
+    /// The kind and file name when `path` names one of the app's content-named wasm modules or
+    /// scripts at the site's root.
     fn of(path: &str) -> Option<(Kind, &str)> {
         let name = path.strip_prefix('/')?;
         let hex = |s: &str| {
@@ -61,27 +77,25 @@ impl Kind {
                 && s.chars()
                     .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
         };
-        if let Some(h) = name
-            .strip_prefix("xiafang-")
-            .and_then(|s| s.strip_suffix("_bg.wasm"))
-            && hex(h)
-        {
-            return Some((Kind::Main, name));
-        }
-        if let Some(h) = name
-            .strip_prefix("split-office-")
-            .and_then(|s| s.strip_suffix(".wasm"))
-            && hex(h)
-        {
-            return Some((Kind::Office, name));
-        }
-        None
+        KINDS.iter().find_map(|(kind, prefix, suffix)| {
+            let h = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+            hex(h).then_some((*kind, name))
+        })
     }
 
     fn use_as_dictionary(self) -> HeaderValue {
         HeaderValue::from_static(match self {
             Kind::Main => "match=\"/xiafang-*_bg.wasm\"",
             Kind::Office => "match=\"/split-office-*.wasm\"",
+            Kind::Glue => "match=\"/xiafang-*.js\"",
+            Kind::Loader => "match=\"/split-*.js\"",
+        })
+    }
+
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Kind::Main | Kind::Office => "application/wasm",
+            Kind::Glue | Kind::Loader => "text/javascript",
         })
     }
 }
@@ -115,16 +129,20 @@ impl ShellHistory {
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if Kind::of(&format!("/{name}")).is_some() && entry.file_type()?.is_file() {
-                files.push((entry.metadata()?.modified()?, name));
+            if let Some((kind, _)) = Kind::of(&format!("/{name}"))
+                && entry.file_type()?.is_file()
+            {
+                files.push((entry.metadata()?.modified()?, name, kind));
             }
         }
-        files.sort_by(|a, b| b.cmp(a));
+        // Newest first; the name settles a tie, so which files stay does not depend on the
+        // order the directory lists them in.
+        files.sort_by(|a, b| (&b.0, &b.1).cmp(&(&a.0, &a.1)));
         let mut kept = HashMap::new();
-        for (i, (_, name)) in files.iter().enumerate() {
+        for (i, (_, name, kind)) in files.iter().enumerate() {
             let path = dir.join(name);
             if i < KEPT_FILES {
-                kept.insert(Sha256::digest(std::fs::read(&path)?).into(), path);
+                kept.insert(Sha256::digest(std::fs::read(&path)?).into(), (*kind, path));
             } else {
                 std::fs::remove_file(&path)?;
             }
@@ -143,7 +161,7 @@ impl ShellHistory {
         let mut names: Vec<String> = self
             .kept
             .values()
-            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter_map(|(_, p)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
         names.sort();
         names
@@ -169,9 +187,19 @@ impl ShellHistory {
     }
 
     /// The dcz body of `name` (a file of `dist`) against the kept file `dictionary`: from disk,
-    /// or computed now off the async runtime, once per pair at a time.
-    async fn delta(&self, dictionary: &Sha, dist: &Path, name: &str) -> Option<Vec<u8>> {
-        let dict_path = self.kept.get(dictionary)?.clone();
+    /// or computed now off the async runtime, once per pair at a time. The dictionary must be
+    /// of the file's own kind (the browser only offers one its pattern matched).
+    async fn delta(
+        &self,
+        dictionary: &Sha,
+        kind: Kind,
+        dist: &Path,
+        name: &str,
+    ) -> Option<Vec<u8>> {
+        let dict_path = match self.kept.get(dictionary)? {
+            (k, path) if *k == kind => path.clone(),
+            _ => return None,
+        };
         let path = self
             .dir
             .join(DELTAS)
@@ -246,15 +274,12 @@ pub async fn serve(
         && req.method() == axum::http::Method::GET
         && accepts_dcz(req.headers())
         && let Some(sha) = available_dictionary(req.headers())
-        && let Some(body) = history.delta(&sha, dist, &name).await
+        && let Some(body) = history.delta(&sha, kind, dist, &name).await
     {
         let mut res = Response::new(Body::from(body));
         *res.status_mut() = StatusCode::OK;
         let h = res.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/wasm"),
-        );
+        h.insert(header::CONTENT_TYPE, kind.content_type());
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("dcz"));
         announce(h, kind);
         return res;
@@ -311,7 +336,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_apps_content_named_wasm_files_are_dictionaries() {
+    fn only_the_apps_content_named_modules_and_scripts_are_dictionaries() {
         assert_eq!(
             Kind::of("/xiafang-0123456789abcdef_bg.wasm"),
             Some((Kind::Main, "xiafang-0123456789abcdef_bg.wasm"))
@@ -320,9 +345,18 @@ mod tests {
             Kind::of("/split-office-0123456789abcdef.wasm"),
             Some((Kind::Office, "split-office-0123456789abcdef.wasm"))
         );
+        assert_eq!(
+            Kind::of("/xiafang-0123456789abcdef.js"),
+            Some((Kind::Glue, "xiafang-0123456789abcdef.js"))
+        );
+        assert_eq!(
+            Kind::of("/split-0123456789abcdef.js"),
+            Some((Kind::Loader, "split-0123456789abcdef.js"))
+        );
         for path in [
-            "/xiafang-0123456789abcdef.js",
+            "/main-0123456789abcdef.css",
             "/xiafang-0123456789abcdef.wasm",
+            "/split-office-0123456789abcdef.js",
             "/index.html",
             "/office/xiafang-0123456789abcdef_bg.wasm",
             "/xiafang-../etc/passwd_bg.wasm",
