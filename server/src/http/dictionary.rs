@@ -44,6 +44,10 @@ pub struct ShellHistory {
     kept: HashMap<Sha, (Kind, PathBuf)>,
     /// One lock per (dictionary, file) pair being computed, so a pair is computed once at a time.
     computing: Mutex<Turns>,
+    /// Held while a delta is computed: one at a time in this process. zstd -19 with an 8 MiB
+    /// window takes up to ≈ 100 MB and a second or two of CPU; requests naming every kept file for
+    /// every served file must not run them all at once.
+    compressor: tokio::sync::Mutex<()>,
 }
 
 /// What kind of file a request names (`xtask/src/bundles.rs` names them), and the dictionary
@@ -151,6 +155,7 @@ impl ShellHistory {
             dir: dir.to_path_buf(),
             kept,
             computing: Mutex::default(),
+            compressor: tokio::sync::Mutex::default(),
         };
         history.forget_stale_deltas(dist)?;
         Ok(history)
@@ -215,6 +220,7 @@ impl ShellHistory {
         if let Ok(bytes) = tokio::fs::read(&path).await {
             return Some(bytes);
         }
+        let _compressing = self.compressor.lock().await;
         let (target, dictionary) = (dist.join(name), *dictionary);
         let made = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
             let body = dcz(
