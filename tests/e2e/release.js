@@ -47,12 +47,14 @@ function nextRelease(dir, { replace } = {}) {
   const hash = (file) => file.match(/-([0-9a-f]{12,16})(_bg)?\./)[1];
   const wasm = before.field[1];
   const oldHash = hash(wasm);
-  const newHash = [...oldHash].reverse().join("");
-  const renamed = (file) => file.replace(oldHash, newHash);
   const wasmBytes = fs.readFileSync(path.join(out, wasm.slice(1)));
+  const newBytes = replace ? replaced(wasmBytes, ...replace) : Buffer.concat([wasmBytes, customSection("xiafang-release", "next")]);
+  // Named by content, as the build names it, so a release made from this one gets new names too.
+  const newHash = fnv(newBytes);
+  const renamed = (file) => file.replace(oldHash, newHash);
   fs.rmSync(path.join(out, wasm.slice(1)));
-  fs.writeFileSync(path.join(out, renamed(wasm).slice(1)), replace ? replaced(wasmBytes, ...replace) : Buffer.concat([wasmBytes, customSection("xiafang-release", "next")]));
-  const newVersion = [...before.version].reverse().join("");
+  fs.writeFileSync(path.join(out, renamed(wasm).slice(1)), newBytes);
+  const newVersion = fnv(Buffer.from(`${before.version} ${newHash}`));
   for (const text of ["index.html", "sw.js"]) {
     const file = path.join(out, text);
     const updated = fs.readFileSync(file, "utf8").split(oldHash).join(newHash).split(before.version).join(newVersion);
@@ -61,6 +63,13 @@ function nextRelease(dir, { replace } = {}) {
   // Precompressed copies (if the build writes them) would still hold the old text: drop them.
   for (const name of fs.readdirSync(out)) if (/\.(br|gz)$/.test(name)) fs.rmSync(path.join(out, name));
   return out;
+}
+
+/// FNV-1a of `bytes` as 16 hex digits, as `xtask/src/bundles.rs` names files by their content.
+function fnv(bytes) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of bytes) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, "0");
 }
 
 /// `bytes` with the one occurrence of `from` changed to `to`, a string of the same byte length.

@@ -2,7 +2,8 @@
 // the server restarted on release 2, whose wasm differs by one string, and its new main wasm
 // comes as a delta against the one it holds (RFC 9842 `dcz`, server/src/http/dictionary.rs).
 // Release 2 then runs (the changed text shows), offline too, and the records left unsent on
-// release 1 are uploaded once.
+// release 1 are uploaded once. The next update comes as a delta too, against release 2's wasm,
+// which only the service worker ever downloaded.
 const fs = require("node:fs");
 const path = require("node:path");
 const { test, expect } = require("@playwright/test");
@@ -16,18 +17,49 @@ const server = useCaseServer(test);
 /// How each wasm reached the phone's service worker: the worker's own resource timing entries
 /// (the worker fetches the new release's files when it installs).
 async function wasmFetchedByWorker(context, name) {
-  const worker = context.serviceWorkers().find((w) => w.url().endsWith("/sw.js"));
-  if (!worker) return [];
-  return worker.evaluate((name) =>
-    performance
-      .getEntriesByType("resource")
-      .filter((e) => new URL(e.name).pathname === name)
-      .map((e) => ({ encoding: e.contentEncoding, encoded: e.encodedBodySize, decoded: e.decodedBodySize })),
-    name,
-  );
+  const seen = [];
+  for (const worker of context.serviceWorkers()) {
+    const entries = await worker
+      .evaluate((name) =>
+        performance
+          .getEntriesByType("resource")
+          .filter((e) => new URL(e.name).pathname === name)
+          .map((e) => ({ encoding: e.contentEncoding, encoded: e.encodedBodySize, decoded: e.decodedBodySize })),
+        name,
+      )
+      .catch(() => []); // a worker that has stopped meanwhile
+    seen.push(...entries);
+  }
+  return seen;
 }
 
-test("an update's wasm comes as a delta, runs, works offline, and sends the old release's records once", async ({ page, context }) => {
+/// Restarts the server on `release` and opens the app again until its new service worker has
+/// taken over; returns the new release's names.
+async function update(page, context, release) {
+  const upgraded = bundlesOf(release);
+  await goOffline(context, server);
+  server.dist = release;
+  await goOnline(context, server);
+  await page.reload();
+  await unlock(page);
+  await expect
+    .poll(() => page.evaluate(() => caches.keys()), { timeout: 60_000 })
+    .toEqual([`xiafang-shell-${upgraded.version}`]);
+  return upgraded;
+}
+
+/// The update's wasm came as a delta against the phone's: the server made one, and the
+/// worker's download was dcz, a small part of the wasm.
+async function cameAsDelta(context, wasm) {
+  const deltas = fs.readdirSync(path.join(server.dataDir, "shell", "deltas"));
+  expect(deltas.filter((d) => d.endsWith(`${wasm.slice(1)}.dcz`))).toHaveLength(1);
+  const fetched = await wasmFetchedByWorker(context, wasm);
+  console.log(`${wasm} as the worker fetched it: ${JSON.stringify(fetched)}`);
+  expect(fetched).toEqual([expect.objectContaining({ encoding: "dcz" })]);
+  expect(fetched[0].encoded * 10).toBeLessThan(fetched[0].decoded);
+}
+
+test("an update's wasm comes as a delta, runs, works offline, sends the old release's records once, and so does the next", async ({ page, context }) => {
   const tag = `升级前未上传 ${Date.now()}`;
   await signIn(page, server);
   await shellCached(page);
@@ -52,14 +84,7 @@ test("an update's wasm comes as a delta, runs, works offline, and sends the old 
     .poll(() => page.evaluate(() => caches.keys()), { timeout: 60_000 })
     .toEqual([`xiafang-shell-${upgraded.version}`]);
 
-  // The new wasm came as a delta against release 1's: the server made one, and the worker's
-  // download was dcz, a small part of the wasm.
-  const deltas = fs.readdirSync(path.join(server.dataDir, "shell", "deltas"));
-  expect(deltas.filter((d) => d.endsWith(`${newWasm.slice(1)}.dcz`))).toHaveLength(1);
-  const fetched = await wasmFetchedByWorker(context, newWasm);
-  console.log(`the new wasm as the worker fetched it: ${JSON.stringify(fetched)}`);
-  expect(fetched).toEqual([expect.objectContaining({ encoding: "dcz" })]);
-  expect(fetched[0].encoded * 10).toBeLessThan(fetched[0].decoded);
+  await cameAsDelta(context, newWasm);
 
   // Release 2 runs, and sends what release 1 left unsent, once.
   await page.unroute("**/api/**");
@@ -77,5 +102,13 @@ test("an update's wasm comes as a delta, runs, works offline, and sends the old 
   await unlock(page);
   await expect(page.getByPlaceholder("按姓名或村庄搜索")).toBeVisible();
   await goOnline(context, server);
+
+  // The next update too: release 2's wasm, which only the service worker ever fetched, is the
+  // dictionary for release 3's.
+  const third = await update(page, context, nextRelease(next, { replace: ["按姓名或村庄搜索", "按姓名或村落搜索"] }));
+  await cameAsDelta(context, third.field[1]);
+  await page.reload();
+  await unlock(page);
+  await expect(page.getByPlaceholder("按姓名或村落搜索")).toBeVisible();
   server.dist = dist;
 });
