@@ -76,6 +76,8 @@ async fn main() -> Outcome {
     let shell = config.data_dir.join("shell");
     let history = match xiafang_server::http::ShellHistory::open(&shell, &config.dist) {
         Ok(history) => Some(history),
+        // Warned about above.
+        Err(_) if !config.dist.is_dir() => None,
         Err(e) => {
             eprintln!("warning: {}: {e}; updates are sent whole", shell.display());
             None
