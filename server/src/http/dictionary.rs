@@ -105,7 +105,7 @@ impl Kind {
 }
 
 impl ShellHistory {
-    /// Copies `dist`'s wasm files into `dir` as the newest, forgets all but the newest
+    /// Copies `dist`'s wasm and script files into `dir` as the newest, forgets all but the newest
     /// `KEPT_FILES` (and the deltas made from or to what is gone), and hashes what stays.
     pub fn open(dir: &Path, dist: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir.join(DELTAS))?;
@@ -137,6 +137,9 @@ impl ShellHistory {
                 && entry.file_type()?.is_file()
             {
                 files.push((entry.metadata()?.modified()?, name, kind));
+            } else if name.ends_with(".part") {
+                // A copy a crash left half done.
+                std::fs::remove_file(entry.path())?;
             }
         }
         // Newest first; the name settles a tie, so which files stay does not depend on the
@@ -161,7 +164,7 @@ impl ShellHistory {
         Ok(history)
     }
 
-    /// The kept wasm files' names (tests and operators: what an update can be a delta from).
+    /// The kept files' names (tests and operators: what an update can be a delta from).
     pub fn kept_files(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .kept
@@ -249,7 +252,8 @@ impl ShellHistory {
 }
 
 /// `new` compressed with `dictionary` (whose SHA-256 is `sha`) as a raw-content zstd dictionary,
-/// framed as RFC 9842's `dcz`.
+/// framed as RFC 9842's `dcz`. zstd takes a dictionary as raw content unless it starts with
+/// zstd's dictionary magic number, which no wasm (`\0asm`) or script of ours does.
 pub fn dcz(dictionary: &[u8], sha: &Sha, new: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut compressor = zstd::bulk::Compressor::with_dictionary(DCZ_LEVEL, dictionary)?;
     compressor.set_parameter(zstd::stream::raw::CParameter::WindowLog(DCZ_WINDOW_LOG))?;
