@@ -71,7 +71,20 @@ async fn main() -> Outcome {
         );
     }
     let rules = config.figure_rules()?;
+    // The last releases' wasm, for updates as deltas. Without it (an unreadable dist/, a full
+    // disk) the app is served whole, as before.
+    let shell = config.data_dir.join("shell");
+    let history = match xiafang_server::http::ShellHistory::open(&shell, &config.dist) {
+        Ok(history) => Some(history),
+        // Warned about above.
+        Err(_) if !config.dist.is_dir() => None,
+        Err(e) => {
+            eprintln!("warning: {}: {e}; updates are sent whole", shell.display());
+            None
+        }
+    };
     let state = AppState::new(db, Some(config.dist.clone()))
+        .with_shell_history(history)
         .with_device_cipher(config.device_cipher)
         .with_rules(rules)
         .with_metrics_token(config.metrics_token.clone())

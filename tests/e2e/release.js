@@ -36,20 +36,25 @@ function customSection(name, text) {
   return Buffer.concat([Buffer.from([0]), leb(body.length), body]);
 }
 
-/// Writes the next release of `dir` into a new temporary directory and returns its path.
-function nextRelease(dir) {
+/// Writes the next release of `dir` into a new temporary directory and returns its path. With
+/// `replace: [from, to]` (two UTF-8 strings of the same length in bytes) the new wasm has that
+/// text changed in its data, as a release with one changed string on one screen has, instead of
+/// the extra custom section.
+function nextRelease(dir, { replace } = {}) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "xiafang-release-"));
   for (const name of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, name), path.join(out, name));
   const before = bundlesOf(dir);
   const hash = (file) => file.match(/-([0-9a-f]{12,16})(_bg)?\./)[1];
   const wasm = before.field[1];
   const oldHash = hash(wasm);
-  const newHash = [...oldHash].reverse().join("");
-  const renamed = (file) => file.replace(oldHash, newHash);
   const wasmBytes = fs.readFileSync(path.join(out, wasm.slice(1)));
+  const newBytes = replace ? replaced(wasmBytes, ...replace) : Buffer.concat([wasmBytes, customSection("xiafang-release", "next")]);
+  // Named by content, as the build names it, so a release made from this one gets new names too.
+  const newHash = fnv(newBytes);
+  const renamed = (file) => file.replace(oldHash, newHash);
   fs.rmSync(path.join(out, wasm.slice(1)));
-  fs.writeFileSync(path.join(out, renamed(wasm).slice(1)), Buffer.concat([wasmBytes, customSection("xiafang-release", "next")]));
-  const newVersion = [...before.version].reverse().join("");
+  fs.writeFileSync(path.join(out, renamed(wasm).slice(1)), newBytes);
+  const newVersion = fnv(Buffer.from(`${before.version} ${newHash}`));
   for (const text of ["index.html", "sw.js"]) {
     const file = path.join(out, text);
     const updated = fs.readFileSync(file, "utf8").split(oldHash).join(newHash).split(before.version).join(newVersion);
@@ -57,6 +62,25 @@ function nextRelease(dir) {
   }
   // Precompressed copies (if the build writes them) would still hold the old text: drop them.
   for (const name of fs.readdirSync(out)) if (/\.(br|gz)$/.test(name)) fs.rmSync(path.join(out, name));
+  return out;
+}
+
+/// FNV-1a of `bytes` as 16 hex digits, as `xtask/src/bundles.rs` names files by their content.
+function fnv(bytes) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of bytes) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, "0");
+}
+
+/// `bytes` with the one occurrence of `from` changed to `to`, a string of the same byte length.
+function replaced(bytes, from, to) {
+  const [a, b] = [Buffer.from(from), Buffer.from(to)];
+  const at = bytes.indexOf(a);
+  if (a.length !== b.length || at < 0 || bytes.indexOf(a, at + 1) >= 0) {
+    throw new Error(`"${from}" must occur once in the wasm and be as long as "${to}"`);
+  }
+  const out = Buffer.from(bytes);
+  b.copy(out, at);
   return out;
 }
 

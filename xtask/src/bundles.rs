@@ -7,7 +7,6 @@
 //! (docs/ARCHITECTURE.md "One app, one office chunk").
 
 use crate::cmd::{self, Result};
-use crate::tools;
 use std::path::{Path, PathBuf};
 
 /// What the start-up script starts and what the office chunk is, as paths from the site's root
@@ -42,11 +41,8 @@ pub fn build(dist: &Path) -> Result<Bundle> {
     cmd::run(cmd::new("trunk").args(["build", "--release"]))?;
     cmd::run(&mut wasm_release_build())?;
     let work = cmd::root().join("target/split");
-    if work.exists() {
-        std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    }
     let linked = cmd::root().join("target/wasm32-unknown-unknown/release/xiafang.wasm");
-    cmd::run(cmd::new(tools::WASM_SPLIT).arg(&linked).arg(&work))?;
+    crate::split::split_reproducibly(&linked, &work)?;
     let bindgen = work.join("pkg");
     cmd::run(
         cmd::new("wasm-bindgen")

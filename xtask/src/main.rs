@@ -16,6 +16,7 @@ mod bundles;
 mod cmd;
 mod compress;
 mod postgres;
+mod split;
 mod test;
 mod tools;
 

@@ -81,18 +81,31 @@ fn trunk() -> Result<()> {
 
 /// The program that splits the office chunk off the linked wasm (`bundles.rs`).
 pub const WASM_SPLIT: &str = "wasm_split_cli";
-/// Its crate's version: the file format it reads must match the `wasm_split_helpers` in
-/// Cargo.lock (0.2.x), which stamps the wasm with the format it wrote.
-const WASM_SPLIT_VERSION: &str = "0.2.2";
+/// The version `patches/wasm_split_cli_support` builds: crates.io's 0.2.2 (whose file format
+/// matches the `wasm_split_helpers` 0.2.x in Cargo.lock) made deterministic. The suffix tells it
+/// from the crates.io binary, which has no `--version` and is replaced.
+const WASM_SPLIT_VERSION: &str = "0.2.2+xiafang.1";
 
 fn wasm_split() -> Result<()> {
-    if on_path(WASM_SPLIT) {
+    let want = format!("wasm-split {WASM_SPLIT_VERSION}");
+    if cmd::output_line(WASM_SPLIT, &["--version"]).as_deref() == Some(want.as_str()) {
         return Ok(());
     }
-    cargo_install_with(
-        "wasm_split_cli_support",
-        &format!("={WASM_SPLIT_VERSION}"),
-        &["--features", "build-binary"],
+    let root = cmd::root();
+    cmd::run(
+        cmd::cargo()
+            .args([
+                "install",
+                "--force",
+                "--locked",
+                "--features",
+                "build-binary",
+            ])
+            .arg("--path")
+            .arg(root.join("patches/wasm_split_cli_support"))
+            // Kept between installs, and out of the vendored sources.
+            .arg("--target-dir")
+            .arg(root.join("target/wasm_split_cli")),
     )
 }
 
@@ -111,14 +124,9 @@ fn wasm_bindgen() -> Result<()> {
 /// version the registry no longer serves (seen with wasm-bindgen-cli 0.2.130 and a withdrawn
 /// webpki-roots); then resolve afresh within the crate's own version requirements.
 fn cargo_install(krate: &str, version: &str) -> Result<()> {
-    cargo_install_with(krate, version, &[])
-}
-
-/// `cargo_install` with more arguments (features).
-fn cargo_install_with(krate: &str, version: &str, more: &[&str]) -> Result<()> {
     let install = |locked: bool| {
         let mut c = cmd::cargo();
-        c.args(["install", krate, "--version", version]).args(more);
+        c.args(["install", krate, "--version", version]);
         if locked {
             c.arg("--locked");
         }

@@ -4,6 +4,7 @@ mod admin;
 mod audit;
 mod blobs;
 mod chain_check;
+mod dictionary;
 mod error;
 mod export;
 mod extract;
@@ -21,6 +22,7 @@ mod sync;
 mod team;
 mod verify;
 
+pub use dictionary::{KEPT_FILES, ShellHistory, dcz};
 pub use error::HttpError;
 pub use extract::{ApiJson, ApiPath, ApiQuery, ReadableFile, SignedIn, SupervisedFile, Uploader};
 
@@ -62,6 +64,9 @@ pub struct AppState {
     /// The public keys this deployment signs statements with or did (`chain_key::
     /// trusted_public_keys`), for the chain check to name a statement signed by any other.
     pub trusted_chain_keys: Option<Arc<[String]>>,
+    /// The last releases' wasm files, so an update's wasm goes as a delta against the one the
+    /// phone holds (`dictionary.rs`); `None` sends every wasm whole.
+    pub shell_history: Option<Arc<ShellHistory>>,
 }
 
 impl AppState {
@@ -77,12 +82,19 @@ impl AppState {
             verifying: Arc::default(),
             importing: Arc::default(),
             trusted_chain_keys: None,
+            shell_history: None,
         }
     }
 
     /// The deployment's signing keys, present and replaced (`chain_key::trusted_public_keys`).
     pub fn with_trusted_chain_keys(mut self, keys: Option<Vec<String>>) -> Self {
         self.trusted_chain_keys = keys.map(Arc::from);
+        self
+    }
+
+    /// The shell history in the data directory (`ShellHistory::open`).
+    pub fn with_shell_history(mut self, history: Option<ShellHistory>) -> Self {
+        self.shell_history = history.map(Arc::new);
         self
     }
 
@@ -182,7 +194,7 @@ pub fn app(state: AppState) -> Router {
         ));
     let mut router = Router::new().nest("/api", api).merge(ops::scrape());
     if let Some(dist) = &state.dist {
-        router = static_files::serve(router, dist);
+        router = static_files::serve(router, dist, state.shell_history.clone());
     }
     let router = router.layer(axum::middleware::from_fn_with_state(
         state.clone(),

@@ -17,12 +17,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 
+use super::dictionary::ShellHistory;
+
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 
 /// `router` with `dist` served for every path it does not route itself; unknown paths are the
 /// PWA's own routes (/files/…) and get the app shell.
-pub fn serve<S: Clone + Send + Sync + 'static>(router: Router<S>, dist: &Path) -> Router<S> {
+/// `history` (the last releases' wasm) lets an update's wasm go as a delta (`dictionary.rs`).
+pub fn serve<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    dist: &Path,
+    history: Option<Arc<ShellHistory>>,
+) -> Router<S> {
     let index = ServeFile::new(dist.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
@@ -31,8 +38,13 @@ pub fn serve<S: Clone + Send + Sync + 'static>(router: Router<S>, dist: &Path) -
         .precompressed_gzip()
         .fallback(index);
     let dist: Arc<PathBuf> = Arc::new(dist.to_path_buf());
+    let dist_for_deltas = dist.clone();
     router
         .fallback_service(files)
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let (dist, history) = (dist_for_deltas.clone(), history.clone());
+            async move { super::dictionary::serve(history, &dist, req, next).await }
+        }))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let dist = dist.clone();
             async move { cache_policy(&dist, req, next).await }
