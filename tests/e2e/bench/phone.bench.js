@@ -137,6 +137,12 @@ test("phone figures with 2,000 files and 20,000 records", async ({ browser }) =>
   try {
     await context.addInitScript(installMarks);
     const page = await context.newPage();
+    // A failure inside the app (a trap in the wasm, a refused read) is printed, not only waited out.
+    page.on("pageerror", (e) => console.log(`page error: ${e.stack || e}`));
+    // Offline fetches failing is what offline means; anything else is printed.
+    page.on("console", (m) => {
+      if (m.type() === "error" && !m.text().includes("ERR_INTERNET_DISCONNECTED")) console.log(`console error: ${m.text()}`);
+    });
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
     await cdp.send("Performance.enable");
@@ -191,7 +197,10 @@ test("phone figures with 2,000 files and 20,000 records", async ({ browser }) =>
         const listed = await split(cdp, "PIN → file list", async () => {
           await page.evaluate(() => {
             window.__marks.unlockClicked = performance.now();
-            [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "解锁").click();
+            // Not the static first screen's copy, hidden and disabled ahead of the app's in the page.
+            [...document.querySelectorAll("button")]
+              .find((b) => !b.closest("#first-paint") && b.textContent.trim() === "解锁")
+              .click();
           });
           return mark(page, "listReady");
         });
@@ -343,7 +352,9 @@ async function search(page, words) {
           observer.disconnect();
           window.__keys.push(null);
         }, 5000);
-        observer.observe(document.querySelector("main") || document.body, {
+        // The app's own main, not the static first screen's hidden copy ahead of it.
+        const main = [...document.querySelectorAll("main")].find((m) => !m.closest("#first-paint"));
+        observer.observe(main || document.body, {
           childList: true,
           subtree: true,
           characterData: true,
@@ -377,7 +388,7 @@ async function search(page, words) {
 /// and to the new record shown on its timeline.
 async function saveVisits(page, cdp, n, from = 0) {
   await cdp.send("Network.emulateNetworkConditions", OFFLINE);
-  if (!page.url().endsWith("/")) await page.locator("a.brand").click();
+  if (!page.url().endsWith("/")) await page.getByRole("banner").locator("a.brand").click();
   await listComplete(page);
   const fileUrls = await page
     .getByTestId("file-list")
@@ -391,7 +402,7 @@ async function saveVisits(page, cdp, n, from = 0) {
     // lock the phone).
     const fileUrl = fileUrls[Math.floor(i / 10) % fileUrls.length];
     if (page.url() !== fileUrl) {
-      await page.locator("a.brand").click();
+      await page.getByRole("banner").locator("a.brand").click();
       await page.locator(`[data-testid=file-list] a[href="${new URL(fileUrl).pathname}"]`).click();
       await expect(page).toHaveURL(fileUrl);
     }
