@@ -4,10 +4,10 @@
 //! a half-drawn form) with no way out but guessing to reload.
 //!
 //! The banner saying that what was saved on the phone is safe, with a button that reopens the
-//! app, is a template in index.html (`#crash-banner`). The start-up script (public/start.js) puts
-//! it in the page when a `WebAssembly.RuntimeError` reaches the page, so nothing of it runs in the broken
-//! instance, and a release build needs no panic hook or panic messages (docs/PERFORMANCE.md
-//! "The standard library built for size"). The app only writes the banner's texts from the
+//! app, is a template in index.html (`#crash-banner`). The start-up script (public/start.js)
+//! puts it in the page when a `WebAssembly.RuntimeError` reaches it, so nothing of it runs in the
+//! broken instance, and a release build needs no panic hook or panic messages
+//! (docs/PERFORMANCE.md "The standard library built for size"). The app only writes the banner's texts from the
 //! translation tables, in the user's language, whenever that is set.
 
 use crate::i18n::Msg;

@@ -43,33 +43,31 @@ fn cjk_font() -> Result<()> {
 }
 
 fn wasm_target() -> Result<()> {
-    let installed = cmd::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
-        .unwrap_or(false);
-    if installed {
-        return Ok(());
-    }
-    cmd::run(cmd::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    rustup_add("target", "wasm32-unknown-unknown")
 }
 
 /// The standard library's source: the release wasm builds its own `std` for size
 /// (`bundles.rs`, "The standard library built for size").
 fn rust_src() -> Result<()> {
+    rustup_add("component", "rust-src")
+}
+
+/// `rustup <what> add <name>` unless `rustup <what> list --installed` already names it (a
+/// component is listed with its host triple after the name: `rust-src`, `rustc-x86_64-…`).
+fn rustup_add(what: &str, name: &str) -> Result<()> {
     let installed = cmd::new("rustup")
-        .args(["component", "list", "--installed"])
+        .args([what, "list", "--installed"])
         .output()
         .map(|o| {
             String::from_utf8_lossy(&o.stdout)
                 .lines()
-                .any(|l| l.starts_with("rust-src"))
+                .any(|l| l == name || l.starts_with(&format!("{name}-")))
         })
         .unwrap_or(false);
     if installed {
         return Ok(());
     }
-    cmd::run(cmd::new("rustup").args(["component", "add", "rust-src"]))
+    cmd::run(cmd::new("rustup").args([what, "add", name]))
 }
 
 fn trunk() -> Result<()> {
