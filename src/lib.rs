@@ -8,6 +8,7 @@ mod app;
 pub mod changes;
 mod components;
 mod crash;
+mod fetched;
 mod first_paint;
 pub mod i18n;
 mod later;

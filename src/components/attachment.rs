@@ -103,7 +103,7 @@ fn Image(
         }
     });
     let mime = image.mime.clone();
-    let loaded = LocalResource::new(move || {
+    let loaded = crate::fetched::Fetched::new(move || {
         let image = image.clone();
         let mime = mime.clone();
         async move {

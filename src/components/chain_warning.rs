@@ -83,7 +83,7 @@ pub fn ChainWarning(chain: Option<FileChainState>, records: Vec<LocalRecord>) ->
 pub fn ChainAlerts() -> impl IntoView {
     let i18n = use_i18n();
     let changes = use_changes();
-    let marked = LocalResource::new(move || {
+    let marked = crate::fetched::Fetched::new(move || {
         changes.any();
         async move {
             let store = store::shared().await?;

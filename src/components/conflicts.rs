@@ -12,10 +12,12 @@ use xiafang_core::file_edit::FileConflict;
 
 /// The conflicts of file `file`, read again whenever the phone goes online or its data changes
 /// (an upload may have merged an edit that made one); empty while offline or signed out.
-pub fn conflicts_of(file: impl Fn() -> FileId + 'static) -> LocalResource<Vec<FileConflict>> {
+pub fn conflicts_of(
+    file: impl Fn() -> FileId + 'static,
+) -> crate::fetched::Fetched<Vec<FileConflict>> {
     let sync = expect_context::<SyncStatus>();
     let changes = crate::changes::use_changes();
-    LocalResource::new(move || {
+    crate::fetched::Fetched::new(move || {
         let online = sync.online.get();
         let token = crate::store::vault::token();
         let file = file();
@@ -41,7 +43,7 @@ pub fn conflicts_of(file: impl Fn() -> FileId + 'static) -> LocalResource<Vec<Fi
 
 /// A "字段冲突" card when the file has conflicts; otherwise nothing.
 #[component]
-pub fn Conflicts(list: LocalResource<Vec<FileConflict>>) -> impl IntoView {
+pub fn Conflicts(list: crate::fetched::Fetched<Vec<FileConflict>>) -> impl IntoView {
     move || {
         list.get()
             .filter(|list| !list.is_empty())

@@ -3,7 +3,7 @@
 
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
-use xiafang_core::{Field, FieldError, Labeled};
+use xiafang_core::{Field, FieldError, Labeled, Lang};
 
 /// The problems the last validation found, shown next to their fields.
 #[derive(Clone, Copy)]
@@ -78,29 +78,55 @@ pub fn TextField(
 }
 
 /// A drop-down over one of the domain's closed lists (visit kind, mood, …).
+///
+/// Only the step between the list's type and its position is compiled for each list; the
+/// drop-down itself is `drop_down`, compiled once (24 lists used it, each a copy of the view).
 #[component]
 pub fn Choice<T: Labeled>(name: &'static str, label: Msg, value: RwSignal<T>) -> impl IntoView {
+    drop_down(
+        name,
+        label,
+        T::all().iter().map(|o| o.key()).collect(),
+        Box::new(|i, lang| T::all()[i].label(lang)),
+        Box::new(move || T::all().iter().position(|&o| o == value.get())),
+        Box::new(move |i| value.set(T::all()[i])),
+    )
+}
+
+type OptionLabel = Box<dyn Fn(usize, Lang) -> &'static str + Send + Sync>;
+
+fn drop_down(
+    name: &'static str,
+    label: Msg,
+    keys: Vec<&'static str>,
+    option_label: OptionLabel,
+    chosen: Box<dyn Fn() -> Option<usize> + Send + Sync>,
+    choose: Box<dyn Fn(usize) + Send + Sync>,
+) -> AnyView {
     let i18n = use_i18n();
-    let options = move || {
-        T::all()
-            .iter()
-            .map(|&option| {
-                view! {
-                    <option value=option.key() selected=move || value.get() == option>
-                        {move || option.label(i18n.lang())}
-                    </option>
-                }
-            })
-            .collect_view()
-    };
+    let chosen = std::sync::Arc::new(chosen);
+    let option_label = std::sync::Arc::new(option_label);
+    let options = keys
+        .iter()
+        .enumerate()
+        .map(|(i, &key)| {
+            let (chosen, option_label) = (chosen.clone(), option_label.clone());
+            view! {
+                <option value=key selected=move || chosen() == Some(i)>
+                    {move || option_label(i, i18n.lang())}
+                </option>
+            }
+        })
+        .collect_view();
     view! {
         <label class="field">
             <span class="label">{move || i18n.t(label)}</span>
             <select
                 name=name
                 on:change:target=move |ev| {
-                    if let Some(chosen) = T::from_key(&ev.target().value()) {
-                        value.set(chosen);
+                    let key = ev.target().value();
+                    if let Some(i) = keys.iter().position(|&k| k == key) {
+                        choose(i);
                     }
                 }
             >
@@ -108,6 +134,7 @@ pub fn Choice<T: Labeled>(name: &'static str, label: Msg, value: RwSignal<T>) ->
             </select>
         </label>
     }
+    .into_any()
 }
 
 /// A labelled text input that is not a field of a record.

@@ -2,28 +2,53 @@
 //! line, an error in the user's language with a retry, or its content — never a blank screen.
 
 use crate::app::SignedIn;
+use crate::fetched::Fetched;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::StoreError;
-use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
+use std::sync::Arc;
 
+/// `content` of the value once it is read. Only the typed step (the value into a view) is
+/// compiled for each use; the three states are drawn by `shown`, compiled once.
 pub fn loaded<T, V>(
-    resource: LocalResource<Result<T, StoreError>>,
+    resource: Fetched<Result<T, StoreError>>,
     content: impl Fn(T) -> V + Send + Sync + 'static,
-) -> impl IntoView
+) -> AnyView
 where
     T: Clone + 'static,
     V: IntoView + 'static,
 {
+    shown(
+        Box::new(move || match resource.get() {
+            None => Shown::Loading,
+            Some(Ok(value)) => Shown::Ready(content(value).into_any()),
+            Some(Err(e)) => Shown::Failed(e),
+        }),
+        Arc::new(move || resource.refetch()),
+    )
+}
+
+enum Shown {
+    Loading,
+    Ready(AnyView),
+    Failed(StoreError),
+}
+
+fn shown(
+    state: Box<dyn Fn() -> Shown + Send + Sync>,
+    retry: Arc<dyn Fn() + Send + Sync>,
+) -> AnyView {
     let i18n = use_i18n();
-    move || match resource.get() {
-        None => EitherOf3::A(view! { <p class="muted">{i18n.t(Msg::Loading)}</p> }),
-        Some(Ok(value)) => EitherOf3::B(content(value)),
-        Some(Err(e)) => {
-            EitherOf3::C(view! { <LoadFailed error=e retry=move || resource.refetch() /> })
+    (move || match state() {
+        Shown::Loading => view! { <p class="muted">{i18n.t(Msg::Loading)}</p> }.into_any(),
+        Shown::Ready(view) => view,
+        Shown::Failed(error) => {
+            let retry = Arc::clone(&retry);
+            view! { <LoadFailed error=error retry=move || retry() /> }.into_any()
         }
-    }
+    })
+    .into_any()
 }
 
 /// A read from the phone's storage failed: why, in the user's language, and a retry.
@@ -58,12 +83,12 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
 /// data changes (a save, a download). With the id, for links back to the file.
 pub fn file_from_address() -> (
     impl Fn() -> xiafang_core::FileId + Copy + Send + Sync + 'static,
-    LocalResource<Result<Option<crate::store::FileOnPhone>, StoreError>>,
+    Fetched<Result<Option<crate::store::FileOnPhone>, StoreError>>,
 ) {
     let changes = crate::changes::use_changes();
     let params = leptos_router::hooks::use_params_map();
     let id = move || xiafang_core::FileId(params.read().get("id").unwrap_or_default());
-    let data = LocalResource::new(move || {
+    let data = Fetched::new(move || {
         let id = id();
         changes.file(&id);
         async move { crate::store::shared().await?.file_on_phone(&id).await }
@@ -73,10 +98,9 @@ pub fn file_from_address() -> (
 
 /// The file named by the address's `:id`, read once: a form must not be rebuilt (and lose what
 /// was typed) when a sync finishes.
-pub fn file_once_from_address()
--> LocalResource<Result<Option<crate::store::FileOnPhone>, StoreError>> {
+pub fn file_once_from_address() -> Fetched<Result<Option<crate::store::FileOnPhone>, StoreError>> {
     let params = leptos_router::hooks::use_params_map();
-    LocalResource::new(move || {
+    Fetched::new(move || {
         let id = xiafang_core::FileId(params.read().get("id").unwrap_or_default());
         async move { crate::store::shared().await?.file_on_phone(&id).await }
     })

@@ -15,7 +15,7 @@ use xiafang_core::repeats::other_files;
 pub fn SamePerson(file: PetitionerFile) -> impl IntoView {
     let i18n = use_i18n();
     let rules = settings::rules().repeats;
-    let others = LocalResource::new(move || {
+    let others = crate::fetched::Fetched::new(move || {
         let file = file.clone();
         async move {
             let Ok(store) = store::shared().await else {

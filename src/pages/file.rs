@@ -37,7 +37,10 @@ pub fn FilePage() -> impl IntoView {
 }
 
 #[component]
-fn FileView(shown: FileOnPhone, conflicts: LocalResource<Vec<FileConflict>>) -> impl IntoView {
+fn FileView(
+    shown: FileOnPhone,
+    conflicts: crate::fetched::Fetched<Vec<FileConflict>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let FileOnPhone {

@@ -21,7 +21,7 @@ pub fn FilesPage() -> impl IntoView {
     // How many cards are drawn: a township's 2,000 files would take seconds to lay out on a cheap
     // phone at every start and keystroke, and nobody scrolls through them; search narrows instead.
     let shown = RwSignal::new(PAGE);
-    let files = LocalResource::new(move || {
+    let files = crate::fetched::Fetched::new(move || {
         changes.any();
         async move {
             // The list's summary, not the files: one sealed row to open at a cold start.

@@ -30,11 +30,12 @@ pub fn TeamDesk() -> impl IntoView {
     // Only legal team members have a desk.
     let me = account.filter(|a| a.role == Role::Legal).map(|a| a.id)?;
     let changes = use_changes();
-    let desk = LocalResource::new(move || {
+    let desk = crate::fetched::Fetched::new(move || {
         changes.any();
         let me = me.clone();
+        // Read here, not in the future, so that a change of language reads the desk again.
+        let lang = i18n.lang();
         async move {
-            let lang = i18n.lang();
             let overview = store::shared().await?.overview().await?;
             let asked: Vec<Asked> = overview
                 .into_iter()

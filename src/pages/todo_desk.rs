@@ -54,7 +54,7 @@ pub fn TodoDesk(
     let me = account.filter(|a| a.role == Role::Cadre).map(|a| a.id)?;
     let changes = use_changes();
     let all = RwSignal::new(false);
-    let items = LocalResource::new(move || {
+    let items = crate::fetched::Fetched::new(move || {
         changes.any();
         let shown = list_shown.get();
         let me = me.clone();

@@ -20,8 +20,10 @@ pub struct Bundle {
     pub office: Vec<String>,
 }
 
-/// The flags the wasm needs from wasm-opt (the features rustc's wasm32 target uses).
+/// The flags the wasm needs from wasm-opt (the features rustc's wasm32 target uses, and SIMD,
+/// which the release build turns on: see `wasm_release_build`).
 const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-simd",
     "--enable-reference-types",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
@@ -143,6 +145,10 @@ fn place(
 /// (src/crash.rs). All are unstable options of the pinned 1.95 toolchain, reached with
 /// `RUSTC_BOOTSTRAP` for this one build only: a toolchain update must build this again and
 /// compare (`cargo xtask bench`).
+///
+/// SIMD (`+simd128`): every browser the app already needs has it (the uploads' `CompressionStream`
+/// needs Safari 16.4 and the wasm's reference types Chrome 96; SIMD came in Safari 16.4 and
+/// Chrome 91). Moves and copies of 16 bytes become one instruction: 7.6 KB less brotli.
 fn wasm_release_build() -> std::process::Command {
     let mut build = cmd::cargo();
     build.env("RUSTC_BOOTSTRAP", "1").args([
@@ -157,7 +163,7 @@ fn wasm_release_build() -> std::process::Command {
         "-Zbuild-std=std,panic_abort",
         "-Zbuild-std-features=optimize_for_size",
         "--config",
-        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zlocation-detail=none\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\"]",
+        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zlocation-detail=none\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\", \"-Ctarget-feature=+simd128\"]",
     ]);
     build
 }

@@ -43,8 +43,8 @@ type Area = (Vec<PlaceSummary>, Vec<FileSummary>);
 #[derive(Clone, Copy)]
 struct AdminCtx {
     session: RwSignal<Option<Session>>,
-    accounts: LocalResource<Result<Vec<AccountSummary>, ApiFailure>>,
-    area: LocalResource<Result<Area, ApiFailure>>,
+    accounts: crate::fetched::Fetched<Result<Vec<AccountSummary>, ApiFailure>>,
+    area: crate::fetched::Fetched<Result<Area, ApiFailure>>,
 }
 
 impl AdminCtx {
@@ -84,7 +84,7 @@ fn AdminScreen() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<SyncStatus>();
     let SignedIn(session) = expect_context::<SignedIn>();
-    let accounts = LocalResource::new(move || {
+    let accounts = crate::fetched::Fetched::new(move || {
         let online = sync.online.get();
         let token = crate::store::vault::token();
         async move {
@@ -94,7 +94,7 @@ fn AdminScreen() -> impl IntoView {
             api::admin_accounts(&token.unwrap_or_default()).await
         }
     });
-    let area = LocalResource::new(move || {
+    let area = crate::fetched::Fetched::new(move || {
         let online = sync.online.get();
         let token = crate::store::vault::token();
         async move {

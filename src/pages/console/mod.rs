@@ -32,9 +32,9 @@ type CaseLoad = Vec<(PetitionerFile, Vec<Record>)>;
 
 /// The phone's whole case load, read again whenever a download or a save changed it. Records
 /// the server refused are left out: they are not part of the matter.
-fn case_load() -> LocalResource<Result<CaseLoad, StoreError>> {
+fn case_load() -> crate::fetched::Fetched<Result<CaseLoad, StoreError>> {
     let changes = use_changes();
-    LocalResource::new(move || {
+    crate::fetched::Fetched::new(move || {
         changes.any();
         async move {
             let all = store::shared().await?.overview().await?;

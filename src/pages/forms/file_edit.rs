@@ -22,7 +22,7 @@ pub fn FileEditPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || FileId(params.read().get("id").unwrap_or_default());
     // Read once: the form must not be rebuilt (and lose what was typed) when a sync finishes.
-    let data = LocalResource::new(move || {
+    let data = crate::fetched::Fetched::new(move || {
         let id = id();
         async move { store::shared().await?.file_on_phone(&id).await }
     });

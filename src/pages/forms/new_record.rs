@@ -12,7 +12,7 @@ use xiafang_core::{FileId, PetitionerFile};
 pub fn NewRecordPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let file = LocalResource::new(move || {
+    let file = crate::fetched::Fetched::new(move || {
         let id = FileId(params.read().get("id").unwrap_or_default());
         async move { store::shared().await?.file(&id).await }
     });

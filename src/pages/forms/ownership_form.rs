@@ -159,7 +159,7 @@ pub fn MilestoneMetFields(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = file.id.clone();
-    let plan = LocalResource::new(move || {
+    let plan = crate::fetched::Fetched::new(move || {
         let (file, id) = (file.clone(), id.clone());
         async move {
             let records = store::shared().await?.counted_timeline(&id).await?;

@@ -140,7 +140,7 @@ pub fn TaskingForm(
     let offered = StoredValue::new(offered);
     let file_id = file.id.clone();
     let own_id = original.as_ref().map(|r| r.id);
-    let records = LocalResource::new(move || {
+    let records = crate::fetched::Fetched::new(move || {
         let id = file_id.clone();
         async move { store::shared().await?.counted_timeline(&id).await }
     });

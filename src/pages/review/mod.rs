@@ -58,7 +58,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let changes = use_changes();
     let SignedIn(session) = expect_context::<SignedIn>();
-    let data = LocalResource::new(move || {
+    let data = crate::fetched::Fetched::new(move || {
         changes.any();
         async move {
             let overview = store::shared().await?.overview().await?;

@@ -46,9 +46,9 @@ pub(crate) fn records_at(role: Role, level: PlaceLevel) -> bool {
 }
 
 /// Every place the phone knows of, with its ledger's records.
-fn ledgers() -> LocalResource<Result<Vec<Ledger>, StoreError>> {
+fn ledgers() -> crate::fetched::Fetched<Result<Vec<Ledger>, StoreError>> {
     let changes = use_changes();
-    LocalResource::new(move || {
+    crate::fetched::Fetched::new(move || {
         changes.any();
         async move {
             let store = store::shared().await?;
