@@ -434,3 +434,43 @@ fn the_app_locks_after_the_inactivity_limit() {
     );
     assert!(should_lock(i64::MIN, i64::MAX, 5 * minute));
 }
+
+/// The PIN derivation in the browser, built as phones run it (SIMD on, `.cargo/config.toml`),
+/// must give exactly what the reference gives, or every phone's PIN-wrapped key stops opening.
+#[wasm_bindgen_test]
+fn argon2id_in_the_browser_matches_rfc_9106() {
+    use argon2::{Algorithm, Argon2, AssociatedData, ParamsBuilder, Version};
+    let params = ParamsBuilder::new()
+        .m_cost(32)
+        .t_cost(3)
+        .p_cost(4)
+        .data(AssociatedData::new(&[0x04; 12]).unwrap())
+        .build()
+        .unwrap();
+    let ctx =
+        Argon2::new_with_secret(&[0x03; 8], Algorithm::Argon2id, Version::V0x13, params).unwrap();
+    let mut out = [0u8; 32];
+    ctx.hash_password_into(&[0x01; 32], &[0x02; 16], &mut out)
+        .unwrap();
+    // RFC 9106, section 5.3.
+    assert_eq!(
+        out.to_vec(),
+        hex("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659")
+    );
+}
+
+/// The same at the phone's own cost (40 MiB, two passes), against the crate's portable code run
+/// natively (argon2 0.5.3 from crates.io on x86-64).
+#[wasm_bindgen_test]
+fn argon2id_in_the_browser_matches_the_native_code_at_the_phones_cost() {
+    let params = argon2::Params::new(ARGON2_M_KIB, ARGON2_T, ARGON2_P, Some(32)).unwrap();
+    let ctx = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut out = [0u8; 32];
+    ctx.hash_password_into(b"246810", b"xiafang-phone-salt-16", &mut out)
+        .unwrap();
+    assert_eq!((ARGON2_M_KIB, ARGON2_T, ARGON2_P), (40 * 1024, 2, 1));
+    assert_eq!(
+        out.to_vec(),
+        hex("62ab0285f3f4e538b7eb886e185e5324d20ebd4854892edc937bc800fe4a016d")
+    );
+}

@@ -146,9 +146,12 @@ fn place(
 /// `RUSTC_BOOTSTRAP` for this one build only: a toolchain update must build this again and
 /// compare (`cargo xtask bench`).
 ///
-/// SIMD (`+simd128`): every browser the app already needs has it (the uploads' `CompressionStream`
-/// needs Safari 16.4 and the wasm's reference types Chrome 96; SIMD came in Safari 16.4 and
-/// Chrome 91). Moves and copies of 16 bytes become one instruction: 7.6 KB less brotli.
+/// SIMD (`+simd128`, in `.cargo/config.toml` for every wasm build): every browser the app
+/// already needs has it (the uploads' `CompressionStream` needs Safari 16.4 and the wasm's
+/// reference types Chrome 96; SIMD came in Safari 16.4 and Chrome 91). Moves and copies of 16
+/// bytes become one instruction (7.6 KB less brotli). A SIMD argon2 compression (the PIN
+/// derivation, most of unlocking) was tried and was slower: LLVM turns its 32 × 32-bit
+/// multiplies into full 64-bit vector multiplies, which V8 emulates (docs/PERFORMANCE.md).
 fn wasm_release_build() -> std::process::Command {
     let mut build = cmd::cargo();
     build.env("RUSTC_BOOTSTRAP", "1").args([
@@ -163,7 +166,7 @@ fn wasm_release_build() -> std::process::Command {
         "-Zbuild-std=std,panic_abort",
         "-Zbuild-std-features=optimize_for_size",
         "--config",
-        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zlocation-detail=none\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\", \"-Ctarget-feature=+simd128\"]",
+        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zlocation-detail=none\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\"]",
     ]);
     build
 }
