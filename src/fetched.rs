@@ -147,6 +147,14 @@ mod tests {
         tx.send(()).expect("the read still waits");
     }
 
+    /// The app's executor and a reactive owner, as the mounted app has, and no reads yet.
+    fn start() -> (Owner, Pending) {
+        let _ = any_spawner::Executor::init_wasm_bindgen();
+        let owner = Owner::new();
+        owner.set();
+        (owner, Pending::default())
+    }
+
     /// Lets the spawned reads and the effect run.
     async fn settle() {
         for _ in 0..8 {
@@ -159,10 +167,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     async fn a_slow_read_of_the_previous_source_never_overwrites_the_newest() {
-        let _ = any_spawner::Executor::init_wasm_bindgen();
-        let owner = Owner::new();
-        owner.set();
-        let pending: Pending = Rc::default();
+        let (_owner, pending) = start();
         let source = RwSignal::new(1);
         let value = reading(source, pending.clone());
         settle().await;
@@ -184,10 +189,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     async fn reading_again_keeps_the_value_shown_until_the_new_one_arrives() {
-        let _ = any_spawner::Executor::init_wasm_bindgen();
-        let owner = Owner::new();
-        owner.set();
-        let pending: Pending = Rc::default();
+        let (_owner, pending) = start();
         let source = RwSignal::new(7);
         let value = reading(source, pending.clone());
         settle().await;
@@ -216,10 +218,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     async fn a_left_screen_reads_no_more() {
-        let _ = any_spawner::Executor::init_wasm_bindgen();
-        let owner = Owner::new();
-        owner.set();
-        let pending: Pending = Rc::default();
+        let (_owner, pending) = start();
         let source = RwSignal::new(3);
         let screen = Owner::new();
         let value = screen.with(|| reading(source, pending.clone()));
