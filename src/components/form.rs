@@ -3,6 +3,7 @@
 
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
+use std::sync::Arc;
 use xiafang_core::{Field, FieldError, Labeled, Lang};
 
 /// The problems the last validation found, shown next to their fields.
@@ -87,25 +88,23 @@ pub fn Choice<T: Labeled>(name: &'static str, label: Msg, value: RwSignal<T>) ->
         name,
         label,
         T::all().iter().map(|o| o.key()).collect(),
-        Box::new(|i, lang| T::all()[i].label(lang)),
-        Box::new(move || T::all().iter().position(|&o| o == value.get())),
+        Arc::new(|i, lang| T::all()[i].label(lang)),
+        Arc::new(move || T::all().iter().position(|&o| o == value.get())),
         Box::new(move |i| value.set(T::all()[i])),
     )
 }
 
-type OptionLabel = Box<dyn Fn(usize, Lang) -> &'static str + Send + Sync>;
+type OptionLabel = Arc<dyn Fn(usize, Lang) -> &'static str + Send + Sync>;
 
 fn drop_down(
     name: &'static str,
     label: Msg,
     keys: Vec<&'static str>,
     option_label: OptionLabel,
-    chosen: Box<dyn Fn() -> Option<usize> + Send + Sync>,
+    chosen: Arc<dyn Fn() -> Option<usize> + Send + Sync>,
     choose: Box<dyn Fn(usize) + Send + Sync>,
 ) -> AnyView {
     let i18n = use_i18n();
-    let chosen = std::sync::Arc::new(chosen);
-    let option_label = std::sync::Arc::new(option_label);
     let options = keys
         .iter()
         .enumerate()
