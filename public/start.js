@@ -27,8 +27,11 @@ addEventListener("unhandledrejection", (event) => trapped(event.reason));
 // screen before the wasm"). The paint entry comes once the frame is on screen, which a frame
 // callback alone does not wait for. A tab opened in the background paints nothing, and a browser
 // without paint timing waits one frame; after 3 s it starts anyway.
+// A page the service worker serves is a return visit: its wasm comes from the phone's cache, not
+// over a link, so it starts at once (the compile runs off the main thread while the first screen
+// paints). Every cold start in a village is one of these.
 await new Promise((painted) => {
-  if (document.visibilityState === "hidden") return painted();
+  if (document.visibilityState === "hidden" || navigator.serviceWorker?.controller) return painted();
   setTimeout(painted, 3000);
   if (!PerformanceObserver.supportedEntryTypes?.includes("paint")) {
     return requestAnimationFrame(() => setTimeout(painted));

@@ -474,3 +474,50 @@ fn argon2id_in_the_browser_matches_the_native_code_at_the_phones_cost() {
         hex("62ab0285f3f4e538b7eb886e185e5324d20ebd4854892edc937bc800fe4a016d")
     );
 }
+
+/// The app's derivation gives the same key whether the PIN screen's preparation of its memory
+/// (`pin_memory`) finished, is part done, or never started; a derivation takes the memory, and
+/// a slice still scheduled then prepares nothing more.
+#[wasm_bindgen_test]
+async fn the_prepared_memory_does_not_change_the_derived_key() {
+    use xiafang::store::crypto::{argon2id, pin_memory};
+    let expected = hex("62ab0285f3f4e538b7eb886e185e5324d20ebd4854892edc937bc800fe4a016d");
+    let derive = || {
+        argon2id(
+            "246810",
+            b"xiafang-phone-salt-16",
+            ARGON2_M_KIB,
+            ARGON2_T,
+            ARGON2_P,
+        )
+        .unwrap()
+    };
+    let all = ARGON2_M_KIB as usize;
+    assert_eq!(derive(), expected, "in fresh memory");
+
+    pin_memory::prepare(ARGON2_M_KIB);
+    next_task().await;
+    let part = pin_memory::prepared();
+    assert!(0 < part && part < all, "one slice prepared: {part}");
+    assert_eq!(derive(), expected, "in part-prepared memory");
+    assert_eq!(pin_memory::prepared(), 0, "taken by the derivation");
+    next_task().await;
+    assert_eq!(pin_memory::prepared(), 0, "the scheduled slice stopped");
+
+    pin_memory::prepare(ARGON2_M_KIB);
+    while pin_memory::prepared() < all {
+        next_task().await;
+    }
+    assert_eq!(derive(), expected, "in prepared memory");
+}
+
+/// Resolves after the tasks already queued ran (a zero timeout).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}

@@ -28,6 +28,7 @@ pub fn UnlockPage() -> impl IntoView {
     let i18n = use_i18n();
     let lock = expect_context::<DataLock>();
     crate::first_paint::hand_over();
+    vault::prepare_unlock();
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -40,7 +41,11 @@ pub fn UnlockPage() -> impl IntoView {
             pin.set(String::new());
             match result {
                 Ok(()) => error.set(None),
-                Err(e) => error.set(Some(explain(&e, i18n.lang()))),
+                Err(e) => {
+                    error.set(Some(explain(&e, i18n.lang())));
+                    // Still on this screen for another try (a lockout moves to sign-in).
+                    vault::prepare_unlock();
+                }
             }
             // Opened: the screen shows the app and the sync engine starts (`DataLock::refresh`).
             // A lockout changes the screen to the sign-in page, which says why.

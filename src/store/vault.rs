@@ -9,8 +9,8 @@
 //! revoked phone).
 
 use super::crypto::{
-    CipherKind, CryptoError, DataKey, DeviceCipher, EscrowedKey, PinGuard, PinProblem, WrappedKey,
-    check_pin,
+    CipherKind, CryptoError, DataKey, DeviceCipher, EscrowedKey, PinGuard, PinKdf, PinProblem,
+    WrappedKey, check_pin,
 };
 use super::{Store, StoreError};
 use base64::Engine;
@@ -202,6 +202,19 @@ pub fn credentials() -> Option<Credentials> {
 
 /// Opens the data with the PIN. A wrong PIN is counted (and stored) before it is reported; the
 /// last allowed wrong PIN deletes the PIN-wrapped key.
+/// Makes the memory of this phone's PIN derivation ready while the PIN screen waits for the
+/// cadre (`crypto::pin_memory`): the wait after "解锁" is then the derivation alone.
+pub fn prepare_unlock() {
+    let wrapped = keyring().and_then(|ring| ring.pin);
+    if let Some(WrappedKey {
+        kdf: PinKdf::Argon2idPeppered { m_kib, .. },
+        ..
+    }) = wrapped
+    {
+        super::crypto::pin_memory::prepare(m_kib);
+    }
+}
+
 pub async fn open_with_pin(pin: &str) -> Result<(), UnlockError> {
     let mut ring = keyring().ok_or(UnlockError::LockedOut)?;
     let wrapped = match &ring.pin {

@@ -211,7 +211,8 @@ impl WrappedKey {
     }
 }
 
-/// Argon2id (version 0x13) of `pin` over `salt`, 32 bytes, at the given cost.
+/// Argon2id (version 0x13) of `pin` over `salt`, 32 bytes, at the given cost, in the memory
+/// `pin_memory` prepared while the PIN screen waited (or in fresh memory).
 pub fn argon2id(
     pin: &str,
     salt: &[u8],
@@ -222,8 +223,9 @@ pub fn argon2id(
     let params = argon2::Params::new(m_kib, t, p, Some(KEY_LEN))
         .map_err(|_| CryptoError::Malformed("argon2 parameters out of range"))?;
     let mut out = vec![0u8; KEY_LEN];
+    let memory = super::pin_memory::take(params.block_count());
     argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-        .hash_password_into(pin.as_bytes(), salt, &mut out)
+        .hash_password_into_with_memory(pin.as_bytes(), salt, &mut out, memory)
         .map_err(|_| CryptoError::Malformed("argon2 refused its input"))?;
     Ok(out)
 }

@@ -7,6 +7,7 @@
 
 mod cipher;
 mod keys;
+pub mod pin_memory;
 mod subtle;
 
 pub use cipher::{DeviceCipher, SEALED_VERSION, Sm4Gcm};
