@@ -185,6 +185,17 @@ pub async fn sign(message: &[u8]) -> Result<Vec<u8>, KeyError> {
     Ok(Uint8Array::new(&signature).to_vec())
 }
 
+/// Reads the pepper key into memory while the PIN screen waits for the cadre, so the PIN
+/// derivation's last step does not wait on IndexedDB. Never makes one: a failure here is only
+/// logged, and the derivation reads (and reports) again.
+pub fn load_pepper_ahead() {
+    wasm_bindgen_futures::spawn_local(async {
+        if let Err(e) = pepper_key(false).await {
+            web_sys::console::warn_1(&format!("pepper key not read ahead: {e}").into());
+        }
+    });
+}
+
 /// The phone's PIN pepper key, made on first use when `create`; `None` if it has none and
 /// `create` is false (a wrapping made with it can then not be opened on this browser).
 async fn pepper_key(create: bool) -> Result<Option<CryptoKey>, KeyError> {

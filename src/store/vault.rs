@@ -202,8 +202,8 @@ pub fn credentials() -> Option<Credentials> {
 
 /// Opens the data with the PIN. A wrong PIN is counted (and stored) before it is reported; the
 /// last allowed wrong PIN deletes the PIN-wrapped key.
-/// Makes the memory of this phone's PIN derivation ready while the PIN screen waits for the
-/// cadre (`crypto::pin_memory`): the wait after "解锁" is then the derivation alone.
+/// Makes this phone's PIN derivation ready while the PIN screen waits for the cadre: its memory
+/// (`crypto::pin_memory`) and its pepper key. The wait after "解锁" is then the derivation.
 pub fn prepare_unlock() {
     let wrapped = keyring().and_then(|ring| ring.pin);
     if let Some(WrappedKey {
@@ -212,6 +212,7 @@ pub fn prepare_unlock() {
     }) = wrapped
     {
         super::crypto::pin_memory::prepare(m_kib);
+        super::device_key::load_pepper_ahead();
     }
 }
 
