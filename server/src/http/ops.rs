@@ -74,6 +74,12 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
 pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = method_label(req.method());
     let route = route_label(&req);
+    // As sent: before `RequestDecompressionLayer` inflates a gzipped upload. A body without a
+    // length (chunked) logs none.
+    let bytes_in = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let started = Instant::now();
     let in_flight = state.metrics.start(method, &route);
     let res = next.run(req).await;
@@ -87,6 +93,7 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         route = %route,
         status,
         latency_ms = took.as_secs_f64() * 1000.0,
+        bytes_in,
         "request"
     );
     res
