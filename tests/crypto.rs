@@ -509,6 +509,14 @@ async fn the_prepared_memory_does_not_change_the_derived_key() {
         next_task().await;
     }
     assert_eq!(derive(), expected, "in prepared memory");
+
+    // Released (the data opened with a password): nothing kept, nothing prepared after.
+    pin_memory::prepare(ARGON2_M_KIB);
+    next_task().await;
+    assert!(pin_memory::prepared() > 0);
+    pin_memory::release();
+    next_task().await;
+    assert_eq!(pin_memory::prepared(), 0, "released");
 }
 
 /// Resolves after the tasks already queued ran (a zero timeout).

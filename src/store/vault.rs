@@ -133,6 +133,9 @@ pub fn lock() {
 }
 
 async fn open_with(key: DataKey, cipher: CipherKind) -> Result<(), CryptoError> {
+    // Opened another way (a password sign-in) while the PIN screen had prepared a derivation's
+    // memory: give those 40 MiB back to the allocator.
+    super::crypto::pin_memory::release();
     let cipher = Rc::new(DeviceCipher::new(&key, cipher).await?);
     OPEN.with(|o| *o.borrow_mut() = Some(Rc::new(Opened { key, cipher })));
     open_token().await;

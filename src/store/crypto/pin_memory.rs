@@ -69,6 +69,11 @@ pub fn take(blocks: usize) -> Vec<Block> {
     memory
 }
 
+/// Drops what was prepared and stops preparing: no derivation is coming (the data opened).
+pub fn release() {
+    drop(take(0));
+}
+
 /// Blocks ready now (what a derivation starting now would not have to prepare).
 pub fn prepared() -> usize {
     READY.with_borrow(Vec::len)
