@@ -39,30 +39,57 @@ function customSection(name, text) {
 /// Writes the next release of `dir` into a new temporary directory and returns its path. With
 /// `replace: [from, to]` (two UTF-8 strings of the same length in bytes) the new wasm has that
 /// text changed in its data, as a release with one changed string on one screen has, instead of
-/// the extra custom section.
-function nextRelease(dir, { replace } = {}) {
+/// the extra custom section. With `office: true` the main wasm stays and the office chunk changes
+/// instead (an extra custom section), as a release that changed only office screens: the chunk is
+/// named by its new bytes, the split loader names it, and the glue and the loader, named by one
+/// hash of the two, get new names too.
+function nextRelease(dir, { replace, office = false } = {}) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "xiafang-release-"));
   for (const name of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, name), path.join(out, name));
   const before = bundlesOf(dir);
-  const hash = (file) => file.match(/-([0-9a-f]{12,16})(_bg)?\./)[1];
-  const wasm = before.field[1];
-  const oldHash = hash(wasm);
-  const wasmBytes = fs.readFileSync(path.join(out, wasm.slice(1)));
-  const newBytes = replace ? replaced(wasmBytes, ...replace) : Buffer.concat([wasmBytes, customSection("xiafang-release", "next")]);
-  // Named by content, as the build names it, so a release made from this one gets new names too.
-  const newHash = fnv(newBytes);
-  const renamed = (file) => file.replace(oldHash, newHash);
-  fs.rmSync(path.join(out, wasm.slice(1)));
-  fs.writeFileSync(path.join(out, renamed(wasm).slice(1)), newBytes);
-  const newVersion = fnv(Buffer.from(`${before.version} ${newHash}`));
+  /// [old hash, new hash] of every file renamed, applied to the names and to the texts naming them.
+  const renames = [];
+  /// Writes `file` (a path as the lists give it) with `bytes` under its name with `to` for `from`.
+  const rewrite = (file, from, to, bytes) => {
+    fs.rmSync(path.join(out, file.slice(1)));
+    fs.writeFileSync(path.join(out, file.replace(from, to).slice(1)), bytes);
+  };
+  if (office) {
+    const chunk = before.office.find((f) => f.endsWith(".wasm"));
+    const bytes = Buffer.concat([fs.readFileSync(path.join(out, chunk.slice(1))), customSection("xiafang-release", "next")]);
+    renames.push([hashOf(chunk), fnv(bytes)]);
+    rewrite(chunk, ...renames[0], bytes);
+    const shared = hashOf(before.field[0]);
+    renames.push([shared, fnv(Buffer.from(`${shared} ${renames[0][1]}`))]);
+    for (const script of [before.field[0], `/split-${shared}.js`]) {
+      rewrite(script, ...renames[1], Buffer.from(renamed(fs.readFileSync(path.join(out, script.slice(1)), "utf8"), renames)));
+    }
+  } else {
+    const wasm = before.field[1];
+    const wasmBytes = fs.readFileSync(path.join(out, wasm.slice(1)));
+    const newBytes = replace ? replaced(wasmBytes, ...replace) : Buffer.concat([wasmBytes, customSection("xiafang-release", "next")]);
+    // Named by content, as the build names it, so a release made from this one gets new names too.
+    renames.push([hashOf(wasm), fnv(newBytes)]);
+    rewrite(wasm, ...renames[0], newBytes);
+  }
+  const newVersion = fnv(Buffer.from(`${before.version} ${renames.map((r) => r[1]).join(" ")}`));
   for (const text of ["index.html", "sw.js"]) {
     const file = path.join(out, text);
-    const updated = fs.readFileSync(file, "utf8").split(oldHash).join(newHash).split(before.version).join(newVersion);
-    fs.writeFileSync(file, updated);
+    fs.writeFileSync(file, renamed(fs.readFileSync(file, "utf8"), [...renames, [before.version, newVersion]]));
   }
   // Precompressed copies (if the build writes them) would still hold the old text: drop them.
   for (const name of fs.readdirSync(out)) if (/\.(br|gz)$/.test(name)) fs.rmSync(path.join(out, name));
   return out;
+}
+
+/// The content hash in a file's name.
+function hashOf(file) {
+  return file.match(/-([0-9a-f]{12,16})(_bg)?\./)[1];
+}
+
+/// `text` with each `[from, to]` of `renames` replaced everywhere.
+function renamed(text, renames) {
+  return renames.reduce((t, [from, to]) => t.split(from).join(to), text);
 }
 
 /// FNV-1a of `bytes` as 16 hex digits, as `xtask/src/bundles.rs` names files by their content.

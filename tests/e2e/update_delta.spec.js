@@ -3,13 +3,14 @@
 // comes as a delta against the one it holds (RFC 9842 `dcz`, server/src/http/dictionary.rs).
 // Release 2 then runs (the changed text shows), offline too, and the records left unsent on
 // release 1 are uploaded once. The next update comes as a delta too, against release 2's wasm,
-// which only the service worker ever downloaded.
+// which only the service worker ever downloaded. A release that changed only office screens
+// sends an office phone its new office chunk as a delta too, and the new chunk opens offline.
 const fs = require("node:fs");
 const path = require("node:path");
 const { test, expect } = require("@playwright/test");
 const { useCaseServer, dist } = require("./server");
 const { bundlesOf, nextRelease } = require("./release");
-const { signIn, unlock, shellCached, goOffline, goOnline, openFile, saveNote, syncNow, copiesOnServer } =
+const { SUPERVISOR, signIn, unlock, shellCached, goOffline, goOnline, openFile, saveNote, syncNow, copiesOnServer } =
   require("./helpers");
 
 const server = useCaseServer(test);
@@ -110,5 +111,33 @@ test("an update's wasm comes as a delta, runs, works offline, sends the old rele
   await page.reload();
   await unlock(page);
   await expect(page.getByPlaceholder("按姓名或村落搜索")).toBeVisible();
+  server.dist = dist;
+});
+
+test("a release that changed the office screens sends an office phone its chunk as a delta, which opens offline", async ({ page, context }) => {
+  // On release 1, whichever release the test before left running.
+  await server.stop();
+  server.dist = dist;
+  await server.start();
+  // The supervisor has opened an office screen, so the phone keeps the chunk (helpers.toOffice).
+  await signIn(page, server, SUPERVISOR);
+  await shellCached(page);
+
+  const upgraded = await update(page, context, nextRelease(dist, { office: true }));
+  const chunk = upgraded.office.find((f) => f.endsWith(".wasm"));
+  expect(chunk).not.toEqual(bundlesOf(dist).office.find((f) => f.endsWith(".wasm")));
+  await cameAsDelta(context, chunk);
+
+  // The new chunk is what opens the office screens, with no network.
+  await goOffline(context, server);
+  await page.reload();
+  await unlock(page);
+  await page.getByRole("banner").getByRole("link", { name: "审核", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "待审核的工作记录" })).toBeVisible();
+  const fetched = await page.evaluate(() =>
+    performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".wasm")),
+  );
+  expect(fetched).toContain(chunk);
+  await goOnline(context, server);
   server.dist = dist;
 });
