@@ -203,8 +203,6 @@ pub fn credentials() -> Option<Credentials> {
     })
 }
 
-/// Opens the data with the PIN. A wrong PIN is counted (and stored) before it is reported; the
-/// last allowed wrong PIN deletes the PIN-wrapped key.
 /// Makes this phone's PIN derivation ready while the PIN screen waits for the cadre: its memory
 /// (`crypto::pin_memory`) and its pepper key. The wait after "解锁" is then the derivation.
 pub fn prepare_unlock() {
@@ -219,6 +217,8 @@ pub fn prepare_unlock() {
     }
 }
 
+/// Opens the data with the PIN. A wrong PIN is counted (and stored) before it is reported; the
+/// last allowed wrong PIN deletes the PIN-wrapped key.
 pub async fn open_with_pin(pin: &str) -> Result<(), UnlockError> {
     let mut ring = keyring().ok_or(UnlockError::LockedOut)?;
     let wrapped = match &ring.pin {

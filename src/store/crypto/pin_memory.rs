@@ -3,8 +3,8 @@
 //!
 //! Why: a page load starts a fresh wasm instance with little memory, so the first derivation
 //! otherwise also grows the instance by 40 MiB and has the browser commit every page of it on
-//! first touch. Measured on the release build's flags in Node 20's V8: 94–147 ms for a
-//! derivation in a fresh instance against 69–75 ms with its memory prepared (docs/PERFORMANCE.md).
+//! first touch. One derivation at the phone's cost in headless Chromium, unthrottled: 444 ms in
+//! fresh memory against 62 ms in prepared memory (docs/PERFORMANCE.md).
 //! That wait sat between the cadre's "解锁" and the file list, at every cold start.
 //!
 //! The memory is prepared a slice at a time, one slice per task, so typing never waits on it.
