@@ -9,6 +9,7 @@ mod cases;
 
 use cases::*;
 use xiafang_core::case_step::*;
+use xiafang_core::record::{GeoPoint, Note};
 use xiafang_core::supervision::*;
 use xiafang_core::tasking::*;
 use xiafang_core::{Record, RecordBody, fixtures};
@@ -307,6 +308,32 @@ fn unreadable_bodies_are_refused_with_what_is_wrong_named() {
             "{wrong}"
         );
     }
+}
+
+/// A struct is read from a JSON object only. serde_json also read it from an array of its fields
+/// in order, which no writer produces; the workspace's serde_json is patched to refuse that
+/// (patches/serde_json/PATCHED.md), so every derived reader is compiled once, not twice.
+#[test]
+fn a_struct_written_as_an_array_of_its_fields_is_refused() {
+    let point: GeoPoint = serde_json::from_str(r#"{"lat":30.5,"lon":114.3}"#).expect("object");
+    assert_eq!(
+        point,
+        GeoPoint {
+            lat: 30.5,
+            lon: 114.3
+        }
+    );
+    let error = serde_json::from_str::<GeoPoint>("[30.5,114.3]").expect_err("array");
+    assert!(
+        error.to_string().contains("invalid type: sequence"),
+        "{error}"
+    );
+    let error = serde_json::from_str::<Note>(r#"["村支书","谈了低保的事"]"#).expect_err("array");
+    assert!(
+        error.to_string().contains("invalid type: sequence"),
+        "{error}"
+    );
+    assert!(serde_json::from_str::<RecordBody>(r#"["note","a","b"]"#).is_err());
 }
 
 /// Each enum is read through a copy of it (`records::readers`): a step or tasking action added
