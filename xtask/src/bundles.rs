@@ -3,8 +3,8 @@
 //! office screen opens. Trunk does not split, so Trunk only builds the page, the CSS and the
 //! copied files; this module builds the wasm the way `cargo leptos --split` does: cargo (with
 //! the linker's relocations kept), `wasm_split_cli`, wasm-bindgen keeping
-//! the linker's exports the chunk imports, then wasm-opt on each module
-//! (docs/ARCHITECTURE.md "One app, one office chunk").
+//! the linker's exports the chunk imports, then wasm-opt on each module and terser on the two
+//! scripts (docs/ARCHITECTURE.md "One app, one office chunk").
 
 use crate::cmd::{self, Result};
 use std::path::{Path, PathBuf};
@@ -119,8 +119,10 @@ fn place(
     }
     let glue = glue.replace(&link_import, &format!("from \"./{link_name}\""));
     let link = link.replace(&main_import, &format!("from \"./{glue_name}\""));
-    write(&dist.join(&glue_name), glue.as_bytes())?;
-    write(&dist.join(&link_name), link.as_bytes())?;
+    for (name, text) in [(&glue_name, &glue), (&link_name, &link)] {
+        write(&dist.join(name), text.as_bytes())?;
+        minify(&dist.join(name))?;
+    }
     let wasm = read_bytes(main)?;
     let wasm_name = format!("xiafang-{}_bg.wasm", hash(&[&wasm]));
     write(&dist.join(&wasm_name), &wasm)?;
@@ -179,6 +181,18 @@ fn optimise(wasm: &Path) -> Result<()> {
             .arg(wasm)
             .arg("-o")
             .arg(wasm),
+    )
+}
+
+/// Minifies a script of wasm-bindgen's in place: the glue is written for reading, with a doc
+/// comment on each of its few hundred imports (87.8 → 39.9 KB, 11.1 → 9.1 KB brotli). The files
+/// keep the names their text before this step gave them: terser's output follows from its input.
+fn minify(script: &Path) -> Result<()> {
+    cmd::run(
+        cmd::new("terser")
+            .arg(script)
+            .args(["--module", "--compress", "--mangle", "--output"])
+            .arg(script),
     )
 }
 
