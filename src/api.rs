@@ -105,8 +105,8 @@ async fn signed(token: &str, request: Result<Request, ApiFailure>) -> Result<Res
     }
     let first: web_sys::Request = request?.into();
     // Kept before the first is sent: a sent request's body cannot be read again.
-    let spare =
-        web_sys::Request::clone(&first).map_err(|e| ApiFailure::Device(format!("{e:?}")))?;
+    let spare = web_sys::Request::clone(&first)
+        .map_err(|e| ApiFailure::Device(crate::js_error::text(&e)))?;
     let response = send_proved(token, first).await?;
     if response.status() != 401 {
         return Ok(response);
@@ -118,7 +118,8 @@ async fn signed(token: &str, request: Result<Request, ApiFailure>) -> Result<Res
 }
 
 async fn send_proved(token: &str, raw: web_sys::Request) -> Result<Response, ApiFailure> {
-    let url = web_sys::Url::new(&raw.url()).map_err(|e| ApiFailure::Device(format!("{e:?}")))?;
+    let url =
+        web_sys::Url::new(&raw.url()).map_err(|e| ApiFailure::Device(crate::js_error::text(&e)))?;
     let path = format!("{}{}", url.pathname(), url.search());
     let at = server_now_secs();
     let message = xiafang_core::session::proof_message(&raw.method(), &path, at);
@@ -130,7 +131,7 @@ async fn send_proved(token: &str, raw: web_sys::Request) -> Result<Response, Api
     let set = |name: &str, value: &str| {
         headers
             .set(name, value)
-            .map_err(|e| ApiFailure::Device(format!("{e:?}")))
+            .map_err(|e| ApiFailure::Device(crate::js_error::text(&e)))
     };
     set("Authorization", &format!("Bearer {token}"))?;
     set(xiafang_core::session::PROOF_HEADER, &proof)?;

@@ -11,6 +11,7 @@ mod crash;
 mod fetched;
 mod first_paint;
 pub mod i18n;
+pub mod js_error;
 mod later;
 pub mod lock;
 mod pages;

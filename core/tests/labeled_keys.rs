@@ -39,6 +39,14 @@ where
         .unwrap_err()
         .to_string();
     assert!(err.contains("no-such-key"), "{err}");
+    // A value of the wrong type names every key, each in backticks (not with `{:?}`, which the
+    // phone's release build prints as nothing).
+    let err = serde_json::from_str::<T>("3").unwrap_err().to_string();
+    let keys: Vec<String> = T::all().iter().map(|c| format!("`{}`", c.key())).collect();
+    assert!(
+        err.contains(&format!("expected one of {}", keys.join(", "))),
+        "{err}"
+    );
 }
 
 macro_rules! all_keys {

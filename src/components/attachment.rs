@@ -158,7 +158,7 @@ fn object_url(bytes: &[u8], mime: &str) -> Result<String, String> {
     options.set_type(mime);
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob))
-        .map_err(|e| format!("{e:?}"))
+        .map_err(|e| crate::js_error::text(&e))
 }
 
 /// 签名确认 and 拍照 on a record that still counts and the server did not refuse, for those the

@@ -41,11 +41,7 @@ thread_local! {
 }
 
 fn js(e: JsValue) -> CryptoError {
-    CryptoError::Js(
-        e.dyn_ref::<web_sys::DomException>()
-            .map(|d| format!("{}: {}", d.name(), d.message()))
-            .unwrap_or_else(|| format!("{e:?}")),
-    )
+    CryptoError::Js(crate::js_error::text(&e))
 }
 
 fn subtle() -> Result<web_sys::SubtleCrypto, CryptoError> {
@@ -64,7 +60,7 @@ async fn open_db() -> Result<IdbDatabase, StoreError> {
     let factory = web_sys::window()
         .ok_or_else(|| StoreError::Unavailable("no window".into()))?
         .indexed_db()
-        .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?
+        .map_err(|e| StoreError::Unavailable(crate::js_error::text(&e)))?
         .ok_or_else(|| StoreError::Unavailable("IndexedDB is disabled".into()))?;
     let open: IdbOpenDbRequest = factory.open_with_u32(DB, 1).map_err(StoreError::from_js)?;
     let upgrading = open.clone();

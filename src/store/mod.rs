@@ -61,13 +61,12 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn from_js(value: JsValue) -> Self {
-        if let Some(dom) = value.dyn_ref::<web_sys::DomException>() {
-            if dom.name() == "QuotaExceededError" {
-                return StoreError::Quota;
-            }
-            return StoreError::Other(format!("{}: {}", dom.name(), dom.message()));
+        if let Some(dom) = value.dyn_ref::<web_sys::DomException>()
+            && dom.name() == "QuotaExceededError"
+        {
+            return StoreError::Quota;
         }
-        StoreError::Other(value.as_string().unwrap_or_else(|| format!("{value:?}")))
+        StoreError::Other(crate::js_error::text(&value))
     }
 }
 
@@ -100,7 +99,7 @@ pub async fn erase_all() -> Result<(), StoreError> {
     let factory = web_sys::window()
         .ok_or_else(|| StoreError::Unavailable("no window".into()))?
         .indexed_db()
-        .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?
+        .map_err(|e| StoreError::Unavailable(crate::js_error::text(&e)))?
         .ok_or_else(|| StoreError::Unavailable("IndexedDB is disabled".into()))?;
     let request = factory
         .delete_database(DB_NAME)
@@ -113,7 +112,7 @@ impl Store {
         let factory = web_sys::window()
             .ok_or_else(|| StoreError::Unavailable("no window".into()))?
             .indexed_db()
-            .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?
+            .map_err(|e| StoreError::Unavailable(crate::js_error::text(&e)))?
             .ok_or_else(|| StoreError::Unavailable("IndexedDB is disabled".into()))?;
         let open: IdbOpenDbRequest = factory
             .open_with_u32(name, DB_VERSION)

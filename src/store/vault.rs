@@ -64,7 +64,7 @@ pub enum UnlockError {
     /// knows) and still holds records that account has not uploaded.
     #[error("{pending} records of another sign-in wait for upload")]
     OthersPending { pending: u32 },
-    #[error("PIN refused: {0:?}")]
+    #[error("PIN refused: {}", .0.message(xiafang_core::Lang::En))]
     BadPin(PinProblem),
     #[error("the data is not open")]
     NotOpen,

@@ -318,7 +318,7 @@ async fn refresh<T, Fut>(
             }
         }
         Ok(_) => {}
-        Err(e) => web_sys::console::warn_1(&format!("{what} not fetched: {e:?}").into()),
+        Err(e) => web_sys::console::warn_1(&format!("{what} not fetched: {e}").into()),
     }
 }
 
@@ -338,7 +338,7 @@ async fn refresh_screening_places() -> bool {
         }
         Ok(_) => false,
         Err(e) => {
-            web_sys::console::warn_1(&format!("places not fetched: {e:?}").into());
+            web_sys::console::warn_1(&format!("places not fetched: {e}").into());
             false
         }
     }

@@ -148,6 +148,11 @@ fn place(
 /// `RUSTC_BOOTSTRAP` for this one build only: a toolchain update must build this again and
 /// compare (`cargo xtask bench`).
 ///
+/// `-Zfmt-debug=none` makes every `{:?}` print nothing and every derived `Debug` empty (≈ 4 KB
+/// brotli): the app's code never formats with `{:?}` for text anyone reads (browser errors go
+/// through `src/js_error.rs`). What is lost are values inside some library messages, such as
+/// the string in serde's "invalid type: string …".
+///
 /// SIMD (`+simd128`, in `.cargo/config.toml` for every wasm build): every browser the app
 /// already needs has it (the uploads' `CompressionStream` needs Safari 16.4 and the wasm's
 /// reference types Chrome 96; SIMD came in Safari 16.4 and Chrome 91). Moves and copies of 16
@@ -168,7 +173,7 @@ fn wasm_release_build() -> std::process::Command {
         "-Zbuild-std=std,panic_abort",
         "-Zbuild-std-features=optimize_for_size",
         "--config",
-        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zlocation-detail=none\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\"]",
+        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zlocation-detail=none\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\", \"-Zfmt-debug=none\"]",
     ]);
     build
 }

@@ -81,7 +81,13 @@ pub fn deserialize_key<'de, D: serde::Deserializer<'de>>(
     impl serde::de::Visitor<'_> for Key {
         type Value = usize;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            write!(f, "one of {:?}", self.0)
+            // Each key in backticks, as serde names variants; not `{:?}`, which the phone's
+            // release build prints as nothing (`-Zfmt-debug=none`).
+            f.write_str("one of")?;
+            for (i, key) in self.0.iter().enumerate() {
+                write!(f, "{} `{key}`", if i == 0 { "" } else { "," })?;
+            }
+            Ok(())
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<usize, E> {
             position(self.0, v).ok_or_else(|| E::unknown_variant(v, self.0))

@@ -112,7 +112,7 @@ pub(super) fn SignaturePad(canvas: NodeRef<Canvas>, strokes: RwSignal<u32>) -> i
 pub(super) fn png(canvas: &HtmlCanvasElement) -> Result<Vec<u8>, String> {
     let url = canvas
         .to_data_url_with_type("image/png")
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(|e| crate::js_error::text(&e))?;
     let data = url
         .strip_prefix("data:image/png;base64,")
         .ok_or("the canvas did not give a PNG")?;

@@ -63,7 +63,7 @@ pub fn LedgersPage() -> impl IntoView {
             let result = match fetched {
                 Ok(file) => save(&file, &fallback)
                     .map(Outcome::Saved)
-                    .unwrap_or_else(|e| Outcome::Failed(format!("{e:?}"))),
+                    .unwrap_or_else(|e| Outcome::Failed(crate::js_error::text(&e))),
                 Err(failure) => Outcome::Failed(failure_text(&failure, lang)),
             };
             busy.set(false);

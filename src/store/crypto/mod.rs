@@ -31,7 +31,7 @@ pub enum CryptoError {
     #[error("wrong PIN")]
     WrongPin,
     /// A new PIN breaks the PIN rules; nothing was wrapped.
-    #[error("PIN refused: {0:?}")]
+    #[error("PIN refused: {}", .0.message(xiafang_core::Lang::En))]
     Pin(PinProblem),
     /// Not something `DeviceCipher::seal` produced (too short, unknown format version).
     #[error("not sealed data: {0}")]

@@ -12,7 +12,7 @@ fn crypto() -> Result<Crypto, CryptoError> {
     web_sys::window()
         .ok_or_else(|| CryptoError::Unavailable("no window".into()))?
         .crypto()
-        .map_err(|e| CryptoError::Unavailable(describe(&e)))
+        .map_err(|e| CryptoError::Unavailable(crate::js_error::text(&e)))
 }
 
 fn subtle() -> Result<SubtleCrypto, CryptoError> {
@@ -26,15 +26,8 @@ fn subtle() -> Result<SubtleCrypto, CryptoError> {
     Ok(subtle)
 }
 
-fn describe(value: &JsValue) -> String {
-    if let Some(dom) = value.dyn_ref::<web_sys::DomException>() {
-        return format!("{}: {}", dom.name(), dom.message());
-    }
-    value.as_string().unwrap_or_else(|| format!("{value:?}"))
-}
-
 fn js_error(value: JsValue) -> CryptoError {
-    CryptoError::Js(describe(&value))
+    CryptoError::Js(crate::js_error::text(&value))
 }
 
 /// `N` bytes from the browser's cryptographic random source.
