@@ -26,7 +26,10 @@ async function fill(cache, urls) {
         const held = await caches.match(url);
         if (held) return cache.put(url, held);
       }
-      const response = await fetch(url, { cache: CONTENT_NAMED.test(url) ? "default" : "no-cache" });
+      // The page came as "/": asked under that URL, the HTTP cache holds its tag and the
+      // server answers "304 Not Modified" instead of sending the page again.
+      const asked = url === "/index.html" ? "/" : url;
+      const response = await fetch(asked, { cache: CONTENT_NAMED.test(url) ? "default" : "no-cache" });
       if (!response.ok) throw new Error(`${url}: ${response.status}`);
       await cache.put(url, response);
     }),

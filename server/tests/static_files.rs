@@ -236,3 +236,85 @@ async fn an_older_release_still_replaces_the_shell_and_the_service_worker() {
         }
     }
 }
+
+/// A browser that holds the shell's current bytes is told so ("304 Not Modified", no body): the
+/// service worker asks for the page, the manifest and the icon right after the page did, and
+/// every online start asks for the page again. The tag follows the bytes, never the file's time.
+#[tokio::test]
+async fn the_shell_is_not_sent_again_to_a_browser_that_holds_it() {
+    let (dir, _, servers) = servers().await;
+    for server in servers {
+        let ask = |path: &'static str, tag: Option<String>| {
+            let server = &server;
+            async move {
+                let mut req = Request::get(path).header(header::ACCEPT_ENCODING, "identity");
+                if let Some(tag) = tag {
+                    req = req.header(header::IF_NONE_MATCH, tag);
+                }
+                let res = server.raw(req.body(Body::empty()).expect("request")).await;
+                let (status, headers) = (res.status(), res.headers().clone());
+                let body = res.into_body().collect().await.expect("body").to_bytes();
+                let etag = header(&headers, header::ETAG).map(str::to_owned);
+                let cache = header(&headers, header::CACHE_CONTROL).map(str::to_owned);
+                (status, etag, cache, body.to_vec())
+            }
+        };
+        let (_, page_tag, _, page) = ask("/index.html", None).await;
+        let page_tag = page_tag.expect("the page is tagged");
+        assert!(page_tag.starts_with("W/\""), "{page_tag}");
+        let mut tags = Vec::new();
+        for path in [
+            "/",
+            "/index.html",
+            "/files/f-a1",
+            "/sw.js",
+            "/manifest.webmanifest",
+            "/icon.svg",
+        ] {
+            let (status, tag, _, body) = ask(path, None).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(!body.is_empty(), "{path}");
+            let tag = tag.expect("tagged");
+            let (status, again, cache, body) = ask(path, Some(tag.clone())).await;
+            assert_eq!(status, StatusCode::NOT_MODIFIED, "{path}");
+            assert!(body.is_empty(), "{path}");
+            assert_eq!(again.as_ref(), Some(&tag), "{path}");
+            assert_eq!(cache.as_deref(), Some("no-cache"), "{path}");
+            // Another release's tag, among others or alone: the bytes come.
+            let stale = format!("W/\"000000000000000000000000\", {}", "\"1\"");
+            let (status, _, _, body) = ask(path, Some(stale)).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(!body.is_empty(), "{path}");
+            tags.push(tag);
+        }
+        // The app's own routes are the page: the same bytes, the same tag.
+        assert_eq!(tags[0], page_tag);
+        assert_eq!(tags[2], page_tag);
+        for (i, tag) in tags.iter().enumerate().skip(3) {
+            assert!(!tags[..i].contains(tag), "{tag}");
+        }
+        // The API and the files named by their content are not tagged.
+        let (_, tag, _, _) = ask("/api/health", None).await;
+        assert_eq!(tag, None);
+        let (_, tag, _, _) = ask("/xiafang-0123456789abcdef.js", None).await;
+        assert_eq!(tag, None);
+        // A new page under the running server, older by its time (a rollback): the browser's tag
+        // no longer matches and the new page comes whole, with a new tag.
+        let rolled_back = String::from_utf8(page.clone())
+            .expect("utf-8")
+            .replace("下访", "下访 回滚");
+        let file = dir.path().join("index.html");
+        std::fs::write(&file, &rolled_back).expect("write");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|f| f.set_modified(old))
+            .expect("set the time back");
+        let (status, tag, _, body) = ask("/", Some(page_tag.clone())).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, rolled_back.as_bytes());
+        assert_ne!(tag, Some(page_tag.clone()));
+        std::fs::write(&file, &page).expect("write back");
+    }
+}

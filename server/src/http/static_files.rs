@@ -6,13 +6,16 @@
 //! the fly takes seconds). A file whose name carries Trunk's content hash (`name-<12–16 hex>.ext`,
 //! `name-<12–16 hex>_bg.wasm`) never changes under that name, so browsers keep it for a year without
 //! asking again; everything else (index.html, sw.js, the manifest, the icon) is revalidated on
-//! each use, so a new release is seen at once.
+//! each use, so a new release is seen at once, and tagged by its content, so a browser that
+//! already holds it gets "304 Not Modified" instead of the bytes.
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
@@ -39,6 +42,13 @@ pub fn serve<S: Clone + Send + Sync + 'static>(
         .fallback(index);
     let dist: Arc<PathBuf> = Arc::new(dist.to_path_buf());
     let dist_for_deltas = dist.clone();
+    let dist_for_tags = dist.clone();
+    let files = Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let dist = dist_for_tags.clone();
+            async move { by_content(&dist, req, next).await }
+        }));
     router
         .fallback_service(files)
         .layer(middleware::from_fn(move |req: Request, next: Next| {
@@ -73,6 +83,70 @@ async fn cache_policy(dist: &Path, mut req: Request, next: Next) -> Response {
         }
     }
     res
+}
+
+/// A file of the shell (index.html, sw.js, the manifest, the icon) tagged by its content: a
+/// browser that holds these bytes is answered "304 Not Modified" without them. Its service
+/// worker fetches the page, the manifest and the icon again right after the page did, and each
+/// online start asks for the page: 2.6 KiB each time for the page alone. The tag is taken from
+/// the file's bytes at each request, never from times, so a rollback or a file replaced under a
+/// running server is sent whole.
+///
+/// Wraps only the files: the API and the operator's routes never pass here.
+async fn by_content(dist: &Path, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let asked = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let mut res = next.run(req).await;
+    let named_by_content = hashed_file(&path).is_some_and(|rel| dist.join(rel).is_file());
+    if named_by_content || res.status() != StatusCode::OK {
+        return res;
+    }
+    let Some(tag) = content_tag(&dist.join(shell_file(dist, &path))).await else {
+        return res;
+    };
+    let held = asked
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|asked| matches_tag(asked, &tag));
+    res.headers_mut().insert(header::ETAG, tag);
+    if !held {
+        return res;
+    }
+    let (mut parts, _) = res.into_parts();
+    parts.status = StatusCode::NOT_MODIFIED;
+    for gone in [
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
+        header::CONTENT_TYPE,
+    ] {
+        parts.headers.remove(gone);
+    }
+    Response::from_parts(parts, Body::empty())
+}
+
+/// The file `ServeDir` answers `path` with: the file itself, or the shell for any other path.
+fn shell_file(dist: &Path, path: &str) -> PathBuf {
+    let rel = path.trim_start_matches('/');
+    let plain = !rel.is_empty() && rel.split('/').all(|s| !s.is_empty() && !s.starts_with('.'));
+    if plain && dist.join(rel).is_file() {
+        PathBuf::from(rel)
+    } else {
+        PathBuf::from("index.html")
+    }
+}
+
+/// A weak tag of the file's bytes (weak: the same for its brotli, gzip and plain forms).
+async fn content_tag(file: &Path) -> Option<HeaderValue> {
+    let bytes = tokio::fs::read(file).await.ok()?;
+    let digest = Sha256::digest(&bytes);
+    HeaderValue::from_str(&format!("W/\"{}\"", hex::encode(&digest[..12]))).ok()
+}
+
+/// `If-None-Match` (one tag, a list, or `*`) against `tag`, compared weakly as RFC 9110 asks.
+fn matches_tag(asked: &str, tag: &HeaderValue) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let ours = opaque(tag.to_str().unwrap_or_default());
+    asked.trim() == "*" || asked.split(',').any(|t| opaque(t) == ours)
 }
 
 /// The path relative to `dist` when the request names a file whose name carries a content hash.
