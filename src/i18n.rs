@@ -12,17 +12,41 @@ macro_rules! messages {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Msg { $($key),+ }
 
-        /// The texts in `Msg`'s order: one lookup in a table of data, not a match of a few
-        /// hundred arms compiled to code (issue 17: the wasm's size).
-        const TEXTS: &[(&str, &str)] = &[$(($zh, $en)),+];
+        /// Every text of each language in `Msg`'s order, one after the other, and where each
+        /// ends: data, not a match of a few hundred arms compiled to code, and one offset per
+        /// text rather than an address and a length (issue 17: the wasm's size).
+        const ZH: &str = concat!($($zh),+);
+        const EN: &str = concat!($($en),+);
+        const ENDS: &[[u32; 2]] = &ends([$([$zh.len(), $en.len()]),+]);
+
+        /// Each message with its two texts as written, for the test below.
+        #[cfg(test)]
+        const WRITTEN: &[(Msg, &str, &str)] = &[$((Msg::$key, $zh, $en)),+];
 
         impl Msg {
             pub fn text(self, lang: Lang) -> &'static str {
-                let (zh, en) = TEXTS[self as usize];
+                let i = self as usize;
+                let end = ENDS[i];
+                let start = if i == 0 { [0, 0] } else { ENDS[i - 1] };
+                let (zh, en) = (&ZH[start[0] as usize..end[0] as usize], &EN[start[1] as usize..end[1] as usize]);
                 lang.pick(zh, en)
             }
         }
     };
+}
+
+/// Where each text ends in its language's run of texts, from their lengths.
+const fn ends<const N: usize>(lengths: [[usize; 2]; N]) -> [[u32; 2]; N] {
+    let mut out = [[0u32; 2]; N];
+    let mut sum = [0usize; 2];
+    let mut i = 0;
+    while i < N {
+        sum[0] += lengths[i][0];
+        sum[1] += lengths[i][1];
+        out[i] = [sum[0] as u32, sum[1] as u32];
+        i += 1;
+    }
+    out
 }
 
 messages! {
@@ -536,4 +560,23 @@ fn mark_page_lang(lang: Lang) {
 
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::{Lang, WRITTEN};
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// The runs of texts and their ends give back every text as written, the first and the last
+    /// included, in both languages.
+    #[wasm_bindgen_test]
+    fn every_message_reads_as_written() {
+        for &(msg, zh, en) in WRITTEN {
+            assert_eq!(msg.text(Lang::Zh), zh);
+            assert_eq!(msg.text(Lang::En), en);
+        }
+        assert!(WRITTEN.len() > 400);
+    }
 }
