@@ -26,6 +26,16 @@ const START: &str =
 /// its files with 15 digits (seen: the office bundle's `xiafang-c302055125fecd1.js`).
 const SHORT_HASH_JS: &str = "xiafang-c302055125fecd1.js";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// The paths answered with a file not named by its content: the page (also for the app's own
+/// routes), the service worker, the manifest and the icon.
+const SHELL: [&str; 6] = [
+    "/",
+    "/index.html",
+    "/files/f-a1",
+    "/sw.js",
+    "/manifest.webmanifest",
+    "/icon.svg",
+];
 
 /// A dist/ as `cargo xtask build` leaves it: each compressible file with its `.br` and `.gz`.
 fn built_dist(dir: &Path) -> Vec<u8> {
@@ -172,14 +182,7 @@ async fn browsers_without_brotli_get_the_builds_gzip_and_others_the_file() {
 async fn the_shell_and_the_service_worker_are_asked_for_again_each_time() {
     let (_dir, _, servers) = servers().await;
     for server in servers {
-        for path in [
-            "/",
-            "/index.html",
-            "/files/f-a1",
-            "/sw.js",
-            "/manifest.webmanifest",
-            "/icon.svg",
-        ] {
+        for path in SHELL {
             let (status, headers, _) = get(&server, path, "gzip, deflate, br").await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_eq!(
@@ -263,14 +266,7 @@ async fn the_shell_is_not_sent_again_to_a_browser_that_holds_it() {
         let page_tag = page_tag.expect("the page is tagged");
         assert!(page_tag.starts_with("W/\""), "{page_tag}");
         let mut tags = Vec::new();
-        for path in [
-            "/",
-            "/index.html",
-            "/files/f-a1",
-            "/sw.js",
-            "/manifest.webmanifest",
-            "/icon.svg",
-        ] {
+        for path in SHELL {
             let (status, tag, _, body) = ask(path, None).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert!(!body.is_empty(), "{path}");
