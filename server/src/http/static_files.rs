@@ -101,7 +101,10 @@ async fn by_content(dist: &Path, req: Request, next: Next) -> Response {
     if named_by_content || res.status() != StatusCode::OK {
         return res;
     }
-    let Some(tag) = content_tag(&dist.join(shell_file(dist, &path))).await else {
+    let Some(file) = shell_file(dist, &path) else {
+        return res;
+    };
+    let Some(tag) = content_tag(&dist.join(file)).await else {
         return res;
     };
     let held = asked
@@ -125,14 +128,22 @@ async fn by_content(dist: &Path, req: Request, next: Next) -> Response {
 }
 
 /// The file `ServeDir` answers `path` with: the file itself, or the shell for any other path.
-fn shell_file(dist: &Path, path: &str) -> PathBuf {
-    let rel = path.trim_start_matches('/');
-    let plain = !rel.is_empty() && rel.split('/').all(|s| !s.is_empty() && !s.starts_with('.'));
-    if plain && dist.join(rel).is_file() {
+/// None for a path `ServeDir` might read otherwise than this does (escapes such as `%2E`,
+/// empty or dot segments): such a response goes untagged rather than tagged with another
+/// file's bytes.
+fn shell_file(dist: &Path, path: &str) -> Option<PathBuf> {
+    let rel = path.strip_prefix('/')?;
+    if rel.is_empty() {
+        return Some(PathBuf::from("index.html"));
+    }
+    if rel.contains('%') || rel.split('/').any(|s| s.is_empty() || s.starts_with('.')) {
+        return None;
+    }
+    Some(if dist.join(rel).is_file() {
         PathBuf::from(rel)
     } else {
         PathBuf::from("index.html")
-    }
+    })
 }
 
 /// A weak tag of the file's bytes (weak: the same for its brotli, gzip and plain forms).
@@ -170,7 +181,28 @@ fn hashed_file(path: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::hashed_file;
+    use super::{hashed_file, shell_file};
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn the_shell_file_is_the_file_named_or_the_page() {
+        let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let file = |path: &str| shell_file(&dist, path);
+        assert_eq!(file("/main.rs"), Some(PathBuf::from("main.rs")));
+        assert_eq!(file("/http/mod.rs"), Some(PathBuf::from("http/mod.rs")));
+        for page in ["/", "/files/f-1", "/no-such.js", "/http"] {
+            assert_eq!(file(page), Some(PathBuf::from("index.html")), "{page}");
+        }
+        for unsure in [
+            "/main%2Ers",
+            "//main.rs",
+            "/../main.rs",
+            "/http/",
+            "/.hidden",
+        ] {
+            assert_eq!(file(unsure), None, "{unsure}");
+        }
+    }
 
     #[test]
     fn names_with_trunks_content_hash_are_hashed() {
