@@ -39,6 +39,10 @@ async function counts(page, cdp) {
 test("300 files opened and notes saved leave no subscriber or listener behind", async ({ page }) => {
   test.setTimeout(20 * 60_000);
   const cdp = await page.context().newCDPSession(page);
+  // A release build's panic is a bare wasm trap: its stack (function indices, which a names-kept
+  // build of the same commit names) is the only trace of which code failed.
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(`${error.name}: ${error.message}\n${error.stack}`));
   await signIn(page, server);
   const tag = `DAY-${Date.now()}`;
   let early = null;
@@ -60,6 +64,7 @@ test("300 files opened and notes saved leave no subscriber or listener behind", 
       // What the screen showed when a round stuck: the one clue a clean-clone run leaves.
       const shown = await page.locator("body").innerText().catch(() => "(unreadable)");
       console.log(`round ${round} stuck at ${page.url()}; the screen read:\n${shown}`);
+      console.log(`the page's uncaught errors (${errors.length}):\n${errors.join("\n")}`);
       throw error;
     }
   }
