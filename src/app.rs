@@ -2,6 +2,7 @@
 
 use crate::components::{Header, StatusBar};
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::nav::{self, Nav, Screen};
 use crate::pages::{
     AmendPage, FileEditPage, FilePage, FilesPage, LoginPage, NewRecordPage, OfficePage, PrintPage,
     SetPinPage, UnlockPage, VisitPartPage, VoidPage, office,
@@ -12,8 +13,6 @@ use crate::store::settings::{self, Session};
 use crate::store::vault::{self, Status};
 use crate::sync::SyncStatus;
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
 use xiafang_core::pin::{AUTO_LOCK_AFTER_MS, should_lock};
 
 /// Who is signed in on this phone; `None` shows the sign-in page.
@@ -115,6 +114,7 @@ pub fn App() -> impl IntoView {
     };
     provide_context(lock);
     install_auto_lock(lock);
+    Nav::install();
     let screen = Memo::new(move |_| {
         gate(
             session.with(Option::is_some),
@@ -123,48 +123,63 @@ pub fn App() -> impl IntoView {
         )
     });
     view! {
-        <Router>
-            <Header />
-            <StatusBar />
-            <main>
-                {move || match screen.get() {
-                    Gate::Unlock => view! { <UnlockPage /> }.into_any(),
-                    Gate::SetPin => view! { <SetPinPage /> }.into_any(),
-                    Gate::SignIn => view! { <LoginPage /> }.into_any(),
-                    Gate::App => view! { <AppRoutes /> }.into_any(),
-                }}
-            </main>
-        </Router>
+        <Header />
+        <StatusBar />
+        <main>
+            {move || match screen.get() {
+                Gate::Unlock => view! { <UnlockPage /> }.into_any(),
+                Gate::SetPin => view! { <SetPinPage /> }.into_any(),
+                Gate::SignIn => view! { <LoginPage /> }.into_any(),
+                Gate::App => view! { <AppRoutes /> }.into_any(),
+            }}
+        </main>
     }
 }
 
+/// The screens of a signed-in phone whose data is open, by address.
+const SCREENS: &[Screen] = &[
+    ("/login", || view! { <LoginPage /> }.into_any()),
+    ("/", || view! { <FilesPage /> }.into_any()),
+    ("/files/:id", || view! { <FilePage /> }.into_any()),
+    ("/files/:id/new/:kind", || {
+        view! { <NewRecordPage /> }.into_any()
+    }),
+    ("/files/:id/amend/:record", || {
+        view! { <AmendPage /> }.into_any()
+    }),
+    ("/files/:id/void/:record", || {
+        view! { <VoidPage /> }.into_any()
+    }),
+    ("/files/:id/part/:record", || {
+        view! { <VisitPartPage /> }.into_any()
+    }),
+    ("/files/:id/records/:rid/sign", || {
+        view! { <SignPage /> }.into_any()
+    }),
+    ("/files/:id/records/:rid/photo", || {
+        view! { <PhotoPage /> }.into_any()
+    }),
+    ("/files/:id/edit", || view! { <FileEditPage /> }.into_any()),
+    ("/files/:id/print", || view! { <PrintPage /> }.into_any()),
+    ("/cases", || office(OfficePage::Cases).into_any()),
+    ("/ownership", || office(OfficePage::Ownership).into_any()),
+    ("/tasks", || office(OfficePage::Tasks).into_any()),
+    ("/figures", || office(OfficePage::Figures).into_any()),
+    ("/ledgers", || office(OfficePage::Ledgers).into_any()),
+    ("/admin", || office(OfficePage::Admin).into_any()),
+    ("/review", || office(OfficePage::ReviewQueue).into_any()),
+    ("/review/:id/:record", || {
+        office(OfficePage::ReviewRecord).into_any()
+    }),
+    ("/screening", || view! { <ScreeningPage /> }.into_any()),
+    ("/screening/:ledger", || {
+        view! { <ScreeningFormPage /> }.into_any()
+    }),
+];
+
 #[component]
 fn AppRoutes() -> impl IntoView {
-    view! {
-        <Routes fallback=NotFound>
-            <Route path=path!("/login") view=LoginPage />
-            <Route path=path!("/") view=FilesPage />
-            <Route path=path!("/files/:id") view=FilePage />
-            <Route path=path!("/files/:id/new/:kind") view=NewRecordPage />
-            <Route path=path!("/files/:id/amend/:record") view=AmendPage />
-            <Route path=path!("/files/:id/void/:record") view=VoidPage />
-            <Route path=path!("/files/:id/part/:record") view=VisitPartPage />
-            <Route path=path!("/files/:id/records/:rid/sign") view=SignPage />
-            <Route path=path!("/files/:id/records/:rid/photo") view=PhotoPage />
-            <Route path=path!("/files/:id/edit") view=FileEditPage />
-            <Route path=path!("/files/:id/print") view=PrintPage />
-            <Route path=path!("/cases") view=|| office(OfficePage::Cases) />
-            <Route path=path!("/ownership") view=|| office(OfficePage::Ownership) />
-            <Route path=path!("/tasks") view=|| office(OfficePage::Tasks) />
-            <Route path=path!("/figures") view=|| office(OfficePage::Figures) />
-            <Route path=path!("/ledgers") view=|| office(OfficePage::Ledgers) />
-            <Route path=path!("/admin") view=|| office(OfficePage::Admin) />
-            <Route path=path!("/review") view=|| office(OfficePage::ReviewQueue) />
-            <Route path=path!("/review/:id/:record") view=|| office(OfficePage::ReviewRecord) />
-            <Route path=path!("/screening") view=ScreeningPage />
-            <Route path=path!("/screening/:ledger") view=ScreeningFormPage />
-        </Routes>
-    }
+    nav::screens(SCREENS, || view! { <NotFound /> }.into_any())
 }
 
 #[component]
@@ -174,7 +189,7 @@ pub(crate) fn NotFound() -> impl IntoView {
     view! {
         <section class="card">
             <p>{move || i18n.t(Msg::NotFound)}</p>
-            <A href="/">{move || i18n.t(Msg::ToMyFiles)}</A>
+            <a href="/">{move || i18n.t(Msg::ToMyFiles)}</a>
         </section>
     }
 }

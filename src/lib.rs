@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod js_error;
 mod later;
 pub mod lock;
+pub mod nav;
 mod pages;
 pub mod probe;
 pub mod store;

@@ -7,7 +7,6 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::LocalRecord;
 use crate::sync::{ImageOnPhone, image_bytes};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::sync::Arc;
 use xiafang_core::judge::{may_attach, phone_reach};
 use xiafang_core::ledger::Standing;
@@ -176,10 +175,9 @@ pub fn AttachLinks(local: LocalRecord, standing: Standing) -> impl IntoView {
         && !matches!(local.state, SyncState::Rejected { .. });
     let href = |what: &str| format!("/files/{}/records/{}/{what}", r.file_id, r.id);
     let sign = (open && is_signable(&r.body))
-        .then(|| view! { <A href=href("sign") attr:class="button">{i18n.t(Msg::SignAction)}</A> });
-    let photo = (open && is_photographable(&r.body)).then(
-        || view! { <A href=href("photo") attr:class="button">{i18n.t(Msg::PhotoAction)}</A> },
-    );
+        .then(|| view! { <a href=href("sign") class="button">{i18n.t(Msg::SignAction)}</a> });
+    let photo = (open && is_photographable(&r.body))
+        .then(|| view! { <a href=href("photo") class="button">{i18n.t(Msg::PhotoAction)}</a> });
     (sign.is_some() || photo.is_some())
         .then(|| view! { <nav class="entry-actions attach-actions">{sign}{photo}</nav> })
 }

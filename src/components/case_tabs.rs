@@ -3,7 +3,6 @@
 
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// 案件期限, 包案 and 排查: the second and third are reached from the first (the console's row in
 /// the header holds no more on a 360 px phone).
@@ -12,9 +11,9 @@ pub fn CaseTabs() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="tabs" data-testid="case-tabs" aria-label=move || i18n.t(Msg::CaseViews)>
-            <A href="/cases" attr:class="tab">{move || i18n.t(Msg::NavCases)}</A>
-            <A href="/ownership" attr:class="tab">{move || i18n.t(Msg::NavOwnership)}</A>
-            <A href="/screening" attr:class="tab">{move || i18n.t(Msg::NavScreening)}</A>
+            <a href="/cases" class="tab">{move || i18n.t(Msg::NavCases)}</a>
+            <a href="/ownership" class="tab">{move || i18n.t(Msg::NavOwnership)}</a>
+            <a href="/screening" class="tab">{move || i18n.t(Msg::NavScreening)}</a>
         </nav>
     }
 }

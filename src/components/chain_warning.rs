@@ -6,7 +6,6 @@ use crate::changes::use_changes;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, FileChainState, LocalRecord};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::Lang;
 use xiafang_core::dates::Day;
 use xiafang_core::held_chain::Mismatch;
@@ -112,7 +111,7 @@ pub fn ChainAlerts() -> impl IntoView {
                 <ul>
                     {files
                         .into_iter()
-                        .map(|(href, name)| view! { <li><A href=href>{name}</A></li> })
+                        .map(|(href, name)| view! { <li><a href=href>{name}</a></li> })
                         .collect_view()}
                 </ul>
             </section>

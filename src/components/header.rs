@@ -8,8 +8,6 @@ use crate::store::vault::Status;
 use crate::store::{self, settings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use xiafang_core::Lang;
 use xiafang_core::account::Role;
 
@@ -18,7 +16,7 @@ pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let SignedIn(session) = expect_context::<SignedIn>();
     let lock = expect_context::<DataLock>();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let switch_language = move |_| {
         let next = match i18n.lang() {
             Lang::Zh => Lang::En,
@@ -30,7 +28,6 @@ pub fn Header() -> impl IntoView {
         }
     };
     let sign_out = move |_| {
-        let navigate = navigate.clone();
         spawn_local(async move {
             // The server ends the session first, so its token opens nothing any more; a phone
             // offline (or locked, with no token) forgets it anyway and says how long the server
@@ -54,7 +51,7 @@ pub fn Header() -> impl IntoView {
             lock.lock();
             settings::clear_session();
             session.set(None);
-            navigate("/login", Default::default());
+            nav.go("/login");
         });
     };
     // Only a convenience: the server refuses administration to everyone else anyway.
@@ -68,7 +65,7 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="top">
-            <A href="/" attr:class="brand">{move || i18n.t(Msg::AppName)}</A>
+            <a href="/" class="brand">{move || i18n.t(Msg::AppName)}</a>
             <span class="who">
                 {move || session.get().map(|s| s.account.display_name)}
             </span>
@@ -79,23 +76,23 @@ pub fn Header() -> impl IntoView {
                 <button class="link" on:click=move |_| lock.lock()>{move || i18n.t(Msg::Lock)}</button>
             </Show>
             <Show when=move || session.get().is_some()>
-                <button class="link" on:click=sign_out.clone()>{move || i18n.t(Msg::SignOut)}</button>
+                <button class="link" on:click=sign_out>{move || i18n.t(Msg::SignOut)}</button>
             </Show>
             // The role's own screens take a row of their own under the rest (last in the markup,
             // so the keyboard and a screen reader meet them where they are seen): on a 360 px
             // phone one row cannot hold them beside the name and the buttons without breaking words.
             <Show when=is_supervisor>
                 <nav class="console" data-testid="console-nav">
-                    <A href="/review" attr:class="link">{move || i18n.t(Msg::NavReview)}</A>
-                    <A href="/cases" attr:class="link">{move || i18n.t(Msg::NavCases)}</A>
-                    <A href="/tasks" attr:class="link">{move || i18n.t(Msg::NavTasks)}</A>
-                    <A href="/figures" attr:class="link">{move || i18n.t(Msg::NavFigures)}</A>
-                    <A href="/ledgers" attr:class="link">{move || i18n.t(Msg::NavLedgers)}</A>
+                    <a href="/review" class="link">{move || i18n.t(Msg::NavReview)}</a>
+                    <a href="/cases" class="link">{move || i18n.t(Msg::NavCases)}</a>
+                    <a href="/tasks" class="link">{move || i18n.t(Msg::NavTasks)}</a>
+                    <a href="/figures" class="link">{move || i18n.t(Msg::NavFigures)}</a>
+                    <a href="/ledgers" class="link">{move || i18n.t(Msg::NavLedgers)}</a>
                 </nav>
             </Show>
             <Show when=is_admin>
                 <nav class="console">
-                    <A href="/admin" attr:class="link">{move || i18n.t(Msg::Admin)}</A>
+                    <a href="/admin" class="link">{move || i18n.t(Msg::Admin)}</a>
                 </nav>
             </Show>
         </header>

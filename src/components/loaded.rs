@@ -4,9 +4,9 @@
 use crate::app::SignedIn;
 use crate::fetched::Fetched;
 use crate::i18n::{Msg, use_i18n};
+use crate::nav::Redirect;
 use crate::store::StoreError;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use std::sync::Arc;
 
 /// `content` of the value once it is read. Only the typed step (the value into a view) is
@@ -70,7 +70,7 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     view! {
         <Show
             when=move || session.get().is_some()
-            fallback=|| view! { <Redirect path="/login" /> }
+            fallback=|| view! { <Redirect href="/login" /> }
         >
             // A signed-in screen first after a start takes the static first screen's place.
             {crate::first_paint::hand_over()}
@@ -86,8 +86,8 @@ pub fn file_from_address() -> (
     Fetched<Result<Option<crate::store::FileOnPhone>, StoreError>>,
 ) {
     let changes = crate::changes::use_changes();
-    let params = leptos_router::hooks::use_params_map();
-    let id = move || xiafang_core::FileId(params.read().get("id").unwrap_or_default());
+    let file = crate::nav::use_param("id");
+    let id = move || xiafang_core::FileId(file());
     let data = Fetched::new(move || {
         let id = id();
         changes.file(&id);
@@ -99,9 +99,9 @@ pub fn file_from_address() -> (
 /// The file named by the address's `:id`, read once: a form must not be rebuilt (and lose what
 /// was typed) when a sync finishes.
 pub fn file_once_from_address() -> Fetched<Result<Option<crate::store::FileOnPhone>, StoreError>> {
-    let params = leptos_router::hooks::use_params_map();
+    let file = crate::nav::use_param("id");
     Fetched::new(move || {
-        let id = xiafang_core::FileId(params.read().get("id").unwrap_or_default());
+        let id = xiafang_core::FileId(file());
         async move { crate::store::shared().await?.file_on_phone(&id).await }
     })
 }
@@ -110,6 +110,6 @@ pub fn file_once_from_address() -> Fetched<Result<Option<crate::store::FileOnPho
 pub fn record_id_from_address(
     name: &'static str,
 ) -> impl Fn() -> Option<xiafang_core::RecordId> + Copy + Send + Sync + 'static {
-    let params = leptos_router::hooks::use_params_map();
-    move || params.read().get(name).and_then(|r| r.parse().ok())
+    let read = crate::nav::use_param(name);
+    move || read().parse().ok()
 }

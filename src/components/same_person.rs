@@ -6,7 +6,6 @@
 use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, settings};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::PetitionerFile;
 use xiafang_core::repeats::other_files;
 
@@ -41,7 +40,7 @@ pub fn SamePerson(file: PetitionerFile) -> impl IntoView {
                                 let place = format!("{} {} · {}", f.township, f.village, f.matter.summary);
                                 view! {
                                     <li>
-                                        <A href=format!("/files/{}", f.id)>{f.name.clone()}</A>
+                                        <a href=format!("/files/{}", f.id)>{f.name.clone()}</a>
                                         " "
                                         <span class="muted">{place}</span>
                                     </li>

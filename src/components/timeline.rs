@@ -7,7 +7,6 @@ use crate::app::SignedIn;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::LocalRecord;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::HashMap;
 use xiafang_core::dates::{Day, DayMinute};
 use xiafang_core::judge::{may_attach, phone_reach};
@@ -119,15 +118,15 @@ fn Entry(
     let amendable = r.body.is_amendable();
     let corrections = correctable.then(|| {
         view! {
-            {amendable.then(|| view! { <A href=href("amend") attr:class="button">{i18n.t(Msg::Amend)}</A> })}
-            <A href=href("void") attr:class="button">{i18n.t(Msg::Void)}</A>
+            {amendable.then(|| view! { <a href=href("amend") class="button">{i18n.t(Msg::Amend)}</a> })}
+            <a href=href("void") class="button">{i18n.t(Msg::Void)}</a>
         }
     });
     // Each participant adds their own part of a visit that still counts (a joint visit).
     let part =
         (adds_parts && standing == Standing::Current && matches!(r.body, RecordBody::Visit(_)))
             .then(|| {
-                view! { <A href=href("part") attr:class="button">{i18n.t(Msg::AddVisitPart)}</A> }
+                view! { <a href=href("part") class="button">{i18n.t(Msg::AddVisitPart)}</a> }
             });
     let actions = (corrections.is_some() || part.is_some())
         .then(|| view! { <nav class="entry-actions">{corrections}{part}</nav> });

@@ -10,7 +10,6 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
 use chrono::{Datelike, Local};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::Field;
 use xiafang_core::dates::Day;
 use xiafang_core::file_edit::FileConflict;
@@ -25,7 +24,7 @@ pub fn FilePage() -> impl IntoView {
     let conflicts = conflicts_of(id);
     view! {
         <RequireSession>
-            <A href="/" attr:class="back">{move || format!("‹ {}", i18n.t(Msg::MyFiles))}</A>
+            <a href="/" class="back">{move || format!("‹ {}", i18n.t(Msg::MyFiles))}</a>
             {loaded(data, move |shown: Option<FileOnPhone>| {
                 match shown {
                     None => view! { <p class="card problem">{i18n.t(Msg::FileMissing)}</p> }.into_any(),
@@ -93,7 +92,7 @@ fn FileView(
             } else {
                 "button"
             };
-            Some(view! { <A href=new_link(kind) attr:class=class>{i18n.t(msg)}</A> })
+            Some(view! { <a href=new_link(kind) class=class>{i18n.t(msg)}</a> })
         })
         .collect_view();
     let all: Vec<xiafang_core::Record> = records.iter().map(|l| l.record.clone()).collect();
@@ -103,7 +102,7 @@ fn FileView(
             <div class="card-head">
                 <h1>{file.name.clone()}</h1>
                 {edits_file.then(|| view! {
-                    <A href=format!("/files/{}/edit", file.id) attr:class="button">{i18n.t(Msg::EditFile)}</A>
+                    <a href=format!("/files/{}/edit", file.id) class="button">{i18n.t(Msg::EditFile)}</a>
                 })}
             </div>
             <p class="muted">
@@ -144,7 +143,7 @@ fn FileView(
         <CaseCard file=file.clone() records=all.clone() />
         <TaskCard records=all />
         <nav class="actions">{buttons}</nav>
-        <A href=format!("/files/{}/print", file.id) attr:class="print-link">{i18n.t(Msg::PrintFile)}</A>
+        <a href=format!("/files/{}/print", file.id) class="print-link">{i18n.t(Msg::PrintFile)}</a>
         <h2>{i18n.t(Msg::Timeline)}</h2>
         <Timeline records />
     }

@@ -7,7 +7,6 @@ use crate::components::{ChainAlerts, LoadFailed, RequireSession};
 use crate::i18n::{Msg, use_i18n};
 use crate::store;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::{FileSummary, Lang};
 
 /// File cards drawn at first, and added by each 显示更多.
@@ -165,12 +164,12 @@ fn FileCard(card: Card) -> impl IntoView {
     } = card;
     view! {
         <li>
-            <A href=href>
+            <a href=href>
                 <strong class="name">{name}</strong>
                 <span class="place">{place}</span>
                 <span class="matter">{matter}</span>
                 {(!flags.is_empty()).then(|| view! { <span class="flags">{flags}</span> })}
-            </A>
+            </a>
         </li>
     }
 }

@@ -12,7 +12,6 @@ use crate::store::{self, vault};
 use crate::sync::SyncStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_location, use_navigate};
 use xiafang_core::dates::DayMinute;
 use xiafang_core::session::LoginResponse;
 
@@ -22,8 +21,7 @@ pub fn LoginPage() -> impl IntoView {
     let SignedIn(session) = expect_context::<SignedIn>();
     let sync = expect_context::<SyncStatus>();
     let lock = expect_context::<DataLock>();
-    let navigate = use_navigate();
-    let location = use_location();
+    let nav = crate::nav::use_nav();
     // Shown in place of a page while the data is sealed: the cadre signed in before.
     let known = session.get_untracked().map(|s| s.account.username);
     let username = RwSignal::new(known.clone().unwrap_or_default());
@@ -49,7 +47,8 @@ pub fn LoginPage() -> impl IntoView {
 
     crate::first_paint::hand_over();
     if session.get_untracked().is_some() && vault::is_open() {
-        navigate("/", Default::default());
+        // After this screen is built: entering an address builds the screen it names.
+        queue_microtask(move || nav.go("/"));
     }
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -61,7 +60,6 @@ pub fn LoginPage() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
-        let navigate = navigate.clone();
         spawn_local(async move {
             let result = match api::login(&user, &pass).await {
                 Ok(res) => open_data(&res).await.map(|()| res),
@@ -104,8 +102,8 @@ pub fn LoginPage() -> impl IntoView {
                     sync.problem.set(None);
                     sync.check_storage_persistence();
                     sync.upload_now();
-                    if location.pathname.get_untracked() == "/login" {
-                        navigate("/", Default::default());
+                    if nav.pathname_untracked() == "/login" {
+                        nav.go("/");
                     }
                 }
                 Err(ApiFailure::Offline) => {

@@ -6,7 +6,6 @@ use crate::components::{RequireSession, Timeline, file_from_address, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store::FileOnPhone;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::Field;
 
 #[component]
@@ -21,9 +20,9 @@ pub fn PrintPage() -> impl IntoView {
     view! {
         <RequireSession>
             <nav class="no-print print-actions">
-                <A href=move || format!("/files/{}", id().0) attr:class="back">
+                <a href=move || format!("/files/{}", id().0) class="back">
                     {move || format!("‹ {}", i18n.t(Msg::Back))}
-                </A>
+                </a>
                 <button class="primary" on:click=print>{move || i18n.t(Msg::Print)}</button>
             </nav>
             {loaded(data, move |shown: Option<FileOnPhone>| match shown {

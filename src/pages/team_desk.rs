@@ -8,7 +8,6 @@ use crate::components::loaded;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, settings};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::account::Role;
 use xiafang_core::{PetitionerFile, Record};
 use xiafang_core::{legal::ServedVillage, team::asked_of};
@@ -85,11 +84,11 @@ fn desk_line(a: Asked, villages: &[ServedVillage]) -> impl IntoView {
         .any(|v| v.village == a.file.village && v.township == a.file.township);
     view! {
         <li data-served=served.to_string()>
-            <A href=format!("/files/{}", a.file.id)>
+            <a href=format!("/files/{}", a.file.id)>
                 <strong class="name">{a.file.name.clone()}</strong>
                 <span class="place">{format!("{} · {}", a.file.township, a.file.village)}</span>
                 <span class="asked">{a.what}</span>
-            </A>
+            </a>
         </li>
     }
 }

@@ -13,7 +13,6 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, LocalRecord, settings};
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use xiafang_core::account::Role;
@@ -277,11 +276,11 @@ fn row(t: &Todo, today: NaiveDate, rules: &CaseRules, lang: Lang) -> impl IntoVi
     let when = format!("{} · {when}", t.due);
     view! {
         <li class=format!("todo-item {class}") data-kind=kind data-standing=class>
-            <A href=href>
+            <a href=href>
                 <strong class="name">{name}</strong>
                 <span class="what">{what}</span>
                 <span class="when">{when}</span>
-            </A>
+            </a>
         </li>
     }
 }

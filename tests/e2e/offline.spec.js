@@ -296,3 +296,37 @@ test("offline, the first screen is the PIN screen the app then shows", async ({ 
   await unlock(page);
   await goOnline(context, server);
 });
+
+test("links, the back and forward buttons and a deep address move between screens in the page, offline too", async ({ page, context }) => {
+  await signIn(page, server);
+  await shellCached(page);
+  await goOffline(context, server);
+  // A page loaded again would have to be unlocked again and would lose this mark.
+  await page.evaluate(() => (window.__same_page = true));
+  const samePage = () => page.evaluate(() => window.__same_page === true);
+
+  const fileUrl = await openFile(page, "郭先生");
+  await expect(page).toHaveURL(/\/files\/[^/]+$/);
+  await page.getByRole("link", { name: "记谈心" }).click();
+  await expect(page).toHaveURL(/\/new\/note$/);
+  await expect(page.locator("textarea[name=text]")).toBeVisible();
+  expect(await samePage()).toBe(true);
+
+  await page.goBack();
+  await expect(page).toHaveURL(fileUrl);
+  await expect(page.getByTestId("visit-count")).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
+  await page.goForward();
+  await expect(page.getByTestId("visit-count")).toBeVisible();
+  expect(await samePage()).toBe(true);
+
+  // An address that names no screen says so, with the way back.
+  await page.evaluate(() => history.pushState(null, "", "/files"));
+  await page.evaluate(() => dispatchEvent(new PopStateEvent("popstate")));
+  await expect(page.getByText("找不到这个页面")).toBeVisible();
+  await page.getByRole("link", { name: "回到我的档案" }).click();
+  await expect(page.getByRole("heading", { name: "我的档案" })).toBeVisible();
+  expect(await samePage()).toBe(true);
+  await goOnline(context, server);
+});

@@ -10,8 +10,6 @@ use crate::sync::SyncStatus;
 use chrono::{Local, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use xiafang_core::kinds::blob_of;
 use xiafang_core::{FileId, Record, RecordBody, RecordId};
 
@@ -53,7 +51,7 @@ impl AttachDraft {
             return;
         };
         let sync = expect_context::<SyncStatus>();
-        let navigate = use_navigate();
+        let nav = crate::nav::use_nav();
         let record = Record {
             id: RecordId::new_random(),
             file_id: self.file_id.get_value(),
@@ -94,7 +92,7 @@ impl AttachDraft {
             match saved {
                 Ok(()) => {
                     sync.saved(&file_id);
-                    navigate(&href, Default::default());
+                    nav.go(&href);
                 }
                 Err(StoreError::Quota) => self.failure.set(Some(Msg::ImageStorageFull)),
                 Err(e) => {
@@ -127,7 +125,7 @@ pub(super) fn SaveBar(
             <button type="submit" class="primary" disabled=move || draft.saving.get() || busy.get()>
                 {move || if draft.saving.get() { i18n.t(Msg::Saving) } else { i18n.t(label) }}
             </button>
-            <A href=draft.file_href() attr:class="button">{move || i18n.t(Msg::Cancel)}</A>
+            <a href=draft.file_href() class="button">{move || i18n.t(Msg::Cancel)}</a>
         </div>
     }
 }

@@ -9,7 +9,6 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::{BTreeMap, BTreeSet};
 use xiafang_core::case::{CaseStatus, DeadlineKind, DeadlineStatus, case_status};
 use xiafang_core::file::MatterFlag;
@@ -379,7 +378,7 @@ fn DueRow(item: Item, case: Case, section: Section) -> impl IntoView {
     });
     view! {
         <li>
-            <A href=format!("/files/{}", file.id)>
+            <a href=format!("/files/{}", file.id)>
                 <span class="line">
                     <strong class="name">{file.name.clone()}</strong>
                     <span class=format!("left {class}")>{left}</span>
@@ -388,7 +387,7 @@ fn DueRow(item: Item, case: Case, section: Section) -> impl IntoView {
                 <span class="what">{item.what} {day.map(|d| view! { " " <time>{d}</time> })}</span>
                 {item.note.map(|n| view! { <span class="note">{n}</span> })}
                 {(!flags.is_empty()).then(|| view! { <span class="flags">{flags.join("、")}</span> })}
-            </A>
+            </a>
         </li>
     }
 }

@@ -10,7 +10,6 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::BTreeMap;
 use xiafang_core::case::{CaseStatus, DeadlineStatus, Leader, MilestoneState, case_status};
 use xiafang_core::figures::{FigureKey, figures};
@@ -233,7 +232,7 @@ fn OwnedCase(case: Owned, today: NaiveDate) -> impl IntoView {
     view! {
         <article class="owned" data-testid="owned-case" data-file=file.id.0.clone()>
             <h3>
-                <A href=format!("/files/{}", file.id)>{file.name.clone()}</A>
+                <a href=format!("/files/{}", file.id)>{file.name.clone()}</a>
                 " "
                 <span class="place">{format!("{} · {}", file.township, file.village)}</span>
             </h3>

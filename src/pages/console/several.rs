@@ -6,7 +6,6 @@ use super::CaseLoad;
 use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::PetitionerFile;
 use xiafang_core::repeats::people_with_several_files;
 
@@ -32,7 +31,7 @@ pub(super) fn SeveralFiles(load: CaseLoad) -> impl IntoView {
                             .into_iter()
                             .map(|f| {
                                 let text = format!("{} {} · {}", f.township, f.village, f.matter.summary);
-                                view! { <li><A href=format!("/files/{}", f.id)>{text}</A></li> }
+                                view! { <li><a href=format!("/files/{}", f.id)>{text}</a></li> }
                             })
                             .collect_view();
                         view! { <li><strong>{name}</strong><ul>{links}</ul></li> }

@@ -7,7 +7,6 @@ use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store::settings;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::tasks::{Task, TaskState, tasks};
 use xiafang_core::{Field, Lang, PetitionerFile};
 
@@ -132,7 +131,7 @@ fn TaskTable(title: Msg, id: &'static str, rows: Vec<Row>) -> impl IntoView {
                                 view! {
                                     <tr data-state=state.key()>
                                         <th scope="row">
-                                            <A href=format!("/files/{}", r.file.id)>{r.file.name.clone()}</A>
+                                            <a href=format!("/files/{}", r.file.id)>{r.file.name.clone()}</a>
                                         </th>
                                         <td>{r.task.unit.clone()}</td>
                                         <td><time>{r.task.report_by.to_string()}</time></td>

@@ -11,8 +11,6 @@ use crate::sync::SyncStatus;
 use chrono::{Local, NaiveDate, NaiveDateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use xiafang_core::dates;
 use xiafang_core::{Field, FieldError, FileId, Problem, Record, RecordBody, RecordId};
 
@@ -91,7 +89,7 @@ impl Draft {
             return;
         };
         let sync = expect_context::<SyncStatus>();
-        let navigate = use_navigate();
+        let nav = crate::nav::use_nav();
         let occurred_at = match parse_datetime(&self.occurred_at.get_untracked()) {
             Some(at) => at,
             None => {
@@ -143,7 +141,7 @@ impl Draft {
             match saved {
                 Ok(_) => {
                     sync.saved(&file_id);
-                    navigate(&href, Default::default());
+                    nav.go(&href);
                 }
                 Err(StoreError::Quota) => self.failure.set(Some(Msg::StorageFull)),
                 Err(e) => {
@@ -208,7 +206,7 @@ pub fn DraftActions(
             <button type="submit" class="primary" disabled=move || draft.saving.get()>
                 {move || if draft.saving.get() { i18n.t(Msg::Saving) } else { i18n.t(label) }}
             </button>
-            <A href=draft.file_href() attr:class="button">{move || i18n.t(Msg::Cancel)}</A>
+            <a href=draft.file_href() class="button">{move || i18n.t(Msg::Cancel)}</a>
         </div>
     }
 }

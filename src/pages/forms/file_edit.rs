@@ -9,8 +9,6 @@ use crate::store::settings;
 use crate::store::{self, FileOnPhone};
 use gloo_storage::errors::StorageError;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use xiafang_core::file_edit::{EditableField, FileEdit};
 use xiafang_core::hlc::Hlc;
 use xiafang_core::{Field, FileId, RecordBody};
@@ -19,8 +17,8 @@ use xiafang_core::{Field, FileId, RecordBody};
 #[component]
 pub fn FileEditPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || FileId(params.read().get("id").unwrap_or_default());
+    let file = crate::nav::use_param("id");
+    let id = move || FileId(file());
     // Read once: the form must not be rebuilt (and lose what was typed) when a sync finishes.
     let data = crate::fetched::Fetched::new(move || {
         let id = id();
@@ -28,9 +26,9 @@ pub fn FileEditPage() -> impl IntoView {
     });
     view! {
         <RequireSession>
-            <A href=move || format!("/files/{}", id()) attr:class="back">
+            <a href=move || format!("/files/{}", id()) class="back">
                 {move || format!("‹ {}", i18n.t(Msg::Back))}
-            </A>
+            </a>
             <h1>{move || i18n.t(Msg::EditFileTitle)}</h1>
             {loaded(data, move |shown: Option<FileOnPhone>| {
                 match shown {

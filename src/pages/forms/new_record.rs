@@ -5,18 +5,17 @@ use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use xiafang_core::{FileId, PetitionerFile};
 
 #[component]
 pub fn NewRecordPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let file_param = crate::nav::use_param("id");
     let file = crate::fetched::Fetched::new(move || {
-        let id = FileId(params.read().get("id").unwrap_or_default());
+        let id = FileId(file_param());
         async move { store::shared().await?.file(&id).await }
     });
-    let kind = move || params.read().get("kind").unwrap_or_default();
+    let kind = crate::nav::use_param("kind");
     view! {
         <RequireSession>
             {loaded(file, move |file: Option<PetitionerFile>| {

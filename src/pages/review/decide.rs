@@ -12,7 +12,6 @@ use crate::i18n::{Msg, use_i18n};
 use crate::pages::forms::draft::Draft;
 use crate::store::{FileOnPhone, LocalRecord};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::review::review_states;
 use xiafang_core::supervision::{Review, ReviewDecision};
 use xiafang_core::{Field, Record, RecordBody};
@@ -24,7 +23,7 @@ pub fn ReviewRecordPage() -> impl IntoView {
     let record_id = record_id_from_address("record");
     view! {
         <RequireSession>
-            <A href="/review" attr:class="back">{move || format!("‹ {}", i18n.t(Msg::ReviewQueueTitle))}</A>
+            <a href="/review" class="back">{move || format!("‹ {}", i18n.t(Msg::ReviewQueueTitle))}</a>
             {loaded(data, move |shown: Option<FileOnPhone>| {
                 let found = shown.and_then(|shown| {
                     let target = record_id()?;

@@ -13,7 +13,6 @@ use crate::components::{RequireSession, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::store;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::dates::DayMinute;
 use xiafang_core::review::review_states;
 use xiafang_core::{PetitionerFile, Record, UserId};
@@ -97,7 +96,7 @@ fn WaitingFile(waiting: Waiting) -> impl IntoView {
     view! {
         <li class="card queue-file">
             <h2>
-                <A href=format!("/files/{}", file.id)>{file.name.clone()}</A>
+                <a href=format!("/files/{}", file.id)>{file.name.clone()}</a>
                 <span class="muted small">" " {file.township.clone()} " " {file.village.clone()}</span>
             </h2>
             <ul>
@@ -107,7 +106,7 @@ fn WaitingFile(waiting: Waiting) -> impl IntoView {
                         let href = format!("/review/{}/{}", r.file_id, r.id);
                         view! {
                             <li class="queue-item" data-record-id=r.id.to_string()>
-                                <A href=href attr:class="button">{i18n.t(Msg::ReviewIt)}</A>
+                                <a href=href class="button">{i18n.t(Msg::ReviewIt)}</a>
                                 <strong>{r.body.kind_label(lang)}</strong>
                                 " " <time>{DayMinute(r.occurred_at).to_string()}</time>
                                 " · " {r.author_name.clone()}

@@ -9,7 +9,6 @@ use crate::i18n::{Msg, use_i18n};
 use crate::pages::forms::draft::{Draft, DraftActions, WhenField};
 use crate::store::settings;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use xiafang_core::account::Role;
 use xiafang_core::screening::{
     Finding, LedgerPlace, MAX_COVERED, PlaceLevel, Screening, ScreeningLevel,
@@ -19,8 +18,7 @@ use xiafang_core::{Field, FieldError, FileId, Problem, RecordBody, Visit};
 #[component]
 pub fn ScreeningFormPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let ledger = FileId(params.read_untracked().get("ledger").unwrap_or_default());
+    let ledger = FileId(crate::nav::use_param("ledger")());
     let place = settings::screening_places()
         .into_iter()
         .find(|p| p.ledger == ledger);

@@ -15,7 +15,6 @@ use crate::i18n::{Msg, use_i18n};
 use crate::store::{self, StoreError, settings};
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use xiafang_core::account::Role;
 use xiafang_core::dates::MonthDay;
 use xiafang_core::screening::{LedgerPlace, PlaceLevel};
@@ -78,7 +77,7 @@ pub fn ScreeningLink() -> impl IntoView {
     cadre.then(|| {
         view! {
             <p class="card screening-link">
-                <A href="/screening" attr:data-testid="screening-link">{move || i18n.t(Msg::ScreeningHome)}</A>
+                <a href="/screening" data-testid="screening-link">{move || i18n.t(Msg::ScreeningHome)}</a>
             </p>
         }
     })
@@ -243,9 +242,9 @@ fn place_row(l: &Ledger, r: &PlaceRhythm, role: Option<Role>, lang: Lang) -> imp
         .filter(|role| records_at(*role, l.place.level))
         .map(|_| {
             view! {
-                <A href=format!("/screening/{}", l.place.ledger) attr:class="button">
+                <a href=format!("/screening/{}", l.place.ledger) class="button">
                     {Msg::ScreeningRecord.text(lang)}
-                </A>
+                </a>
             }
         });
     view! {
