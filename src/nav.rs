@@ -115,6 +115,20 @@ pub fn use_nav() -> Nav {
     expect_context::<Nav>()
 }
 
+/// `aria-current="page"` for a link in a row of tabs or screens when it leads to the screen
+/// shown or to one under it (`/review` while `/review/{file}/{record}` is open): read aloud, and
+/// the tabs are drawn marked (style/main.css).
+pub fn current(href: &'static str) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync {
+    let nav = use_nav();
+    move || nav.path.with(|p| under(path_of(p), href)).then_some("page")
+}
+
+/// Whether `path` is `href` or below it.
+fn under(path: &str, href: &str) -> bool {
+    path.strip_prefix(href)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The address's `:name` segment of the screen shown ("" if it has none), as a reader the
 /// screen's closures can copy. Once the screen is gone it reads "" rather than fail: a panic
 /// in the release build stops the whole app (src/crash.rs).
@@ -212,7 +226,7 @@ fn origin() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Params, Screen, find, fits};
+    use super::{Params, Screen, find, fits, under};
     use leptos::prelude::*;
     use wasm_bindgen_test::*;
 
@@ -261,6 +275,14 @@ mod tests {
         assert_eq!(find(SCREENS, "/files/f-1/new"), None);
         assert_eq!(find(SCREENS, "/files/f-1/print/x"), None);
         assert_eq!(find(SCREENS, "/cases"), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_link_is_current_on_its_screen_and_the_screens_under_it() {
+        assert!(under("/review", "/review"));
+        assert!(under("/review/f-1/r-1", "/review"));
+        assert!(!under("/reviews", "/review"));
+        assert!(!under("/cases", "/review"));
     }
 
     #[wasm_bindgen_test]

@@ -4,6 +4,7 @@
 use crate::api::{self, ApiFailure};
 use crate::app::{DataLock, SignedIn};
 use crate::i18n::{Msg, use_i18n};
+use crate::nav::current;
 use crate::store::vault::Status;
 use crate::store::{self, settings};
 use leptos::prelude::*;
@@ -83,16 +84,16 @@ pub fn Header() -> impl IntoView {
             // phone one row cannot hold them beside the name and the buttons without breaking words.
             <Show when=is_supervisor>
                 <nav class="console" data-testid="console-nav">
-                    <a href="/review" class="link">{move || i18n.t(Msg::NavReview)}</a>
-                    <a href="/cases" class="link">{move || i18n.t(Msg::NavCases)}</a>
-                    <a href="/tasks" class="link">{move || i18n.t(Msg::NavTasks)}</a>
-                    <a href="/figures" class="link">{move || i18n.t(Msg::NavFigures)}</a>
-                    <a href="/ledgers" class="link">{move || i18n.t(Msg::NavLedgers)}</a>
+                    <a href="/review" class="link" aria-current=current("/review")>{move || i18n.t(Msg::NavReview)}</a>
+                    <a href="/cases" class="link" aria-current=current("/cases")>{move || i18n.t(Msg::NavCases)}</a>
+                    <a href="/tasks" class="link" aria-current=current("/tasks")>{move || i18n.t(Msg::NavTasks)}</a>
+                    <a href="/figures" class="link" aria-current=current("/figures")>{move || i18n.t(Msg::NavFigures)}</a>
+                    <a href="/ledgers" class="link" aria-current=current("/ledgers")>{move || i18n.t(Msg::NavLedgers)}</a>
                 </nav>
             </Show>
             <Show when=is_admin>
                 <nav class="console">
-                    <a href="/admin" class="link">{move || i18n.t(Msg::Admin)}</a>
+                    <a href="/admin" class="link" aria-current=current("/admin")>{move || i18n.t(Msg::Admin)}</a>
                 </nav>
             </Show>
         </header>

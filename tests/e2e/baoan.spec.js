@@ -19,8 +19,14 @@ function chinaDay(days, from = Date.now()) {
 /// 包案 is the second view of 案件期限, one tap from the console's row.
 async function openOwnership(page) {
   await page.getByTestId("console-nav").getByRole("link", { name: "案件期限" }).click();
-  await page.getByTestId("case-tabs").getByRole("link", { name: "包案" }).click();
+  const tabs = page.getByTestId("case-tabs");
+  await expect(tabs.getByRole("link", { name: "案件期限" })).toHaveAttribute("aria-current", "page");
+  await tabs.getByRole("link", { name: "包案" }).click();
   await expect(page.getByRole("heading", { name: "包案", level: 1 })).toBeVisible();
+  // The tab shown is marked, for the eye and for a screen reader, and only it.
+  await expect(tabs.getByRole("link", { name: "包案" })).toHaveAttribute("aria-current", "page");
+  await expect(tabs.getByRole("link", { name: "案件期限" })).not.toHaveAttribute("aria-current");
+  await expect(page.getByTestId("console-nav").getByRole("link", { name: "案件期限" })).not.toHaveAttribute("aria-current");
   // Nothing sticks out sideways on a 360 px phone.
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 }
