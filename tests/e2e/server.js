@@ -99,12 +99,16 @@ function useCaseServer(test, args = []) {
     await server.start();
   });
   // A panic in the app's wasm leaves the page frozen where it stood, and a test then waits out
-  // its timeout on whatever it looked for next: say what the page threw, when it threw it.
-  test.beforeEach(async ({ page }) => {
-    page.on("pageerror", (error) => console.log(`page error: ${error.stack || error}`));
+  // its timeout on whatever it looked for next: say what the page threw, when it threw it, and
+  // in which test. The list reporter prints a test's line after its output, so an error printed
+  // just under a failed test belongs to the next one: offline.spec.js's crash test throws one
+  // on purpose, and was once taken for the failure above it.
+  test.beforeEach(async ({ page }, testInfo) => {
+    const where = `${testInfo.file.split("/").pop()}:${testInfo.line} "${testInfo.title}"`;
+    page.on("pageerror", (error) => console.log(`page error in ${where}: ${error.stack || error}`));
     page.on("console", (message) => {
       if (message.type() === "error" && /panicked/.test(message.text())) {
-        console.log(`page panicked: ${message.text()}`);
+        console.log(`page panicked in ${where}: ${message.text()}`);
       }
     });
   });
