@@ -40,6 +40,24 @@ async function counts(page, cdp) {
   return { listeners: dom.jsEventListeners, nodes: dom.nodes, heapKiB: Math.round(heap.usedSize / 1024), reactive };
 }
 
+/// The file's "‹ 我的档案", tapped again if the list has not come within a few seconds. A tap
+/// was lost three times in about ten CI runs of 300 rounds (the page stayed on the file with
+/// its address, no page error; cause not pinned down; see helpers.js `saveNote`). What this
+/// test counts is what the screens leave behind, so a lost tap is said in the log and tapped
+/// again; a list that does not come within a minute of taps fails the test.
+async function backToList(page, round) {
+  const back = page.locator("a.back");
+  let taps = 0;
+  await expect(async () => {
+    if (await back.isVisible()) {
+      taps += 1;
+      await back.click();
+    }
+    await expect(page.getByTestId("file-list")).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  if (taps > 1) console.log(`round ${round}: "‹ 我的档案" tapped ${taps} times before the list came`);
+}
+
 test("300 files opened and notes saved leave no subscriber or listener behind", async ({ page }) => {
   test.setTimeout(20 * 60_000);
   const cdp = await page.context().newCDPSession(page);
@@ -61,7 +79,7 @@ test("300 files opened and notes saved leave no subscriber or listener behind", 
       if (round <= WARM) seen(await live(page));
       await saveNote(page, `${tag} 第${round}条`);
       if (round <= WARM) seen(await live(page));
-      await page.locator("a.back").click();
+      await backToList(page, round);
       if (round <= WARM) seen(await live(page));
       if (round === WARM) early = await counts(page, cdp);
     } catch (error) {
