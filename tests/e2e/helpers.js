@@ -109,7 +109,8 @@ async function saveNote(page, text) {
   await expect(page).toHaveURL(fileUrl);
   // The timeline shows the note, as the cadre sees it before going on: the address changes
   // before the file page has rendered, and a tap on "back" in between was seen lost once in a
-  // long_day run (the page stayed on the file; cause not pinned down).
+  // long_day run (the page stayed on the file; see long_day.spec.js `backToList` for the
+  // status line that moves the screen while the note uploads).
   await expect(page.getByText(text, { exact: true }).first()).toBeVisible();
 }
 
