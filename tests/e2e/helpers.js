@@ -110,7 +110,7 @@ async function saveNote(page, text) {
   // The timeline shows the note, as the cadre sees it before going on: the address changes
   // before the file page has rendered, and a tap on "back" in between was seen lost once in a
   // long_day run (the page stayed on the file; see long_day.spec.js `backToList` for the
-  // status line that moves the screen while the note uploads).
+  // status line that moves the screen while a sync runs).
   await expect(page.getByText(text, { exact: true }).first()).toBeVisible();
 }
 

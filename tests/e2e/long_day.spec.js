@@ -44,8 +44,8 @@ async function counts(page, cdp) {
 /// was lost three times in about ten CI runs of 300 rounds: the page stayed on the file with
 /// its address, and no page error. The trace of the last one shows why: the link sat at
 /// y = 221 or 248 from round to round, because the status line above it is a line taller while
-/// a record waits to upload (its texts change width and wrap at 360 px); the tap went to 248
-/// just as the line shrank. That shift under a cadre's finger is the app's to fix. What this
+/// a sync runs: its button reads 正在上传… instead of 立即上传, and at 360 px the line wraps once
+/// more (127 → 154 px, measured); the tap went to 248 just as the sync ended. That shift under a cadre's finger is the app's to fix. What this
 /// test counts is what the screens leave behind, so a lost tap is said in the log and tapped
 /// again; a list that does not come within a minute of taps fails the test.
 async function backToList(page, round) {
