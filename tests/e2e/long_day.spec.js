@@ -45,9 +45,10 @@ async function counts(page, cdp) {
 /// its address, and no page error. The trace of the last one shows why: the link sat at
 /// y = 221 or 248 from round to round, because the status line above it is a line taller while
 /// a sync runs: its button reads 正在上传… instead of 立即上传, and at 360 px the line wraps once
-/// more (127 → 154 px, measured); the tap went to 248 just as the sync ended. That shift under a cadre's finger is the app's to fix. What this
-/// test counts is what the screens leave behind, so a lost tap is said in the log and tapped
-/// again; a list that does not come within a minute of taps fails the test.
+/// more (127 → 154 px, measured); the tap went to 248 just as the sync ended. That shift under
+/// a cadre's finger is the app's to fix. What this test counts is what the screens leave
+/// behind, so a lost tap is said in the log and tapped again; a list that does not come within
+/// a minute of taps fails the test.
 async function backToList(page, round) {
   const back = page.locator("a.back");
   let taps = 0;
@@ -64,10 +65,6 @@ async function backToList(page, round) {
 test("300 files opened and notes saved leave no subscriber or listener behind", async ({ page }) => {
   test.setTimeout(20 * 60_000);
   const cdp = await page.context().newCDPSession(page);
-  // A release build's panic is a bare wasm trap: its stack (function indices, which a names-kept
-  // build of the same commit names) is the only trace of which code failed.
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(`${error.name}: ${error.message}\n${error.stack}`));
   await signIn(page, server);
   const tag = `DAY-${Date.now()}`;
   let early = null;
@@ -86,10 +83,10 @@ test("300 files opened and notes saved leave no subscriber or listener behind", 
       if (round <= WARM) seen(await live(page));
       if (round === WARM) early = await counts(page, cdp);
     } catch (error) {
-      // What the screen showed when a round stuck: the one clue a clean-clone run leaves.
+      // What the screen showed when a round stuck: the one clue a clean-clone run leaves besides
+      // the page errors server.js prints, each with its test.
       const shown = await page.locator("body").innerText().catch(() => "(unreadable)");
       console.log(`round ${round} stuck at ${page.url()}; the screen read:\n${shown}`);
-      console.log(`the page's uncaught errors (${errors.length}):\n${errors.join("\n")}`);
       throw error;
     }
   }
