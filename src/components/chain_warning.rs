@@ -36,12 +36,15 @@ fn line(m: &Mismatch, records: &[LocalRecord], lang: Lang) -> String {
 }
 
 /// The file page's warning, or a quiet line saying how many records matched and when;
-/// nothing before the phone first checked the file.
+/// nothing before the phone first checked the file. Drawn again when the language changes (a
+/// component's own body reads the language once).
 #[component]
 pub fn ChainWarning(chain: Option<FileChainState>, records: Vec<LocalRecord>) -> impl IntoView {
     let i18n = use_i18n();
-    let chain = chain?;
-    let lang = i18n.lang();
+    move || chain.as_ref().map(|chain| drawn(chain, &records, i18n.lang()))
+}
+
+fn drawn(chain: &FileChainState, records: &[LocalRecord], lang: Lang) -> AnyView {
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| Day(d).to_string());
     if chain.mismatches.is_empty() {
         let n = chain.held.ids.len();
@@ -49,32 +52,28 @@ pub fn ChainWarning(chain: Option<FileChainState>, records: Vec<LocalRecord>) ->
             .text(lang)
             .replace("{n}", &n.to_string())
             .replace("{d}", &day(chain.matched_on).unwrap_or_default());
-        return Some(
-            view! { <p class="muted" data-testid="chain-matched" data-length=n>{text}</p> }
-                .into_any(),
-        );
+        return view! { <p class="muted" data-testid="chain-matched" data-length=n>{text}</p> }
+            .into_any();
     }
     let matched = match day(chain.matched_on) {
         Some(d) => Msg::ChainLastMatched.text(lang).replace("{d}", &d),
-        None => i18n.t(Msg::ChainNeverMatched).to_owned(),
+        None => Msg::ChainNeverMatched.text(lang).to_owned(),
     };
-    Some(
-        view! {
-            <section class="card problem" role="alert" data-testid="chain-warning">
-                <h2>{i18n.t(Msg::ChainWarningTitle)}</h2>
-                <ul>
-                    {chain
-                        .mismatches
-                        .iter()
-                        .map(|m| view! { <li>{line(m, &records, lang)}</li> })
-                        .collect_view()}
-                </ul>
-                <p>{matched}</p>
-                <p>{i18n.t(Msg::ChainKeptHere)}</p>
-            </section>
-        }
-        .into_any(),
-    )
+    view! {
+        <section class="card problem" role="alert" data-testid="chain-warning">
+            <h2>{Msg::ChainWarningTitle.text(lang)}</h2>
+            <ul>
+                {chain
+                    .mismatches
+                    .iter()
+                    .map(|m| view! { <li>{line(m, records, lang)}</li> })
+                    .collect_view()}
+            </ul>
+            <p>{matched}</p>
+            <p>{Msg::ChainKeptHere.text(lang)}</p>
+        </section>
+    }
+    .into_any()
 }
 
 /// The files the phone found rewritten on the server, above the file list.

@@ -53,38 +53,50 @@ pub fn StatusBar() -> impl IntoView {
             SyncProblem::Revoked => i18n.t(Msg::DeviceRevokedWaiting).to_owned(),
         })
     };
+    // The button keeps the width of its wider label: the label it does not show sits in the
+    // same grid cell, hidden (`data-other`, drawn by the style sheet's `::after`).
+    let label = move |busy: bool| i18n.t(if busy { Msg::Uploading } else { Msg::UploadNow });
     view! {
         // `data-heard`: the instant of the last answer, for tests that wait for a run to reach the
         // server (the text shows minutes only).
+        //
+        // Three lines of fixed height, whatever they say: a line that wrapped when the button
+        // read 正在上传… or a count grew moved the screen under a finger about to tap 更正 or 作废.
+        // A text too long for its line is cut with an ellipsis instead.
         <div
             class="status"
             role="status"
             data-testid="status"
             data-heard=move || sync.last_heard.get().map(|at| at.timestamp_millis().to_string())
         >
-            <span class="net" class:offline=move || !sync.online.get() data-testid="net">
-                {online}
-            </span>
-            <span data-testid="pending" data-count=move || sync.pending.get().to_string()>
-                {pending}
-            </span>
-            <Show when=move || { sync.pending_images.get() > 0 }>
-                <span data-testid="pending-images" data-count=move || sync.pending_images.get().to_string()>
-                    {move || format!("{} {}", sync.pending_images.get(), i18n.t(Msg::PendingImages))}
+            <p class="line">
+                <span class="net" class:offline=move || !sync.online.get() data-testid="net">
+                    {online}
                 </span>
-            </Show>
-            {move || last().map(|l| view! { <span class="last" data-testid="last-upload">{l}</span> })}
-            {move || heard().map(|h| view! { <span class="last" data-testid="last-heard">{h}</span> })}
+                <span data-testid="pending" data-count=move || sync.pending.get().to_string()>
+                    {pending}
+                </span>
+                <Show when=move || { sync.pending_images.get() > 0 }>
+                    <span data-testid="pending-images" data-count=move || sync.pending_images.get().to_string()>
+                        {move || format!("{} {}", sync.pending_images.get(), i18n.t(Msg::PendingImages))}
+                    </span>
+                </Show>
+            </p>
             <button
                 class="small"
                 data-testid="upload-now"
+                data-other=move || label(!sync.busy.get())
                 disabled=move || sync.busy.get()
                 on:click=move |_| sync.upload_now()
             >
-                {move || {
-                    if sync.busy.get() { i18n.t(Msg::Uploading) } else { i18n.t(Msg::UploadNow) }
-                }}
+                <span>{move || label(sync.busy.get())}</span>
             </button>
+            <p class="line last">
+                {move || last().map(|l| view! { <span data-testid="last-upload">{l}</span> })}
+            </p>
+            <p class="line last">
+                {move || heard().map(|h| view! { <span data-testid="last-heard">{h}</span> })}
+            </p>
             {move || problem().map(|p| view! { <p class="problem">{p}</p> })}
             <Show when=move || sync.storage_at_risk.get()>
                 <p class="warning" data-testid="storage-warning">

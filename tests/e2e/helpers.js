@@ -109,8 +109,8 @@ async function saveNote(page, text) {
   await expect(page).toHaveURL(fileUrl);
   // The timeline shows the note, as the cadre sees it before going on: the address changes
   // before the file page has rendered, and a tap on "back" in between was seen lost once in a
-  // long_day run (the page stayed on the file; see long_day.spec.js `backToList` for the
-  // status line that moves the screen while a sync runs).
+  // long_day run (the page stayed on the file; long_day.spec.js `backToList` tells how the
+  // status line moved the screen while a sync ran, fixed since).
   await expect(page.getByText(text, { exact: true }).first()).toBeVisible();
 }
 

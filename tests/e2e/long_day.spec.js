@@ -45,10 +45,10 @@ async function counts(page, cdp) {
 /// its address, and no page error. The trace of the last one shows why: the link sat at
 /// y = 221 or 248 from round to round, because the status line above it is a line taller while
 /// a sync runs: its button reads 正在上传… instead of 立即上传, and at 360 px the line wraps once
-/// more (127 → 154 px, measured); the tap went to 248 just as the sync ended. That shift under
-/// a cadre's finger is the app's to fix. What this test counts is what the screens leave
-/// behind, so a lost tap is said in the log and tapped again; a list that does not come within
-/// a minute of taps fails the test.
+/// more (127 → 154 px, measured); the tap went to 248 just as the sync ended. The status line
+/// now keeps its height (a11y.spec.js "the screen does not move…" holds it there). What this
+/// test counts is what the screens leave behind, so a tap still lost is said in the log and
+/// tapped again; a list that does not come within a minute of taps fails the test.
 async function backToList(page, round) {
   const back = page.locator("a.back");
   let taps = 0;
