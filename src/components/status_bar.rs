@@ -62,7 +62,8 @@ pub fn StatusBar() -> impl IntoView {
         //
         // Three lines of fixed height, whatever they say: a line that wrapped when the button
         // read 正在上传… or a count grew moved the screen under a finger about to tap 更正 or 作废.
-        // A text too long for its line is cut with an ellipsis instead.
+        // A text too long for its line is cut with an ellipsis instead. The button comes last, read
+        // after what it acts on; the style sheet places it beside the first line.
         <div
             class="status"
             role="status"
@@ -73,14 +74,22 @@ pub fn StatusBar() -> impl IntoView {
                 <span class="net" class:offline=move || !sync.online.get() data-testid="net">
                     {online}
                 </span>
+                " "
                 <span data-testid="pending" data-count=move || sync.pending.get().to_string()>
                     {pending}
                 </span>
                 <Show when=move || { sync.pending_images.get() > 0 }>
+                    " "
                     <span data-testid="pending-images" data-count=move || sync.pending_images.get().to_string()>
                         {move || format!("{} {}", sync.pending_images.get(), i18n.t(Msg::PendingImages))}
                     </span>
                 </Show>
+            </p>
+            <p class="line last">
+                {move || last().map(|l| view! { <span data-testid="last-upload">{l}</span> })}
+            </p>
+            <p class="line last">
+                {move || heard().map(|h| view! { <span data-testid="last-heard">{h}</span> })}
             </p>
             <button
                 class="small"
@@ -91,12 +100,6 @@ pub fn StatusBar() -> impl IntoView {
             >
                 <span>{move || label(sync.busy.get())}</span>
             </button>
-            <p class="line last">
-                {move || last().map(|l| view! { <span data-testid="last-upload">{l}</span> })}
-            </p>
-            <p class="line last">
-                {move || heard().map(|h| view! { <span data-testid="last-heard">{h}</span> })}
-            </p>
             {move || problem().map(|p| view! { <p class="problem">{p}</p> })}
             <Show when=move || sync.storage_at_risk.get()>
                 <p class="warning" data-testid="storage-warning">
