@@ -41,7 +41,11 @@ fn line(m: &Mismatch, records: &[LocalRecord], lang: Lang) -> String {
 #[component]
 pub fn ChainWarning(chain: Option<FileChainState>, records: Vec<LocalRecord>) -> impl IntoView {
     let i18n = use_i18n();
-    move || chain.as_ref().map(|chain| drawn(chain, &records, i18n.lang()))
+    move || {
+        chain
+            .as_ref()
+            .map(|chain| drawn(chain, &records, i18n.lang()))
+    }
 }
 
 fn drawn(chain: &FileChainState, records: &[LocalRecord], lang: Lang) -> AnyView {
